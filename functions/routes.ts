@@ -1,0 +1,34 @@
+/**
+ * The HTTP API: which route goes to which function file. The CDK stack and the local server
+ * both read this table, so the deployed API and `npm start` cannot drift apart.
+ */
+export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'health';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** API Gateway path syntax: `/activities/{provider}/{id}`. */
+  path: string;
+  fn: FunctionName;
+  /** False for routes reached without the app's JWT (OAuth callback, health, webhooks). */
+  auth: boolean;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'GET', path: '/health', fn: 'health', auth: false },
+  { method: 'GET', path: '/providers', fn: 'providers', auth: true },
+  { method: 'GET', path: '/connect/{provider}', fn: 'connect', auth: true },
+  { method: 'GET', path: '/callback/{provider}', fn: 'callback', auth: false },
+  { method: 'GET', path: '/connections', fn: 'connections', auth: true },
+  { method: 'DELETE', path: '/connections/{provider}', fn: 'connections', auth: true },
+  { method: 'GET', path: '/activities', fn: 'data', auth: true },
+  { method: 'GET', path: '/activities/{provider}/{id}', fn: 'data', auth: true },
+  { method: 'GET', path: '/athlete', fn: 'data', auth: true },
+  { method: 'GET', path: '/stats', fn: 'data', auth: true },
+  { method: 'GET', path: '/personal-records', fn: 'data', auth: true },
+  { method: 'GET', path: '/sleep', fn: 'data', auth: true },
+  { method: 'GET', path: '/recovery', fn: 'data', auth: true },
+  { method: 'GET', path: '/health-metrics', fn: 'data', auth: true },
+];
+
+/** Function files, one Lambda each: `functions/<name>.ts` exporting `handler`. */
+export const FUNCTION_NAMES: readonly FunctionName[] = [...new Set(ROUTES.map((r) => r.fn))];

@@ -1,0 +1,206 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { FUNCTION_NAMES, ROUTES, type FunctionName } from '../functions/routes';
+
+/**
+ * JWT settings, in order of precedence: stack props, CDK context (`cdk synth -c jwtIssuer=...
+ * -c jwtAudience=a,b`), environment (`PIERRE_JWT_ISSUER`, `PIERRE_JWT_AUDIENCE`), then these
+ * placeholders, which let the stack synthesise offline but must be replaced before a real deploy.
+ */
+export const DEFAULT_JWT_ISSUER = 'https://issuer.example.com/';
+export const DEFAULT_JWT_AUDIENCE = ['pierre-api'];
+
+export interface PierreStackProps extends StackProps {
+  jwtIssuer?: string;
+  jwtAudience?: string[];
+}
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const DEFAULT_TIMEOUT = Duration.seconds(10);
+const TIMEOUTS: Partial<Record<FunctionName, Duration>> = {
+  // The callback exchanges the OAuth code with the provider before it answers.
+  callback: Duration.seconds(15),
+};
+const timeoutOf = (name: FunctionName): Duration => TIMEOUTS[name] ?? DEFAULT_TIMEOUT;
+
+/**
+ * The retry worker gets the same timeout as the HTTP functions. AWS advises a queue visibility
+ * timeout of six times the consumer's timeout, so a throttled or retried invocation never lets
+ * the message reappear while it is still being processed.
+ */
+export const RETRY_WORKER_TIMEOUT = DEFAULT_TIMEOUT;
+const RETRY_VISIBILITY_TIMEOUT = Duration.seconds(RETRY_WORKER_TIMEOUT.toSeconds() * 6);
+
+const pascal = (name: string): string =>
+  name.replace(/(^|[-_])(\w)/g, (_m, _sep: string, c: string) => c.toUpperCase());
+
+const HTTP_METHODS: Record<(typeof ROUTES)[number]['method'], HttpMethod> = {
+  GET: HttpMethod.GET,
+  POST: HttpMethod.POST,
+  DELETE: HttpMethod.DELETE,
+};
+
+export class PierreStack extends Stack {
+  readonly connectionsTable: TableV2;
+  readonly cacheTable: TableV2;
+  readonly configSecret: Secret;
+  readonly retryQueue: Queue;
+  readonly functions: ReadonlyMap<FunctionName, NodejsFunction>;
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: PierreStackProps = {}) {
+    super(scope, id, props);
+
+    this.connectionsTable = new TableV2(this, 'ConnectionsTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      timeToLiveAttribute: 'ttl',
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+      globalSecondaryIndexes: [
+        {
+          indexName: 'byProviderUser',
+          partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
+          sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+        },
+      ],
+    });
+
+    this.cacheTable = new TableV2(this, 'CacheTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      timeToLiveAttribute: 'ttl',
+      billing: Billing.onDemand(),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // Created holding `{}`: the operator fills in the PIERRE_* keys (OAuth client ids and
+    // secrets, token encryption keys) after the first deploy. CloudFormation leaves the value
+    // alone on later deploys because the template's value never changes. Retained like the
+    // connections table: without its encryption keys the stored tokens are unreadable.
+    this.configSecret = new Secret(this, 'ConfigSecret', {
+      description: 'Pierre providers configuration: a JSON object of PIERRE_* keys, filled in by the operator',
+      secretObjectValue: {},
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const retryDlq = new Queue(this, 'RetryDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    this.retryQueue = new Queue(this, 'RetryQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      visibilityTimeout: RETRY_VISIBILITY_TIMEOUT,
+      retentionPeriod: Duration.days(14),
+      deadLetterQueue: { queue: retryDlq, maxReceiveCount: 5 },
+    });
+
+    const functions = new Map<FunctionName, NodejsFunction>();
+    for (const name of FUNCTION_NAMES) {
+      const id = `${pascal(name)}Function`;
+      const logGroup = new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+      const fn = new NodejsFunction(this, id, {
+        entry: join(REPO_ROOT, 'functions', `${name}.ts`),
+        handler: 'handler',
+        projectRoot: REPO_ROOT,
+        depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+        runtime: Runtime.NODEJS_22_X,
+        architecture: Architecture.ARM_64,
+        memorySize: 512,
+        timeout: timeoutOf(name),
+        logGroup,
+        tracing: Tracing.ACTIVE,
+        bundling: {
+          format: OutputFormat.ESM,
+          target: 'node22',
+          minify: true,
+          sourceMap: true,
+          mainFields: ['module', 'main'],
+          // ESM bundles have no `require`; some CommonJS dependencies still call it.
+          banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+          externalModules: ['@aws-sdk/*'],
+          forceDockerBundling: false,
+        },
+        environment: {
+          PIERRE_CONFIG_SECRET_ID: this.configSecret.secretArn,
+          PIERRE_CONNECTIONS_TABLE: this.connectionsTable.tableName,
+          PIERRE_CACHE_TABLE: this.cacheTable.tableName,
+          PIERRE_RETRY_QUEUE_URL: this.retryQueue.queueUrl,
+          POWERTOOLS_SERVICE_NAME: 'pierre-providers',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      });
+      this.configSecret.grantRead(fn);
+      this.connectionsTable.grantReadWriteData(fn);
+      this.cacheTable.grantReadWriteData(fn);
+      this.retryQueue.grantSendMessages(fn);
+      functions.set(name, fn);
+    }
+    this.functions = functions;
+
+    const jwtIssuer = props.jwtIssuer ?? this.setting('jwtIssuer', 'PIERRE_JWT_ISSUER')?.[0] ?? DEFAULT_JWT_ISSUER;
+    const jwtAudience = props.jwtAudience ?? this.setting('jwtAudience', 'PIERRE_JWT_AUDIENCE') ?? DEFAULT_JWT_AUDIENCE;
+    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', jwtIssuer, { jwtAudience });
+    const noAuth = new HttpNoneAuthorizer();
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `${this.stackName}-api`,
+      description: 'Pierre fitness providers API',
+      // The stage is added below: HttpApi's own default stage takes no throttling settings.
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.DELETE],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { burstLimit: 100, rateLimit: 50 },
+    });
+
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    for (const [name, fn] of functions) {
+      integrations.set(name, new HttpLambdaIntegration(`${pascal(name)}Integration`, fn));
+    }
+    for (const route of ROUTES) {
+      const authorizer: IHttpRouteAuthorizer = route.auth ? jwtAuthorizer : noAuth;
+      this.api.addRoutes({
+        path: route.path,
+        methods: [HTTP_METHODS[route.method]],
+        integration: integrations.get(route.fn)!,
+        authorizer,
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    new CfnOutput(this, 'ConnectionsTableName', { value: this.connectionsTable.tableName });
+    new CfnOutput(this, 'CacheTableName', { value: this.cacheTable.tableName });
+    new CfnOutput(this, 'ConfigSecretArn', { value: this.configSecret.secretArn });
+    new CfnOutput(this, 'RetryQueueUrl', { value: this.retryQueue.queueUrl });
+  }
+
+  /** A context value (string, comma-separated string or array), else the environment variable. */
+  private setting(contextKey: string, envKey: string): string[] | undefined {
+    const fromContext: unknown = this.node.tryGetContext(contextKey);
+    const raw = Array.isArray(fromContext) ? fromContext.map(String) : typeof fromContext === 'string' ? fromContext : process.env[envKey];
+    if (raw === undefined) return undefined;
+    const items = (Array.isArray(raw) ? raw : raw.split(',')).map((s) => s.trim()).filter(Boolean);
+    return items.length > 0 ? items : undefined;
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The local server: one Node process that serves the HTTP API by turning requests into API
+ * Gateway events for the real handlers, on in-memory adapters (or DynamoDB when pointed at
+ * an emulator). It also verifies development JWTs in place of the API Gateway authorizer.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { buildContainer, setContainer, type Container, type ContainerOptions } from '../shared/app/container';
+import { ensureTables } from '../shared/store/dynamodb/schema';
+import { buildEvent, matchRoute } from './apigw';
+import { DevAuth } from './dev-auth';
+import { HANDLERS, lambdaContext } from './handlers';
+import type { ProviderSimulator } from './simulators/kit';
+import { createSimulators } from './simulators';
+
+/** API Gateway refuses payloads over 10 MB before any function runs. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+export interface LocalServerOptions {
+  host?: string;
+  port?: number;
+  env?: Record<string, string | undefined>;
+  container?: Omit<ContainerOptions, 'env'>;
+  /** Mount the provider simulators and point unconfigured providers at them (default true). */
+  simulators?: boolean;
+}
+
+export interface LocalServer {
+  url: string;
+  container: Container;
+  /** Mounted simulators by provider name (empty when disabled). */
+  simulators: ReadonlyMap<string, ProviderSimulator>;
+  issueToken(userId: string, tenantId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > GATEWAY_MAX_BODY) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { error: { code, message } });
+}
+
+async function prepareTables(env: Record<string, string | undefined>): Promise<void> {
+  const connections = env['PIERRE_CONNECTIONS_TABLE'];
+  const cache = env['PIERRE_CACHE_TABLE'];
+  if (env['AWS_ENDPOINT_URL'] && connections && cache) {
+    const client = new DynamoDBClient({});
+    try {
+      await ensureTables(client, { connections, cache });
+    } finally {
+      client.destroy();
+    }
+  }
+}
+
+/**
+ * Points each provider without real credentials at its simulator. A provider with its own
+ * PIERRE_<P>_CLIENT_ID (or legacy <P>_CLIENT_ID) keeps talking to the real API.
+ */
+function simulatorEnv(
+  env: Record<string, string | undefined>,
+  simulators: ReadonlyMap<string, ProviderSimulator>,
+  baseUrl: string,
+): Record<string, string> {
+  const overlay: Record<string, string> = {};
+  for (const [name, simulator] of simulators) {
+    const upper = name.toUpperCase();
+    if (env[`PIERRE_${upper}_CLIENT_ID`] || env[`${upper}_CLIENT_ID`]) continue;
+    Object.assign(overlay, simulator.env(`${baseUrl}/sim/${name}`));
+  }
+  return overlay;
+}
+
+async function serveSimulator(simulator: ProviderSimulator, req: IncomingMessage, res: ServerResponse, url: URL, mount: string) {
+  const body = await readBody(req);
+  const relative = new URL(url.pathname.slice(mount.length) + url.search, 'http://simulator');
+  const answer = await simulator.handle({ method: (req.method ?? 'GET').toUpperCase(), url: relative, headers: req.headers, body });
+  const headers = { ...answer.headers };
+  let payload = '';
+  if (typeof answer.body === 'string') payload = answer.body;
+  else if (answer.body !== undefined) {
+    headers['content-type'] ??= 'application/json; charset=utf-8';
+    payload = JSON.stringify(answer.body);
+  }
+  res.writeHead(answer.status, headers);
+  res.end(payload);
+}
+
+export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  const baseEnv = { ...process.env, ...options.env };
+  await prepareTables(baseEnv);
+  const simulators = new Map<string, ProviderSimulator>(
+    options.simulators === false ? [] : createSimulators({ now: () => Date.now() }).map((s) => [s.name, s]),
+  );
+  let ready: { container: Container; auth: DevAuth } | undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!ready) return sendError(res, 503, 'starting', 'The server is starting');
+    const { auth } = ready;
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const sim = /^\/sim\/([a-z0-9_]+)(?=\/)/.exec(url.pathname);
+    const simulator = sim && simulators.get(sim[1]!);
+    if (sim && simulator) return serveSimulator(simulator, req, res, url, sim[0]);
+    if (method === 'GET' && url.pathname === '/dev/token') {
+      const user = url.searchParams.get('user') ?? 'demo-user';
+      const tenant = url.searchParams.get('tenant') ?? 'demo-tenant';
+      sendJson(res, 200, { token: await auth.issue(user, tenant) });
+      return;
+    }
+    const matched = matchRoute(method, url.pathname);
+    if (matched === undefined) return sendError(res, 404, 'not_found', `No route for ${method} ${url.pathname}`);
+    if (matched === 'method') return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}`);
+
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return sendError(res, 413, 'payload_too_large', 'The request body is too large');
+      throw error;
+    }
+    let claims: Record<string, unknown> | undefined;
+    if (matched.route.auth) {
+      claims = await auth.verify(req.headers.authorization);
+      if (!claims) return sendError(res, 401, 'unauthorized', 'A valid bearer token is required');
+    }
+    const event = buildEvent({ method, url, headers: req.headers, body, matched, claims, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
+    const { handler } = await HANDLERS[matched.route.fn]();
+    const result = await handler(event, lambdaContext(`pierre-${matched.route.fn}`, event.requestContext.requestId));
+    const payload = result.body ?? '';
+    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    res.end(result.isBase64Encoded ? Buffer.from(payload, 'base64') : payload);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendError(res, 500, 'internal_error', 'Internal error');
+      else res.end();
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+      setContainer(undefined);
+    });
+
+  try {
+    // Callback URLs must name the port we actually got, hence building the container after listen.
+    const env = { PIERRE_PUBLIC_BASE_URL: url, ...simulatorEnv(baseEnv, simulators, url), ...baseEnv };
+    const container = await buildContainer({ ...options.container, env });
+    setContainer(container);
+    const auth = new DevAuth(container.config.devJwtSecret, container.config.tenantClaim);
+    ready = { container, auth };
+    return { url, container, simulators, issueToken: (userId, tenantId) => auth.issue(userId, tenantId), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Local stand-in for the API Gateway JWT authorizer: HS256 tokens signed with a development
+ * secret. Never used on AWS, where API Gateway verifies the real issuer's tokens.
+ */
+import { randomBytes } from 'node:crypto';
+import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+
+export const DEV_ISSUER = 'pierre-local';
+export const DEV_AUDIENCE = 'pierre-api';
+
+export class DevAuth {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string | undefined,
+    private readonly tenantClaim: string,
+  ) {
+    this.key = new TextEncoder().encode(secret ?? randomBytes(32).toString('base64url'));
+  }
+
+  async issue(userId: string, tenantId: string, ttlSecs = 12 * 3600): Promise<string> {
+    return new SignJWT({ [this.tenantClaim]: tenantId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSecs}s`)
+      .sign(this.key);
+  }
+
+  /** The verified claims, or undefined for a missing, malformed, expired or forged token. */
+  async verify(authorization: string | undefined): Promise<JWTPayload | undefined> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match?.[1]) return undefined;
+    try {
+      const { payload } = await jwtVerify(match[1], this.key, {
+        issuer: DEV_ISSUER,
+        audience: DEV_AUDIENCE,
+        algorithms: ['HS256'],
+      });
+      return payload;
+    } catch {
+      return undefined;
+    }
+  }
+}

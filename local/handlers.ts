@@ -1,0 +1,31 @@
+/** Every function file by name, so the local server runs exactly the code Lambda runs. */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { FunctionName } from '../functions/routes';
+
+export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda }>> = {
+  providers: () => import('../functions/providers'),
+  connect: () => import('../functions/connect'),
+  callback: () => import('../functions/callback'),
+  connections: () => import('../functions/connections'),
+  data: () => import('../functions/data'),
+  health: () => import('../functions/health'),
+};
+
+export function lambdaContext(functionName: string, requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,6 @@
+export * from './types';
+export * from './oauth';
+export * from './faults';
+export * from './rate-windows';
+export * from './consent';
+export * from './simulator';

@@ -1,0 +1,90 @@
+/**
+ * Completing a connection: consume the state (once), exchange the code, check the granted
+ * scopes, store the sealed tokens and drop the user's cached data for that provider.
+ */
+import { cachePartition } from '../cache/keys';
+import { ProviderError } from '../models';
+import type { OAuthState } from '../store/ports';
+import type { Container } from './container';
+import { AppError, invalidState } from './errors';
+import { logger } from './observability';
+import { resolveProviderName } from './provider-name';
+import { connectionFromTokens } from './sessions';
+
+export interface ConnectedBody {
+  provider: string;
+  connected: true;
+  scopes: string[];
+  expires_at: string | null;
+}
+
+/** Either the JSON answer, or (when the connection was started with `return_to`) where to send the browser. */
+export type CallbackResult = { body: ConnectedBody; redirectTo?: string | undefined } | { body?: undefined; redirectTo: string };
+
+function returnUrl(returnTo: string, params: Record<string, string>): string {
+  const url = new URL(returnTo);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return url.toString();
+}
+
+async function exchange(container: Container, name: string, state: OAuthState, query: Record<string, string>) {
+  if (query['error']) {
+    throw new AppError(400, 'access_denied', `The authorization at ${name} was not granted (${query['error'].slice(0, 64)})`);
+  }
+  const provider = container.provider(name);
+  let tokens;
+  try {
+    tokens = await provider.exchangeCode({ query, redirectUri: state.redirectUri, codeVerifier: state.codeVerifier });
+  } catch (error) {
+    if (error instanceof ProviderError && error.kind === 'auth_failed') {
+      throw new AppError(400, 'code_exchange_failed', `${name} did not accept the authorization code; connect again`);
+    }
+    throw error;
+  }
+  // Only scopes we asked for can be required: an operator may configure narrower scopes.
+  const requested = container.providerConfig(name).scopes;
+  const required = provider.descriptor.requiredScopes.filter((scope) => requested.includes(scope));
+  const missing = required.filter((scope) => !tokens.scopes.includes(scope));
+  if (missing.length > 0) {
+    throw new AppError(400, 'insufficient_scope', `The connection to ${name} lacks the required scope(s): ${missing.join(', ')}`);
+  }
+  const identity = { tenantId: state.tenantId, userId: state.userId };
+  const previous = await container.connections.get({ ...identity, provider: name });
+  const connection = connectionFromTokens(identity, name, tokens, container.deps.now(), previous);
+  await container.connections.put(connection);
+  await container.cache.invalidate(cachePartition(identity.tenantId, identity.userId, name));
+  logger.info('provider connected', { provider: name, tenantId: identity.tenantId });
+  return connection;
+}
+
+export async function completeConnection(
+  container: Container,
+  providerName: string,
+  query: Record<string, string>,
+): Promise<CallbackResult> {
+  const name = resolveProviderName(container, providerName);
+  const stateValue = query['state'];
+  if (!stateValue) throw invalidState();
+  const state = await container.states.consume(stateValue, Math.floor(container.deps.now() / 1000));
+  if (!state || state.provider !== name) throw invalidState();
+
+  try {
+    const connection = await exchange(container, name, state, query);
+    const body: ConnectedBody = {
+      provider: name,
+      connected: true,
+      scopes: connection.scopes,
+      expires_at: connection.expiresAt !== undefined ? new Date(connection.expiresAt * 1000).toISOString() : null,
+    };
+    const redirectTo = state.returnTo && returnUrl(state.returnTo, { provider: name, status: 'connected' });
+    return { body, redirectTo };
+  } catch (error) {
+    if (state.returnTo && error instanceof AppError) {
+      // The browser goes back to the app, which shows the outcome; the body never carries secrets.
+      return {
+        redirectTo: returnUrl(state.returnTo, { provider: name, status: 'error', error: error.code }),
+      };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,71 @@
+/** Starting a connection: single-use state (with PKCE verifier) and the provider's authorize URL. */
+import { createHash, randomBytes } from 'node:crypto';
+import { credentialVariables } from '../config';
+import type { Container } from './container';
+import { AppError, invalidRequest } from './errors';
+import type { Identity } from './identity';
+import { resolveProviderName } from './provider-name';
+
+export const STATE_TTL_SECS = 600;
+
+export interface ConnectRequest {
+  provider: string;
+  returnTo?: string | undefined;
+  /** Origin the request reached us on; used when no public base URL is configured. */
+  requestOrigin: string;
+}
+
+function checkReturnTo(container: Container, returnTo: string | undefined): string | undefined {
+  if (returnTo === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(returnTo);
+  } catch {
+    throw invalidRequest('return_to', 'must be an absolute URL');
+  }
+  if (!container.config.allowedReturnOrigins.includes(url.origin)) {
+    throw invalidRequest('return_to', `origin ${url.origin} is not listed in PIERRE_ALLOWED_RETURN_ORIGINS`);
+  }
+  return url.toString();
+}
+
+export async function startConnection(container: Container, identity: Identity, request: ConnectRequest) {
+  const name = resolveProviderName(container, request.provider);
+  const provider = container.provider(name);
+  if (provider.descriptor.connection === 'none') return { provider: name, connected: true };
+
+  const config = container.providerConfig(name);
+  if (!config.configured) {
+    throw new AppError(
+      503,
+      'provider_not_configured',
+      `Provider '${name}' is not configured: set ${credentialVariables(name).join(' and ')}`,
+    );
+  }
+  const returnTo = checkReturnTo(container, request.returnTo);
+  const state = randomBytes(32).toString('base64url');
+  const codeVerifier = provider.descriptor.oauthParams.pkce ? randomBytes(32).toString('base64url') : undefined;
+  const codeChallenge = codeVerifier && createHash('sha256').update(codeVerifier).digest('base64url');
+  const baseUrl = container.config.publicBaseUrl ?? request.requestOrigin;
+  const redirectUri = config.redirectUri ?? `${baseUrl}/callback/${name}`;
+  const nowSecs = Math.floor(container.deps.now() / 1000);
+
+  await container.states.create({
+    state,
+    tenantId: identity.tenantId,
+    userId: identity.userId,
+    provider: name,
+    redirectUri,
+    codeVerifier,
+    returnTo,
+    expiresAt: nowSecs + STATE_TTL_SECS,
+  });
+  const authorizationUrl = await provider.authorizationUrl({
+    ...identity,
+    state,
+    redirectUri,
+    scopes: config.scopes,
+    codeChallenge,
+  });
+  return { provider: name, authorization_url: authorizationUrl, state, expires_in: STATE_TTL_SECS };
+}

@@ -1,0 +1,55 @@
+/** Connection status for every registered provider, and disconnecting (with revoke). */
+import { cachePartition } from '../cache/keys';
+import type { Container } from './container';
+import { invalidRequest } from './errors';
+import type { Identity } from './identity';
+import { logger } from './observability';
+import { resolveProviderName } from './provider-name';
+
+export async function connectionStatus(container: Container, identity: Identity) {
+  const stored = new Map(
+    (await container.connections.listForUser(identity.tenantId, identity.userId)).map((c) => [c.provider, c]),
+  );
+  const providers: Record<string, object> = {};
+  for (const descriptor of container.registry.descriptors()) {
+    const connection = stored.get(descriptor.name);
+    if (descriptor.connection === 'none') {
+      providers[descriptor.name] = { connected: true, status: 'connected', requires_connection: false };
+    } else if (!connection) {
+      providers[descriptor.name] = { connected: false, status: 'disconnected' };
+    } else {
+      providers[descriptor.name] = {
+        connected: connection.status === 'connected',
+        status: connection.status,
+        scopes: connection.scopes,
+        connected_at: connection.connectedAt,
+        expires_at: connection.expiresAt !== undefined ? new Date(connection.expiresAt * 1000).toISOString() : null,
+      };
+    }
+  }
+  return { providers };
+}
+
+export async function disconnect(container: Container, identity: Identity, providerName: string) {
+  const name = resolveProviderName(container, providerName);
+  const provider = container.provider(name);
+  if (provider.descriptor.connection === 'none') {
+    throw invalidRequest('provider', `${name} needs no connection and cannot be disconnected`);
+  }
+  const key = { ...identity, provider: name };
+  const connection = await container.connections.get(key);
+  if (connection && connection.status === 'connected') {
+    try {
+      await provider.revokeToken({ ...identity, accessToken: connection.accessToken, providerUserId: connection.providerUserId });
+    } catch (error) {
+      // The user asked to leave: forget the tokens even if the provider cannot be told.
+      logger.warn('revoking at the provider failed; tokens deleted anyway', {
+        provider: name,
+        reason: error instanceof Error ? error.message : 'unknown',
+      });
+    }
+  }
+  await container.connections.delete(key);
+  await container.cache.invalidate(cachePartition(identity.tenantId, identity.userId, name));
+  return { provider: name, connected: false, status: 'disconnected' as const };
+}

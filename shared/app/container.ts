@@ -1,0 +1,131 @@
+/**
+ * The composition root: the only place that picks adapters. One container per Lambda
+ * container (module scope), built on first use and reused by every invocation.
+ */
+import { ConfigError, parseAppConfig, resolveProviderConfig, loadRawConfig, type AppConfig, type RawConfig, type SecretFetcher } from '../config';
+import { secretsManagerFetcher } from '../config/secrets';
+import { providerRegistry, type ProviderRegistry } from '../providers';
+import type { FitnessProvider, ProviderConfig, ProviderDeps, ProviderFactory } from '../providers/spi';
+import type { CacheStore, ConnectionStore, OAuthStateStore } from '../store/ports';
+import { generateDevKey, parseTokenKeys, TokenCipher } from '../store/token-cipher';
+import { MemoryCacheStore } from '../store/memory/cache';
+import { MemoryConnectionStore } from '../store/memory/connections';
+import { MemoryOAuthStateStore } from '../store/memory/oauth-state';
+import { createDocumentClient } from '../store/dynamodb/client';
+import { DynamoCacheStore } from '../store/dynamodb/cache';
+import { DynamoConnectionStore } from '../store/dynamodb/connections';
+import { DynamoOAuthStateStore } from '../store/dynamodb/oauth-state';
+import { AppError } from './errors';
+import { logger } from './observability';
+
+export interface Stores {
+  connections: ConnectionStore;
+  states: OAuthStateStore;
+  cache: CacheStore;
+}
+
+export interface Container extends Stores {
+  readonly config: AppConfig;
+  readonly raw: RawConfig;
+  readonly registry: ProviderRegistry;
+  readonly deps: ProviderDeps;
+  /** The registered provider, or a 404 `unsupported_provider` naming the supported ones. */
+  provider(name: string): FitnessProvider;
+  providerConfig(name: string): ProviderConfig;
+}
+
+export interface ContainerOptions {
+  env?: Record<string, string | undefined>;
+  registry?: ProviderRegistry;
+  fetchSecret?: SecretFetcher;
+  deps?: Partial<ProviderDeps>;
+  stores?: Stores;
+}
+
+function isLambda(env: Record<string, string | undefined>): boolean {
+  return env['AWS_LAMBDA_FUNCTION_NAME'] !== undefined;
+}
+
+function tokenCipher(config: AppConfig, env: Record<string, string | undefined>): TokenCipher {
+  if (config.tokenKeysJson) return new TokenCipher(parseTokenKeys(config.tokenKeysJson));
+  if (isLambda(env)) throw new ConfigError('PIERRE_TOKEN_KEYS is required: a JSON list of {"id","key"} (base64, 32 bytes)');
+  logger.warn('PIERRE_TOKEN_KEYS is not set: tokens are sealed with a throw-away development key');
+  return new TokenCipher([generateDevKey()]);
+}
+
+function chooseStores(config: AppConfig, env: Record<string, string | undefined>): Stores {
+  const cipher = tokenCipher(config, env);
+  if (config.connectionsTable && config.cacheTable) {
+    const client = createDocumentClient();
+    return {
+      connections: new DynamoConnectionStore(client, config.connectionsTable, cipher),
+      states: new DynamoOAuthStateStore(client, config.connectionsTable),
+      cache: new DynamoCacheStore(client, config.cacheTable),
+    };
+  }
+  if (isLambda(env)) throw new ConfigError('PIERRE_CONNECTIONS_TABLE and PIERRE_CACHE_TABLE are required on Lambda');
+  return {
+    connections: new MemoryConnectionStore(cipher),
+    states: new MemoryOAuthStateStore(),
+    cache: new MemoryCacheStore(),
+  };
+}
+
+export async function buildContainer(options: ContainerOptions = {}): Promise<Container> {
+  const env = options.env ?? process.env;
+  const raw = await loadRawConfig(env, options.fetchSecret ?? secretsManagerFetcher());
+  const config = parseAppConfig(raw);
+  const registry = options.registry ?? providerRegistry;
+  if (!registry.isSupported(config.defaultProvider)) {
+    throw new ConfigError(
+      `PIERRE_DEFAULT_PROVIDER '${config.defaultProvider}' is not a registered provider. Supported providers: ${registry.supportedProviders().join(', ')}`,
+    );
+  }
+  const stores = options.stores ?? chooseStores(config, env);
+  const deps: ProviderDeps = { fetch: (...args) => globalThis.fetch(...args), now: () => Date.now(), ...options.deps };
+  // Keyed by factory so a provider registered (or replaced) after start-up is picked up.
+  const instances = new WeakMap<ProviderFactory, FitnessProvider>();
+
+  const providerConfig = (name: string): ProviderConfig => {
+    const descriptor = registry.descriptor(name);
+    if (!descriptor) throw new AppError(404, 'unsupported_provider', registry.unsupportedMessage(name));
+    return resolveProviderConfig(descriptor, raw);
+  };
+
+  return {
+    ...stores,
+    config,
+    raw,
+    registry,
+    deps,
+    providerConfig,
+    provider(name) {
+      const factory = registry.factory(name);
+      if (!factory) throw new AppError(404, 'unsupported_provider', registry.unsupportedMessage(name));
+      let instance = instances.get(factory);
+      if (!instance) {
+        instance = factory.create(providerConfig(name), deps);
+        instances.set(factory, instance);
+      }
+      return instance;
+    },
+  };
+}
+
+let current: Promise<Container> | undefined;
+
+/** The container of this Lambda container; a failed build is retried on the next call. */
+export function getContainer(): Promise<Container> {
+  if (!current) {
+    current = buildContainer().catch((error: unknown) => {
+      current = undefined;
+      throw error;
+    });
+  }
+  return current;
+}
+
+/** Replaces the process-wide container (tests, local server). */
+export function setContainer(container: Container | Promise<Container> | undefined): void {
+  current = container === undefined ? undefined : Promise.resolve(container);
+}

@@ -1,0 +1,23 @@
+/** Failures the service reports to its callers, each with its HTTP status and stable code. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const invalidRequest = (field: string, problem: string) =>
+  new AppError(400, 'invalid_request', `Invalid '${field}': ${problem}`);
+
+export const invalidState = () =>
+  new AppError(400, 'invalid_state', 'The OAuth state is unknown, expired or already used; start the connection again');
+
+export const notConnected = (provider: string) =>
+  new AppError(409, 'not_connected', `You are not connected to '${provider}'; call GET /connect/${provider} first`);
+
+export const unauthorized = (message = 'A valid bearer token is required') => new AppError(401, 'unauthorized', message);

@@ -1,0 +1,96 @@
+/**
+ * Opening an authenticated session with a provider for one user: loads the stored
+ * connection, refreshes tokens that expire within five minutes, and retries once with a
+ * fresh token when the provider rejects the current one.
+ */
+import { ProviderError } from '../models';
+import type { FitnessProvider, ProviderSession, TokenSet } from '../providers/spi';
+import type { Connection } from '../store/ports';
+import type { Container } from './container';
+import { AppError, notConnected } from './errors';
+import type { Identity } from './identity';
+import { logger } from './observability';
+
+export const REFRESH_MARGIN_SECS = 300;
+
+export function connectionFromTokens(
+  identity: Identity,
+  provider: string,
+  tokens: TokenSet,
+  nowMs: number,
+  previous?: Connection,
+): Connection {
+  const now = new Date(nowMs).toISOString();
+  return {
+    tenantId: identity.tenantId,
+    userId: identity.userId,
+    provider,
+    accessToken: tokens.accessToken,
+    // A refresh answer without a refresh token keeps the one we have.
+    refreshToken: tokens.refreshToken ?? previous?.refreshToken,
+    expiresAt: tokens.expiresAt,
+    scopes: tokens.scopes.length > 0 ? tokens.scopes : (previous?.scopes ?? []),
+    providerUserId: tokens.providerUserId ?? previous?.providerUserId,
+    status: 'connected',
+    connectedAt: previous?.connectedAt ?? now,
+    updatedAt: now,
+  };
+}
+
+function sessionOf(connection: Connection): ProviderSession {
+  return {
+    tenantId: connection.tenantId,
+    userId: connection.userId,
+    accessToken: connection.accessToken,
+    providerUserId: connection.providerUserId,
+  };
+}
+
+function expiresSoon(connection: Connection, nowMs: number): boolean {
+  return connection.expiresAt !== undefined && connection.expiresAt - nowMs / 1000 < REFRESH_MARGIN_SECS;
+}
+
+async function refresh(container: Container, provider: FitnessProvider, connection: Connection): Promise<Connection> {
+  if (!connection.refreshToken) {
+    throw new AppError(409, 'reauthorization_required', `The ${provider.descriptor.name} connection has expired; connect again`);
+  }
+  try {
+    const tokens = await provider.refreshToken(connection.refreshToken);
+    const next = connectionFromTokens(connection, connection.provider, tokens, container.deps.now(), connection);
+    await container.connections.put(next);
+    return next;
+  } catch (error) {
+    if (!(error instanceof ProviderError) || error.kind !== 'token_refresh_failed') throw error;
+    // With rotating refresh tokens another container may have refreshed first: re-read before
+    // declaring the connection dead.
+    const latest = await container.connections.get(connection);
+    if (latest && latest.refreshToken !== connection.refreshToken && latest.status === 'connected') return latest;
+    await container.connections.put({ ...connection, status: 'revoked', updatedAt: new Date(container.deps.now()).toISOString() });
+    logger.warn('refresh token refused; connection marked revoked', { provider: connection.provider });
+    throw new AppError(409, 'reauthorization_required', `${provider.descriptor.name} refused to refresh the connection; connect again`);
+  }
+}
+
+/** Runs `call` with a valid session for the user at the provider. */
+export async function withSession<T>(
+  container: Container,
+  identity: Identity,
+  providerName: string,
+  call: (provider: FitnessProvider, session: ProviderSession) => Promise<T>,
+): Promise<T> {
+  const provider = container.provider(providerName);
+  if (provider.descriptor.connection === 'none') {
+    return call(provider, { ...identity, accessToken: '' });
+  }
+  let connection = await container.connections.get({ ...identity, provider: providerName });
+  if (!connection || connection.status !== 'connected') throw notConnected(providerName);
+  if (expiresSoon(connection, container.deps.now())) connection = await refresh(container, provider, connection);
+  try {
+    return await call(provider, sessionOf(connection));
+  } catch (error) {
+    const rejected = error instanceof ProviderError && error.kind === 'auth_failed' && connection.refreshToken !== undefined;
+    if (!rejected) throw error;
+    connection = await refresh(container, provider, connection);
+    return call(provider, sessionOf(connection));
+  }
+}

@@ -1,0 +1,52 @@
+/** Service-wide settings, validated once per container. */
+import { z } from 'zod';
+import { ConfigError, type RawConfig } from './raw';
+
+const originList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return [] as string[];
+    const origins: string[] = [];
+    for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      try {
+        origins.push(new URL(entry).origin);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `'${entry}' is not an origin such as https://app.example.com` });
+      }
+    }
+    return origins;
+  });
+
+const AppConfigSchema = z
+  .object({
+    PIERRE_DEFAULT_PROVIDER: z.string().default('synthetic'),
+    PIERRE_TENANT_CLAIM: z.string().min(1).default('tenant_id'),
+    PIERRE_ALLOWED_RETURN_ORIGINS: originList,
+    PIERRE_PUBLIC_BASE_URL: z.url().optional(),
+    PIERRE_TOKEN_KEYS: z.string().optional(),
+    PIERRE_CONNECTIONS_TABLE: z.string().min(3).optional(),
+    PIERRE_CACHE_TABLE: z.string().min(3).optional(),
+    PIERRE_DEV_JWT_SECRET: z.string().min(16).optional(),
+  })
+  .transform((raw) => ({
+    defaultProvider: raw.PIERRE_DEFAULT_PROVIDER,
+    tenantClaim: raw.PIERRE_TENANT_CLAIM,
+    allowedReturnOrigins: raw.PIERRE_ALLOWED_RETURN_ORIGINS,
+    publicBaseUrl: raw.PIERRE_PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    tokenKeysJson: raw.PIERRE_TOKEN_KEYS,
+    connectionsTable: raw.PIERRE_CONNECTIONS_TABLE,
+    cacheTable: raw.PIERRE_CACHE_TABLE,
+    devJwtSecret: raw.PIERRE_DEV_JWT_SECRET,
+  }));
+
+export type AppConfig = z.output<typeof AppConfigSchema>;
+
+export function parseAppConfig(raw: RawConfig): AppConfig {
+  const result = AppConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  return result.data;
+}

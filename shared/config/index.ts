@@ -1,0 +1,3 @@
+export * from './raw';
+export * from './app-config';
+export * from './provider-config';

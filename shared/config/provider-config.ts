@@ -1,0 +1,61 @@
+/**
+ * Per-provider configuration from `PIERRE_<NAME>_*` keys, the legacy `<NAME>_CLIENT_ID` /
+ * `<NAME>_CLIENT_SECRET` names, and the descriptor's defaults. Works for any registered
+ * descriptor, so custom providers are configured exactly like built-in ones.
+ */
+import type { ProviderConfig, ProviderDescriptor } from '../providers/spi';
+import type { RawConfig } from './raw';
+
+export const PROVIDER_KEYS = [
+  'CLIENT_ID',
+  'CLIENT_SECRET',
+  'AUTH_URL',
+  'TOKEN_URL',
+  'API_BASE_URL',
+  'REVOKE_URL',
+  'SCOPES',
+  'REDIRECT_URI',
+] as const;
+
+export function providerEnvPrefix(name: string): string {
+  return `PIERRE_${name.toUpperCase()}_`;
+}
+
+/** The variables an operator sets to give a provider its client credentials. */
+export function credentialVariables(name: string): string[] {
+  const prefix = providerEnvPrefix(name);
+  return [`${prefix}CLIENT_ID`, `${prefix}CLIENT_SECRET`];
+}
+
+function splitScopes(value: string): string[] {
+  return value.split(/[\s,]+/).filter((s) => s.length > 0);
+}
+
+export function resolveProviderConfig(descriptor: ProviderDescriptor, raw: RawConfig): ProviderConfig {
+  const upper = descriptor.name.toUpperCase();
+  const prefix = providerEnvPrefix(descriptor.name);
+  const get = (key: string): string | undefined => raw[`${prefix}${key}`];
+  const clientId = get('CLIENT_ID') ?? raw[`${upper}_CLIENT_ID`];
+  const clientSecret = get('CLIENT_SECRET') ?? raw[`${upper}_CLIENT_SECRET`];
+  const scopes = get('SCOPES');
+  const settings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!key.startsWith(prefix)) continue;
+    const rest = key.slice(prefix.length);
+    if (!(PROVIDER_KEYS as readonly string[]).includes(rest)) settings[rest] = value;
+  }
+  const needsCredentials = descriptor.connection !== 'none';
+  return {
+    name: descriptor.name,
+    clientId,
+    clientSecret,
+    authUrl: get('AUTH_URL') ?? descriptor.oauthEndpoints?.authUrl,
+    tokenUrl: get('TOKEN_URL') ?? descriptor.oauthEndpoints?.tokenUrl,
+    revokeUrl: get('REVOKE_URL') ?? descriptor.oauthEndpoints?.revokeUrl,
+    apiBaseUrl: get('API_BASE_URL') ?? descriptor.apiBaseUrl,
+    scopes: scopes !== undefined ? splitScopes(scopes) : [...descriptor.defaultScopes],
+    redirectUri: get('REDIRECT_URI'),
+    configured: !needsCredentials || (clientId !== undefined && clientSecret !== undefined),
+    settings: Object.freeze(settings),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The middy stack every HTTP function shares: Powertools logging context, header and event
+ * normalisation, a 64 KiB body limit, JWT identity, and one error -> JSON mapping.
+ */
+import middy from '@middy/core';
+import httpEventNormalizer from '@middy/http-event-normalizer';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { getContainer, type Container } from '../app/container';
+import { AppError } from '../app/errors';
+import type { Identity } from '../app/identity';
+import { logger } from '../app/observability';
+import { toErrorAnswer } from './errors';
+import { identityFrom } from './identity';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface HttpAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HttpContext {
+  container: Container;
+  identity: Identity;
+  /** `https://host` the request arrived on (for callback URLs when none is configured). */
+  origin: string;
+}
+
+type Handler = (event: APIGatewayProxyEventV2, ctx: HttpContext) => Promise<HttpAnswer>;
+type PublicHandler = (event: APIGatewayProxyEventV2, ctx: Omit<HttpContext, 'identity'>) => Promise<HttpAnswer>;
+
+const BASE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpAnswer {
+  return { status, body, headers };
+}
+
+function toResult(answer: HttpAnswer): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: answer.status,
+    headers: { ...BASE_HEADERS, ...answer.headers },
+    body: answer.body === undefined ? '' : JSON.stringify(answer.body),
+  };
+}
+
+function errorResult(error: unknown): APIGatewayProxyStructuredResultV2 {
+  const answer = toErrorAnswer(error);
+  return toResult({ status: answer.status, headers: answer.headers, body: { error: { code: answer.code, message: answer.message } } });
+}
+
+function bodyBytes(event: APIGatewayProxyEventV2): number {
+  if (!event.body) return 0;
+  return Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+function originOf(event: APIGatewayProxyEventV2): string {
+  const host = event.headers?.['x-forwarded-host'] ?? event.headers?.['host'] ?? event.requestContext.domainName;
+  const proto = event.headers?.['x-forwarded-proto'] ?? 'https';
+  return `${proto}://${host}`;
+}
+
+function stack(run: (event: APIGatewayProxyEventV2) => Promise<HttpAnswer>) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpHeaderNormalizer())
+    .use(httpEventNormalizer())
+    .use({
+      onError: async (request) => {
+        request.response = errorResult(request.error);
+      },
+    })
+    .handler(async (event) => {
+      if (bodyBytes(event) > MAX_BODY_BYTES) {
+        throw new AppError(413, 'payload_too_large', `The request body exceeds ${MAX_BODY_BYTES} bytes`);
+      }
+      return toResult(await run(event));
+    });
+}
+
+/** An HTTP function behind the JWT authorizer. */
+export function authenticated(handler: Handler) {
+  return stack(async (event) => {
+    const container = await getContainer();
+    const identity = identityFrom(event, container.config.tenantClaim);
+    return handler(event, { container, identity, origin: originOf(event) });
+  });
+}
+
+/** An HTTP function reached without the app's JWT (OAuth callback, health, webhooks). */
+export function unauthenticated(handler: PublicHandler) {
+  return stack(async (event) => handler(event, { container: await getContainer(), origin: originOf(event) }));
+}

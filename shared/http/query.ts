@@ -1,0 +1,70 @@
+/** Query-string schemas shared by the data functions, and parsing that answers 400 naming the field. */
+import { z } from 'zod';
+import { invalidRequest } from '../app/errors';
+
+const DAY_MS = 86_400_000;
+
+// Any name is accepted here; unknown ones get the registry's 404 listing the supported providers.
+const providerName = z.string().min(1).max(64);
+
+/** An ISO-8601 date or date-time (with offset), or epoch seconds. */
+const instant = z.string().transform((value, ctx) => {
+  const trimmed = value.trim();
+  let ms: number;
+  if (/^\d{1,12}$/.test(trimmed)) ms = Number(trimmed) * 1000;
+  else if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/i.test(trimmed)) ms = Date.parse(trimmed);
+  else ms = Number.NaN;
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date (2026-11-25), date-time (2026-11-25T06:00:00Z) or epoch seconds' });
+    return z.NEVER;
+  }
+  return new Date(ms);
+});
+
+const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+export const ProviderQuerySchema = z.object({ provider: providerName.optional() });
+
+export const ActivitiesQuerySchema = z
+  .object({
+    provider: providerName.optional(),
+    limit: intParam(1, 200).default(30),
+    offset: intParam(0, 10_000).default(0),
+    before: instant.optional(),
+    after: instant.optional(),
+  })
+  .refine((q) => !q.before || !q.after || q.after < q.before, { message: 'must be earlier than before', path: ['after'] });
+
+export const DateRangeQuerySchema = z
+  .object({
+    provider: providerName.optional(),
+    start: instant.optional(),
+    end: instant.optional(),
+  })
+  .transform((q) => {
+    const end = q.end ?? new Date();
+    const start = q.start ?? new Date(end.getTime() - 7 * DAY_MS);
+    return { provider: q.provider, range: { start, end } };
+  })
+  .refine((q) => q.range.start <= q.range.end, { message: 'must not be after end', path: ['start'] })
+  .refine((q) => q.range.end.getTime() - q.range.start.getTime() <= 366 * DAY_MS, { message: 'range must be at most a year', path: ['start'] });
+
+export const ActivityPathSchema = z.object({
+  provider: providerName,
+  id: z.string().min(1).max(128),
+});
+
+export const ProviderPathSchema = z.object({ provider: providerName });
+
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join('.') || 'request';
+  throw invalidRequest(field, issue?.message ?? 'invalid value');
+}

@@ -1,0 +1,6 @@
+export * from './common';
+export * from './activity';
+export * from './athlete';
+export * from './stats';
+export * from './health';
+export * from './errors';

@@ -1,0 +1,162 @@
+/**
+ * Default behaviour for providers: OAuth 2.0 from the descriptor, "unsupported" answers for
+ * capabilities the provider lacks, and stats / records derived from activities. A provider
+ * overrides only what it does differently.
+ */
+import {
+  ProviderError,
+  type Activity,
+  type Athlete,
+  type HealthMetrics,
+  type PersonalRecord,
+  type RecoveryMetrics,
+  type SleepSession,
+  type Stats,
+} from '../models';
+import { personalRecordsFromActivities, statsFromActivities } from './derive';
+import { ProviderHttp, type ProviderHttpOptions } from './http';
+import { buildAuthorizationUrl, clientAuth, requestToken, tokenSetFrom, type TokenResponse } from './oauth2';
+import {
+  ProviderDescriptorSchema,
+  type ActivityQuery,
+  type AuthorizationRequest,
+  type CodeExchange,
+  type DateRange,
+  type FitnessProvider,
+  type ProviderConfig,
+  type ProviderDeps,
+  type ProviderDescriptor,
+  type ProviderDescriptorInput,
+  type ProviderSession,
+  type TokenSet,
+} from './spi';
+import { z } from 'zod';
+
+/** How many activities the derived stats and records look at, newest first. */
+const DERIVE_PAGE = 100;
+const DERIVE_MAX_ACTIVITIES = 1_000;
+
+export abstract class BaseProvider implements FitnessProvider {
+  readonly descriptor: ProviderDescriptor;
+  protected readonly http: ProviderHttp;
+
+  constructor(
+    descriptor: ProviderDescriptorInput,
+    readonly config: ProviderConfig,
+    protected readonly deps: ProviderDeps,
+    httpOptions: Partial<Omit<ProviderHttpOptions, 'provider' | 'deps'>> = {},
+  ) {
+    this.descriptor = ProviderDescriptorSchema.parse(descriptor);
+    this.http = new ProviderHttp({ provider: this.descriptor.name, deps, ...httpOptions });
+  }
+
+  protected get name(): string {
+    return this.descriptor.name;
+  }
+
+  protected unsupported(feature: string): Promise<never> {
+    return Promise.reject(ProviderError.unsupported(this.name, feature));
+  }
+
+  // ---- connection -------------------------------------------------------------------------
+
+  async authorizationUrl(request: AuthorizationRequest): Promise<string> {
+    return buildAuthorizationUrl(this.descriptor, this.config, request);
+  }
+
+  async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
+    const code = exchange.query['code'];
+    if (!code) {
+      throw new ProviderError({ kind: 'auth_failed', provider: this.name, message: 'the callback carries no authorization code' });
+    }
+    const form: Record<string, string> = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: exchange.redirectUri,
+    };
+    if (exchange.codeVerifier) form['code_verifier'] = exchange.codeVerifier;
+    const raw = await requestToken(this.http, this.descriptor, this.config, form, 'auth_failed');
+    return this.toTokenSet(raw, exchange.query);
+  }
+
+  async refreshToken(refreshToken: string): Promise<TokenSet> {
+    const raw = await requestToken(
+      this.http,
+      this.descriptor,
+      this.config,
+      { grant_type: 'refresh_token', refresh_token: refreshToken, ...this.extraRefreshParams() },
+      'token_refresh_failed',
+    );
+    return this.toTokenSet(raw, {});
+  }
+
+  /** Extra form fields some providers want on refresh (WHOOP: `scope=offline`). */
+  protected extraRefreshParams(): Record<string, string> {
+    return {};
+  }
+
+  /** Hook for providers whose token response carries more (user id, athlete). */
+  protected async toTokenSet(raw: TokenResponse, callbackQuery: Readonly<Record<string, string>>): Promise<TokenSet> {
+    const granted = callbackQuery['scope'];
+    const fromCallback = granted ? granted.split(/[\s,]+/).filter(Boolean) : [];
+    return tokenSetFrom(raw, this.deps.now(), fromCallback);
+  }
+
+  async revokeToken(session: ProviderSession): Promise<void> {
+    if (!this.config.revokeUrl) return;
+    const auth = clientAuth(this.descriptor, this.config);
+    await this.http.request({
+      url: this.config.revokeUrl,
+      method: 'POST',
+      headers: auth.headers,
+      form: { ...auth.form, token: session.accessToken },
+      schema: z.unknown(),
+    });
+  }
+
+  // ---- data ---------------------------------------------------------------------------------
+
+  abstract getAthlete(session: ProviderSession): Promise<Athlete>;
+  abstract getActivities(session: ProviderSession, query: ActivityQuery): Promise<Activity[]>;
+  abstract getActivity(session: ProviderSession, id: string): Promise<Activity>;
+
+  async getStats(session: ProviderSession): Promise<Stats> {
+    return statsFromActivities(this.name, await this.recentActivities(session), this.deps.now());
+  }
+
+  async getPersonalRecords(session: ProviderSession): Promise<PersonalRecord[]> {
+    return personalRecordsFromActivities(this.name, await this.recentActivities(session));
+  }
+
+  getSleepSessions(_session: ProviderSession, _range: DateRange): Promise<SleepSession[]> {
+    return this.unsupported('sleep tracking');
+  }
+
+  getRecoveryMetrics(_session: ProviderSession, _range: DateRange): Promise<RecoveryMetrics[]> {
+    return this.unsupported('recovery metrics');
+  }
+
+  getHealthMetrics(_session: ProviderSession, _range: DateRange): Promise<HealthMetrics[]> {
+    return this.unsupported('health metrics');
+  }
+
+  /** Any HTTP answer below 500 from the API base means the provider is up. */
+  async healthCheck(): Promise<void> {
+    try {
+      await this.http.request({ url: this.config.apiBaseUrl, schema: z.unknown() });
+    } catch (error) {
+      const answered = error instanceof ProviderError && error.status !== undefined && error.status < 500;
+      if (!answered) throw error;
+    }
+  }
+
+  private async recentActivities(session: ProviderSession): Promise<Activity[]> {
+    const all: Activity[] = [];
+    while (all.length < DERIVE_MAX_ACTIVITIES) {
+      const page = await this.getActivities(session, { limit: DERIVE_PAGE, offset: all.length });
+      all.push(...page);
+      if (page.length < DERIVE_PAGE) break;
+    }
+    return all;
+  }
+}

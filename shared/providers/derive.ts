@@ -1,0 +1,77 @@
+/** Stats and personal records computed from activities, for providers without such endpoints. */
+import type { Activity, PersonalRecord, SportType, Stats, Totals } from '../models';
+
+const DAY_MS = 86_400_000;
+
+function emptyTotals(): Totals {
+  return { count: 0, distance_meters: 0, duration_seconds: 0, elevation_gain: 0 };
+}
+
+function add(totals: Totals, activity: Activity): void {
+  totals.count += 1;
+  totals.distance_meters += activity.distance_meters ?? 0;
+  totals.duration_seconds += activity.duration_seconds;
+  totals.elevation_gain += activity.elevation_gain ?? 0;
+}
+
+export function statsFromActivities(provider: string, activities: readonly Activity[], nowMs: number): Stats {
+  const now = new Date(nowMs);
+  const yearStart = Date.UTC(now.getUTCFullYear(), 0, 1);
+  const fourWeeksAgo = nowMs - 28 * DAY_MS;
+  const stats: Stats = {
+    provider,
+    recent_4_weeks: emptyTotals(),
+    year_to_date: emptyTotals(),
+    all_time: emptyTotals(),
+    by_sport: {},
+  };
+  for (const activity of activities) {
+    const started = Date.parse(activity.start_date);
+    add(stats.all_time, activity);
+    if (started >= yearStart) add(stats.year_to_date, activity);
+    if (started >= fourWeeksAgo) add(stats.recent_4_weeks, activity);
+    const sport = (stats.by_sport[activity.sport_type] ??= emptyTotals());
+    add(sport, activity);
+  }
+  return stats;
+}
+
+const RACE_DISTANCES: ReadonlyArray<readonly [PersonalRecord['metric'], number]> = [
+  ['fastest_1k', 1_000],
+  ['fastest_5k', 5_000],
+  ['fastest_10k', 10_000],
+  ['fastest_half_marathon', 21_097.5],
+  ['fastest_marathon', 42_195],
+];
+const TIMED_SPORTS: ReadonlySet<SportType> = new Set(['run', 'trail_run']);
+
+/**
+ * Best efforts per sport. Race-distance times are estimated from each activity's average
+ * pace (activities at least that long), since summaries carry no split data.
+ */
+export function personalRecordsFromActivities(provider: string, activities: readonly Activity[]): PersonalRecord[] {
+  const best = new Map<string, PersonalRecord>();
+  const offer = (record: PersonalRecord, lowerIsBetter: boolean) => {
+    const key = `${record.sport_type}:${record.metric}`;
+    const current = best.get(key);
+    if (!current || (lowerIsBetter ? record.value < current.value : record.value > current.value)) best.set(key, record);
+  };
+  for (const a of activities) {
+    const base = { provider, sport_type: a.sport_type, activity_id: a.id, achieved_at: a.start_date };
+    if (a.distance_meters && a.distance_meters > 0) {
+      offer({ ...base, metric: 'longest_distance', value: a.distance_meters, unit: 'meters' }, false);
+      if (TIMED_SPORTS.has(a.sport_type) && a.duration_seconds > 0) {
+        for (const [metric, distance] of RACE_DISTANCES) {
+          if (a.distance_meters >= distance) {
+            const seconds = Math.round((a.duration_seconds * distance) / a.distance_meters);
+            offer({ ...base, metric, value: seconds, unit: 'seconds' }, true);
+          }
+        }
+      }
+    }
+    if (a.duration_seconds > 0) offer({ ...base, metric: 'longest_duration', value: a.duration_seconds, unit: 'seconds' }, false);
+    if (a.elevation_gain && a.elevation_gain > 0) offer({ ...base, metric: 'most_elevation_gain', value: a.elevation_gain, unit: 'meters' }, false);
+    if (a.average_power && a.average_power > 0) offer({ ...base, metric: 'highest_average_power', value: a.average_power, unit: 'watts' }, false);
+  }
+  return [...best.values()].sort((x, y) => x.sport_type.localeCompare(y.sport_type) || x.metric.localeCompare(y.metric));
+}

@@ -1,0 +1,65 @@
+/**
+ * The provider registry: the one place that knows which providers exist. Everything else
+ * (routes, status, error messages) asks it, so adding a provider is registering a factory.
+ */
+import {
+  ProviderDescriptorSchema,
+  type FitnessProvider,
+  type ProviderConfig,
+  type ProviderDeps,
+  type ProviderDescriptor,
+  type ProviderFactory,
+} from './spi';
+
+interface Registration {
+  descriptor: ProviderDescriptor;
+  factory: ProviderFactory;
+}
+
+export class ProviderRegistry {
+  private readonly registrations = new Map<string, Registration>();
+
+  /** Registers (or replaces) a provider; its descriptor is validated here. */
+  register(factory: ProviderFactory): this {
+    const descriptor = ProviderDescriptorSchema.parse(factory.descriptor);
+    this.registrations.set(descriptor.name, { descriptor, factory });
+    return this;
+  }
+
+  unregister(name: string): boolean {
+    return this.registrations.delete(name);
+  }
+
+  isSupported(name: string): boolean {
+    return this.registrations.has(name);
+  }
+
+  /** Provider names in registration order. */
+  supportedProviders(): string[] {
+    return [...this.registrations.keys()];
+  }
+
+  descriptor(name: string): ProviderDescriptor | undefined {
+    return this.registrations.get(name)?.descriptor;
+  }
+
+  descriptors(): ProviderDescriptor[] {
+    return [...this.registrations.values()].map((r) => r.descriptor);
+  }
+
+  factory(name: string): ProviderFactory | undefined {
+    return this.registrations.get(name)?.factory;
+  }
+
+  /** Builds a provider instance; callers check `isSupported` first. */
+  create(name: string, config: ProviderConfig, deps: ProviderDeps): FitnessProvider {
+    const registration = this.registrations.get(name);
+    if (!registration) throw new Error(this.unsupportedMessage(name));
+    return registration.factory.create(config, deps);
+  }
+
+  /** "Provider 'x' is not supported. Supported providers: a, b, c" */
+  unsupportedMessage(name: string): string {
+    return `Provider '${name}' is not supported. Supported providers: ${this.supportedProviders().join(', ')}`;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The Service Provider Interface: everything a fitness provider must describe and implement
+ * to plug into the service. Core code only ever talks to providers through these types.
+ */
+import { z } from 'zod';
+import type {
+  Activity,
+  Athlete,
+  HealthMetrics,
+  PersonalRecord,
+  RecoveryMetrics,
+  SleepSession,
+  Stats,
+} from '../models';
+import { ALL_CAPABILITIES, type Capabilities } from './capabilities';
+import type { RateLimitUsage } from './rate-limit';
+
+export * from './capabilities';
+
+export const OAuthEndpointsSchema = z.object({
+  authUrl: z.url(),
+  tokenUrl: z.url(),
+  revokeUrl: z.url().optional(),
+});
+
+export const OAuthParamsSchema = z.object({
+  /** Joins scopes in the authorize URL: `,` for Strava, a space for most others. */
+  scopeSeparator: z.string().min(1).default(' '),
+  pkce: z.boolean().default(false),
+  extraAuthorizeParams: z.record(z.string(), z.string()).default({}),
+  /** How client credentials reach the token endpoint: form body or HTTP Basic. */
+  tokenEndpointAuth: z.enum(['body', 'basic']).default('body'),
+});
+
+export const ProviderDescriptorSchema = z
+  .object({
+    /** Lower-case id; also forms the `PIERRE_<NAME>_*` configuration keys. */
+    name: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'lower-case letters, digits and _'),
+    displayName: z.string().min(1),
+    capabilities: z.number().int().min(0).max(ALL_CAPABILITIES),
+    /**
+     * How a user connects: `oauth2` (authorization code), `redirect` (a provider-specific page
+     * that sends the user back to the callback, e.g. an aggregator widget), or `none`
+     * (always connected, like the synthetic provider).
+     */
+    connection: z.enum(['oauth2', 'redirect', 'none']),
+    oauthEndpoints: OAuthEndpointsSchema.optional(),
+    oauthParams: OAuthParamsSchema.default({
+      scopeSeparator: ' ',
+      pkce: false,
+      extraAuthorizeParams: {},
+      tokenEndpointAuth: 'body',
+    }),
+    apiBaseUrl: z.url(),
+    defaultScopes: z.array(z.string().min(1)).default([]),
+    /** Scopes without which the connection is useless; a callback missing one is refused. */
+    requiredScopes: z.array(z.string().min(1)).default([]),
+  })
+  .refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {
+    message: 'oauth2 providers need oauthEndpoints',
+    path: ['oauthEndpoints'],
+  });
+
+export type ProviderDescriptor = z.output<typeof ProviderDescriptorSchema>;
+export type ProviderDescriptorInput = z.input<typeof ProviderDescriptorSchema>;
+
+/** A descriptor after `PIERRE_<NAME>_*` configuration has been applied. */
+export interface ProviderConfig {
+  name: string;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  authUrl: string | undefined;
+  tokenUrl: string | undefined;
+  revokeUrl: string | undefined;
+  apiBaseUrl: string;
+  scopes: string[];
+  /** Explicit callback URL; when unset the service derives `<public base URL>/callback/<name>`. */
+  redirectUri: string | undefined;
+  /** False when a provider that needs client credentials has none. */
+  configured: boolean;
+  /** Every other `PIERRE_<NAME>_<KEY>` value, keyed by `<KEY>` (e.g. `SEED`, `WEBHOOK_SECRET`). */
+  settings: Readonly<Record<string, string>>;
+}
+
+/** Who the call is for, and with which credential. Providers keep no per-user state. */
+export interface ProviderSession {
+  tenantId: string;
+  userId: string;
+  accessToken: string;
+  providerUserId?: string | undefined;
+}
+
+export interface ActivityQuery {
+  limit: number;
+  offset: number;
+  /** Only activities that started before this instant. */
+  before?: Date | undefined;
+  /** Only activities that started after this instant. */
+  after?: Date | undefined;
+}
+
+export interface DateRange {
+  start: Date;
+  end: Date;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string | undefined;
+  /** Epoch seconds. */
+  expiresAt?: number | undefined;
+  scopes: string[];
+  providerUserId?: string | undefined;
+}
+
+export interface AuthorizationRequest {
+  tenantId: string;
+  userId: string;
+  state: string;
+  redirectUri: string;
+  scopes: string[];
+  codeChallenge?: string | undefined;
+}
+
+export interface CodeExchange {
+  /** Every query parameter of the callback (some providers return more than `code`). */
+  query: Readonly<Record<string, string>>;
+  redirectUri: string;
+  codeVerifier?: string | undefined;
+}
+
+export interface FitnessProvider {
+  readonly descriptor: ProviderDescriptor;
+  readonly config: ProviderConfig;
+
+  authorizationUrl(request: AuthorizationRequest): Promise<string>;
+  exchangeCode(exchange: CodeExchange): Promise<TokenSet>;
+  refreshToken(refreshToken: string): Promise<TokenSet>;
+  revokeToken(session: ProviderSession): Promise<void>;
+
+  getAthlete(session: ProviderSession): Promise<Athlete>;
+  getActivities(session: ProviderSession, query: ActivityQuery): Promise<Activity[]>;
+  getActivity(session: ProviderSession, id: string): Promise<Activity>;
+  getStats(session: ProviderSession): Promise<Stats>;
+  getPersonalRecords(session: ProviderSession): Promise<PersonalRecord[]>;
+  getSleepSessions(session: ProviderSession, range: DateRange): Promise<SleepSession[]>;
+  getRecoveryMetrics(session: ProviderSession, range: DateRange): Promise<RecoveryMetrics[]>;
+  getHealthMetrics(session: ProviderSession, range: DateRange): Promise<HealthMetrics[]>;
+
+  /** Cheap reachability probe; throws a ProviderError when the provider is unhealthy. */
+  healthCheck(): Promise<void>;
+}
+
+/** What a provider may use from its surroundings; injected so tests and Lambda share code. */
+export interface ProviderDeps {
+  fetch: typeof globalThis.fetch;
+  /** Epoch milliseconds. */
+  now: () => number;
+  /** Receives every rate-limit usage a provider reports (throttling, metrics). */
+  observeRateLimit?: (usage: RateLimitUsage) => void;
+}
+
+export interface ProviderFactory {
+  readonly descriptor: ProviderDescriptorInput;
+  create(config: ProviderConfig, deps: ProviderDeps): FitnessProvider;
+}
+
+export type { Capabilities };

@@ -1,0 +1,17 @@
+import { Capability, combine, type ProviderDescriptorInput } from '../spi';
+
+// Terra is an aggregator reached with an API key (dev-id + x-api-key), not OAuth: the user
+// connects through Terra's widget, which redirects back to our callback.
+export const TERRA_DESCRIPTOR = {
+  name: 'terra',
+  displayName: 'Terra',
+  capabilities: combine(Capability.ACTIVITIES, Capability.SLEEP_TRACKING, Capability.HEALTH_METRICS),
+  connection: 'redirect',
+  oauthEndpoints: {
+    authUrl: 'https://api.tryterra.co/v2/auth/generateWidgetSession',
+    tokenUrl: 'https://api.tryterra.co/v2/auth/authenticateUser',
+    revokeUrl: 'https://api.tryterra.co/v2/auth/deauthenticateUser',
+  },
+  apiBaseUrl: 'https://api.tryterra.co/v2',
+  defaultScopes: [],
+} satisfies ProviderDescriptorInput;

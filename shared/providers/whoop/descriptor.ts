@@ -1,0 +1,18 @@
+import { fullHealth, type ProviderDescriptorInput } from '../spi';
+
+export const WHOOP_DESCRIPTOR = {
+  name: 'whoop',
+  displayName: 'WHOOP',
+  capabilities: fullHealth(),
+  connection: 'oauth2',
+  oauthEndpoints: {
+    authUrl: 'https://api.prod.whoop.com/oauth/oauth2/auth',
+    tokenUrl: 'https://api.prod.whoop.com/oauth/oauth2/token',
+    revokeUrl: 'https://api.prod.whoop.com/developer/v2/user/access',
+  },
+  oauthParams: { scopeSeparator: ' ', pkce: true, extraAuthorizeParams: {}, tokenEndpointAuth: 'body' },
+  apiBaseUrl: 'https://api.prod.whoop.com/developer',
+  // `offline` is what makes WHOOP issue a refresh token at all.
+  defaultScopes: ['offline', 'read:profile', 'read:body_measurement', 'read:workout', 'read:sleep', 'read:recovery', 'read:cycles'],
+  requiredScopes: ['offline', 'read:workout'],
+} satisfies ProviderDescriptorInput;

@@ -1,0 +1,113 @@
+/**
+ * The DynamoDB table shapes the adapters rely on. The CDK stack creates the same tables;
+ * `ensureTables` creates them against an emulator (tests, local server) when missing.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+
+export const CONNECTIONS_TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'ttl',
+  byProviderUser: { indexName: 'byProviderUser', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+} as const;
+
+export const CACHE_TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'ttl',
+} as const;
+
+export interface TableNames {
+  connections: string;
+  cache: string;
+}
+
+function connectionsTable(name: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, byProviderUser: gsi } = CONNECTIONS_TABLE_KEYS;
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: partitionKey, AttributeType: 'S' },
+      { AttributeName: sortKey, AttributeType: 'S' },
+      { AttributeName: gsi.partitionKey, AttributeType: 'S' },
+      { AttributeName: gsi.sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: gsi.indexName,
+        KeySchema: [
+          { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
+          { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}
+
+function cacheTable(name: string): CreateTableCommandInput {
+  const { partitionKey, sortKey } = CACHE_TABLE_KEYS;
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: partitionKey, AttributeType: 'S' },
+      { AttributeName: sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+  };
+}
+
+async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput, ttlAttribute: string) {
+  const TableName = input.TableName!;
+  try {
+    await client.send(new DescribeTableCommand({ TableName }));
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+    try {
+      await client.send(new CreateTableCommand(input));
+    } catch (createErr) {
+      // Someone else created it meanwhile: fine, wait for it below.
+      if (!(createErr instanceof ResourceInUseException)) throw createErr;
+    }
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName });
+
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName }));
+  const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
+  // Enabling TTL twice is an error in DynamoDB.
+  if (status !== 'ENABLED' && status !== 'ENABLING') {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName,
+        TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+      }),
+    );
+  }
+}
+
+/** Creates the connections and cache tables when missing, waits until ACTIVE, enables TTL. */
+export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
+  await Promise.all([
+    ensureTable(client, connectionsTable(names.connections), CONNECTIONS_TABLE_KEYS.ttlAttribute),
+    ensureTable(client, cacheTable(names.cache), CACHE_TABLE_KEYS.ttlAttribute),
+  ]);
+}

@@ -1,0 +1,24 @@
+import { hashState } from '../encoding';
+import { OAuthStateSchema, type OAuthState, type OAuthStateStore } from '../ports';
+
+/** In-process OAuthStateStore keyed by the SHA-256 of the state value. */
+export class MemoryOAuthStateStore implements OAuthStateStore {
+  readonly #items = new Map<string, Omit<OAuthState, 'state'>>();
+
+  async create(state: OAuthState): Promise<void> {
+    const { state: value, ...rest } = OAuthStateSchema.parse(state);
+    const key = hashState(value);
+    if (this.#items.has(key)) throw new Error('OAuth state already exists');
+    this.#items.set(key, rest);
+  }
+
+  async consume(state: string, nowSecs: number): Promise<OAuthState | undefined> {
+    const key = hashState(state);
+    // Read and delete with no await in between: atomic on the event loop.
+    const stored = this.#items.get(key);
+    if (!stored) return undefined;
+    this.#items.delete(key);
+    if (stored.expiresAt <= nowSecs) return undefined;
+    return { ...stored, state };
+  }
+}

@@ -1,0 +1,295 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FUNCTION_NAMES, ROUTES } from '../../functions/routes';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, PierreStack, type PierreStackProps } from '../../infra/stack';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SYNTH_TIMEOUT = 180_000;
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+
+const ENV_VARS = [
+  'PIERRE_CONFIG_SECRET_ID',
+  'PIERRE_CONNECTIONS_TABLE',
+  'PIERRE_CACHE_TABLE',
+  'PIERRE_RETRY_QUEUE_URL',
+  'POWERTOOLS_SERVICE_NAME',
+  'NODE_OPTIONS',
+];
+
+// In-process synths write their cloud assemblies here rather than leaving temp dirs behind.
+const OUT_ROOT = mkdtempSync(join(tmpdir(), 'pierre-infra-test-'));
+const newApp = (context: Record<string, unknown> = {}): App =>
+  new App({ outdir: mkdtempSync(join(OUT_ROOT, 'app-')), context });
+afterAll(() => rmSync(OUT_ROOT, { recursive: true, force: true }));
+
+/** Synthesises without bundling the functions: for assertions that do not look at code. */
+function synthUnbundled(props: PierreStackProps = {}, context: Record<string, unknown> = {}): Template {
+  const app = newApp({ 'aws:cdk:bundling-stacks': [], ...context });
+  return Template.fromStack(new PierreStack(app, 'Unbundled', props));
+}
+
+function jwtConfiguration(template: Template): { Issuer: string; Audience: string[] } {
+  const authorizers = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer')) as Resource[];
+  expect(authorizers).toHaveLength(1);
+  return authorizers[0]!.Properties.JwtConfiguration;
+}
+
+describe('PierreStack (bundled with the local esbuild)', () => {
+  let stack: PierreStack;
+  let template: Template;
+  const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
+    stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+  beforeAll(() => {
+    vi.stubEnv('PIERRE_JWT_ISSUER', '');
+    vi.stubEnv('PIERRE_JWT_AUDIENCE', '');
+    stack = new PierreStack(newApp(), 'PierreTest');
+    template = Template.fromStack(stack);
+    vi.unstubAllEnvs();
+  }, SYNTH_TIMEOUT);
+
+  it('has one nodejs22.x arm64 function per function name, with its configuration', () => {
+    const functions = template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    expect(Object.keys(functions)).toHaveLength(FUNCTION_NAMES.length);
+
+    const refs = {
+      secret: { Ref: logicalId(stack.configSecret) },
+      connections: { Ref: logicalId(stack.connectionsTable) },
+      cache: { Ref: logicalId(stack.cacheTable) },
+      queue: { Ref: logicalId(stack.retryQueue) },
+    };
+    for (const name of FUNCTION_NAMES) {
+      const fn = stack.functions.get(name);
+      expect(fn, name).toBeDefined();
+      const props = functions[logicalId(fn!)]!.Properties;
+      expect(props).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 512,
+        Timeout: name === 'callback' ? 15 : 10,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+      });
+      const vars = props.Environment.Variables;
+      expect(Object.keys(vars)).toEqual(expect.arrayContaining(ENV_VARS));
+      expect(vars).toMatchObject({
+        PIERRE_CONFIG_SECRET_ID: refs.secret,
+        PIERRE_CONNECTIONS_TABLE: refs.connections,
+        PIERRE_CACHE_TABLE: refs.cache,
+        PIERRE_RETRY_QUEUE_URL: refs.queue,
+        POWERTOOLS_SERVICE_NAME: 'pierre-providers',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+    template.resourceCountIs('AWS::Logs::LogGroup', FUNCTION_NAMES.length);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('grants every function the secret, both tables and the queue', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
+    const roleOf = (name: (typeof FUNCTION_NAMES)[number]) => stack.functions.get(name)!.role!;
+    for (const name of FUNCTION_NAMES) {
+      const roleRef = { Ref: logicalId(roleOf(name)) };
+      const statements = policies
+        .filter((p) => (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify(roleRef)))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+      const grants = (action: string, resourceId: string) =>
+        statements.some(
+          (s) => ([] as string[]).concat(s.Action).includes(action) && JSON.stringify(s.Resource).includes(resourceId),
+        );
+      expect(grants('secretsmanager:GetSecretValue', logicalId(stack.configSecret)), name).toBe(true);
+      expect(grants('dynamodb:PutItem', logicalId(stack.connectionsTable)), name).toBe(true);
+      expect(grants('dynamodb:Query', logicalId(stack.connectionsTable)), name).toBe(true);
+      expect(grants('dynamodb:DeleteItem', logicalId(stack.cacheTable)), name).toBe(true);
+      expect(grants('sqs:SendMessage', logicalId(stack.retryQueue)), name).toBe(true);
+    }
+  });
+
+  it('defines the connections table: keys, TTL, GSI, PITR, retained', () => {
+    const tables = template.findResources('AWS::DynamoDB::GlobalTable') as Record<string, Resource>;
+    expect(Object.keys(tables)).toHaveLength(2);
+    const connections = tables[logicalId(stack.connectionsTable)]!;
+    expect(connections.DeletionPolicy).toBe('Retain');
+    expect(connections.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byProviderUser',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+        },
+      ],
+      Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
+    });
+    expect(connections.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining(['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }))),
+    );
+  });
+
+  it('defines the cache table: keys, TTL, destroyed with the stack', () => {
+    const cache = (template.findResources('AWS::DynamoDB::GlobalTable') as Record<string, Resource>)[
+      logicalId(stack.cacheTable)
+    ]!;
+    expect(cache.DeletionPolicy).toBe('Delete');
+    expect(cache.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+    expect(cache.Properties.GlobalSecondaryIndexes).toBeUndefined();
+  });
+
+  it('routes every entry of ROUTES to its function with the right authorization', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+    expect(routes).toHaveLength(ROUTES.length);
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<string, Resource>;
+
+    for (const spec of ROUTES) {
+      const routeKey = `${spec.method} ${spec.path}`;
+      const route = routes.find((r) => r.Properties.RouteKey === routeKey);
+      expect(route, routeKey).toBeDefined();
+      expect(route!.Properties.AuthorizationType, routeKey).toBe(spec.auth ? 'JWT' : 'NONE');
+      if (spec.auth) expect(route!.Properties.AuthorizerId, routeKey).toEqual({ Ref: expect.any(String) });
+      else expect(route!.Properties.AuthorizerId, routeKey).toBeUndefined();
+
+      const integrationId = route!.Properties.Target['Fn::Join'][1][1].Ref as string;
+      expect(integrations[integrationId]!.Properties.IntegrationUri, routeKey).toEqual({
+        'Fn::GetAtt': [logicalId(stack.functions.get(spec.fn)!), 'Arn'],
+      });
+    }
+  });
+
+  it('has a JWT authorizer, CORS preflight and a throttled $default stage', () => {
+    expect(jwtConfiguration(template)).toEqual({ Issuer: DEFAULT_JWT_ISSUER, Audience: DEFAULT_JWT_AUDIENCE });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowMethods: Match.arrayWith(['GET', 'DELETE']),
+        AllowHeaders: Match.arrayWith(['authorization']),
+      },
+    });
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 },
+    });
+  });
+
+  it('has an encrypted retry queue with a dead-letter queue, visible longer than any function runs', () => {
+    const queues = template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
+    expect(Object.keys(queues)).toHaveLength(2);
+    const retry = queues[logicalId(stack.retryQueue)]!.Properties;
+    expect(retry.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    const dlqId = retry.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+    expect(queues[dlqId]).toBeDefined();
+    for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+
+    const timeouts = Object.values(template.findResources('AWS::Lambda::Function') as Record<string, Resource>).map(
+      (f) => f.Properties.Timeout as number,
+    );
+    expect(retry.VisibilityTimeout).toBeGreaterThan(Math.max(...timeouts));
+  });
+
+  it('creates the config secret without generating or embedding any value', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const secret = Object.values(template.findResources('AWS::SecretsManager::Secret'))[0] as Resource;
+    expect(secret.Properties.GenerateSecretString).toBeUndefined();
+    expect(secret.Properties.SecretString).toBe('{}');
+  });
+
+  it('outputs the API URL, table names, secret ARN and queue URL', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
+      ['ApiUrl', 'CacheTableName', 'ConfigSecretArn', 'ConnectionsTableName', 'RetryQueueUrl'].sort(),
+    );
+  });
+});
+
+describe('PierreStack JWT settings', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('reads the issuer and audience from CDK context', () => {
+    const template = synthUnbundled({}, { jwtIssuer: 'https://ctx.example.org/', jwtAudience: 'app-a, app-b' });
+    expect(jwtConfiguration(template)).toEqual({ Issuer: 'https://ctx.example.org/', Audience: ['app-a', 'app-b'] });
+  });
+
+  it('falls back to the environment when the context has none', () => {
+    vi.stubEnv('PIERRE_JWT_ISSUER', 'https://env.example.org/');
+    vi.stubEnv('PIERRE_JWT_AUDIENCE', 'env-aud');
+    expect(jwtConfiguration(synthUnbundled())).toEqual({ Issuer: 'https://env.example.org/', Audience: ['env-aud'] });
+  });
+
+  it('lets stack props override context and environment', () => {
+    vi.stubEnv('PIERRE_JWT_ISSUER', 'https://env.example.org/');
+    const template = synthUnbundled(
+      { jwtIssuer: 'https://props.example.org/', jwtAudience: ['props-aud'] },
+      { jwtIssuer: 'https://ctx.example.org/', jwtAudience: 'ctx-aud' },
+    );
+    expect(jwtConfiguration(template)).toEqual({ Issuer: 'https://props.example.org/', Audience: ['props-aud'] });
+  });
+});
+
+describe('cdk CLI', () => {
+  it(
+    'synthesises offline with `npm run synth`',
+    async () => {
+      const startedAt = Date.now();
+      // No AWS credentials or config reach the CLI: with any, it asks STS for the default account.
+      const env: NodeJS.ProcessEnv = Object.fromEntries(
+        Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')),
+      );
+      Object.assign(env, {
+        CDK_DISABLE_CLI_TELEMETRY: 'true',
+        CDK_DISABLE_VERSION_CHECK: 'true',
+        CI: 'true',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_CONFIG_FILE: join(REPO_ROOT, 'cdk.out', 'no-aws-config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(REPO_ROOT, 'cdk.out', 'no-aws-credentials'),
+      });
+
+      const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+        const child = spawn('npm', ['run', 'synth'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, output }));
+      });
+      expect(code, output).toBe(0);
+
+      const outDir = join(REPO_ROOT, 'cdk.out');
+      const templates = readdirSync(outDir).filter((f) => f.endsWith('.template.json'));
+      expect(templates.length).toBeGreaterThan(0);
+      // Whole seconds: some filesystems keep coarse modification times.
+      const fresh = templates.filter((f) => statSync(join(outDir, f)).mtimeMs >= Math.floor(startedAt / 1000) * 1000);
+      expect(fresh.length, 'a template written by this run').toBeGreaterThan(0);
+    },
+    SYNTH_TIMEOUT,
+  );
+});

@@ -1,0 +1,45 @@
+/** Drives the local server and its provider simulators the way a user's browser would. */
+import { startLocalServer, type LocalServer, type LocalServerOptions } from '../../local/app';
+
+export interface Client {
+  server: LocalServer;
+  token: string;
+  /** GET/DELETE on the API with the user's bearer token. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  /** POST /sim/<provider>/_sim/<action> on a simulator's control API. */
+  control(provider: string, action: string, body?: unknown, method?: string): Promise<Response>;
+  /** GET /connect/<provider>, then the authorize redirect; returns the callback URL it leads to. */
+  authorize(provider: string, query?: string): Promise<{ connect: any; callbackUrl: string }>;
+  /** The whole dance: connect, authorize, callback; returns the callback response. */
+  connect(provider: string): Promise<Response>;
+}
+
+export async function startClient(options: LocalServerOptions = {}, user = 'user-1', tenant = 'tenant-1'): Promise<Client> {
+  const server = await startLocalServer(options);
+  const token = await server.issueToken(user, tenant);
+  const client: Client = {
+    server,
+    token,
+    api: (path, init = {}) => fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } }),
+    control: (provider, action, body, method = 'POST') =>
+      fetch(`${server.url}/sim/${provider}/_sim/${action}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    async authorize(provider, query = '') {
+      const res = await client.api(`/connect/${provider}${query}`);
+      const connect = await res.json();
+      if (res.status !== 200) throw new Error(`connect ${provider} answered ${res.status}: ${JSON.stringify(connect)}`);
+      const consent = await fetch(connect.authorization_url, { redirect: 'manual' });
+      const location = consent.headers.get('location');
+      if (consent.status !== 302 || !location) throw new Error(`authorize ${provider} answered ${consent.status}: ${await consent.text()}`);
+      return { connect, callbackUrl: location };
+    },
+    async connect(provider) {
+      const { callbackUrl } = await client.authorize(provider);
+      return fetch(callbackUrl, { redirect: 'manual' });
+    },
+  };
+  return client;
+}
