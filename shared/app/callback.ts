@@ -46,6 +46,10 @@ async function exchange(container: Container, name: string, state: OAuthState, q
   const required = provider.descriptor.requiredScopes.filter((scope) => requested.includes(scope));
   const missing = required.filter((scope) => !tokens.scopes.includes(scope));
   if (missing.length > 0) {
+    // Hand the unusable grant back, so the user is not left registered at the provider.
+    await provider
+      .revokeToken({ tenantId: state.tenantId, userId: state.userId, accessToken: tokens.accessToken, providerUserId: tokens.providerUserId })
+      .catch(() => logger.warn('could not revoke an insufficient grant', { provider: name }));
     throw new AppError(400, 'insufficient_scope', `The connection to ${name} lacks the required scope(s): ${missing.join(', ')}`);
   }
   const identity = { tenantId: state.tenantId, userId: state.userId };

@@ -5,6 +5,7 @@ import { invalidRequest } from './errors';
 import type { Identity } from './identity';
 import { logger } from './observability';
 import { resolveProviderName } from './provider-name';
+import { withSession } from './sessions';
 
 export async function connectionStatus(container: Container, identity: Identity) {
   const stored = new Map(
@@ -32,15 +33,15 @@ export async function connectionStatus(container: Container, identity: Identity)
 
 export async function disconnect(container: Container, identity: Identity, providerName: string) {
   const name = resolveProviderName(container, providerName);
-  const provider = container.provider(name);
-  if (provider.descriptor.connection === 'none') {
+  if (container.provider(name).descriptor.connection === 'none') {
     throw invalidRequest('provider', `${name} needs no connection and cannot be disconnected`);
   }
   const key = { ...identity, provider: name };
   const connection = await container.connections.get(key);
   if (connection && connection.status === 'connected') {
     try {
-      await provider.revokeToken({ ...identity, accessToken: connection.accessToken, providerUserId: connection.providerUserId });
+      // Through a session, so an expired access token is refreshed before revoking with it.
+      await withSession(container, identity, name, (p, session) => p.revokeToken(session));
     } catch (error) {
       // The user asked to leave: forget the tokens even if the provider cannot be told.
       logger.warn('revoking at the provider failed; tokens deleted anyway', {

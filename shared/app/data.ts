@@ -15,7 +15,7 @@ async function read<T>(
   call: (provider: FitnessProvider, session: ProviderSession) => Promise<T>,
 ): Promise<{ provider: string; value: T }> {
   const name = resolveProviderName(container, requested);
-  if (needs && !hasCapability(container.registry.descriptor(name)!.capabilities, needs.capability)) {
+  if (needs && !hasCapability(container.provider(name).descriptor.capabilities, needs.capability)) {
     throw new AppError(400, 'unsupported_feature', `Provider '${name}' does not support ${needs.feature}`);
   }
   return { provider: name, value: await withSession(container, identity, name, call) };

@@ -88,7 +88,9 @@ export async function withSession<T>(
   try {
     return await call(provider, sessionOf(connection));
   } catch (error) {
-    const rejected = error instanceof ProviderError && error.kind === 'auth_failed' && connection.refreshToken !== undefined;
+    // A 403 means a scope is missing, which a new token would not fix.
+    const rejected =
+      error instanceof ProviderError && error.kind === 'auth_failed' && error.status !== 403 && connection.refreshToken !== undefined;
     if (!rejected) throw error;
     connection = await refresh(container, provider, connection);
     return call(provider, sessionOf(connection));

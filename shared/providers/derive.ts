@@ -33,7 +33,17 @@ export function statsFromActivities(provider: string, activities: readonly Activ
     const sport = (stats.by_sport[activity.sport_type] ??= emptyTotals());
     add(sport, activity);
   }
+  for (const totals of [stats.recent_4_weeks, stats.year_to_date, stats.all_time, ...Object.values(stats.by_sport)]) {
+    tidy(totals);
+  }
   return stats;
+}
+
+/** Sums of floats drift (`2077279.9999999995`); a tenth of a metre or second is plenty. */
+function tidy(totals: Totals): void {
+  totals.distance_meters = Math.round(totals.distance_meters * 10) / 10;
+  totals.duration_seconds = Math.round(totals.duration_seconds * 10) / 10;
+  totals.elevation_gain = Math.round(totals.elevation_gain * 10) / 10;
 }
 
 const RACE_DISTANCES: ReadonlyArray<readonly [PersonalRecord['metric'], number]> = [

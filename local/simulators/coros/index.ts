@@ -1,11 +1,10 @@
 import type { SimulatorOptions } from '..';
 import type { ProviderSimulator } from '../kit';
+import { CorosSimulator } from './simulator';
 
-/** Not simulated yet: answers 501 and leaves the provider unconfigured. */
-export function createCorosSimulator(_options: SimulatorOptions): ProviderSimulator {
-  return {
-    name: 'coros',
-    handle: async () => ({ status: 501, body: { message: 'coros simulator not available yet' } }),
-    env: () => ({}),
-  };
+/** The COROS open API simulator, mounted by the local server at /sim/coros. */
+export function createCorosSimulator(options: SimulatorOptions): ProviderSimulator {
+  return new CorosSimulator(options.now);
 }
+
+export { CorosSimulator, COROS_SIM_CLIENT } from './simulator';

@@ -1,11 +1,10 @@
 import type { SimulatorOptions } from '..';
 import type { ProviderSimulator } from '../kit';
+import { FitbitSimulator } from './simulator';
 
-/** Not simulated yet: answers 501 and leaves the provider unconfigured. */
-export function createFitbitSimulator(_options: SimulatorOptions): ProviderSimulator {
-  return {
-    name: 'fitbit',
-    handle: async () => ({ status: 501, body: { message: 'fitbit simulator not available yet' } }),
-    env: () => ({}),
-  };
+export function createFitbitSimulator(options: SimulatorOptions): ProviderSimulator {
+  return new FitbitSimulator(options);
 }
+
+export { FitbitSimulator, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_VERIFICATION_CODE, ACCESS_TTL_SECS, HOURLY_LIMIT } from './simulator';
+export { HISTORY_DAYS } from './data';

@@ -152,7 +152,8 @@ export abstract class SimulatorBase implements ProviderSimulator {
     if (!grant) return { response: this.unauthorized() };
     if (fault.kind === 'rate_limit') {
       const { usage } = this.limiter.hit(`fault:${Math.random()}`);
-      return { response: this.rateLimited(usage.map((w) => ({ ...w, used: w.limit }))) };
+      // The shortest window (listed first) runs out, as after a burst.
+      return { response: this.rateLimited(usage.map((w, i) => (i === 0 ? { ...w, used: w.limit } : w))) };
     }
     const hit = this.limiter.hit(this.rateLimitKey(grant));
     if (!hit.allowed) return { response: this.rateLimited(hit.usage) };

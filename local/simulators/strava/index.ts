@@ -1,11 +1,10 @@
 import type { SimulatorOptions } from '..';
 import type { ProviderSimulator } from '../kit';
+import { StravaSimulator } from './simulator';
 
-/** Not simulated yet: answers 501 and leaves the provider unconfigured. */
-export function createStravaSimulator(_options: SimulatorOptions): ProviderSimulator {
-  return {
-    name: 'strava',
-    handle: async () => ({ status: 501, body: { message: 'strava simulator not available yet' } }),
-    env: () => ({}),
-  };
+/** The Strava simulator, mounted at /sim/strava by the local server. */
+export function createStravaSimulator(options: SimulatorOptions): ProviderSimulator {
+  return new StravaSimulator(options.now);
 }
+
+export { StravaSimulator } from './simulator';

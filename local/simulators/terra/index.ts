@@ -1,11 +1,10 @@
 import type { SimulatorOptions } from '..';
 import type { ProviderSimulator } from '../kit';
+import { TerraSimulator } from './simulator';
 
-/** Not simulated yet: answers 501 and leaves the provider unconfigured. */
-export function createTerraSimulator(_options: SimulatorOptions): ProviderSimulator {
-  return {
-    name: 'terra',
-    handle: async () => ({ status: 501, body: { message: 'terra simulator not available yet' } }),
-    env: () => ({}),
-  };
+/** The Terra API v2 simulator (widget sessions, data endpoints, deauth, signed webhooks). */
+export function createTerraSimulator(options: SimulatorOptions): ProviderSimulator {
+  return new TerraSimulator(options.now);
 }
+
+export { TerraSimulator, SIM_API_KEY, SIM_DEV_ID, SIM_WEBHOOK_SECRET } from './simulator';

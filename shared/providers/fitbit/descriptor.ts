@@ -1,5 +1,10 @@
 import { fullHealth, type ProviderDescriptorInput } from '../spi';
 
+/**
+ * Fitbit Web API (legacy `api.fitbit.com`). Scopes are space-separated and the user may untick
+ * any of them on the consent page; only `activity` is required. `oxygen_saturation` is asked for
+ * so that recovery can carry SpO2; sleep, weight and heart-rate data need their own scopes.
+ */
 export const FITBIT_DESCRIPTOR = {
   name: 'fitbit',
   displayName: 'Fitbit',
@@ -12,6 +17,6 @@ export const FITBIT_DESCRIPTOR = {
   },
   oauthParams: { scopeSeparator: ' ', pkce: true, extraAuthorizeParams: {}, tokenEndpointAuth: 'basic' },
   apiBaseUrl: 'https://api.fitbit.com',
-  defaultScopes: ['activity', 'heartrate', 'profile', 'sleep', 'weight'],
+  defaultScopes: ['activity', 'heartrate', 'profile', 'sleep', 'weight', 'oxygen_saturation'],
   requiredScopes: ['activity'],
 } satisfies ProviderDescriptorInput;

@@ -1,4 +1,13 @@
-import { pendingFactory } from '../pending';
+import type { ProviderFactory } from '../spi';
+import { FitbitClient } from './client';
 import { FITBIT_DESCRIPTOR } from './descriptor';
 
-export const fitbitProvider = pendingFactory(FITBIT_DESCRIPTOR);
+export const fitbitProvider: ProviderFactory = {
+  descriptor: FITBIT_DESCRIPTOR,
+  create: (config, deps) => new FitbitClient(config, deps),
+};
+
+export { FITBIT_DESCRIPTOR } from './descriptor';
+export { FitbitClient, METRIC_LOCALE, MissingScopeError } from './client';
+export { fitbitRateLimitHint, fitbitRateLimitUsage, FITBIT_HOURLY_LIMIT, RATE_LIMIT_HEADERS } from './rate-limit';
+export * from './webhook';

@@ -1,4 +1,12 @@
-import { pendingFactory } from '../pending';
+import type { ProviderFactory } from '../spi';
+import { GarminProvider } from './client';
 import { GARMIN_DESCRIPTOR } from './descriptor';
 
-export const garminProvider = pendingFactory(GARMIN_DESCRIPTOR);
+export const garminProvider: ProviderFactory = {
+  descriptor: GARMIN_DESCRIPTOR,
+  create: (config, deps) => new GarminProvider(config, deps),
+};
+
+export { GARMIN_DESCRIPTOR } from './descriptor';
+export { GarminProvider } from './client';
+export { parseGarminWebhook, isTrustedCallbackUrl, type GarminWebhookEvent, type GarminWebhookResult } from './webhook';

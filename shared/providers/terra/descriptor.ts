@@ -2,6 +2,9 @@ import { Capability, combine, type ProviderDescriptorInput } from '../spi';
 
 // Terra is an aggregator reached with an API key (dev-id + x-api-key), not OAuth: the user
 // connects through Terra's widget, which redirects back to our callback.
+// authUrl: the widget session endpoint (POST). tokenUrl: Terra's non-widget authenticateUser,
+// unused by the client (the widget redirect is checked with GET {apiBaseUrl}/userInfo).
+// revokeUrl: DELETE ?user_id= deauthentication.
 export const TERRA_DESCRIPTOR = {
   name: 'terra',
   displayName: 'Terra',

@@ -1,0 +1,245 @@
+/**
+ * The Garmin Health / Activity API client. OAuth 2.0 with PKCE (BaseProvider) plus Garmin's
+ * ways: no `scope` on the authorize URL, the user id and granted permissions read after the
+ * code exchange, deregistration as revoke, and every data read as 24-hour upload windows.
+ */
+import { z } from 'zod';
+import {
+  AthleteSchema,
+  ProviderError,
+  type Activity,
+  type Athlete,
+  type HealthMetrics,
+  type PersonalRecord,
+  type RecoveryMetrics,
+  type SleepSession,
+  type Stats,
+} from '../../models';
+import { BaseProvider } from '../base';
+import { personalRecordsFromActivities, statsFromActivities } from '../derive';
+import { tokenSetFrom, type TokenResponse } from '../oauth2';
+import type {
+  ActivityQuery,
+  AuthorizationRequest,
+  CodeExchange,
+  DateRange,
+  ProviderConfig,
+  ProviderDeps,
+  ProviderSession,
+  TokenSet,
+} from '../spi';
+import { GARMIN_DESCRIPTOR } from './descriptor';
+import { bodyCompDate, sleepDate, toActivity, toHealthMetrics, toRecoveryMetrics, toSleepSession } from './mapping';
+import { garminRateLimitHint, garminRateLimitUsage } from './rate-limit';
+import { PermissionsSchema, SUMMARY_ENDPOINTS, UserIdSchema, type SummaryOf, type SummaryType } from './schemas';
+import { garminSettings, type GarminSettings } from './settings';
+import {
+  inDates,
+  newestFirst,
+  planActivities,
+  planRange,
+  startMs,
+  walkComplete,
+  windowsBackwards,
+  type UploadWindow,
+} from './windows';
+
+const DAY_SECS = 86_400;
+
+/** Runs `fn` over `items` with at most `size` in flight; stops starting new ones after a failure. */
+async function mapPool<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        out[index] = await fn(items[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+  return out;
+}
+
+export class GarminProvider extends BaseProvider {
+  readonly settings: GarminSettings;
+
+  constructor(config: ProviderConfig, deps: ProviderDeps) {
+    super(GARMIN_DESCRIPTOR, config, deps, { rateLimitHint: garminRateLimitHint, rateLimitUsage: garminRateLimitUsage });
+    this.settings = garminSettings(config.settings);
+  }
+
+  private get apiBase(): string {
+    return this.config.apiBaseUrl.replace(/\/+$/, '');
+  }
+
+  private async get<T>(accessToken: string, path: string, schema: z.ZodType<T>, query: Record<string, number> = {}): Promise<T> {
+    const url = new URL(`${this.apiBase}/${path}`);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
+    const { data } = await this.http.request({ url, headers: { authorization: `Bearer ${accessToken}` }, schema });
+    return data;
+  }
+
+  // ---- connection -------------------------------------------------------------------------
+
+  /** Garmin's consent page shows the permissions configured for the app; it takes no `scope`. */
+  override async authorizationUrl(request: AuthorizationRequest): Promise<string> {
+    const url = new URL(await super.authorizationUrl(request));
+    url.searchParams.delete('scope');
+    return url.toString();
+  }
+
+  /** After the exchange: the Garmin user id (webhooks name users by it) and the permissions granted. */
+  override async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
+    const tokens = await super.exchangeCode(exchange);
+    const [user, permissions] = await Promise.all([
+      this.get(tokens.accessToken, 'user/id', UserIdSchema),
+      this.get(tokens.accessToken, 'user/permissions', PermissionsSchema),
+    ]);
+    return { ...tokens, providerUserId: user.userId, scopes: permissions };
+  }
+
+  /**
+   * The token's own `scope` names Garmin's identity-service scopes, not the user's data
+   * permissions: it is ignored, so a refresh keeps the permissions recorded at connection.
+   */
+  protected override async toTokenSet(raw: TokenResponse): Promise<TokenSet> {
+    return { ...tokenSetFrom(raw, this.deps.now()), scopes: [] };
+  }
+
+  /** Garmin has no token revocation: deleting the user's registration ends the connection (204). */
+  override async revokeToken(session: ProviderSession): Promise<void> {
+    await this.http.request({
+      url: this.config.revokeUrl ?? `${this.apiBase}/user/registration`,
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${session.accessToken}` },
+      schema: z.unknown(),
+    });
+  }
+
+  // ---- data ---------------------------------------------------------------------------------
+
+  /** The Health API has no profile: the athlete is the Garmin user id and nothing more. */
+  async getAthlete(session: ProviderSession): Promise<Athlete> {
+    const { userId } = await this.get(session.accessToken, 'user/id', UserIdSchema);
+    return AthleteSchema.parse({ id: userId, provider: this.name });
+  }
+
+  /** One upload window of one summary type, latest upload first. */
+  private async window<T extends SummaryType>(session: ProviderSession, type: T, window: UploadWindow): Promise<SummaryOf<T>[]> {
+    const schema = z.array(SUMMARY_ENDPOINTS[type]) as unknown as z.ZodType<SummaryOf<T>[]>;
+    const summaries = await this.get(session.accessToken, type, schema, {
+      uploadStartTimeInSeconds: window.start,
+      uploadEndTimeInSeconds: window.end,
+    });
+    return summaries.reverse();
+  }
+
+  /** Every summary uploaded in [lower, upper), newest upload first, one version per summary id. */
+  private async collect<T extends SummaryType>(session: ProviderSession, type: T, upper: number, lower: number): Promise<SummaryOf<T>[]> {
+    const windows = [...windowsBackwards(upper, lower)];
+    const pages = await mapPool(windows, this.settings.windowConcurrency, (w) => this.window(session, type, w));
+    const seen = new Set<string>();
+    return pages.flat().filter((s) => !seen.has(s.summaryId) && seen.add(s.summaryId));
+  }
+
+  /**
+   * Newest first. Walks upload windows back from `before` (plus the upload grace) or now,
+   * stopping as soon as `offset + limit` matches are certain, at `after`, or at the horizon.
+   */
+  async getActivities(session: ProviderSession, query: ActivityQuery): Promise<Activity[]> {
+    const plan = planActivities(query, this.deps.now(), this.settings);
+    const offset = Math.max(0, Math.floor(query.offset));
+    if (plan.needed <= offset) return [];
+    const seen = new Set<string>();
+    const matched: Activity[] = [];
+    for (const window of windowsBackwards(plan.upper, plan.lower)) {
+      for (const summary of await this.window(session, 'activities', window)) {
+        if (seen.has(summary.summaryId)) continue;
+        seen.add(summary.summaryId);
+        const activity = toActivity(summary);
+        const started = startMs(activity);
+        if (started < plan.beforeMs && started > plan.afterMs) matched.push(activity);
+      }
+      if (walkComplete(matched, window.start, plan.needed)) break;
+    }
+    return matched.sort(newestFirst).slice(offset, plan.needed);
+  }
+
+  /**
+   * Garmin has no single-activity pull endpoint: the upload windows within the horizon are
+   * scanned newest first until the summary (by summary id or activity id) turns up.
+   */
+  async getActivity(session: ProviderSession, id: string): Promise<Activity> {
+    const nowSecs = Math.floor(this.deps.now() / 1000);
+    for (const window of windowsBackwards(nowSecs, nowSecs - this.settings.horizonDays * DAY_SECS)) {
+      const found = (await this.window(session, 'activities', window)).find(
+        (s) => s.summaryId === id || (s.activityId !== undefined && s.activityId !== null && String(s.activityId) === id),
+      );
+      if (found) return toActivity(found);
+    }
+    throw new ProviderError({
+      kind: 'not_found',
+      provider: this.name,
+      status: 404,
+      message: `No Garmin activity '${id.slice(0, 64)}' uploaded in the last ${this.settings.horizonDays} days`,
+    });
+  }
+
+  /** Every activity uploaded within the horizon, newest first (one walk, windows in parallel). */
+  private async horizonActivities(session: ProviderSession): Promise<Activity[]> {
+    const nowSecs = Math.floor(this.deps.now() / 1000);
+    const summaries = await this.collect(session, 'activities', nowSecs, nowSecs - this.settings.horizonDays * DAY_SECS);
+    return summaries.map(toActivity).sort(newestFirst);
+  }
+
+  /** Derived from the activities within the horizon: "all time" means the last `horizonDays`. */
+  override async getStats(session: ProviderSession): Promise<Stats> {
+    return statsFromActivities(this.name, await this.horizonActivities(session), this.deps.now());
+  }
+
+  override async getPersonalRecords(session: ProviderSession): Promise<PersonalRecord[]> {
+    return personalRecordsFromActivities(this.name, await this.horizonActivities(session));
+  }
+
+  /** Oldest first; a night belongs to its wake-up day. */
+  override async getSleepSessions(session: ProviderSession, range: DateRange): Promise<SleepSession[]> {
+    const plan = planRange(range, this.deps.now(), this.settings);
+    const sleeps = await this.collect(session, 'sleeps', plan.upper, plan.lower);
+    return sleeps
+      .filter((s) => inDates(sleepDate(s), plan))
+      .map(toSleepSession)
+      .sort((a, b) => a.start_time.localeCompare(b.start_time));
+  }
+
+  /** Oldest first, one per day: resting heart rate (dailies) and last night's HRV. */
+  override async getRecoveryMetrics(session: ProviderSession, range: DateRange): Promise<RecoveryMetrics[]> {
+    const plan = planRange(range, this.deps.now(), this.settings);
+    const [dailies, hrvs] = await Promise.all([
+      this.collect(session, 'dailies', plan.upper, plan.lower),
+      this.collect(session, 'hrv', plan.upper, plan.lower),
+    ]);
+    return toRecoveryMetrics(
+      dailies.filter((d) => inDates(d.calendarDate, plan)),
+      hrvs.filter((h) => inDates(h.calendarDate, plan)),
+    );
+  }
+
+  /** Oldest first, one per day: steps, calories, resting heart rate and body composition. */
+  override async getHealthMetrics(session: ProviderSession, range: DateRange): Promise<HealthMetrics[]> {
+    const plan = planRange(range, this.deps.now(), this.settings);
+    const [dailies, bodyComps] = await Promise.all([
+      this.collect(session, 'dailies', plan.upper, plan.lower),
+      this.collect(session, 'bodyComps', plan.upper, plan.lower),
+    ]);
+    return toHealthMetrics(
+      dailies.filter((d) => inDates(d.calendarDate, plan)),
+      bodyComps.filter((b) => inDates(bodyCompDate(b), plan)),
+    );
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The Strava API v3 client: OAuth as Strava runs it (client credentials in the body, no
+ * redirect_uri or PKCE at the token endpoint, the athlete in the code exchange, deauthorize
+ * with the access token), activities with page/per_page, and stats from Strava's own totals.
+ */
+import { ProviderError, type Activity, type Athlete, type PersonalRecord, type Stats } from '../../models';
+import { BaseProvider } from '../base';
+import { personalRecordsFromActivities } from '../derive';
+import { requestToken } from '../oauth2';
+import type { ActivityQuery, CodeExchange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet } from '../spi';
+import { STRAVA_DESCRIPTOR } from './descriptor';
+import { activityFromStrava, athleteFromStrava, statsFromStrava } from './mapping';
+import { planPages, STRAVA_MAX_PER_PAGE } from './pages';
+import { stravaRateLimitHint, stravaRateLimitUsage } from './rate-limit';
+import {
+  StravaActivityListSchema,
+  StravaActivitySchema,
+  StravaActivityStatsSchema,
+  StravaAthleteSchema,
+  StravaDeauthorizeResponseSchema,
+  StravaTokenResponseSchema,
+  type StravaActivity,
+  type StravaTokenResponse,
+} from './schemas';
+
+/** Personal records look at this many recent activities (five full pages). */
+const RECORDS_MAX_ACTIVITIES = 1_000;
+const NUMERIC_ID = /^\d{1,19}$/;
+
+export class StravaProvider extends BaseProvider {
+  constructor(config: ProviderConfig, deps: ProviderDeps) {
+    super(STRAVA_DESCRIPTOR, config, deps, { rateLimitHint: stravaRateLimitHint, rateLimitUsage: stravaRateLimitUsage });
+  }
+
+  // ---- connection -------------------------------------------------------------------------
+
+  /** Strava's token endpoint takes client_id, client_secret, code and grant_type only. */
+  override async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
+    const code = exchange.query['code'];
+    if (!code) {
+      throw new ProviderError({ kind: 'auth_failed', provider: this.name, message: 'the callback carries no authorization code' });
+    }
+    const raw = await requestToken<StravaTokenResponse>(
+      this.http,
+      this.descriptor,
+      this.config,
+      { grant_type: 'authorization_code', code },
+      'auth_failed',
+      StravaTokenResponseSchema,
+    );
+    const tokens = await this.toTokenSet(raw, exchange.query);
+    // The athlete id is the owner_id of webhook events: it links them to the connection.
+    return { ...tokens, providerUserId: raw.athlete ? String(raw.athlete.id) : undefined };
+  }
+
+  /** POST /oauth/deauthorize with the access token: Strava revokes every token of the athlete for this app. */
+  override async revokeToken(session: ProviderSession): Promise<void> {
+    if (!this.config.revokeUrl) return;
+    await this.http.request({
+      url: this.config.revokeUrl,
+      method: 'POST',
+      form: { access_token: session.accessToken },
+      schema: StravaDeauthorizeResponseSchema,
+    });
+  }
+
+  // ---- data ---------------------------------------------------------------------------------
+
+  private api(path: string, query: Record<string, string | number | undefined> = {}): URL {
+    const url = new URL(`${this.config.apiBaseUrl.replace(/\/+$/, '')}${path}`);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    return url;
+  }
+
+  private auth(session: ProviderSession): Record<string, string> {
+    return { authorization: `Bearer ${session.accessToken}` };
+  }
+
+  async getAthlete(session: ProviderSession): Promise<Athlete> {
+    const { data } = await this.http.request({ url: this.api('/athlete'), headers: this.auth(session), schema: StravaAthleteSchema });
+    return athleteFromStrava(data, this.name);
+  }
+
+  /**
+   * Newest first. Strava lists activities newest first when given `before` only (an `after`
+   * switches it to oldest first), so `after` is applied here: pages are read newest first and
+   * reading stops at the first activity that started at or before it. `offset`/`limit` become
+   * the page size and page numbers that need the fewest requests.
+   */
+  async getActivities(session: ProviderSession, query: ActivityQuery): Promise<Activity[]> {
+    const limit = Math.floor(query.limit);
+    const offset = Math.max(0, Math.floor(query.offset));
+    if (limit <= 0) return [];
+    const beforeMs = query.before?.getTime() ?? Number.POSITIVE_INFINITY;
+    const afterMs = query.after?.getTime() ?? Number.NEGATIVE_INFINITY;
+    // Strava's `before` is exclusive and in whole seconds; activities start on whole seconds.
+    const before = query.before ? Math.ceil(beforeMs / 1000) : undefined;
+    const plan = planPages(offset, limit);
+    const out: Activity[] = [];
+    for (let page = plan.firstPage; page <= plan.lastPage; page++) {
+      const items = await this.activityPage(session, { page, per_page: plan.perPage, before });
+      let index = (page - 1) * plan.perPage;
+      for (const item of items) {
+        const started = Date.parse(item.start_date);
+        if (started <= afterMs) return out;
+        if (index >= offset && index < offset + limit && started < beforeMs) out.push(activityFromStrava(item, this.name));
+        index += 1;
+      }
+      if (items.length < plan.perPage) break;
+    }
+    return out;
+  }
+
+  private async activityPage(session: ProviderSession, query: { page: number; per_page: number; before: number | undefined }): Promise<StravaActivity[]> {
+    const { data } = await this.http.request({
+      url: this.api('/athlete/activities', query),
+      headers: this.auth(session),
+      schema: StravaActivityListSchema,
+    });
+    return data;
+  }
+
+  async getActivity(session: ProviderSession, id: string): Promise<Activity> {
+    if (!NUMERIC_ID.test(id)) {
+      throw new ProviderError({ kind: 'not_found', provider: this.name, status: 404, message: 'Strava activity ids are numbers; no such activity' });
+    }
+    const { data } = await this.http.request({
+      url: this.api(`/activities/${id}`),
+      headers: this.auth(session),
+      schema: StravaActivitySchema,
+    });
+    return activityFromStrava(data, this.name);
+  }
+
+  /** Strava's own totals (GET /athletes/{id}/stats): one request instead of paging through history. */
+  override async getStats(session: ProviderSession): Promise<Stats> {
+    const athleteId = session.providerUserId ?? (await this.getAthlete(session)).id;
+    if (!NUMERIC_ID.test(athleteId)) {
+      throw new ProviderError({ kind: 'invalid_data', provider: this.name, message: 'the stored Strava athlete id is not a number' });
+    }
+    const { data } = await this.http.request({
+      url: this.api(`/athletes/${athleteId}/stats`),
+      headers: this.auth(session),
+      schema: StravaActivityStatsSchema,
+    });
+    return statsFromStrava(data, this.name);
+  }
+
+  /** Derived from the latest activities, read in full pages of 200 (Strava's maximum). */
+  override async getPersonalRecords(session: ProviderSession): Promise<PersonalRecord[]> {
+    const all: Activity[] = [];
+    while (all.length < RECORDS_MAX_ACTIVITIES) {
+      const page = await this.getActivities(session, { limit: STRAVA_MAX_PER_PAGE, offset: all.length });
+      all.push(...page);
+      if (page.length < STRAVA_MAX_PER_PAGE) break;
+    }
+    return personalRecordsFromActivities(this.name, all);
+  }
+}

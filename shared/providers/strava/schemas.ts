@@ -1,0 +1,147 @@
+/**
+ * Strava's own JSON, as its API reference (https://developers.strava.com/docs/reference/)
+ * describes it. Objects are loose: Strava adds fields over time and we read only these.
+ */
+import { z } from 'zod';
+import { TokenResponseSchema } from '../oauth2';
+
+/** Strava ids are integers that outgrow 32 bits (activity ids) but stay below 2^53. */
+const stravaId = z.number().int().nonnegative();
+/** Numbers Strava may leave out or send as null. */
+const optionalNumber = z.number().nullish();
+const optionalString = z.string().nullish();
+
+/** `[lat, lng]`; Strava sends `[]` (newer) or null (older) for activities without GPS. */
+export const LatLngSchema = z.union([z.tuple([z.number(), z.number()]), z.tuple([])]).nullish();
+
+// ---- athletes ------------------------------------------------------------------------------------
+
+/** SummaryAthlete / DetailedAthlete (resource_state 2 / 3); the token response carries the former. */
+export const StravaAthleteSchema = z.looseObject({
+  id: stravaId,
+  resource_state: z.number().int().optional(),
+  username: optionalString,
+  firstname: optionalString,
+  lastname: optionalString,
+  city: optionalString,
+  state: optionalString,
+  country: optionalString,
+  /** `M`, `F`, or null when the athlete did not say. */
+  sex: z.string().nullish(),
+  premium: z.boolean().nullish(),
+  summit: z.boolean().nullish(),
+  /** Kilograms; 0 or null when unknown. */
+  weight: optionalNumber,
+  profile_medium: optionalString,
+  /** Large picture URL, or a relative placeholder such as `avatar/athlete/large.png`. */
+  profile: optionalString,
+  measurement_preference: z.string().nullish(),
+  ftp: optionalNumber,
+});
+export type StravaAthlete = z.infer<typeof StravaAthleteSchema>;
+
+// ---- OAuth ---------------------------------------------------------------------------------------
+
+/** POST /oauth/token: `athlete` comes only with the code exchange, never with a refresh. */
+export const StravaTokenResponseSchema = TokenResponseSchema.extend({
+  token_type: z.string().optional(),
+  athlete: StravaAthleteSchema.optional(),
+});
+export type StravaTokenResponse = z.infer<typeof StravaTokenResponseSchema>;
+
+/** POST /oauth/deauthorize answers with the access token it revoked. */
+export const StravaDeauthorizeResponseSchema = z.looseObject({ access_token: z.string().optional() });
+
+// ---- activities ----------------------------------------------------------------------------------
+
+/** SummaryActivity (list, resource_state 2); DetailedActivity (resource_state 3) adds a few fields. */
+export const StravaActivitySchema = z
+  .looseObject({
+    id: stravaId,
+    resource_state: z.number().int().optional(),
+    athlete: z.looseObject({ id: stravaId }).optional(),
+    name: z.string(),
+    /** Metres; 0 for activities without distance. */
+    distance: z.number().nonnegative(),
+    /** Seconds. */
+    moving_time: z.number().nonnegative(),
+    /** Seconds. */
+    elapsed_time: z.number().nonnegative(),
+    /** Metres. */
+    total_elevation_gain: optionalNumber,
+    /** Deprecated by Strava in favour of sport_type, but still sent. */
+    type: z.string().nullish(),
+    sport_type: z.string().nullish(),
+    workout_type: optionalNumber,
+    start_date: z.iso.datetime({ offset: true }),
+    start_date_local: z.string().nullish(),
+    timezone: z.string().nullish(),
+    utc_offset: optionalNumber,
+    start_latlng: LatLngSchema,
+    end_latlng: LatLngSchema,
+    trainer: z.boolean().nullish(),
+    commute: z.boolean().nullish(),
+    manual: z.boolean().nullish(),
+    private: z.boolean().nullish(),
+    /** Metres per second. */
+    average_speed: optionalNumber,
+    max_speed: optionalNumber,
+    /** Revolutions per minute on a bike; strides (one foot) per minute on foot. */
+    average_cadence: optionalNumber,
+    average_watts: optionalNumber,
+    weighted_average_watts: optionalNumber,
+    max_watts: optionalNumber,
+    device_watts: z.boolean().nullish(),
+    /** Work done, for rides with power (measured or estimated). */
+    kilojoules: optionalNumber,
+    has_heartrate: z.boolean().nullish(),
+    average_heartrate: optionalNumber,
+    max_heartrate: optionalNumber,
+    suffer_score: optionalNumber,
+    /** DetailedActivity only: kilocalories. */
+    calories: optionalNumber,
+    description: optionalString,
+    device_name: optionalString,
+  })
+  .refine((a) => Boolean(a.sport_type ?? a.type), { message: 'an activity needs a sport_type or type', path: ['sport_type'] });
+export type StravaActivity = z.infer<typeof StravaActivitySchema>;
+
+export const StravaActivityListSchema = z.array(StravaActivitySchema);
+
+// ---- stats ---------------------------------------------------------------------------------------
+
+/** ActivityTotal: a roll-up in metres and seconds. */
+export const StravaActivityTotalSchema = z.looseObject({
+  count: z.number().int().nonnegative(),
+  distance: z.number().nonnegative(),
+  moving_time: z.number().nonnegative(),
+  elapsed_time: z.number().nonnegative(),
+  elevation_gain: z.number().nonnegative(),
+  achievement_count: z.number().int().nullish(),
+});
+export type StravaActivityTotal = z.infer<typeof StravaActivityTotalSchema>;
+
+/** GET /athletes/{id}/stats: recent (last four weeks), year-to-date and all-time totals. */
+export const StravaActivityStatsSchema = z.looseObject({
+  biggest_ride_distance: optionalNumber,
+  biggest_climb_elevation_gain: optionalNumber,
+  recent_ride_totals: StravaActivityTotalSchema,
+  recent_run_totals: StravaActivityTotalSchema,
+  recent_swim_totals: StravaActivityTotalSchema,
+  ytd_ride_totals: StravaActivityTotalSchema,
+  ytd_run_totals: StravaActivityTotalSchema,
+  ytd_swim_totals: StravaActivityTotalSchema,
+  all_ride_totals: StravaActivityTotalSchema,
+  all_run_totals: StravaActivityTotalSchema,
+  all_swim_totals: StravaActivityTotalSchema,
+});
+export type StravaActivityStats = z.infer<typeof StravaActivityStatsSchema>;
+
+// ---- errors --------------------------------------------------------------------------------------
+
+/** Strava's Fault: `{"message":"Bad Request","errors":[{"resource","field","code"}]}`. */
+export const StravaFaultSchema = z.looseObject({
+  message: z.string(),
+  errors: z.array(z.looseObject({ resource: z.string().optional(), field: z.string().optional(), code: z.string().optional() })).default([]),
+});
+export type StravaFault = z.infer<typeof StravaFaultSchema>;

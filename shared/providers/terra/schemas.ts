@@ -1,0 +1,185 @@
+/**
+ * Zod schemas of Terra's native JSON (API v2, data models version 2022-03-16), reduced to the
+ * fields we map. Terra documents every field as nullable unless stated otherwise and may add
+ * fields at any time, so objects are loose and leaves are `nullish`.
+ */
+import { z } from 'zod';
+import { parseTerraTime } from './time';
+
+const num = z.number().nullish();
+const str = z.string().nullish();
+
+/** Offsets are optional in Terra timestamps ("microsecond precision, timezone when possible"). */
+export const TERRA_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([zZ]|[+-]\d{2}:?\d{2})?$/;
+const time = z
+  .string()
+  .regex(TERRA_TIME, 'not an ISO-8601 date-time')
+  .refine((value) => !Number.isNaN(parseTerraTime(value)), 'not a valid date-time');
+
+export const TerraUserSchema = z.looseObject({
+  user_id: z.string().min(1),
+  provider: z.string().min(1),
+  reference_id: str,
+  scopes: str,
+  active: z.boolean().nullish(),
+  created_at: str,
+  last_webhook_update: str,
+});
+export type TerraUser = z.infer<typeof TerraUserSchema>;
+
+export const WidgetSessionResponseSchema = z.looseObject({
+  status: z.literal('success'),
+  session_id: z.string().min(1),
+  url: z.url(),
+  expires_in: num,
+});
+
+export const UserInfoResponseSchema = z.looseObject({
+  status: str,
+  user: TerraUserSchema,
+  is_authenticated: z.boolean().nullish(),
+});
+
+export const DeauthResponseSchema = z.looseObject({ status: str });
+
+const HeartRateSummarySchema = z.looseObject({
+  avg_hr_bpm: num,
+  max_hr_bpm: num,
+  min_hr_bpm: num,
+  resting_hr_bpm: num,
+  avg_hrv_rmssd: num,
+});
+const HeartRateDataSchema = z.looseObject({ summary: HeartRateSummarySchema.nullish() });
+
+export const TerraActivitySchema = z.looseObject({
+  metadata: z.looseObject({
+    summary_id: z.string().min(1),
+    name: str,
+    type: z.number().int(),
+    start_time: time,
+    end_time: time,
+    upload_type: num,
+    city: str,
+    country: str,
+  }),
+  active_durations_data: z.looseObject({ activity_seconds: num }).nullish(),
+  calories_data: z.looseObject({ total_burned_calories: num, net_activity_calories: num }).nullish(),
+  distance_data: z
+    .looseObject({
+      summary: z
+        .looseObject({
+          distance_meters: num,
+          steps: num,
+          elevation: z.looseObject({ gain_actual_meters: num }).nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+  heart_rate_data: HeartRateDataSchema.nullish(),
+  movement_data: z
+    .looseObject({
+      avg_speed_meters_per_second: num,
+      max_speed_meters_per_second: num,
+      avg_cadence_rpm: num,
+    })
+    .nullish(),
+  position_data: z.looseObject({ start_pos_lat_lng_deg: z.array(z.number().nullable()).nullish() }).nullish(),
+  power_data: z.looseObject({ avg_watts: num, max_watts: num }).nullish(),
+});
+export type TerraActivity = z.infer<typeof TerraActivitySchema>;
+
+export const TerraSleepSchema = z.looseObject({
+  metadata: z.looseObject({
+    start_time: time,
+    end_time: time,
+    summary_id: str,
+    is_nap: z.boolean().nullish(),
+    upload_type: num,
+  }),
+  sleep_durations_data: z
+    .looseObject({
+      asleep: z
+        .looseObject({
+          duration_asleep_state_seconds: num,
+          duration_deep_sleep_state_seconds: num,
+          duration_light_sleep_state_seconds: num,
+          duration_REM_sleep_state_seconds: num,
+        })
+        .nullish(),
+      awake: z.looseObject({ duration_awake_state_seconds: num }).nullish(),
+      other: z.looseObject({ duration_in_bed_seconds: num }).nullish(),
+      sleep_efficiency: num,
+      hypnogram_samples: z.array(z.looseObject({ timestamp: str, level: num })).nullish(),
+    })
+    .nullish(),
+  heart_rate_data: HeartRateDataSchema.nullish(),
+  respiration_data: z
+    .looseObject({ breaths_data: z.looseObject({ avg_breaths_per_min: num }).nullish() })
+    .nullish(),
+  // The data models call it `scores.sleep`; older SDKs `scores.sleep_score`.
+  scores: z.looseObject({ sleep: num, sleep_score: num }).nullish(),
+});
+export type TerraSleep = z.infer<typeof TerraSleepSchema>;
+
+export const TerraBodySchema = z.looseObject({
+  metadata: z.looseObject({ start_time: time, end_time: time }),
+  measurements_data: z
+    .looseObject({
+      measurements: z
+        .array(
+          z.looseObject({
+            measurement_time: str,
+            weight_kg: num,
+            bodyfat_percentage: num,
+            BMI: num,
+            height_cm: num,
+          }),
+        )
+        .nullish(),
+    })
+    .nullish(),
+  heart_data: z.looseObject({ heart_rate_data: HeartRateDataSchema.nullish() }).nullish(),
+});
+export type TerraBody = z.infer<typeof TerraBodySchema>;
+
+export const TerraDailySchema = z.looseObject({
+  metadata: z.looseObject({ start_time: time, end_time: time, upload_type: num }),
+  distance_data: z.looseObject({ steps: num, distance_meters: num }).nullish(),
+  calories_data: z.looseObject({ total_burned_calories: num }).nullish(),
+  heart_rate_data: HeartRateDataSchema.nullish(),
+  oxygen_data: z.looseObject({ vo2max_ml_per_min_per_kg: num }).nullish(),
+});
+export type TerraDaily = z.infer<typeof TerraDailySchema>;
+
+export const TerraAthleteSchema = z.looseObject({
+  first_name: str,
+  last_name: str,
+  sex: str,
+  gender: str,
+  city: str,
+  state: str,
+  country: str,
+});
+export type TerraAthlete = z.infer<typeof TerraAthleteSchema>;
+
+/** A `to_webhook=false` data answer: `{status, type, user, data: [...]}`. */
+export function dataResponseSchema<T extends z.ZodType>(item: T) {
+  return z.looseObject({
+    status: str,
+    type: str,
+    user: TerraUserSchema.nullish(),
+    data: z.array(item),
+  });
+}
+
+export const ActivityResponseSchema = dataResponseSchema(TerraActivitySchema);
+export const SleepResponseSchema = dataResponseSchema(TerraSleepSchema);
+export const BodyResponseSchema = dataResponseSchema(TerraBodySchema);
+export const DailyResponseSchema = dataResponseSchema(TerraDailySchema);
+
+export const AthleteResponseSchema = z.looseObject({
+  status: str,
+  type: str,
+  user: TerraUserSchema.nullish(),
+  athlete: TerraAthleteSchema,
+});

@@ -1,0 +1,130 @@
+/**
+ * Zod schemas of the WHOOP API v2 JSON, as its public reference describes it. Objects are
+ * loose (WHOOP adds fields over time); only what the mapping reads is required.
+ */
+import { z } from 'zod';
+
+/** An instant as WHOOP writes it: `2022-04-24T02:25:44.774Z` (an offset is tolerated). */
+const instant = z.iso.datetime({ offset: true });
+/** A measurement WHOOP may leave out (or send as null). */
+const optionalNumber = z.number().nullish();
+const scoreState = z.enum(['SCORED', 'PENDING_SCORE', 'UNSCORABLE']);
+
+export const WhoopWorkoutScoreSchema = z.looseObject({
+  strain: optionalNumber,
+  average_heart_rate: optionalNumber,
+  max_heart_rate: optionalNumber,
+  kilojoule: optionalNumber,
+  percent_recorded: optionalNumber,
+  distance_meter: optionalNumber,
+  altitude_gain_meter: optionalNumber,
+  altitude_change_meter: optionalNumber,
+});
+
+export const WhoopWorkoutSchema = z.looseObject({
+  id: z.string().min(1),
+  user_id: z.number().int(),
+  created_at: instant.optional(),
+  updated_at: instant.optional(),
+  start: instant,
+  end: instant,
+  timezone_offset: z.string().optional(),
+  sport_name: z.string(),
+  score_state: scoreState,
+  score: WhoopWorkoutScoreSchema.nullish(),
+});
+export type WhoopWorkout = z.infer<typeof WhoopWorkoutSchema>;
+
+export const WhoopSleepStageSummarySchema = z.looseObject({
+  total_in_bed_time_milli: optionalNumber,
+  total_awake_time_milli: optionalNumber,
+  total_no_data_time_milli: optionalNumber,
+  total_light_sleep_time_milli: optionalNumber,
+  total_slow_wave_sleep_time_milli: optionalNumber,
+  total_rem_sleep_time_milli: optionalNumber,
+  sleep_cycle_count: optionalNumber,
+  disturbance_count: optionalNumber,
+});
+
+export const WhoopSleepSchema = z.looseObject({
+  id: z.string().min(1),
+  cycle_id: z.number().int().optional(),
+  user_id: z.number().int(),
+  start: instant,
+  end: instant,
+  timezone_offset: z.string().optional(),
+  nap: z.boolean().optional(),
+  score_state: scoreState,
+  score: z
+    .looseObject({
+      stage_summary: WhoopSleepStageSummarySchema.nullish(),
+      respiratory_rate: optionalNumber,
+      sleep_performance_percentage: optionalNumber,
+      sleep_consistency_percentage: optionalNumber,
+      sleep_efficiency_percentage: optionalNumber,
+    })
+    .nullish(),
+});
+export type WhoopSleep = z.infer<typeof WhoopSleepSchema>;
+
+export const WhoopRecoverySchema = z.looseObject({
+  cycle_id: z.number().int(),
+  sleep_id: z.string().optional(),
+  user_id: z.number().int(),
+  created_at: instant.optional(),
+  updated_at: instant.optional(),
+  score_state: scoreState,
+  score: z
+    .looseObject({
+      user_calibrating: z.boolean().optional(),
+      recovery_score: optionalNumber,
+      resting_heart_rate: optionalNumber,
+      hrv_rmssd_milli: optionalNumber,
+      spo2_percentage: optionalNumber,
+      skin_temp_celsius: optionalNumber,
+    })
+    .nullish(),
+});
+export type WhoopRecovery = z.infer<typeof WhoopRecoverySchema>;
+
+export const WhoopCycleSchema = z.looseObject({
+  id: z.number().int(),
+  user_id: z.number().int(),
+  start: instant,
+  /** Absent while the user is still in this cycle. */
+  end: instant.nullish(),
+  timezone_offset: z.string().optional(),
+  score_state: scoreState,
+  score: z
+    .looseObject({
+      strain: optionalNumber,
+      kilojoule: optionalNumber,
+      average_heart_rate: optionalNumber,
+      max_heart_rate: optionalNumber,
+    })
+    .nullish(),
+});
+export type WhoopCycle = z.infer<typeof WhoopCycleSchema>;
+
+/** Every v2 collection: `{records, next_token}`; no `next_token` means the last page. */
+export function collectionOf<T extends z.ZodType>(record: T) {
+  return z.looseObject({
+    records: z.array(record),
+    next_token: z.string().nullish(),
+  });
+}
+
+export const WhoopProfileSchema = z.looseObject({
+  user_id: z.number().int(),
+  email: z.string().optional(),
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+});
+export type WhoopProfile = z.infer<typeof WhoopProfileSchema>;
+
+export const WhoopBodyMeasurementSchema = z.looseObject({
+  height_meter: optionalNumber,
+  weight_kilogram: optionalNumber,
+  max_heart_rate: optionalNumber,
+});
+export type WhoopBodyMeasurement = z.infer<typeof WhoopBodyMeasurementSchema>;

@@ -1,0 +1,59 @@
+/**
+ * A person in a real browser: opens the authorization URL, sees the provider's consent page
+ * (the local Strava simulator), decides, and lands on our callback.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { startClient, type Client } from '../support/provider-flow';
+
+describe('consent in a browser', () => {
+  let browser: Browser;
+  let client: Client;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    client = await startClient({}, 'browser-user', 'tenant-b');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await client?.server.close();
+  });
+
+  async function consent(decide: (page: import('playwright-core').Page) => Promise<void>) {
+    const connect = await (await client.api('/connect/strava')).json();
+    const page = await browser.newPage();
+    await page.goto(connect.authorization_url);
+    await page.locator('#allow').waitFor({ state: 'visible' });
+    expect(await page.title()).toContain('Strava');
+    await decide(page);
+    await page.waitForURL(/\/callback\/strava/);
+    const body = JSON.parse((await page.locator('body').innerText()).trim());
+    await page.close();
+    return body;
+  }
+
+  it('connects when the user authorizes', async () => {
+    const body = await consent((page) => page.click('#allow'));
+    expect(body).toMatchObject({ provider: 'strava', connected: true });
+    expect(body.scopes).toContain('activity:read_all');
+    const status = await (await client.api('/connections')).json();
+    expect(status.providers.strava.connected).toBe(true);
+  });
+
+  it('refuses the connection when the user unticks a required scope', async () => {
+    await client.api('/connections/strava', { method: 'DELETE' });
+    const body = await consent(async (page) => {
+      await page.uncheck('input[value="activity:read_all"]');
+      await page.click('#allow');
+    });
+    expect(body.error.code).toBe('insufficient_scope');
+    const status = await (await client.api('/connections')).json();
+    expect(status.providers.strava.connected).toBe(false);
+  });
+
+  it('reports access_denied when the user cancels', async () => {
+    const body = await consent((page) => page.click('#deny'));
+    expect(body.error.code).toBe('access_denied');
+  });
+});
