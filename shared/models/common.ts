@@ -28,3 +28,22 @@ export const SPORT_TYPES = [
 ] as const;
 export const SportTypeSchema = z.enum(SPORT_TYPES);
 export type SportType = z.infer<typeof SportTypeSchema>;
+
+/** How a sport reads in a default activity name ("Morning Run"). */
+export const SPORT_LABELS: Readonly<Record<SportType, string>> = {
+  run: 'Run',
+  trail_run: 'Trail Run',
+  ride: 'Ride',
+  virtual_ride: 'Virtual Ride',
+  mountain_bike_ride: 'Mountain Bike Ride',
+  swim: 'Swim',
+  walk: 'Walk',
+  hike: 'Hike',
+  rowing: 'Row',
+  strength_training: 'Strength Training',
+  yoga: 'Yoga',
+  hiit: 'HIIT',
+  elliptical: 'Elliptical',
+  ski: 'Ski',
+  other: 'Workout',
+};

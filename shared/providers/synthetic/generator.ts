@@ -17,6 +17,7 @@ import {
   type RecoveryMetrics,
   type SleepSession,
   type SportType,
+  SPORT_LABELS,
 } from '../../models';
 
 export const WINDOW_DAYS = 90;
@@ -326,24 +327,6 @@ interface ActivityContext {
   long: boolean;
 }
 
-const LABELS: Record<SportType, string> = {
-  run: 'Run',
-  trail_run: 'Trail Run',
-  ride: 'Ride',
-  virtual_ride: 'Virtual Ride',
-  mountain_bike_ride: 'Mountain Bike Ride',
-  swim: 'Swim',
-  walk: 'Walk',
-  hike: 'Hike',
-  rowing: 'Row',
-  strength_training: 'Strength Training',
-  yoga: 'Yoga',
-  hiit: 'HIIT',
-  elliptical: 'Elliptical',
-  ski: 'Ski',
-  other: 'Workout',
-};
-
 /** Average and maximum heart rate at a share of the heart-rate reserve. */
 function heartRates(ctx: ActivityContext, lo: number, hi: number): { avg: number; max: number } {
   const { profile: p, rng } = ctx;
@@ -618,7 +601,7 @@ function generateActivities(profile: SyntheticProfile, rng: Rng, day: number, pr
     // A start that crosses UTC midnight wraps around within the same UTC day: the local time of
     // day stays plausible and the activity stays on the day that generated it.
     const utcSeconds = (((local - profile.city.utcOffsetHours * 3600) % 86_400) + 86_400) % 86_400;
-    const label = LABELS[sport];
+    const label = SPORT_LABELS[sport];
     return {
       startMs: day * DAY_MS + utcSeconds * 1000,
       sport,

@@ -9,27 +9,11 @@ import {
   type HealthMetrics,
   type SleepSession,
   type SportType,
+  SPORT_LABELS,
 } from '../../models';
 import { sportTypeOf } from './activity-types';
 import type { TerraActivity, TerraAthlete, TerraBody, TerraDaily, TerraSleep, TerraUser } from './schemas';
 import { localDateOf, parseTerraTime, utcInstant } from './time';
-
-const LABELS: Partial<Record<SportType, string>> = {
-  run: 'Run',
-  trail_run: 'Trail Run',
-  ride: 'Ride',
-  virtual_ride: 'Virtual Ride',
-  mountain_bike_ride: 'Mountain Bike Ride',
-  swim: 'Swim',
-  walk: 'Walk',
-  hike: 'Hike',
-  rowing: 'Row',
-  strength_training: 'Strength Training',
-  yoga: 'Yoga',
-  hiit: 'HIIT',
-  elliptical: 'Elliptical',
-  ski: 'Ski',
-};
 
 const orNull = (value: number | null | undefined): number | null => (value === undefined ? null : value);
 
@@ -47,7 +31,7 @@ export function activityFromTerra(raw: TerraActivity, provider: string): Activit
   return ActivitySchema.parse({
     id: meta.summary_id,
     provider,
-    name: meta.name?.trim() || (LABELS[sport] ?? 'Workout'),
+    name: meta.name?.trim() || (SPORT_LABELS[sport]),
     sport_type: sport,
     start_date: utcInstant(startMs),
     duration_seconds: Math.max(0, Math.round(duration)),
