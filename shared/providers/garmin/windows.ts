@@ -6,6 +6,7 @@
  */
 import type { Activity } from '../../models';
 import type { ActivityQuery, DateRange } from '../spi';
+import { spansBackward, type Span } from '../time-spans';
 import type { GarminSettings } from './settings';
 
 export const MAX_WINDOW_SECS = 86_400;
@@ -14,20 +15,12 @@ const DAY_SECS = 86_400;
 const EARLIEST_OFFSET_SECS = 14 * 3600;
 const LATEST_OFFSET_SECS = 12 * 3600;
 
-export interface UploadWindow {
-  /** Epoch seconds, inclusive. */
-  start: number;
-  /** Epoch seconds, exclusive. */
-  end: number;
-}
+/** An upload window in epoch seconds. */
+export type UploadWindow = Span;
 
 /** Contiguous windows of at most 24 hours covering [lower, upper), newest first. */
-export function* windowsBackwards(upper: number, lower: number): Generator<UploadWindow> {
-  for (let end = upper; end > lower; ) {
-    const start = Math.max(lower, end - MAX_WINDOW_SECS);
-    yield { start, end };
-    end = start;
-  }
+export function windowsBackwards(upper: number, lower: number): Generator<UploadWindow> {
+  return spansBackward(upper, lower, MAX_WINDOW_SECS);
 }
 
 export interface ActivityPlan {

@@ -248,7 +248,7 @@ export class TerraClient extends BaseProvider {
         .map((raw) => this.mapped(() => activityFromTerra(raw, this.name)))
         .filter((a) => {
           const started = Date.parse(a.start_date);
-          const keep = started >= window.startMs && started < window.endMs && started > (options.afterMs ?? Number.NEGATIVE_INFINITY);
+          const keep = started >= window.start && started < window.end && started > (options.afterMs ?? Number.NEGATIVE_INFINITY);
           if (!keep || seen.has(a.id)) return false;
           seen.add(a.id);
           return true;
@@ -268,7 +268,7 @@ export class TerraClient extends BaseProvider {
     schema: z.ZodType<T>,
     endMarginMs = 0,
   ): Promise<T> {
-    const params = windowParams({ startMs: window.startMs, endMs: window.endMs + endMarginMs });
+    const params = windowParams({ start: window.start, end: window.end + endMarginMs });
     const { data } = await this.http.request({
       url: this.endpoint(endpoint, { user_id: userId, ...params, to_webhook: 'false' }),
       headers: this.apiHeaders(),
