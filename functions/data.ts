@@ -17,6 +17,7 @@ const range = (event: APIGatewayProxyEventV2) => parseInput(DateRangeQuerySchema
 const ROUTES: Record<string, Route> = {
   'GET /activities': (event, { container, identity }) => {
     const { provider: name, ...query } = parseInput(ActivitiesQuerySchema, event.queryStringParameters);
+    if (name === data.ALL_PROVIDERS) return data.fetchAllActivities(container, identity, query);
     return data.fetchActivities(container, identity, name, query);
   },
   'GET /activities/{provider}/{id}': (event, { container, identity }) => {

@@ -2,7 +2,9 @@
 import { Capability, hasCapability, type CapabilityFlag } from '../providers/capabilities';
 import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
 import type { Container } from './container';
+import { ProviderError, type Activity } from '../models';
 import { AppError } from './errors';
+import { mergeActivities } from './merge';
 import type { Identity } from './identity';
 import { resolveProviderName } from './provider-name';
 import { withSession } from './sessions';
@@ -31,6 +33,54 @@ export async function fetchActivities(
 ) {
   const r = await read(container, identity, provider, ACTIVITIES, (p, s) => p.getActivities(s, query));
   return { provider: r.provider, activities: r.value };
+}
+
+/** The name that asks for every connected provider at once. */
+export const ALL_PROVIDERS = 'all';
+
+type SourceStatus = { status: 'ok'; count: number } | { status: 'error'; code: string; message: string };
+
+function sourceError(error: unknown): SourceStatus {
+  if (error instanceof AppError) return { status: 'error', code: error.code, message: error.message };
+  if (error instanceof ProviderError) return { status: 'error', code: error.kind, message: error.message };
+  return { status: 'error', code: 'internal_error', message: 'Internal error' };
+}
+
+/**
+ * Activities of every provider the user connected (plus the default provider when it needs no
+ * connection, as the synthetic one in demos), merged newest first with cross-provider
+ * duplicates collapsed. One failing provider does not fail the answer: `sources` says why.
+ */
+export async function fetchAllActivities(container: Container, identity: Identity, query: ActivityQuery) {
+  const connected = new Set(
+    (await container.connections.listForUser(identity.tenantId, identity.userId))
+      .filter((c) => c.status === 'connected')
+      .map((c) => c.provider),
+  );
+  const names = container.registry
+    .descriptors()
+    .filter((d) => hasCapability(d.capabilities, Capability.ACTIVITIES))
+    .filter((d) => connected.has(d.name) || (d.connection === 'none' && d.name === container.config.defaultProvider))
+    .map((d) => d.name);
+  // Every source must supply enough for the merged page, since any of them may fill it.
+  const window = { ...query, offset: 0, limit: query.offset + query.limit };
+  const settled = await Promise.allSettled(
+    names.map((name) => withSession(container, identity, name, (p, s) => p.getActivities(s, window))),
+  );
+  const sources: Record<string, SourceStatus> = {};
+  const lists: Activity[][] = [];
+  settled.forEach((result, i) => {
+    if (result.status === 'fulfilled') {
+      sources[names[i]!] = { status: 'ok', count: result.value.length };
+      lists.push(result.value);
+    } else {
+      sources[names[i]!] = sourceError(result.reason);
+    }
+  });
+  const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (names.length > 0 && failures.length === names.length) throw failures[0]!.reason;
+  const activities = mergeActivities(lists).slice(query.offset, query.offset + query.limit);
+  return { provider: ALL_PROVIDERS, activities, sources };
 }
 
 export async function fetchActivity(container: Container, identity: Identity, provider: string, id: string) {

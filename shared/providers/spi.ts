@@ -35,7 +35,10 @@ export const OAuthParamsSchema = z.object({
 export const ProviderDescriptorSchema = z
   .object({
     /** Lower-case id; also forms the `PIERRE_<NAME>_*` configuration keys. */
-    name: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'lower-case letters, digits and _'),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{1,31}$/, 'lower-case letters, digits and _')
+      .refine((name) => name !== 'all', "'all' is reserved: it asks for every connected provider"),
     displayName: z.string().min(1),
     capabilities: z.number().int().min(0).max(ALL_CAPABILITIES),
     /**

@@ -25,6 +25,8 @@ describe('provider registry', () => {
     expect(() => registry.register(bad)).toThrow(/name/);
     const noEndpoints = { ...acmeFactory, descriptor: { ...acmeFactory.descriptor, oauthEndpoints: undefined } };
     expect(() => registry.register(noEndpoints as never)).toThrow(/oauthEndpoints/);
+    const reserved = { ...acmeFactory, descriptor: { ...acmeFactory.descriptor, name: 'all' } };
+    expect(() => registry.register(reserved)).toThrow(/reserved/);
   });
 
   it('creates providers with the configuration it is given', () => {
