@@ -50,7 +50,23 @@ function expiresSoon(connection: Connection, nowMs: number): boolean {
   return connection.expiresAt !== undefined && connection.expiresAt - nowMs / 1000 < REFRESH_MARGIN_SECS;
 }
 
-async function refresh(container: Container, provider: FitnessProvider, connection: Connection): Promise<Connection> {
+// Concurrent requests of one container share a refresh: with rotating refresh tokens a second,
+// parallel refresh would be refused and could revoke a healthy connection.
+const refreshing = new WeakMap<Container, Map<string, Promise<Connection>>>();
+
+function refresh(container: Container, provider: FitnessProvider, connection: Connection): Promise<Connection> {
+  let inflight = refreshing.get(container);
+  if (!inflight) refreshing.set(container, (inflight = new Map()));
+  const key = JSON.stringify([connection.tenantId, connection.userId, connection.provider]);
+  let pending = inflight.get(key);
+  if (!pending) {
+    pending = refreshOnce(container, provider, connection).finally(() => inflight.delete(key));
+    inflight.set(key, pending);
+  }
+  return pending;
+}
+
+async function refreshOnce(container: Container, provider: FitnessProvider, connection: Connection): Promise<Connection> {
   if (!connection.refreshToken) {
     throw new AppError(409, 'reauthorization_required', `The ${provider.descriptor.name} connection has expired; connect again`);
   }
