@@ -1,0 +1,53 @@
+/** The README's `npm start`, as a real process: prints its URL and a token; a provider connects with no accounts. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('npm start', () => {
+  let child: ChildProcess;
+  let url: string;
+  let token: string;
+
+  beforeAll(async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', POWERTOOLS_LOG_LEVEL: 'WARN' };
+    for (const key of Object.keys(env)) if (key.startsWith('PIERRE_') || key.startsWith('AWS_ENDPOINT')) delete env[key];
+    child = spawn('npm', ['start'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start printed no URL and token:\n${output}`)), 60_000);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        const jwt = /^(eyJ[\w-]+\.[\w-]+\.[\w-]+)$/m.exec(output);
+        if (listening && jwt) {
+          clearTimeout(timer);
+          url = listening[1]!;
+          token = jwt[1]!;
+          resolve();
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+    });
+  }, 90_000);
+
+  afterAll(() => {
+    if (child?.pid) process.kill(-child.pid, 'SIGTERM');
+  });
+
+  it('serves the printed token, and Strava connects through its simulator', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${url}/providers`, { headers: auth })).status).toBe(200);
+
+    const connect = await (await fetch(`${url}/connect/strava`, { headers: auth })).json();
+    expect(connect.authorization_url).toContain(`${url}/sim/strava/`);
+    const callback = await fetch(connect.authorization_url); // follows the redirect to /callback/strava
+    expect(await callback.json()).toMatchObject({ provider: 'strava', connected: true });
+
+    const activities = await (await fetch(`${url}/activities?provider=strava&limit=3`, { headers: auth })).json();
+    expect(activities.provider).toBe('strava');
+    expect(activities.activities).toHaveLength(3);
+  });
+});
