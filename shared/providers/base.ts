@@ -54,6 +54,18 @@ export abstract class BaseProvider implements FitnessProvider {
     return this.descriptor.name;
   }
 
+  /** `<API base URL>/<path>?<query>`; query values that are undefined are left out. */
+  protected apiUrl(path: string, query: Record<string, string | number | undefined> | URLSearchParams = {}): URL {
+    const url = new URL(`${this.config.apiBaseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
+    const entries = query instanceof URLSearchParams ? [...query] : Object.entries(query);
+    for (const [key, value] of entries) if (value !== undefined) url.searchParams.append(key, String(value));
+    return url;
+  }
+
+  protected bearer(accessToken: string): Record<string, string> {
+    return { authorization: `Bearer ${accessToken}` };
+  }
+
   protected unsupported(feature: string): Promise<never> {
     return Promise.reject(ProviderError.unsupported(this.name, feature));
   }

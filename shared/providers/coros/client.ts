@@ -103,7 +103,7 @@ export class CorosProvider extends BaseProvider {
   async getAthlete(session: ProviderSession): Promise<Athlete> {
     if (!this.settings.userUrl) return athleteFromUser(this.name, this.openIdOf(session));
     // Public integrations call this endpoint with a bearer token, unlike the data endpoints.
-    const user = await this.call(new URL(this.settings.userUrl), CorosUserSchema, { authorization: `Bearer ${session.accessToken}` });
+    const user = await this.call(new URL(this.settings.userUrl), CorosUserSchema, this.bearer(session.accessToken));
     return athleteFromUser(this.name, user.openId, user);
   }
 

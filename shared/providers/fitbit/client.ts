@@ -77,16 +77,10 @@ export class FitbitClient extends BaseProvider {
 
   // ---- plumbing ----------------------------------------------------------------------------
 
-  private url(path: string, query?: URLSearchParams): URL {
-    const url = new URL(`${this.config.apiBaseUrl.replace(/\/+$/, '')}${path}`);
-    if (query) url.search = query.toString();
-    return url;
-  }
-
   private async get<T>(session: ProviderSession, path: string, schema: z.ZodType<T>, scope: string, query?: URLSearchParams): Promise<T> {
     const { data } = await this.http.request({
-      url: this.url(path, query),
-      headers: { authorization: `Bearer ${session.accessToken}`, 'accept-language': METRIC_LOCALE },
+      url: this.apiUrl(path, query),
+      headers: { ...this.bearer(session.accessToken), 'accept-language': METRIC_LOCALE },
       schema,
       onStatus: (status, body) => (status === 403 && isScopeRefusal(body) ? new MissingScopeError(scope) : undefined),
     });
@@ -142,7 +136,7 @@ export class FitbitClient extends BaseProvider {
   /** The query of a `next` link; it is replayed against our configured API base only. */
   private nextParams(next: string): URLSearchParams {
     try {
-      return new URL(next, this.url(LIST_PATH)).searchParams;
+      return new URL(next, this.apiUrl(LIST_PATH)).searchParams;
     } catch {
       throw new ProviderError({ kind: 'invalid_data', provider: PROVIDER, message: 'fitbit returned an unreadable pagination link' });
     }

@@ -74,14 +74,8 @@ export class GarminProvider extends BaseProvider {
     this.settings = garminSettings(config.settings);
   }
 
-  private get apiBase(): string {
-    return this.config.apiBaseUrl.replace(/\/+$/, '');
-  }
-
   private async get<T>(accessToken: string, path: string, schema: z.ZodType<T>, query: Record<string, number> = {}): Promise<T> {
-    const url = new URL(`${this.apiBase}/${path}`);
-    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
-    const { data } = await this.http.request({ url, headers: { authorization: `Bearer ${accessToken}` }, schema });
+    const { data } = await this.http.request({ url: this.apiUrl(path, query), headers: this.bearer(accessToken), schema });
     return data;
   }
 
@@ -115,9 +109,9 @@ export class GarminProvider extends BaseProvider {
   /** Garmin has no token revocation: deleting the user's registration ends the connection (204). */
   override async revokeToken(session: ProviderSession): Promise<void> {
     await this.http.request({
-      url: this.config.revokeUrl ?? `${this.apiBase}/user/registration`,
+      url: this.config.revokeUrl ?? this.apiUrl('user/registration'),
       method: 'DELETE',
-      headers: { authorization: `Bearer ${session.accessToken}` },
+      headers: this.bearer(session.accessToken),
       schema: z.unknown(),
     });
   }

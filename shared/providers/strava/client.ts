@@ -66,18 +66,8 @@ export class StravaProvider extends BaseProvider {
 
   // ---- data ---------------------------------------------------------------------------------
 
-  private api(path: string, query: Record<string, string | number | undefined> = {}): URL {
-    const url = new URL(`${this.config.apiBaseUrl.replace(/\/+$/, '')}${path}`);
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
-    return url;
-  }
-
-  private auth(session: ProviderSession): Record<string, string> {
-    return { authorization: `Bearer ${session.accessToken}` };
-  }
-
   async getAthlete(session: ProviderSession): Promise<Athlete> {
-    const { data } = await this.http.request({ url: this.api('/athlete'), headers: this.auth(session), schema: StravaAthleteSchema });
+    const { data } = await this.http.request({ url: this.apiUrl('/athlete'), headers: this.bearer(session.accessToken), schema: StravaAthleteSchema });
     return athleteFromStrava(data, this.name);
   }
 
@@ -113,8 +103,8 @@ export class StravaProvider extends BaseProvider {
 
   private async activityPage(session: ProviderSession, query: { page: number; per_page: number; before: number | undefined }): Promise<StravaActivity[]> {
     const { data } = await this.http.request({
-      url: this.api('/athlete/activities', query),
-      headers: this.auth(session),
+      url: this.apiUrl('/athlete/activities', query),
+      headers: this.bearer(session.accessToken),
       schema: StravaActivityListSchema,
     });
     return data;
@@ -125,8 +115,8 @@ export class StravaProvider extends BaseProvider {
       throw new ProviderError({ kind: 'not_found', provider: this.name, status: 404, message: 'Strava activity ids are numbers; no such activity' });
     }
     const { data } = await this.http.request({
-      url: this.api(`/activities/${id}`),
-      headers: this.auth(session),
+      url: this.apiUrl(`/activities/${id}`),
+      headers: this.bearer(session.accessToken),
       schema: StravaActivitySchema,
     });
     return activityFromStrava(data, this.name);
@@ -139,8 +129,8 @@ export class StravaProvider extends BaseProvider {
       throw new ProviderError({ kind: 'invalid_data', provider: this.name, message: 'the stored Strava athlete id is not a number' });
     }
     const { data } = await this.http.request({
-      url: this.api(`/athletes/${athleteId}/stats`),
-      headers: this.auth(session),
+      url: this.apiUrl(`/athletes/${athleteId}/stats`),
+      headers: this.bearer(session.accessToken),
       schema: StravaActivityStatsSchema,
     });
     return statsFromStrava(data, this.name);

@@ -102,7 +102,7 @@ export class TerraClient extends BaseProvider {
       throw this.connectFailed('the widget redirect carries a reference id that was not issued for this connection');
     }
     const { data } = await this.http.request({
-      url: this.endpoint('userInfo', { user_id: terraUserId }),
+      url: this.apiUrl('userInfo', { user_id: terraUserId }),
       headers: this.apiHeaders(),
       schema: UserInfoResponseSchema,
       onStatus: (status) =>
@@ -147,7 +147,7 @@ export class TerraClient extends BaseProvider {
   async getAthlete(session: ProviderSession): Promise<Athlete> {
     const userId = this.terraUserId(session);
     const { data } = await this.http.request({
-      url: this.endpoint('athlete', { user_id: userId, to_webhook: 'false' }),
+      url: this.apiUrl('athlete', { user_id: userId, to_webhook: 'false' }),
       headers: this.apiHeaders(),
       schema: AthleteResponseSchema,
       onStatus: (status) => this.dataError(status),
@@ -270,18 +270,12 @@ export class TerraClient extends BaseProvider {
   ): Promise<T> {
     const params = windowParams({ start: window.start, end: window.end + endMarginMs });
     const { data } = await this.http.request({
-      url: this.endpoint(endpoint, { user_id: userId, ...params, to_webhook: 'false' }),
+      url: this.apiUrl(endpoint, { user_id: userId, ...params, to_webhook: 'false' }),
       headers: this.apiHeaders(),
       schema,
       onStatus: (status) => this.dataError(status),
     });
     return data;
-  }
-
-  private endpoint(path: string, params: Record<string, string>): URL {
-    const url = new URL(`${this.config.apiBaseUrl.replace(/\/+$/, '')}/${path}`);
-    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-    return url;
   }
 
   private apiHeaders(): Record<string, string> {

@@ -101,7 +101,7 @@ export class WhoopProvider extends BaseProvider {
 
   /** `DELETE /v2/user/access` with the user's bearer token (204): revokes the grant. */
   override async revokeToken(session: ProviderSession): Promise<void> {
-    const url = this.config.revokeUrl ?? this.api('/v2/user/access').toString();
+    const url = this.config.revokeUrl ?? this.apiUrl('/v2/user/access').toString();
     await this.http.request({ url, method: 'DELETE', headers: this.bearer(session.accessToken), schema: z.unknown() });
   }
 
@@ -126,7 +126,7 @@ export class WhoopProvider extends BaseProvider {
       throw new ProviderError({ kind: 'not_found', provider: this.name, status: 404, message: `${this.name} workout ids are UUIDs` });
     }
     const { data } = await this.http.request({
-      url: this.api(`/v2/activity/workout/${encodeURIComponent(id)}`),
+      url: this.apiUrl(`/v2/activity/workout/${encodeURIComponent(id)}`),
       headers: this.bearer(session.accessToken),
       schema: WhoopWorkoutSchema,
     });
@@ -178,16 +178,8 @@ export class WhoopProvider extends BaseProvider {
 
   // ---- WHOOP calls --------------------------------------------------------------------------
 
-  private api(path: string): URL {
-    return new URL(`${this.config.apiBaseUrl.replace(/\/+$/, '')}${path}`);
-  }
-
-  private bearer(accessToken: string): Record<string, string> {
-    return { authorization: `Bearer ${accessToken}` };
-  }
-
   private async profile(accessToken: string): Promise<WhoopProfile> {
-    const { data } = await this.http.request({ url: this.api('/v2/user/profile/basic'), headers: this.bearer(accessToken), schema: WhoopProfileSchema });
+    const { data } = await this.http.request({ url: this.apiUrl('/v2/user/profile/basic'), headers: this.bearer(accessToken), schema: WhoopProfileSchema });
     return data;
   }
 
@@ -195,7 +187,7 @@ export class WhoopProvider extends BaseProvider {
   private async bodyMeasurement(session: ProviderSession): Promise<WhoopBodyMeasurement | undefined> {
     try {
       const { data } = await this.http.request({
-        url: this.api('/v2/user/measurement/body'),
+        url: this.apiUrl('/v2/user/measurement/body'),
         headers: this.bearer(session.accessToken),
         schema: WhoopBodyMeasurementSchema,
       });
@@ -276,7 +268,7 @@ export class WhoopProvider extends BaseProvider {
   ): Promise<void> {
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const url = this.api(path);
+      const url = this.apiUrl(path);
       url.searchParams.set('limit', String(Math.min(WHOOP_PAGE_MAX, Math.max(1, size()))));
       if (window.start) url.searchParams.set('start', window.start.toISOString());
       if (window.end) url.searchParams.set('end', window.end.toISOString());
