@@ -33,12 +33,13 @@ import {
 import { z } from 'zod';
 
 /** How many activities the derived stats and records look at, newest first. */
-const DERIVE_PAGE = 100;
 const DERIVE_MAX_ACTIVITIES = 1_000;
 
 export abstract class BaseProvider implements FitnessProvider {
   readonly descriptor: ProviderDescriptor;
   protected readonly http: ProviderHttp;
+  /** Page size used to read activities for derived stats and records: the provider's largest page. */
+  protected readonly derivePageSize: number = 100;
 
   constructor(
     descriptor: ProviderDescriptorInput,
@@ -165,9 +166,9 @@ export abstract class BaseProvider implements FitnessProvider {
   private async recentActivities(session: ProviderSession): Promise<Activity[]> {
     const all: Activity[] = [];
     while (all.length < DERIVE_MAX_ACTIVITIES) {
-      const page = await this.getActivities(session, { limit: DERIVE_PAGE, offset: all.length });
+      const page = await this.getActivities(session, { limit: this.derivePageSize, offset: all.length });
       all.push(...page);
-      if (page.length < DERIVE_PAGE) break;
+      if (page.length < this.derivePageSize) break;
     }
     return all;
   }

@@ -1,5 +1,6 @@
 /** Stats and personal records computed from activities, for providers without such endpoints. */
 import type { Activity, PersonalRecord, SportType, Stats, Totals } from '../models';
+import { roundTo } from './units';
 
 const DAY_MS = 86_400_000;
 
@@ -41,9 +42,9 @@ export function statsFromActivities(provider: string, activities: readonly Activ
 
 /** Sums of floats drift (`2077279.9999999995`); a tenth of a metre or second is plenty. */
 function tidy(totals: Totals): void {
-  totals.distance_meters = Math.round(totals.distance_meters * 10) / 10;
-  totals.duration_seconds = Math.round(totals.duration_seconds * 10) / 10;
-  totals.elevation_gain = Math.round(totals.elevation_gain * 10) / 10;
+  totals.distance_meters = roundTo(totals.distance_meters, 1);
+  totals.duration_seconds = roundTo(totals.duration_seconds, 1);
+  totals.elevation_gain = roundTo(totals.elevation_gain, 1);
 }
 
 const RACE_DISTANCES: ReadonlyArray<readonly [PersonalRecord['metric'], number]> = [

@@ -1,10 +1,10 @@
 /** COROS workouts and users -> the unified models (units converted, unknowns null). */
+import { roundTo } from '../units';
 import { ActivitySchema, AthleteSchema, type Activity, type Athlete } from '../../models';
 import type { CorosUser, CorosWorkout } from './schemas';
 import { corosSport } from './sports';
 
 const positive = (value: number | undefined): number | null => (value !== undefined && value > 0 ? value : null);
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Seconds of the workout: `duration`, else `totalTime`, else end minus start. */
 export function workoutSeconds(w: CorosWorkout): number {
@@ -28,7 +28,7 @@ export function activityFromWorkout(provider: string, w: CorosWorkout): Activity
     average_heart_rate: positive(w.avgHeartRate),
     max_heart_rate: positive(w.maxHeartRate),
     // Derived: the units of COROS's own speed fields are not public.
-    average_speed: meters !== null && seconds > 0 ? round(meters / seconds, 3) : null,
+    average_speed: meters !== null && seconds > 0 ? roundTo(meters / seconds, 3) : null,
     max_speed: null,
     calories: w.calorie !== undefined ? Math.round(w.calorie / 1000) : null,
     average_power: null,

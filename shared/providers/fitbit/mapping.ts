@@ -3,6 +3,7 @@
  * distances in the request's unit system (kilometres for the metric locale the client asks
  * for, miles otherwise), and sleep times as local wall-clock times without an offset.
  */
+import { roundTo } from '../units';
 import {
   ActivitySchema,
   AthleteSchema,
@@ -80,12 +81,11 @@ function instant(value: string, what: string): number {
   return ms;
 }
 
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
 export function toActivity(log: FitbitActivityLog): Activity {
   const seconds = (log.activeDuration ?? log.duration) / 1000;
-  const meters = log.distance !== undefined ? round(distanceInMeters(log.distance, log.distanceUnit), 1) : null;
+  const meters = log.distance !== undefined ? roundTo(distanceInMeters(log.distance, log.distanceUnit), 1) : null;
   return ActivitySchema.parse({
     id: String(log.logId),
     provider: PROVIDER,
@@ -98,7 +98,7 @@ export function toActivity(log: FitbitActivityLog): Activity {
     elevation_gain: orNull(log.elevationGain),
     average_heart_rate: orNull(log.averageHeartRate),
     max_heart_rate: null,
-    average_speed: meters !== null && meters > 0 && seconds > 0 ? round(meters / seconds, 3) : null,
+    average_speed: meters !== null && meters > 0 && seconds > 0 ? roundTo(meters / seconds, 3) : null,
     max_speed: null,
     calories: orNull(log.calories),
     average_power: null,
@@ -189,8 +189,8 @@ export function toRecoveryMetrics(parts: RecoveryParts, start: string, end: stri
     if (!e) byDate.set(date, (e = { rhr: null, hrv: null, spo2: null }));
     return e;
   };
-  for (const h of parts.hrv) entry(h.dateTime).hrv = round(h.value.dailyRmssd, 1);
-  for (const s of parts.spo2) entry(s.dateTime).spo2 = round(s.value.avg, 1);
+  for (const h of parts.hrv) entry(h.dateTime).hrv = roundTo(h.value.dailyRmssd, 1);
+  for (const s of parts.spo2) entry(s.dateTime).spo2 = roundTo(s.value.avg, 1);
   for (const h of parts.heart) if (h.value.restingHeartRate !== undefined) entry(h.dateTime).rhr = h.value.restingHeartRate;
   return [...byDate.entries()]
     .filter(([date, e]) => date >= start && date <= end && (e.rhr !== null || e.hrv !== null || e.spo2 !== null))
@@ -234,9 +234,9 @@ export function toHealthMetrics(parts: HealthParts, start: string, end: string):
     const at = w.time ?? '00:00:00';
     if (e.weight_kg !== null && at < e.weighedAt) continue;
     e.weighedAt = at;
-    e.weight_kg = round(w.weight, 2);
-    e.bmi = w.bmi !== undefined ? round(w.bmi, 2) : null;
-    e.body_fat_percentage = w.fat !== undefined ? round(w.fat, 2) : null;
+    e.weight_kg = roundTo(w.weight, 2);
+    e.bmi = w.bmi !== undefined ? roundTo(w.bmi, 2) : null;
+    e.body_fat_percentage = w.fat !== undefined ? roundTo(w.fat, 2) : null;
   }
   for (const h of parts.heart) if (h.value.restingHeartRate !== undefined) entry(h.dateTime).resting_heart_rate = h.value.restingHeartRate;
   for (const s of parts.steps) entry(s.dateTime).steps = s.value;

@@ -5,7 +5,6 @@
  */
 import { ProviderError, type Activity, type Athlete, type PersonalRecord, type Stats } from '../../models';
 import { BaseProvider } from '../base';
-import { personalRecordsFromActivities } from '../derive';
 import { requestToken } from '../oauth2';
 import type { ActivityQuery, CodeExchange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet } from '../spi';
 import { STRAVA_DESCRIPTOR } from './descriptor';
@@ -23,11 +22,11 @@ import {
   type StravaTokenResponse,
 } from './schemas';
 
-/** Personal records look at this many recent activities (five full pages). */
-const RECORDS_MAX_ACTIVITIES = 1_000;
 const NUMERIC_ID = /^\d{1,19}$/;
 
 export class StravaProvider extends BaseProvider {
+  protected override readonly derivePageSize = STRAVA_MAX_PER_PAGE;
+
   constructor(config: ProviderConfig, deps: ProviderDeps) {
     super(STRAVA_DESCRIPTOR, config, deps, { rateLimitHint: stravaRateLimitHint, rateLimitUsage: stravaRateLimitUsage });
   }
@@ -134,16 +133,5 @@ export class StravaProvider extends BaseProvider {
       schema: StravaActivityStatsSchema,
     });
     return statsFromStrava(data, this.name);
-  }
-
-  /** Derived from the latest activities, read in full pages of 200 (Strava's maximum). */
-  override async getPersonalRecords(session: ProviderSession): Promise<PersonalRecord[]> {
-    const all: Activity[] = [];
-    while (all.length < RECORDS_MAX_ACTIVITIES) {
-      const page = await this.getActivities(session, { limit: STRAVA_MAX_PER_PAGE, offset: all.length });
-      all.push(...page);
-      if (page.length < STRAVA_MAX_PER_PAGE) break;
-    }
-    return personalRecordsFromActivities(this.name, all);
   }
 }

@@ -1,4 +1,5 @@
 /** WHOOP v2 JSON -> the unified models: kilojoules to kcal, milliseconds to seconds. */
+import { roundTo } from '../units';
 import {
   ActivitySchema,
   AthleteSchema,
@@ -17,14 +18,10 @@ import type { WhoopBodyMeasurement, WhoopCycle, WhoopProfile, WhoopRecovery, Who
 export const KJ_PER_KCAL = 4.184;
 const DAY_MS = 86_400_000;
 
-const round = (value: number, digits: number) => {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-};
 const orNull = (value: number | null | undefined): number | null => (value === undefined || value === null ? null : value);
 
 export function kilojoulesToKcal(kj: number | null | undefined, digits = 1): number | null {
-  return kj === undefined || kj === null ? null : round(kj / KJ_PER_KCAL, digits);
+  return kj === undefined || kj === null ? null : roundTo(kj / KJ_PER_KCAL, digits);
 }
 
 export function millisToSeconds(ms: number | null | undefined): number | null {
@@ -82,7 +79,7 @@ export function toActivity(provider: string, workout: WhoopWorkout): Activity {
     elevation_gain: orNull(score?.altitude_gain_meter),
     average_heart_rate: orNull(score?.average_heart_rate),
     max_heart_rate: orNull(score?.max_heart_rate),
-    average_speed: distance !== null && duration > 0 ? round(distance / duration, 3) : null,
+    average_speed: distance !== null && duration > 0 ? roundTo(distance / duration, 3) : null,
     calories: kilojoulesToKcal(score?.kilojoule),
   });
 }
@@ -174,7 +171,7 @@ export function bmiOf(body: WhoopBodyMeasurement | undefined): number | null {
   const height = body?.height_meter;
   const weight = body?.weight_kilogram;
   if (!height || !weight || height <= 0) return null;
-  return round(weight / (height * height), 1);
+  return roundTo(weight / (height * height), 1);
 }
 
 /**
