@@ -3,6 +3,7 @@
  * `<NAME>_CLIENT_SECRET` names, and the descriptor's defaults. Works for any registered
  * descriptor, so custom providers are configured exactly like built-in ones.
  */
+import { parseScopes } from '../providers/oauth2';
 import type { ProviderConfig, ProviderDescriptor } from '../providers/spi';
 import type { RawConfig } from './raw';
 
@@ -27,10 +28,6 @@ export function credentialVariables(name: string): string[] {
   return [`${prefix}CLIENT_ID`, `${prefix}CLIENT_SECRET`];
 }
 
-function splitScopes(value: string): string[] {
-  return value.split(/[\s,]+/).filter((s) => s.length > 0);
-}
-
 export function resolveProviderConfig(descriptor: ProviderDescriptor, raw: RawConfig): ProviderConfig {
   const upper = descriptor.name.toUpperCase();
   const prefix = providerEnvPrefix(descriptor.name);
@@ -53,7 +50,7 @@ export function resolveProviderConfig(descriptor: ProviderDescriptor, raw: RawCo
     tokenUrl: get('TOKEN_URL') ?? descriptor.oauthEndpoints?.tokenUrl,
     revokeUrl: get('REVOKE_URL') ?? descriptor.oauthEndpoints?.revokeUrl,
     apiBaseUrl: get('API_BASE_URL') ?? descriptor.apiBaseUrl,
-    scopes: scopes !== undefined ? splitScopes(scopes) : [...descriptor.defaultScopes],
+    scopes: scopes !== undefined ? parseScopes(scopes) : [...descriptor.defaultScopes],
     redirectUri: get('REDIRECT_URI'),
     configured: !needsCredentials || (clientId !== undefined && clientSecret !== undefined),
     settings: Object.freeze(settings),

@@ -15,7 +15,7 @@ import {
 } from '../models';
 import { personalRecordsFromActivities, statsFromActivities } from './derive';
 import { ProviderHttp, type ProviderHttpOptions } from './http';
-import { buildAuthorizationUrl, clientAuth, requestToken, tokenSetFrom, type TokenResponse } from './oauth2';
+import { buildAuthorizationUrl, clientAuth, parseScopes, requestToken, tokenSetFrom, type TokenResponse } from './oauth2';
 import {
   ProviderDescriptorSchema,
   type ActivityQuery,
@@ -110,9 +110,7 @@ export abstract class BaseProvider implements FitnessProvider {
 
   /** Hook for providers whose token response carries more (user id, athlete). */
   protected async toTokenSet(raw: TokenResponse, callbackQuery: Readonly<Record<string, string>>): Promise<TokenSet> {
-    const granted = callbackQuery['scope'];
-    const fromCallback = granted ? granted.split(/[\s,]+/).filter(Boolean) : [];
-    return tokenSetFrom(raw, this.deps.now(), fromCallback);
+    return tokenSetFrom(raw, this.deps.now(), parseScopes(callbackQuery['scope']));
   }
 
   async revokeToken(session: ProviderSession): Promise<void> {
