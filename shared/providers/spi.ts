@@ -152,7 +152,46 @@ export interface FitnessProvider {
 
   /** Cheap reachability probe; throws a ProviderError when the provider is unhealthy. */
   healthCheck(): Promise<void>;
+
+  /**
+   * Verifies and reads one webhook delivery (`GET`/`POST /webhooks/<name>`). Optional: a
+   * provider without webhooks leaves it out and the endpoint answers 404 for it.
+   */
+  handleWebhook?(request: WebhookRequest): Promise<WebhookResult>;
 }
+
+/** One webhook delivery as it reached us; `rawBody` is byte-exact (signatures cover it). */
+export interface WebhookRequest {
+  method: 'GET' | 'POST';
+  query: Readonly<Record<string, string>>;
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string>>;
+  rawBody: Buffer;
+}
+
+/** Cached data a webhook event can make stale. `activities` covers lists, single activities, stats and records. */
+export const WEBHOOK_RESOURCES = ['athlete', 'activities', 'sleep', 'recovery', 'health_metrics'] as const;
+export type WebhookResource = (typeof WEBHOOK_RESOURCES)[number];
+
+/** A provider's event in provider-neutral terms. */
+export interface WebhookEvent {
+  /** The provider-side user id, as stored in the connection's `providerUserId`. */
+  providerUserId: string;
+  /** `deauthorized`: the user revoked our access at the provider. */
+  kind: 'data' | 'deauthorized';
+  /** What became stale (empty for a deauthorization, which drops everything). */
+  changed: readonly WebhookResource[];
+  /** The provider's id of the one item that changed, when the event names one. */
+  objectId?: string | undefined;
+}
+
+export type WebhookResult =
+  /** A subscription handshake: answer exactly this, touch nothing. */
+  | { kind: 'challenge'; status: number; body?: unknown; headers?: Readonly<Record<string, string>> }
+  /** Refused (bad signature, stale timestamp, not ours): the status the provider expects; `reason` is logged, never a secret. */
+  | { kind: 'rejected'; status: number; reason: string }
+  /** Verified events; `ack` overrides the default `200 {"ok":true}` answer where a provider expects another. */
+  | { kind: 'events'; events: readonly WebhookEvent[]; ack?: { status: number; body?: unknown } };
 
 /** What a provider may use from its surroundings; injected so tests and Lambda share code. */
 export interface ProviderDeps {
