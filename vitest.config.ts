@@ -9,6 +9,7 @@ export default defineConfig({
     pool: 'forks',
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',

@@ -15,8 +15,10 @@ import { createDocumentClient } from '../store/dynamodb/client';
 import { DynamoCacheStore } from '../store/dynamodb/cache';
 import { DynamoConnectionStore } from '../store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../store/dynamodb/oauth-state';
+import { CachingFitnessProvider, type CacheObserver } from '../cache/caching-provider';
+import { cacheSettings, type CacheSettings } from '../cache/settings';
 import { AppError } from './errors';
-import { logger } from './observability';
+import { cacheObserver, logger } from './observability';
 
 export interface Stores {
   connections: ConnectionStore;
@@ -29,7 +31,8 @@ export interface Container extends Stores {
   readonly raw: RawConfig;
   readonly registry: ProviderRegistry;
   readonly deps: ProviderDeps;
-  /** The registered provider, or a 404 `unsupported_provider` naming the supported ones. */
+  readonly cacheSettings: CacheSettings;
+  /** The registered provider behind the caching decorator, or a 404 `unsupported_provider` naming the supported ones. */
   provider(name: string): FitnessProvider;
   providerConfig(name: string): ProviderConfig;
 }
@@ -40,6 +43,8 @@ export interface ContainerOptions {
   fetchSecret?: SecretFetcher;
   deps?: Partial<ProviderDeps>;
   stores?: Stores;
+  /** Cache knobs for tests: waiting between fill polls, the lease length, where metrics go. */
+  cache?: { sleep?: (ms: number) => Promise<void>; leaseMs?: number; observer?: CacheObserver };
 }
 
 function isLambda(env: Record<string, string | undefined>): boolean {
@@ -83,6 +88,15 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
   }
   const stores = options.stores ?? chooseStores(config, env);
   const deps: ProviderDeps = { fetch: (...args) => globalThis.fetch(...args), now: () => Date.now(), ...options.deps };
+  const settings = cacheSettings(raw);
+  const cacheDeps = {
+    store: stores.cache,
+    settings,
+    now: () => deps.now(),
+    sleep: options.cache?.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    observer: options.cache?.observer ?? cacheObserver,
+    leaseMs: options.cache?.leaseMs,
+  };
   // Keyed by factory so a provider registered (or replaced) after start-up is picked up.
   const instances = new WeakMap<ProviderFactory, FitnessProvider>();
 
@@ -98,13 +112,14 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
     raw,
     registry,
     deps,
+    cacheSettings: settings,
     providerConfig,
     provider(name) {
       const factory = registry.factory(name);
       if (!factory) throw new AppError(404, 'unsupported_provider', registry.unsupportedMessage(name));
       let instance = instances.get(factory);
       if (!instance) {
-        instance = factory.create(providerConfig(name), deps);
+        instance = new CachingFitnessProvider(factory.create(providerConfig(name), deps), cacheDeps);
         instances.set(factory, instance);
       }
       return instance;

@@ -3,6 +3,8 @@
  * connection, refreshes tokens that expire within five minutes, and retries once with a
  * fresh token when the provider rejects the current one.
  */
+import { deferredSession } from '../cache/deferred-session';
+import { cachePartition } from '../cache/keys';
 import { ProviderError } from '../models';
 import type { FitnessProvider, ProviderSession, TokenSet } from '../providers/spi';
 import type { Connection } from '../store/ports';
@@ -82,12 +84,19 @@ async function refreshOnce(container: Container, provider: FitnessProvider, conn
     const latest = await container.connections.get(connection);
     if (latest && latest.refreshToken !== connection.refreshToken && latest.status === 'connected') return latest;
     await container.connections.put({ ...connection, status: 'revoked', updatedAt: new Date(container.deps.now()).toISOString() });
+    // Cached answers must not outlive the connection they were read with.
+    await container.cache.invalidate(cachePartition(connection.tenantId, connection.userId, connection.provider));
     logger.warn('refresh token refused; connection marked revoked', { provider: connection.provider });
     throw new AppError(409, 'reauthorization_required', `${provider.descriptor.name} refused to refresh the connection; connect again`);
   }
 }
 
-/** Runs `call` with a valid session for the user at the provider. */
+/**
+ * Runs `call` with a session for the user at the provider. The session is deferred: the
+ * connection is read (and refreshed when it expires soon) only when the provider is really
+ * called, so a cache hit costs no connection read. A token the provider rejects is refreshed
+ * once and the call retried.
+ */
 export async function withSession<T>(
   container: Container,
   identity: Identity,
@@ -98,17 +107,25 @@ export async function withSession<T>(
   if (provider.descriptor.connection === 'none') {
     return call(provider, { ...identity, accessToken: '' });
   }
-  let connection = await container.connections.get({ ...identity, provider: providerName });
-  if (!connection || connection.status !== 'connected') throw notConnected(providerName);
-  if (expiresSoon(connection, container.deps.now())) connection = await refresh(container, provider, connection);
+  let connection: Connection | undefined;
+  const open = async (): Promise<ProviderSession> => {
+    const stored = await container.connections.get({ ...identity, provider: providerName });
+    if (!stored || stored.status !== 'connected') throw notConnected(providerName);
+    connection = expiresSoon(stored, container.deps.now()) ? await refresh(container, provider, stored) : stored;
+    return sessionOf(connection);
+  };
   try {
-    return await call(provider, sessionOf(connection));
+    return await call(provider, deferredSession(identity, open));
   } catch (error) {
     // A 403 means a scope is missing, which a new token would not fix.
     const rejected =
-      error instanceof ProviderError && error.kind === 'auth_failed' && error.status !== 403 && connection.refreshToken !== undefined;
+      connection !== undefined &&
+      error instanceof ProviderError &&
+      error.kind === 'auth_failed' &&
+      error.status !== 403 &&
+      connection.refreshToken !== undefined;
     if (!rejected) throw error;
-    connection = await refresh(container, provider, connection);
-    return call(provider, sessionOf(connection));
+    const refreshed = await refresh(container, provider, connection!);
+    return call(provider, sessionOf(refreshed));
   }
 }

@@ -8,7 +8,8 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { getContainer, type Container } from '../app/container';
-import { AppError } from '../app/errors';
+import { AppError, invalidRequest } from '../app/errors';
+import { CacheRequest, policyFrom, withCacheRequest } from '../cache/policy';
 import type { Identity } from '../app/identity';
 import { logger } from '../app/observability';
 import { toErrorAnswer } from './errors';
@@ -84,12 +85,24 @@ function stack(run: (event: APIGatewayProxyEventV2) => Promise<HttpAnswer>) {
     });
 }
 
+/**
+ * The request's cache policy (`?cache=`, `Cache-Control`) for the caching decorator, and its
+ * `X-Cache` / `Age` on the answer. Handlers never see either.
+ */
+async function withCachePolicy(event: APIGatewayProxyEventV2, run: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+  const policy = policyFrom(event.queryStringParameters?.['cache'], event.headers?.['cache-control']);
+  if (!policy) throw invalidRequest('cache', 'must be one of use, bypass, refresh');
+  const request = new CacheRequest(policy);
+  const answer = await withCacheRequest(request, run);
+  return { ...answer, headers: { ...answer.headers, ...request.headers() } };
+}
+
 /** An HTTP function behind the JWT authorizer. */
 export function authenticated(handler: Handler) {
   return stack(async (event) => {
     const container = await getContainer();
     const identity = identityFrom(event, container.config.tenantClaim);
-    return handler(event, { container, identity, origin: originOf(event) });
+    return withCachePolicy(event, () => handler(event, { container, identity, origin: originOf(event) }));
   });
 }
 

@@ -22,6 +22,7 @@ import {
   type AuthorizationRequest,
   type CodeExchange,
   type DateRange,
+  type DerivedResource,
   type FitnessProvider,
   type ProviderConfig,
   type ProviderDeps,
@@ -161,7 +162,14 @@ export abstract class BaseProvider implements FitnessProvider {
     }
   }
 
-  private async recentActivities(session: ProviderSession): Promise<Activity[]> {
+  /** Stats and records a subclass does not compute its own way come from `recentActivities`. */
+  get derivedFromActivities(): readonly DerivedResource[] {
+    const inherited = (method: 'getStats' | 'getPersonalRecords') => this[method] === BaseProvider.prototype[method];
+    return [...(inherited('getStats') ? (['stats'] as const) : []), ...(inherited('getPersonalRecords') ? (['personal_records'] as const) : [])];
+  }
+
+  /** Pages through `getActivities`, newest first; providers with a cheaper way override it. */
+  async recentActivities(session: ProviderSession): Promise<Activity[]> {
     const all: Activity[] = [];
     while (all.length < DERIVE_MAX_ACTIVITIES) {
       const page = await this.getActivities(session, { limit: this.derivePageSize, offset: all.length });

@@ -150,6 +150,14 @@ export interface FitnessProvider {
   getRecoveryMetrics(session: ProviderSession, range: DateRange): Promise<RecoveryMetrics[]>;
   getHealthMetrics(session: ProviderSession, range: DateRange): Promise<HealthMetrics[]>;
 
+  /**
+   * The newest activities (at most 1,000) that `derivedFromActivities` resources are computed
+   * from; the caching decorator caches them once and derives those resources itself.
+   */
+  recentActivities?(session: ProviderSession): Promise<Activity[]>;
+  /** Which of stats and personal records are `shared/providers/derive` over `recentActivities`. */
+  readonly derivedFromActivities?: readonly DerivedResource[];
+
   /** Cheap reachability probe; throws a ProviderError when the provider is unhealthy. */
   healthCheck(): Promise<void>;
 
@@ -159,6 +167,8 @@ export interface FitnessProvider {
    */
   handleWebhook?(request: WebhookRequest): Promise<WebhookResult>;
 }
+
+export type DerivedResource = 'stats' | 'personal_records';
 
 /** One webhook delivery as it reached us; `rawBody` is byte-exact (signatures cover it). */
 export interface WebhookRequest {

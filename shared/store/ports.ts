@@ -61,10 +61,50 @@ export interface OAuthStateStore {
   consume(state: string, nowSecs: number): Promise<OAuthState | undefined>;
 }
 
+/** A stored value and when it was stored and expires (epoch ms). */
+export interface CacheEntry {
+  value: unknown;
+  storedAtMs: number;
+  expiresAtMs: number;
+}
+
+/** A fill lease: one container fetches a missing value while the others wait for it. */
+export interface CacheLease {
+  holder: string;
+  untilMs: number;
+}
+
+/** What one read of a key finds. */
+export interface CacheRead {
+  /** Fresh (`expiresAtMs > now`) or stale (expired, within the grace period); absent after that. */
+  entry?: CacheEntry | undefined;
+  /** A lease that has not yet run out. */
+  lease?: CacheLease | undefined;
+}
+
+export interface CacheWrite {
+  ttlSecs: number;
+  /** How long after expiry the entry stays readable as stale. */
+  staleSecs: number;
+  nowMs: number;
+  /** Store only while this holder's lease stands (an invalidation meanwhile drops it). */
+  leaseHolder?: string | undefined;
+}
+
+/** `too_large`: the value does not fit an item even compressed; `lease_lost`: the lease was taken or invalidated. */
+export type CacheWriteOutcome = 'stored' | 'too_large' | 'lease_lost';
+
 export interface CacheStore {
-  /** The stored value, or undefined when absent or expired at `nowMs`. */
-  get(partition: string, key: string, nowMs: number): Promise<unknown>;
-  set(partition: string, key: string, value: unknown, ttlSecs: number, nowMs: number): Promise<void>;
-  /** Deletes every entry of the partition whose key starts with `keyPrefix` (all when omitted). */
-  invalidate(partition: string, keyPrefix?: string): Promise<number>;
+  /** One read; an unreadable item is reported as absent, never as an error. */
+  get(partition: string, key: string, nowMs: number): Promise<CacheRead>;
+  set(partition: string, key: string, value: unknown, write: CacheWrite): Promise<CacheWriteOutcome>;
+  /**
+   * Takes the key's fill lease until `untilMs` when nobody holds a live one (`force` takes it
+   * regardless); true when this holder now has it. The entry's value is kept.
+   */
+  acquireLease(partition: string, key: string, lease: CacheLease & { nowMs: number; force?: boolean }): Promise<boolean>;
+  /** Gives a lease back (no-op when the holder no longer has it). */
+  releaseLease(partition: string, key: string, holder: string): Promise<void>;
+  /** Deletes every entry (and lease) of the partition whose key starts with one of `keyPrefixes` (all when omitted). */
+  invalidate(partition: string, keyPrefixes?: string | readonly string[]): Promise<number>;
 }

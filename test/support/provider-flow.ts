@@ -14,13 +14,29 @@ export interface Client {
   connect(provider: string): Promise<Response>;
 }
 
-export async function startClient(options: LocalServerOptions = {}, user = 'user-1', tenant = 'tenant-1'): Promise<Client> {
+export interface ClientOptions {
+  /**
+   * The cache policy every API call asks for. Provider tests default to `bypass`
+   * (`Cache-Control: no-store`): they are about what reaches the provider, which a cached
+   * answer would hide. Cache tests pass `use`.
+   */
+  cache?: 'use' | 'bypass';
+}
+
+export async function startClient(
+  options: LocalServerOptions = {},
+  user = 'user-1',
+  tenant = 'tenant-1',
+  { cache = 'bypass' }: ClientOptions = {},
+): Promise<Client> {
   const server = await startLocalServer(options);
   const token = await server.issueToken(user, tenant);
+  const policy: Record<string, string> = cache === 'bypass' ? { 'cache-control': 'no-store' } : {};
   const client: Client = {
     server,
     token,
-    api: (path, init = {}) => fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } }),
+    api: (path, init = {}) =>
+      fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...policy, ...init.headers } }),
     control: (provider, action, body, method = 'POST') =>
       fetch(`${server.url}/sim/${provider}/_sim/${action}`, {
         method,

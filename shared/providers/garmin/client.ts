@@ -10,13 +10,10 @@ import {
   type Activity,
   type Athlete,
   type HealthMetrics,
-  type PersonalRecord,
   type RecoveryMetrics,
   type SleepSession,
-  type Stats,
 } from '../../models';
 import { BaseProvider } from '../base';
-import { personalRecordsFromActivities, statsFromActivities } from '../derive';
 import { tokenSetFrom, type TokenResponse } from '../oauth2';
 import type {
   ActivityQuery,
@@ -185,20 +182,14 @@ export class GarminProvider extends BaseProvider {
     });
   }
 
-  /** Every activity uploaded within the horizon, newest first (one walk, windows in parallel). */
-  private async horizonActivities(session: ProviderSession): Promise<Activity[]> {
+  /**
+   * Every activity uploaded within the horizon, newest first (one walk, windows in parallel):
+   * stats and records derive from it, so "all time" means the last `horizonDays`.
+   */
+  override async recentActivities(session: ProviderSession): Promise<Activity[]> {
     const nowSecs = Math.floor(this.deps.now() / 1000);
     const summaries = await this.collect(session, 'activities', nowSecs, nowSecs - this.settings.horizonDays * DAY_SECS);
     return summaries.map(toActivity).sort(newestFirst);
-  }
-
-  /** Derived from the activities within the horizon: "all time" means the last `horizonDays`. */
-  override async getStats(session: ProviderSession): Promise<Stats> {
-    return statsFromActivities(this.name, await this.horizonActivities(session), this.deps.now());
-  }
-
-  override async getPersonalRecords(session: ProviderSession): Promise<PersonalRecord[]> {
-    return personalRecordsFromActivities(this.name, await this.horizonActivities(session));
   }
 
   /** Oldest first; a night belongs to its wake-up day. */

@@ -10,12 +10,9 @@ import {
   type Activity,
   type Athlete,
   type HealthMetrics,
-  type PersonalRecord,
   type SleepSession,
-  type Stats,
 } from '../../models';
 import { BaseProvider } from '../base';
-import { personalRecordsFromActivities, statsFromActivities } from '../derive';
 import type {
   ActivityQuery,
   AuthorizationRequest,
@@ -182,12 +179,8 @@ export class TerraClient extends BaseProvider {
   }
 
   /** One backwards scan instead of the base class's repeated offset pages. */
-  override async getStats(session: ProviderSession): Promise<Stats> {
-    return statsFromActivities(this.name, await this.scanActivities(session, { need: DERIVE_MAX_ACTIVITIES }), this.deps.now());
-  }
-
-  override async getPersonalRecords(session: ProviderSession): Promise<PersonalRecord[]> {
-    return personalRecordsFromActivities(this.name, await this.scanActivities(session, { need: DERIVE_MAX_ACTIVITIES }));
+  override recentActivities(session: ProviderSession): Promise<Activity[]> {
+    return this.scanActivities(session, { need: DERIVE_MAX_ACTIVITIES });
   }
 
   /** Sessions that ended within the range, oldest first. */

@@ -9,13 +9,10 @@ import {
   type Activity,
   type Athlete,
   type HealthMetrics,
-  type PersonalRecord,
   type RecoveryMetrics,
   type SleepSession,
-  type Stats,
 } from '../../models';
 import { BaseProvider } from '../base';
-import { personalRecordsFromActivities, statsFromActivities } from '../derive';
 import type { ActivityQuery, CodeExchange, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet } from '../spi';
 import { WHOOP_DESCRIPTOR } from './descriptor';
 import {
@@ -133,15 +130,6 @@ export class WhoopProvider extends BaseProvider {
     return toActivity(this.name, data);
   }
 
-  /** One pass over the newest workouts (offset paging would re-read every page). */
-  override async getStats(session: ProviderSession): Promise<Stats> {
-    return statsFromActivities(this.name, await this.recent(session), this.deps.now());
-  }
-
-  override async getPersonalRecords(session: ProviderSession): Promise<PersonalRecord[]> {
-    return personalRecordsFromActivities(this.name, await this.recent(session));
-  }
-
   /** Sleeps (naps included) that ended within the range's days, oldest first. */
   override async getSleepSessions(session: ProviderSession, range: DateRange): Promise<SleepSession[]> {
     const { startMs, endMs } = wholeDays(range);
@@ -222,7 +210,8 @@ export class WhoopProvider extends BaseProvider {
     return kept;
   }
 
-  private async recent(session: ProviderSession): Promise<Activity[]> {
+  /** One pass over the newest workouts (offset paging would re-read every page). */
+  override async recentActivities(session: ProviderSession): Promise<Activity[]> {
     return (await this.workouts(session, DERIVE_MAX)).map((w) => toActivity(this.name, w));
   }
 

@@ -1,25 +1,52 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { toCacheJson } from '../encoding';
-import type { CacheStore } from '../ports';
+import type { CacheEntry, CacheLease, CacheRead, CacheStore, CacheWrite, CacheWriteOutcome } from '../ports';
 
 const BATCH_SIZE = 25;
 const MAX_BATCH_ATTEMPTS = 8;
+/** Values above this are stored gzip-compressed. */
+export const COMPRESS_ABOVE_BYTES = 64 * 1024;
+/** DynamoDB's item limit is 400 KB including names and the other attributes: keep a margin. */
+export const MAX_VALUE_BYTES = 390 * 1024;
 
 type Key = { pk: string; sk: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/** The value of an item, or undefined when it cannot be read back (a miss, never an error). */
+function decode(item: Record<string, unknown>): CacheEntry | undefined {
+  const { storedAtMs, expiresAtMs } = item;
+  if (typeof storedAtMs !== 'number' || typeof expiresAtMs !== 'number') return undefined;
+  try {
+    let json: string;
+    if (typeof item['value'] === 'string') json = item['value'];
+    else if (item['gz'] instanceof Uint8Array) json = gunzipSync(item['gz']).toString('utf8');
+    else return undefined;
+    return { value: JSON.parse(json), storedAtMs, expiresAtMs };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * CacheStore on the cache table: pk = partition, sk = key, the value as JSON text. `ttl`
- * (epoch seconds) lets DynamoDB drop old items, but `get` checks `expiresAtMs` itself because
- * that deletion is lazy.
+ * CacheStore on the cache table: pk = partition, sk = key; the value as JSON text (`value`)
+ * or gzip (`gz`) when large. Reads check `keepUntilMs` themselves because TTL deletion
+ * (`ttl`, epoch seconds, at the end of the stale grace period) is lazy. A fill lease lives on
+ * the same item (`leaseHolder`, `leaseUntilMs`), so one GetItem sees both value and lease.
  */
 export class DynamoCacheStore implements CacheStore {
   constructor(
@@ -27,29 +54,98 @@ export class DynamoCacheStore implements CacheStore {
     private readonly tableName: string,
   ) {}
 
-  async get(partition: string, key: string, nowMs: number): Promise<unknown> {
+  async get(partition: string, key: string, nowMs: number): Promise<CacheRead> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: partition, sk: key } }));
-    if (!Item || typeof Item.value !== 'string' || typeof Item.expiresAtMs !== 'number') return undefined;
-    if (Item.expiresAtMs <= nowMs) return undefined;
-    return JSON.parse(Item.value);
+    if (!Item || typeof Item['keepUntilMs'] !== 'number' || Item['keepUntilMs'] <= nowMs) return {};
+    const lease =
+      typeof Item['leaseHolder'] === 'string' && typeof Item['leaseUntilMs'] === 'number' && Item['leaseUntilMs'] > nowMs
+        ? { holder: Item['leaseHolder'], untilMs: Item['leaseUntilMs'] }
+        : undefined;
+    return { entry: decode(Item), lease };
   }
 
-  async set(partition: string, key: string, value: unknown, ttlSecs: number, nowMs: number): Promise<void> {
-    const expiresAtMs = nowMs + ttlSecs * 1000;
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: partition, sk: key, value: toCacheJson(value), expiresAtMs, ttl: Math.ceil(expiresAtMs / 1000) },
-      }),
-    );
+  async set(partition: string, key: string, value: unknown, write: CacheWrite): Promise<CacheWriteOutcome> {
+    const json = toCacheJson(value);
+    const bytes = Buffer.byteLength(json, 'utf8');
+    const body: Record<string, unknown> = {};
+    if (bytes <= COMPRESS_ABOVE_BYTES) body['value'] = json;
+    else {
+      const gz = gzipSync(json);
+      if (gz.length > MAX_VALUE_BYTES) return 'too_large';
+      body['gz'] = gz;
+    }
+    const expiresAtMs = write.nowMs + write.ttlSecs * 1000;
+    const keepUntilMs = expiresAtMs + write.staleSecs * 1000;
+    const guarded = write.leaseHolder !== undefined;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: partition, sk: key, ...body, storedAtMs: write.nowMs, expiresAtMs, keepUntilMs, ttl: Math.ceil(keepUntilMs / 1000) },
+          ...(guarded && {
+            ConditionExpression: 'leaseHolder = :holder',
+            ExpressionAttributeValues: { ':holder': write.leaseHolder },
+          }),
+        }),
+      );
+      return 'stored';
+    } catch (error) {
+      if (guarded && isConditionFailure(error)) return 'lease_lost';
+      throw error;
+    }
   }
 
-  async invalidate(partition: string, keyPrefix?: string): Promise<number> {
-    const input: QueryCommandInput = keyPrefix
+  async acquireLease(partition: string, key: string, lease: CacheLease & { nowMs: number; force?: boolean }): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: partition, sk: key },
+          // A new item (lease only) vanishes with the lease; an entry keeps its own expiry.
+          UpdateExpression:
+            'SET leaseHolder = :holder, leaseUntilMs = :until, keepUntilMs = if_not_exists(keepUntilMs, :until), #ttl = if_not_exists(#ttl, :ttl)',
+          ...(!lease.force && { ConditionExpression: 'attribute_not_exists(leaseUntilMs) OR leaseUntilMs <= :now' }),
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':holder': lease.holder,
+            ':until': lease.untilMs,
+            ':ttl': Math.ceil(lease.untilMs / 1000),
+            ...(!lease.force && { ':now': lease.nowMs }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(partition: string, key: string, holder: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: partition, sk: key },
+          UpdateExpression: 'REMOVE leaseHolder, leaseUntilMs',
+          ConditionExpression: 'leaseHolder = :holder',
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async invalidate(partition: string, keyPrefixes?: string | readonly string[]): Promise<number> {
+    const prefixes = typeof keyPrefixes === 'string' ? [keyPrefixes] : keyPrefixes;
+    if (prefixes && prefixes.length === 0) return 0;
+    const single = prefixes?.length === 1 ? prefixes[0] : undefined;
+    const input: QueryCommandInput = single
       ? {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': partition, ':prefix': keyPrefix },
+          ExpressionAttributeValues: { ':pk': partition, ':prefix': single },
         }
       : {
           TableName: this.tableName,
@@ -59,10 +155,10 @@ export class DynamoCacheStore implements CacheStore {
     let count = 0;
     let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
     do {
-      const page = await this.doc.send(
-        new QueryCommand({ ...input, ProjectionExpression: 'pk, sk', ExclusiveStartKey }),
-      );
-      const keys = (page.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk }) as Key);
+      const page = await this.doc.send(new QueryCommand({ ...input, ProjectionExpression: 'pk, sk', ExclusiveStartKey }));
+      const keys = (page.Items ?? [])
+        .map((item) => ({ pk: item['pk'], sk: item['sk'] }) as Key)
+        .filter((k) => !prefixes || prefixes.some((p) => k.sk.startsWith(p)));
       for (let i = 0; i < keys.length; i += BATCH_SIZE) {
         await this.#deleteBatch(keys.slice(i, i + BATCH_SIZE));
       }

@@ -1,46 +1,77 @@
 import { toCacheJson } from '../encoding';
-import type { CacheStore } from '../ports';
+import type { CacheLease, CacheRead, CacheStore, CacheWrite, CacheWriteOutcome } from '../ports';
 
-interface Entry {
+interface Item {
   /** JSON text, so values come back as copies shaped exactly as from DynamoDB. */
-  json: string;
-  expiresAtMs: number;
+  json?: string;
+  storedAtMs?: number;
+  expiresAtMs?: number;
+  keepUntilMs: number;
+  lease?: CacheLease;
 }
 
-/** In-process CacheStore; `get` checks expiry, expired entries are dropped when read. */
+const prefixList = (prefixes: string | readonly string[] | undefined): readonly string[] | undefined =>
+  typeof prefixes === 'string' ? [prefixes] : prefixes;
+
+/** In-process CacheStore with the DynamoDB adapter's semantics (expiry checked on read). */
 export class MemoryCacheStore implements CacheStore {
-  readonly #partitions = new Map<string, Map<string, Entry>>();
+  readonly #partitions = new Map<string, Map<string, Item>>();
 
-  async get(partition: string, key: string, nowMs: number): Promise<unknown> {
-    const entries = this.#partitions.get(partition);
-    const entry = entries?.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAtMs <= nowMs) {
-      entries!.delete(key);
-      return undefined;
+  #items(partition: string): Map<string, Item> {
+    let items = this.#partitions.get(partition);
+    if (!items) this.#partitions.set(partition, (items = new Map()));
+    return items;
+  }
+
+  async get(partition: string, key: string, nowMs: number): Promise<CacheRead> {
+    const items = this.#partitions.get(partition);
+    const item = items?.get(key);
+    if (!item) return {};
+    if (item.keepUntilMs <= nowMs) {
+      items!.delete(key);
+      return {};
     }
-    return JSON.parse(entry.json);
+    const lease = item.lease && item.lease.untilMs > nowMs ? { ...item.lease } : undefined;
+    if (item.json === undefined) return { lease };
+    return { entry: { value: JSON.parse(item.json), storedAtMs: item.storedAtMs!, expiresAtMs: item.expiresAtMs! }, lease };
   }
 
-  async set(partition: string, key: string, value: unknown, ttlSecs: number, nowMs: number): Promise<void> {
+  async set(partition: string, key: string, value: unknown, write: CacheWrite): Promise<CacheWriteOutcome> {
     const json = toCacheJson(value);
-    let entries = this.#partitions.get(partition);
-    if (!entries) this.#partitions.set(partition, (entries = new Map()));
-    entries.set(key, { json, expiresAtMs: nowMs + ttlSecs * 1000 });
+    const items = this.#items(partition);
+    if (write.leaseHolder !== undefined && items.get(key)?.lease?.holder !== write.leaseHolder) return 'lease_lost';
+    const expiresAtMs = write.nowMs + write.ttlSecs * 1000;
+    items.set(key, { json, storedAtMs: write.nowMs, expiresAtMs, keepUntilMs: expiresAtMs + write.staleSecs * 1000 });
+    return 'stored';
   }
 
-  async invalidate(partition: string, keyPrefix?: string): Promise<number> {
-    const entries = this.#partitions.get(partition);
-    if (!entries) return 0;
+  async acquireLease(partition: string, key: string, lease: CacheLease & { nowMs: number; force?: boolean }): Promise<boolean> {
+    const items = this.#items(partition);
+    const item = items.get(key);
+    if (!lease.force && item?.lease && item.lease.untilMs > lease.nowMs) return false;
+    const next = { holder: lease.holder, untilMs: lease.untilMs };
+    if (item && item.keepUntilMs > lease.nowMs) item.lease = next;
+    else items.set(key, { keepUntilMs: lease.untilMs, lease: next });
+    return true;
+  }
+
+  async releaseLease(partition: string, key: string, holder: string): Promise<void> {
+    const item = this.#partitions.get(partition)?.get(key);
+    if (item?.lease?.holder === holder) delete item.lease;
+  }
+
+  async invalidate(partition: string, keyPrefixes?: string | readonly string[]): Promise<number> {
+    const items = this.#partitions.get(partition);
+    if (!items) return 0;
+    const prefixes = prefixList(keyPrefixes);
     let count = 0;
-    for (const key of [...entries.keys()]) {
-      if (!keyPrefix || key.startsWith(keyPrefix)) {
-        entries.delete(key);
+    for (const key of [...items.keys()]) {
+      if (!prefixes || prefixes.some((p) => key.startsWith(p))) {
+        items.delete(key);
         count++;
       }
     }
-    if (entries.size === 0) this.#partitions.delete(partition);
+    if (items.size === 0) this.#partitions.delete(partition);
     return count;
   }
 }
-

@@ -1,0 +1,300 @@
+/**
+ * CachingFitnessProvider: cache-aside around any FitnessProvider, the outermost layer the
+ * composition root hands out. Per key, one provider call everywhere: concurrent misses in a
+ * container share one call (single-flight), and across containers a fill lease in the cache
+ * table lets one fetch while the others poll for its value (and take over if it dies). When a
+ * fill fails with a transient error, an expired entry still within its grace period is served
+ * as STALE (never under `bypass`).
+ */
+import { randomUUID } from 'node:crypto';
+import { ProviderError, type Activity } from '../models';
+import { personalRecordsFromActivities, statsFromActivities } from '../providers/derive';
+import type {
+  ActivityQuery,
+  AuthorizationRequest,
+  CodeExchange,
+  DateRange,
+  FitnessProvider,
+  ProviderSession,
+  WebhookRequest,
+  WebhookResult,
+} from '../providers/spi';
+import type { CacheEntry, CacheStore } from '../store/ports';
+import { openSession } from './deferred-session';
+import { cacheKey, cachePartition, RECENT_ACTIVITIES, type CacheKeyResource, type CacheResource } from './keys';
+import { currentCacheRequest, type CacheOutcome, type CachePolicy } from './policy';
+import type { CacheSettings } from './settings';
+import { SingleFlight } from './single-flight';
+
+export type CacheMetric = 'CacheHit' | 'CacheMiss' | 'CacheStale' | 'CacheBypass' | 'CacheRefresh' | 'CacheFillWait' | 'CacheTooLarge';
+
+/** Where the decorator reports (Powertools metrics and logger in the service, a recorder in tests). */
+export interface CacheObserver {
+  count(metric: CacheMetric, provider: string, resource: CacheKeyResource): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface CacheDeps {
+  store: CacheStore;
+  settings: CacheSettings;
+  /** Epoch milliseconds (the app's injected clock). */
+  now: () => number;
+  /** Waiting between polls of another container's fill; injected so tests need not wait. */
+  sleep: (ms: number) => Promise<void>;
+  observer: CacheObserver;
+  /** How long a fill lease lasts; past it, waiters take over. */
+  leaseMs?: number;
+}
+
+export const DEFAULT_LEASE_MS = 8_000;
+const FIRST_POLL_MS = 20;
+const MAX_POLL_MS = 200;
+
+interface Served {
+  value: unknown;
+  outcome: CacheOutcome;
+  ageSecs: number;
+}
+
+const METRIC: Record<CacheOutcome, CacheMetric> = {
+  HIT: 'CacheHit',
+  MISS: 'CacheMiss',
+  STALE: 'CacheStale',
+  BYPASS: 'CacheBypass',
+  REFRESH: 'CacheRefresh',
+};
+
+/** Failures that may pass (rate limited, unavailable, timeout, circuit open): a stale entry may answer instead. */
+export function isTransient(error: unknown): boolean {
+  return error instanceof ProviderError && (error.isRetryable() || error.kind === 'circuit_open');
+}
+
+export class CachingFitnessProvider implements FitnessProvider {
+  readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
+  readonly #flights = new SingleFlight<Served>();
+  readonly #holderPrefix = randomUUID();
+  #fills = 0;
+
+  constructor(
+    readonly inner: FitnessProvider,
+    private readonly deps: CacheDeps,
+  ) {
+    if (inner.handleWebhook) this.handleWebhook = (request) => inner.handleWebhook!(request);
+  }
+
+  get descriptor() {
+    return this.inner.descriptor;
+  }
+
+  get config() {
+    return this.inner.config;
+  }
+
+  // ---- not cached ---------------------------------------------------------------------------
+
+  authorizationUrl(request: AuthorizationRequest): Promise<string> {
+    return this.inner.authorizationUrl(request);
+  }
+
+  exchangeCode(exchange: CodeExchange) {
+    return this.inner.exchangeCode(exchange);
+  }
+
+  refreshToken(refreshToken: string) {
+    return this.inner.refreshToken(refreshToken);
+  }
+
+  async revokeToken(session: ProviderSession): Promise<void> {
+    return this.inner.revokeToken(await openSession(session));
+  }
+
+  healthCheck(): Promise<void> {
+    return this.inner.healthCheck();
+  }
+
+  // ---- cached -------------------------------------------------------------------------------
+
+  getAthlete(session: ProviderSession) {
+    return this.#cached(session, 'athlete_profile', [], (s) => this.inner.getAthlete(s));
+  }
+
+  getActivities(session: ProviderSession, query: ActivityQuery) {
+    const parts = [query.limit, query.offset, query.before?.toISOString(), query.after?.toISOString()];
+    return this.#cached(session, 'activity_list', parts, (s) => this.inner.getActivities(s, query));
+  }
+
+  getActivity(session: ProviderSession, id: string) {
+    return this.#cached(session, 'activity', [id], (s) => this.inner.getActivity(s, id));
+  }
+
+  getStats(session: ProviderSession) {
+    if (this.#derives('stats')) {
+      return this.#cached(session, 'stats', [], async () =>
+        statsFromActivities(this.descriptor.name, await this.#recentActivities(session), this.deps.now()),
+      );
+    }
+    return this.#cached(session, 'stats', [], (s) => this.inner.getStats(s));
+  }
+
+  getPersonalRecords(session: ProviderSession) {
+    if (this.#derives('personal_records')) {
+      return this.#cached(session, 'personal_records', [], async () =>
+        personalRecordsFromActivities(this.descriptor.name, await this.#recentActivities(session)),
+      );
+    }
+    return this.#cached(session, 'personal_records', [], (s) => this.inner.getPersonalRecords(s));
+  }
+
+  getSleepSessions(session: ProviderSession, range: DateRange) {
+    return this.#cached(session, 'sleep', rangeParts(range), (s) => this.inner.getSleepSessions(s, range));
+  }
+
+  getRecoveryMetrics(session: ProviderSession, range: DateRange) {
+    return this.#cached(session, 'recovery', rangeParts(range), (s) => this.inner.getRecoveryMetrics(s, range));
+  }
+
+  getHealthMetrics(session: ProviderSession, range: DateRange) {
+    return this.#cached(session, 'health_metrics', rangeParts(range), (s) => this.inner.getHealthMetrics(s, range));
+  }
+
+  // ---- derived resources --------------------------------------------------------------------
+
+  #derives(resource: 'stats' | 'personal_records'): boolean {
+    return this.inner.recentActivities !== undefined && (this.inner.derivedFromActivities ?? []).includes(resource);
+  }
+
+  /** The activities stats and records come from, fetched once for both and cached. */
+  #recentActivities(session: ProviderSession): Promise<Activity[]> {
+    return this.#cached(session, RECENT_ACTIVITIES, [], (s) => this.inner.recentActivities!(s), 'stats');
+  }
+
+  // ---- the cache-aside engine ---------------------------------------------------------------
+
+  async #cached<T>(
+    session: ProviderSession,
+    resource: CacheKeyResource,
+    parts: readonly (string | number | undefined)[],
+    fetch: (session: ProviderSession) => Promise<T>,
+    ttlOf: CacheResource = resource as CacheResource,
+  ): Promise<T> {
+    const request = currentCacheRequest();
+    const policy: CachePolicy = request?.policy ?? 'use';
+    const provider = this.descriptor.name;
+    let served: Served;
+    if (policy === 'bypass') {
+      served = { value: await fetch(await openSession(session)), outcome: 'BYPASS', ageSecs: 0 };
+    } else {
+      const partition = cachePartition(session.tenantId, session.userId, provider);
+      const key = cacheKey(resource, parts);
+      const fill: Fill = { partition, key, policy, ttlSecs: this.deps.settings.ttlSecs[ttlOf], fetch: async () => fetch(await openSession(session)) };
+      served = await this.#flights.run(`${policy}\n${partition}\n${key}`, () => this.#serve(fill));
+    }
+    request?.record(served.outcome, served.ageSecs);
+    this.deps.observer.count(METRIC[served.outcome], provider, resource);
+    return served.value as T;
+  }
+
+  async #serve(fill: Fill): Promise<Served> {
+    const now = this.deps.now();
+    let read;
+    try {
+      read = await this.deps.store.get(fill.partition, fill.key, now);
+    } catch (error) {
+      this.#warn('cache read failed; answering uncached', fill, error);
+      return { value: await fill.fetch(), outcome: 'MISS', ageSecs: 0 };
+    }
+    if (fill.policy === 'use' && read.entry && read.entry.expiresAtMs > now) return this.#fromEntry(read.entry, 'HIT');
+    return this.#fill(fill, read.entry);
+  }
+
+  #fromEntry(entry: CacheEntry, outcome: CacheOutcome): Served {
+    return { value: entry.value, outcome, ageSecs: Math.max(0, Math.floor((this.deps.now() - entry.storedAtMs) / 1000)) };
+  }
+
+  async #fill(fill: Fill, stale: CacheEntry | undefined): Promise<Served> {
+    const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
+    // Past this, a waiter stops waiting for others and fetches for itself.
+    const giveUpAt = this.deps.now() + 2 * leaseMs;
+    for (;;) {
+      const holder = `${this.#holderPrefix}:${++this.#fills}`;
+      const now = this.deps.now();
+      const acquired = await this.deps.store
+        .acquireLease(fill.partition, fill.key, { holder, untilMs: now + leaseMs, nowMs: now, force: fill.policy === 'refresh' })
+        .catch((error: unknown) => {
+          this.#warn('cache lease failed; answering uncached', fill, error);
+          return undefined;
+        });
+      if (acquired === undefined) return { value: await fill.fetch(), outcome: 'MISS', ageSecs: 0 };
+      if (acquired) return this.#fetchAndStore(fill, holder, stale);
+
+      this.deps.observer.count('CacheFillWait', this.descriptor.name, resourceOf(fill.key));
+      const waited = await this.#awaitFill(fill, giveUpAt);
+      if (waited.fresh) return this.#fromEntry(waited.fresh, 'HIT');
+      stale = waited.stale ?? stale;
+      if (this.deps.now() >= giveUpAt) return { value: await fill.fetch(), outcome: 'MISS', ageSecs: 0 };
+    }
+  }
+
+  /** Polls until another holder's value arrives or its lease is gone (then the caller retries). */
+  async #awaitFill(fill: Fill, giveUpAt: number): Promise<{ fresh?: CacheEntry; stale?: CacheEntry }> {
+    let pause = FIRST_POLL_MS;
+    for (;;) {
+      await this.deps.sleep(pause);
+      pause = Math.min(MAX_POLL_MS, pause * 2);
+      const now = this.deps.now();
+      const read = await this.deps.store.get(fill.partition, fill.key, now).catch(() => ({ entry: undefined, lease: undefined }));
+      const fresh = read.entry && read.entry.expiresAtMs > now ? read.entry : undefined;
+      // A value stored after the wait began answers even a refresh (it is as new as ours would be).
+      if (fresh) return { fresh };
+      if (!read.lease || now >= giveUpAt) return { stale: read.entry };
+    }
+  }
+
+  async #fetchAndStore(fill: Fill, holder: string, stale: CacheEntry | undefined): Promise<Served> {
+    let value: unknown;
+    try {
+      value = await fill.fetch();
+    } catch (error) {
+      await this.deps.store.releaseLease(fill.partition, fill.key, holder).catch(() => undefined);
+      if (stale && isTransient(error)) return this.#fromEntry(stale, 'STALE');
+      throw error;
+    }
+    const nowMs = this.deps.now();
+    try {
+      const stored = await this.deps.store.set(fill.partition, fill.key, value, {
+        ttlSecs: fill.ttlSecs,
+        staleSecs: this.deps.settings.staleSecs,
+        nowMs,
+        leaseHolder: holder,
+      });
+      if (stored === 'too_large') {
+        this.deps.observer.count('CacheTooLarge', this.descriptor.name, resourceOf(fill.key));
+        this.#warn('value too large to cache; answered uncached', fill);
+        await this.deps.store.releaseLease(fill.partition, fill.key, holder).catch(() => undefined);
+      }
+    } catch (error) {
+      this.#warn('cache write failed; answered uncached', fill, error);
+    }
+    return { value, outcome: fill.policy === 'refresh' ? 'REFRESH' : 'MISS', ageSecs: 0 };
+  }
+
+  #warn(message: string, fill: Fill, error?: unknown): void {
+    this.deps.observer.warn(message, {
+      provider: this.descriptor.name,
+      resource: resourceOf(fill.key),
+      ...(error !== undefined && { reason: error instanceof Error ? error.name : typeof error }),
+    });
+  }
+}
+
+interface Fill {
+  partition: string;
+  key: string;
+  policy: CachePolicy;
+  ttlSecs: number;
+  fetch: () => Promise<unknown>;
+}
+
+const rangeParts = (range: DateRange) => [range.start.toISOString(), range.end.toISOString()];
+
+const resourceOf = (key: string) => key.split(':', 1)[0] as CacheKeyResource;

@@ -1,0 +1,55 @@
+/**
+ * The per-request cache policy, and what the cache did for the request. Both live in the
+ * request's async context, so handlers and use cases stay unaware of caching: the HTTP layer
+ * opens the context, the caching decorator reads the policy and reports outcomes into it.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export type CachePolicy = 'use' | 'bypass' | 'refresh';
+export type CacheOutcome = 'HIT' | 'MISS' | 'STALE' | 'BYPASS' | 'REFRESH';
+
+export const CACHE_POLICIES: readonly CachePolicy[] = ['use', 'bypass', 'refresh'];
+
+export class CacheRequest {
+  readonly outcomes: { outcome: CacheOutcome; ageSecs: number }[] = [];
+  constructor(readonly policy: CachePolicy) {}
+
+  record(outcome: CacheOutcome, ageSecs: number): void {
+    this.outcomes.push({ outcome, ageSecs });
+  }
+
+  /** `X-Cache` and `Age` for the answer; the least cached outcome wins, the oldest age is told. */
+  headers(): Record<string, string> {
+    if (this.outcomes.length === 0) return {};
+    const order: CacheOutcome[] = ['BYPASS', 'REFRESH', 'MISS', 'STALE', 'HIT'];
+    const outcome = order.find((o) => this.outcomes.some((r) => r.outcome === o))!;
+    const headers: Record<string, string> = { 'x-cache': outcome };
+    if (outcome === 'HIT' || outcome === 'STALE') {
+      headers['age'] = String(Math.max(...this.outcomes.map((r) => r.ageSecs)));
+    }
+    return headers;
+  }
+}
+
+const storage = new AsyncLocalStorage<CacheRequest>();
+
+export function withCacheRequest<T>(request: CacheRequest, run: () => Promise<T>): Promise<T> {
+  return storage.run(request, run);
+}
+
+/** The running request's cache context; undefined outside HTTP requests (policy: use). */
+export function currentCacheRequest(): CacheRequest | undefined {
+  return storage.getStore();
+}
+
+/**
+ * `?cache=use|bypass|refresh` wins; otherwise `Cache-Control: no-store` bypasses and
+ * `no-cache` refreshes. Undefined when the query value is not a policy.
+ */
+export function policyFrom(query: string | undefined, cacheControl: string | undefined): CachePolicy | undefined {
+  if (query !== undefined) return (CACHE_POLICIES as readonly string[]).includes(query) ? (query as CachePolicy) : undefined;
+  const directives = (cacheControl ?? '').toLowerCase().split(',').map((d) => d.trim());
+  if (directives.includes('no-store')) return 'bypass';
+  if (directives.includes('no-cache')) return 'refresh';
+  return 'use';
+}

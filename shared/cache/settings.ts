@@ -1,0 +1,49 @@
+/** Cache TTLs and the stale grace period, from `PIERRE_CACHE_*` configuration. */
+import { z } from 'zod';
+import { ConfigError, type RawConfig } from '../config';
+import { CACHE_RESOURCES, type CacheResource } from './keys';
+
+const HOUR = 3_600;
+
+/** The seed's TTLs (profile 24 h, list 15 min, activity 1 h, stats 6 h) and ours for the rest. */
+export const DEFAULT_TTL_SECS: Readonly<Record<CacheResource, number>> = {
+  athlete_profile: 24 * HOUR,
+  activity_list: 15 * 60,
+  activity: HOUR,
+  stats: 6 * HOUR,
+  personal_records: 6 * HOUR,
+  sleep: HOUR,
+  recovery: HOUR,
+  health_metrics: HOUR,
+};
+export const DEFAULT_STALE_SECS = 24 * HOUR;
+
+export interface CacheSettings {
+  ttlSecs: Readonly<Record<CacheResource, number>>;
+  /** How long an expired entry stays readable for serving when the provider fails. */
+  staleSecs: number;
+}
+
+export const ttlVariable = (resource: CacheResource) => `PIERRE_CACHE_TTL_${resource.toUpperCase()}_SECS`;
+export const STALE_VARIABLE = 'PIERRE_CACHE_STALE_SECS';
+
+const seconds = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number of seconds')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(30 * 24 * HOUR, 'must be at most 30 days'));
+
+function read(raw: RawConfig, name: string, fallback: number): number {
+  const value = raw[name];
+  if (value === undefined) return fallback;
+  const parsed = seconds.safeParse(value.trim());
+  if (!parsed.success) throw new ConfigError(`${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+export function cacheSettings(raw: RawConfig): CacheSettings {
+  const ttlSecs = Object.fromEntries(
+    CACHE_RESOURCES.map((resource) => [resource, read(raw, ttlVariable(resource), DEFAULT_TTL_SECS[resource])]),
+  ) as Record<CacheResource, number>;
+  return { ttlSecs, staleSecs: read(raw, STALE_VARIABLE, DEFAULT_STALE_SECS) };
+}
