@@ -137,6 +137,15 @@ export function cacheStoreContract(name: string, makeStore: () => CacheStore) {
       expect(read.lease?.holder).toBe('b');
     });
 
+    it('shows a live lease on an item whose entry is past its grace period', async () => {
+      await store.set(partition, 'stats', { v: 1 }, w(1, NOW_MS));
+      expect(await store.acquireLease(partition, 'stats', { holder: 'a', untilMs: NOW_MS + 10_000, nowMs: NOW_MS + 2_000 })).toBe(true);
+      const read = await store.get(partition, 'stats', NOW_MS + 5_000);
+      expect(read.entry).toBeUndefined();
+      expect(read.lease?.holder).toBe('a');
+      expect(await store.acquireLease(partition, 'stats', { holder: 'b', untilMs: NOW_MS + 10_000, nowMs: NOW_MS + 5_000 })).toBe(false);
+    });
+
     it('releases a lease only for its holder', async () => {
       await store.acquireLease(partition, 'stats', { holder: 'a', untilMs: NOW_MS + 5_000, nowMs: NOW_MS });
       await store.releaseLease(partition, 'stats', 'b');

@@ -56,12 +56,13 @@ export class DynamoCacheStore implements CacheStore {
 
   async get(partition: string, key: string, nowMs: number): Promise<CacheRead> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: partition, sk: key } }));
-    if (!Item || typeof Item['keepUntilMs'] !== 'number' || Item['keepUntilMs'] <= nowMs) return {};
+    if (!Item) return {};
+    const readable = typeof Item['keepUntilMs'] === 'number' && Item['keepUntilMs'] > nowMs;
     const lease =
       typeof Item['leaseHolder'] === 'string' && typeof Item['leaseUntilMs'] === 'number' && Item['leaseUntilMs'] > nowMs
         ? { holder: Item['leaseHolder'], untilMs: Item['leaseUntilMs'] }
         : undefined;
-    return { entry: decode(Item), lease };
+    return { entry: readable ? decode(Item) : undefined, lease };
   }
 
   async set(partition: string, key: string, value: unknown, write: CacheWrite): Promise<CacheWriteOutcome> {

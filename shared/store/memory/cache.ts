@@ -27,11 +27,11 @@ export class MemoryCacheStore implements CacheStore {
     const items = this.#partitions.get(partition);
     const item = items?.get(key);
     if (!item) return {};
-    if (item.keepUntilMs <= nowMs) {
-      items!.delete(key);
-      return {};
-    }
     const lease = item.lease && item.lease.untilMs > nowMs ? { ...item.lease } : undefined;
+    if (item.keepUntilMs <= nowMs) {
+      if (!lease) items!.delete(key);
+      return { lease };
+    }
     if (item.json === undefined) return { lease };
     return { entry: { value: JSON.parse(item.json), storedAtMs: item.storedAtMs!, expiresAtMs: item.expiresAtMs! }, lease };
   }
@@ -50,7 +50,7 @@ export class MemoryCacheStore implements CacheStore {
     const item = items.get(key);
     if (!lease.force && item?.lease && item.lease.untilMs > lease.nowMs) return false;
     const next = { holder: lease.holder, untilMs: lease.untilMs };
-    if (item && item.keepUntilMs > lease.nowMs) item.lease = next;
+    if (item) item.lease = next;
     else items.set(key, { keepUntilMs: lease.untilMs, lease: next });
     return true;
   }

@@ -246,6 +246,15 @@ describe('CachingFitnessProvider', () => {
     expect(now).toBeLessThan(T0 + 4_000);
   });
 
+  it('answers a value too large to cache uncached, counting it', async () => {
+    const full = Object.assign(new MemoryCacheStore(), { set: async () => 'too_large' as const });
+    const provider = decorate({ store: full });
+    expect(await provider.getActivities(session, { limit: 200, offset: 0 })).toHaveLength(1);
+    expect(metrics).toContain('CacheTooLarge');
+    await provider.getActivities(session, { limit: 200, offset: 0 });
+    expect(inner.calls).toHaveLength(2);
+  });
+
   it('keeps answering when the cache store fails', async () => {
     const broken = Object.assign(new MemoryCacheStore(), { get: () => Promise.reject(new Error('DynamoDB down')) });
     expect(await decorate({ store: broken }).getAthlete(session)).toEqual({ id: 'u1', v: 1 });
