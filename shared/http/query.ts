@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { invalidRequest } from '../app/errors';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 // Any name is accepted here; unknown ones get the registry's 404 listing the supported providers.
 const providerName = z.string().min(1).max(64);
@@ -47,7 +48,9 @@ export const DateRangeQuerySchema = z
     end: instant.optional(),
   })
   .transform((q) => {
-    const end = q.end ?? new Date();
+    // The default end is the next full hour, not this millisecond: nothing has happened after
+    // now anyway, and the same range (hence the same cache key) serves a whole hour of requests.
+    const end = q.end ?? new Date(Math.ceil(Date.now() / HOUR_MS) * HOUR_MS);
     const start = q.start ?? new Date(end.getTime() - 7 * DAY_MS);
     return { provider: q.provider, range: { start, end } };
   })
