@@ -1,6 +1,7 @@
 /**
  * A stateful Terra API v2 simulator. Terra is reached with an API key (`dev-id` and
- * `x-api-key` headers), not OAuth: generateWidgetSession returns a hosted widget URL; the widget
+ * `x-api-key` headers), not OAuth: `POST /api/widget/session` returns a hosted widget URL (the
+ * deprecated `generateWidgetSession` answers 410, as for accounts created after 2026-09-03); the widget
  * (a page for browsers, scripted consent otherwise) creates a Terra user and redirects to the
  * developer's success or failure URL with `user_id`, `resource` and `reference_id`. Data
  * endpoints take `user_id`, `start_date`, `end_date`, `to_webhook`; errors are RFC 9457
@@ -84,7 +85,7 @@ export class TerraSimulator extends SimulatorBase {
     return {
       PIERRE_TERRA_CLIENT_ID: SIM_DEV_ID,
       PIERRE_TERRA_CLIENT_SECRET: SIM_API_KEY,
-      PIERRE_TERRA_AUTH_URL: `${mountUrl}/v2/auth/generateWidgetSession`,
+      PIERRE_TERRA_AUTH_URL: `${mountUrl}/api/widget/session`,
       PIERRE_TERRA_TOKEN_URL: `${mountUrl}/v2/auth/authenticateUser`,
       PIERRE_TERRA_REVOKE_URL: `${mountUrl}/v2/auth/deauthenticateUser`,
       PIERRE_TERRA_API_BASE_URL: `${mountUrl}/v2`,
@@ -94,7 +95,8 @@ export class TerraSimulator extends SimulatorBase {
 
   protected routes(): Route[] {
     return [
-      { method: 'POST', path: /^\/v2\/auth\/generateWidgetSession$/, handle: (r) => this.generateWidgetSession(r) },
+      { method: 'POST', path: /^\/api\/widget\/session$/, handle: (r) => this.createWidgetSession(r) },
+      { method: 'POST', path: /^\/v2\/auth\/generateWidgetSession$/, handle: (r) => this.retiredWidgetSession(r) },
       { method: 'GET', path: /^\/widget\/session\/([^/]+)$/, handle: (r, [id]) => this.widget(r, id!) },
       { method: 'DELETE', path: /^\/v2\/auth\/deauthenticateUser$/, handle: (r) => this.deauthenticate(r) },
       { method: 'GET', path: /^\/v2\/userInfo$/, handle: (r) => this.userInfo(r) },
@@ -113,7 +115,11 @@ export class TerraSimulator extends SimulatorBase {
     return undefined;
   }
 
-  private generateWidgetSession(request: SimRequest): SimResponse {
+  private retiredWidgetSession(request: SimRequest): SimResponse {
+    return problem(410, 'gone', request, 'generateWidgetSession is deprecated; use POST https://access.tryterra.co/api/widget/session');
+  }
+
+  private createWidgetSession(request: SimRequest): SimResponse {
     const denied = this.checkKey(request);
     if (denied) return denied;
     let body: Record<string, unknown>;
@@ -141,12 +147,7 @@ export class TerraSimulator extends SimulatorBase {
       resources: providers?.length ? providers : DEFAULT_RESOURCES,
       language: text('language') ?? 'en',
     });
-    return json(200, {
-      session_id: session.id,
-      url: `${this.base(request)}/widget/session/${session.id}`,
-      status: 'success',
-      expires_in: Math.max(0, session.expiresAt - Math.floor(this.now() / 1000)),
-    });
+    return json(200, { session_id: session.id, url: `${this.base(request)}/widget/session/${session.id}` });
   }
 
   /** The hosted widget: a page for browsers; scripted (or automatic) consent and a 302 otherwise. */

@@ -1,5 +1,5 @@
 /**
- * Terra's hosted widget, simulated: widget sessions from generateWidgetSession (15 minutes,
+ * Terra's hosted widget, simulated: widget sessions from `POST /api/widget/session` (15 minutes,
  * one use), the page a browser sees (pick a source, Connect or Cancel), and the redirect back
  * to the developer's success or failure URL with `user_id`, `resource` and `reference_id`.
  */

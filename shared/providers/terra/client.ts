@@ -78,9 +78,20 @@ export class TerraClient extends BaseProvider {
       headers: this.apiHeaders(),
       json: body,
       schema: WidgetSessionResponseSchema,
-      onStatus: (status) => this.credentialError(status),
+      onStatus: (status) => this.credentialError(status) ?? (status === 410 ? this.retiredWidgetEndpoint() : undefined),
     });
     return data.url;
+  }
+
+  /** Terra answers 410 on `generateWidgetSession` (deprecated 2026-11-03) for newer accounts. */
+  private retiredWidgetEndpoint(): ProviderError {
+    return new ProviderError({
+      kind: 'api_error',
+      provider: this.name,
+      status: 410,
+      retryable: false,
+      message: `terra retired the widget-session endpoint at PIERRE_TERRA_AUTH_URL; set it to ${TERRA_DESCRIPTOR.oauthEndpoints.authUrl} (or unset it for the default)`,
+    });
   }
 
   /**

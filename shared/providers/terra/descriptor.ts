@@ -2,7 +2,8 @@ import { Capability, combine, type ProviderDescriptorInput } from '../spi';
 
 // Terra is an aggregator reached with an API key (dev-id + x-api-key), not OAuth: the user
 // connects through Terra's widget, which redirects back to our callback.
-// authUrl: the widget session endpoint (POST). tokenUrl: Terra's non-widget authenticateUser,
+// authUrl: the widget session endpoint (POST; `generateWidgetSession` was deprecated on
+// 2026-11-03 and answers 410 for accounts created after 2026-09-03). tokenUrl: Terra's non-widget authenticateUser,
 // unused by the client (the widget redirect is checked with GET {apiBaseUrl}/userInfo).
 // revokeUrl: DELETE ?user_id= deauthentication.
 export const TERRA_DESCRIPTOR = {
@@ -11,7 +12,7 @@ export const TERRA_DESCRIPTOR = {
   capabilities: combine(Capability.ACTIVITIES, Capability.SLEEP_TRACKING, Capability.HEALTH_METRICS),
   connection: 'redirect',
   oauthEndpoints: {
-    authUrl: 'https://api.tryterra.co/v2/auth/generateWidgetSession',
+    authUrl: 'https://access.tryterra.co/api/widget/session',
     tokenUrl: 'https://api.tryterra.co/v2/auth/authenticateUser',
     revokeUrl: 'https://api.tryterra.co/v2/auth/deauthenticateUser',
   },

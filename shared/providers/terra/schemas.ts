@@ -27,11 +27,10 @@ export const TerraUserSchema = z.looseObject({
 });
 export type TerraUser = z.infer<typeof TerraUserSchema>;
 
+/** `POST /api/widget/session`: `url` is the widget page; the rest of the answer is unverified, so only `url` is required. */
 export const WidgetSessionResponseSchema = z.looseObject({
-  status: z.literal('success'),
-  session_id: z.string().min(1),
   url: z.url(),
-  expires_in: num,
+  session_id: z.string().min(1).optional(),
 });
 
 export const UserInfoResponseSchema = z.looseObject({

@@ -72,7 +72,7 @@ describe('Terra against its simulator', () => {
     expect(stored?.expiresAt).toBeUndefined();
     // The callback was checked against Terra's own record of the user.
     expect((await requests()).map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
-      'POST /v2/auth/generateWidgetSession',
+      'POST /api/widget/session',
       `GET /widget/session/${connect.authorization_url.split('/').pop()}`,
       'GET /v2/userInfo',
     ]);
@@ -357,5 +357,41 @@ describe('Terra against its simulator', () => {
     expect(back.searchParams.get('resource')).toBe('OURA');
     expect((await fetch(back)).status).toBe(200);
     await client.api('/connections/terra', { method: 'DELETE' });
+  });
+});
+
+describe('Terra with the retired generateWidgetSession endpoint configured', () => {
+  let client: Client;
+
+  beforeAll(async () => {
+    // The callback and simulator URLs must name the port before the server starts: take a free one.
+    const port = await new Promise<number>((resolve) => {
+      const probe: Server = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const sim = `http://127.0.0.1:${port}/sim/terra`;
+    client = await startClient({
+      port,
+      env: {
+        PIERRE_TERRA_CLIENT_ID: SIM_DEV_ID,
+        PIERRE_TERRA_CLIENT_SECRET: SIM_API_KEY,
+        PIERRE_TERRA_AUTH_URL: `${sim}/v2/auth/generateWidgetSession`,
+        PIERRE_TERRA_API_BASE_URL: `${sim}/v2`,
+      },
+    });
+  });
+  afterAll(() => client.server.close());
+
+  it('answers 502 provider_error naming PIERRE_TERRA_AUTH_URL and the new endpoint, and stores nothing', async () => {
+    const res = await client.api('/connect/terra');
+    expect(res.status).toBe(502);
+    const error = await errorOf(res);
+    expect(error.code).toBe('provider_error');
+    expect(error.message).toContain('PIERRE_TERRA_AUTH_URL');
+    expect(error.message).toContain('https://access.tryterra.co/api/widget/session');
+    expect(await client.server.container.connections.get({ tenantId: 'tenant-1', userId: 'user-1', provider: 'terra' })).toBeUndefined();
   });
 });

@@ -201,8 +201,11 @@ describe('Terra athlete and auth answers', () => {
   it('parses the widget session and user info answers', () => {
     expect(WidgetSessionResponseSchema.parse(fixture('widget-session-response.json'))).toMatchObject({
       url: 'https://widget.tryterra.co/session/344d475f-296a-489a-a88c-54183671dafd',
-      expires_in: 900,
+      session_id: '23dc2540-7139-44c6-8158-f81196e2cf2e',
     });
+    // Only the URL is required of the answer (its other fields are unverified).
+    expect(WidgetSessionResponseSchema.parse({ url: 'https://widget.tryterra.co/session/x' }).url).toBe('https://widget.tryterra.co/session/x');
+    expect(WidgetSessionResponseSchema.safeParse({ session_id: 'x' }).success).toBe(false);
     expect(UserInfoResponseSchema.parse(fixture('user-info-response.json')).user.reference_id).toBe('your-user-123');
   });
 });
