@@ -1,9 +1,6 @@
-import { z } from 'zod';
 import { authenticated, json } from '../shared/http/handler';
-import { parseInput, ProviderPathSchema } from '../shared/http/query';
+import { ConnectQuerySchema, parseInput, ProviderPathSchema } from '../shared/http/query';
 import { startConnection } from '../shared/app/connect';
-
-const ConnectQuerySchema = z.object({ return_to: z.string().max(2048).optional() });
 
 export const handler = authenticated(async (event, { container, identity, origin }) => {
   const { provider } = parseInput(ProviderPathSchema, event.pathParameters);

@@ -11,6 +11,7 @@ export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda 
   connections: () => import('../functions/connections'),
   data: () => import('../functions/data'),
   health: () => import('../functions/health'),
+  mcp: () => import('../functions/mcp'),
 };
 
 export function lambdaContext(functionName: string, requestId: string): Context {

@@ -18,6 +18,6 @@ export const invalidState = () =>
   new AppError(400, 'invalid_state', 'The OAuth state is unknown, expired or already used; start the connection again');
 
 export const notConnected = (provider: string) =>
-  new AppError(409, 'not_connected', `You are not connected to '${provider}'; call GET /connect/${provider} first`);
+  new AppError(409, 'not_connected', `You are not connected to '${provider}'; connect first (GET /connect/${provider}, or the connect_provider tool)`);
 
 export const unauthorized = (message = 'A valid bearer token is required') => new AppError(401, 'unauthorized', message);

@@ -6,46 +6,49 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 // Any name is accepted here; unknown ones get the registry's 404 listing the supported providers.
-const providerName = z.string().min(1).max(64);
+const providerName = z.string().min(1).max(64).describe('Provider name (GET /providers lists them); omitted: the default provider');
 
 /** An ISO-8601 date or date-time (with offset), or epoch seconds. */
-const instant = z.string().transform((value, ctx) => {
+const INSTANT_FORMS = 'ISO-8601 date (2026-11-25), date-time (2026-11-25T06:00:00Z) or epoch seconds';
+const instant = z.string().describe(INSTANT_FORMS).transform((value, ctx) => {
   const trimmed = value.trim();
   let ms: number;
   if (/^\d{1,12}$/.test(trimmed)) ms = Number(trimmed) * 1000;
   else if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/i.test(trimmed)) ms = Date.parse(trimmed);
   else ms = Number.NaN;
   if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date (2026-11-25), date-time (2026-11-25T06:00:00Z) or epoch seconds' });
+    ctx.addIssue({ code: 'custom', message: `must be an ${INSTANT_FORMS}` });
     return z.NEVER;
   }
   return new Date(ms);
 });
 
+// A query string carries digits; the published schema says what they stand for.
 const intParam = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .meta({ type: 'integer', minimum: min, maximum: max });
 
 export const ProviderQuerySchema = z.object({ provider: providerName.optional() });
 
 export const ActivitiesQuerySchema = z
   .object({
     provider: providerName.optional(),
-    limit: intParam(1, 200).default(30),
-    offset: intParam(0, 10_000).default(0),
-    before: instant.optional(),
-    after: instant.optional(),
+    limit: intParam(1, 200).default(30).describe('Activities per page (default 30)'),
+    offset: intParam(0, 10_000).default(0).describe('Activities to skip, newest first (default 0)'),
+    before: instant.optional().describe(`Only activities that started before this ${INSTANT_FORMS}`),
+    after: instant.optional().describe(`Only activities that started after this ${INSTANT_FORMS}`),
   })
   .refine((q) => !q.before || !q.after || q.after < q.before, { message: 'must be earlier than before', path: ['after'] });
 
 export const DateRangeQuerySchema = z
   .object({
     provider: providerName.optional(),
-    start: instant.optional(),
-    end: instant.optional(),
+    start: instant.optional().describe(`Start of the range (default: 7 days before end); ${INSTANT_FORMS}`),
+    end: instant.optional().describe(`End of the range (default: now); ${INSTANT_FORMS}`),
   })
   .transform((q) => {
     // The default end is the next full hour, not this millisecond: nothing has happened after
@@ -57,12 +60,18 @@ export const DateRangeQuerySchema = z
   .refine((q) => q.range.start <= q.range.end, { message: 'must not be after end', path: ['start'] })
   .refine((q) => q.range.end.getTime() - q.range.start.getTime() <= 366 * DAY_MS, { message: 'range must be at most a year', path: ['start'] });
 
+const namedProvider = z.string().min(1).max(64).describe('Provider name (GET /providers lists them)');
+
 export const ActivityPathSchema = z.object({
-  provider: providerName,
-  id: z.string().min(1).max(128),
+  provider: namedProvider,
+  id: z.string().min(1).max(128).describe("The activity's id as the activity list gives it"),
 });
 
-export const ProviderPathSchema = z.object({ provider: providerName });
+export const ProviderPathSchema = z.object({ provider: namedProvider });
+
+export const ConnectQuerySchema = z.object({
+  return_to: z.string().max(2048).optional().describe('Where to send the browser after consent (an allowed origin)'),
+});
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input ?? {});

@@ -1,0 +1,127 @@
+/**
+ * The MCP server for one HTTP request. Stateless Streamable HTTP in JSON-response mode: every
+ * POST builds a fresh SDK server and transport, answers, and leaves nothing behind, so any
+ * Lambda container can serve any request of any client (no session id is issued).
+ */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { invalidRequest } from '../app/errors';
+import { toErrorAnswer } from '../http/errors';
+import { parseInput } from '../http/query';
+import { inputJsonSchema, outputJsonSchema } from './json-schema';
+import { providerChoices, TOOLS, type ToolContext, type ToolSpec } from './tools';
+
+export const SERVER_INFO = { name: 'pierre-providers', version: '0.1.0' };
+
+const INSTRUCTIONS =
+  'Fitness data (activities, stats, records, sleep, recovery, health metrics) from the providers list_providers names. ' +
+  "Tools take an optional provider (the default one when omitted). When a tool answers not_connected, call connect_provider and ask the user to open the URL it returns.";
+
+interface PublishedTool {
+  spec: ToolSpec;
+  inputSchema: ReturnType<typeof inputJsonSchema>;
+  outputSchema: ReturnType<typeof outputJsonSchema>;
+}
+
+let published: Map<string, PublishedTool> | undefined;
+
+/** JSON Schemas depend on code only, so they are built once per container. */
+function publishedTools(): Map<string, PublishedTool> {
+  published ??= new Map(
+    TOOLS.map((spec) => [spec.name, { spec, inputSchema: inputJsonSchema(spec.input), outputSchema: outputJsonSchema(spec.output) }]),
+  );
+  return published;
+}
+
+/** The tool list as of now: provider enums come from the registry at this moment. */
+export function listTools(ctx: ToolContext): Tool[] {
+  const descriptors = ctx.container.registry.descriptors();
+  const tools: Tool[] = [];
+  for (const { spec, inputSchema, outputSchema } of publishedTools().values()) {
+    const properties = { ...inputSchema.properties };
+    if (spec.providers && properties['provider']) {
+      const names = providerChoices(descriptors, spec.providers);
+      if (names.length === 0) continue; // no registered provider can answer it
+      const defaultProvider = ctx.container.config.defaultProvider;
+      const optional = !(inputSchema['required'] as string[] | undefined)?.includes('provider');
+      properties['provider'] = {
+        ...properties['provider'],
+        enum: names,
+        ...(optional && names.includes(defaultProvider) && { default: defaultProvider }),
+      };
+    }
+    tools.push({
+      name: spec.name,
+      title: spec.title,
+      description: spec.description,
+      inputSchema: { ...inputSchema, type: 'object', properties },
+      outputSchema: outputSchema as Tool['outputSchema'],
+      annotations: { title: spec.title, readOnlyHint: spec.readOnly, destructiveHint: spec.name === 'disconnect_provider', openWorldHint: true },
+    });
+  }
+  return tools;
+}
+
+/**
+ * Tool arguments in the form the REST route's query schema reads: scalars as strings, null
+ * as absent. Names the schema does not know are refused, naming them.
+ */
+function asQuery(tool: PublishedTool, args: Record<string, unknown> | undefined): Record<string, unknown> {
+  const known = Object.keys(tool.inputSchema.properties ?? {});
+  const query: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(args ?? {})) {
+    if (!known.includes(name)) throw invalidRequest(name, `unknown argument; ${tool.spec.name} takes ${known.join(', ') || 'no arguments'}`);
+    if (value === null || value === undefined) continue;
+    query[name] = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+  }
+  return query;
+}
+
+/** A failure as the REST route reports it, `{error: {code, message}}`, plus when to retry. */
+function errorResult(error: unknown): CallToolResult {
+  const answer = toErrorAnswer(error);
+  const retryAfter = answer.headers['retry-after'];
+  const body = {
+    error: {
+      code: answer.code,
+      message: answer.message,
+      ...(retryAfter !== undefined && { retry_after_seconds: Number(retryAfter) }),
+    },
+  };
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }] };
+}
+
+export async function callTool(name: string, args: Record<string, unknown> | undefined, ctx: ToolContext): Promise<CallToolResult> {
+  const tool = publishedTools().get(name);
+  if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Tools: ${[...publishedTools().keys()].join(', ')}`);
+  try {
+    const answer = await tool.spec.run(parseInput(tool.spec.input, asQuery(tool, args)), ctx);
+    // Exactly the JSON the REST route sends (dates as strings, undefined fields dropped).
+    const structuredContent = JSON.parse(JSON.stringify(answer)) as Record<string, unknown>;
+    return { structuredContent, content: [{ type: 'text', text: tool.spec.text(answer) }] };
+  } catch (error) {
+    return errorResult(error);
+  }
+}
+
+/** Answers one Streamable HTTP request (a JSON-RPC message or batch) for the caller in `ctx`. */
+export async function handleMcpRequest(request: Request, ctx: ToolContext): Promise<Response> {
+  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools(ctx) }));
+  server.setRequestHandler(CallToolRequestSchema, (req) => callTool(req.params.name, req.params.arguments, ctx));
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  await server.connect(transport);
+  try {
+    return await transport.handleRequest(request);
+  } finally {
+    await server.close();
+  }
+}

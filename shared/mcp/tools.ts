@@ -1,0 +1,216 @@
+/**
+ * The MCP tools. Each one is a REST route seen from an assistant: the route's zod input schema,
+ * the route's use case, the answer's schema. Provider choices come from the registry when a
+ * client lists the tools, so a newly registered provider needs no change here.
+ */
+import { z } from 'zod';
+import * as answers from '../app/answers';
+import { startConnection } from '../app/connect';
+import { connectionStatus, disconnect } from '../app/connections';
+import type { Container } from '../app/container';
+import * as data from '../app/data';
+import type { Identity } from '../app/identity';
+import { listProviders } from '../app/list-providers';
+import { ActivitiesQuerySchema, ActivityPathSchema, ConnectQuerySchema, DateRangeQuerySchema, ProviderPathSchema, ProviderQuerySchema } from '../http/query';
+import { Capability, hasCapability, type CapabilityFlag } from '../providers/capabilities';
+import type { ProviderDescriptor } from '../providers/spi';
+import { activitiesText, activityLine, recordsText, recordText } from './text';
+
+export interface ToolContext {
+  container: Container;
+  identity: Identity;
+  /** Origin the request reached us on (for OAuth callback URLs when none is configured). */
+  origin: string;
+}
+
+/** Which providers a tool's `provider` argument offers. */
+export interface ProviderChoice {
+  /** Only providers with this capability. */
+  capability?: CapabilityFlag;
+  /** Only providers the user connects to (OAuth), not the ones that need no connection. */
+  connectable?: boolean;
+  /** Also offer `all` (every connected provider merged). */
+  all?: boolean;
+}
+
+export interface ToolSpec {
+  name: string;
+  title: string;
+  description: string;
+  /** The REST route's zod schema; MCP arguments are checked by it exactly as query strings are. */
+  input: z.ZodType;
+  output: z.ZodType;
+  providers?: ProviderChoice;
+  readOnly: boolean;
+  // The typed `tool()` helper below ties each run to its text; the list holds them erased.
+  run(args: any, ctx: ToolContext): Promise<object>;
+  text(answer: any): string;
+}
+
+const tool = <S extends z.ZodType, A extends object>(spec: {
+  name: string;
+  title: string;
+  description: string;
+  input: S;
+  output: z.ZodType;
+  providers?: ProviderChoice;
+  readOnly?: boolean;
+  run(args: z.output<S>, ctx: ToolContext): Promise<A>;
+  text(answer: A): string;
+}): ToolSpec => ({ readOnly: true, ...spec });
+
+const NO_ARGUMENTS = z.object({});
+const UNITS = 'Units are in the field names: *_meters, *_seconds, *_kg, *_celsius, *_ms; speeds in m/s; instants in ISO-8601 UTC.';
+const ACTIVITY_DATA = { capability: Capability.ACTIVITIES };
+
+export const TOOLS: readonly ToolSpec[] = [
+  tool({
+    name: 'list_providers',
+    title: 'List fitness providers',
+    description:
+      'Lists every fitness data provider this service supports, with its capabilities, whether it needs OAuth, whether it is configured, and whether you are connected to it. Also names the default provider used when a tool gets no provider.',
+    input: NO_ARGUMENTS,
+    output: answers.ProvidersAnswerSchema,
+    run: (_args, { container, identity }) => listProviders(container, identity),
+    text: (a) =>
+      [
+        `Default provider: ${a.default_provider}`,
+        ...a.providers.map(
+          (p) => `${p.name} (${p.display_name}): ${p.capabilities.join(', ') || 'no data'}; ${p.connected ? 'connected' : p.configured ? 'not connected' : 'not configured'}`,
+        ),
+      ].join('\n'),
+  }),
+  tool({
+    name: 'get_connection_status',
+    title: 'Connection status',
+    description:
+      'Tells for every provider whether you are connected, with the granted scopes, when the connection was made and when its access token expires (tokens are refreshed automatically).',
+    input: NO_ARGUMENTS,
+    output: answers.ConnectionsAnswerSchema,
+    run: (_args, { container, identity }) => connectionStatus(container, identity),
+    text: (a) =>
+      Object.entries((a as z.output<typeof answers.ConnectionsAnswerSchema>).providers)
+        .map(([name, c]) => `${name}: ${c.status}${c.scopes?.length ? ` (scopes ${c.scopes.join(', ')})` : ''}`)
+        .join('\n'),
+  }),
+  tool({
+    name: 'connect_provider',
+    title: 'Connect a provider',
+    description:
+      "Starts connecting a provider: returns the provider's authorization URL for the user to open in a browser and approve (valid for expires_in seconds). Providers that need no authorization are connected at once.",
+    input: ProviderPathSchema.extend(ConnectQuerySchema.shape),
+    output: answers.ConnectAnswerSchema,
+    providers: {},
+    readOnly: false,
+    run: (args, { container, identity, origin }) =>
+      startConnection(container, identity, { provider: args.provider, returnTo: args.return_to, requestOrigin: origin }),
+    text: (a) =>
+      a.authorization_url
+        ? `Open this URL to connect ${a.provider} (valid for ${a.expires_in} seconds): ${a.authorization_url}`
+        : `${a.provider} is connected; it needs no authorization.`,
+  }),
+  tool({
+    name: 'disconnect_provider',
+    title: 'Disconnect a provider',
+    description: "Disconnects a provider: revokes the access at the provider where it can and deletes the stored tokens and cached data.",
+    input: ProviderPathSchema,
+    output: answers.DisconnectAnswerSchema,
+    providers: { connectable: true },
+    readOnly: false,
+    run: (args, { container, identity }) => disconnect(container, identity, args.provider),
+    text: (a) => `${a.provider} is disconnected.`,
+  }),
+  tool({
+    name: 'get_activities',
+    title: 'List activities',
+    description: `Lists workouts newest first (paged by limit and offset, filtered by before/after), each with sport, start, duration, distance, elevation, heart rate, speed, power, cadence, calories and steps where the provider records them. provider=all merges every connected provider and collapses duplicates. ${UNITS}`,
+    input: ActivitiesQuerySchema,
+    output: answers.ActivitiesAnswerSchema,
+    providers: { ...ACTIVITY_DATA, all: true },
+    run: ({ provider, ...query }, { container, identity }) =>
+      provider === data.ALL_PROVIDERS
+        ? data.fetchAllActivities(container, identity, query)
+        : data.fetchActivities(container, identity, provider, query),
+    text: (a) => activitiesText(a.provider, a.activities),
+  }),
+  tool({
+    name: 'get_activity',
+    title: 'One activity',
+    description: `Returns one workout by its provider and id (as get_activities lists them). ${UNITS}`,
+    input: ActivityPathSchema,
+    output: answers.ActivityAnswerSchema,
+    providers: ACTIVITY_DATA,
+    run: (args, { container, identity }) => data.fetchActivity(container, identity, args.provider, args.id),
+    text: (a) => activityLine(a.activity),
+  }),
+  tool({
+    name: 'get_athlete',
+    title: 'Athlete profile',
+    description: 'Returns the athlete profile the provider keeps: name, username, sex, weight in kg, city and country (null when unknown).',
+    input: ProviderQuerySchema,
+    output: answers.AthleteAnswerSchema,
+    providers: {},
+    run: (args, { container, identity }) => data.fetchAthlete(container, identity, args.provider),
+    text: (a) => recordText(`Athlete on ${a.provider}`, a.athlete),
+  }),
+  tool({
+    name: 'get_stats',
+    title: 'Training totals',
+    description: `Returns activity totals (count, distance_meters, duration_seconds, elevation_gain in meters) for the last 4 weeks, the year to date, all time and per sport. ${UNITS}`,
+    input: ProviderQuerySchema,
+    output: answers.StatsAnswerSchema,
+    providers: ACTIVITY_DATA,
+    run: (args, { container, identity }) => data.fetchStats(container, identity, args.provider),
+    text: (a) => recordText(`Totals on ${a.provider}`, a.stats),
+  }),
+  tool({
+    name: 'get_personal_records',
+    title: 'Personal records',
+    description:
+      'Returns personal bests (fastest 1k/5k/10k/half/marathon in seconds, longest distance in meters, longest duration in seconds, most elevation gain in meters, highest average power in watts), each with the activity and date it was set.',
+    input: ProviderQuerySchema,
+    output: answers.PersonalRecordsAnswerSchema,
+    providers: ACTIVITY_DATA,
+    run: (args, { container, identity }) => data.fetchPersonalRecords(container, identity, args.provider),
+    text: (a) => recordsText(`personal records on ${a.provider}`, a.personal_records),
+  }),
+  tool({
+    name: 'get_sleep_sessions',
+    title: 'Sleep sessions',
+    description: `Returns sleep sessions between start and end (default: the last 7 days): start and end times, duration, efficiency and score (0-100), time per stage (awake, light, deep, REM), heart rate, HRV (RMSSD, ms) and respiratory rate. ${UNITS}`,
+    input: DateRangeQuerySchema,
+    output: answers.SleepAnswerSchema,
+    providers: { capability: Capability.SLEEP_TRACKING },
+    run: (args, { container, identity }) => data.fetchSleep(container, identity, args.provider, args.range),
+    text: (a) => recordsText(`sleep sessions from ${a.provider}`, a.sleep_sessions),
+  }),
+  tool({
+    name: 'get_recovery_metrics',
+    title: 'Recovery metrics',
+    description: `Returns daily recovery between start and end (default: the last 7 days): recovery score (0-100), resting heart rate, HRV (RMSSD, ms), SpO2 percentage, skin temperature (Celsius) and day strain where the provider reports it. ${UNITS}`,
+    input: DateRangeQuerySchema,
+    output: answers.RecoveryAnswerSchema,
+    providers: { capability: Capability.RECOVERY_METRICS },
+    run: (args, { container, identity }) => data.fetchRecovery(container, identity, args.provider, args.range),
+    text: (a) => recordsText(`days of recovery metrics from ${a.provider}`, a.recovery),
+  }),
+  tool({
+    name: 'get_health_metrics',
+    title: 'Health metrics',
+    description: `Returns daily health metrics between start and end (default: the last 7 days): weight (kg), body fat percentage, BMI, resting heart rate, steps, calories and VO2max. ${UNITS}`,
+    input: DateRangeQuerySchema,
+    output: answers.HealthMetricsAnswerSchema,
+    providers: { capability: Capability.HEALTH_METRICS },
+    run: (args, { container, identity }) => data.fetchHealthMetrics(container, identity, args.provider, args.range),
+    text: (a) => recordsText(`days of health metrics from ${a.provider}`, a.health_metrics),
+  }),
+];
+
+/** The names a tool's `provider` argument offers right now. */
+export function providerChoices(descriptors: readonly ProviderDescriptor[], choice: ProviderChoice): string[] {
+  const names = descriptors
+    .filter((d) => choice.capability === undefined || hasCapability(d.capabilities, choice.capability))
+    .filter((d) => !choice.connectable || d.connection !== 'none')
+    .map((d) => d.name);
+  return choice.all && names.length > 0 ? [...names, data.ALL_PROVIDERS] : names;
+}
