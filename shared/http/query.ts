@@ -48,7 +48,7 @@ export const DateRangeQuerySchema = z
   .object({
     provider: providerName.optional(),
     start: instant.optional().describe(`Start of the range (default: 7 days before end); ${INSTANT_FORMS}`),
-    end: instant.optional().describe(`End of the range (default: now); ${INSTANT_FORMS}`),
+    end: instant.optional().describe(`End of the range (default: the next full hour); ${INSTANT_FORMS}`),
   })
   .transform((q) => {
     // The default end is the next full hour, not this millisecond: nothing has happened after

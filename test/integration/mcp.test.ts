@@ -22,14 +22,13 @@ describe('MCP endpoint over Streamable HTTP', () => {
   let mcp: Client;
   const opened: Client[] = [];
 
-  async function mcpClient(token: string, protocolVersion?: string): Promise<Client> {
+  async function mcpClient(token: string, headers: Record<string, string> = {}): Promise<Client> {
     const transport = new StreamableHTTPClientTransport(new URL(`${rest.server.url}/mcp`), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
+      requestInit: { headers: { authorization: `Bearer ${token}`, ...headers } },
     });
     const client = new Client({ name: 'pierre-test', version: '1.0.0' });
     await client.connect(transport);
     opened.push(client);
-    if (protocolVersion) expect(transport.protocolVersion).toBe(protocolVersion);
     return client;
   }
 
@@ -358,11 +357,13 @@ describe('MCP endpoint over Streamable HTTP', () => {
     });
 
     it('a rate-limited call says when to retry', async () => {
+      // The athlete is cached by now; the HTTP cache policy of the POST applies to its tools.
+      const uncached = await mcpClient(rest.token, { 'cache-control': 'no-store' });
       await rest.control('strava', 'rate-limits', { read_15min: 0 });
       try {
-        const result = await call('get_athlete', { provider: 'strava' });
+        const result = await call('get_athlete', { provider: 'strava' }, uncached);
         const error = toolError(result);
-        const res = await rest.api('/athlete?provider=strava');
+        const res = await rest.api('/athlete?provider=strava&cache=bypass');
         expect(res.status).toBe(429);
         const restError = (await res.json()).error;
         expect(error.code).toBe('rate_limited');
