@@ -1,6 +1,6 @@
 /** Starting a connection: single-use state (with PKCE verifier) and the provider's authorize URL. */
 import { createHash, randomBytes } from 'node:crypto';
-import { credentialVariables } from '../config';
+import { credentialVariables, isAllowedReturnTarget } from '../config';
 import type { Container } from './container';
 import { AppError, invalidRequest } from './errors';
 import type { Identity } from './identity';
@@ -23,8 +23,8 @@ function checkReturnTo(container: Container, returnTo: string | undefined): stri
   } catch {
     throw invalidRequest('return_to', 'must be an absolute URL');
   }
-  if (!container.config.allowedReturnOrigins.includes(url.origin)) {
-    throw invalidRequest('return_to', `origin ${url.origin} is not listed in PIERRE_ALLOWED_RETURN_ORIGINS`);
+  if (!isAllowedReturnTarget(container.config.returnTargets, url)) {
+    throw invalidRequest('return_to', 'must be an http(s) URL on an origin, or under an app prefix, listed in PIERRE_ALLOWED_RETURN_ORIGINS');
   }
   return url.toString();
 }

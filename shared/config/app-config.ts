@@ -1,28 +1,27 @@
 /** Service-wide settings, validated once per container. */
 import { z } from 'zod';
 import { ConfigError, type RawConfig } from './raw';
+import { parseReturnTargets } from './return-targets';
 
-const originList = z
+const returnTargets = z
   .string()
   .optional()
   .transform((value, ctx) => {
-    if (!value) return [] as string[];
-    const origins: string[] = [];
-    for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-      try {
-        origins.push(new URL(entry).origin);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `'${entry}' is not an origin such as https://app.example.com` });
-      }
+    const { targets, malformed } = parseReturnTargets(value);
+    for (const entry of malformed) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `'${entry}' is neither an http(s) origin such as https://app.example.com nor a custom-scheme prefix such as myapp://oauth`,
+      });
     }
-    return origins;
+    return targets;
   });
 
 const AppConfigSchema = z
   .object({
     PIERRE_DEFAULT_PROVIDER: z.string().default('synthetic'),
     PIERRE_TENANT_CLAIM: z.string().min(1).default('tenant_id'),
-    PIERRE_ALLOWED_RETURN_ORIGINS: originList,
+    PIERRE_ALLOWED_RETURN_ORIGINS: returnTargets,
     PIERRE_PUBLIC_BASE_URL: z.url().optional(),
     PIERRE_TOKEN_KEYS: z.string().optional(),
     PIERRE_CONNECTIONS_TABLE: z.string().min(3).optional(),
@@ -32,7 +31,7 @@ const AppConfigSchema = z
   .transform((raw) => ({
     defaultProvider: raw.PIERRE_DEFAULT_PROVIDER,
     tenantClaim: raw.PIERRE_TENANT_CLAIM,
-    allowedReturnOrigins: raw.PIERRE_ALLOWED_RETURN_ORIGINS,
+    returnTargets: raw.PIERRE_ALLOWED_RETURN_ORIGINS,
     publicBaseUrl: raw.PIERRE_PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     tokenKeysJson: raw.PIERRE_TOKEN_KEYS,
     connectionsTable: raw.PIERRE_CONNECTIONS_TABLE,

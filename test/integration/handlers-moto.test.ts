@@ -71,7 +71,7 @@ describe('handlers against moto (DynamoDB + Secrets Manager)', () => {
     const config = container.providerConfig('acme');
     expect(config.clientId).toBe('from-secret');
     expect(config.clientSecret).toBe('from-env');
-    expect(container.config.allowedReturnOrigins).toEqual(['https://app.example.com']);
+    expect(container.config.returnTargets.origins).toEqual(['https://app.example.com']);
   });
 
   it('answers 401 without authorizer claims, or without the tenant claim', async () => {

@@ -35,16 +35,23 @@ describe('application configuration', () => {
     const config = parseAppConfig({});
     expect(config.defaultProvider).toBe('synthetic');
     expect(config.tenantClaim).toBe('tenant_id');
-    expect(config.allowedReturnOrigins).toEqual([]);
+    expect(config.returnTargets).toEqual({ origins: [], appPrefixes: [] });
   });
 
-  it('normalises return origins and rejects junk', () => {
-    expect(parseAppConfig({ PIERRE_ALLOWED_RETURN_ORIGINS: 'https://a.example.com/x, http://127.0.0.1:5173' }).allowedReturnOrigins).toEqual([
-      'https://a.example.com',
-      'http://127.0.0.1:5173',
-    ]);
-    expect(() => parseAppConfig({ PIERRE_ALLOWED_RETURN_ORIGINS: 'not a url' })).toThrow(/PIERRE_ALLOWED_RETURN_ORIGINS/);
+  it('normalises return origins and app prefixes', () => {
+    expect(parseAppConfig({ PIERRE_ALLOWED_RETURN_ORIGINS: 'https://a.example.com/, http://127.0.0.1:5173, myapp://oauth/' }).returnTargets).toEqual({
+      origins: ['https://a.example.com', 'http://127.0.0.1:5173'],
+      appPrefixes: ['myapp://oauth'],
+    });
   });
+
+  it.each(['not a url', 'localhost:3000', 'myapp:cb', 'javascript:alert(1)//', 'data:text/html;base64', 'https://a.example.com/path', 'file:///etc'])(
+    'stops start-up on the malformed entry %s, naming it',
+    (entry) => {
+      const parse = () => parseAppConfig({ PIERRE_ALLOWED_RETURN_ORIGINS: `https://ok.example.com,${entry}` });
+      expect(parse).toThrow(`PIERRE_ALLOWED_RETURN_ORIGINS: '${entry}'`);
+    },
+  );
 });
 
 describe('provider configuration', () => {
