@@ -43,6 +43,8 @@ export function buildEvent(args: {
   matched: MatchedRoute;
   claims: Record<string, unknown> | undefined;
   sourceIp: string;
+  /** The host the API is served on (API Gateway's own domain), never the client's Host header. */
+  domainName: string;
 }): APIGatewayProxyEventV2 {
   const { method, url, matched } = args;
   const headers: Record<string, string> = {};
@@ -52,7 +54,7 @@ export function buildEvent(args: {
     if (name === 'cookie') cookies.push(...String(value).split(/;\s*/));
     else headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  // API Gateway adds these itself; the handlers read them to build callback URLs.
+  // API Gateway adds these itself.
   headers['x-forwarded-proto'] ??= 'http';
   headers['x-forwarded-for'] ??= args.sourceIp;
   // API Gateway joins repeated query parameters with commas.
@@ -73,7 +75,7 @@ export function buildEvent(args: {
     requestContext: {
       accountId: 'local',
       apiId: 'local',
-      domainName: headers['host'] ?? '127.0.0.1',
+      domainName: args.domainName,
       domainPrefix: 'local',
       http: {
         method,

@@ -114,9 +114,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const baseEnv = { ...process.env, ...options.env };
   await prepareTables(baseEnv);
   const simulators = new Map<string, ProviderSimulator>(
-    options.simulators === false ? [] : createSimulators({ now: () => Date.now() }).map((s) => [s.name, s]),
+    options.simulators === false ? [] : createSimulators({ now: options.container?.deps?.now ?? (() => Date.now()) }).map((s) => [s.name, s]),
   );
   let ready: { container: Container; auth: DevAuth } | undefined;
+  let ownHost = '127.0.0.1';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!ready) return sendError(res, 503, 'starting', 'The server is starting');
@@ -148,7 +149,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       claims = await auth.verify(req.headers.authorization);
       if (!claims) return sendError(res, 401, 'unauthorized', 'A valid bearer token is required');
     }
-    const event = buildEvent({ method, url, headers: req.headers, body, matched, claims, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
+    const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
+    const event = buildEvent({ method, url, headers: req.headers, body, matched, claims, sourceIp, domainName: ownHost });
     const { handler } = await HANDLERS[matched.route.fn]();
     const result = await handler(event, lambdaContext(`pierre-${matched.route.fn}`, event.requestContext.requestId));
     const payload = result.body ?? '';
@@ -169,6 +171,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host}:${port}`;
+  ownHost = `${host}:${port}`;
   const close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
@@ -178,7 +181,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   try {
     // Callback URLs must name the port we actually got, hence building the container after listen.
-    const env = { PIERRE_PUBLIC_BASE_URL: url, ...simulatorEnv(baseEnv, simulators, url), ...baseEnv };
+    const env = { ...simulatorEnv(baseEnv, simulators, url), ...baseEnv, PIERRE_PUBLIC_BASE_URL: baseEnv['PIERRE_PUBLIC_BASE_URL'] || url };
     const container = await buildContainer({ ...options.container, env });
     setContainer(container);
     const auth = new DevAuth(container.config.devJwtSecret, container.config.tenantClaim);

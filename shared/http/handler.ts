@@ -26,7 +26,10 @@ export interface HttpAnswer {
 export interface HttpContext {
   container: Container;
   identity: Identity;
-  /** `https://host` the request arrived on (for callback URLs when none is configured). */
+  /**
+   * `https://<API Gateway domain>` (for callback URLs when PIERRE_PUBLIC_BASE_URL is unset). It
+   * comes from the request context, never from Host or X-Forwarded-* headers a client can set.
+   */
   origin: string;
 }
 
@@ -62,9 +65,7 @@ function bodyBytes(event: APIGatewayProxyEventV2): number {
 }
 
 function originOf(event: APIGatewayProxyEventV2): string {
-  const host = event.headers?.['x-forwarded-host'] ?? event.headers?.['host'] ?? event.requestContext.domainName;
-  const proto = event.headers?.['x-forwarded-proto'] ?? 'https';
-  return `${proto}://${host}`;
+  return `https://${event.requestContext.domainName}`;
 }
 
 function stack(run: (event: APIGatewayProxyEventV2) => Promise<HttpAnswer>) {

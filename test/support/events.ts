@@ -28,6 +28,7 @@ export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
     matched,
     claims: input.claims,
     sourceIp: '203.0.113.9',
+    domainName: 'api.example.com',
   });
 }
 
