@@ -128,13 +128,35 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
 }
 
 let current: Promise<Container> | undefined;
+let failedAt: number | undefined;
 
-/** The container of this Lambda container; a failed build is retried on the next call. */
-export function getContainer(): Promise<Container> {
+/** How long a failed start-up (an unreadable secret, say) is answered from memory before trying again. */
+export const CONTAINER_RETRY_MS = 5_000;
+
+function causeOf(error: unknown): Record<string, string | undefined> {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+  return {
+    name: error instanceof Error ? error.name : typeof error,
+    reason: error instanceof Error ? error.message : undefined,
+    causeName: cause?.name,
+    causeReason: cause?.message,
+  };
+}
+
+/**
+ * The container of this Lambda container. A failed build is logged once and answered from
+ * memory for CONTAINER_RETRY_MS, so a broken secret is not fetched again on every request.
+ */
+export function getContainer(now: () => number = Date.now): Promise<Container> {
+  if (current && failedAt !== undefined && now() - failedAt >= CONTAINER_RETRY_MS) current = undefined;
   if (!current) {
-    current = buildContainer().catch((error: unknown) => {
-      current = undefined;
-      throw error;
+    failedAt = undefined;
+    const attempt = buildContainer();
+    current = attempt;
+    attempt.catch((error: unknown) => {
+      if (current !== attempt) return;
+      failedAt = now();
+      logger.error('the service could not start; retrying on a request after a back-off', { ...causeOf(error), retryInMs: CONTAINER_RETRY_MS });
     });
   }
   return current;
@@ -143,4 +165,5 @@ export function getContainer(): Promise<Container> {
 /** Replaces the process-wide container (tests, local server). */
 export function setContainer(container: Container | Promise<Container> | undefined): void {
   current = container === undefined ? undefined : Promise.resolve(container);
+  failedAt = undefined;
 }

@@ -12,9 +12,10 @@ const SecretJsonSchema = z.record(
   z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())]),
 );
 
+/** A configuration that cannot run. Its message is for the logs only: callers get a generic 503. */
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ConfigError';
   }
 }

@@ -10,8 +10,10 @@ export function secretsManagerFetcher(): SecretFetcher {
       // The container caches the resulting config itself, so no second-level cache here.
       value = await provider.get(secretId, { maxAge: 0 });
     } catch (error) {
-      const reason = error instanceof Error ? error.name : 'unknown error';
-      throw new ConfigError(`Could not read secret '${secretId}' from Secrets Manager (${reason})`);
+      // Powertools wraps the SDK's error; the AWS error (AccessDenied, ResourceNotFound, ...) is its cause.
+      const aws = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+      const reason = aws instanceof Error ? `${aws.name}: ${aws.message}` : 'unknown error';
+      throw new ConfigError(`Could not read the configuration secret from Secrets Manager (${reason})`, { cause: aws });
     }
     if (typeof value !== 'string') throw new ConfigError(`Secret '${secretId}' has no string value`);
     return value;

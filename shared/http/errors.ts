@@ -1,6 +1,7 @@
 /** Every failure leaves the service as `{ "error": { "code", "message" } }` with the right status. */
 import { ConfigError } from '../config';
 import { AppError } from '../app/errors';
+import { CONTAINER_RETRY_MS } from '../app/container';
 import { logger } from '../app/observability';
 import { ProviderError, type ProviderErrorKind } from '../models';
 
@@ -36,8 +37,13 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
     return { status, code, message: error.message, headers };
   }
   if (error instanceof ConfigError) {
-    logger.error('configuration error', { reason: error.message });
-    return { status: 500, code: 'configuration_error', message: error.message, headers: {} };
+    // Logged once where the container failed to start; the message may name ARNs and accounts.
+    return {
+      status: 503,
+      code: 'service_unavailable',
+      message: 'The service is temporarily unavailable; try again shortly',
+      headers: { 'retry-after': String(CONTAINER_RETRY_MS / 1000) },
+    };
   }
   logger.error('unexpected error', { name: error instanceof Error ? error.name : typeof error, reason: error instanceof Error ? error.message : undefined });
   return { status: 500, code: 'internal_error', message: 'Internal error', headers: {} };
