@@ -35,3 +35,18 @@ export const ROUTES: readonly RouteSpec[] = [
 
 /** Function files, one Lambda each: `functions/<name>.ts` exporting `handler`. */
 export const FUNCTION_NAMES: readonly FunctionName[] = [...new Set(ROUTES.map((r) => r.fn))];
+
+/** CORS as API Gateway answers it (the stack configures it; the local server mirrors it). */
+export const CORS = {
+  allowOrigins: ['*'],
+  allowMethods: [...new Set(ROUTES.map((r) => r.method))],
+  allowHeaders: ['authorization', 'content-type', 'cache-control'],
+  maxAgeSecs: 3600,
+} as const;
+
+/** API Gateway HTTP API request limits the local server enforces the same way. */
+export const GATEWAY_LIMITS = {
+  /** The request line and headers together may not exceed 10,240 bytes at API Gateway. */
+  maxHeaderBytes: 10_240,
+  maxUrlBytes: 8_192,
+} as const;

@@ -11,7 +11,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { FUNCTION_NAMES, ROUTES, type FunctionName } from '../functions/routes';
+import { CORS, FUNCTION_NAMES, ROUTES, type FunctionName } from '../functions/routes';
 
 /**
  * JWT settings, in order of precedence: stack props, CDK context (`cdk synth -c jwtIssuer=...
@@ -162,10 +162,10 @@ export class PierreStack extends Stack {
       // The stage is added below: HttpApi's own default stage takes no throttling settings.
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: ['*'],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.DELETE],
-        allowHeaders: ['authorization', 'content-type'],
-        maxAge: Duration.hours(1),
+        allowOrigins: [...CORS.allowOrigins],
+        allowMethods: CORS.allowMethods.map((method) => CorsHttpMethod[method]),
+        allowHeaders: [...CORS.allowHeaders],
+        maxAge: Duration.seconds(CORS.maxAgeSecs),
       },
     });
     const stage = this.api.addStage('DefaultStage', {

@@ -18,8 +18,19 @@ const compiled = ROUTES.map((route) => {
   return { route, names, regex: new RegExp(`^${pattern}/?$`) };
 });
 
-/** The route for a method and path, `'method'` when only the method is wrong, or undefined. */
-export function matchRoute(method: string, path: string): MatchedRoute | 'method' | undefined {
+function decodePathPart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined; // malformed percent-encoding such as %ff
+  }
+}
+
+/**
+ * The route for a method and path, `'method'` when only the method is wrong, `'encoding'` when
+ * a path parameter is not valid percent-encoded UTF-8, or undefined.
+ */
+export function matchRoute(method: string, path: string): MatchedRoute | 'method' | 'encoding' | undefined {
   let pathMatched = false;
   for (const { route, names, regex } of compiled) {
     const match = regex.exec(path);
@@ -27,9 +38,11 @@ export function matchRoute(method: string, path: string): MatchedRoute | 'method
     pathMatched = true;
     if (route.method !== method) continue;
     const pathParameters: Record<string, string> = {};
-    names.forEach((name, i) => {
-      pathParameters[name] = decodeURIComponent(match[i + 1] ?? '');
-    });
+    for (const [i, name] of names.entries()) {
+      const value = decodePathPart(match[i + 1] ?? '');
+      if (value === undefined) return 'encoding';
+      pathParameters[name] = value;
+    }
     return { route, pathParameters };
   }
   return pathMatched ? 'method' : undefined;

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildContainer, setContainer, type Container, type ContainerOptions } from '../shared/app/container';
 import { ensureTables } from '../shared/store/dynamodb/schema';
+import { CORS, GATEWAY_LIMITS } from '../functions/routes';
 import { buildEvent, matchRoute } from './apigw';
 import { DevAuth } from './dev-auth';
 import { HANDLERS, lambdaContext } from './handlers';
@@ -35,22 +36,23 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-class BodyTooLarge extends Error {}
+/** Past this much, an oversize upload is cut off instead of drained. */
+const MAX_DRAIN = 64 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * Reads the body, or undefined when it exceeds the gateway's limit. An oversize body is
+ * drained (up to MAX_DRAIN) rather than cut off, so the client reads our 413 instead of a reset.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > GATEWAY_MAX_BODY) {
-        reject(new BodyTooLarge());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= GATEWAY_MAX_BODY) chunks.push(chunk);
+      else if (size > MAX_DRAIN) req.destroy();
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > GATEWAY_MAX_BODY ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -58,6 +60,35 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
+}
+
+/** API Gateway's own limits on the request line and headers, answered in our error shape. */
+function gatewayLimit(req: IncomingMessage): { status: number; code: string; message: string } | undefined {
+  if ((req.url ?? '').length > GATEWAY_LIMITS.maxUrlBytes) {
+    return { status: 414, code: 'uri_too_long', message: `The URL exceeds ${GATEWAY_LIMITS.maxUrlBytes} bytes` };
+  }
+  const headerBytes = req.rawHeaders.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
+  if (headerBytes > GATEWAY_LIMITS.maxHeaderBytes) {
+    return { status: 431, code: 'headers_too_large', message: `The request headers exceed ${GATEWAY_LIMITS.maxHeaderBytes} bytes` };
+  }
+  return undefined;
+}
+
+/** CORS preflight, answered by the gateway itself as the stack configures it (functions/routes.ts CORS). */
+function preflight(req: IncomingMessage, res: ServerResponse): void {
+  if (!req.headers.origin || !req.headers['access-control-request-method']) {
+    return sendError(res, 404, 'not_found', 'No route for OPTIONS');
+  }
+  res.writeHead(204, corsHeaders({
+    'access-control-allow-methods': CORS.allowMethods.join(','),
+    'access-control-allow-headers': CORS.allowHeaders.join(','),
+    'access-control-max-age': String(CORS.maxAgeSecs),
+  }));
+  res.end();
+}
+
+function corsHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return { 'access-control-allow-origin': CORS.allowOrigins.join(','), ...extra };
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string): void {
@@ -97,6 +128,7 @@ function simulatorEnv(
 
 async function serveSimulator(simulator: ProviderSimulator, req: IncomingMessage, res: ServerResponse, url: URL, mount: string) {
   const body = await readBody(req);
+  if (!body) return sendError(res, 413, 'payload_too_large', 'The request body is too large');
   const relative = new URL(url.pathname.slice(mount.length) + url.search, 'http://simulator');
   const answer = await simulator.handle({ method: (req.method ?? 'GET').toUpperCase(), url: relative, headers: req.headers, body });
   const headers = { ...answer.headers };
@@ -122,8 +154,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!ready) return sendError(res, 503, 'starting', 'The server is starting');
     const { auth } = ready;
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const method = (req.method ?? 'GET').toUpperCase();
+    const limit = gatewayLimit(req);
+    if (limit) return sendError(res, limit.status, limit.code, limit.message);
+    if (method === 'OPTIONS') return preflight(req, res);
+    // The stack routes no HEAD: API Gateway answers it 404 (Node sends the headers only).
+    if (method === 'HEAD') return sendError(res, 404, 'not_found', 'HEAD is not routed');
+    const url = new URL(req.url ?? '/', `http://${ownHost}`);
     const sim = /^\/sim\/([a-z0-9_]+)(?=\/)/.exec(url.pathname);
     const simulator = sim && simulators.get(sim[1]!);
     if (sim && simulator) return serveSimulator(simulator, req, res, url, sim[0]);
@@ -136,14 +173,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const matched = matchRoute(method, url.pathname);
     if (matched === undefined) return sendError(res, 404, 'not_found', `No route for ${method} ${url.pathname}`);
     if (matched === 'method') return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}`);
+    if (matched === 'encoding') return sendError(res, 400, 'invalid_request', 'The path is not valid percent-encoded UTF-8');
 
-    let body: Buffer;
-    try {
-      body = await readBody(req);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) return sendError(res, 413, 'payload_too_large', 'The request body is too large');
-      throw error;
-    }
+    const body = await readBody(req);
+    if (!body) return sendError(res, 413, 'payload_too_large', 'The request body is too large');
     let claims: Record<string, unknown> | undefined;
     if (matched.route.auth) {
       claims = await auth.verify(req.headers.authorization);
@@ -154,8 +187,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const { handler } = await HANDLERS[matched.route.fn]();
     const result = await handler(event, lambdaContext(`pierre-${matched.route.fn}`, event.requestContext.requestId));
     const payload = result.body ?? '';
-    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    const cors = req.headers.origin ? corsHeaders() : {};
+    res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), ...cors });
     res.end(result.isBase64Encoded ? Buffer.from(payload, 'base64') : payload);
+  };
+
+  // Requests Node cannot even parse (a header block over its limit, a broken request line).
+  const refuseUnparsable = (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const [status, code, reason] = tooLarge ? [431, 'headers_too_large', 'Request Header Fields Too Large'] : [400, 'invalid_request', 'Bad Request'];
+    const body = JSON.stringify({ error: { code, message: tooLarge ? 'The request headers are too large' : 'The request could not be parsed' } });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   };
 
   const server = createServer((req, res) => {
@@ -164,6 +207,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       else res.end();
     });
   });
+  server.on('clientError', refuseUnparsable);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -16,7 +16,7 @@ export interface EventInput {
 export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
   const method = input.method ?? 'GET';
   const matched = matchRoute(method, input.path);
-  if (!matched || matched === 'method') throw new Error(`no route for ${method} ${input.path}`);
+  if (!matched || matched === 'method' || matched === 'encoding') throw new Error(`no route for ${method} ${input.path}`);
   const url = new URL(`https://api.example.com${input.path}`);
   for (const [key, value] of Object.entries(input.query ?? {})) url.searchParams.set(key, value);
   const body = Buffer.from(input.body ?? '');
@@ -42,7 +42,7 @@ export interface Answer {
 export async function invoke(input: EventInput): Promise<Answer> {
   const event = apiEvent(input);
   const matched = matchRoute(event.requestContext.http.method, event.rawPath);
-  if (!matched || matched === 'method') throw new Error('unreachable');
+  if (!matched || matched === 'method' || matched === 'encoding') throw new Error('unreachable');
   const { handler } = await HANDLERS[matched.route.fn]();
   const result = (await handler(event, lambdaContext('test', event.requestContext.requestId))) as APIGatewayProxyStructuredResultV2;
   const text = result.body ?? '';
