@@ -8,6 +8,7 @@ import {
   ProviderQuerySchema,
 } from '../shared/http/query';
 import * as data from '../shared/app/data';
+import { AppError } from '../shared/app/errors';
 
 type Route = (event: APIGatewayProxyEventV2, ctx: HttpContext) => Promise<unknown>;
 
@@ -44,6 +45,6 @@ const ROUTES: Record<string, Route> = {
 
 export const handler = authenticated(async (event, ctx) => {
   const route = ROUTES[event.routeKey];
-  if (!route) return json(404, { error: { code: 'not_found', message: `No route ${event.routeKey}` } });
+  if (!route) throw new AppError(404, 'not_found', `No route ${event.routeKey}`);
   return json(200, await route(event, ctx));
 });

@@ -53,7 +53,9 @@ async function exchange(container: Container, name: string, state: OAuthState, q
     throw new AppError(400, 'insufficient_scope', `The connection to ${name} lacks the required scope(s): ${missing.join(', ')}`);
   }
   const identity = { tenantId: state.tenantId, userId: state.userId };
-  const previous = await container.connections.get({ ...identity, provider: name });
+  const stored = await container.connections.get({ ...identity, provider: name });
+  // An unreadable item has nothing worth keeping: the new grant replaces it whole.
+  const previous = stored?.status === 'reauthorization_required' ? undefined : stored;
   const connection = connectionFromTokens(identity, name, tokens, container.deps.now(), previous);
   await container.connections.put(connection);
   await container.cache.invalidate(cachePartition(identity.tenantId, identity.userId, name));

@@ -6,7 +6,7 @@ import { ConfigError, parseAppConfig, resolveProviderConfig, loadRawConfig, type
 import { secretsManagerFetcher } from '../config/secrets';
 import { providerRegistry, type ProviderRegistry } from '../providers';
 import type { FitnessProvider, ProviderConfig, ProviderDeps, ProviderFactory } from '../providers/spi';
-import type { CacheStore, ConnectionStore, OAuthStateStore } from '../store/ports';
+import type { CacheStore, ConnectionKey, ConnectionStore, OAuthStateStore } from '../store/ports';
 import { generateDevKey, parseTokenKeys, TokenCipher } from '../store/token-cipher';
 import { MemoryCacheStore } from '../store/memory/cache';
 import { MemoryConnectionStore } from '../store/memory/connections';
@@ -17,7 +17,7 @@ import { DynamoConnectionStore } from '../store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../store/dynamodb/oauth-state';
 import { CachingFitnessProvider, type CacheObserver } from '../cache/caching-provider';
 import { cacheSettings, type CacheSettings } from '../cache/settings';
-import { AppError } from './errors';
+import { AppError, SERVICE_RETRY_SECS } from './errors';
 import { cacheObserver, logger } from './observability';
 
 export interface Stores {
@@ -58,19 +58,22 @@ function tokenCipher(config: AppConfig, env: Record<string, string | undefined>)
   return new TokenCipher([generateDevKey()]);
 }
 
+const logUnreadable = (key: ConnectionKey, reason: string) =>
+  logger.warn('a stored connection cannot be opened; the user must connect again', { provider: key.provider, tenantId: key.tenantId, reason });
+
 function chooseStores(config: AppConfig, env: Record<string, string | undefined>): Stores {
   const cipher = tokenCipher(config, env);
   if (config.connectionsTable && config.cacheTable) {
     const client = createDocumentClient();
     return {
-      connections: new DynamoConnectionStore(client, config.connectionsTable, cipher),
+      connections: new DynamoConnectionStore(client, config.connectionsTable, cipher, logUnreadable),
       states: new DynamoOAuthStateStore(client, config.connectionsTable),
       cache: new DynamoCacheStore(client, config.cacheTable),
     };
   }
   if (isLambda(env)) throw new ConfigError('PIERRE_CONNECTIONS_TABLE and PIERRE_CACHE_TABLE are required on Lambda');
   return {
-    connections: new MemoryConnectionStore(cipher),
+    connections: new MemoryConnectionStore(cipher, logUnreadable),
     states: new MemoryOAuthStateStore(),
     cache: new MemoryCacheStore(),
   };
@@ -131,7 +134,7 @@ let current: Promise<Container> | undefined;
 let failedAt: number | undefined;
 
 /** How long a failed start-up (an unreadable secret, say) is answered from memory before trying again. */
-export const CONTAINER_RETRY_MS = 5_000;
+export const CONTAINER_RETRY_MS = SERVICE_RETRY_SECS * 1000;
 
 function causeOf(error: unknown): Record<string, string | undefined> {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;

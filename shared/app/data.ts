@@ -2,8 +2,9 @@
 import { Capability, hasCapability, type CapabilityFlag } from '../providers/capabilities';
 import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
 import type { Container } from './container';
-import { ProviderError, type Activity } from '../models';
+import type { Activity } from '../models';
 import { AppError } from './errors';
+import { toErrorAnswer } from './error-answer';
 import { mergeActivities } from './merge';
 import type { Identity } from './identity';
 import { resolveProviderName } from './provider-name';
@@ -40,10 +41,10 @@ export const ALL_PROVIDERS = 'all';
 
 type SourceStatus = { status: 'ok'; count: number } | { status: 'error'; code: string; message: string };
 
+/** The same public code and message the source would have answered on its own. */
 function sourceError(error: unknown): SourceStatus {
-  if (error instanceof AppError) return { status: 'error', code: error.code, message: error.message };
-  if (error instanceof ProviderError) return { status: 'error', code: error.kind, message: error.message };
-  return { status: 'error', code: 'internal_error', message: 'Internal error' };
+  const { code, message } = toErrorAnswer(error);
+  return { status: 'error', code, message };
 }
 
 /**
@@ -52,9 +53,10 @@ function sourceError(error: unknown): SourceStatus {
  * duplicates collapsed. One failing provider does not fail the answer: `sources` says why.
  */
 export async function fetchAllActivities(container: Container, identity: Identity, query: ActivityQuery) {
+  // Unreadable connections are asked too, so `sources` tells the user to reconnect them.
   const connected = new Set(
     (await container.connections.listForUser(identity.tenantId, identity.userId))
-      .filter((c) => c.status === 'connected')
+      .filter((c) => c.status === 'connected' || c.status === 'reauthorization_required')
       .map((c) => c.provider),
   );
   const names = container.registry

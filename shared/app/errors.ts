@@ -1,3 +1,6 @@
+/** How long callers are asked to wait (Retry-After) while the service cannot start. */
+export const SERVICE_RETRY_SECS = 5;
+
 /** Failures the service reports to its callers, each with its HTTP status and stable code. */
 export class AppError extends Error {
   constructor(
@@ -19,5 +22,8 @@ export const invalidState = () =>
 
 export const notConnected = (provider: string) =>
   new AppError(409, 'not_connected', `You are not connected to '${provider}'; connect first (GET /connect/${provider}, or the connect_provider tool)`);
+
+export const unreadableConnection = (provider: string) =>
+  new AppError(409, 'reauthorization_required', `The stored ${provider} connection can no longer be read; connect again with GET /connect/${provider}`);
 
 export const unauthorized = (message = 'A valid bearer token is required') => new AppError(401, 'unauthorized', message);

@@ -4,7 +4,7 @@ import type { Identity } from './identity';
 
 export async function listProviders(container: Container, identity: Identity) {
   const stored = await container.connections.listForUser(identity.tenantId, identity.userId);
-  const connected = new Set(stored.filter((c) => c.status === 'connected').map((c) => c.provider));
+  const statuses = new Map(stored.map((c) => [c.provider, c.status]));
   return {
     default_provider: container.config.defaultProvider,
     providers: container.registry.descriptors().map((d) => ({
@@ -14,7 +14,8 @@ export async function listProviders(container: Container, identity: Identity) {
       requires_oauth: d.connection === 'oauth2',
       connection_type: d.connection,
       configured: container.providerConfig(d.name).configured,
-      connected: d.connection === 'none' || connected.has(d.name),
+      connected: d.connection === 'none' || statuses.get(d.name) === 'connected',
+      status: d.connection === 'none' ? 'connected' : (statuses.get(d.name) ?? 'disconnected'),
     })),
   };
 }

@@ -9,7 +9,7 @@ import { ProviderError } from '../models';
 import type { FitnessProvider, ProviderSession, TokenSet } from '../providers/spi';
 import type { Connection } from '../store/ports';
 import type { Container } from './container';
-import { AppError, notConnected } from './errors';
+import { AppError, notConnected, unreadableConnection } from './errors';
 import type { Identity } from './identity';
 import { logger } from './observability';
 
@@ -110,6 +110,7 @@ export async function withSession<T>(
   let connection: Connection | undefined;
   const open = async (): Promise<ProviderSession> => {
     const stored = await container.connections.get({ ...identity, provider: providerName });
+    if (stored?.status === 'reauthorization_required') throw unreadableConnection(providerName);
     if (!stored || stored.status !== 'connected') throw notConnected(providerName);
     connection = expiresSoon(stored, container.deps.now()) ? await refresh(container, provider, stored) : stored;
     return sessionOf(connection);

@@ -4,7 +4,11 @@
  */
 import { z } from 'zod';
 
-export const ConnectionStatusSchema = z.enum(['connected', 'revoked']);
+/**
+ * `revoked`: the provider or the user ended it. `reauthorization_required`: the stored item
+ * cannot be opened (sealed with a retired key, corrupted, an old shape); it carries no tokens.
+ */
+export const ConnectionStatusSchema = z.enum(['connected', 'revoked', 'reauthorization_required']);
 
 /** A user's link to one provider, with its tokens in plain text (adapters seal them). */
 export const ConnectionSchema = z.object({
@@ -36,6 +40,17 @@ export interface ConnectionStore {
   listForUser(tenantId: string, userId: string): Promise<Connection[]>;
   /** Finds the connections that belong to a provider-side user id (webhooks). */
   findByProviderUserId(provider: string, providerUserId: string): Promise<Connection[]>;
+  /** Every stored connection of every user, for maintenance such as re-sealing (a full scan). */
+  scanAll(): AsyncIterable<StoredConnectionEntry>;
+  /** Writes `connection` only if the stored item's `updatedAt` is still `expectedUpdatedAt`; false when it changed meanwhile. */
+  replaceIfUnchanged(connection: Connection, expectedUpdatedAt: string): Promise<boolean>;
+}
+
+export interface StoredConnectionEntry {
+  /** Status `reauthorization_required` when the item cannot be opened. */
+  connection: Connection;
+  /** Whether its tokens are sealed with the key that seals today (the first of PIERRE_TOKEN_KEYS). */
+  sealedWithCurrentKey: boolean;
 }
 
 export const OAuthStateSchema = z.object({

@@ -227,7 +227,11 @@ describe('DynamoDB (moto)', () => {
           ExpressionAttributeValues: { ':s': victimItem!.sealedTokens! },
         }),
       );
-      await expect(store.get(attacker)).rejects.toThrow(/could not decrypt/);
+      // The copied blob opens to nothing: the attacker's item reads as token-less and unusable.
+      const read = await store.get(attacker);
+      expect(read).toMatchObject({ status: 'reauthorization_required', accessToken: '' });
+      expect(read!.refreshToken).toBeUndefined();
+      expect(JSON.stringify(read)).not.toContain(victim.accessToken);
     });
 
     it('is readable by a cipher that rotated to a new key', async () => {

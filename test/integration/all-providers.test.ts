@@ -35,7 +35,7 @@ describe('activities of all connected providers', () => {
     const res = await client.api('/activities?provider=all&limit=5');
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.sources.strava).toMatchObject({ status: 'error', code: 'api_error' });
+    expect(body.sources.strava).toMatchObject({ status: 'error', code: 'provider_error' });
     expect(body.sources.whoop).toMatchObject({ status: 'ok' });
     expect(body.activities.every((a: { provider: string }) => a.provider !== 'strava')).toBe(true);
   });

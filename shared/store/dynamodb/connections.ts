@@ -3,11 +3,12 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConnectionCodec } from '../connection-codec';
-import type { Connection, ConnectionKey, ConnectionStore } from '../ports';
+import { ConnectionCodec, type UnreadableObserver } from '../connection-codec';
+import type { Connection, ConnectionKey, ConnectionStore, StoredConnectionEntry } from '../ports';
 import type { TokenCipher } from '../token-cipher';
 import { CONNECTIONS_TABLE_KEYS } from './schema';
 
@@ -18,6 +19,18 @@ export const connectionKeys = {
   sk: (provider: string) => `${CONN_PREFIX}${provider}`,
   gsi1pk: (provider: string, providerUserId: string) => `PUSER#${provider}#${encodeURIComponent(providerUserId)}`,
 };
+
+/** The connection an item belongs to, read from its table keys (which stay readable when the rest does not). */
+function keyOfItem(item: Record<string, unknown>): ConnectionKey | undefined {
+  const user = typeof item['pk'] === 'string' ? /^USER#([^#]*)#([^#]*)$/.exec(item['pk']) : null;
+  const sk = item['sk'];
+  if (!user || typeof sk !== 'string' || !sk.startsWith(CONN_PREFIX)) return undefined;
+  try {
+    return { tenantId: decodeURIComponent(user[1]!), userId: decodeURIComponent(user[2]!), provider: sk.slice(CONN_PREFIX.length) };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * ConnectionStore on the connections table: one item per (tenant, user, provider), tokens
@@ -30,30 +43,67 @@ export class DynamoConnectionStore implements ConnectionStore {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     cipher: TokenCipher,
+    onUnreadable?: UnreadableObserver,
   ) {
-    this.#codec = new ConnectionCodec(cipher);
+    this.#codec = new ConnectionCodec(cipher, onUnreadable);
   }
 
   async get(key: ConnectionKey): Promise<Connection | undefined> {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: this.#key(key), ConsistentRead: true }),
     );
-    return Item && this.#codec.decode(Item);
+    return Item && this.#codec.read(Item, key);
   }
 
   async put(connection: Connection): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.#item(connection) }));
+  }
+
+  async replaceIfUnchanged(connection: Connection, expectedUpdatedAt: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.#item(connection),
+          ConditionExpression: 'updatedAt = :expected',
+          ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async *scanAll(): AsyncIterable<StoredConnectionEntry> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(sk, :conn)',
+          ExpressionAttributeValues: { ':conn': CONN_PREFIX },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const key = keyOfItem(item);
+        if (key) yield { connection: this.#codec.read(item, key), sealedWithCurrentKey: this.#codec.sealedWithCurrentKey(item) };
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  #item(connection: Connection): Record<string, unknown> {
     const stored = this.#codec.encode(connection);
     const pk = connectionKeys.pk(stored.tenantId, stored.userId);
     const index =
       stored.providerUserId === undefined
         ? {}
         : { gsi1pk: connectionKeys.gsi1pk(stored.provider, stored.providerUserId), gsi1sk: pk };
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...stored, ...index, pk, sk: connectionKeys.sk(stored.provider) },
-      }),
-    );
+    return { ...stored, ...index, pk, sk: connectionKeys.sk(stored.provider) };
   }
 
   async delete(key: ConnectionKey): Promise<void> {
@@ -87,7 +137,10 @@ export class DynamoConnectionStore implements ConnectionStore {
     let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
     do {
       const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-      for (const item of page.Items ?? []) out.push(this.#codec.decode(item));
+            for (const item of page.Items ?? []) {
+        const key = keyOfItem(item);
+        if (key) out.push(this.#codec.read(item, key));
+      }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return out;

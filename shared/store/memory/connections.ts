@@ -1,5 +1,5 @@
-import { ConnectionCodec, type StoredConnection } from '../connection-codec';
-import type { Connection, ConnectionKey, ConnectionStore } from '../ports';
+import { ConnectionCodec, type StoredConnection, type UnreadableObserver } from '../connection-codec';
+import type { Connection, ConnectionKey, ConnectionStore, StoredConnectionEntry } from '../ports';
 import type { TokenCipher } from '../token-cipher';
 
 const mapKey = (key: ConnectionKey) => JSON.stringify([key.tenantId, key.userId, key.provider]);
@@ -9,13 +9,13 @@ export class MemoryConnectionStore implements ConnectionStore {
   readonly #codec: ConnectionCodec;
   readonly #items = new Map<string, StoredConnection>();
 
-  constructor(cipher: TokenCipher) {
-    this.#codec = new ConnectionCodec(cipher);
+  constructor(cipher: TokenCipher, onUnreadable?: UnreadableObserver) {
+    this.#codec = new ConnectionCodec(cipher, onUnreadable);
   }
 
   async get(key: ConnectionKey): Promise<Connection | undefined> {
     const stored = this.#items.get(mapKey(key));
-    return stored && this.#codec.decode(stored);
+    return stored && this.#codec.read(stored, key);
   }
 
   async put(connection: Connection): Promise<void> {
@@ -34,11 +34,24 @@ export class MemoryConnectionStore implements ConnectionStore {
     return this.#decodeWhere((c) => c.provider === provider && c.providerUserId === providerUserId);
   }
 
+  async *scanAll(): AsyncIterable<StoredConnectionEntry> {
+    for (const stored of [...this.#items.values()]) {
+      yield { connection: this.#codec.read(stored, stored), sealedWithCurrentKey: this.#codec.sealedWithCurrentKey(stored) };
+    }
+  }
+
+  async replaceIfUnchanged(connection: Connection, expectedUpdatedAt: string): Promise<boolean> {
+    const stored = this.#items.get(mapKey(connection));
+    if (!stored || stored.updatedAt !== expectedUpdatedAt) return false;
+    this.#items.set(mapKey(connection), this.#codec.encode(connection));
+    return true;
+  }
+
   #decodeWhere(match: (stored: StoredConnection) => boolean): Connection[] {
     return [...this.#items.values()]
       .filter(match)
       .sort((a, b) => compare(mapKey(a), mapKey(b)))
-      .map((stored) => this.#codec.decode(stored));
+      .map((stored) => this.#codec.read(stored, stored));
   }
 }
 

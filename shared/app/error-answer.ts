@@ -1,0 +1,51 @@
+/** Every failure leaves the service as `{ "error": { "code", "message" } }` with the right status. */
+import { ConfigError } from '../config';
+import { AppError, SERVICE_RETRY_SECS } from './errors';
+import { logger } from './observability';
+import { ProviderError, type ProviderErrorKind } from '../models';
+
+export interface ErrorAnswer {
+  status: number;
+  code: string;
+  message: string;
+  headers: Record<string, string>;
+}
+
+const PROVIDER_ERROR_STATUS: Record<ProviderErrorKind, readonly [number, string]> = {
+  auth_failed: [409, 'provider_auth_failed'],
+  token_refresh_failed: [409, 'reauthorization_required'],
+  not_found: [404, 'not_found'],
+  rate_limited: [429, 'rate_limited'],
+  unsupported_feature: [400, 'unsupported_feature'],
+  network: [502, 'provider_unavailable'],
+  timeout: [504, 'provider_timeout'],
+  api_error: [502, 'provider_error'],
+  invalid_data: [502, 'provider_invalid_data'],
+  circuit_open: [503, 'provider_unavailable'],
+};
+
+export function toErrorAnswer(error: unknown): ErrorAnswer {
+  if (error instanceof AppError) {
+    return { status: error.status, code: error.code, message: error.message, headers: { ...error.headers } };
+  }
+  if (error instanceof ProviderError) {
+    const [status, code] = PROVIDER_ERROR_STATUS[error.kind];
+    const headers: Record<string, string> = {};
+    if (error.retryAfterSecs !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterSecs));
+    if (status >= 500) logger.warn('provider call failed', { provider: error.provider, kind: error.kind, status: error.status });
+    return { status, code, message: error.message, headers };
+  }
+  if (error instanceof ConfigError) {
+    // Logged once where the container failed to start; the message may name ARNs and accounts.
+    return {
+      status: 503,
+      code: 'service_unavailable',
+      message: 'The service is temporarily unavailable; try again shortly',
+      headers: { 'retry-after': String(SERVICE_RETRY_SECS) },
+    };
+  }
+  // The stack says where; messages of our own errors never carry tokens (the no-secrets log test checks).
+  if (error instanceof Error) logger.error('unexpected error', error);
+  else logger.error('unexpected error', { thrown: typeof error });
+  return { status: 500, code: 'internal_error', message: 'Internal error', headers: {} };
+}
