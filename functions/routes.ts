@@ -2,7 +2,7 @@
  * The HTTP API: which route goes to which function file. The CDK stack and the local server
  * both read this table, so the deployed API and `npm start` cannot drift apart.
  */
-export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'health' | 'mcp';
+export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'health' | 'mcp' | 'webhooks';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'DELETE';
@@ -31,6 +31,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'GET', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'DELETE', path: '/mcp', fn: 'mcp', auth: true },
+  { method: 'GET', path: '/webhooks/{provider}', fn: 'webhooks', auth: false },
+  { method: 'POST', path: '/webhooks/{provider}', fn: 'webhooks', auth: false },
 ];
 
 /** Function files, one Lambda each: `functions/<name>.ts` exporting `handler`. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -12,6 +12,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CORS, FUNCTION_NAMES, ROUTES, type FunctionName } from '../functions/routes';
+
+/** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
+export const WEBHOOK_ROUTE_THROTTLE = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
 
 /**
  * JWT settings, in order of precedence: stack props, CDK context (`cdk synth -c jwtIssuer=...
@@ -173,6 +176,12 @@ export class PierreStack extends Stack {
       autoDeploy: true,
       throttle: { burstLimit: 100, rateLimit: 50 },
     });
+    // Webhook routes are public: their own, lower limit keeps a flood of forged deliveries
+    // from using up the API's budget (answers over it are 429, which providers retry).
+    const webhookRoutes = ROUTES.filter((route) => route.fn === 'webhooks');
+    (stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+      webhookRoutes.map((route) => [`${route.method} ${route.path}`, WEBHOOK_ROUTE_THROTTLE]),
+    );
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const [name, fn] of functions) {

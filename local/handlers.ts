@@ -12,6 +12,7 @@ export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda 
   data: () => import('../functions/data'),
   health: () => import('../functions/health'),
   mcp: () => import('../functions/mcp'),
+  webhooks: () => import('../functions/webhooks'),
 };
 
 export function lambdaContext(functionName: string, requestId: string): Context {

@@ -68,7 +68,7 @@ function originOf(event: APIGatewayProxyEventV2): string {
   return `https://${event.requestContext.domainName}`;
 }
 
-function stack(run: (event: APIGatewayProxyEventV2) => Promise<HttpAnswer>) {
+function stack(run: (event: APIGatewayProxyEventV2) => Promise<HttpAnswer>, maxBodyBytes = MAX_BODY_BYTES) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
@@ -79,8 +79,8 @@ function stack(run: (event: APIGatewayProxyEventV2) => Promise<HttpAnswer>) {
       },
     })
     .handler(async (event) => {
-      if (bodyBytes(event) > MAX_BODY_BYTES) {
-        throw new AppError(413, 'payload_too_large', `The request body exceeds ${MAX_BODY_BYTES} bytes`);
+      if (bodyBytes(event) > maxBodyBytes) {
+        throw new AppError(413, 'payload_too_large', `The request body exceeds ${maxBodyBytes} bytes`);
       }
       return toResult(await run(event));
     });
@@ -108,6 +108,6 @@ export function authenticated(handler: Handler) {
 }
 
 /** An HTTP function reached without the app's JWT (OAuth callback, health, webhooks). */
-export function unauthenticated(handler: PublicHandler) {
-  return stack(async (event) => handler(event, { container: await getContainer(), origin: originOf(event) }));
+export function unauthenticated(handler: PublicHandler, options: { maxBodyBytes?: number } = {}) {
+  return stack(async (event) => handler(event, { container: await getContainer(), origin: originOf(event) }), options.maxBodyBytes);
 }

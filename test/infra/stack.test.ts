@@ -195,6 +195,10 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 },
+      RouteSettings: {
+        'POST /webhooks/{provider}': { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 25 },
+        'GET /webhooks/{provider}': { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 25 },
+      },
     });
   });
 

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { ProviderError, type Activity, type Athlete } from '../../models';
 import { BaseProvider } from '../base';
 import { clientAuth } from '../oauth2';
-import type { ActivityQuery, CodeExchange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet } from '../spi';
+import type { ActivityQuery, CodeExchange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
 import { COROS_OK, errorForResult, safeCode } from './codes';
 import { COROS_DESCRIPTOR } from './descriptor';
 import { activityFromWorkout, athleteFromUser } from './mapping';
@@ -23,6 +23,7 @@ import {
 } from './schemas';
 import { resolveCorosSettings, type CorosSettings } from './settings';
 import { decodeRefreshHandle, encodeRefreshHandle } from './tokens';
+import { corosWebhook } from './webhook';
 
 /** Access-token life COROS documents to partners (public integrations: 30 days). */
 export const COROS_TOKEN_TTL_SECS = 2_592_000;
@@ -39,6 +40,10 @@ export class CorosProvider extends BaseProvider {
       rateLimitUsage: corosRateLimitUsage(COROS_DESCRIPTOR.name),
     });
     this.settings = resolveCorosSettings(config);
+  }
+
+  async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
+    return corosWebhook(request, { clientId: this.config.clientId, clientSecret: this.config.clientSecret });
   }
 
   // ---- connection -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /**
  * COROS pushes finished workouts to the URL registered with the partner application (its main
- * way of delivering data). Pure functions for the receiver a later issue wires up.
+ * way of delivering data). Pure functions; `corosWebhook` answers `POST /webhooks/coros`.
  *
  * Assumed from public integrations (COROS's reference is partner-only):
  * - POST JSON `{ "sportDataList": [ { openId, labelId, mode, subMode, startTime, endTime,
@@ -15,6 +15,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Activity } from '../../models';
 import { activityFromWorkout } from './mapping';
 import { CorosWebhookPayloadSchema } from './schemas';
+import type { WebhookRequest, WebhookResult } from '../spi';
 
 export const COROS_WEBHOOK_CLIENT_HEADER = 'client';
 export const COROS_WEBHOOK_SECRET_HEADER = 'secret';
@@ -89,5 +90,22 @@ export function parseCorosWebhook(body: string | unknown, provider = 'coros'): C
       activityId: workout.labelId,
       activity: activityFromWorkout(provider, workout),
     })),
+  };
+}
+
+/** Checks the client/secret headers, then one event per pushed workout. */
+export function corosWebhook(request: WebhookRequest, credentials: Partial<CorosWebhookCredentials>): WebhookResult {
+  if (request.method !== 'POST') return { kind: 'rejected', status: 405, reason: 'COROS pushes are POSTs' };
+  if (!credentials.clientId || !credentials.clientSecret) return { kind: 'rejected', status: 401, reason: 'no COROS client credentials configured' };
+  const auth = verifyCorosWebhook(request.headers, { clientId: credentials.clientId, clientSecret: credentials.clientSecret });
+  // Without the headers it is COROS checking that the URL answers.
+  if (auth === 'missing') return { kind: 'challenge', status: 200, body: COROS_WEBHOOK_ACK };
+  if (auth === 'invalid') return { kind: 'rejected', status: 401, reason: 'coros push with wrong client credentials' };
+  const parsed = parseCorosWebhook(request.rawBody.toString('utf8'));
+  if (!parsed.ok) return { kind: 'rejected', status: 400, reason: `coros ${parsed.reason}` };
+  return {
+    kind: 'events',
+    events: parsed.events.map((e) => ({ providerUserId: e.providerUserId, kind: 'data' as const, changed: ['activities' as const], objectId: e.activityId })),
+    ack: { status: 200, body: COROS_WEBHOOK_ACK },
   };
 }

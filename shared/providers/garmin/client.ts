@@ -24,10 +24,13 @@ import type {
   ProviderDeps,
   ProviderSession,
   TokenSet,
+  WebhookRequest,
+  WebhookResult,
 } from '../spi';
 import { GARMIN_DESCRIPTOR } from './descriptor';
 import { bodyCompDate, sleepDate, toActivity, toHealthMetrics, toRecoveryMetrics, toSleepSession } from './mapping';
 import { garminRateLimitHint, garminRateLimitUsage } from './rate-limit';
+import { garminWebhook, WEBHOOK_SECRET_SETTING } from './webhook';
 import { PermissionsSchema, SUMMARY_ENDPOINTS, UserIdSchema, type SummaryOf, type SummaryType } from './schemas';
 import { garminSettings, type GarminSettings } from './settings';
 import {
@@ -69,6 +72,10 @@ export class GarminProvider extends BaseProvider {
   constructor(config: ProviderConfig, deps: ProviderDeps) {
     super(GARMIN_DESCRIPTOR, config, deps, { rateLimitHint: garminRateLimitHint, rateLimitUsage: garminRateLimitUsage });
     this.settings = garminSettings(config.settings);
+  }
+
+  async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
+    return garminWebhook(request, { apiBaseUrl: this.config.apiBaseUrl, secret: this.config.settings[WEBHOOK_SECRET_SETTING] });
   }
 
   private async get<T>(accessToken: string, path: string, schema: z.ZodType<T>, query: Record<string, number> = {}): Promise<T> {

@@ -1,5 +1,5 @@
 /**
- * Garmin notifications (pure parsing, for the webhook use case of a later issue).
+ * Garmin notifications (pure parsing): `garminWebhook` answers `POST /webhooks/garmin`.
  *
  * Garmin signs nothing (no HMAC): a notification is a JSON object whose keys are summary types,
  * each an array of entries naming the Garmin `userId`:
@@ -10,7 +10,9 @@
  * - lifecycle: `deregistrations[{userId}]` (the user left: revoke) and
  *   `userPermissionsChange[{userId, permissions}]`.
  */
+import { timingSafeEqual, createHash } from 'node:crypto';
 import { z } from 'zod';
+import { WEBHOOK_RESOURCES, type WebhookEvent, type WebhookRequest, type WebhookResource, type WebhookResult } from '../spi';
 
 export const SUMMARY_NOTIFICATION_TYPES = [
   'activities',
@@ -119,4 +121,46 @@ export function parseGarminWebhook(body: unknown, options: GarminWebhookOptions)
   const userIds = [...new Set(events.map((e) => e.userId))];
   const deregisteredUserIds = [...new Set(events.filter((e) => e.kind === 'deregistration').map((e) => e.userId))];
   return { ok: true, events, userIds, deregistration: deregisteredUserIds.length > 0, deregisteredUserIds };
+}
+
+/** `PIERRE_GARMIN_WEBHOOK_SECRET`: Garmin signs nothing, so the registered URL may carry `?secret=`. */
+export const WEBHOOK_SECRET_SETTING = 'WEBHOOK_SECRET';
+
+const ACTIVITY_TYPES = new Set(['activities', 'activityDetails', 'activityFiles', 'manuallyUpdatedActivities', 'moveIQActivities']);
+const RECOVERY_TYPES = new Set(['dailies', 'hrv', 'stressDetails', 'sleeps']);
+
+/** What a summary type makes stale. */
+export function changedBy(summaryType: string): WebhookResource[] {
+  if (ACTIVITY_TYPES.has(summaryType)) return ['activities'];
+  const changed: WebhookResource[] = summaryType === 'sleeps' ? ['sleep'] : ['health_metrics'];
+  if (RECOVERY_TYPES.has(summaryType)) changed.push('recovery');
+  if (summaryType === 'bodyComps' || summaryType === 'userMetrics') changed.push('athlete');
+  return changed;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function toEvent(event: GarminWebhookEvent): WebhookEvent {
+  switch (event.kind) {
+    case 'deregistration':
+      return { providerUserId: event.userId, kind: 'deauthorized', changed: [] };
+    case 'permissions_change':
+      // What the connection may read changed: everything cached may be wrong now.
+      return { providerUserId: event.userId, kind: 'data', changed: [...WEBHOOK_RESOURCES] };
+    default:
+      return { providerUserId: event.userId, kind: 'data', changed: changedBy(event.summaryType) };
+  }
+}
+
+export function garminWebhook(request: WebhookRequest, options: GarminWebhookOptions & { secret?: string | undefined }): WebhookResult {
+  if (request.method !== 'POST') return { kind: 'rejected', status: 405, reason: 'Garmin notifications are POSTs' };
+  if (options.secret && !sameSecret(request.query['secret'] ?? '', options.secret)) {
+    return { kind: 'rejected', status: 401, reason: 'garmin notification without the configured URL secret' };
+  }
+  const parsed = parseGarminWebhook(request.rawBody, options);
+  if (!parsed.ok) return { kind: 'rejected', status: 400, reason: `garmin ${parsed.reason}` };
+  return { kind: 'events', events: parsed.events.map(toEvent) };
 }

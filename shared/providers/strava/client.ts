@@ -6,7 +6,7 @@
 import { ProviderError, type Activity, type Athlete, type PersonalRecord, type Stats } from '../../models';
 import { BaseProvider } from '../base';
 import { requestToken } from '../oauth2';
-import type { ActivityQuery, CodeExchange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet } from '../spi';
+import type { ActivityQuery, CodeExchange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
 import { STRAVA_DESCRIPTOR } from './descriptor';
 import { activityFromStrava, athleteFromStrava, statsFromStrava } from './mapping';
 import { planPages, STRAVA_MAX_PER_PAGE } from './pages';
@@ -21,6 +21,7 @@ import {
   type StravaActivity,
   type StravaTokenResponse,
 } from './schemas';
+import { stravaWebhook } from './webhook';
 
 const NUMERIC_ID = /^\d{1,19}$/;
 
@@ -29,6 +30,10 @@ export class StravaProvider extends BaseProvider {
 
   constructor(config: ProviderConfig, deps: ProviderDeps) {
     super(STRAVA_DESCRIPTOR, config, deps, { rateLimitHint: stravaRateLimitHint, rateLimitUsage: stravaRateLimitUsage });
+  }
+
+  async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
+    return stravaWebhook(request, this.config.settings);
   }
 
   // ---- connection -------------------------------------------------------------------------

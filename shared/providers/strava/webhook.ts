@@ -1,5 +1,5 @@
 /**
- * Strava webhooks (pure functions, no I/O), for the webhook use case of a later issue.
+ * Strava webhooks (pure functions, no I/O): `stravaWebhook` answers `GET`/`POST /webhooks/strava`.
  *
  * - Subscription validation: Strava calls `GET <callback>?hub.mode=subscribe&hub.challenge=X
  *   &hub.verify_token=T` and expects `200 {"hub.challenge":"X"}` within two seconds when T is
@@ -14,6 +14,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { WebhookEvent, WebhookRequest, WebhookResult } from '../spi';
 
 export const WEBHOOK_VERIFY_TOKEN_SETTING = 'WEBHOOK_VERIFY_TOKEN';
 export const WEBHOOK_SUBSCRIPTION_ID_SETTING = 'WEBHOOK_SUBSCRIPTION_ID';
@@ -68,7 +69,7 @@ export interface StravaWebhookNotice {
 }
 
 export type WebhookRejection = 'not_configured' | 'malformed' | 'wrong_subscription' | 'stale';
-export type WebhookResult = { ok: true; event: StravaWebhookEvent; notice: StravaWebhookNotice } | { ok: false; reason: WebhookRejection };
+export type StravaEventParse = { ok: true; event: StravaWebhookEvent; notice: StravaWebhookNotice } | { ok: false; reason: WebhookRejection };
 
 export interface ParseOptions {
   /** Epoch milliseconds; needed with `maxAgeSecs`. */
@@ -81,7 +82,7 @@ export interface ParseOptions {
 }
 
 /** Parses and checks one event body (raw text or parsed JSON). */
-export function parseStravaWebhook(body: string | unknown, settings: Settings, options: ParseOptions = {}): WebhookResult {
+export function parseStravaWebhook(body: string | unknown, settings: Settings, options: ParseOptions = {}): StravaEventParse {
   const configured = settings[WEBHOOK_SUBSCRIPTION_ID_SETTING]?.trim();
   if (!configured || !/^\d+$/.test(configured)) return { ok: false, reason: 'not_configured' };
   let json: unknown = body;
@@ -114,4 +115,29 @@ export function parseStravaWebhook(body: string | unknown, settings: Settings, o
       updates: event.updates,
     },
   };
+}
+
+const REJECTION_STATUS: Record<WebhookRejection, number> = { not_configured: 403, malformed: 400, wrong_subscription: 403, stale: 403 };
+
+function toEvent(notice: StravaWebhookNotice): WebhookEvent {
+  if (notice.deauthorized) return { providerUserId: notice.providerUserId, kind: 'deauthorized', changed: [] };
+  return {
+    providerUserId: notice.providerUserId,
+    kind: 'data',
+    changed: notice.objectType === 'athlete' ? ['athlete'] : ['activities'],
+    objectId: notice.objectId,
+  };
+}
+
+/** The subscription challenge on GET; one verified event on POST. */
+export function stravaWebhook(request: WebhookRequest, settings: Settings): WebhookResult {
+  if (request.method === 'GET') {
+    const answer = answerSubscriptionChallenge(request.query, settings);
+    return answer.status === 200
+      ? { kind: 'challenge', status: 200, body: answer.body }
+      : { kind: 'rejected', status: answer.status, reason: answer.reason };
+  }
+  const parsed = parseStravaWebhook(request.rawBody.toString('utf8'), settings);
+  if (!parsed.ok) return { kind: 'rejected', status: REJECTION_STATUS[parsed.reason], reason: `strava event ${parsed.reason}` };
+  return { kind: 'events', events: [toEvent(parsed.notice)] };
 }

@@ -22,11 +22,14 @@ import type {
   ProviderDeps,
   ProviderSession,
   TokenSet,
+  WebhookRequest,
+  WebhookResult,
 } from '../spi';
 import { TERRA_DESCRIPTOR } from './descriptor';
 import { activityFromTerra, athleteFromTerra, healthFromTerra, sleepFromTerra } from './mapping';
 import { terraRateLimitHint, terraRateLimitUsage } from './rate-limit';
 import { checkReferenceId, referenceIdFor } from './reference';
+import { terraWebhook, terraWebhookSecret } from './webhook';
 import {
   ActivityResponseSchema,
   AthleteResponseSchema,
@@ -55,6 +58,10 @@ type DataEndpoint = 'activity' | 'sleep' | 'body' | 'daily';
 export class TerraClient extends BaseProvider {
   constructor(config: ProviderConfig, deps: ProviderDeps) {
     super(TERRA_DESCRIPTOR, config, deps, { rateLimitHint: terraRateLimitHint, rateLimitUsage: terraRateLimitUsage });
+  }
+
+  async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
+    return terraWebhook(request, terraWebhookSecret(this.config), this.deps.now());
   }
 
   // ---- connection ---------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 /**
- * Terra webhooks: pure signature verification and event parsing (used by the webhook
- * receiver of a later issue). Every delivery carries `terra-signature: t=<unix>,v1=<hex>`,
+ * Terra webhooks: pure signature verification and event parsing; `terraWebhook` answers
+ * `POST /webhooks/terra`. Every delivery carries `terra-signature: t=<unix>,v1=<hex>`,
  * where v1 = HMAC-SHA256(signing secret, `${t}.${raw body}`); the raw body must be verified
  * byte for byte before any JSON parsing. Old timestamps are refused so a captured delivery
  * cannot be replayed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { ProviderConfig } from '../spi';
+import type { ProviderConfig, WebhookEvent, WebhookRequest, WebhookResult } from '../spi';
 import { TerraActivitySchema, TerraBodySchema, TerraDailySchema, TerraSleepSchema, TerraUserSchema } from './schemas';
 
 export const TERRA_SIGNATURE_HEADER = 'terra-signature';
@@ -125,4 +125,34 @@ export function parseTerraWebhook(rawBody: string | Buffer): ParsedWebhook {
   if (!KNOWN_TYPES.has(type)) return { kind: 'ignored', type };
   const result = TerraWebhookEventSchema.safeParse(json);
   return result.success ? { kind: 'event', event: result.data } : { kind: 'invalid', type };
+}
+
+function toEvents(event: TerraWebhookEvent): WebhookEvent[] {
+  switch (event.type) {
+    case 'auth':
+    case 'auth_cancelled':
+      // Connections are completed by the widget's redirect to the callback, not here.
+      return [];
+    case 'deauth':
+    case 'access_revoked':
+      return [{ providerUserId: event.user.user_id, kind: 'deauthorized', changed: [] }];
+    case 'activity':
+      return [{ providerUserId: event.user.user_id, kind: 'data', changed: ['activities'] }];
+    case 'sleep':
+      return [{ providerUserId: event.user.user_id, kind: 'data', changed: ['sleep', 'recovery'] }];
+    case 'body':
+      return [{ providerUserId: event.user.user_id, kind: 'data', changed: ['health_metrics', 'athlete'] }];
+    case 'daily':
+      return [{ providerUserId: event.user.user_id, kind: 'data', changed: ['health_metrics', 'recovery'] }];
+  }
+}
+
+/** Verifies `terra-signature` (with its replay window) over the raw body, then reads the event. */
+export function terraWebhook(request: WebhookRequest, secret: string | undefined, nowMs: number): WebhookResult {
+  if (request.method !== 'POST') return { kind: 'rejected', status: 405, reason: 'Terra webhooks are POSTs' };
+  const verified = verifyTerraWebhook({ header: request.headers[TERRA_SIGNATURE_HEADER], rawBody: request.rawBody, secret, nowMs });
+  if (!verified.valid) return { kind: 'rejected', status: 401, reason: `terra ${verified.reason}` };
+  const parsed = parseTerraWebhook(request.rawBody);
+  if (parsed.kind === 'invalid') return { kind: 'rejected', status: 400, reason: `terra payload invalid (${parsed.type ?? 'no type'})` };
+  return { kind: 'events', events: parsed.kind === 'ignored' ? [] : toEvents(parsed.event) };
 }

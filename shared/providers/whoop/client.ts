@@ -13,7 +13,7 @@ import {
   type SleepSession,
 } from '../../models';
 import { BaseProvider } from '../base';
-import type { ActivityQuery, CodeExchange, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet } from '../spi';
+import type { ActivityQuery, CodeExchange, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
 import { WHOOP_DESCRIPTOR } from './descriptor';
 import {
   bodyOnlyHealthMetrics,
@@ -26,6 +26,7 @@ import {
   type WhoopDay,
 } from './mapping';
 import { whoopRateLimitHint, whoopRateLimitUsage } from './rate-limit';
+import { whoopWebhook } from './webhook';
 import {
   collectionOf,
   WhoopBodyMeasurementSchema,
@@ -73,6 +74,10 @@ export class WhoopProvider extends BaseProvider {
       rateLimitHint: whoopRateLimitHint,
       rateLimitUsage: (headers, nowMs) => whoopRateLimitUsage(headers, nowMs, WHOOP_DESCRIPTOR.name),
     });
+  }
+
+  async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
+    return whoopWebhook(request, this.config.clientSecret, this.deps.now());
   }
 
   // ---- connection ---------------------------------------------------------------------------

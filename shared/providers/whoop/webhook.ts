@@ -6,6 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { WebhookResource, WebhookRequest, WebhookResult } from '../spi';
 
 export const SIGNATURE_HEADER = 'x-whoop-signature';
 export const TIMESTAMP_HEADER = 'x-whoop-signature-timestamp';
@@ -103,4 +104,24 @@ export function verifyWhoopWebhook(args: {
   }
   const event = parseWhoopWebhook(body);
   return event ? { ok: true, event } : { ok: false, reason: 'invalid_body' };
+}
+
+/** What each kind of WHOOP event makes stale (a sleep carries its recovery; recovery feeds HRV and resting HR). */
+const CHANGED: Record<WhoopWebhookEvent['resource'], WebhookResource[]> = {
+  workout: ['activities'],
+  sleep: ['sleep', 'recovery'],
+  recovery: ['recovery', 'health_metrics'],
+};
+
+/** `POST /webhooks/whoop`: signature and timestamp checked over the raw body, then one event. */
+export function whoopWebhook(request: WebhookRequest, clientSecret: string | undefined, nowMs: number): WebhookResult {
+  if (request.method !== 'POST') return { kind: 'rejected', status: 405, reason: 'WHOOP webhooks are POSTs' };
+  if (!clientSecret) return { kind: 'rejected', status: 401, reason: 'no WHOOP client secret configured to verify with' };
+  const verified = verifyWhoopWebhook({ headers: request.headers, rawBody: request.rawBody, clientSecret, nowMs });
+  if (!verified.ok) return { kind: 'rejected', status: verified.reason === 'invalid_body' ? 400 : 401, reason: `whoop ${verified.reason}` };
+  const { event } = verified;
+  return {
+    kind: 'events',
+    events: [{ providerUserId: event.providerUserId, kind: 'data', changed: CHANGED[event.resource], objectId: event.objectId }],
+  };
 }

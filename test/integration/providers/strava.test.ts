@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StravaSimulator } from '../../../local/simulators/strava';
-import { answerSubscriptionChallenge, parseStravaWebhook, type WebhookResult } from '../../../shared/providers/strava/webhook';
+import { answerSubscriptionChallenge, parseStravaWebhook, type StravaEventParse } from '../../../shared/providers/strava/webhook';
 import { startClient, type Client } from '../../support/provider-flow';
 
 const TENANT = 'tenant-1';
@@ -274,7 +274,7 @@ describe('Strava over HTTP against its simulator', () => {
   describe('webhooks', () => {
     let receiver: Server;
     let receiverUrl: string;
-    const received: WebhookResult[] = [];
+    const received: StravaEventParse[] = [];
     const settings = () => client.server.container.providerConfig('strava').settings;
 
     beforeAll(async () => {
