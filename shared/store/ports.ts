@@ -114,8 +114,8 @@ export interface CacheStore {
   get(partition: string, key: string, nowMs: number): Promise<CacheRead>;
   set(partition: string, key: string, value: unknown, write: CacheWrite): Promise<CacheWriteOutcome>;
   /**
-   * Takes the key's fill lease until `untilMs` when nobody holds a live one (`force` takes it
-   * regardless); true when this holder now has it. The entry's value is kept.
+   * Takes the key's fill lease until `untilMs` when nobody holds a live one and no fresh entry
+   * exists (`force` takes it regardless); true when this holder now has it. The entry's value is kept.
    */
   acquireLease(partition: string, key: string, lease: CacheLease & { nowMs: number; force?: boolean }): Promise<boolean>;
   /** Gives a lease back (no-op when the holder no longer has it). */

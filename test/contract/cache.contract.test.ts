@@ -128,11 +128,17 @@ export function cacheStoreContract(name: string, makeStore: () => CacheStore) {
       expect(after.lease).toBeUndefined();
     });
 
-    it('keeps the entry while a lease is taken, and a forced lease overrides a live one', async () => {
+    it('refuses a lease while a fresh entry exists (a fill finished meanwhile)', async () => {
       await store.set(partition, 'stats', { v: 1 }, w(60, NOW_MS));
-      expect(await store.acquireLease(partition, 'stats', { holder: 'a', untilMs: NOW_MS + 5_000, nowMs: NOW_MS })).toBe(true);
-      expect(await store.acquireLease(partition, 'stats', { holder: 'b', untilMs: NOW_MS + 5_000, nowMs: NOW_MS, force: true })).toBe(true);
-      const read = await store.get(partition, 'stats', NOW_MS);
+      expect(await store.acquireLease(partition, 'stats', { holder: 'a', untilMs: NOW_MS + 5_000, nowMs: NOW_MS + 1_000 })).toBe(false);
+      expect(await store.acquireLease(partition, 'stats', { holder: 'a', untilMs: NOW_MS + 65_000, nowMs: NOW_MS + 60_000 })).toBe(true);
+    });
+
+    it('keeps the entry while a lease is taken, and a forced lease overrides a live one', async () => {
+      await store.set(partition, 'stats', { v: 1 }, w(60, NOW_MS, { staleSecs: 60 }));
+      expect(await store.acquireLease(partition, 'stats', { holder: 'a', untilMs: NOW_MS + 65_000, nowMs: NOW_MS + 60_000 })).toBe(true);
+      expect(await store.acquireLease(partition, 'stats', { holder: 'b', untilMs: NOW_MS + 65_000, nowMs: NOW_MS + 60_000, force: true })).toBe(true);
+      const read = await store.get(partition, 'stats', NOW_MS + 60_000);
       expect(read.entry?.value).toEqual({ v: 1 });
       expect(read.lease?.holder).toBe('b');
     });

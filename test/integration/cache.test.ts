@@ -11,6 +11,7 @@ import { cachePartition, cacheKey } from '../../shared/cache/keys';
 import { CacheRequest, withCacheRequest } from '../../shared/cache/policy';
 import { uniqueName, useMoto } from '../support/aws';
 import { startClient, type Client } from '../support/provider-flow';
+import { serialDynamo } from '../support/serial-dynamo';
 
 const TENANT = 'tenant-c';
 const USER = 'cache-user';
@@ -29,27 +30,45 @@ describe('cache on DynamoDB across containers', () => {
   const dropCache = () => client.server.container.cache.invalidate(cachePartition(TENANT, USER, 'strava'));
 
   /**
-   * Another Lambda container: its own app context and single-flight, the same tables. The
-   * shared clock moves only when a container waits, and waiting costs no real time, so the
-   * fill lease is long enough that no waiter outlives a live holder's fetch.
+   * Another Lambda container: its own app context, providers and single-flight, the same
+   * tables (its own store objects; see serial-dynamo.ts for why their requests share one
+   * connection), the real clock.
    */
-  const container = () =>
+  const container = () => buildContainer({ env: { ...process.env, ...client.server.container.raw }, stores: serial.stores() });
+  /**
+   * The same on an injected clock that moves only when a container waits (a tick of real time
+   * per poll, so waiting never spins). The fill lease is long enough that no waiter outlives a
+   * live holder's fetch, however slow the shared machine is.
+   */
+  const clockedContainer = () =>
     buildContainer({
       env: { ...process.env, ...client.server.container.raw },
+      stores: serial.stores(),
       deps: { now: () => clock },
-      cache: { sleep: async (ms) => void (clock += ms), leaseMs: 60_000 },
+      cache: {
+        sleep: async (ms) => {
+          clock += ms;
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        },
+        leaseMs: 600_000,
+      },
     });
   const asUse = <T>(run: () => Promise<T>) => withCacheRequest(new CacheRequest('use'), run);
 
+  const tables = { connections: uniqueName('conn'), cache: uniqueName('cache') };
+  const tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
+  let serial: ReturnType<typeof serialDynamo>;
+
   beforeAll(async () => {
     const endpoint = useMoto();
+    serial = serialDynamo(tables, tokenKeys);
     client = await startClient(
       {
         env: {
           AWS_ENDPOINT_URL: endpoint,
-          PIERRE_CONNECTIONS_TABLE: uniqueName('conn'),
-          PIERRE_CACHE_TABLE: uniqueName('cache'),
-          PIERRE_TOKEN_KEYS: JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]),
+          PIERRE_CONNECTIONS_TABLE: tables.connections,
+          PIERRE_CACHE_TABLE: tables.cache,
+          PIERRE_TOKEN_KEYS: tokenKeys,
         },
       },
       USER,
@@ -58,7 +77,10 @@ describe('cache on DynamoDB across containers', () => {
     );
     expect((await client.connect('strava')).status).toBe(200);
   });
-  afterAll(() => client?.server.close());
+  afterAll(async () => {
+    serial?.destroy();
+    await client?.server.close();
+  });
   beforeEach(async () => {
     clock = Date.now();
     await dropCache();
@@ -105,7 +127,7 @@ describe('cache on DynamoDB across containers', () => {
     const partition = cachePartition(TENANT, USER, 'strava');
     await client.server.container.cache.acquireLease(partition, key, { holder: 'crashed-container', untilMs: clock + 1_500, nowMs: clock });
     const started = clock;
-    const containers = await Promise.all([container(), container(), container()]);
+    const containers = await Promise.all([clockedContainer(), clockedContainer(), clockedContainer()]);
     const athletes = await Promise.all(containers.map((c) => asUse(() => fetchAthlete(c, identity, 'strava'))));
     expect(athletes.every((a) => a.athlete.id === athletes[0]!.athlete.id)).toBe(true);
     expect(await stravaCalls()).toBe(1);
@@ -113,7 +135,7 @@ describe('cache on DynamoDB across containers', () => {
   });
 
   it('answers a hit with one cache read: no connection read, no token refresh', async () => {
-    const c = await container();
+    const c = await clockedContainer();
     let connectionReads = 0;
     const get = c.connections.get.bind(c.connections);
     c.connections.get = (key) => (connectionReads++, get(key));

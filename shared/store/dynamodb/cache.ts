@@ -105,7 +105,11 @@ export class DynamoCacheStore implements CacheStore {
           // A new item (lease only) vanishes with the lease; an entry keeps its own expiry.
           UpdateExpression:
             'SET leaseHolder = :holder, leaseUntilMs = :until, keepUntilMs = if_not_exists(keepUntilMs, :until), #ttl = if_not_exists(#ttl, :ttl)',
-          ...(!lease.force && { ConditionExpression: 'attribute_not_exists(leaseUntilMs) OR leaseUntilMs <= :now' }),
+          // Nobody else filling, and no fresh value (another fill may have finished since our read).
+          ...(!lease.force && {
+            ConditionExpression:
+              '(attribute_not_exists(leaseUntilMs) OR leaseUntilMs <= :now) AND (attribute_not_exists(expiresAtMs) OR expiresAtMs <= :now)',
+          }),
           ExpressionAttributeNames: { '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ':holder': lease.holder,

@@ -49,6 +49,8 @@ export class MemoryCacheStore implements CacheStore {
     const items = this.#items(partition);
     const item = items.get(key);
     if (!lease.force && item?.lease && item.lease.untilMs > lease.nowMs) return false;
+    // A fresh value means another fill finished since the caller's read.
+    if (!lease.force && item?.json !== undefined && item.expiresAtMs! > lease.nowMs && item.keepUntilMs > lease.nowMs) return false;
     const next = { holder: lease.holder, untilMs: lease.untilMs };
     if (item) item.lease = next;
     else items.set(key, { keepUntilMs: lease.untilMs, lease: next });
