@@ -129,7 +129,7 @@ export class CachingFitnessProvider implements FitnessProvider {
 
   getStats(session: ProviderSession) {
     if (this.#derives('stats')) {
-      return this.#cached(session, 'stats', [], async () =>
+      return this.#derived(session, 'stats', async () =>
         statsFromActivities(this.descriptor.name, await this.#recentActivities(session), this.deps.now()),
       );
     }
@@ -138,7 +138,7 @@ export class CachingFitnessProvider implements FitnessProvider {
 
   getPersonalRecords(session: ProviderSession) {
     if (this.#derives('personal_records')) {
-      return this.#cached(session, 'personal_records', [], async () =>
+      return this.#derived(session, 'personal_records', async () =>
         personalRecordsFromActivities(this.descriptor.name, await this.#recentActivities(session)),
       );
     }
@@ -163,6 +163,11 @@ export class CachingFitnessProvider implements FitnessProvider {
     return this.inner.recentActivities !== undefined && (this.inner.derivedFromActivities ?? []).includes(resource);
   }
 
+  /** A resource computed here: its fill opens no session (the activities it reads do, on their own miss). */
+  #derived<T>(session: ProviderSession, resource: 'stats' | 'personal_records', compute: () => Promise<T>): Promise<T> {
+    return this.#cached(session, resource, [], compute, resource, false);
+  }
+
   /** The activities stats and records come from, fetched once for both and cached. */
   #recentActivities(session: ProviderSession): Promise<Activity[]> {
     return this.#cached(session, RECENT_ACTIVITIES, [], (s) => this.inner.recentActivities!(s), 'stats');
@@ -176,17 +181,19 @@ export class CachingFitnessProvider implements FitnessProvider {
     parts: readonly (string | number | undefined)[],
     fetch: (session: ProviderSession) => Promise<T>,
     ttlOf: CacheResource = resource as CacheResource,
+    opensSession = true,
   ): Promise<T> {
     const request = currentCacheRequest();
     const policy: CachePolicy = request?.policy ?? 'use';
     const provider = this.descriptor.name;
     let served: Served;
+    const call = async () => fetch(opensSession ? await openSession(session) : session);
     if (policy === 'bypass') {
-      served = { value: await fetch(await openSession(session)), outcome: 'BYPASS', ageSecs: 0 };
+      served = { value: await call(), outcome: 'BYPASS', ageSecs: 0 };
     } else {
       const partition = cachePartition(session.tenantId, session.userId, provider);
       const key = cacheKey(resource, parts);
-      const fill: Fill = { partition, key, policy, ttlSecs: this.deps.settings.ttlSecs[ttlOf], fetch: async () => fetch(await openSession(session)) };
+      const fill: Fill = { partition, key, policy, ttlSecs: this.deps.settings.ttlSecs[ttlOf], fetch: call };
       served = await this.#flights.run(`${policy}\n${partition}\n${key}`, () => this.#serve(fill));
     }
     request?.record(served.outcome, served.ageSecs);

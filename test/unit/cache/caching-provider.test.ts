@@ -209,6 +209,17 @@ describe('CachingFitnessProvider', () => {
     expect(cachePartition('t1:user:u2', 'x', 'p')).not.toBe(cachePartition('t1', 'u2:x', 'p'));
   });
 
+  it('derives stats from cached activities without opening the session', async () => {
+    let opened = 0;
+    const lazy = () => deferredSession({ tenantId: 't1', userId: 'u1' }, async () => (opened++, session));
+    const provider = decorate();
+    await provider.getPersonalRecords(lazy());
+    expect(opened).toBe(1);
+    await provider.getStats(lazy());
+    expect(opened).toBe(1);
+    expect(inner.calls).toEqual(['recent']);
+  });
+
   it('answers a hit without opening a deferred session; a miss opens it once', async () => {
     let opened = 0;
     const lazy = () => deferredSession({ tenantId: 't1', userId: 'u1' }, async () => (opened++, session));
