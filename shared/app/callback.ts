@@ -6,7 +6,8 @@ import { cachePartition } from '../cache/keys';
 import { ProviderError } from '../models';
 import type { OAuthState } from '../store/ports';
 import type { Container } from './container';
-import { AppError, invalidState } from './errors';
+import { AppError, invalidRequest, invalidState } from './errors';
+import { toErrorAnswer } from './error-answer';
 import { logger } from './observability';
 import { resolveProviderName } from './provider-name';
 import { connectionFromTokens } from './sessions';
@@ -71,6 +72,10 @@ export async function completeConnection(
   const name = resolveProviderName(container, providerName);
   const stateValue = query['state'];
   if (!stateValue) throw invalidState();
+  // Checked before the state is consumed: a stray request must not burn the user's attempt.
+  if (container.provider(name).descriptor.connection === 'oauth2' && !query['code'] && !query['error']) {
+    throw invalidRequest('code', 'the callback carries neither an authorization code nor an error');
+  }
   const state = await container.states.consume(stateValue, Math.floor(container.deps.now() / 1000));
   if (!state || state.provider !== name) throw invalidState();
 
@@ -85,11 +90,10 @@ export async function completeConnection(
     const redirectTo = state.returnTo && returnUrl(state.returnTo, { provider: name, status: 'connected' });
     return { body, redirectTo };
   } catch (error) {
-    if (state.returnTo && error instanceof AppError) {
-      // The browser goes back to the app, which shows the outcome; the body never carries secrets.
-      return {
-        redirectTo: returnUrl(state.returnTo, { provider: name, status: 'error', error: error.code }),
-      };
+    // Whatever failed (a refusal, a provider timeout or 5xx), the browser goes back to the app,
+    // which shows the outcome; only the public error code travels.
+    if (state.returnTo) {
+      return { redirectTo: returnUrl(state.returnTo, { provider: name, status: 'error', error: toErrorAnswer(error).code }) };
     }
     throw error;
   }

@@ -8,16 +8,28 @@ const HOUR_MS = 3_600_000;
 // Any name is accepted here; unknown ones get the registry's 404 listing the supported providers.
 const providerName = z.string().min(1).max(64).describe('Provider name (GET /providers lists them); omitted: the default provider');
 
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2})))?$/i;
+
+/** Whether the calendar and clock fields exist (`Date.parse` quietly turns 2026-02-30 into March 2). */
+function realCalendarFields(match: RegExpExecArray): boolean {
+  const field = (i: number) => Number(match[i] ?? 0);
+  const [year, month, day] = [field(1), field(2), field(3)];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const dateOk = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth;
+  // Groups 4-6: hour, minute, second; 7 is the zone, 8-9 its offset hours and minutes.
+  return dateOk && field(4) <= 23 && field(5) <= 59 && field(6) <= 59 && field(8) <= 23 && field(9) <= 59;
+}
+
 /** An ISO-8601 date or date-time (with offset), or epoch seconds. */
 const INSTANT_FORMS = 'ISO-8601 date (2026-11-25), date-time (2026-11-25T06:00:00Z) or epoch seconds';
 const instant = z.string().describe(INSTANT_FORMS).transform((value, ctx) => {
   const trimmed = value.trim();
-  let ms: number;
+  let ms = Number.NaN;
+  const iso = ISO_INSTANT.exec(trimmed);
   if (/^\d{1,12}$/.test(trimmed)) ms = Number(trimmed) * 1000;
-  else if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/i.test(trimmed)) ms = Date.parse(trimmed);
-  else ms = Number.NaN;
+  else if (iso && realCalendarFields(iso)) ms = Date.parse(trimmed);
   if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: `must be an ${INSTANT_FORMS}` });
+    ctx.addIssue({ code: 'custom', message: `must be a real ${INSTANT_FORMS}` });
     return z.NEVER;
   }
   return new Date(ms);
@@ -27,7 +39,8 @@ const instant = z.string().describe(INSTANT_FORMS).transform((value, ctx) => {
 const intParam = (min: number, max: number) =>
   z
     .string()
-    .regex(/^\d+$/, 'must be a whole number')
+    // Length first, so 25 digits get the same plain message rather than a float's.
+    .regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`)
     .transform(Number)
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
     .meta({ type: 'integer', minimum: min, maximum: max });
@@ -74,6 +87,9 @@ export const ConnectQuerySchema = z.object({
 });
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  // `provider[]=x` or `provider[0]=x` would otherwise be dropped silently as an unknown key.
+  const bracketed = Object.keys(input ?? {}).find((key) => key.includes('['));
+  if (bracketed) throw invalidRequest(bracketed, 'array parameters are not supported; pass a single value');
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];
