@@ -15,7 +15,9 @@ export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda 
   webhooks: () => import('../functions/webhooks'),
 };
 
-export function lambdaContext(functionName: string, requestId: string): Context {
+/** A Lambda context whose remaining time runs down for real from `timeoutMs` (the stack's default). */
+export function lambdaContext(functionName: string, requestId: string, timeoutMs = 10_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -25,7 +27,7 @@ export function lambdaContext(functionName: string, requestId: string): Context 
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -109,7 +109,7 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
     return resolveProviderConfig(descriptor, raw);
   };
 
-  return {
+  const container: Container = {
     ...stores,
     config,
     raw,
@@ -128,6 +128,9 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
       return instance;
     },
   };
+  // Every provider is built now, so invalid PIERRE_<P>_* settings stop start-up, not a user's request.
+  for (const name of registry.supportedProviders()) container.provider(name);
+  return container;
 }
 
 let current: Promise<Container> | undefined;

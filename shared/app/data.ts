@@ -3,7 +3,7 @@ import { Capability, hasCapability, type CapabilityFlag } from '../providers/cap
 import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
 import type { Container } from './container';
 import type { Activity } from '../models';
-import { AppError } from './errors';
+import { AppError, invalidRequest } from './errors';
 import { toErrorAnswer } from './error-answer';
 import { mergeActivities } from './merge';
 import type { Identity } from './identity';
@@ -39,6 +39,12 @@ export async function fetchActivities(
 /** The name that asks for every connected provider at once. */
 export const ALL_PROVIDERS = 'all';
 
+/**
+ * The deepest merged page: every source pages up to `offset + limit` items per request, so the
+ * cost of one request is bounded here; older activities are reached with `before`.
+ */
+export const MAX_MERGED_WINDOW = 400;
+
 type SourceStatus = { status: 'ok'; count: number } | { status: 'error'; code: string; message: string };
 
 /** The same public code and message the source would have answered on its own. */
@@ -53,6 +59,12 @@ function sourceError(error: unknown): SourceStatus {
  * duplicates collapsed. One failing provider does not fail the answer: `sources` says why.
  */
 export async function fetchAllActivities(container: Container, identity: Identity, query: ActivityQuery) {
+  if (query.offset + query.limit > MAX_MERGED_WINDOW) {
+    throw invalidRequest(
+      'offset',
+      `with provider=all, offset + limit may be at most ${MAX_MERGED_WINDOW}; for older activities pass before=<start_date of the last activity you have>`,
+    );
+  }
   // Unreadable connections are asked too, so `sources` tells the user to reconnect them.
   const connected = new Set(
     (await container.connections.listForUser(identity.tenantId, identity.userId))

@@ -25,18 +25,40 @@ export function newestFirst(a: Activity, b: Activity): number {
   return Date.parse(b.start_date) - Date.parse(a.start_date) || a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id);
 }
 
+interface Candidate {
+  activity: Activity;
+  startMs: number;
+  /** Which source list it came from: on equal detail, the earlier list wins. */
+  list: number;
+}
+
+function better(challenger: Candidate, holder: Candidate): boolean {
+  const gap = detail(challenger.activity) - detail(holder.activity);
+  return gap > 0 || (gap === 0 && challenger.list < holder.list);
+}
+
 /**
  * One list, newest first, duplicates collapsed into the most detailed copy (ties go to the
- * provider listed first in `lists`).
+ * provider listed first in `lists`). Sort and sweep: after sorting by start time, an activity
+ * is compared only with the kept ones that started within SAME_START_SECS before it, so
+ * merging n activities costs O(n log n), not O(n²).
  */
 export function mergeActivities(lists: readonly (readonly Activity[])[]): Activity[] {
-  const kept: Activity[] = [];
-  for (const list of lists) {
-    for (const activity of list) {
-      const twin = kept.findIndex((k) => sameActivity(k, activity));
-      if (twin < 0) kept.push(activity);
-      else if (detail(activity) > detail(kept[twin]!)) kept[twin] = activity;
+  const candidates: Candidate[] = lists.flatMap((list, index) =>
+    list.map((activity) => ({ activity, startMs: Date.parse(activity.start_date), list: index })),
+  );
+  candidates.sort((a, b) => a.startMs - b.startMs || a.list - b.list);
+  const kept: Candidate[] = [];
+  let windowStart = 0;
+  for (const candidate of candidates) {
+    while (windowStart < kept.length && kept[windowStart]!.startMs < candidate.startMs - SAME_START_SECS * 1000) windowStart += 1;
+    let twin = -1;
+    for (let i = windowStart; i < kept.length && twin < 0; i += 1) {
+      if (sameActivity(kept[i]!.activity, candidate.activity)) twin = i;
     }
+    if (twin < 0) kept.push(candidate);
+    // The holder keeps its place in the sweep, so the window stays ordered by start time.
+    else if (better(candidate, kept[twin]!)) kept[twin] = { ...candidate, startMs: kept[twin]!.startMs };
   }
-  return kept.sort(newestFirst);
+  return kept.map((c) => c.activity).sort(newestFirst);
 }

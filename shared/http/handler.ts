@@ -13,6 +13,7 @@ import { CacheRequest, policyFrom, withCacheRequest } from '../cache/policy';
 import type { Identity } from '../app/identity';
 import { logger } from '../app/observability';
 import { toErrorAnswer } from './errors';
+import { withDeadline } from '../providers/deadline';
 import { identityFrom } from './identity';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -78,11 +79,11 @@ function stack(run: (event: APIGatewayProxyEventV2) => Promise<HttpAnswer>, maxB
         request.response = errorResult(request.error);
       },
     })
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       if (bodyBytes(event) > maxBodyBytes) {
         throw new AppError(413, 'payload_too_large', `The request body exceeds ${maxBodyBytes} bytes`);
       }
-      return toResult(await run(event));
+      return toResult(await withDeadline(context.getRemainingTimeInMillis(), () => run(event)));
     });
 }
 

@@ -15,6 +15,7 @@ import {
 } from '../models';
 import { personalRecordsFromActivities, statsFromActivities } from './derive';
 import { ProviderHttp, type ProviderHttpOptions } from './http';
+import { timeoutSetting } from './settings';
 import { buildAuthorizationUrl, clientAuth, parseScopes, requestToken, tokenSetFrom, type TokenResponse } from './oauth2';
 import {
   ProviderDescriptorSchema,
@@ -49,7 +50,8 @@ export abstract class BaseProvider implements FitnessProvider {
     httpOptions: Partial<Omit<ProviderHttpOptions, 'provider' | 'deps'>> = {},
   ) {
     this.descriptor = ProviderDescriptorSchema.parse(descriptor);
-    this.http = new ProviderHttp({ provider: this.descriptor.name, deps, ...httpOptions });
+    const timeoutMs = timeoutSetting(this.descriptor.name, config.settings) ?? httpOptions.timeoutMs;
+    this.http = new ProviderHttp({ provider: this.descriptor.name, deps, ...httpOptions, timeoutMs });
   }
 
   protected get name(): string {

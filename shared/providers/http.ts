@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { ProviderError, type RateLimitScope } from '../models';
+import { remainingBudgetMs } from './deadline';
 import type { RateLimitUsage } from './rate-limit';
 import type { ProviderDeps } from './spi';
 
@@ -76,24 +77,22 @@ export class ProviderHttp {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.json);
     }
+    const timeoutMs = Math.min(this.timeoutMs, remainingBudgetMs() ?? Number.POSITIVE_INFINITY);
+    const timedOut = () =>
+      new ProviderError({ kind: 'timeout', provider, message: `${provider} did not answer within the time left (${Math.max(0, Math.round(timeoutMs))} ms)` });
+    if (timeoutMs <= 0) throw timedOut();
     let response: Response;
     try {
       response = await deps.fetch(req.url, {
         method: req.method ?? 'GET',
         headers,
         body,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
         redirect: 'manual',
       });
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new ProviderError({
-        kind: timedOut ? 'timeout' : 'network',
-        provider,
-        message: timedOut
-          ? `${provider} did not answer within ${this.timeoutMs} ms`
-          : `${provider} could not be reached`,
-      });
+      if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw timedOut();
+      throw new ProviderError({ kind: 'network', provider, message: `${provider} could not be reached` });
     }
     this.observeUsage(response.headers);
     const text = await readText(response, provider);

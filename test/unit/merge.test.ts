@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeActivities, sameActivity } from '../../shared/app/merge';
 import { ActivitySchema, type Activity } from '../../shared/models';
@@ -25,5 +26,43 @@ describe('merging activities across providers', () => {
   it('keeps the first provider on a tie', () => {
     const twin = activity('strava', 's1', garmin.start_date, 3600, { distance_meters: 1, average_heart_rate: 1 });
     expect(mergeActivities([[garmin], [twin]]).map((a) => a.provider)).toEqual(['garmin']);
+  });
+
+  it('keeps the first provider on a tie even when the later copy started first', () => {
+    const earlier = activity('strava', 's1', '2026-11-20T06:59:40Z', 3600, { distance_meters: 1, average_heart_rate: 1 });
+    expect(mergeActivities([[garmin], [earlier]]).map((a) => a.provider)).toEqual(['garmin']);
+  });
+
+  it('never leaves two copies of one workout, and returns only given activities, newest first', () => {
+    const providers = ['garmin', 'strava', 'whoop'];
+    const anActivity = fc.record({
+      provider: fc.constantFrom(...providers),
+      offsetSecs: fc.integer({ min: 0, max: 6 * 3600 }),
+      duration: fc.integer({ min: 60, max: 7200 }),
+      distance: fc.option(fc.integer({ min: 1, max: 50_000 }), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(anActivity, { maxLength: 60 }), (specs) => {
+        const all = specs.map((spec, i) =>
+          activity(spec.provider, `a${i}`, new Date(Date.UTC(2026, 10, 20) + spec.offsetSecs * 1000).toISOString(), spec.duration, {
+            distance_meters: spec.distance ?? null,
+          }),
+        );
+        const lists = providers.map((p) => all.filter((a) => a.provider === p));
+        const merged = mergeActivities(lists);
+        const starts = merged.map((a) => Date.parse(a.start_date));
+        expect(starts).toEqual([...starts].sort((a, b) => b - a));
+        for (const a of merged) expect(all).toContain(a);
+        for (let i = 0; i < merged.length; i += 1) {
+          for (let j = i + 1; j < merged.length; j += 1) expect(sameActivity(merged[i]!, merged[j]!)).toBe(false);
+        }
+      }),
+    );
+  });
+
+  it('merges tens of thousands of activities (the sweep is not quadratic)', () => {
+    const many = (provider: string) =>
+      Array.from({ length: 20_000 }, (_, i) => activity(provider, `${provider}${i}`, new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString(), 1800));
+    expect(mergeActivities([many('garmin'), many('strava')])).toHaveLength(20_000);
   });
 });

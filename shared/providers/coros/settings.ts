@@ -3,7 +3,7 @@
  * `PIERRE_COROS_<KEY>` (handed to the provider as `config.settings.<KEY>`). The defaults are
  * what public integrations use; COROS's own reference is only given to approved partners.
  */
-import { ConfigError } from '../../config/raw';
+import { intSetting } from '../settings';
 import type { ProviderConfig } from '../spi';
 
 /** Paths are joined to `PIERRE_COROS_API_BASE_URL`; an absolute URL is used as it is. */
@@ -31,13 +31,6 @@ export interface CorosSettings {
   historyDays: number;
 }
 
-function positiveInt(key: string, value: string | undefined, fallback: number, max: number): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new ConfigError(`PIERRE_COROS_${key} must be a whole number from 1 to ${max}, got '${value}'`);
-  return n;
-}
-
 export function joinUrl(base: string, path: string): string {
   if (/^https?:\/\//i.test(path)) return path;
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
@@ -52,7 +45,7 @@ export function resolveCorosSettings(config: ProviderConfig): CorosSettings {
     refreshUrl: refresh || (config.tokenUrl ? new URL('refresh-token', config.tokenUrl).toString() : undefined),
     workoutsUrl: joinUrl(config.apiBaseUrl, s['WORKOUTS_PATH']?.trim() || COROS_SETTING_DEFAULTS.WORKOUTS_PATH),
     userUrl: user.toLowerCase() === 'none' ? undefined : joinUrl(config.apiBaseUrl, user),
-    windowDays: positiveInt('WINDOW_DAYS', s['WINDOW_DAYS'], COROS_SETTING_DEFAULTS.WINDOW_DAYS, 29),
-    historyDays: positiveInt('HISTORY_DAYS', s['HISTORY_DAYS'], COROS_SETTING_DEFAULTS.HISTORY_DAYS, 3_650),
+    windowDays: intSetting('coros', s, 'WINDOW_DAYS', { min: 1, max: 29, fallback: COROS_SETTING_DEFAULTS.WINDOW_DAYS }),
+    historyDays: intSetting('coros', s, 'HISTORY_DAYS', { min: 1, max: 3_650, fallback: COROS_SETTING_DEFAULTS.HISTORY_DAYS }),
   };
 }

@@ -1,8 +1,8 @@
 /**
- * Garmin-specific settings (`PIERRE_GARMIN_<KEY>`, delivered in `config.settings`). Invalid
- * values fall back to the defaults so a typo never takes the provider down.
+ * Garmin-specific settings (`PIERRE_GARMIN_<KEY>`, delivered in `config.settings`). An invalid
+ * value stops start-up naming the variable.
  */
-import { z } from 'zod';
+import { intSetting } from '../settings';
 
 /** How far back (by upload time) the client looks for data: Garmin serves pulls by upload window only. */
 export const DEFAULT_PULL_HORIZON_DAYS = 90;
@@ -24,15 +24,10 @@ export interface GarminSettings {
   windowConcurrency: number;
 }
 
-function intSetting(value: string | undefined, min: number, max: number, fallback: number): number {
-  const parsed = z.coerce.number().int().min(min).max(max).safeParse(value?.trim() || undefined);
-  return parsed.success ? parsed.data : fallback;
-}
-
 export function garminSettings(settings: Readonly<Record<string, string>>): GarminSettings {
   return {
-    horizonDays: intSetting(settings[HORIZON_SETTING], 1, 366, DEFAULT_PULL_HORIZON_DAYS),
-    uploadGraceHours: intSetting(settings[GRACE_SETTING], 0, 24 * 14, DEFAULT_UPLOAD_GRACE_HOURS),
-    windowConcurrency: intSetting(settings[CONCURRENCY_SETTING], 1, 16, DEFAULT_WINDOW_CONCURRENCY),
+    horizonDays: intSetting('garmin', settings, HORIZON_SETTING, { min: 1, max: 366, fallback: DEFAULT_PULL_HORIZON_DAYS }),
+    uploadGraceHours: intSetting('garmin', settings, GRACE_SETTING, { min: 0, max: 24 * 14, fallback: DEFAULT_UPLOAD_GRACE_HOURS }),
+    windowConcurrency: intSetting('garmin', settings, CONCURRENCY_SETTING, { min: 1, max: 16, fallback: DEFAULT_WINDOW_CONCURRENCY }),
   };
 }

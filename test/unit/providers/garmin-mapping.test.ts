@@ -174,7 +174,8 @@ describe('Garmin upload windows', () => {
     const plan = planActivities({ limit: 5, offset: 2 }, now, settings);
     expect(plan).toMatchObject({ upper: nowSecs, lower: nowSecs - 90 * 86_400, needed: 7 });
     expect(garminSettings({ PULL_HORIZON_DAYS: '14' }).horizonDays).toBe(14);
-    expect(garminSettings({ PULL_HORIZON_DAYS: 'lots' }).horizonDays).toBe(90);
+    expect(garminSettings({}).horizonDays).toBe(90);
+    expect(() => garminSettings({ PULL_HORIZON_DAYS: 'lots' })).toThrow("PIERRE_GARMIN_PULL_HORIZON_DAYS must be a whole number from 1 to 366, got 'lots'");
   });
 
   it('start the upload grace after `before` and stop at `after`', () => {

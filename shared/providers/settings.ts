@@ -1,0 +1,40 @@
+/**
+ * Reading a provider's own settings (`PIERRE_<P>_<KEY>`, in `config.settings`). A value that
+ * is set but invalid stops the container at start-up with a message naming the variable, so a
+ * typo is found at deploy time instead of on some user's first request.
+ */
+import { ConfigError } from '../config/raw';
+import { providerEnvPrefix } from '../config/provider-config';
+
+export function intSetting(
+  provider: string,
+  settings: Readonly<Record<string, string | undefined>>,
+  key: string,
+  range: { min: number; max: number; fallback: number },
+): number;
+export function intSetting(
+  provider: string,
+  settings: Readonly<Record<string, string | undefined>>,
+  key: string,
+  range: { min: number; max: number; fallback?: undefined },
+): number | undefined;
+export function intSetting(
+  provider: string,
+  settings: Readonly<Record<string, string | undefined>>,
+  key: string,
+  { min, max, fallback }: { min: number; max: number; fallback?: number | undefined },
+): number | undefined {
+  const value = settings[key]?.trim();
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new ConfigError(`${providerEnvPrefix(provider)}${key} must be a whole number from ${min} to ${max}, got '${value}'`);
+  }
+  return n;
+}
+
+/** `PIERRE_<P>_TIMEOUT_SECS`: the longest one provider call may take (the invocation's deadline may cut it shorter). */
+export function timeoutSetting(provider: string, settings: Readonly<Record<string, string | undefined>>): number | undefined {
+  const secs = intSetting(provider, settings, 'TIMEOUT_SECS', { min: 1, max: 900 });
+  return secs === undefined ? undefined : secs * 1000;
+}
