@@ -1,6 +1,7 @@
 /** Query-string schemas shared by the data functions, and parsing that answers 400 naming the field. */
 import { z } from 'zod';
 import { invalidRequest } from '../app/errors';
+import { CACHE_POLICIES } from '../cache/policy';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -84,6 +85,14 @@ export const ProviderPathSchema = z.object({ provider: namedProvider });
 
 export const ConnectQuerySchema = z.object({
   return_to: z.string().max(2048).optional().describe('Where to send the browser after consent (an allowed origin)'),
+});
+
+/** `?cache=` as a named argument (the HTTP layer reads it with Cache-Control, in shared/cache/policy.ts). */
+export const CacheQuerySchema = z.object({
+  cache: z
+    .enum(CACHE_POLICIES, { error: 'must be one of use, bypass, refresh' })
+    .optional()
+    .describe('use (default): a fresh cached answer if there is one; refresh: fetch anew and store; bypass: fetch without touching the cache'),
 });
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

@@ -14,8 +14,9 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { invalidRequest } from '../app/errors';
+import { CacheRequest, currentCacheRequest, withCacheRequest } from '../cache/policy';
 import { toErrorAnswer } from '../http/errors';
-import { parseInput } from '../http/query';
+import { CacheQuerySchema, parseInput } from '../http/query';
 import { inputJsonSchema, outputJsonSchema } from './json-schema';
 import { providerChoices, TOOLS, type ToolContext, type ToolSpec } from './tools';
 
@@ -33,10 +34,16 @@ interface PublishedTool {
 
 let published: Map<string, PublishedTool> | undefined;
 
+function inputSchemaOf(spec: ToolSpec): PublishedTool['inputSchema'] {
+  const schema = inputJsonSchema(spec.input);
+  if (!spec.cached) return schema;
+  return { ...schema, properties: { ...schema.properties, ...inputJsonSchema(CacheQuerySchema).properties } };
+}
+
 /** JSON Schemas depend on code only, so they are built once per container. */
 function publishedTools(): Map<string, PublishedTool> {
   published ??= new Map(
-    TOOLS.map((spec) => [spec.name, { spec, inputSchema: inputJsonSchema(spec.input), outputSchema: outputJsonSchema(spec.output) }]),
+    TOOLS.map((spec) => [spec.name, { spec, inputSchema: inputSchemaOf(spec), outputSchema: outputJsonSchema(spec.output) }]),
   );
   return published;
 }
@@ -99,14 +106,31 @@ function errorResult(error: unknown): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }] };
 }
 
+/**
+ * Runs the tool under its own cache context: the `cache` argument, else the POST's policy
+ * (`?cache=`, `Cache-Control`). What the cache did is told in `_meta`, as REST tells it in X-Cache.
+ */
+async function runCached(tool: PublishedTool, query: Record<string, unknown>, ctx: ToolContext) {
+  const { cache, ...rest } = query;
+  const policy = parseInput(CacheQuerySchema, { cache }).cache ?? currentCacheRequest()?.policy ?? 'use';
+  const request = new CacheRequest(policy);
+  const answer = await withCacheRequest(request, () => tool.spec.run(parseInput(tool.spec.input, rest), ctx));
+  const headers = request.headers();
+  const meta = headers['x-cache'] ? { 'pierre/cache': headers['x-cache'], ...(headers['age'] && { 'pierre/age_seconds': Number(headers['age']) }) } : undefined;
+  return { answer, meta };
+}
+
 export async function callTool(name: string, args: Record<string, unknown> | undefined, ctx: ToolContext): Promise<CallToolResult> {
   const tool = publishedTools().get(name);
   if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Tools: ${[...publishedTools().keys()].join(', ')}`);
   try {
-    const answer = await tool.spec.run(parseInput(tool.spec.input, asQuery(tool, args)), ctx);
+    const query = asQuery(tool, args);
+    const { answer, meta } = tool.spec.cached
+      ? await runCached(tool, query, ctx)
+      : { answer: await tool.spec.run(parseInput(tool.spec.input, query), ctx), meta: undefined };
     // Exactly the JSON the REST route sends (dates as strings, undefined fields dropped).
     const structuredContent = JSON.parse(JSON.stringify(answer)) as Record<string, unknown>;
-    return { structuredContent, content: [{ type: 'text', text: tool.spec.text(answer) }] };
+    return { structuredContent, content: [{ type: 'text', text: tool.spec.text(answer) }], ...(meta && { _meta: meta }) };
   } catch (error) {
     return errorResult(error);
   }

@@ -42,6 +42,8 @@ export interface ToolSpec {
   output: z.ZodType;
   providers?: ProviderChoice;
   readOnly: boolean;
+  /** Reads provider data through the cache, so it takes the `cache` policy argument. */
+  cached: boolean;
   // The typed `tool()` helper below ties each run to its text; the list holds them erased.
   run(args: any, ctx: ToolContext): Promise<object>;
   text(answer: any): string;
@@ -55,9 +57,10 @@ const tool = <S extends z.ZodType, A extends object>(spec: {
   output: z.ZodType;
   providers?: ProviderChoice;
   readOnly?: boolean;
+  cached?: boolean;
   run(args: z.output<S>, ctx: ToolContext): Promise<A>;
   text(answer: A): string;
-}): ToolSpec => ({ readOnly: true, ...spec });
+}): ToolSpec => ({ readOnly: true, cached: false, ...spec });
 
 const NO_ARGUMENTS = z.object({});
 const UNITS = 'Units are in the field names: *_meters, *_seconds, *_kg, *_celsius, *_ms; speeds in m/s; instants in ISO-8601 UTC.';
@@ -122,6 +125,7 @@ export const TOOLS: readonly ToolSpec[] = [
   }),
   tool({
     name: 'get_activities',
+    cached: true,
     title: 'List activities',
     description: `Lists workouts newest first (paged by limit and offset, filtered by before/after), each with sport, start, duration, distance, elevation, heart rate, speed, power, cadence, calories and steps where the provider records them. provider=all merges every connected provider and collapses duplicates. ${UNITS}`,
     input: ActivitiesQuerySchema,
@@ -135,6 +139,7 @@ export const TOOLS: readonly ToolSpec[] = [
   }),
   tool({
     name: 'get_activity',
+    cached: true,
     title: 'One activity',
     description: `Returns one workout by its provider and id (as get_activities lists them). ${UNITS}`,
     input: ActivityPathSchema,
@@ -145,6 +150,7 @@ export const TOOLS: readonly ToolSpec[] = [
   }),
   tool({
     name: 'get_athlete',
+    cached: true,
     title: 'Athlete profile',
     description: 'Returns the athlete profile the provider keeps: name, username, sex, weight in kg, city and country (null when unknown).',
     input: ProviderQuerySchema,
@@ -155,6 +161,7 @@ export const TOOLS: readonly ToolSpec[] = [
   }),
   tool({
     name: 'get_stats',
+    cached: true,
     title: 'Training totals',
     description: `Returns activity totals (count, distance_meters, duration_seconds, elevation_gain in meters) for the last 4 weeks, the year to date, all time and per sport. ${UNITS}`,
     input: ProviderQuerySchema,
@@ -165,6 +172,7 @@ export const TOOLS: readonly ToolSpec[] = [
   }),
   tool({
     name: 'get_personal_records',
+    cached: true,
     title: 'Personal records',
     description:
       'Returns personal bests (fastest 1k/5k/10k/half/marathon in seconds, longest distance in meters, longest duration in seconds, most elevation gain in meters, highest average power in watts), each with the activity and date it was set.',
@@ -176,6 +184,7 @@ export const TOOLS: readonly ToolSpec[] = [
   }),
   tool({
     name: 'get_sleep_sessions',
+    cached: true,
     title: 'Sleep sessions',
     description: `Returns sleep sessions between start and end (default: the last 7 days): start and end times, duration, efficiency and score (0-100), time per stage (awake, light, deep, REM), heart rate, HRV (RMSSD, ms) and respiratory rate. ${UNITS}`,
     input: DateRangeQuerySchema,
@@ -186,6 +195,7 @@ export const TOOLS: readonly ToolSpec[] = [
   }),
   tool({
     name: 'get_recovery_metrics',
+    cached: true,
     title: 'Recovery metrics',
     description: `Returns daily recovery between start and end (default: the last 7 days): recovery score (0-100), resting heart rate, HRV (RMSSD, ms), SpO2 percentage, skin temperature (Celsius) and day strain where the provider reports it. ${UNITS}`,
     input: DateRangeQuerySchema,
@@ -196,6 +206,7 @@ export const TOOLS: readonly ToolSpec[] = [
   }),
   tool({
     name: 'get_health_metrics',
+    cached: true,
     title: 'Health metrics',
     description: `Returns daily health metrics between start and end (default: the last 7 days): weight (kg), body fat percentage, BMI, resting heart rate, steps, calories and VO2max. ${UNITS}`,
     input: DateRangeQuerySchema,

@@ -193,7 +193,9 @@ describe('MCP endpoint over Streamable HTTP', () => {
       const activity = tools.get('get_activity')!.inputSchema as any;
       expect(activity.required).toEqual(['provider', 'id']);
       expect(activity.properties.provider.default).toBeUndefined();
-      expect(Object.keys((tools.get('get_sleep_sessions')!.inputSchema as any).properties)).toEqual(['provider', 'start', 'end']);
+      expect(Object.keys((tools.get('get_sleep_sessions')!.inputSchema as any).properties)).toEqual(['provider', 'start', 'end', 'cache']);
+      expect((tools.get('get_stats')!.inputSchema as any).properties.cache.enum).toEqual(['use', 'bypass', 'refresh']);
+      expect((tools.get('connect_provider')!.inputSchema as any).properties.cache).toBeUndefined();
       expect(tools.get('list_providers')!.inputSchema.properties).toEqual({});
     });
 
@@ -272,10 +274,16 @@ describe('MCP endpoint over Streamable HTTP', () => {
       expect(error.message).toContain(message);
     });
 
+    it('checks the cache argument as REST checks ?cache=', async () => {
+      const error = toolError(await call('get_stats', { cache: 'sometimes' }));
+      expect(error).toEqual((await (await rest.api('/stats?cache=sometimes')).json()).error);
+      expect(error.message).toBe("Invalid 'cache': must be one of use, bypass, refresh");
+    });
+
     it('names an unknown argument', async () => {
       const error = toolError(await call('get_activities', { limits: 5 }));
       expect(error.code).toBe('invalid_request');
-      expect(error.message).toMatch(/^Invalid 'limits': unknown argument; get_activities takes provider, limit, offset, before, after/);
+      expect(error.message).toMatch(/^Invalid 'limits': unknown argument; get_activities takes provider, limit, offset, before, after, cache/);
     });
 
     it('names a missing required argument', async () => {
@@ -339,6 +347,24 @@ describe('MCP endpoint over Streamable HTTP', () => {
         const { activities } = result.structuredContent as { activities: { id: string }[] };
         expect(activities.length).toBeGreaterThan(0);
         activityId = activities[0]!.id;
+      }
+    });
+
+    it('reads through the cache as REST does, and says what the cache did', async () => {
+      const args = { provider: 'strava', limit: 3, offset: 1 };
+      expect((await call('get_activities', { ...args, cache: 'refresh' }))._meta).toEqual({ 'pierre/cache': 'REFRESH' });
+      const hit = await call('get_activities', args);
+      expect(hit._meta).toMatchObject({ 'pierre/cache': 'HIT', 'pierre/age_seconds': expect.any(Number) });
+      expect((await call('get_activities', { ...args, cache: 'bypass' }))._meta).toEqual({ 'pierre/cache': 'BYPASS' });
+
+      await rest.control('strava', 'rate-limits', { read_15min: 0 });
+      try {
+        expect(toolError(await call('get_activities', { ...args, cache: 'bypass' })).code).toBe('rate_limited');
+        const cached = await call('get_activities', args);
+        expect(cached.structuredContent).toEqual(hit.structuredContent);
+        expect(cached.structuredContent).toEqual(await restJson('/activities?provider=strava&limit=3&offset=1&cache=use'));
+      } finally {
+        await rest.control('strava', 'rate-limits', { read_15min: 100 });
       }
     });
 
