@@ -5,7 +5,7 @@
  * on a shared machine). After each round the heap is measured after a forced GC: a per-session
  * or per-request leak would grow it with the number of requests.
  *
- *   node --expose-gc --import tsx bench/mcp-stateless.ts [requests] [rounds]
+ *   npm run bench:mcp -- [requests] [rounds]
  */
 import { setContainer, buildContainer } from '../shared/app/container';
 import { invoke, claimsFor, type EventInput } from '../test/support/events';
