@@ -160,7 +160,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (method === 'OPTIONS') return preflight(req, res);
     // The stack routes no HEAD: API Gateway answers it 404 (Node sends the headers only).
     if (method === 'HEAD') return sendError(res, 404, 'not_found', 'HEAD is not routed');
-    const url = new URL(req.url ?? '/', `http://${ownHost}`);
+    // Joined as text: `new URL('//x', base)` would read a path starting with // as a host.
+    const url = URL.parse(`http://${ownHost}${req.url ?? '/'}`);
+    if (!url) return sendError(res, 400, 'invalid_request', 'The request target is not a valid path');
     const sim = /^\/sim\/([a-z0-9_]+)(?=\/)/.exec(url.pathname);
     const simulator = sim && simulators.get(sim[1]!);
     if (sim && simulator) return serveSimulator(simulator, req, res, url, sim[0]);

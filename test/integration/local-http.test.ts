@@ -3,30 +3,12 @@
  * paths, oversize bodies, URLs and headers get JSON errors (never a 500 or a reset), HEAD
  * is not routed, and CORS preflights are answered as the stack configures them.
  */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORS } from '../../functions/routes';
 import { startLocalServer, type LocalServer } from '../../local/app';
+import { rawRequest, type RawAnswer, type RawRequest } from '../support/raw-http';
 
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function raw(server: LocalServer, options: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer }): Promise<RawAnswer> {
-  const { port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const raw = (server: LocalServer, options: RawRequest) => rawRequest(server.url, options);
 
 function errorCode(answer: RawAnswer): string {
   expect(answer.headers['content-type']).toMatch(/application\/json/);
