@@ -5,7 +5,7 @@ import { parseInput, ProviderPathSchema } from '../shared/http/query';
 import type { WebhookRequest } from '../shared/providers/spi';
 
 /** Provider pushes can be large (Garmin sends whole summaries); API Gateway caps them at 10 MB. */
-export const WEBHOOK_MAX_BODY_BYTES = 6 * 1024 * 1024;
+const WEBHOOK_MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 function webhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
   return {

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ROUTES, type RouteSpec } from '../functions/routes';
 
-export interface MatchedRoute {
+interface MatchedRoute {
   route: RouteSpec;
   pathParameters: Record<string, string>;
 }

@@ -1,16 +1,11 @@
 /** Every provider simulator `npm start` mounts at /sim/<name>. */
-import type { ProviderSimulator } from './kit';
+import type { ProviderSimulator, SimulatorOptions } from './kit';
 import { createCorosSimulator } from './coros';
 import { createFitbitSimulator } from './fitbit';
 import { createGarminSimulator } from './garmin';
 import { createStravaSimulator } from './strava';
 import { createTerraSimulator } from './terra';
 import { createWhoopSimulator } from './whoop';
-
-export interface SimulatorOptions {
-  /** Epoch milliseconds; tests may move time. */
-  now: () => number;
-}
 
 export function createSimulators(options: SimulatorOptions): ProviderSimulator[] {
   return [

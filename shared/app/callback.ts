@@ -12,7 +12,7 @@ import { logger } from './observability';
 import { resolveProviderName } from './provider-name';
 import { connectionFromTokens } from './sessions';
 
-export interface ConnectedBody {
+interface ConnectedBody {
   provider: string;
   connected: true;
   scopes: string[];
@@ -20,7 +20,7 @@ export interface ConnectedBody {
 }
 
 /** Either the JSON answer, or (when the connection was started with `return_to`) where to send the browser. */
-export type CallbackResult = { body: ConnectedBody; redirectTo?: string | undefined } | { body?: undefined; redirectTo: string };
+type CallbackResult = { body: ConnectedBody; redirectTo?: string | undefined } | { body?: undefined; redirectTo: string };
 
 function returnUrl(returnTo: string, params: Record<string, string>): string {
   const url = new URL(returnTo);

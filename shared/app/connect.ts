@@ -6,9 +6,9 @@ import { AppError, invalidRequest } from './errors';
 import type { Identity } from './identity';
 import { resolveProviderName } from './provider-name';
 
-export const STATE_TTL_SECS = 600;
+const STATE_TTL_SECS = 600;
 
-export interface ConnectRequest {
+interface ConnectRequest {
   provider: string;
   returnTo?: string | undefined;
   /** Origin the request reached us on; used when no public base URL is configured. */

@@ -43,7 +43,7 @@ export const ALL_PROVIDERS = 'all';
  * The deepest merged page: every source pages up to `offset + limit` items per request, so the
  * cost of one request is bounded here; older activities are reached with `before`.
  */
-export const MAX_MERGED_WINDOW = 400;
+const MAX_MERGED_WINDOW = 400;
 
 type SourceStatus = { status: 'ok'; count: number } | { status: 'error'; code: string; message: string };
 

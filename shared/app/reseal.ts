@@ -5,7 +5,7 @@
 import type { ConnectionKey } from '../store/ports';
 import type { Container } from './container';
 
-export interface ResealReport {
+interface ResealReport {
   scanned: number;
   resealed: number;
   alreadyCurrent: number;

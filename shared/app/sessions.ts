@@ -13,7 +13,7 @@ import { AppError, notConnected, unreadableConnection } from './errors';
 import type { Identity } from './identity';
 import { logger } from './observability';
 
-export const REFRESH_MARGIN_SECS = 300;
+const REFRESH_MARGIN_SECS = 300;
 
 export function connectionFromTokens(
   identity: Identity,

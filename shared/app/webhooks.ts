@@ -13,7 +13,7 @@ import { AppError } from './errors';
 import { logger } from './observability';
 import { resolveProviderName } from './provider-name';
 
-export interface WebhookAnswer {
+interface WebhookAnswer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;

@@ -46,7 +46,7 @@ export interface CacheDeps {
   leaseMs?: number;
 }
 
-export const DEFAULT_LEASE_MS = 8_000;
+const DEFAULT_LEASE_MS = 8_000;
 const FIRST_POLL_MS = 20;
 const MAX_POLL_MS = 200;
 
@@ -65,7 +65,7 @@ const METRIC: Record<CacheOutcome, CacheMetric> = {
 };
 
 /** Failures that may pass (rate limited, unavailable, timeout, circuit open): a stale entry may answer instead. */
-export function isTransient(error: unknown): boolean {
+function isTransient(error: unknown): boolean {
   return error instanceof ProviderError && (error.isRetryable() || error.kind === 'circuit_open');
 }
 

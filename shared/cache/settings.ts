@@ -16,7 +16,7 @@ export const DEFAULT_TTL_SECS: Readonly<Record<CacheResource, number>> = {
   recovery: HOUR,
   health_metrics: HOUR,
 };
-export const DEFAULT_STALE_SECS = 24 * HOUR;
+const DEFAULT_STALE_SECS = 24 * HOUR;
 
 export interface CacheSettings {
   ttlSecs: Readonly<Record<CacheResource, number>>;
@@ -24,8 +24,8 @@ export interface CacheSettings {
   staleSecs: number;
 }
 
-export const ttlVariable = (resource: CacheResource) => `PIERRE_CACHE_TTL_${resource.toUpperCase()}_SECS`;
-export const STALE_VARIABLE = 'PIERRE_CACHE_STALE_SECS';
+const ttlVariable = (resource: CacheResource) => `PIERRE_CACHE_TTL_${resource.toUpperCase()}_SECS`;
+const STALE_VARIABLE = 'PIERRE_CACHE_STALE_SECS';
 
 const seconds = z
   .string()

@@ -7,7 +7,7 @@ import { parseScopes } from '../providers/oauth2';
 import type { ProviderConfig, ProviderDescriptor } from '../providers/spi';
 import type { RawConfig } from './raw';
 
-export const PROVIDER_KEYS = [
+const PROVIDER_KEYS = [
   'CLIENT_ID',
   'CLIENT_SECRET',
   'AUTH_URL',

@@ -6,14 +6,12 @@
 const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:', 'about:']);
 const WEB_SCHEMES = new Set(['http:', 'https:']);
 
-export interface ReturnTargets {
+interface ReturnTargets {
   /** `https://app.example.com` */
   readonly origins: readonly string[];
   /** `myapp://oauth` */
   readonly appPrefixes: readonly string[];
 }
-
-export const NO_RETURN_TARGETS: ReturnTargets = { origins: [], appPrefixes: [] };
 
 /** Parses one list entry; undefined when it is neither a web origin nor a custom-scheme prefix. */
 function parseEntry(entry: string): { origin: string } | { appPrefix: string } | undefined {

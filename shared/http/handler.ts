@@ -16,7 +16,7 @@ import { toErrorAnswer } from './errors';
 import { withDeadline } from '../providers/deadline';
 import { identityFrom } from './identity';
 
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 export interface HttpAnswer {
   status: number;

@@ -20,7 +20,7 @@ import { CacheQuerySchema, parseInput } from '../http/query';
 import { inputJsonSchema, outputJsonSchema } from './json-schema';
 import { providerChoices, TOOLS, type ToolContext, type ToolSpec } from './tools';
 
-export const SERVER_INFO = { name: 'pierre-providers', version: '0.1.0' };
+const SERVER_INFO = { name: 'pierre-providers', version: '0.1.0' };
 
 const INSTRUCTIONS =
   'Fitness data (activities, stats, records, sleep, recovery, health metrics) from the providers list_providers names. ' +

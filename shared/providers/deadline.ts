@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Kept for answering after the last provider call gave up. */
-export const DEADLINE_MARGIN_MS = 500;
+const DEADLINE_MARGIN_MS = 500;
 
 const storage = new AsyncLocalStorage<{ deadlineMs: number }>();
 

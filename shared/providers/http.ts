@@ -24,7 +24,7 @@ export interface ProviderHttpOptions {
   rateLimitUsage?: (headers: Headers, nowMs: number) => RateLimitUsage | undefined;
 }
 
-export interface RequestOptions<T> {
+interface RequestOptions<T> {
   url: string | URL;
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
@@ -37,7 +37,7 @@ export interface RequestOptions<T> {
   onStatus?: (status: number, body: string) => ProviderError | undefined;
 }
 
-export interface ProviderResponse<T> {
+interface ProviderResponse<T> {
   data: T;
   status: number;
   headers: Headers;
@@ -46,7 +46,7 @@ export interface ProviderResponse<T> {
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Seconds from a `Retry-After` header (delta-seconds or HTTP date); undefined when absent. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
   if (value === null || value.trim() === '') return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);

@@ -12,7 +12,7 @@ import { syntheticProvider } from './synthetic';
 import { terraProvider } from './terra';
 import { whoopProvider } from './whoop';
 
-export const BUILTIN_PROVIDERS: readonly ProviderFactory[] = [
+const BUILTIN_PROVIDERS: readonly ProviderFactory[] = [
   syntheticProvider,
   stravaProvider,
   garminProvider,

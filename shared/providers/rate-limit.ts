@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { RateLimitScopeSchema } from '../models';
 
-export const RateLimitWindowSchema = z.object({
+const RateLimitWindowSchema = z.object({
   /** e.g. `15min`, `daily`, `hour`, `minute`, `read_15min`. */
   name: z.string().min(1),
   limit: z.number().int().nonnegative(),
@@ -15,7 +15,7 @@ export const RateLimitWindowSchema = z.object({
 });
 export type RateLimitWindow = z.infer<typeof RateLimitWindowSchema>;
 
-export const RateLimitUsageSchema = z.object({
+const RateLimitUsageSchema = z.object({
   provider: z.string().min(1),
   scope: RateLimitScopeSchema,
   windows: z.array(RateLimitWindowSchema).min(1),

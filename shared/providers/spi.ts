@@ -17,13 +17,13 @@ import type { RateLimitUsage } from './rate-limit';
 
 export * from './capabilities';
 
-export const OAuthEndpointsSchema = z.object({
+const OAuthEndpointsSchema = z.object({
   authUrl: z.url(),
   tokenUrl: z.url(),
   revokeUrl: z.url().optional(),
 });
 
-export const OAuthParamsSchema = z.object({
+const OAuthParamsSchema = z.object({
   /** Joins scopes in the authorize URL: `,` for Strava, a space for most others. */
   scopeSeparator: z.string().min(1).default(' '),
   pkce: z.boolean().default(false),

@@ -17,7 +17,7 @@ function unreadableReason(error: unknown): string {
   return 'unknown';
 }
 
-export const StoredConnectionSchema = ConnectionSchema.omit({ accessToken: true, refreshToken: true }).extend({
+const StoredConnectionSchema = ConnectionSchema.omit({ accessToken: true, refreshToken: true }).extend({
   sealedTokens: z.string().min(1),
 });
 export type StoredConnection = z.infer<typeof StoredConnectionSchema>;

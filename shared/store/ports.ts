@@ -8,7 +8,7 @@ import { z } from 'zod';
  * `revoked`: the provider or the user ended it. `reauthorization_required`: the stored item
  * cannot be opened (sealed with a retired key, corrupted, an old shape); it carries no tokens.
  */
-export const ConnectionStatusSchema = z.enum(['connected', 'revoked', 'reauthorization_required']);
+const ConnectionStatusSchema = z.enum(['connected', 'revoked', 'reauthorization_required']);
 
 /** A user's link to one provider, with its tokens in plain text (adapters seal them). */
 export const ConnectionSchema = z.object({

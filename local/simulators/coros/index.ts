@@ -1,5 +1,4 @@
-import type { SimulatorOptions } from '..';
-import type { ProviderSimulator } from '../kit';
+import type { ProviderSimulator, SimulatorOptions } from '../kit';
 import { CorosSimulator } from './simulator';
 
 /** The COROS open API simulator, mounted by the local server at /sim/coros. */

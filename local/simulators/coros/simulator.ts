@@ -35,8 +35,8 @@ import { CorosOAuthServer } from './oauth';
 import { WorkoutBook } from './workouts';
 
 export const COROS_SIM_CLIENT = { clientId: 'sim-coros-client', clientSecret: 'sim-coros-secret' };
-export const COROS_ACCESS_TTL_SECS = 2_592_000;
-export const COROS_MAX_RANGE_DAYS = 31;
+const COROS_ACCESS_TTL_SECS = 2_592_000;
+const COROS_MAX_RANGE_DAYS = 31;
 
 const OK = { result: '0000', message: 'OK' } as const;
 const DAY_MS = 86_400_000;

@@ -1,5 +1,4 @@
-import type { SimulatorOptions } from '..';
-import type { ProviderSimulator } from '../kit';
+import type { ProviderSimulator, SimulatorOptions } from '../kit';
 import { FitbitSimulator } from './simulator';
 
 export function createFitbitSimulator(options: SimulatorOptions): ProviderSimulator {

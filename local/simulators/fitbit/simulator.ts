@@ -6,7 +6,6 @@
  */
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { SimulatorOptions } from '..';
 import { hash32 } from '../../../shared/providers/synthetic/generator';
 import {
   basicCredentials,
@@ -20,6 +19,7 @@ import {
   type Route,
   type SimRequest,
   type SimResponse,
+  type SimulatorOptions,
   type WindowUsage,
 } from '../kit';
 import { FitbitUser, unitsOf, type Units } from './data';

@@ -5,7 +5,6 @@
  * upload-window pulls, a per-app minute rate limit, and unsigned notifications.
  */
 import { randomUUID } from 'node:crypto';
-import type { SimulatorOptions } from '..';
 import {
   OAuthServer,
   SimulatorBase,
@@ -19,19 +18,20 @@ import {
   type Route,
   type SimRequest,
   type SimResponse,
+  type SimulatorOptions,
   type WindowUsage,
 } from '../kit';
 import { GarminDataStore, SUMMARY_TYPES, garminUserId, type GarminSummaryType } from './data';
 import { WebhookShorthandSchema, notificationBody, postNotification } from './webhooks';
 
-export const GARMIN_SIM_CLIENT = { clientId: 'sim-garmin-client', clientSecret: 'sim-garmin-secret' };
+const GARMIN_SIM_CLIENT = { clientId: 'sim-garmin-client', clientSecret: 'sim-garmin-secret' };
 /** Access tokens live 24 hours, refresh tokens about 90 days (not enforced here). */
 export const ACCESS_TTL_SECS = 86_400;
 const REFRESH_TTL_SECS = 7_775_999;
 /** Evaluation keys: about 100 requests per minute per app (unverified). */
-export const DEFAULT_MINUTE_LIMIT = 100;
+const DEFAULT_MINUTE_LIMIT = 100;
 /** The permissions the simulated app is configured for in its developer portal. */
-export const APP_PERMISSIONS = ['ACTIVITY_EXPORT', 'HEALTH_EXPORT'];
+const APP_PERMISSIONS = ['ACTIVITY_EXPORT', 'HEALTH_EXPORT'];
 /** What Garmin's token endpoint reports as `scope` (identity-service scopes, not data permissions). */
 const TOKEN_SCOPE = 'PARTNER_WRITE PARTNER_READ CONNECT_READ CONNECT_WRITE';
 const MAX_RANGE_SECS = 86_400;
@@ -41,7 +41,7 @@ const PULL = new RegExp(`^${REST}/(${SUMMARY_TYPES.join('|')})$`);
 
 const error = (status: number, message: string, headers: Record<string, string> = {}) => json(status, { errorMessage: message }, headers);
 
-export class GarminSimulator extends SimulatorBase {
+class GarminSimulator extends SimulatorBase {
   readonly name = 'garmin';
   readonly displayName = 'Garmin Connect';
   readonly data: GarminDataStore;

@@ -22,7 +22,7 @@ export const WebhookShorthandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('deregistration'), user_id: z.string().min(1) }),
   z.object({ type: z.literal('permissions'), user_id: z.string().min(1), permissions: z.array(z.string()) }),
 ]);
-export type WebhookShorthand = z.infer<typeof WebhookShorthandSchema>;
+type WebhookShorthand = z.infer<typeof WebhookShorthandSchema>;
 
 export function notificationBody(event: WebhookShorthand, args: { apiBaseUrl: string; data: GarminDataStore; nowMs: number }): Record<string, unknown[]> {
   const nowSecs = Math.floor(args.nowMs / 1000);

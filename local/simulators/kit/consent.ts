@@ -10,7 +10,7 @@ export const ConsentDecisionSchema = z.object({
   scopes: z.array(z.string()).optional(),
   user_id: z.string().min(1).optional(),
 });
-export type ConsentDecision = z.infer<typeof ConsentDecisionSchema>;
+type ConsentDecision = z.infer<typeof ConsentDecisionSchema>;
 
 export class ConsentDesk {
   private readonly queue: ConsentDecision[] = [];

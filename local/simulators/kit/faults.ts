@@ -13,7 +13,7 @@ export const FaultSchema = z.discriminatedUnion('kind', [
 ]);
 export type Fault = z.infer<typeof FaultSchema>;
 
-export type FaultOutcome =
+type FaultOutcome =
   | { kind: 'respond'; response: SimResponse }
   | { kind: 'rate_limit' }
   | { kind: 'none' };

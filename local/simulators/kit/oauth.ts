@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-export interface OAuthClient {
+interface OAuthClient {
   clientId: string;
   clientSecret: string;
 }
@@ -21,7 +21,7 @@ export interface OAuthServerOptions {
   now: () => number;
 }
 
-export interface Grant {
+interface Grant {
   clientId: string;
   userId: string;
   scopes: string[];
@@ -42,7 +42,7 @@ interface PendingCode extends Grant {
 
 export type OAuthFailure = { error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client'; description: string };
 
-export const CODE_TTL_SECS = 600;
+const CODE_TTL_SECS = 600;
 
 const token = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
 

@@ -2,7 +2,7 @@
  * Fixed rate-limit windows aligned to clock boundaries, as providers count them (Strava's
  * quarter hours and UTC day, Fitbit's clock hour, WHOOP's minute and day).
  */
-export interface WindowSpec {
+interface WindowSpec {
   name: string;
   limit: number;
   sizeSecs: number;
@@ -16,7 +16,7 @@ export interface WindowUsage {
   resetsAt: number;
 }
 
-export interface HitResult {
+interface HitResult {
   allowed: boolean;
   usage: WindowUsage[];
 }

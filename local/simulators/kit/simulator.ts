@@ -17,14 +17,14 @@ export interface Route {
   handle: (request: SimRequest, params: string[]) => Promise<SimResponse> | SimResponse;
 }
 
-export interface AuthorizeOptions {
+interface AuthorizeOptions {
   /** Separator of the `scope` query parameter the client sends. */
   scopeSeparator: string | RegExp;
   /** Strava puts the granted scopes on the redirect back; most providers do not. */
   scopeInRedirect?: { separator: string };
 }
 
-export type Guarded = { grant: IssuedTokens; headers: Record<string, string> } | { response: SimResponse };
+type Guarded = { grant: IssuedTokens; headers: Record<string, string> } | { response: SimResponse };
 
 const WebhookRequestSchema = z.object({ target: z.url(), event: z.unknown() });
 

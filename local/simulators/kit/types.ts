@@ -1,6 +1,12 @@
 /** What a provider simulator is to the local server: a request handler mounted at /sim/<name>. */
 import type { IncomingHttpHeaders } from 'node:http';
 
+/** What every simulator is built with. */
+export interface SimulatorOptions {
+  /** Epoch milliseconds; tests move time through it instead of waiting. */
+  now: () => number;
+}
+
 export interface SimRequest {
   method: string;
   /** Path and query relative to the simulator's mount (`/oauth/token?x=1`). */

@@ -1,5 +1,4 @@
-import type { SimulatorOptions } from '..';
-import type { ProviderSimulator } from '../kit';
+import type { ProviderSimulator, SimulatorOptions } from '../kit';
 import { StravaSimulator } from './simulator';
 
 /** The Strava simulator, mounted at /sim/strava by the local server. */

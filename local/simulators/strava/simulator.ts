@@ -41,7 +41,7 @@ export const SCOPES = ['read', 'read_all', 'profile:read_all', 'profile:write', 
 const QUARTER_HOUR = 900;
 const DAY = 86_400;
 /** Real defaults of a Strava application; tests lower them through /_sim/rate-limits. */
-export const DEFAULT_WINDOWS = [
+const DEFAULT_WINDOWS = [
   { name: '15min', limit: 200, sizeSecs: QUARTER_HOUR },
   { name: 'daily', limit: 2_000, sizeSecs: DAY },
   { name: 'read_15min', limit: 100, sizeSecs: QUARTER_HOUR },

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 
 /** The subscription id of Strava's documentation example; the first one the simulator issues. */
-export const DEFAULT_SUBSCRIPTION_ID = 120475;
+const DEFAULT_SUBSCRIPTION_ID = 120475;
 export const DEFAULT_VERIFY_TOKEN = 'sim-strava-verify-token';
-export const DELIVERY_TIMEOUT_MS = 2_000;
-export const DELIVERY_ATTEMPTS = 3;
+const DELIVERY_TIMEOUT_MS = 2_000;
+const DELIVERY_ATTEMPTS = 3;
 
 export interface Subscription {
   id: number;

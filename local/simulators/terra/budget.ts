@@ -7,9 +7,9 @@
 import { WindowLimiter, type WindowUsage } from '../kit';
 
 export const BUCKET = 'hourly_days';
-export const BUCKET_SECS = 3_600;
-export const DAYS_PER_HOUR = 6_000;
-export const MAX_DAYS_PER_REQUEST = 1_825;
+const BUCKET_SECS = 3_600;
+const DAYS_PER_HOUR = 6_000;
+const MAX_DAYS_PER_REQUEST = 1_825;
 
 interface Bucket {
   startedAt: number;

@@ -1,5 +1,4 @@
-import type { SimulatorOptions } from '..';
-import type { ProviderSimulator } from '../kit';
+import type { ProviderSimulator, SimulatorOptions } from '../kit';
 import { TerraSimulator } from './simulator';
 
 /** The Terra API v2 simulator (widget sessions, data endpoints, deauth, signed webhooks). */

@@ -18,7 +18,7 @@ import { DEFAULT_RESOURCES, resultUrl, widgetPage, WidgetSessions } from './widg
 export const SIM_DEV_ID = 'sim-terra-client';
 export const SIM_API_KEY = 'sim-terra-secret';
 export const SIM_WEBHOOK_SECRET = 'sim-terra-webhook-secret';
-export const DATA_MODEL_VERSION = '2022-03-16';
+const DATA_MODEL_VERSION = '2022-03-16';
 
 type DataKind = 'activity' | 'sleep' | 'body' | 'daily';
 const EVENT_TYPES = ['auth', 'deauth', 'access_revoked', 'activity', 'sleep', 'body', 'daily'] as const;

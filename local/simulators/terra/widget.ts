@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 
-export const SESSION_TTL_SECS = 900;
+const SESSION_TTL_SECS = 900;
 export const DEFAULT_RESOURCES = ['GARMIN', 'FITBIT', 'OURA', 'POLAR', 'WITHINGS'];
 
-export interface WidgetSession {
+interface WidgetSession {
   id: string;
   devId: string;
   referenceId: string | null;

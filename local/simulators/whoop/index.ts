@@ -7,7 +7,6 @@
  * signed base64(HMAC-SHA256(client secret, timestamp + body)).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { SimulatorOptions } from '..';
 import { hash32 } from '../../../shared/providers/synthetic/generator';
 import {
   form,
@@ -22,13 +21,14 @@ import {
   type Route,
   type SimRequest,
   type SimResponse,
+  type SimulatorOptions,
   type WindowUsage,
 } from '../kit';
 import { page } from './collections';
 import { WhoopUserData, type Dated } from './data';
 
 export const WHOOP_SIM_CLIENT = { clientId: 'sim-whoop-client', clientSecret: 'sim-whoop-secret' };
-export const WHOOP_SCOPES = ['offline', 'read:profile', 'read:body_measurement', 'read:workout', 'read:sleep', 'read:recovery', 'read:cycles'];
+const WHOOP_SCOPES = ['offline', 'read:profile', 'read:body_measurement', 'read:workout', 'read:sleep', 'read:recovery', 'read:cycles'];
 const ACCESS_TTL_SECS = 3_600;
 const MIN_STATE_LENGTH = 8;
 

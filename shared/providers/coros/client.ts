@@ -26,7 +26,7 @@ import { decodeRefreshHandle, encodeRefreshHandle } from './tokens';
 import { corosWebhook } from './webhook';
 
 /** Access-token life COROS documents to partners (public integrations: 30 days). */
-export const COROS_TOKEN_TTL_SECS = 2_592_000;
+const COROS_TOKEN_TTL_SECS = 2_592_000;
 
 const TRANSIENT_TOKEN_RESULTS: ReadonlySet<string> = new Set(['5016']);
 const LABEL_ID = /^\d{1,24}$/;

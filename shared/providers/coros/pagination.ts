@@ -11,7 +11,7 @@
 import { corosDate } from './mapping';
 
 const DAY_MS = 86_400_000;
-export const PAD_DAYS = 1;
+const PAD_DAYS = 1;
 
 export interface CorosWindow {
   /** Inclusive UTC day numbers this window owns. */

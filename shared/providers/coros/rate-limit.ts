@@ -7,7 +7,7 @@
 import type { RateLimitHint } from '../http';
 import { intHeader, type RateLimitUsage } from '../rate-limit';
 
-export const COROS_WINDOW_SECS = 60;
+const COROS_WINDOW_SECS = 60;
 
 export function corosRateLimitHint(_headers: Headers, nowMs: number): RateLimitHint {
   const nowSecs = Math.floor(nowMs / 1000);

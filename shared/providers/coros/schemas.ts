@@ -20,7 +20,6 @@ export const CorosEnvelopeSchema = z.looseObject({
   message: z.string().optional(),
   data: z.unknown().optional(),
 });
-export type CorosEnvelope = z.infer<typeof CorosEnvelopeSchema>;
 
 /** One leg of a triathlon / multisport workout. */
 export const CorosWorkoutLegSchema = z.looseObject({
@@ -95,4 +94,3 @@ export type CorosTokenResponse = z.infer<typeof CorosTokenResponseSchema>;
 export const CorosWebhookPayloadSchema = z.looseObject({
   sportDataList: z.array(CorosWorkoutSchema.extend({ openId: idText })),
 });
-export type CorosWebhookPayload = z.infer<typeof CorosWebhookPayloadSchema>;

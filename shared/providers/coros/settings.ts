@@ -7,7 +7,7 @@ import { intSetting } from '../settings';
 import type { ProviderConfig } from '../spi';
 
 /** Paths are joined to `PIERRE_COROS_API_BASE_URL`; an absolute URL is used as it is. */
-export const COROS_SETTING_DEFAULTS = {
+const COROS_SETTING_DEFAULTS = {
   /** Refresh endpoint; by default next to the token URL (`/oauth2/refresh-token`). */
   REFRESH_URL: undefined as string | undefined,
   /** Workout summaries by date range: `?token&openId&startDate=YYYYMMDD&endDate=YYYYMMDD`. */
@@ -31,7 +31,7 @@ export interface CorosSettings {
   historyDays: number;
 }
 
-export function joinUrl(base: string, path: string): string {
+function joinUrl(base: string, path: string): string {
   if (/^https?:\/\//i.test(path)) return path;
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }

@@ -8,7 +8,7 @@
  */
 const PREFIX = 'coros1.';
 
-export interface CorosRefreshHandle {
+interface CorosRefreshHandle {
   refreshToken: string;
   accessToken: string;
 }

@@ -17,20 +17,20 @@ import { activityFromWorkout } from './mapping';
 import { CorosWebhookPayloadSchema } from './schemas';
 import type { WebhookRequest, WebhookResult } from '../spi';
 
-export const COROS_WEBHOOK_CLIENT_HEADER = 'client';
-export const COROS_WEBHOOK_SECRET_HEADER = 'secret';
+const COROS_WEBHOOK_CLIENT_HEADER = 'client';
+const COROS_WEBHOOK_SECRET_HEADER = 'secret';
 export const COROS_WEBHOOK_ACK = { result: '0000', message: 'ok' } as const;
 
-export type HeaderSource = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
+type HeaderSource = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
 
-export interface CorosWebhookCredentials {
+interface CorosWebhookCredentials {
   clientId: string;
   clientSecret: string;
 }
 
-export type CorosWebhookAuth = 'valid' | 'invalid' | 'missing';
+type CorosWebhookAuth = 'valid' | 'invalid' | 'missing';
 
-export interface CorosWorkoutEvent {
+interface CorosWorkoutEvent {
   /** The user's openId (TokenSet.providerUserId of the connection). */
   providerUserId: string;
   /** The workout's labelId, which is also the activity id. */
@@ -38,7 +38,7 @@ export interface CorosWorkoutEvent {
   activity: Activity;
 }
 
-export type CorosWebhookParse =
+type CorosWebhookParse =
   | { ok: true; events: CorosWorkoutEvent[] }
   | { ok: false; reason: string };
 

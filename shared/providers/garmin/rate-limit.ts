@@ -8,7 +8,6 @@
 import type { RateLimitHint } from '../http';
 import { intHeader, type RateLimitUsage } from '../rate-limit';
 
-export const GARMIN_MINUTE_LIMIT = 100;
 const PROVIDER = 'garmin';
 
 /** Epoch seconds of the next clock minute after `nowMs`. */

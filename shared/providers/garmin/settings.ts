@@ -5,18 +5,18 @@
 import { intSetting } from '../settings';
 
 /** How far back (by upload time) the client looks for data: Garmin serves pulls by upload window only. */
-export const DEFAULT_PULL_HORIZON_DAYS = 90;
+const DEFAULT_PULL_HORIZON_DAYS = 90;
 /**
  * How long after an activity's start its upload may come and still be found by a query with
  * `before`: the walk starts this much after `before` (a watch synced the next day is found).
  */
-export const DEFAULT_UPLOAD_GRACE_HOURS = 24;
+const DEFAULT_UPLOAD_GRACE_HOURS = 24;
 /** Upload windows fetched in parallel when every window of a range is needed anyway. */
-export const DEFAULT_WINDOW_CONCURRENCY = 4;
+const DEFAULT_WINDOW_CONCURRENCY = 4;
 
-export const HORIZON_SETTING = 'PULL_HORIZON_DAYS';
-export const GRACE_SETTING = 'UPLOAD_GRACE_HOURS';
-export const CONCURRENCY_SETTING = 'WINDOW_CONCURRENCY';
+const HORIZON_SETTING = 'PULL_HORIZON_DAYS';
+const GRACE_SETTING = 'UPLOAD_GRACE_HOURS';
+const CONCURRENCY_SETTING = 'WINDOW_CONCURRENCY';
 
 export interface GarminSettings {
   horizonDays: number;

@@ -14,7 +14,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { z } from 'zod';
 import { WEBHOOK_RESOURCES, type WebhookEvent, type WebhookRequest, type WebhookResource, type WebhookResult } from '../spi';
 
-export const SUMMARY_NOTIFICATION_TYPES = [
+const SUMMARY_NOTIFICATION_TYPES = [
   'activities',
   'activityDetails',
   'activityFiles',
@@ -59,7 +59,7 @@ export type GarminWebhookResult =
     }
   | { ok: false; reason: string };
 
-export interface GarminWebhookOptions {
+interface GarminWebhookOptions {
   /** The Garmin API base we pull from; ping callback URLs must lie under it. */
   apiBaseUrl: string;
 }

@@ -9,7 +9,7 @@ import type { ActivityQuery, DateRange } from '../spi';
 import { spansBackward, type Span } from '../time-spans';
 import type { GarminSettings } from './settings';
 
-export const MAX_WINDOW_SECS = 86_400;
+const MAX_WINDOW_SECS = 86_400;
 const DAY_SECS = 86_400;
 /** Local days start up to 14 hours before UTC ones (UTC+14) and end up to 12 hours after (UTC-12). */
 const EARLIEST_OFFSET_SECS = 14 * 3600;
@@ -23,7 +23,7 @@ export function windowsBackwards(upper: number, lower: number): Generator<Upload
   return spansBackward(upper, lower, MAX_WINDOW_SECS);
 }
 
-export interface ActivityPlan {
+interface ActivityPlan {
   /** Upload time to start walking back from (epoch s). */
   upper: number;
   /** Upload time below which no window can hold a matching activity (epoch s). */
@@ -75,7 +75,7 @@ export function walkComplete(matched: readonly Activity[], windowStart: number, 
   return settled >= needed;
 }
 
-export interface RangePlan {
+interface RangePlan {
   upper: number;
   lower: number;
   /** Inclusive calendar days (`YYYY-MM-DD`) whose summaries are wanted. */

@@ -4,7 +4,7 @@
  */
 export const STRAVA_MAX_PER_PAGE = 200;
 
-export interface PagePlan {
+interface PagePlan {
   perPage: number;
   /** 1-based, as Strava counts. */
   firstPage: number;

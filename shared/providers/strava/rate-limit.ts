@@ -11,18 +11,18 @@
 import type { RateLimitHint } from '../http';
 import type { RateLimitUsage, RateLimitWindow } from '../rate-limit';
 
-export const QUARTER_HOUR_SECS = 900;
+const QUARTER_HOUR_SECS = 900;
 export const DAY_SECS = 86_400;
 
 /** Defaults of a new Strava application (what its settings page shows). */
-export const STRAVA_DEFAULT_LIMITS = {
+const STRAVA_DEFAULT_LIMITS = {
   '15min': 200,
   daily: 2_000,
   read_15min: 100,
   read_daily: 1_000,
 } as const;
 
-export type StravaWindowName = keyof typeof STRAVA_DEFAULT_LIMITS;
+type StravaWindowName = keyof typeof STRAVA_DEFAULT_LIMITS;
 
 /** Epoch seconds at which the quarter hour containing `nowSecs` ends. */
 export function nextQuarterHour(nowSecs: number): number {

@@ -144,4 +144,3 @@ export const StravaFaultSchema = z.looseObject({
   message: z.string(),
   errors: z.array(z.looseObject({ resource: z.string().optional(), field: z.string().optional(), code: z.string().optional() })).default([]),
 });
-export type StravaFault = z.infer<typeof StravaFaultSchema>;

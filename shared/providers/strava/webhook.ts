@@ -16,12 +16,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { WebhookEvent, WebhookRequest, WebhookResult } from '../spi';
 
-export const WEBHOOK_VERIFY_TOKEN_SETTING = 'WEBHOOK_VERIFY_TOKEN';
-export const WEBHOOK_SUBSCRIPTION_ID_SETTING = 'WEBHOOK_SUBSCRIPTION_ID';
+const WEBHOOK_VERIFY_TOKEN_SETTING = 'WEBHOOK_VERIFY_TOKEN';
+const WEBHOOK_SUBSCRIPTION_ID_SETTING = 'WEBHOOK_SUBSCRIPTION_ID';
 
 type Settings = Readonly<Record<string, string | undefined>>;
 
-export type ChallengeAnswer = { status: 200; body: { 'hub.challenge': string } } | { status: 403; reason: string };
+type ChallengeAnswer = { status: 200; body: { 'hub.challenge': string } } | { status: 403; reason: string };
 
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
@@ -42,7 +42,7 @@ export function answerSubscriptionChallenge(query: Readonly<Record<string, strin
 /** Values in `updates` are strings in Strava's examples (`"authorized": "false"`, `"private": "true"`). */
 const UpdateValue = z.union([z.string(), z.boolean(), z.number(), z.null()]);
 
-export const StravaWebhookEventSchema = z.looseObject({
+const StravaWebhookEventSchema = z.looseObject({
   object_type: z.enum(['activity', 'athlete']),
   object_id: z.number().int().nonnegative(),
   aspect_type: z.enum(['create', 'update', 'delete']),
@@ -52,10 +52,10 @@ export const StravaWebhookEventSchema = z.looseObject({
   /** Epoch seconds. */
   event_time: z.number().int().nonnegative(),
 });
-export type StravaWebhookEvent = z.infer<typeof StravaWebhookEventSchema>;
+type StravaWebhookEvent = z.infer<typeof StravaWebhookEventSchema>;
 
 /** A Strava event in provider-neutral terms. */
-export interface StravaWebhookNotice {
+interface StravaWebhookNotice {
   /** The athlete id, stored as the connection's providerUserId. */
   providerUserId: string;
   objectType: 'activity' | 'athlete';
@@ -68,10 +68,10 @@ export interface StravaWebhookNotice {
   updates: Record<string, string | boolean | number | null>;
 }
 
-export type WebhookRejection = 'not_configured' | 'malformed' | 'wrong_subscription' | 'stale';
+type WebhookRejection = 'not_configured' | 'malformed' | 'wrong_subscription' | 'stale';
 export type StravaEventParse = { ok: true; event: StravaWebhookEvent; notice: StravaWebhookNotice } | { ok: false; reason: WebhookRejection };
 
-export interface ParseOptions {
+interface ParseOptions {
   /** Epoch milliseconds; needed with `maxAgeSecs`. */
   nowMs?: number;
   /**

@@ -4,7 +4,7 @@
  */
 import type { SportType } from '../../models';
 
-export const TerraActivityType = {
+const TerraActivityType = {
   BIKING: 1,
   WALKING: 7,
   RUNNING: 8,

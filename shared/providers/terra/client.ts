@@ -45,9 +45,9 @@ import {
 import { backwardWindows, DAY_MS, forwardWindows, HORIZON_DAYS, windowParams, type TimeWindow } from './windows';
 
 /** Optional `PIERRE_TERRA_LANGUAGE` (widget language, default `en`). */
-export const LANGUAGE_SETTING = 'LANGUAGE';
+const LANGUAGE_SETTING = 'LANGUAGE';
 /** Optional `PIERRE_TERRA_PROVIDERS`: comma-separated sources the widget offers (e.g. `GARMIN,OURA`). */
-export const PROVIDERS_SETTING = 'PROVIDERS';
+const PROVIDERS_SETTING = 'PROVIDERS';
 /** How many activities stats and personal records look at, newest first. */
 const DERIVE_MAX_ACTIVITIES = 1_000;
 /** Terra may file a workout under its end date: each activity request reaches one day further. */

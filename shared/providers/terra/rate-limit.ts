@@ -8,16 +8,13 @@
 import type { RateLimitHint } from '../http';
 import { intHeader, type RateLimitUsage } from '../rate-limit';
 
-export const TERRA_LIMIT_HEADER = 'x-terra-ratelimit-limit';
-export const TERRA_REMAINING_HEADER = 'x-terra-ratelimit-remaining';
-export const TERRA_RESET_AFTER_HEADER = 'x-terra-ratelimit-reset-after';
-export const TERRA_RULE_HEADER = 'x-terra-ratelimit-rule';
+const TERRA_LIMIT_HEADER = 'x-terra-ratelimit-limit';
+const TERRA_REMAINING_HEADER = 'x-terra-ratelimit-remaining';
+const TERRA_RESET_AFTER_HEADER = 'x-terra-ratelimit-reset-after';
 
 /** Name of the hourly requested-days bucket in RateLimitUsage. */
-export const TERRA_BUCKET = 'hourly_days';
-export const TERRA_BUCKET_SECS = 3_600;
-export const TERRA_MAX_DAYS_PER_REQUEST = 1_825;
-export const TERRA_DAYS_PER_HOUR = 6_000;
+const TERRA_BUCKET = 'hourly_days';
+const TERRA_BUCKET_SECS = 3_600;
 
 export function terraRateLimitUsage(headers: Headers, nowMs: number): RateLimitUsage | undefined {
   const limit = intHeader(headers, TERRA_LIMIT_HEADER);

@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export interface ReferenceOwner {
+interface ReferenceOwner {
   tenantId: string;
   userId: string;
 }

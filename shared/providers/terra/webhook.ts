@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { ProviderConfig, WebhookEvent, WebhookRequest, WebhookResult } from '../spi';
 import { TerraActivitySchema, TerraBodySchema, TerraDailySchema, TerraSleepSchema, TerraUserSchema } from './schemas';
 
-export const TERRA_SIGNATURE_HEADER = 'terra-signature';
+const TERRA_SIGNATURE_HEADER = 'terra-signature';
 /** `PIERRE_TERRA_WEBHOOK_SECRET` arrives as this settings key. */
 export const WEBHOOK_SECRET_SETTING = 'WEBHOOK_SECRET';
 /** How far a delivery's timestamp may be from our clock. */
@@ -21,7 +21,7 @@ export function terraWebhookSecret(config: Pick<ProviderConfig, 'settings'>): st
   return secret ? secret : undefined;
 }
 
-export interface ParsedSignature {
+interface ParsedSignature {
   timestamp: number;
   /** Every `v1` value (more than one while Terra rotates a secret). */
   signatures: string[];
@@ -44,7 +44,7 @@ export function parseTerraSignature(header: string | null | undefined): ParsedSi
 }
 
 /** Hex HMAC-SHA256 of `${timestamp}.${rawBody}`. */
-export function terraSignature(secret: string, timestamp: number, rawBody: string | Buffer): string {
+function terraSignature(secret: string, timestamp: number, rawBody: string | Buffer): string {
   return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');
 }
 
@@ -75,13 +75,13 @@ export function verifyTerraWebhook(input: {
 
 // ---- events -----------------------------------------------------------------------------------
 
-export const TERRA_EVENT_TYPES = ['auth', 'deauth', 'access_revoked', 'activity', 'sleep', 'body', 'daily'] as const;
+const TERRA_EVENT_TYPES = ['auth', 'deauth', 'access_revoked', 'activity', 'sleep', 'body', 'daily'] as const;
 
 const str = z.string().nullish();
 const dataEvent = <T extends z.ZodType, K extends string>(type: K, item: T) =>
   z.looseObject({ type: z.literal(type), user: TerraUserSchema, data: z.array(item), version: str });
 
-export const TerraWebhookEventSchema = z.discriminatedUnion('type', [
+const TerraWebhookEventSchema = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('auth'),
     status: z.string(),
@@ -98,11 +98,11 @@ export const TerraWebhookEventSchema = z.discriminatedUnion('type', [
   dataEvent('body', TerraBodySchema),
   dataEvent('daily', TerraDailySchema),
 ]);
-export type TerraWebhookEvent = z.infer<typeof TerraWebhookEventSchema>;
+type TerraWebhookEvent = z.infer<typeof TerraWebhookEventSchema>;
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set([...TERRA_EVENT_TYPES, 'auth_cancelled']);
 
-export type ParsedWebhook =
+type ParsedWebhook =
   | { kind: 'event'; event: TerraWebhookEvent }
   /** A type we do not handle (healthcheck, athlete, nutrition, ...): acknowledge and drop. */
   | { kind: 'ignored'; type: string }

@@ -41,7 +41,7 @@ import {
 } from './schemas';
 
 /** The largest page WHOOP serves. */
-export const WHOOP_PAGE_MAX = 25;
+const WHOOP_PAGE_MAX = 25;
 /** Stats and records look at this many workouts at most, newest first. */
 const DERIVE_MAX = 1_000;
 /** A safety stop for collections that never end (a token that repeats). */

@@ -7,15 +7,9 @@
 import type { RateLimitHint } from '../http';
 import { intHeader, type RateLimitUsage } from '../rate-limit';
 
-export const LIMIT_HEADER = 'x-ratelimit-limit';
-export const REMAINING_HEADER = 'x-ratelimit-remaining';
-export const RESET_HEADER = 'x-ratelimit-reset';
-
-/** WHOOP's default policies: 100 requests a minute and 10,000 a day. */
-export const WHOOP_WINDOWS = [
-  { name: 'minute', limit: 100, sizeSecs: 60 },
-  { name: 'day', limit: 10_000, sizeSecs: 86_400 },
-] as const;
+const LIMIT_HEADER = 'x-ratelimit-limit';
+const REMAINING_HEADER = 'x-ratelimit-remaining';
+const RESET_HEADER = 'x-ratelimit-reset';
 
 interface Policy {
   limit: number;
@@ -35,7 +29,7 @@ export function parseLimitHeader(value: string | null): { current: Policy; polic
   return { current, policies: items.filter((p) => p.windowSecs !== undefined) };
 }
 
-export function windowName(windowSecs: number | undefined): string {
+function windowName(windowSecs: number | undefined): string {
   switch (windowSecs) {
     case 60:
       return 'minute';

@@ -9,11 +9,11 @@ import { z } from 'zod';
 import type { WebhookResource, WebhookRequest, WebhookResult } from '../spi';
 
 export const SIGNATURE_HEADER = 'x-whoop-signature';
-export const TIMESTAMP_HEADER = 'x-whoop-signature-timestamp';
+const TIMESTAMP_HEADER = 'x-whoop-signature-timestamp';
 /** How old (or how far in the future) a signed timestamp may be. */
 export const DEFAULT_TOLERANCE_SECS = 300;
 
-export const WHOOP_WEBHOOK_TYPES = [
+const WHOOP_WEBHOOK_TYPES = [
   'workout.updated',
   'workout.deleted',
   'sleep.updated',
@@ -22,16 +22,15 @@ export const WHOOP_WEBHOOK_TYPES = [
   'recovery.deleted',
 ] as const;
 
-export const WhoopWebhookSchema = z.looseObject({
+const WhoopWebhookSchema = z.looseObject({
   user_id: z.number().int(),
   /** A UUID for v2 webhooks (for recovery: the sleep's); an integer for legacy v1 ones. */
   id: z.union([z.string().min(1), z.number().int()]),
   type: z.enum(WHOOP_WEBHOOK_TYPES),
   trace_id: z.string().optional(),
 });
-export type WhoopWebhook = z.infer<typeof WhoopWebhookSchema>;
 
-export interface WhoopWebhookEvent {
+interface WhoopWebhookEvent {
   /** WHOOP's user id, as stored with the connection (`TokenSet.providerUserId`). */
   providerUserId: string;
   resource: 'workout' | 'sleep' | 'recovery';

@@ -15,9 +15,9 @@ import type { CacheEntry, CacheLease, CacheRead, CacheStore, CacheWrite, CacheWr
 const BATCH_SIZE = 25;
 const MAX_BATCH_ATTEMPTS = 8;
 /** Values above this are stored gzip-compressed. */
-export const COMPRESS_ABOVE_BYTES = 64 * 1024;
+const COMPRESS_ABOVE_BYTES = 64 * 1024;
 /** DynamoDB's item limit is 400 KB including names and the other attributes: keep a margin. */
-export const MAX_VALUE_BYTES = 390 * 1024;
+const MAX_VALUE_BYTES = 390 * 1024;
 
 type Key = { pk: string; sk: string };
 

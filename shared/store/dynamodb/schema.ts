@@ -21,7 +21,7 @@ export const CONNECTIONS_TABLE_KEYS = {
   byProviderUser: { indexName: 'byProviderUser', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
 } as const;
 
-export const CACHE_TABLE_KEYS = {
+const CACHE_TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'ttl',
