@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { authenticated, json, type HttpContext } from '../shared/http/handler';
+import { authenticated, json } from '../shared/http/handler';
 import {
   ActivitiesQuerySchema,
   ActivityPathSchema,
@@ -7,44 +7,41 @@ import {
   parseInput,
   ProviderQuerySchema,
 } from '../shared/http/query';
-import * as data from '../shared/app/data';
 import { AppError } from '../shared/app/errors';
+import { runOrSchedule } from '../shared/app/jobs';
+import type { Operation } from '../shared/app/operations';
 
-type Route = (event: APIGatewayProxyEventV2, ctx: HttpContext) => Promise<unknown>;
+type ToOperation = (event: APIGatewayProxyEventV2) => Operation;
 
+const iso = (date: Date | undefined) => date?.toISOString();
 const provider = (event: APIGatewayProxyEventV2) => parseInput(ProviderQuerySchema, event.queryStringParameters).provider;
-const range = (event: APIGatewayProxyEventV2) => parseInput(DateRangeQuerySchema, event.queryStringParameters);
-
-const ROUTES: Record<string, Route> = {
-  'GET /activities': (event, { container, identity }) => {
-    const { provider: name, ...query } = parseInput(ActivitiesQuerySchema, event.queryStringParameters);
-    if (name === data.ALL_PROVIDERS) return data.fetchAllActivities(container, identity, query);
-    return data.fetchActivities(container, identity, name, query);
-  },
-  'GET /activities/{provider}/{id}': (event, { container, identity }) => {
-    const path = parseInput(ActivityPathSchema, event.pathParameters);
-    return data.fetchActivity(container, identity, path.provider, path.id);
-  },
-  'GET /athlete': (event, { container, identity }) => data.fetchAthlete(container, identity, provider(event)),
-  'GET /stats': (event, { container, identity }) => data.fetchStats(container, identity, provider(event)),
-  'GET /personal-records': (event, { container, identity }) =>
-    data.fetchPersonalRecords(container, identity, provider(event)),
-  'GET /sleep': (event, { container, identity }) => {
-    const q = range(event);
-    return data.fetchSleep(container, identity, q.provider, q.range);
-  },
-  'GET /recovery': (event, { container, identity }) => {
-    const q = range(event);
-    return data.fetchRecovery(container, identity, q.provider, q.range);
-  },
-  'GET /health-metrics': (event, { container, identity }) => {
-    const q = range(event);
-    return data.fetchHealthMetrics(container, identity, q.provider, q.range);
-  },
+const ranged = (name: 'sleep' | 'recovery' | 'health_metrics'): ToOperation => (event) => {
+  const q = parseInput(DateRangeQuerySchema, event.queryStringParameters);
+  return { name, provider: q.provider, start: iso(q.range.start), end: iso(q.range.end) };
 };
 
-export const handler = authenticated(async (event, ctx) => {
-  const route = ROUTES[event.routeKey];
-  if (!route) throw new AppError(404, 'not_found', `No route ${event.routeKey}`);
-  return json(200, await route(event, ctx));
+const ROUTES: Record<string, ToOperation> = {
+  'GET /activities': (event) => {
+    const q = parseInput(ActivitiesQuerySchema, event.queryStringParameters);
+    return { name: 'activities', provider: q.provider, limit: q.limit, offset: q.offset, before: iso(q.before), after: iso(q.after) };
+  },
+  'GET /activities/{provider}/{id}': (event) => {
+    const path = parseInput(ActivityPathSchema, event.pathParameters);
+    return { name: 'activity', provider: path.provider, id: path.id };
+  },
+  'GET /athlete': (event) => ({ name: 'athlete', provider: provider(event) }),
+  'GET /stats': (event) => ({ name: 'stats', provider: provider(event) }),
+  'GET /personal-records': (event) => ({ name: 'personal_records', provider: provider(event) }),
+  'GET /sleep': ranged('sleep'),
+  'GET /recovery': ranged('recovery'),
+  'GET /health-metrics': ranged('health_metrics'),
+};
+
+/** Answers 200 with the data, or 202 with a job when the provider is limited (Retry-After, Location). */
+export const handler = authenticated(async (event, { container, identity }) => {
+  const toOperation = ROUTES[event.routeKey];
+  if (!toOperation) throw new AppError(404, 'not_found', `No route ${event.routeKey}`);
+  const answer = await runOrSchedule(container, identity, toOperation(event));
+  if (answer.status === 200) return json(200, answer.body);
+  return json(202, answer.body, { 'retry-after': String(answer.body.retry_after), location: `/jobs/${answer.body.job_id}` });
 });

@@ -2,7 +2,7 @@
  * The HTTP API: which route goes to which function file. The CDK stack and the local server
  * both read this table, so the deployed API and `npm start` cannot drift apart.
  */
-export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'health' | 'mcp' | 'webhooks';
+export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'jobs' | 'health' | 'mcp' | 'webhooks';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'DELETE';
@@ -28,6 +28,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/sleep', fn: 'data', auth: true },
   { method: 'GET', path: '/recovery', fn: 'data', auth: true },
   { method: 'GET', path: '/health-metrics', fn: 'data', auth: true },
+  { method: 'GET', path: '/jobs/{id}', fn: 'jobs', auth: true },
   { method: 'POST', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'GET', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'DELETE', path: '/mcp', fn: 'mcp', auth: true },

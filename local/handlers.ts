@@ -13,6 +13,7 @@ export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda 
   health: () => import('../functions/health'),
   mcp: () => import('../functions/mcp'),
   webhooks: () => import('../functions/webhooks'),
+  jobs: () => import('../functions/jobs'),
 };
 
 /** A Lambda context whose remaining time runs down for real from `timeoutMs` (the stack's default). */

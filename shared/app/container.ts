@@ -6,7 +6,8 @@ import { ConfigError, parseAppConfig, resolveProviderConfig, loadRawConfig, type
 import { secretsManagerFetcher } from '../config/secrets';
 import { providerRegistry, type ProviderRegistry } from '../providers';
 import type { FitnessProvider, ProviderConfig, ProviderDeps, ProviderFactory } from '../providers/spi';
-import type { CacheStore, ConnectionKey, ConnectionStore, OAuthStateStore } from '../store/ports';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { CacheStore, ConnectionKey, ConnectionStore, JobQueue, OAuthStateStore, StateStore } from '../store/ports';
 import { generateDevKey, parseTokenKeys, TokenCipher } from '../store/token-cipher';
 import { MemoryCacheStore } from '../store/memory/cache';
 import { MemoryConnectionStore } from '../store/memory/connections';
@@ -15,6 +16,15 @@ import { createDocumentClient } from '../store/dynamodb/client';
 import { DynamoCacheStore } from '../store/dynamodb/cache';
 import { DynamoConnectionStore } from '../store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../store/dynamodb/oauth-state';
+import { DynamoStateStore } from '../store/dynamodb/state';
+import { MemoryStateStore } from '../store/memory/state';
+import { MemoryJobQueue } from '../queue/memory';
+import { SqsJobQueue } from '../queue/sqs';
+import { CircuitBreaker } from '../resilience/circuit';
+import { currentCall } from '../resilience/context';
+import { RateLimitGate } from '../resilience/gate';
+import { ResilientFitnessProvider } from '../resilience/resilient-provider';
+import { resilienceSettings, type ResilienceSettings } from '../resilience/settings';
 import { CachingFitnessProvider, type CacheObserver } from '../cache/caching-provider';
 import { cacheSettings, type CacheSettings } from '../cache/settings';
 import { AppError, SERVICE_RETRY_SECS } from './errors';
@@ -24,6 +34,10 @@ export interface Stores {
   connections: ConnectionStore;
   states: OAuthStateStore;
   cache: CacheStore;
+  /** Rate-limit gates, circuits, health records and leases (the cache table on AWS). */
+  coordination: StateStore;
+  /** Queued reads (the durable table on AWS). */
+  jobs: StateStore;
 }
 
 export interface Container extends Stores {
@@ -32,6 +46,12 @@ export interface Container extends Stores {
   readonly registry: ProviderRegistry;
   readonly deps: ProviderDeps;
   readonly cacheSettings: CacheSettings;
+  readonly queue: JobQueue;
+  readonly gate: RateLimitGate;
+  readonly circuit: CircuitBreaker;
+  /** Sleeping between retries and polls; injected so tests need not wait. */
+  readonly sleep: (ms: number) => Promise<void>;
+  resilience(name: string): ResilienceSettings;
   /** The registered provider behind the caching decorator, or a 404 `unsupported_provider` naming the supported ones. */
   provider(name: string): FitnessProvider;
   providerConfig(name: string): ProviderConfig;
@@ -43,6 +63,9 @@ export interface ContainerOptions {
   fetchSecret?: SecretFetcher;
   deps?: Partial<ProviderDeps>;
   stores?: Stores;
+  queue?: JobQueue;
+  /** Waiting between retries, gate and lease polls (default: real timers). */
+  sleep?: (ms: number) => Promise<void>;
   /** Cache knobs for tests: waiting between fill polls, the lease length, where metrics go. */
   cache?: { sleep?: (ms: number) => Promise<void>; leaseMs?: number; observer?: CacheObserver };
 }
@@ -69,6 +92,8 @@ function chooseStores(config: AppConfig, env: Record<string, string | undefined>
       connections: new DynamoConnectionStore(client, config.connectionsTable, cipher, logUnreadable),
       states: new DynamoOAuthStateStore(client, config.connectionsTable),
       cache: new DynamoCacheStore(client, config.cacheTable),
+      coordination: new DynamoStateStore(client, config.cacheTable),
+      jobs: new DynamoStateStore(client, config.connectionsTable),
     };
   }
   if (isLambda(env)) throw new ConfigError('PIERRE_CONNECTIONS_TABLE and PIERRE_CACHE_TABLE are required on Lambda');
@@ -76,7 +101,15 @@ function chooseStores(config: AppConfig, env: Record<string, string | undefined>
     connections: new MemoryConnectionStore(cipher, logUnreadable),
     states: new MemoryOAuthStateStore(),
     cache: new MemoryCacheStore(),
+    coordination: new MemoryStateStore(),
+    jobs: new MemoryStateStore(),
   };
+}
+
+function chooseQueue(config: AppConfig, env: Record<string, string | undefined>, now: () => number): JobQueue {
+  if (config.retryQueueUrl) return new SqsJobQueue(new SQSClient({}), config.retryQueueUrl);
+  if (isLambda(env)) throw new ConfigError('PIERRE_RETRY_QUEUE_URL is required on Lambda');
+  return new MemoryJobQueue({ now });
 }
 
 export async function buildContainer(options: ContainerOptions = {}): Promise<Container> {
@@ -92,16 +125,37 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
   const stores = options.stores ?? chooseStores(config, env);
   const deps: ProviderDeps = { fetch: (...args) => globalThis.fetch(...args), now: () => Date.now(), ...options.deps };
   const settings = cacheSettings(raw);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = () => deps.now();
+  const gate = new RateLimitGate(stores.coordination, now, sleep);
+  const circuit = new CircuitBreaker(stores.coordination, now);
+  const queue = options.queue ?? chooseQueue(config, env, now);
   const cacheDeps = {
     store: stores.cache,
     settings,
-    now: () => deps.now(),
-    sleep: options.cache?.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    now,
+    sleep: options.cache?.sleep ?? sleep,
     observer: options.cache?.observer ?? cacheObserver,
     leaseMs: options.cache?.leaseMs,
   };
   // Keyed by factory so a provider registered (or replaced) after start-up is picked up.
   const instances = new WeakMap<ProviderFactory, FitnessProvider>();
+
+  // The gate hears every request and answer of a provider, for the user its call context names.
+  const gatedDeps = (name: string): ProviderDeps => ({
+    ...deps,
+    admitRequest: async () => {
+      await deps.admitRequest?.();
+      const call = currentCall();
+      if (call?.provider === name) await gate.admit(call);
+    },
+    observeRateLimit: async (usage) => {
+      await deps.observeRateLimit?.(usage);
+      const call = currentCall();
+      if (call?.provider === name) await gate.observe(call, usage);
+    },
+  });
+  const resilience = (name: string) => resilienceSettings(name, raw);
 
   const providerConfig = (name: string): ProviderConfig => {
     const descriptor = registry.descriptor(name);
@@ -116,13 +170,24 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
     registry,
     deps,
     cacheSettings: settings,
+    queue,
+    gate,
+    circuit,
+    sleep,
+    resilience,
     providerConfig,
     provider(name) {
       const factory = registry.factory(name);
       if (!factory) throw new AppError(404, 'unsupported_provider', registry.unsupportedMessage(name));
       let instance = instances.get(factory);
       if (!instance) {
-        instance = new CachingFitnessProvider(factory.create(providerConfig(name), deps), cacheDeps);
+        const resilient = new ResilientFitnessProvider(factory.create(providerConfig(name), gatedDeps(name)), {
+          gate,
+          circuit,
+          settings: resilience(name),
+          sleep,
+        });
+        instance = new CachingFitnessProvider(resilient, cacheDeps);
         instances.set(factory, instance);
       }
       return instance;

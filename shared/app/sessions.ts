@@ -3,7 +3,9 @@
  * connection, refreshes tokens that expire within five minutes, and retries once with a
  * fresh token when the provider rejects the current one.
  */
+import { randomUUID } from 'node:crypto';
 import { deferredSession } from '../cache/deferred-session';
+import { acquireLease, releaseLease } from '../resilience/lease';
 import { cachePartition } from '../cache/keys';
 import { ProviderError } from '../models';
 import type { FitnessProvider, ProviderSession, TokenSet } from '../providers/spi';
@@ -14,6 +16,11 @@ import type { Identity } from './identity';
 import { logger } from './observability';
 
 const REFRESH_MARGIN_SECS = 300;
+/** A refresh lease outlives one token request (10 s timeout) and ends by itself if its holder dies. */
+const REFRESH_LEASE_MS = 15_000;
+/** How long a request waits for another container's refresh before giving up. */
+const REFRESH_WAIT_MS = 20_000;
+const REFRESH_POLL_MS = 100;
 
 export function connectionFromTokens(
   identity: Identity,
@@ -62,10 +69,49 @@ function refresh(container: Container, provider: FitnessProvider, connection: Co
   const key = JSON.stringify([connection.tenantId, connection.userId, connection.provider]);
   let pending = inflight.get(key);
   if (!pending) {
-    pending = refreshOnce(container, provider, connection).finally(() => inflight.delete(key));
+    pending = refreshUnderLease(container, provider, connection).finally(() => inflight.delete(key));
     inflight.set(key, pending);
   }
   return pending;
+}
+
+/** A connection someone refreshed after `stale` was read: a new access token, not expiring soon. */
+function refreshedSince(stale: Connection, latest: Connection | undefined, nowMs: number): boolean {
+  return latest !== undefined && latest.status === 'connected' && latest.accessToken !== stale.accessToken && !expiresSoon(latest, nowMs);
+}
+
+/**
+ * One refresh per connection across containers: a lease in the coordination store. Its holder
+ * re-reads the connection first (another container may just have refreshed it); the others
+ * wait for the new token instead of refreshing (a rotating refresh token works only once).
+ */
+async function refreshUnderLease(container: Container, provider: FitnessProvider, connection: Connection): Promise<Connection> {
+  const store = container.coordination;
+  const sk = JSON.stringify([connection.tenantId, connection.userId, connection.provider]);
+  const holder = randomUUID();
+  const giveUpAt = container.deps.now() + REFRESH_WAIT_MS;
+  for (;;) {
+    const now = container.deps.now();
+    if (await acquireLease(store, 'lease#refresh', sk, { holder, untilMs: now + REFRESH_LEASE_MS, nowMs: now })) {
+      try {
+        const latest = await container.connections.get(connection);
+        if (refreshedSince(connection, latest, container.deps.now())) return latest!;
+        if (latest && latest.status !== 'connected') throw notConnected(connection.provider);
+        return await refreshOnce(container, provider, latest ?? connection);
+      } finally {
+        await releaseLease(store, 'lease#refresh', sk, holder).catch(() => undefined);
+      }
+    }
+    await container.sleep(REFRESH_POLL_MS);
+    const latest = await container.connections.get(connection);
+    if (refreshedSince(connection, latest, container.deps.now())) return latest!;
+    if (latest && latest.status === 'revoked') {
+      throw new AppError(409, 'reauthorization_required', `${provider.descriptor.name} refused to refresh the connection; connect again`);
+    }
+    if (container.deps.now() >= giveUpAt) {
+      throw new AppError(503, 'service_unavailable', 'The connection is being refreshed; try again shortly', { 'retry-after': '2' });
+    }
+  }
 }
 
 async function refreshOnce(container: Container, provider: FitnessProvider, connection: Connection): Promise<Connection> {

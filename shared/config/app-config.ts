@@ -27,6 +27,7 @@ const AppConfigSchema = z
     PIERRE_CONNECTIONS_TABLE: z.string().min(3).optional(),
     PIERRE_CACHE_TABLE: z.string().min(3).optional(),
     PIERRE_DEV_JWT_SECRET: z.string().min(16).optional(),
+    PIERRE_RETRY_QUEUE_URL: z.url().optional(),
   })
   .transform((raw) => ({
     defaultProvider: raw.PIERRE_DEFAULT_PROVIDER,
@@ -37,6 +38,7 @@ const AppConfigSchema = z
     connectionsTable: raw.PIERRE_CONNECTIONS_TABLE,
     cacheTable: raw.PIERRE_CACHE_TABLE,
     devJwtSecret: raw.PIERRE_DEV_JWT_SECRET,
+    retryQueueUrl: raw.PIERRE_RETRY_QUEUE_URL,
   }));
 
 export type AppConfig = z.output<typeof AppConfigSchema>;

@@ -81,6 +81,7 @@ export class ProviderHttp {
     const timedOut = () =>
       new ProviderError({ kind: 'timeout', provider, message: `${provider} did not answer within the time left (${Math.max(0, Math.round(timeoutMs))} ms)` });
     if (timeoutMs <= 0) throw timedOut();
+    await deps.admitRequest?.();
     let response: Response;
     try {
       response = await deps.fetch(req.url, {
@@ -94,17 +95,16 @@ export class ProviderHttp {
       if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw timedOut();
       throw new ProviderError({ kind: 'network', provider, message: `${provider} could not be reached` });
     }
-    this.observeUsage(response.headers);
+    await this.observeUsage(response.headers);
     const text = await readText(response, provider);
     if (!response.ok) throw this.errorFor(response, text, req);
     return { data: this.parse(text, req.schema, response.status), status: response.status, headers: response.headers };
   }
 
-  private observeUsage(headers: Headers): void {
+  private async observeUsage(headers: Headers): Promise<void> {
     const { rateLimitUsage, deps } = this.options;
-    if (!rateLimitUsage || !deps.observeRateLimit) return;
-    const usage = rateLimitUsage(headers, deps.now());
-    if (usage) deps.observeRateLimit(usage);
+    if (!deps.observeRateLimit) return;
+    await deps.observeRateLimit(rateLimitUsage?.(headers, deps.now()));
   }
 
   private parse<T>(text: string, schema: z.ZodType<T>, status: number): T {

@@ -208,8 +208,13 @@ export interface ProviderDeps {
   fetch: typeof globalThis.fetch;
   /** Epoch milliseconds. */
   now: () => number;
-  /** Receives every rate-limit usage a provider reports (throttling, metrics). */
-  observeRateLimit?: (usage: RateLimitUsage) => void;
+  /**
+   * Asked before every provider request (the rate-limit gate); rejects with a `rate_limited`
+   * ProviderError to keep the request from being made.
+   */
+  admitRequest?: () => Promise<void>;
+  /** Receives the rate-limit usage of every answer, `undefined` when it reported none. */
+  observeRateLimit?: (usage: RateLimitUsage | undefined) => void | Promise<void>;
 }
 
 export interface ProviderFactory {

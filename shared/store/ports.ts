@@ -123,3 +123,44 @@ export interface CacheStore {
   /** Deletes every entry (and lease) of the partition whose key starts with one of `keyPrefixes` (all when omitted). */
   invalidate(partition: string, keyPrefixes?: string | readonly string[]): Promise<number>;
 }
+
+/**
+ * Small coordination records (rate-limit gates, circuits, health, leases, jobs): items addressed
+ * by partition and sort key, with atomic conditional writes so that several containers agree.
+ * Conditions in `ifAny` are ORed; an empty or absent list always holds.
+ */
+export type StateValue = string | number | boolean | null;
+export type StateItem = Record<string, StateValue>;
+
+export type StateCondition =
+  | { field: string; op: 'missing' }
+  | { field: string; op: 'eq'; value: StateValue }
+  | { field: string; op: 'lt'; value: number };
+
+export interface StateWrite {
+  ifAny?: readonly StateCondition[];
+  /** Epoch seconds after which the item reads as absent (and DynamoDB's TTL deletes it). */
+  expiresAtSecs?: number;
+}
+
+export interface StateStore {
+  /** The item, or undefined when absent or expired at `nowMs`. */
+  get(pk: string, sk: string, nowMs: number): Promise<StateItem | undefined>;
+  /** Every live item of a partition, by sort key. */
+  list(pk: string, nowMs: number): Promise<Map<string, StateItem>>;
+  /** Sets the given fields (others kept; `null` removes one); the item after the write, or undefined when the condition failed. */
+  update(pk: string, sk: string, fields: StateItem, write?: StateWrite): Promise<StateItem | undefined>;
+  /** Adds `by` to a numeric field (absent counts as 0); the item after, or undefined when the condition failed. */
+  add(pk: string, sk: string, field: string, by: number, write?: StateWrite): Promise<StateItem | undefined>;
+  /** Deletes the item when the condition holds; false when it failed. */
+  delete(pk: string, sk: string, write?: Pick<StateWrite, 'ifAny'>): Promise<boolean>;
+}
+
+/** The retry queue (SQS on AWS): at-least-once delivery of small JSON bodies after a delay. */
+export interface JobQueue {
+  /** `delaySecs` at most MAX_QUEUE_DELAY_SECS (SQS's limit). */
+  send(body: string, delaySecs: number): Promise<void>;
+}
+
+/** The longest delay SQS accepts for a message: 15 minutes. */
+export const MAX_QUEUE_DELAY_SECS = 900;

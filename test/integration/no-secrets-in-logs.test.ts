@@ -38,7 +38,8 @@ describe('logs carry no secrets', () => {
     const key = { tenantId: 'tenant-l', userId: 'log-user', provider: 'fitbit' };
     const first = (await client.server.container.connections.get(key))!;
 
-    await client.control('fitbit', 'faults', { kind: 'status', status: 500, count: 1 });
+    // More faults than the 1 + 3 attempts a transient failure gets.
+    await client.control('fitbit', 'faults', { kind: 'status', status: 500, count: 4 });
     expect((await client.api('/activities?provider=fitbit')).status).toBe(502);
     await client.control('fitbit', 'expire-tokens');
     expect((await client.api('/activities?provider=fitbit')).status).toBe(200);

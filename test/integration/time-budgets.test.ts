@@ -17,16 +17,18 @@ describe('time budgets', () => {
   let client: Client;
 
   beforeAll(async () => {
-    client = await startClient({ env: { PIERRE_WHOOP_TIMEOUT_SECS: '1' } }, USER, TENANT);
+    client = await startClient({ env: { PIERRE_WHOOP_TIMEOUT_SECS: '1', PIERRE_WHOOP_MAX_RETRIES: '1' } }, USER, TENANT);
     for (const provider of ['strava', 'whoop']) expect((await client.connect(provider)).status).toBe(200);
   });
   afterAll(() => client.server.close());
 
   it('answers 504 provider_timeout when a provider exceeds PIERRE_<P>_TIMEOUT_SECS', async () => {
-    await client.control('whoop', 'faults', { kind: 'latency', ms: 1_600 });
+    // A timeout is retried (PIERRE_WHOOP_MAX_RETRIES=1 here): both attempts are too slow.
+    await client.control('whoop', 'faults', { kind: 'latency', ms: 1_600, count: 2 });
     const answer = await client.api('/activities?provider=whoop');
     expect(answer.status).toBe(504);
     expect((await answer.json()).error.code).toBe('provider_timeout');
+    await client.resetResilience();
   });
 
   it('stops a provider call before the invocation runs out, and provider=all keeps the sources that answered', async () => {

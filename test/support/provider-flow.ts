@@ -12,6 +12,18 @@ export interface Client {
   authorize(provider: string, query?: string): Promise<{ connect: any; callbackUrl: string }>;
   /** The whole dance: connect, authorize, callback; returns the callback response. */
   connect(provider: string): Promise<Response>;
+  /** Forgets what rate-limit gates and circuits learnt, so one test's 429s or faults do not reach the next. */
+  resetResilience(): Promise<void>;
+}
+
+/** A 202 job answer: the provider was limited; returns the wait it announced. */
+export async function expectScheduled(res: Response): Promise<{ job_id: string; retry_after: number }> {
+  const body = await res.json();
+  if (res.status !== 202 || body.status !== 'scheduled' || typeof body.job_id !== 'string') {
+    throw new Error(`expected a 202 scheduled job, got ${res.status} ${JSON.stringify(body)}`);
+  }
+  if (Number(res.headers.get('retry-after')) !== body.retry_after) throw new Error('Retry-After differs from retry_after');
+  return body;
 }
 
 export interface ClientOptions {
@@ -55,6 +67,13 @@ export async function startClient(
     async connect(provider) {
       const { callbackUrl } = await client.authorize(provider);
       return fetch(callbackUrl, { redirect: 'manual' });
+    },
+    async resetResilience() {
+      const store = server.container.coordination;
+      const partitions = ['circuit', ...server.container.registry.supportedProviders().map((p) => `gate#${p}`)];
+      for (const pk of partitions) {
+        for (const sk of (await store.list(pk, 0)).keys()) await store.delete(pk, sk);
+      }
     },
   };
   return client;

@@ -16,6 +16,7 @@ import { createDocumentClient } from '../../shared/store/dynamodb/client';
 import { DynamoCacheStore } from '../../shared/store/dynamodb/cache';
 import { DynamoConnectionStore } from '../../shared/store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../../shared/store/dynamodb/oauth-state';
+import { DynamoStateStore } from '../../shared/store/dynamodb/state';
 import { parseTokenKeys, TokenCipher } from '../../shared/store/token-cipher';
 
 /** One shared connection; `stores()` gives each container its own adapters over it. */
@@ -30,6 +31,8 @@ export function serialDynamo(tables: { connections: string; cache: string }, tok
       connections: new DynamoConnectionStore(doc, tables.connections, cipher),
       states: new DynamoOAuthStateStore(doc, tables.connections),
       cache: new DynamoCacheStore(doc, tables.cache),
+      coordination: new DynamoStateStore(doc, tables.cache),
+      jobs: new DynamoStateStore(doc, tables.connections),
     }),
     destroy: () => client.destroy(),
   };

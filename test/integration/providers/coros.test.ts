@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRefreshHandle } from '../../../shared/providers/coros/tokens';
 import { COROS_WEBHOOK_ACK, parseCorosWebhook, verifyCorosWebhook } from '../../../shared/providers/coros/webhook';
-import { startClient, type Client } from '../../support/provider-flow';
+import { expectScheduled, startClient, type Client } from '../../support/provider-flow';
 
 const KEY = { tenantId: 'tenant-1', userId: 'user-1', provider: 'coros' };
 const SIM_CREDS = { clientId: 'sim-coros-client', clientSecret: 'sim-coros-secret' };
@@ -202,10 +202,10 @@ describe('COROS against its simulator', () => {
     const res = await client.api('/activities?provider=coros&limit=3');
     expected.push(60 - (nowSecs() % 60));
     await client.control('coros', 'rate-limits', { minute: 100_000 });
-    expect(res.status).toBe(429);
-    expect((await errorOf(res)).code).toBe('rate_limited');
-    const retryAfter = Number(res.headers.get('retry-after'));
+    const resJob = await expectScheduled(res);
+    const retryAfter = resJob.retry_after;
     expect(expected.some((e) => Math.abs(retryAfter - e) <= 1)).toBe(true);
+    await client.resetResilience();
   });
 
   it.each([
@@ -214,9 +214,11 @@ describe('COROS against its simulator', () => {
     [{ kind: 'status', status: 503 }, 502, 'provider_error'],
     [{ kind: 'status', status: 500 }, 502, 'provider_error'],
   ])('answers a provider fault %j with %i %s', async (fault, status, code) => {
-    await client.control('coros', 'faults', fault);
+    // More faults than the 1 + 3 attempts a transient failure gets.
+    await client.control('coros', 'faults', { ...fault, count: 5 });
     const res = await client.api('/activities?provider=coros&limit=3');
     await client.control('coros', 'faults', undefined, 'DELETE');
+    await client.resetResilience();
     expect(res.status).toBe(status);
     expect((await errorOf(res)).code).toBe(code);
   });

@@ -13,7 +13,7 @@ import {
 } from '../../../shared/models';
 import { subscriberVerificationStatus, SUBSCRIBER_VERIFICATION_SETTING, verifyAndParse } from '../../../shared/providers/fitbit';
 import { SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_VERIFICATION_CODE } from '../../../local/simulators/fitbit';
-import { startClient, type Client } from '../../support/provider-flow';
+import { expectScheduled, startClient, type Client } from '../../support/provider-flow';
 
 const P = 'fitbit';
 const TENANT = 'tenant-1';
@@ -261,33 +261,35 @@ describe('Fitbit over HTTP against its simulator', () => {
     try {
       const res = await client.api(`/athlete?provider=${P}`);
       const expected = 3600 - (Math.floor(Date.now() / 1000) % 3600);
-      expect(res.status).toBe(429);
-      expect((await errorOf(res)).code).toBe('rate_limited');
-      expect(Math.abs(Number(res.headers.get('retry-after')) - expected)).toBeLessThanOrEqual(2);
+      const resJob = await expectScheduled(res);
+      expect(Math.abs(resJob.retry_after - expected)).toBeLessThanOrEqual(2);
       const raw = await simGet('/1/user/-/profile.json', current.accessToken);
       expect(raw.status).toBe(429);
       expect(raw.headers.get('retry-after')).toBeNull();
       expect(raw.headers.get('fitbit-rate-limit-remaining')).toBe('0');
     } finally {
       await client.control(P, 'rate-limits', { hour: 150 });
+      await client.resetResilience();
     }
     await client.control(P, 'faults', { kind: 'rate_limit' });
     const injected = await client.api(`/activities?provider=${P}&limit=1`);
-    expect(injected.status).toBe(429);
-    expect(Number(injected.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await expectScheduled(injected)).retry_after).toBeGreaterThan(0);
+    await client.resetResilience();
   });
 
   it('maps malformed JSON and the wrong shape to 502 provider_invalid_data, and a 5xx to 502 provider_error', async () => {
     for (const [fault, code] of [
       [{ kind: 'malformed' }, 'provider_invalid_data'],
       [{ kind: 'wrong_shape' }, 'provider_invalid_data'],
-      [{ kind: 'status', status: 503 }, 'provider_error'],
+      [{ kind: 'status', status: 503, count: 5 }, 'provider_error'],
     ] as const) {
       await client.control(P, 'faults', fault);
       const res = await client.api(`/activities?provider=${P}&limit=3`);
       expect(res.status, JSON.stringify(fault)).toBe(502);
       expect((await errorOf(res)).code).toBe(code);
     }
+    await client.control(P, 'faults', undefined, 'DELETE');
+    await client.resetResilience();
     expect((await client.api(`/activities?provider=${P}&limit=3`)).status).toBe(200);
   });
 

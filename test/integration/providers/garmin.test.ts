@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGarminWebhook } from '../../../shared/providers/garmin/webhook';
-import { startClient, type Client } from '../../support/provider-flow';
+import { expectScheduled, startClient, type Client } from '../../support/provider-flow';
 
 const TENANT = 'tenant-garmin';
 const USER = 'garmin-user';
@@ -198,9 +198,9 @@ describe('Garmin through its simulator', () => {
     await awayFromMinuteEdge();
     await client.control('garmin', 'faults', { kind: 'rate_limit' });
     const faulted = await client.api('/athlete?provider=garmin');
-    expect(faulted.status).toBe(429);
-    expect((await errorOf(faulted)).code).toBe('rate_limited');
-    expect(Math.abs(Number(faulted.headers.get('retry-after')) - toNextMinute())).toBeLessThanOrEqual(1);
+    const faultedJob = await expectScheduled(faulted);
+    expect(Math.abs(faultedJob.retry_after - toNextMinute())).toBeLessThanOrEqual(1);
+    await client.resetResilience();
 
     await awayFromMinuteEdge();
     await client.control('garmin', 'rate-limits', { minute: 2 });
@@ -208,10 +208,10 @@ describe('Garmin through its simulator', () => {
       expect((await client.api('/athlete?provider=garmin')).status).toBe(200);
       expect((await client.api('/athlete?provider=garmin')).status).toBe(200);
       const limited = await client.api('/athlete?provider=garmin');
-      expect(limited.status).toBe(429);
-      expect(Math.abs(Number(limited.headers.get('retry-after')) - toNextMinute())).toBeLessThanOrEqual(1);
+      expect(Math.abs((await expectScheduled(limited)).retry_after - toNextMinute())).toBeLessThanOrEqual(1);
     } finally {
       await client.control('garmin', 'rate-limits', { minute: 100_000 });
+      await client.resetResilience();
     }
   });
 
@@ -233,6 +233,7 @@ describe('Garmin through its simulator', () => {
       expect((await errorOf(down)).code).toBe('provider_error');
     } finally {
       await client.control('garmin', 'faults', undefined, 'DELETE');
+      await client.resetResilience();
     }
   });
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StravaSimulator } from '../../../local/simulators/strava';
 import { answerSubscriptionChallenge, parseStravaWebhook, type StravaEventParse } from '../../../shared/providers/strava/webhook';
-import { startClient, type Client } from '../../support/provider-flow';
+import { expectScheduled, startClient, type Client } from '../../support/provider-flow';
 
 const TENANT = 'tenant-1';
 const key = (userId: string) => ({ tenantId: TENANT, userId, provider: 'strava' });
@@ -228,16 +228,16 @@ describe('Strava over HTTP against its simulator', () => {
       expect(direct.headers.get('x-ratelimit-limit')).toBe('200,2000');
       expect(await direct.json()).toEqual({ message: 'Rate Limit Exceeded', errors: [{ resource: 'Application', field: 'rate limit', code: 'exceeded' }] });
 
+      // Limited and nothing cached: the read is queued (202) until the window turns.
       const res = await client.api('/athlete?provider=strava');
-      expect(res.status).toBe(429);
-      expect((await errorOf(res)).code).toBe('rate_limited');
-      const retryAfter = Number(res.headers.get('retry-after'));
+      const retryAfter = (await expectScheduled(res)).retry_after;
       const expected = secsUntil((Math.floor(Date.now() / 1000 / 900) + 1) * 900);
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(900);
       expect(offBy(retryAfter, expected, 900)).toBeLessThanOrEqual(2);
     } finally {
       await client.control('strava', 'rate-limits', { read_15min: 100 });
+      await client.resetResilience();
     }
   });
 
@@ -245,15 +245,14 @@ describe('Strava over HTTP against its simulator', () => {
     await client.control('strava', 'rate-limits', { read_daily: 0 });
     try {
       const res = await client.api('/activities?provider=strava&limit=1');
-      expect(res.status).toBe(429);
-      expect((await errorOf(res)).code).toBe('rate_limited');
-      const retryAfter = Number(res.headers.get('retry-after'));
+      const retryAfter = (await expectScheduled(res)).retry_after;
       const expected = secsUntil((Math.floor(Date.now() / 1000 / 86_400) + 1) * 86_400);
       // (In the last quarter hour of the UTC day both waits end at midnight.)
       expect(retryAfter).toBeGreaterThan(0);
       expect(offBy(retryAfter, expected, 86_400)).toBeLessThanOrEqual(2);
     } finally {
       await client.control('strava', 'rate-limits', { read_daily: 1_000 });
+      await client.resetResilience();
     }
     expect((await client.api('/athlete?provider=strava')).status).toBe(200);
   });
@@ -263,11 +262,17 @@ describe('Strava over HTTP against its simulator', () => {
     ['JSON of the wrong shape', { kind: 'wrong_shape' }, 502, 'provider_invalid_data'],
     ['a 503', { kind: 'status', status: 503 }, 502, 'provider_error'],
     ['a 500', { kind: 'status', status: 500 }, 502, 'provider_error'],
-  ])('answers %s from Strava with %i %s', async (_label, fault, status, code) => {
-    await client.control('strava', 'faults', { ...fault, count: 1 });
+  ])('answers %s from Strava with %i %s (5xx after the retries)', async (_label, fault, status, code) => {
+    // More faults than the 1 + 3 attempts a transient failure gets.
+    await client.control('strava', 'faults', { ...fault, count: 5 });
+    await clearRequests();
     const res = await client.api('/athlete?provider=strava');
     expect(res.status).toBe(status);
     expect((await errorOf(res)).code).toBe(code);
+    const attempts = (await simRequests()).filter((r) => r === 'GET /api/v3/athlete').length;
+    expect(attempts).toBe(fault.kind === 'status' ? 4 : 1);
+    await client.control('strava', 'faults', undefined, 'DELETE');
+    await client.resetResilience();
     expect((await client.api('/athlete?provider=strava')).status).toBe(200);
   });
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTerraWebhook, verifyTerraWebhook, terraWebhookSecret } from '../../../shared/providers/terra';
 import { SIM_API_KEY, SIM_DEV_ID } from '../../../local/simulators/terra';
-import { startClient, type Client } from '../../support/provider-flow';
+import { expectScheduled, startClient, type Client } from '../../support/provider-flow';
 
 interface Activity {
   id: string;
@@ -184,17 +184,16 @@ describe('Terra against its simulator', () => {
       expect(simRetry).toBeGreaterThan(3500);
 
       const res = await client.api('/activities?provider=terra&limit=1');
-      expect(res.status).toBe(429);
-      const retryAfter = Number(res.headers.get('retry-after'));
+      const retryAfter = (await expectScheduled(res)).retry_after;
       expect(Math.abs(retryAfter - simRetry)).toBeLessThanOrEqual(2);
-      expect((await errorOf(res)).code).toBe('rate_limited');
     } finally {
       await client.control('terra', 'rate-limits', { hourly_days: 6000 });
+      await client.resetResilience();
     }
     await client.control('terra', 'faults', { kind: 'rate_limit' });
     const faulted = await client.api('/athlete?provider=terra');
-    expect(faulted.status).toBe(429);
-    expect(Number(faulted.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await expectScheduled(faulted)).retry_after).toBeGreaterThan(0);
+    await client.resetResilience();
   });
 
   it('maps malformed JSON and wrong shapes to 502 provider_invalid_data, and a 5xx to 502 provider_error', async () => {
@@ -208,11 +207,12 @@ describe('Terra against its simulator', () => {
     expect(shape.status).toBe(502);
     expect((await errorOf(shape)).code).toBe('provider_invalid_data');
 
-    await client.control('terra', 'faults', { kind: 'status', status: 503 });
+    await client.control('terra', 'faults', { kind: 'status', status: 503, count: 50 });
     const down = await client.api('/health-metrics?provider=terra');
     expect(down.status).toBe(502);
     expect((await errorOf(down)).code).toBe('provider_error');
     await client.control('terra', 'faults', undefined, 'DELETE');
+    await client.resetResilience();
   });
 
   it('refuses the simulator without the API key headers (dev-id / x-api-key)', async () => {

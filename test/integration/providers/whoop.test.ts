@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWhoopWebhook } from '../../../shared/providers/whoop/webhook';
-import { startClient, type Client } from '../../support/provider-flow';
+import { expectScheduled, startClient, type Client } from '../../support/provider-flow';
 
 const CLIENT_ID = 'sim-whoop-client';
 const CLIENT_SECRET = 'sim-whoop-secret';
@@ -255,9 +255,9 @@ describe('WHOOP through its simulator', () => {
     // An injected 429: the minute window is reported.
     await client.control('whoop', 'faults', { kind: 'rate_limit' });
     const injected = await client.api('/activities?provider=whoop&limit=1');
-    expect(injected.status).toBe(429);
-    expect((await errorOf(injected)).code).toBe('rate_limited');
-    expect(offBy(Number(injected.headers.get('retry-after')), secondsToNextMinute())).toBeLessThanOrEqual(1);
+    const injectedJob = await expectScheduled(injected);
+    expect(offBy(injectedJob.retry_after, secondsToNextMinute())).toBeLessThanOrEqual(1);
+    await client.resetResilience();
 
     // The real window: two requests a minute, the third is refused until the minute turns.
     if (Date.now() % 60_000 > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - (Date.now() % 60_000)));
@@ -265,14 +265,15 @@ describe('WHOOP through its simulator', () => {
     const ok = await client.api('/activities?provider=whoop&limit=1');
     expect(ok.status).toBe(200);
     expect((await client.api('/activities?provider=whoop&limit=1')).status).toBe(200);
+    await client.control('whoop', 'requests', undefined, 'DELETE');
+    // The usage headers said the window is spent: the gate queues the third read without calling WHOOP.
     const limited = await client.api('/activities?provider=whoop&limit=1');
-    expect(limited.status).toBe(429);
-    const error = await errorOf(limited);
-    expect(error.code).toBe('rate_limited');
-    const wait = Number(limited.headers.get('retry-after'));
+    const wait = (await expectScheduled(limited)).retry_after;
     expect(wait).toBeGreaterThanOrEqual(1);
     expect(offBy(wait, secondsToNextMinute())).toBeLessThanOrEqual(1);
+    expect(await (await client.control('whoop', 'requests', undefined, 'GET')).json()).toEqual([]);
     await client.control('whoop', 'rate-limits', { minute: 100, day: 10_000 });
+    await client.resetResilience();
   });
 
   it('reports the usage headers WHOOP sends', async () => {
@@ -293,11 +294,12 @@ describe('WHOOP through its simulator', () => {
   });
 
   it('answers 502 provider_error when WHOOP fails with a 5xx', async () => {
-    await client.control('whoop', 'faults', { kind: 'status', status: 503, count: 3 });
+    await client.control('whoop', 'faults', { kind: 'status', status: 503, count: 50 });
     const res = await client.api('/recovery?provider=whoop');
     expect(res.status).toBe(502);
     expect((await errorOf(res)).code).toBe('provider_error');
     await client.control('whoop', 'faults', undefined, 'DELETE');
+    await client.resetResilience();
   });
 
   it('sends webhooks signed the way WHOOP signs them', async () => {

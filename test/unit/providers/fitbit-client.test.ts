@@ -26,7 +26,7 @@ function client(handler: Handler, usage: RateLimitUsage[] = []) {
     seen.push({ url, init });
     return handler(url, init) ?? new Response('{"errors":[{"errorType":"not_found","message":"no"}]}', { status: 404 });
   }) as typeof globalThis.fetch;
-  const deps: ProviderDeps = { fetch, now: () => NOW, observeRateLimit: (u) => usage.push(u) };
+  const deps: ProviderDeps = { fetch, now: () => NOW, observeRateLimit: (u) => void (u && usage.push(u)) };
   const descriptor = ProviderDescriptorSchema.parse(fitbitProvider.descriptor);
   const config = resolveProviderConfig(descriptor, {
     PIERRE_FITBIT_CLIENT_ID: 'cid',

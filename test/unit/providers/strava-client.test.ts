@@ -41,7 +41,7 @@ function client(handler: Handler, now = Date.UTC(2026, 10, 25, 10, 7, 30)) {
     calls.push(call);
     return handler(call);
   }) as typeof globalThis.fetch;
-  const provider = new StravaProvider(config, { fetch, now: () => now, observeRateLimit: (u) => observed.push(u) });
+  const provider = new StravaProvider(config, { fetch, now: () => now, observeRateLimit: (u) => void (u && observed.push(u)) });
   return { provider, calls, observed };
 }
 

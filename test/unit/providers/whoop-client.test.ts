@@ -64,7 +64,7 @@ function client(fetch: typeof globalThis.fetch, observed: unknown[] = []) {
     PIERRE_WHOOP_API_BASE_URL: BASE,
     PIERRE_WHOOP_REVOKE_URL: `${BASE}/v2/user/access`,
   });
-  const deps: ProviderDeps = { fetch, now: () => T0 + 100 * HOUR, observeRateLimit: (u) => observed.push(u) };
+  const deps: ProviderDeps = { fetch, now: () => T0 + 100 * HOUR, observeRateLimit: (u) => void (u && observed.push(u)) };
   return whoopProvider.create(config, deps);
 }
 

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { authenticated, json } from '../shared/http/handler';
+import { parseInput } from '../shared/http/query';
+import { getJob } from '../shared/app/jobs';
+
+const JobPathSchema = z.object({ id: z.uuid({ message: 'must be a job id (a UUID)' }) });
+
+/** GET /jobs/{id}: the caller's own queued read, with its data once it succeeded. */
+export const handler = authenticated(async (event, { container, identity }) => {
+  const { id } = parseInput(JobPathSchema, event.pathParameters);
+  return json(200, await getJob(container, identity, id));
+});

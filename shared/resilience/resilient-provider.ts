@@ -1,0 +1,136 @@
+/**
+ * ResilientFitnessProvider: the layer between the cache and a provider. Each data call runs
+ * inside a call context (for the rate-limit gate), behind the provider's circuit breaker, with
+ * retries and backoff for transient failures; 429s block the gate until their Retry-After.
+ * What still fails reaches the cache (which may answer stale) and then the use case (which may
+ * queue the request).
+ */
+import { ProviderError, type Activity } from '../models';
+import type {
+  ActivityQuery,
+  AuthorizationRequest,
+  CodeExchange,
+  DateRange,
+  FitnessProvider,
+  ProviderSession,
+  WebhookRequest,
+  WebhookResult,
+} from '../providers/spi';
+import { CircuitBreaker, countsAgainstCircuit } from './circuit';
+import { currentCall, withCallContext } from './context';
+import { GateRefusal, type RateLimitGate } from './gate';
+import { withRetries } from './retry';
+import type { ResilienceSettings } from './settings';
+
+export interface ResilienceDeps {
+  gate: RateLimitGate;
+  circuit: CircuitBreaker;
+  settings: ResilienceSettings;
+  sleep: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export class ResilientFitnessProvider implements FitnessProvider {
+  readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
+  readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
+
+  constructor(
+    readonly inner: FitnessProvider,
+    private readonly deps: ResilienceDeps,
+  ) {
+    if (inner.handleWebhook) this.handleWebhook = (request) => inner.handleWebhook!(request);
+    if (inner.recentActivities) this.recentActivities = (s) => this.#guarded(s, () => inner.recentActivities!(s));
+  }
+
+  get descriptor() {
+    return this.inner.descriptor;
+  }
+
+  get config() {
+    return this.inner.config;
+  }
+
+  get derivedFromActivities() {
+    return this.inner.derivedFromActivities;
+  }
+
+  authorizationUrl(request: AuthorizationRequest) {
+    return this.inner.authorizationUrl(request);
+  }
+
+  exchangeCode(exchange: CodeExchange) {
+    return this.inner.exchangeCode(exchange);
+  }
+
+  refreshToken(refreshToken: string) {
+    return this.inner.refreshToken(refreshToken);
+  }
+
+  revokeToken(session: ProviderSession) {
+    return this.inner.revokeToken(session);
+  }
+
+  healthCheck() {
+    return this.inner.healthCheck();
+  }
+
+  getAthlete(s: ProviderSession) {
+    return this.#guarded(s, () => this.inner.getAthlete(s));
+  }
+
+  getActivities(s: ProviderSession, query: ActivityQuery) {
+    return this.#guarded(s, () => this.inner.getActivities(s, query));
+  }
+
+  getActivity(s: ProviderSession, id: string) {
+    return this.#guarded(s, () => this.inner.getActivity(s, id));
+  }
+
+  getStats(s: ProviderSession) {
+    return this.#guarded(s, () => this.inner.getStats(s));
+  }
+
+  getPersonalRecords(s: ProviderSession) {
+    return this.#guarded(s, () => this.inner.getPersonalRecords(s));
+  }
+
+  getSleepSessions(s: ProviderSession, range: DateRange) {
+    return this.#guarded(s, () => this.inner.getSleepSessions(s, range));
+  }
+
+  getRecoveryMetrics(s: ProviderSession, range: DateRange) {
+    return this.#guarded(s, () => this.inner.getRecoveryMetrics(s, range));
+  }
+
+  getHealthMetrics(s: ProviderSession, range: DateRange) {
+    return this.#guarded(s, () => this.inner.getHealthMetrics(s, range));
+  }
+
+  async #guarded<T>(session: ProviderSession, call: () => Promise<T>): Promise<T> {
+    const provider = this.descriptor.name;
+    const { gate, circuit, settings } = this.deps;
+    // Nested calls (records derived from activities) run in the outer call's context.
+    if (currentCall()?.provider === provider) return call();
+    const before = await circuit.check(provider, settings.circuit);
+    return withCallContext({ provider, tenantId: session.tenantId, userId: session.userId }, async () => {
+      const context = currentCall()!;
+      try {
+        const value = await withRetries(call, settings.retry, this.deps.sleep, this.deps.random);
+        await circuit.recordSuccess(provider, before);
+        return value;
+      } catch (error) {
+        if (error instanceof ProviderError && error.kind === 'rate_limited' && !(error instanceof GateRefusal)) {
+          await gate.limited(context, error);
+        } else if (countsAgainstCircuit(error)) {
+          await circuit.recordFailure(provider, settings.circuit);
+        } else if (error instanceof ProviderError && error.kind !== 'rate_limited') {
+          // The provider answered (a 4xx is the request's fault, not the provider's).
+          await circuit.recordSuccess(provider, before);
+        }
+        throw error;
+      } finally {
+        await gate.finish(context);
+      }
+    });
+  }
+}

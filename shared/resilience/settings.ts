@@ -1,0 +1,71 @@
+/** Retry, circuit and fallback settings from `PIERRE_<P>_*` and `PIERRE_PROVIDER_FALLBACK`. */
+import { z } from 'zod';
+import { ConfigError, type RawConfig } from '../config';
+
+export interface RetrySettings {
+  /** Attempts after the first one, for retryable failures only. */
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** 0.1: each delay is moved by up to ±10 % at random. */
+  jitter: number;
+}
+
+export interface CircuitSettings {
+  /** Consecutive failures that open the circuit. */
+  failureThreshold: number;
+  /** How long an open circuit refuses calls before letting one through (half-open). */
+  openSecs: number;
+}
+
+export interface ResilienceSettings {
+  retry: RetrySettings;
+  circuit: CircuitSettings;
+}
+
+/** The seed's defaults: 3 retries, 100 ms base, 5 s cap, 0.1 jitter; circuits open after 5 failures for 60 s. */
+export const DEFAULT_RESILIENCE: ResilienceSettings = {
+  retry: { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 5_000, jitter: 0.1 },
+  circuit: { failureThreshold: 5, openSecs: 60 },
+};
+
+const whole = (max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(max, `must be at most ${max}`));
+
+function read(raw: RawConfig, name: string, max: number, fallback: number, min = 0): number {
+  const value = raw[name];
+  if (value === undefined) return fallback;
+  const parsed = whole(max).safeParse(value);
+  if (!parsed.success) throw new ConfigError(`${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (parsed.data < min) throw new ConfigError(`${name}: must be at least ${min}`);
+  return parsed.data;
+}
+
+export function resilienceSettings(provider: string, raw: RawConfig): ResilienceSettings {
+  const p = `PIERRE_${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+  const d = DEFAULT_RESILIENCE;
+  return {
+    retry: {
+      ...d.retry,
+      maxRetries: read(raw, `${p}MAX_RETRIES`, 10, d.retry.maxRetries),
+      baseDelayMs: read(raw, `${p}BASE_DELAY_MS`, 60_000, d.retry.baseDelayMs),
+    },
+    circuit: {
+      failureThreshold: read(raw, `${p}CIRCUIT_FAILURES`, 1_000, d.circuit.failureThreshold, 1),
+      openSecs: read(raw, `${p}CIRCUIT_OPEN_SECS`, 86_400, d.circuit.openSecs, 1),
+    },
+  };
+}
+
+/** `PIERRE_PROVIDER_FALLBACK=strava,garmin`: the order in which providers stand in for each other. */
+export function fallbackOrder(raw: RawConfig): string[] {
+  return (raw['PIERRE_PROVIDER_FALLBACK'] ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+}
