@@ -1,20 +1,22 @@
 /**
  * Merging activities from several providers. Providers do not deduplicate across sources
  * (a run synced Garmin -> Strava arrives from both), so two activities of different providers
- * that start within a minute of each other and last about as long are one activity.
+ * that start within a minute of each other and end about together (elapsed time, start to
+ * end, is the same measure for every provider) are one activity.
  */
 import type { Activity } from '../models';
 
 const SAME_START_SECS = 60;
-const SAME_DURATION_RATIO = 0.1;
-const SAME_DURATION_SECS = 120;
+/** Ends may differ by this share of the longer elapsed time, and by at least SAME_END_SECS. */
+const SAME_END_RATIO = 0.1;
+const SAME_END_SECS = 120;
 
 export function sameActivity(a: Activity, b: Activity): boolean {
   if (a.provider === b.provider) return false;
   const startGap = Math.abs(Date.parse(a.start_date) - Date.parse(b.start_date)) / 1000;
   if (startGap > SAME_START_SECS) return false;
-  const durationGap = Math.abs(a.duration_seconds - b.duration_seconds);
-  return durationGap <= Math.max(SAME_DURATION_SECS, SAME_DURATION_RATIO * Math.max(a.duration_seconds, b.duration_seconds));
+  const endGap = Math.abs(Date.parse(a.end_date) - Date.parse(b.end_date)) / 1000;
+  return endGap <= Math.max(SAME_END_SECS, SAME_END_RATIO * Math.max(a.duration_seconds, b.duration_seconds));
 }
 
 function detail(activity: Activity): number {

@@ -1,17 +1,19 @@
 import { z } from 'zod';
-import { maybeNumber, maybeString } from './common';
+import { num, text } from './common';
 
-export const AthleteSchema = z.object({
-  id: z.string().min(1),
-  provider: z.string().min(1),
-  username: maybeString,
-  firstname: maybeString,
-  lastname: maybeString,
-  profile_picture: maybeString,
-  sex: z.enum(['male', 'female', 'other']).nullable().default(null),
-  weight_kg: maybeNumber,
-  city: maybeString,
-  country: maybeString,
-});
+export const AthleteSchema = z
+  .object({
+    id: z.string().min(1).describe("The provider's id of the athlete"),
+    provider: z.string().min(1).describe('Provider the profile came from'),
+    username: text('Username at the provider'),
+    firstname: text('First name'),
+    lastname: text('Last name'),
+    profile_picture: text('URL of the profile picture'),
+    sex: z.enum(['male', 'female', 'other']).nullable().default(null).describe('Sex as the athlete told the provider'),
+    weight_kg: num('Body weight, kilograms'),
+    city: text('Home city'),
+    country: text('Home country'),
+  })
+  .describe("An athlete's profile");
 export type Athlete = z.infer<typeof AthleteSchema>;
 export type AthleteInput = z.input<typeof AthleteSchema>;

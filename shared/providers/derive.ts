@@ -4,15 +4,21 @@ import { roundTo } from './units';
 
 const DAY_MS = 86_400_000;
 
+/** Moving time, or the elapsed time for an activity whose provider reports no moving time. */
+export function movingSeconds(activity: Activity): number {
+  return activity.moving_time_seconds ?? activity.duration_seconds;
+}
+
 function emptyTotals(): Totals {
-  return { count: 0, distance_meters: 0, duration_seconds: 0, elevation_gain: 0 };
+  return { count: 0, distance_meters: 0, duration_seconds: 0, moving_time_seconds: 0, elevation_gain_meters: 0 };
 }
 
 function add(totals: Totals, activity: Activity): void {
   totals.count += 1;
   totals.distance_meters += activity.distance_meters ?? 0;
   totals.duration_seconds += activity.duration_seconds;
-  totals.elevation_gain += activity.elevation_gain ?? 0;
+  totals.moving_time_seconds += movingSeconds(activity);
+  totals.elevation_gain_meters += activity.elevation_gain_meters ?? 0;
 }
 
 export function statsFromActivities(provider: string, activities: readonly Activity[], nowMs: number): Stats {
@@ -44,7 +50,8 @@ export function statsFromActivities(provider: string, activities: readonly Activ
 function tidy(totals: Totals): void {
   totals.distance_meters = roundTo(totals.distance_meters, 1);
   totals.duration_seconds = roundTo(totals.duration_seconds, 1);
-  totals.elevation_gain = roundTo(totals.elevation_gain, 1);
+  totals.moving_time_seconds = roundTo(totals.moving_time_seconds, 1);
+  totals.elevation_gain_meters = roundTo(totals.elevation_gain_meters, 1);
 }
 
 const RACE_DISTANCES: ReadonlyArray<readonly [PersonalRecord['metric'], number]> = [
@@ -54,11 +61,12 @@ const RACE_DISTANCES: ReadonlyArray<readonly [PersonalRecord['metric'], number]>
   ['fastest_half_marathon', 21_097.5],
   ['fastest_marathon', 42_195],
 ];
-const TIMED_SPORTS: ReadonlySet<SportType> = new Set(['run', 'trail_run']);
+const TIMED_SPORTS: ReadonlySet<SportType> = new Set(['run', 'trail_run', 'virtual_run', 'track_run']);
 
 /**
  * Best efforts per sport. Race-distance times are estimated from each activity's average
- * pace (activities at least that long), since summaries carry no split data.
+ * pace over its moving time (activities at least that long), since summaries carry no split
+ * data; the longest duration is elapsed time.
  */
 export function personalRecordsFromActivities(provider: string, activities: readonly Activity[]): PersonalRecord[] {
   const best = new Map<string, PersonalRecord>();
@@ -71,17 +79,20 @@ export function personalRecordsFromActivities(provider: string, activities: read
     const base = { provider, sport_type: a.sport_type, activity_id: a.id, achieved_at: a.start_date };
     if (a.distance_meters && a.distance_meters > 0) {
       offer({ ...base, metric: 'longest_distance', value: a.distance_meters, unit: 'meters' }, false);
-      if (TIMED_SPORTS.has(a.sport_type) && a.duration_seconds > 0) {
+      const moving = movingSeconds(a);
+      if (TIMED_SPORTS.has(a.sport_type) && moving > 0) {
         for (const [metric, distance] of RACE_DISTANCES) {
           if (a.distance_meters >= distance) {
-            const seconds = Math.round((a.duration_seconds * distance) / a.distance_meters);
+            const seconds = Math.round((moving * distance) / a.distance_meters);
             offer({ ...base, metric, value: seconds, unit: 'seconds' }, true);
           }
         }
       }
     }
     if (a.duration_seconds > 0) offer({ ...base, metric: 'longest_duration', value: a.duration_seconds, unit: 'seconds' }, false);
-    if (a.elevation_gain && a.elevation_gain > 0) offer({ ...base, metric: 'most_elevation_gain', value: a.elevation_gain, unit: 'meters' }, false);
+    if (a.elevation_gain_meters && a.elevation_gain_meters > 0) {
+      offer({ ...base, metric: 'most_elevation_gain', value: a.elevation_gain_meters, unit: 'meters' }, false);
+    }
     if (a.average_power && a.average_power > 0) offer({ ...base, metric: 'highest_average_power', value: a.average_power, unit: 'watts' }, false);
   }
   return [...best.values()].sort((x, y) => x.sport_type.localeCompare(y.sport_type) || x.metric.localeCompare(y.metric));

@@ -72,12 +72,19 @@ export const StravaActivitySchema = z
     /** Deprecated by Strava in favour of sport_type, but still sent. */
     type: z.string().nullish(),
     sport_type: z.string().nullish(),
+    /** 0/10 default, 1/11 race, 2 long run, 3/12 workout (runs / rides). */
     workout_type: optionalNumber,
     start_date: z.iso.datetime({ offset: true }),
     start_date_local: z.string().nullish(),
     timezone: z.string().nullish(),
     utc_offset: optionalNumber,
     start_latlng: LatLngSchema,
+    /** Deprecated by Strava and often null, but still sent. */
+    location_city: optionalString,
+    location_state: optionalString,
+    location_country: optionalString,
+    /** `summary_polyline` is a Google encoded polyline; empty without GPS. */
+    map: z.looseObject({ summary_polyline: optionalString }).nullish(),
     end_latlng: LatLngSchema,
     trainer: z.boolean().nullish(),
     commute: z.boolean().nullish(),
@@ -88,6 +95,7 @@ export const StravaActivitySchema = z
     max_speed: optionalNumber,
     /** Revolutions per minute on a bike; strides (one foot) per minute on foot. */
     average_cadence: optionalNumber,
+    /** Watts; weighted_average_watts is Strava's normalized power. */
     average_watts: optionalNumber,
     weighted_average_watts: optionalNumber,
     max_watts: optionalNumber,
@@ -97,6 +105,7 @@ export const StravaActivitySchema = z
     has_heartrate: z.boolean().nullish(),
     average_heartrate: optionalNumber,
     max_heartrate: optionalNumber,
+    /** Relative Effort. */
     suffer_score: optionalNumber,
     /** DetailedActivity only: kilocalories. */
     calories: optionalNumber,

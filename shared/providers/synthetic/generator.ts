@@ -19,6 +19,7 @@ import {
   type SportType,
   SPORT_LABELS,
 } from '../../models';
+import { detailed, type CoreMetrics } from './details';
 
 export const WINDOW_DAYS = 90;
 export const DAY_MS = 86_400_000;
@@ -169,28 +170,31 @@ export function parseActivityId(id: string): { day: number; index: number } | un
 /** Fixed standard-time offsets: daylight saving time is ignored on purpose. */
 export interface City {
   city: string;
+  region: string;
   country: string;
+  /** IANA name; the offset below ignores its daylight saving time. */
+  timezone: string;
   lat: number;
   lng: number;
   utcOffsetHours: number;
 }
 
 const CITIES: readonly City[] = [
-  { city: 'London', country: 'United Kingdom', lat: 51.5072, lng: -0.1276, utcOffsetHours: 0 },
-  { city: 'Lisbon', country: 'Portugal', lat: 38.7223, lng: -9.1393, utcOffsetHours: 0 },
-  { city: 'Paris', country: 'France', lat: 48.8566, lng: 2.3522, utcOffsetHours: 1 },
-  { city: 'Berlin', country: 'Germany', lat: 52.52, lng: 13.405, utcOffsetHours: 1 },
-  { city: 'Amsterdam', country: 'Netherlands', lat: 52.3676, lng: 4.9041, utcOffsetHours: 1 },
-  { city: 'Barcelona', country: 'Spain', lat: 41.3874, lng: 2.1686, utcOffsetHours: 1 },
-  { city: 'Zurich', country: 'Switzerland', lat: 47.3769, lng: 8.5417, utcOffsetHours: 1 },
-  { city: 'Stockholm', country: 'Sweden', lat: 59.3293, lng: 18.0686, utcOffsetHours: 1 },
-  { city: 'Cape Town', country: 'South Africa', lat: -33.9249, lng: 18.4241, utcOffsetHours: 2 },
-  { city: 'New York', country: 'United States', lat: 40.7128, lng: -74.006, utcOffsetHours: -5 },
-  { city: 'Boulder', country: 'United States', lat: 40.015, lng: -105.2705, utcOffsetHours: -7 },
-  { city: 'San Francisco', country: 'United States', lat: 37.7749, lng: -122.4194, utcOffsetHours: -8 },
-  { city: 'Vancouver', country: 'Canada', lat: 49.2827, lng: -123.1207, utcOffsetHours: -8 },
-  { city: 'Tokyo', country: 'Japan', lat: 35.6762, lng: 139.6503, utcOffsetHours: 9 },
-  { city: 'Sydney', country: 'Australia', lat: -33.8688, lng: 151.2093, utcOffsetHours: 10 },
+  { city: 'London', region: 'England', country: 'United Kingdom', timezone: 'Europe/London', lat: 51.5072, lng: -0.1276, utcOffsetHours: 0 },
+  { city: 'Lisbon', region: 'Lisboa', country: 'Portugal', timezone: 'Europe/Lisbon', lat: 38.7223, lng: -9.1393, utcOffsetHours: 0 },
+  { city: 'Paris', region: 'Île-de-France', country: 'France', timezone: 'Europe/Paris', lat: 48.8566, lng: 2.3522, utcOffsetHours: 1 },
+  { city: 'Berlin', region: 'Berlin', country: 'Germany', timezone: 'Europe/Berlin', lat: 52.52, lng: 13.405, utcOffsetHours: 1 },
+  { city: 'Amsterdam', region: 'North Holland', country: 'Netherlands', timezone: 'Europe/Amsterdam', lat: 52.3676, lng: 4.9041, utcOffsetHours: 1 },
+  { city: 'Barcelona', region: 'Catalonia', country: 'Spain', timezone: 'Europe/Madrid', lat: 41.3874, lng: 2.1686, utcOffsetHours: 1 },
+  { city: 'Zurich', region: 'Zurich', country: 'Switzerland', timezone: 'Europe/Zurich', lat: 47.3769, lng: 8.5417, utcOffsetHours: 1 },
+  { city: 'Stockholm', region: 'Stockholm', country: 'Sweden', timezone: 'Europe/Stockholm', lat: 59.3293, lng: 18.0686, utcOffsetHours: 1 },
+  { city: 'Cape Town', region: 'Western Cape', country: 'South Africa', timezone: 'Africa/Johannesburg', lat: -33.9249, lng: 18.4241, utcOffsetHours: 2 },
+  { city: 'New York', region: 'New York', country: 'United States', timezone: 'America/New_York', lat: 40.7128, lng: -74.006, utcOffsetHours: -5 },
+  { city: 'Boulder', region: 'Colorado', country: 'United States', timezone: 'America/Denver', lat: 40.015, lng: -105.2705, utcOffsetHours: -7 },
+  { city: 'San Francisco', region: 'California', country: 'United States', timezone: 'America/Los_Angeles', lat: 37.7749, lng: -122.4194, utcOffsetHours: -8 },
+  { city: 'Vancouver', region: 'British Columbia', country: 'Canada', timezone: 'America/Vancouver', lat: 49.2827, lng: -123.1207, utcOffsetHours: -8 },
+  { city: 'Tokyo', region: 'Tokyo', country: 'Japan', timezone: 'Asia/Tokyo', lat: 35.6762, lng: 139.6503, utcOffsetHours: 9 },
+  { city: 'Sydney', region: 'New South Wales', country: 'Australia', timezone: 'Australia/Sydney', lat: -33.8688, lng: 151.2093, utcOffsetHours: 10 },
 ];
 
 const FEMALE_NAMES = ['Emma', 'Sofia', 'Mia', 'Lena', 'Chloe', 'Aiko', 'Zoe', 'Isabel', 'Nora', 'Freya', 'Maya', 'Clara'];
@@ -199,6 +203,8 @@ const LAST_NAMES = [
   'Andersen', 'Moreau', 'Schmidt', 'Rossi', 'Silva', 'Tanaka', 'Walker', 'Novak', 'Jensen', 'Garcia',
   'Okafor', 'Fischer', 'Larsen', 'Dubois', 'Kowalski', 'Murphy', 'Costa', 'Bauer', 'Nakamura', 'Evans',
 ];
+
+const DEVICES = ['Garmin Forerunner 965', 'Garmin Fenix 7', 'COROS PACE 3', 'Wahoo ELEMNT BOLT', 'Apple Watch Series 9', 'Polar Vantage V3'];
 
 const ENDURANCE_SPORTS: readonly SportType[] = ['run', 'ride', 'swim', 'trail_run', 'rowing', 'mountain_bike_ride', 'virtual_ride'];
 const GYM_SPORTS: readonly SportType[] = ['strength_training', 'yoga', 'hiit'];
@@ -224,6 +230,10 @@ export interface SyntheticProfile {
   hrvBaselineMs: number;
   respiratoryRate: number;
   vo2max: number;
+  /** Functional threshold power, watts. */
+  ftpWatts: number;
+  /** The watch or computer that records every session. */
+  device: string;
   baseSteps: number;
   /** Planned sport per weekday (index 0 = Sunday); null is the rest day. Six distinct sports. */
   rotation: readonly (SportType | null)[];
@@ -294,6 +304,9 @@ export function generateProfile(user: UserKey): SyntheticProfile {
     hrvBaselineMs,
     respiratoryRate,
     vo2max,
+    // Drawn from their own RNG so the rest of the profile is what it was before they existed.
+    ftpWatts: Math.round(weightKg * (2.2 + fitness * 1.8)),
+    device: new Rng(`${userKeyString(user)}|device`).pick(DEVICES),
     baseSteps,
     rotation,
     favourites,
@@ -319,7 +332,7 @@ export function athleteFromProfile(profile: SyntheticProfile, provider: string):
 
 // ---- activities ----------------------------------------------------------------------------------
 
-type Metrics = Omit<Activity, 'id' | 'provider' | 'name' | 'sport_type' | 'start_date'>;
+type Metrics = CoreMetrics;
 
 interface ActivityContext {
   profile: SyntheticProfile;
@@ -344,7 +357,7 @@ function near(ctx: ActivityContext, maxKm: number): { start_latitude: number; st
   };
 }
 
-const INDOOR = { start_latitude: null, start_longitude: null, elevation_gain: null };
+const INDOOR = { start_latitude: null, start_longitude: null, elevation_gain_meters: null };
 const NO_DISTANCE = { distance_meters: null, average_speed: null, max_speed: null, ...INDOOR };
 const NO_EXTRAS = { average_power: null, average_cadence: null, steps: null };
 
@@ -356,7 +369,7 @@ function strideMeters(p: SyntheticProfile): number {
 function moving(ctx: ActivityContext, meters: number, seconds: number, maxSpeedFactor: [number, number]) {
   const speed = meters / seconds;
   return {
-    duration_seconds: Math.round(seconds),
+    moving_time_seconds: Math.round(seconds),
     distance_meters: r1(meters),
     average_speed: r3(speed),
     max_speed: r3(speed * ctx.rng.between(...maxSpeedFactor)),
@@ -392,7 +405,7 @@ const BUILDERS: Partial<Record<SportType, (ctx: ActivityContext) => Metrics>> = 
     const hr = heartRates(ctx, 0.62, 0.8);
     return {
       ...moving(ctx, km * 1000, seconds, [1.2, 1.45]),
-      elevation_gain: r1(km * rng.between(3, 14)),
+      elevation_gain_meters: r1(km * rng.between(3, 14)),
       average_heart_rate: hr.avg,
       max_heart_rate: hr.max,
       calories: Math.round(p.weightKg * km * rng.between(0.95, 1.08)),
@@ -411,7 +424,7 @@ const BUILDERS: Partial<Record<SportType, (ctx: ActivityContext) => Metrics>> = 
     const hr = heartRates(ctx, 0.6, 0.78);
     return {
       ...moving(ctx, km * 1000, seconds, [1.3, 1.7]),
-      elevation_gain: r1(km * rng.between(25, 60)),
+      elevation_gain_meters: r1(km * rng.between(25, 60)),
       average_heart_rate: hr.avg,
       max_heart_rate: hr.max,
       calories: Math.round(p.weightKg * km * rng.between(1.1, 1.25)),
@@ -429,7 +442,7 @@ const BUILDERS: Partial<Record<SportType, (ctx: ActivityContext) => Metrics>> = 
     const cadence = clamp(80 + p.fitness * 8 + rng.between(-5, 5), 75, 95);
     return {
       ...cycling(ctx, { kmh, km, power, cadence, maxSpeedFactor: [1.6, 2.2] }, heartRates(ctx, 0.55, 0.75)),
-      elevation_gain: r1(km * rng.between(5, 15)),
+      elevation_gain_meters: r1(km * rng.between(5, 15)),
       ...near(ctx, 5),
     };
   },
@@ -449,7 +462,7 @@ const BUILDERS: Partial<Record<SportType, (ctx: ActivityContext) => Metrics>> = 
     const cadence = clamp(72 + p.fitness * 8 + rng.between(-4, 4), 65, 90);
     return {
       ...cycling(ctx, { kmh, km, power, cadence, maxSpeedFactor: [2.0, 2.8] }, heartRates(ctx, 0.6, 0.78)),
-      elevation_gain: r1(km * rng.between(15, 32)),
+      elevation_gain_meters: r1(km * rng.between(15, 32)),
       ...near(ctx, 25),
     };
   },
@@ -461,11 +474,13 @@ const BUILDERS: Partial<Record<SportType, (ctx: ActivityContext) => Metrics>> = 
     const hr = heartRates(ctx, 0.5, 0.7);
     return {
       ...moving(ctx, meters, seconds, [1.15, 1.35]),
-      elevation_gain: null,
+      elevation_gain_meters: null,
       average_heart_rate: hr.avg,
       max_heart_rate: hr.max,
       calories: Math.round(metKcal(rng.between(6, 9.5), p.weightKg, seconds)),
       ...NO_EXTRAS,
+      // Strokes per minute (both arms), faster for a faster swimmer.
+      average_cadence: r1(clamp(24 + p.fitness * 10 + rng.between(-2, 2), 20, 38)),
       ...near(ctx, 4),
     };
   },
@@ -478,7 +493,7 @@ const BUILDERS: Partial<Record<SportType, (ctx: ActivityContext) => Metrics>> = 
     const hr = heartRates(ctx, 0.25, 0.38);
     return {
       ...moving(ctx, km * 1000, seconds, [1.15, 1.4]),
-      elevation_gain: r1(km * rng.between(2, 10)),
+      elevation_gain_meters: r1(km * rng.between(2, 10)),
       average_heart_rate: hr.avg,
       max_heart_rate: hr.max,
       calories: Math.round(metKcal(3.5, p.weightKg, seconds)),
@@ -499,7 +514,7 @@ const BUILDERS: Partial<Record<SportType, (ctx: ActivityContext) => Metrics>> = 
     const hr = heartRates(ctx, 0.4, 0.58);
     return {
       ...moving(ctx, km * 1000, seconds, [1.8, 2.4]),
-      elevation_gain: r1(elevation),
+      elevation_gain_meters: r1(elevation),
       average_heart_rate: hr.avg,
       max_heart_rate: hr.max,
       calories: Math.round(metKcal(rng.between(5.5, 7), p.weightKg, seconds)),
@@ -537,7 +552,7 @@ function gymSession(ctx: ActivityContext, minutes: [number, number], intensity: 
   const seconds = Math.round(ctx.rng.between(...minutes) * 60);
   const hr = heartRates(ctx, ...intensity);
   return {
-    duration_seconds: seconds,
+    moving_time_seconds: seconds,
     ...NO_DISTANCE,
     average_heart_rate: hr.avg,
     max_heart_rate: hr.max,
@@ -587,7 +602,12 @@ function plannedSports(profile: SyntheticProfile, rng: Rng, day: number): SportT
   return sports;
 }
 
-function generateActivities(profile: SyntheticProfile, rng: Rng, day: number, provider: string): Activity[] {
+/** Mifflin-St Jeor resting energy, kcal per day. */
+function bmrOf(profile: SyntheticProfile, weightKg: number): number {
+  return 10 * weightKg + 6.25 * profile.heightCm - 5 * profile.age + (profile.sex === 'male' ? 5 : -161);
+}
+
+function generateActivities(profile: SyntheticProfile, rng: Rng, day: number, provider: string, dayKey: string): Activity[] {
   const weekday = weekdayOf(day);
   const weekend = weekday === 0 || weekday === 6;
   const sports = plannedSports(profile, rng, day);
@@ -606,10 +626,14 @@ function generateActivities(profile: SyntheticProfile, rng: Rng, day: number, pr
       startMs: day * DAY_MS + utcSeconds * 1000,
       sport,
       name: long && sport !== 'hike' && sport !== 'walk' ? `Long ${label}` : `${partOfDay(local)} ${label}`,
+      label,
+      long,
       metrics,
     };
   });
   drafts.sort((a, b) => a.startMs - b.startMs);
+  const athlete = { restingHr: profile.restingHr, maxHr: profile.maxHr, weightKg: profile.weightKg, ftpWatts: profile.ftpWatts, device: profile.device };
+  const place = profile.city;
   return drafts.map((d, i) =>
     ActivitySchema.parse({
       id: activityId(day, i + 1),
@@ -617,7 +641,11 @@ function generateActivities(profile: SyntheticProfile, rng: Rng, day: number, pr
       name: d.name,
       sport_type: d.sport,
       start_date: isoInstant(d.startMs),
-      ...d.metrics,
+      ...detailed(
+        d.metrics,
+        { rng: new Rng(`${dayKey}|details|${i + 1}`), athlete, place, sport: d.sport, startMs: d.startMs, long: d.long, bmrPerDay: bmrOf(profile, profile.weightKg) },
+        d.label,
+      ),
     }),
   );
 }
@@ -632,7 +660,7 @@ function generateSleep(
   rng: Rng,
   day: number,
   provider: string,
-  body: { restingHr: number; hrvMs: number; readiness: number },
+  body: { restingHr: number; hrvMs: number; readiness: number; spo2: number; skinTempDeviation: number },
 ): SleepSession {
   const weekday = weekdayOf(day);
   const weekend = weekday === 0 || weekday === 6;
@@ -671,7 +699,7 @@ function generateSleep(
   let cursor = startMs;
   const stages = segments.map((s) => {
     totals[s.stage] += s.seconds;
-    const stage = { stage: s.stage, start_time: isoInstant(cursor), duration_seconds: s.seconds };
+    const stage = { stage: s.stage, start_date: isoInstant(cursor), duration_seconds: s.seconds };
     cursor += s.seconds * 1000;
     return stage;
   });
@@ -687,11 +715,16 @@ function generateSleep(
   return SleepSessionSchema.parse({
     id: `syn-sleep-${isoDay(day).replaceAll('-', '')}`,
     provider,
-    start_time: isoInstant(startMs),
-    end_time: isoInstant(startMs + inBed * 1000),
-    duration_seconds: inBed,
-    efficiency,
-    score,
+    start_date: isoInstant(startMs),
+    end_date: isoInstant(startMs + inBed * 1000),
+    time_in_bed_seconds: inBed,
+    time_asleep_seconds: asleep,
+    efficiency_percentage: efficiency,
+    sleep_score: score,
+    is_nap: false,
+    // Awakenings after falling asleep: every awake period but the first (falling asleep).
+    wake_count: Math.max(0, segments.filter((s) => s.stage === 'awake').length - 1),
+    onset_latency_seconds: segments[0]?.stage === 'awake' ? segments[0].seconds : 0,
     stages,
     stage_totals: {
       awake_seconds: totals.awake,
@@ -702,6 +735,8 @@ function generateSleep(
     average_heart_rate: Math.round(body.restingHr + rng.between(-1, 4)),
     hrv_rmssd_ms: body.hrvMs,
     respiratory_rate: r1(profile.respiratoryRate + rng.between(-0.5, 0.5)),
+    spo2_percentage: body.spo2,
+    skin_temp_deviation_celsius: body.skinTempDeviation,
   });
 }
 
@@ -734,8 +769,13 @@ export function generateDay(user: UserKey, profile: SyntheticProfile, day: numbe
   const restingHr = Math.round(profile.restingHr - readiness * 3 + rng.between(-1.5, 1.5));
   const hrvMs = r1(profile.hrvBaselineMs * (1 + 0.18 * readiness + rng.between(-0.05, 0.05)));
 
-  const activities = generateActivities(profile, rng, day, provider);
-  const sleep = generateSleep(profile, rng, day, provider, { restingHr, hrvMs, readiness });
+  // Values added to the model later draw from their own RNG, so the others stay as they were.
+  const extra = new Rng(`${dayKeyString(user, day)}|body`);
+  const spo2 = r1(extra.between(95.2, 99));
+  const skinTempDeviation = r1(extra.between(-0.4, 0.4) + (readiness < -0.5 ? 0.3 : 0));
+
+  const activities = generateActivities(profile, rng, day, provider, dayKeyString(user, day));
+  const sleep = generateSleep(profile, rng, day, provider, { restingHr, hrvMs, readiness, spo2, skinTempDeviation });
 
   const recovery = RecoveryMetricsSchema.parse({
     provider,
@@ -744,7 +784,7 @@ export function generateDay(user: UserKey, profile: SyntheticProfile, day: numbe
       Math.round(
         58 +
           110 * (hrvMs / profile.hrvBaselineMs - 1) +
-          0.35 * ((sleep.score ?? 75) - 75) -
+          0.35 * ((sleep.sleep_score ?? 75) - 75) -
           2.5 * (restingHr - profile.restingHr) +
           rng.between(-4, 4),
       ),
@@ -753,8 +793,11 @@ export function generateDay(user: UserKey, profile: SyntheticProfile, day: numbe
     ),
     resting_heart_rate: restingHr,
     hrv_rmssd_ms: hrvMs,
-    spo2_percentage: r1(rng.between(95.2, 99)),
+    respiratory_rate: sleep.respiratory_rate,
+    spo2_percentage: spo2,
     skin_temp_celsius: r1(33.6 + rng.between(-0.5, 0.5) + (readiness < -0.5 ? 0.3 : 0)),
+    skin_temp_deviation_celsius: skinTempDeviation,
+    stress_level: Math.round(clamp(32 - readiness * 14 + extra.between(-8, 8), 5, 95)),
     strain: strainOf(profile, rng, activities, restingHr),
   });
 
@@ -762,23 +805,37 @@ export function generateDay(user: UserKey, profile: SyntheticProfile, day: numbe
   // so neighbouring days stay close without one day's data depending on another's RNG.
   const drift = 0.9 * sine(day, profile.drift.weight, 47) + 0.6 * sine(day, profile.drift.weight2, 113);
   const weightKg = r1(profile.weightKg + drift + rng.between(-0.25, 0.25));
-  const bmr = 10 * weightKg + 6.25 * profile.heightCm - 5 * profile.age + (profile.sex === 'male' ? 5 : -161);
+  const bmr = Math.round(bmrOf(profile, weightKg));
   let activitySteps = 0;
   let activityKcal = 0;
   for (const a of activities) {
     activitySteps += a.steps ?? 0;
-    activityKcal += a.calories ?? 0;
+    activityKcal += a.active_calories ?? 0;
   }
+  const bodyFat = r1(profile.bodyFatPct + 0.35 * drift + rng.between(-0.3, 0.3));
+  const lean = weightKg * (1 - bodyFat / 100);
+  // Everyday movement adds about a fifth of the resting energy; sessions add their active energy.
+  const active = Math.round(bmr * 0.2 + activityKcal);
+  const systolic = Math.round(112 + (profile.age - 30) * 0.35 - profile.fitness * 6 + extra.between(-6, 6));
   const health = HealthMetricsSchema.parse({
     provider,
     date,
     weight_kg: weightKg,
-    body_fat_percentage: r1(profile.bodyFatPct + 0.35 * drift + rng.between(-0.3, 0.3)),
+    height_meters: profile.heightCm / 100,
+    body_fat_percentage: bodyFat,
     bmi: r1(weightKg / (profile.heightCm / 100) ** 2),
+    muscle_mass_kg: r1(lean * 0.52),
+    bone_mass_kg: r1(weightKg * 0.04),
+    body_water_percentage: r1(lean * 0.73 * (100 / weightKg)),
     resting_heart_rate: restingHr,
     steps: Math.round(profile.baseSteps * rng.between(0.65, 1.35)) + activitySteps,
-    calories: Math.round(bmr * 1.2 + activityKcal),
+    calories: bmr + active,
+    active_calories: active,
+    bmr_calories: bmr,
     vo2max: r1(profile.vo2max + 0.8 * sine(day, profile.drift.vo2max, 131)),
+    blood_pressure_systolic_mmhg: systolic,
+    blood_pressure_diastolic_mmhg: Math.round(systolic * 0.64 + extra.between(-4, 4)),
+    blood_glucose_mg_dl: Math.round(extra.between(82, 104)),
   });
 
   return { day, date, activities, sleep, recovery, health };

@@ -118,7 +118,7 @@ export class SyntheticProvider extends BaseProvider {
     const { first, last } = windowOf(now);
     if (parsed && parsed.day >= first && parsed.day <= last) {
       const found = this.day(session, parsed.day).activities.find((a) => a.id === id);
-      if (found && Date.parse(found.start_date) <= now) return { ...found };
+      if (found && Date.parse(found.start_date) <= now) return structuredClone(found);
     }
     throw new ProviderError({
       kind: 'not_found',
@@ -141,7 +141,7 @@ export class SyntheticProvider extends BaseProvider {
     const now = this.deps.now();
     return this.daysIn(session, range)
       .map((d) => d.sleep)
-      .filter((s) => Date.parse(s.end_time) <= now)
+      .filter((s) => Date.parse(s.end_date) <= now)
       .map((s) => structuredClone(s));
   }
 
@@ -192,7 +192,7 @@ export class SyntheticProvider extends BaseProvider {
       const activities = this.day(session, day).activities;
       for (let i = activities.length - 1; i >= 0; i--) {
         const activity = activities[i];
-        if (activity && Date.parse(activity.start_date) <= now) out.push({ ...activity });
+        if (activity && Date.parse(activity.start_date) <= now) out.push(structuredClone(activity));
       }
     }
     return out;
