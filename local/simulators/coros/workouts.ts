@@ -18,13 +18,15 @@ export interface SimWorkout {
   distance: number;
   duration: number;
   avgHeartRate?: number;
+  maxHeartRate?: number;
   calorie?: number;
   step?: number;
+  avgFrequency?: number;
   fitUrl: string;
 }
 
 /** The COROS sport a generated activity is recorded as (COROS has no yoga or MTB mode). */
-const MODES: Record<SportType, readonly [number, number]> = {
+const MODES: Partial<Record<SportType, readonly [number, number]>> = {
   run: [8, 1],
   trail_run: [15, 1],
   ride: [9, 1],
@@ -38,7 +40,7 @@ const MODES: Record<SportType, readonly [number, number]> = {
   yoga: [18, 2],
   hiit: [18, 2],
   elliptical: [18, 2],
-  ski: [21, 1],
+  alpine_ski: [21, 1],
   other: [18, 2],
 };
 
@@ -95,8 +97,10 @@ export class WorkoutBook {
 
 function render(openId: string, profile: SyntheticProfile, a: Activity): SimWorkout {
   const startTime = Math.floor(Date.parse(a.start_date) / 1000);
-  const duration = Math.round(a.duration_seconds);
-  const [mode, subMode] = MODES[a.sport_type];
+  // `endTime - startTime` is the elapsed time; `duration` the time in motion (assumed).
+  const elapsed = Math.round(a.duration_seconds);
+  const duration = Math.round(a.moving_time_seconds ?? a.duration_seconds);
+  const [mode, subMode] = MODES[a.sport_type] ?? MODES.other!;
   const tz = profile.city.utcOffsetHours * 4;
   // A stable numeric id like COROS's 18-digit labelIds: start time, then a per-user hash.
   const salt = parseInt(createHash('sha256').update(`${openId}|${a.id}`).digest('hex').slice(0, 8), 16) % 100_000_000;
@@ -106,7 +110,7 @@ function render(openId: string, profile: SyntheticProfile, a: Activity): SimWork
     mode,
     subMode,
     startTime,
-    endTime: startTime + duration,
+    endTime: startTime + elapsed,
     startTimezone: tz,
     endTimezone: tz,
     distance: a.distance_meters ?? 0,
@@ -114,6 +118,8 @@ function render(openId: string, profile: SyntheticProfile, a: Activity): SimWork
     fitUrl: `https://fit.coros-sim.invalid/fit/${openId}/${labelId}.fit`,
   };
   if (a.average_heart_rate !== null) workout.avgHeartRate = Math.round(a.average_heart_rate);
+  if (a.max_heart_rate !== null) workout.maxHeartRate = Math.round(a.max_heart_rate);
+  if (a.average_cadence !== null) workout.avgFrequency = Math.round(a.average_cadence);
   if (a.calories !== null) workout.calorie = Math.round(a.calories * 1000);
   if (a.steps !== null) workout.step = a.steps;
   return workout;

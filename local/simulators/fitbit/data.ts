@@ -36,7 +36,7 @@ interface FitbitSport {
 }
 
 /** How each generated sport appears in Fitbit's exercise catalogue. */
-const SPORTS: Record<SportType, FitbitSport> = {
+const SPORTS: Partial<Record<SportType, FitbitSport>> = {
   run: { name: 'Run', typeId: 90009 },
   trail_run: { name: 'Run', typeId: 90009 },
   ride: { name: 'Outdoor Bike', typeId: 1071 },
@@ -50,7 +50,7 @@ const SPORTS: Record<SportType, FitbitSport> = {
   yoga: { name: 'Yoga', typeId: 52001 },
   hiit: { name: 'Interval Workout', typeId: 55002 },
   elliptical: { name: 'Elliptical', typeId: 20047 },
-  ski: { name: 'Skiing', typeId: 15591 },
+  alpine_ski: { name: 'Skiing', typeId: 15591 },
   other: { name: 'Workout', typeId: 3000 },
 };
 
@@ -165,7 +165,7 @@ export class FitbitUser {
 
   renderActivity(entry: { startMs: number; activity: Activity; logId: number }, units: Units): Record<string, unknown> {
     const { activity: a, logId, startMs } = entry;
-    const sport = SPORTS[a.sport_type];
+    const sport = SPORTS[a.sport_type] ?? SPORTS.other!;
     const activeMs = a.duration_seconds * 1000;
     const outdoor = a.start_latitude !== null;
     const pausedMs = outdoor ? Math.round(activeMs * ((hash32(`${logId}`) % 5) / 100)) : 0;
@@ -182,7 +182,7 @@ export class FitbitUser {
       calories: a.calories ?? 0,
       caloriesLink: `https://api.fitbit.com/1/user/-/activities/calories/date/${date}/${date}/1min/time/${hhmm(startMs)}/${hhmm(startMs + duration)}.json`,
       duration,
-      elevationGain: a.elevation_gain === null ? 0 : units === 'US' ? r(a.elevation_gain * FEET_PER_METER, 1) : a.elevation_gain,
+      elevationGain: a.elevation_gain_meters === null ? 0 : units === 'US' ? r(a.elevation_gain_meters * FEET_PER_METER, 1) : a.elevation_gain_meters,
       hasActiveZoneMinutes: a.average_heart_rate !== null,
       lastModified: new Date(startMs + duration + 600_000).toISOString(),
       logId,
@@ -312,11 +312,11 @@ export class FitbitUser {
   sleepLogs(start: string, end: string): Array<Record<string, unknown>> {
     const now = this.now();
     return this.daysOf(start, end)
-      .filter((d) => Date.parse(d.sleep.end_time) <= now)
+      .filter((d) => Date.parse(d.sleep.end_date) <= now)
       .reverse()
       .map((d) => {
         const s = d.sleep;
-        const startMs = Date.parse(s.start_time);
+        const startMs = Date.parse(s.start_date);
         const summary: Record<string, { count: number; minutes: number; thirtyDayAvgMinutes: number }> = {};
         for (const [level, stage] of [['deep', 'deep'], ['light', 'light'], ['rem', 'rem'], ['wake', 'awake']] as const) {
           const seconds = s.stages.filter((st) => st.stage === stage).reduce((sum, st) => sum + st.duration_seconds, 0);
@@ -327,18 +327,18 @@ export class FitbitUser {
           };
         }
         const awake = summary['wake']!.minutes;
-        const inBed = Math.round(s.duration_seconds / 60);
+        const inBed = Math.round(s.time_in_bed_seconds / 60);
         const last = s.stages.at(-1);
         return {
           dateOfSleep: d.date,
-          duration: s.duration_seconds * 1000,
-          efficiency: Math.round(s.efficiency ?? 90),
-          endTime: this.localStamp(Date.parse(s.end_time)),
+          duration: s.time_in_bed_seconds * 1000,
+          efficiency: Math.round(s.efficiency_percentage ?? 90),
+          endTime: this.localStamp(Date.parse(s.end_date)),
           infoCode: 0,
           isMainSleep: true,
           levels: {
             data: s.stages.map((st) => ({
-              dateTime: this.localStamp(Date.parse(st.start_time)),
+              dateTime: this.localStamp(Date.parse(st.start_date)),
               level: st.stage === 'awake' ? 'wake' : st.stage,
               seconds: st.duration_seconds,
             })),
@@ -363,7 +363,7 @@ export class FitbitUser {
   /** Nightly values exist once the night has ended. */
   private nights(start: string, end: string): SyntheticDay[] {
     const now = this.now();
-    return this.daysOf(start, end).filter((d) => Date.parse(d.sleep.end_time) <= now);
+    return this.daysOf(start, end).filter((d) => Date.parse(d.sleep.end_date) <= now);
   }
 
   hrv(start: string, end: string) {

@@ -37,7 +37,7 @@ type DayData = Record<GarminSummaryType, Uploaded[]>;
 const DAY_SECS = 86_400;
 const SEED = 'garmin-simulator';
 
-const ACTIVITY_TYPES: Record<SportType, string> = {
+const ACTIVITY_TYPES: Partial<Record<SportType, string>> = {
   run: 'RUNNING',
   trail_run: 'TRAIL_RUNNING',
   ride: 'ROAD_BIKING',
@@ -51,7 +51,7 @@ const ACTIVITY_TYPES: Record<SportType, string> = {
   yoga: 'YOGA',
   hiit: 'HIIT',
   elliptical: 'ELLIPTICAL',
-  ski: 'RESORT_SKIING_SNOWBOARDING',
+  alpine_ski: 'RESORT_SKIING_SNOWBOARDING',
   other: 'OTHER',
 };
 const FOOT: ReadonlySet<SportType> = new Set(['run', 'trail_run', 'walk', 'hike']);
@@ -79,7 +79,7 @@ function renderActivity(userId: string, day: number, activity: Activity, offset:
   const sport = activity.sport_type;
   const speed = activity.average_speed;
   const pace = (mps: number | null) => (FOOT.has(sport) && mps ? r2(1000 / mps / 60) : null);
-  const gain = activity.elevation_gain;
+  const gain = activity.elevation_gain_meters;
   return {
     uploadAt: start + Math.round(activity.duration_seconds) + delay,
     summary: compact({
@@ -87,13 +87,14 @@ function renderActivity(userId: string, day: number, activity: Activity, offset:
       summaryId: String(activityId),
       activityId,
       activityName: activity.name,
-      activityType: ACTIVITY_TYPES[sport],
+      activityType: ACTIVITY_TYPES[sport] ?? 'OTHER',
       durationInSeconds: activity.duration_seconds,
       startTimeInSeconds: start,
       startTimeOffsetInSeconds: offset,
       averageHeartRateInBeatsPerMinute: activity.average_heart_rate,
       maxHeartRateInBeatsPerMinute: activity.max_heart_rate,
-      activeKilocalories: activity.calories,
+      // Garmin reports active energy only (BMR excluded).
+      activeKilocalories: activity.active_calories,
       deviceName: DEVICES[hash32(userKeyString(userKey(userId))) % DEVICES.length],
       distanceInMeters: activity.distance_meters,
       averageSpeedInMetersPerSecond: speed,
@@ -101,7 +102,10 @@ function renderActivity(userId: string, day: number, activity: Activity, offset:
       averagePaceInMinutesPerKilometer: pace(speed),
       maxPaceInMinutesPerKilometer: pace(activity.max_speed),
       averageRunCadenceInStepsPerMinute: FOOT.has(sport) ? activity.average_cadence : null,
+      maxRunCadenceInStepsPerMinute: FOOT.has(sport) ? activity.max_cadence : null,
       averageBikeCadenceInRoundsPerMinute: BIKE.has(sport) ? activity.average_cadence : null,
+      maxBikeCadenceInRoundsPerMinute: BIKE.has(sport) ? activity.max_cadence : null,
+      averageSwimCadenceInStrokesPerMinute: sport === 'swim' ? activity.average_cadence : null,
       averagePowerInWatts: activity.average_power,
       totalElevationGainInMeters: gain,
       totalElevationLossInMeters: gain === null ? null : r2(gain * new Rng(`${activity.id}|loss`).between(0.95, 1.02)),
@@ -120,25 +124,25 @@ function qualifier(score: number): string {
 
 function renderNight(userId: string, data: SyntheticDay, offset: number): { sleep: Uploaded; hrv: Uploaded } {
   const sleep = data.sleep;
-  const start = secs(sleep.start_time);
-  const end = secs(sleep.end_time);
+  const start = secs(sleep.start_date);
+  const end = secs(sleep.end_date);
   const rng = new Rng(`${userId}|${data.date}|night`);
   const uploadAt = end + rng.int(5 * 60, 90 * 60);
   const levels: Record<string, { startTimeInSeconds: number; endTimeInSeconds: number }[]> = {};
   for (const stage of sleep.stages) {
-    const from = secs(stage.start_time);
+    const from = secs(stage.start_date);
     (levels[stage.stage] ??= []).push({ startTimeInSeconds: from, endTimeInSeconds: from + stage.duration_seconds });
   }
   const respiration: Record<string, number> = {};
   const spo2: Record<string, number> = {};
-  for (let t = 0; t < sleep.duration_seconds; t += 3600) {
+  for (let t = 0; t < sleep.time_in_bed_seconds; t += 3600) {
     respiration[String(t)] = r2((sleep.respiratory_rate ?? 14) + rng.between(-0.6, 0.6));
-    spo2[String(t)] = rng.int(93, 99);
+    spo2[String(t)] = Math.min(100, Math.round((sleep.spo2_percentage ?? 96) + rng.between(-1.5, 1.5)));
   }
   const hrvMs = sleep.hrv_rmssd_ms ?? data.recovery.hrv_rmssd_ms ?? 50;
   const hrvValues: Record<string, number> = {};
-  for (let t = 300; t < sleep.duration_seconds && t <= 300 * 12; t += 300) hrvValues[String(t)] = Math.round(hrvMs * rng.between(0.7, 1.35));
-  const score = sleep.score ?? 75;
+  for (let t = 300; t < sleep.time_in_bed_seconds && t <= 300 * 12; t += 300) hrvValues[String(t)] = Math.round(hrvMs * rng.between(0.7, 1.35));
+  const score = sleep.sleep_score ?? 75;
   return {
     sleep: {
       uploadAt,
@@ -146,7 +150,7 @@ function renderNight(userId: string, data: SyntheticDay, offset: number): { slee
         userId,
         summaryId: summaryIdOf(userId, start),
         calendarDate: data.date,
-        durationInSeconds: sleep.duration_seconds,
+        durationInSeconds: sleep.time_in_bed_seconds,
         startTimeInSeconds: start,
         startTimeOffsetInSeconds: offset,
         unmeasurableSleepDurationInSeconds: 0,
@@ -170,7 +174,7 @@ function renderNight(userId: string, data: SyntheticDay, offset: number): { slee
         lastNightAvg: Math.round(hrvMs),
         lastNight5MinHigh: Math.round(hrvMs * 1.45),
         startTimeOffsetInSeconds: offset,
-        durationInSeconds: sleep.duration_seconds,
+        durationInSeconds: sleep.time_in_bed_seconds,
         startTimeInSeconds: start,
         hrvValues,
       },
@@ -183,7 +187,7 @@ function renderDaily(userId: string, profile: SyntheticProfile, data: SyntheticD
   const rng = new Rng(`${userId}|${data.date}|daily`);
   const { health, recovery } = data;
   const weight = health.weight_kg ?? profile.weightKg;
-  const bmr = Math.round(10 * weight + 6.25 * profile.heightCm - 5 * profile.age + (profile.sex === 'male' ? 5 : -161));
+  const bmr = health.bmr_calories ?? Math.round(10 * weight + 6.25 * profile.heightCm - 5 * profile.age + (profile.sex === 'male' ? 5 : -161));
   const calories = health.calories ?? bmr;
   const steps = health.steps ?? profile.baseSteps;
   const resting = recovery.resting_heart_rate ?? profile.restingHr;
@@ -210,7 +214,7 @@ function renderDaily(userId: string, profile: SyntheticProfile, data: SyntheticD
       averageHeartRateInBeatsPerMinute: resting + rng.int(10, 22),
       maxHeartRateInBeatsPerMinute: Math.max(resting + 40, ...data.activities.map((a) => a.max_heart_rate ?? 0)),
       restingHeartRateInBeatsPerMinute: resting,
-      averageStressLevel: rng.int(18, 45),
+      averageStressLevel: recovery.stress_level ?? rng.int(18, 45),
       maxStressLevel: rng.int(60, 95),
       bodyBatteryChargedValue: rng.int(30, 75),
       bodyBatteryDrainedValue: rng.int(30, 80),
@@ -238,9 +242,9 @@ function renderBodyComp(userId: string, profile: SyntheticProfile, data: Synthet
       weightInGrams: Math.round(weight * 1000),
       bodyFatInPercent: fat,
       bodyMassIndex: data.health.bmi,
-      muscleMassInGrams: Math.round(weight * 1000 * (1 - (fat ?? 20) / 100) * 0.52),
-      boneMassInGrams: Math.round(weight * 1000 * 0.04),
-      bodyWaterInPercent: fat === null ? null : r2(100 - fat - 22),
+      muscleMassInGrams: data.health.muscle_mass_kg === null ? null : Math.round(data.health.muscle_mass_kg * 1000),
+      boneMassInGrams: data.health.bone_mass_kg === null ? null : Math.round(data.health.bone_mass_kg * 1000),
+      bodyWaterInPercent: data.health.body_water_percentage,
     }),
   };
 }

@@ -79,15 +79,13 @@ export class AthleteStore {
       activities = generateDay(this.key(athleteId), profile, day, 'strava').activities.map((activity, i) => {
         const id = activityIdOf(athleteId, day, i + 1);
         const h = hash32(`activity|${id}`);
-        const movingTime = activity.duration_seconds;
-        const pausePercent = activity.distance_meters === null ? 0 : h % 9;
         return {
           id,
           athleteId,
           activity,
           startMs: Date.parse(activity.start_date),
-          movingTime,
-          elapsedTime: Math.round(movingTime * (1 + pausePercent / 100)),
+          movingTime: activity.moving_time_seconds ?? activity.duration_seconds,
+          elapsedTime: activity.duration_seconds,
           private: h % 20 === 7,
         };
       });
@@ -142,7 +140,7 @@ function total(activities: readonly SimActivity[]): ActivityTotal {
     t.distance += a.activity.distance_meters ?? 0;
     t.moving_time += a.movingTime;
     t.elapsed_time += a.elapsedTime;
-    t.elevation_gain += a.activity.elevation_gain ?? 0;
+    t.elevation_gain += a.activity.elevation_gain_meters ?? 0;
     t.achievement_count += hash32(`achievements|${a.id}`) % 3;
   }
   t.distance = Math.round(t.distance * 10) / 10;
@@ -162,7 +160,7 @@ export function activityStats(history: readonly SimActivity[], nowMs: number) {
   const rides = visible.filter((a) => RIDES.has(a.activity.sport_type));
   return {
     biggest_ride_distance: rides.reduce((m, a) => Math.max(m, a.activity.distance_meters ?? 0), 0),
-    biggest_climb_elevation_gain: rides.reduce((m, a) => Math.max(m, a.activity.elevation_gain ?? 0), 0),
+    biggest_climb_elevation_gain: rides.reduce((m, a) => Math.max(m, a.activity.elevation_gain_meters ?? 0), 0),
     recent_ride_totals: of(RIDES, recentFrom),
     recent_run_totals: of(RUNS, recentFrom),
     recent_swim_totals: of(SWIMS, recentFrom),

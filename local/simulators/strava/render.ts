@@ -16,24 +16,6 @@ export const rateLimitExceeded = () => fault('Rate Limit Exceeded', 'Application
 
 // ---- athletes ------------------------------------------------------------------------------------
 
-const TIMEZONES: Readonly<Record<string, string>> = {
-  London: 'Europe/London',
-  Lisbon: 'Europe/Lisbon',
-  Paris: 'Europe/Paris',
-  Berlin: 'Europe/Berlin',
-  Amsterdam: 'Europe/Amsterdam',
-  Barcelona: 'Europe/Madrid',
-  Zurich: 'Europe/Zurich',
-  Stockholm: 'Europe/Stockholm',
-  'Cape Town': 'Africa/Johannesburg',
-  'New York': 'America/New_York',
-  Boulder: 'America/Denver',
-  'San Francisco': 'America/Los_Angeles',
-  Vancouver: 'America/Vancouver',
-  Tokyo: 'Asia/Tokyo',
-  Sydney: 'Australia/Sydney',
-};
-
 /** SummaryAthlete (resource_state 2), as in the token response. */
 export function summaryAthlete(athlete: SimAthlete) {
   const p = athlete.profile;
@@ -88,8 +70,16 @@ export function detailedAthlete(athlete: SimAthlete) {
 
 // ---- activities ----------------------------------------------------------------------------------
 
+/** Strava's `workout_type` codes: runs 0-3, rides 10-12. */
+const WORKOUT_CODES: Readonly<Record<string, readonly [run: number, ride: number]>> = {
+  default: [0, 10],
+  race: [1, 11],
+  long_run: [2, 10],
+  workout: [3, 12],
+};
+
 /** Unified sport -> Strava [type (legacy), sport_type]. */
-const SPORTS: Readonly<Record<SportType, readonly [string, string]>> = {
+const SPORTS: Readonly<Partial<Record<SportType, readonly [string, string]>>> = {
   run: ['Run', 'Run'],
   trail_run: ['Run', 'TrailRun'],
   ride: ['Ride', 'Ride'],
@@ -103,58 +93,20 @@ const SPORTS: Readonly<Record<SportType, readonly [string, string]>> = {
   yoga: ['Yoga', 'Yoga'],
   hiit: ['Workout', 'HighIntensityIntervalTraining'],
   elliptical: ['Elliptical', 'Elliptical'],
-  ski: ['AlpineSki', 'AlpineSki'],
+  alpine_ski: ['AlpineSki', 'AlpineSki'],
   other: ['Workout', 'Workout'],
 };
 
 const ON_FOOT: ReadonlySet<SportType> = new Set(['run', 'trail_run', 'walk', 'hike']);
 const RIDES: ReadonlySet<SportType> = new Set(['ride', 'virtual_ride', 'mountain_bike_ride']);
 const INDOOR: ReadonlySet<SportType> = new Set(['virtual_ride', 'rowing', 'strength_training', 'yoga', 'hiit', 'elliptical']);
-const DEVICES = ['Garmin Forerunner 965', 'Garmin Edge 840', 'Wahoo ELEMNT BOLT', 'Apple Watch Series 9', 'COROS PACE 3', 'Strava App'];
-
-/** Google's encoded polyline of a few points (what `map.summary_polyline` carries). */
-function encodePolyline(points: readonly (readonly [number, number])[]): string {
-  let out = '';
-  let prevLat = 0;
-  let prevLng = 0;
-  const encode = (delta: number) => {
-    let value = delta < 0 ? ~(delta << 1) : delta << 1;
-    while (value >= 0x20) {
-      out += String.fromCharCode((0x20 | (value & 0x1f)) + 63);
-      value >>= 5;
-    }
-    out += String.fromCharCode(value + 63);
-  };
-  for (const [lat, lng] of points) {
-    const ilat = Math.round(lat * 1e5);
-    const ilng = Math.round(lng * 1e5);
-    encode(ilat - prevLat);
-    encode(ilng - prevLng);
-    prevLat = ilat;
-    prevLng = ilng;
-  }
-  return out;
-}
-
-/** A loop of about the activity's distance around its start (4 corners, back to the start). */
-function loop(lat: number, lng: number, meters: number): [number, number][] {
-  const side = Math.min(meters, 40_000) / 4 / 111_000;
-  const sideLng = side / Math.cos((lat * Math.PI) / 180);
-  return [
-    [lat, lng],
-    [lat + side, lng],
-    [lat + side, lng + sideLng],
-    [lat, lng + sideLng],
-    [lat, lng],
-  ];
-}
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /** SummaryActivity (resource_state 2), as GET /athlete/activities lists it. */
 export function summaryActivity(sim: SimActivity, athlete: SimAthlete) {
   const a = sim.activity;
-  const [type, sportType] = SPORTS[a.sport_type];
+  const [type, sportType] = SPORTS[a.sport_type] ?? SPORTS.other!;
   const city = athlete.profile.city;
   const offsetSecs = city.utcOffsetHours * 3600;
   const sign = city.utcOffsetHours < 0 ? '-' : '+';
@@ -166,7 +118,8 @@ export function summaryActivity(sim: SimActivity, athlete: SimAthlete) {
   const power = a.average_power;
   const isRide = RIDES.has(a.sport_type);
   const latlng = hasGps ? [a.start_latitude!, a.start_longitude!] : [];
-  const elevation = a.elevation_gain ?? 0;
+  const elevation = a.elevation_gain_meters ?? 0;
+  const codes = a.workout_type === null ? undefined : WORKOUT_CODES[a.workout_type];
   const baseAltitude = 20 + (h % 400);
   return {
     resource_state: 2,
@@ -178,7 +131,7 @@ export function summaryActivity(sim: SimActivity, athlete: SimAthlete) {
     total_elevation_gain: elevation,
     type,
     sport_type: sportType,
-    workout_type: a.sport_type === 'run' ? 0 : isRide ? 10 : null,
+    workout_type: codes === undefined ? null : isRide ? codes[1] : codes[0],
     id: sim.id,
     external_id: `garmin_ping_${sim.id + 9_000_000_000}`,
     upload_id: sim.id + 1_000_000_000,
@@ -186,11 +139,12 @@ export function summaryActivity(sim: SimActivity, athlete: SimAthlete) {
     start_date: isoInstant(sim.startMs),
     // Strava's quirk: the local wall-clock time, written with a Z.
     start_date_local: isoInstant(sim.startMs + offsetSecs * 1000),
-    timezone: `(GMT${sign}${hh}:00) ${TIMEZONES[city.city] ?? 'Etc/UTC'}`,
+    timezone: `(GMT${sign}${hh}:00) ${city.timezone}`,
     utc_offset: offsetSecs,
-    location_city: null,
-    location_state: null,
-    location_country: city.country,
+    // Deprecated by Strava: often null, filled here for outdoor activities.
+    location_city: a.city,
+    location_state: a.region,
+    location_country: a.country,
     achievement_count: h % 3,
     kudos_count: (h >>> 4) % 12,
     comment_count: (h >>> 8) % 3,
@@ -198,7 +152,7 @@ export function summaryActivity(sim: SimActivity, athlete: SimAthlete) {
     photo_count: 0,
     map: {
       id: `a${sim.id}`,
-      summary_polyline: hasGps && moved ? encodePolyline(loop(a.start_latitude!, a.start_longitude!, a.distance_meters!)) : '',
+      summary_polyline: a.summary_polyline ?? '',
       resource_state: 2,
     },
     trainer: INDOOR.has(a.sport_type),
@@ -218,8 +172,8 @@ export function summaryActivity(sim: SimActivity, athlete: SimAthlete) {
       average_watts: power,
       kilojoules: round1((power * sim.movingTime) / 1000),
       device_watts: isRide ? h % 2 === 0 : true,
-      max_watts: Math.round(power * (2.1 + (h % 10) / 10)),
-      weighted_average_watts: Math.round(power * 1.06),
+      max_watts: a.max_power,
+      weighted_average_watts: a.normalized_power,
     }),
     has_heartrate: hasHr,
     ...(hasHr && {
@@ -232,7 +186,7 @@ export function summaryActivity(sim: SimActivity, athlete: SimAthlete) {
     pr_count: 0,
     total_photo_count: 0,
     has_kudoed: false,
-    suffer_score: hasHr ? Math.max(0, Math.round((sim.movingTime / 60) * ((a.average_heart_rate! - 90) / 60))) : null,
+    suffer_score: a.suffer_score,
   };
 }
 
@@ -244,7 +198,7 @@ export function detailedActivity(sim: SimActivity, athlete: SimAthlete) {
     resource_state: 3,
     description: null,
     calories: sim.activity.calories ?? 0,
-    device_name: DEVICES[h % DEVICES.length],
+    device_name: sim.activity.device_name,
     embed_token: (h.toString(16) + hash32(`embed|${sim.id}`).toString(16)).padEnd(16, '0'),
     perceived_exertion: null,
     prefer_perceived_exertion: null,

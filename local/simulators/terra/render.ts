@@ -16,7 +16,7 @@ import {
 } from '../../../shared/providers/synthetic/generator';
 
 /** Terra activity types (`metadata.type`) for the generator's sports. */
-const TERRA_TYPES: Record<SportType, number> = {
+const TERRA_TYPES: Partial<Record<SportType, number>> = {
   run: 8,
   trail_run: 149,
   ride: 1,
@@ -30,7 +30,7 @@ const TERRA_TYPES: Record<SportType, number> = {
   yoga: 100,
   hiit: 114,
   elliptical: 25,
-  ski: 67,
+  alpine_ski: 67,
   other: 108,
 };
 
@@ -141,8 +141,8 @@ export class UserData {
     return this.daysBetween(startMs, endMs)
       .map((d) => this.day(d).sleep)
       .filter((s) => {
-        const started = Date.parse(s.start_time);
-        return started >= startMs && started <= endMs && Date.parse(s.end_time) <= now;
+        const started = Date.parse(s.start_date);
+        return started >= startMs && started <= endMs && Date.parse(s.end_date) <= now;
       })
       .map((s) => this.sleepJson(s));
   }
@@ -210,38 +210,57 @@ export class UserData {
       metadata: {
         name: a.name,
         summary_id: this.summaryId(a),
-        type: TERRA_TYPES[a.sport_type],
+        type: TERRA_TYPES[a.sport_type] ?? 108,
         start_time: this.time(startMs),
         end_time: this.time(startMs + a.duration_seconds * 1000),
         upload_type: 1,
-        city: indoor ? null : this.profile.city.city,
-        country: indoor ? null : this.profile.city.country,
-        state: null,
+        city: a.city,
+        country: a.country,
+        state: a.region,
         timestamp_localization: 0,
       },
-      active_durations_data: { activity_seconds: a.duration_seconds, rest_seconds: 0 },
-      calories_data: {
-        total_burned_calories: a.calories,
-        net_activity_calories: a.calories === null ? null : round(a.calories * 0.82),
+      active_durations_data: {
+        activity_seconds: a.moving_time_seconds,
+        rest_seconds: a.moving_time_seconds === null ? null : a.duration_seconds - a.moving_time_seconds,
       },
+      calories_data: { total_burned_calories: a.calories, net_activity_calories: a.active_calories },
       distance_data: {
         summary: {
           distance_meters: a.distance_meters,
           steps: a.steps,
-          elevation: { gain_actual_meters: a.elevation_gain, loss_actual_meters: a.elevation_gain },
+          elevation: { gain_actual_meters: a.elevation_gain_meters, loss_actual_meters: a.elevation_gain_meters },
           floors_climbed: null,
           swimming: null,
         },
       },
-      heart_rate_data: { summary: { avg_hr_bpm: a.average_heart_rate, max_hr_bpm: a.max_heart_rate, user_max_hr_bpm: this.profile.maxHr } },
+      heart_rate_data: {
+        summary: {
+          avg_hr_bpm: a.average_heart_rate,
+          max_hr_bpm: a.max_heart_rate,
+          user_max_hr_bpm: this.profile.maxHr,
+          hr_zone_data: (a.heart_rate_zones ?? []).map((z) => ({
+            zone: z.zone,
+            name: z.name,
+            start_percentage: z.min_heart_rate === null ? null : round((100 * z.min_heart_rate) / this.profile.maxHr, 2),
+            end_percentage: z.max_heart_rate === null ? null : round((100 * z.max_heart_rate) / this.profile.maxHr, 2),
+            duration_seconds: z.duration_seconds,
+          })),
+        },
+      },
       movement_data: {
         avg_speed_meters_per_second: a.average_speed,
         max_speed_meters_per_second: a.max_speed,
         avg_cadence_rpm: a.average_cadence,
+        max_cadence_rpm: a.max_cadence,
         avg_pace_minutes_per_kilometer: a.average_speed ? round(1000 / 60 / a.average_speed, 2) : null,
       },
       position_data: indoor ? null : { start_pos_lat_lng_deg: [a.start_latitude, a.start_longitude] },
-      power_data: a.average_power === null ? null : { avg_watts: a.average_power, max_watts: Math.round(a.average_power * 2.4) },
+      polyline_map_data: a.summary_polyline === null ? null : { summary_polyline: a.summary_polyline },
+      power_data: a.average_power === null ? null : { avg_watts: a.average_power, max_watts: a.max_power },
+      TSS_data:
+        a.training_stress_score === null
+          ? null
+          : { TSS_samples: [{ actual: a.training_stress_score, planned: null, method: 'Power', normalized_power_watts: a.normalized_power }] },
       device_data: this.device(),
     };
   }
@@ -251,8 +270,8 @@ export class UserData {
     const asleep = (t.light_seconds ?? 0) + (t.deep_seconds ?? 0) + (t.rem_seconds ?? 0);
     return {
       metadata: {
-        start_time: this.time(Date.parse(s.start_time)),
-        end_time: this.time(Date.parse(s.end_time)),
+        start_time: this.time(Date.parse(s.start_date)),
+        end_time: this.time(Date.parse(s.end_date)),
         summary_id: uuidFrom(`${this.user.user_id}|${s.id}`),
         is_nap: false,
         upload_type: 1,
@@ -260,7 +279,7 @@ export class UserData {
       },
       sleep_durations_data: {
         asleep: {
-          duration_asleep_state_seconds: asleep,
+          duration_asleep_state_seconds: s.time_asleep_seconds ?? asleep,
           duration_deep_sleep_state_seconds: t.deep_seconds,
           duration_light_sleep_state_seconds: t.light_seconds,
           duration_REM_sleep_state_seconds: t.rem_seconds,
@@ -268,16 +287,20 @@ export class UserData {
         },
         awake: {
           duration_awake_state_seconds: t.awake_seconds,
-          num_wakeup_events: Math.max(0, s.stages.filter((st) => st.stage === 'awake').length - 1),
-          sleep_latency_seconds: s.stages[0]?.stage === 'awake' ? s.stages[0].duration_seconds : 0,
+          num_wakeup_events: s.wake_count,
+          sleep_latency_seconds: s.onset_latency_seconds,
         },
-        other: { duration_in_bed_seconds: s.duration_seconds, duration_unmeasurable_sleep_seconds: 0 },
-        sleep_efficiency: s.efficiency,
-        hypnogram_samples: s.stages.map((st) => ({ timestamp: this.time(Date.parse(st.start_time)), level: SLEEP_LEVELS[st.stage] })),
+        other: { duration_in_bed_seconds: s.time_in_bed_seconds, duration_unmeasurable_sleep_seconds: 0 },
+        sleep_efficiency: s.efficiency_percentage,
+        hypnogram_samples: s.stages.map((st) => ({ timestamp: this.time(Date.parse(st.start_date)), level: SLEEP_LEVELS[st.stage] })),
       },
       heart_rate_data: { summary: { avg_hr_bpm: s.average_heart_rate, avg_hrv_rmssd: s.hrv_rmssd_ms } },
-      respiration_data: { breaths_data: { avg_breaths_per_min: s.respiratory_rate } },
-      scores: { sleep: s.score },
+      respiration_data: {
+        breaths_data: { avg_breaths_per_min: s.respiratory_rate },
+        oxygen_saturation_data: { avg_saturation_percentage: s.spo2_percentage },
+      },
+      temperature_data: { delta: s.skin_temp_deviation_celsius },
+      scores: { sleep: s.sleep_score },
       device_data: this.device(),
     };
   }
@@ -295,7 +318,8 @@ export class UserData {
         distance_meters: h.steps === null ? null : round(Math.max(walked, h.steps * strideMeters), 1),
         floors_climbed: null,
       },
-      calories_data: { total_burned_calories: h.calories, BMR_calories: h.calories === null ? null : Math.round(h.calories * 0.7) },
+      calories_data: { total_burned_calories: h.calories, net_activity_calories: h.active_calories, BMR_calories: h.bmr_calories },
+      stress_data: { avg_stress_level: d.recovery.stress_level },
       heart_rate_data: { summary: { resting_hr_bpm: h.resting_heart_rate } },
       oxygen_data: { vo2max_ml_per_min_per_kg: h.vo2max, avg_saturation_percentage: d.recovery.spo2_percentage },
       active_durations_data: { activity_seconds: moving },
@@ -315,9 +339,24 @@ export class UserData {
             bodyfat_percentage: h.body_fat_percentage,
             BMI: h.bmi,
             height_cm: this.profile.heightCm,
+            muscle_mass_g: h.muscle_mass_kg === null ? null : Math.round(h.muscle_mass_kg * 1000),
+            bone_mass_g: h.bone_mass_kg === null ? null : Math.round(h.bone_mass_kg * 1000),
+            water_percentage: h.body_water_percentage,
           },
         ],
       },
+      blood_pressure_data: {
+        day_avg_systolic_bp: h.blood_pressure_systolic_mmhg,
+        day_avg_diastolic_bp: h.blood_pressure_diastolic_mmhg,
+        blood_pressure_samples: [
+          {
+            timestamp: this.time(midnight + (7 * 60 + 20) * 60_000),
+            systolic_bp: h.blood_pressure_systolic_mmhg,
+            diastolic_bp: h.blood_pressure_diastolic_mmhg,
+          },
+        ],
+      },
+      glucose_data: { day_avg_blood_glucose_mg_per_dL: h.blood_glucose_mg_dl },
       heart_data: { heart_rate_data: { summary: { resting_hr_bpm: r.resting_heart_rate } } },
       device_data: this.device(),
     };

@@ -37,7 +37,7 @@ export interface Dated {
   json: Json;
 }
 
-const SPORT_NAMES: Record<SportType, string> = {
+const SPORT_NAMES: Partial<Record<SportType, string>> = {
   run: 'running',
   trail_run: 'running',
   ride: 'cycling',
@@ -51,7 +51,7 @@ const SPORT_NAMES: Record<SportType, string> = {
   yoga: 'yoga',
   hiit: 'hiit',
   elliptical: 'elliptical',
-  ski: 'skiing',
+  alpine_ski: 'skiing',
   other: 'activity',
 };
 
@@ -117,8 +117,8 @@ export class WhoopUserData {
     const workouts = source.activities.map((a, i) => this.workout(a, day, i, tz));
 
     const s = source.sleep;
-    const sleepStartMs = Date.parse(s.start_time) + this.ms(`sleep-start|${day}`);
-    const sleepEndMs = sleepStartMs + s.duration_seconds * 1000;
+    const sleepStartMs = Date.parse(s.start_date) + this.ms(`sleep-start|${day}`);
+    const sleepEndMs = sleepStartMs + s.time_in_bed_seconds * 1000;
     const sleepId = uuidFor(`${this.keyString}|sleep|${day}`);
     const totals = s.stage_totals;
     const rng = hash32(`${this.keyString}|sleep-extra|${day}`);
@@ -139,14 +139,14 @@ export class WhoopUserData {
         score_state: 'SCORED',
         score: {
           stage_summary: {
-            total_in_bed_time_milli: s.duration_seconds * 1000,
+            total_in_bed_time_milli: s.time_in_bed_seconds * 1000,
             total_awake_time_milli: (totals.awake_seconds ?? 0) * 1000,
             total_no_data_time_milli: 0,
             total_light_sleep_time_milli: (totals.light_seconds ?? 0) * 1000,
             total_slow_wave_sleep_time_milli: (totals.deep_seconds ?? 0) * 1000,
             total_rem_sleep_time_milli: (totals.rem_seconds ?? 0) * 1000,
             sleep_cycle_count: s.stages.filter((st) => st.stage === 'rem').length,
-            disturbance_count: s.stages.filter((st) => st.stage === 'awake').length + (rng % 9),
+            disturbance_count: s.wake_count ?? 0,
           },
           sleep_needed: {
             baseline_milli: 27_000_000 + (rng % 2_400_000),
@@ -155,9 +155,9 @@ export class WhoopUserData {
             need_from_recent_nap_milli: 0,
           },
           respiratory_rate: s.respiratory_rate,
-          sleep_performance_percentage: s.score,
+          sleep_performance_percentage: s.sleep_score,
           sleep_consistency_percentage: 62 + ((rng >>> 4) % 34),
-          sleep_efficiency_percentage: s.efficiency,
+          sleep_efficiency_percentage: s.efficiency_percentage,
         },
       },
     };
@@ -207,7 +207,7 @@ export class WhoopUserData {
     const id = uuidFor(`${this.keyString}|workout|${day}|${index}`);
     const reserve = Math.max(1, this.profile.maxHr - this.profile.restingHr);
     const share = Math.min(1, Math.max(0, ((a.average_heart_rate ?? this.profile.restingHr) - this.profile.restingHr) / reserve));
-    const strain = r(Math.min(21, 21 * (1 - Math.exp(-((a.duration_seconds / 60) * share * share * 2 + 4) / 60))), 4);
+    const strain = a.strain ?? r(Math.min(21, 21 * (1 - Math.exp(-((a.duration_seconds / 60) * share * share * 2 + 4) / 60))), 4);
     const zones = zoneDurations(a.duration_seconds * 1000, share);
     const score: Json = {
       strain,
@@ -218,8 +218,8 @@ export class WhoopUserData {
       zone_durations: zones,
     };
     if (a.distance_meters !== null) score['distance_meter'] = a.distance_meters;
-    if (a.elevation_gain !== null) {
-      score['altitude_gain_meter'] = a.elevation_gain;
+    if (a.elevation_gain_meters !== null) {
+      score['altitude_gain_meter'] = a.elevation_gain_meters;
       score['altitude_change_meter'] = r(((hash32(id) % 2001) - 1000) / 100, 3);
     }
     return {
@@ -234,7 +234,7 @@ export class WhoopUserData {
         start: iso(startMs),
         end: iso(endMs),
         timezone_offset: tz,
-        sport_name: SPORT_NAMES[a.sport_type],
+        sport_name: SPORT_NAMES[a.sport_type] ?? 'activity',
         score_state: 'SCORED',
         score,
       },

@@ -225,7 +225,7 @@ export class FitbitClient extends BaseProvider {
       const sleep = toSleepSession(log, offsetMs);
       byId.set(sleep.id, sleep);
     }
-    return [...byId.values()].sort((a, b) => a.start_time.localeCompare(b.start_time));
+    return [...byId.values()].sort((a, b) => a.start_date.localeCompare(b.start_date));
   }
 
   /** HRV, SpO2 and resting heart rate per day; Fitbit has no recovery score or strain. */

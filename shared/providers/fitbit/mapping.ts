@@ -7,6 +7,7 @@ import { roundTo } from '../units';
 import {
   ActivitySchema,
   AthleteSchema,
+  endDateOf,
   HealthMetricsSchema,
   ProviderError,
   RecoveryMetricsSchema,
@@ -59,10 +60,13 @@ const SPORT_BY_NAME: ReadonlyArray<readonly [RegExp, SportType]> = [
   [/walk/i, 'walk'],
   [/row/i, 'rowing'],
   [/weight|strength|lifting/i, 'strength_training'],
-  [/yoga|pilates/i, 'yoga'],
+  [/pilates/i, 'pilates'],
+  [/yoga/i, 'yoga'],
   [/interval|hiit|bootcamp|circuit/i, 'hiit'],
   [/elliptical/i, 'elliptical'],
-  [/ski/i, 'ski'],
+  [/snowboard/i, 'snowboard'],
+  [/cross.?country ski/i, 'cross_country_ski'],
+  [/ski/i, 'alpine_ski'],
 ];
 
 export function sportOf(activityTypeId: number | undefined, activityName: string): SportType {
@@ -83,19 +87,25 @@ function instant(value: string, what: string): number {
 
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
+/** Legacy Fitbit log: `duration` is elapsed, `activeDuration` moving time (both ms). */
 export function toActivity(log: FitbitActivityLog): Activity {
+  const elapsed = Math.round(log.duration / 1000);
   const seconds = (log.activeDuration ?? log.duration) / 1000;
+  const start = isoInstant(instant(log.startTime, 'activity start time'));
   const meters = log.distance !== undefined ? roundTo(distanceInMeters(log.distance, log.distanceUnit), 1) : null;
   return ActivitySchema.parse({
     id: String(log.logId),
     provider: PROVIDER,
     name: log.activityName,
     sport_type: sportOf(log.activityTypeId, log.activityName),
-    start_date: isoInstant(instant(log.startTime, 'activity start time')),
-    duration_seconds: Math.round(seconds),
+    sport_type_detail: log.activityName,
+    start_date: start,
+    end_date: endDateOf(start, elapsed),
+    duration_seconds: elapsed,
+    moving_time_seconds: log.activeDuration === undefined ? null : Math.round(seconds),
     distance_meters: meters,
     // Metres for metric requests; Fitbit reports 0 for activities without elevation data.
-    elevation_gain: orNull(log.elevationGain),
+    elevation_gain_meters: orNull(log.elevationGain),
     average_heart_rate: orNull(log.averageHeartRate),
     max_heart_rate: null,
     average_speed: meters !== null && meters > 0 && seconds > 0 ? roundTo(meters / seconds, 3) : null,
@@ -148,18 +158,18 @@ export function toSleepSession(log: FitbitSleepLog, offsetMs: number): SleepSess
   const stages = staged
     ? (log.levels?.data ?? []).flatMap((d) => {
         const stage = STAGE_OF_LEVEL[d.level];
-        return stage ? [{ stage, start_time: isoInstant(localToUtcMs(d.dateTime, offsetMs)), duration_seconds: d.seconds }] : [];
+        return stage ? [{ stage, start_date: isoInstant(localToUtcMs(d.dateTime, offsetMs)), duration_seconds: d.seconds }] : [];
       })
     : [];
   return SleepSessionSchema.parse({
     id: String(log.logId),
     provider: PROVIDER,
-    start_time: isoInstant(start),
-    end_time: isoInstant(Math.max(start, end)),
-    duration_seconds: Math.round(log.duration / 1000),
-    efficiency: orNull(log.efficiency),
+    start_date: isoInstant(start),
+    end_date: isoInstant(Math.max(start, end)),
+    time_in_bed_seconds: Math.round(log.duration / 1000),
+    efficiency_percentage: orNull(log.efficiency),
     // Fitbit's sleep score is not served by the public Web API.
-    score: null,
+    sleep_score: null,
     stages,
     stage_totals: staged
       ? { awake_seconds: minutes('wake'), light_seconds: minutes('light'), deep_seconds: minutes('deep'), rem_seconds: minutes('rem') }
@@ -219,7 +229,7 @@ export interface HealthParts {
 
 /** One entry per date with any value, oldest first; the day's latest weigh-in wins. */
 export function toHealthMetrics(parts: HealthParts, start: string, end: string): HealthMetrics[] {
-  type Day = Omit<HealthMetrics, 'provider' | 'date'> & { weighedAt: string };
+  type Day = Pick<HealthMetrics, 'weight_kg' | 'body_fat_percentage' | 'bmi' | 'resting_heart_rate' | 'steps' | 'calories' | 'vo2max'> & { weighedAt: string };
   const byDate = new Map<string, Day>();
   const entry = (date: string) => {
     let e = byDate.get(date);

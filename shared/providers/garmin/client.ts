@@ -206,7 +206,7 @@ export class GarminProvider extends BaseProvider {
     return sleeps
       .filter((s) => inDates(sleepDate(s), plan))
       .map(toSleepSession)
-      .sort((a, b) => a.start_time.localeCompare(b.start_time));
+      .sort((a, b) => a.start_date.localeCompare(b.start_date));
   }
 
   /** Oldest first, one per day: resting heart rate (dailies) and last night's HRV. */

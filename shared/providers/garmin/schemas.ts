@@ -48,6 +48,8 @@ export const ActivitySummarySchema = z.looseObject({
   averageRunCadenceInStepsPerMinute: num,
   averageBikeCadenceInRoundsPerMinute: num,
   averageSwimCadenceInStrokesPerMinute: num,
+  maxRunCadenceInStepsPerMinute: num,
+  maxBikeCadenceInRoundsPerMinute: num,
   averagePowerInWatts: num,
   deviceName: z.string().nullish(),
 });
@@ -71,6 +73,8 @@ export const SleepSummarySchema = z.looseObject({
   validation: z.string().nullish(),
   /** Seconds after the start -> breaths per minute. */
   timeOffsetSleepRespiration: z.record(z.string(), z.number()).nullish(),
+  /** Seconds after the start -> SpO2 percent. */
+  timeOffsetSleepSpo2: z.record(z.string(), z.number()).nullish(),
   overallSleepScore: z.looseObject({ value: z.number(), qualifierKey: z.string().nullish() }).nullish(),
 });
 export type GarminSleepSummary = z.infer<typeof SleepSummarySchema>;
@@ -87,6 +91,8 @@ export const DailySummarySchema = z.looseObject({
   bmrKilocalories: num,
   restingHeartRateInBeatsPerMinute: num,
   averageHeartRateInBeatsPerMinute: num,
+  /** 0-100; -1 when there was too little data. */
+  averageStressLevel: num,
 });
 export type GarminDailySummary = z.infer<typeof DailySummarySchema>;
 

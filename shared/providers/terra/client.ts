@@ -212,11 +212,11 @@ export class TerraClient extends BaseProvider {
       const { data } = await this.fetchData('sleep', userId, window, SleepResponseSchema);
       for (const raw of data) {
         const sleep = this.mapped(() => sleepFromTerra(raw, this.name));
-        const ended = Date.parse(sleep.end_time);
+        const ended = Date.parse(sleep.end_date);
         if (ended >= startMs && ended <= endMs) byId.set(sleep.id, sleep);
       }
     }
-    return [...byId.values()].sort((a, b) => a.start_time.localeCompare(b.start_time));
+    return [...byId.values()].sort((a, b) => a.start_date.localeCompare(b.start_date));
   }
 
   /** One record per day of the range (the user's local calendar days), oldest first. */

@@ -1,7 +1,9 @@
-/** Terra's native JSON -> the unified models. Terra already speaks SI units (m, m/s, kcal, W, bpm). */
+/** Terra's native JSON -> the unified models. Terra already speaks SI units (m, m/s, kcal, W, bpm) except grams of body mass and centimetres of height. */
 import {
   ActivitySchema,
   AthleteSchema,
+  cadenceUnitOf,
+  type HeartRateZone,
   HealthMetricsSchema,
   SleepSessionSchema,
   type Activity,
@@ -11,42 +13,80 @@ import {
   type SportType,
   SPORT_LABELS,
 } from '../../models';
-import { sportTypeOf } from './activity-types';
+import { sportTypeOf, typeTitleOf } from './activity-types';
 import type { TerraActivity, TerraAthlete, TerraBody, TerraDaily, TerraSleep, TerraUser } from './schemas';
-import { localDateOf, parseTerraTime, utcInstant } from './time';
+import { localDateOf, localWallClockOf, offsetSecondsOf, parseTerraTime, utcInstant } from './time';
 
 const orNull = (value: number | null | undefined): number | null => (value === undefined ? null : value);
 
+/** Terra's zones, bounds turned from percentages of the user's maximum into beats per minute. */
+function zonesOf(hr: NonNullable<NonNullable<TerraActivity['heart_rate_data']>['summary']> | null | undefined): HeartRateZone[] | null {
+  const zones = hr?.hr_zone_data ?? [];
+  const max = hr?.user_max_hr_bpm ?? null;
+  const bpm = (pct: number | null | undefined) => (max === null || pct === null || pct === undefined ? null : Math.round((max * pct) / 100));
+  const out = zones.flatMap((z, i) =>
+    z.duration_seconds === null || z.duration_seconds === undefined
+      ? []
+      : [{ zone: z.zone ?? i, name: z.name ?? null, min_heart_rate: bpm(z.start_percentage), max_heart_rate: bpm(z.end_percentage), duration_seconds: z.duration_seconds }],
+  );
+  return out.length > 0 ? out : null;
+}
+
+const text = (value: string | null | undefined): string | null => (value && value.trim() !== '' ? value.trim() : null);
+
+/**
+ * Terra's activity: elapsed time is start to end, moving time `active_durations_data.
+ * activity_seconds`; `total_burned_calories` is total energy and `net_activity_calories` the
+ * active part; Terra calls every cadence `rpm` and passes on the source's sport unit.
+ */
 export function activityFromTerra(raw: TerraActivity, provider: string): Activity {
   const meta = raw.metadata;
   const startMs = parseTerraTime(meta.start_time);
   const endMs = parseTerraTime(meta.end_time);
   const sport = sportTypeOf(meta.type);
-  const moving = raw.active_durations_data?.activity_seconds;
-  const duration = moving !== null && moving !== undefined ? moving : (endMs - startMs) / 1000;
+  const moving = orNull(raw.active_durations_data?.activity_seconds);
+  const elapsed = Math.max(0, Math.round((endMs - startMs) / 1000));
   const summary = raw.distance_data?.summary;
   const hr = raw.heart_rate_data?.summary;
   const movement = raw.movement_data;
   const start = raw.position_data?.start_pos_lat_lng_deg;
+  const tss = raw.TSS_data?.TSS_samples?.find((t) => t.actual !== null && t.actual !== undefined);
+  const cadenced = cadenceUnitOf(sport) !== undefined;
   return ActivitySchema.parse({
     id: meta.summary_id,
     provider,
-    name: meta.name?.trim() || (SPORT_LABELS[sport]),
+    name: meta.name?.trim() || SPORT_LABELS[sport],
     sport_type: sport,
+    sport_type_detail: typeTitleOf(meta.type),
     start_date: utcInstant(startMs),
-    duration_seconds: Math.max(0, Math.round(duration)),
+    end_date: utcInstant(startMs + elapsed * 1000),
+    start_date_local: localWallClockOf(meta.start_time),
+    utc_offset_seconds: offsetSecondsOf(meta.start_time),
+    duration_seconds: elapsed,
+    moving_time_seconds: moving === null ? null : Math.round(moving),
     distance_meters: orNull(summary?.distance_meters),
-    elevation_gain: orNull(summary?.elevation?.gain_actual_meters),
+    elevation_gain_meters: orNull(summary?.elevation?.gain_actual_meters),
     average_heart_rate: orNull(hr?.avg_hr_bpm),
     max_heart_rate: orNull(hr?.max_hr_bpm),
+    heart_rate_zones: zonesOf(hr),
     average_speed: orNull(movement?.avg_speed_meters_per_second),
     max_speed: orNull(movement?.max_speed_meters_per_second),
     calories: orNull(raw.calories_data?.total_burned_calories),
+    active_calories: orNull(raw.calories_data?.net_activity_calories),
     average_power: orNull(raw.power_data?.avg_watts),
-    average_cadence: orNull(movement?.avg_cadence_rpm),
+    max_power: orNull(raw.power_data?.max_watts),
+    normalized_power: orNull(tss?.normalized_power_watts),
+    average_cadence: cadenced ? orNull(movement?.avg_cadence_rpm) : null,
+    max_cadence: cadenced ? orNull(movement?.max_cadence_rpm) : null,
     steps: orNull(summary?.steps),
+    training_stress_score: orNull(tss?.actual),
     start_latitude: start && start.length >= 2 ? orNull(start[0]) : null,
     start_longitude: start && start.length >= 2 ? orNull(start[1]) : null,
+    summary_polyline: text(raw.polyline_map_data?.summary_polyline),
+    city: text(meta.city),
+    region: text(meta.state),
+    country: text(meta.country),
+    device_name: text(raw.device_data?.name),
   });
 }
 
@@ -75,7 +115,7 @@ function stagesOf(raw: TerraSleep, endMs: number): SleepSession['stages'] {
     if (seconds <= 0) return;
     const last = stages.at(-1);
     if (last && last.stage === sample.stage) last.duration_seconds += seconds;
-    else stages.push({ stage: sample.stage, start_time: utcInstant(sample.at), duration_seconds: seconds });
+    else stages.push({ stage: sample.stage, start_date: utcInstant(sample.at), duration_seconds: seconds });
   });
   return stages;
 }
@@ -91,15 +131,20 @@ export function sleepFromTerra(raw: TerraSleep, provider: string): SleepSession 
   const endMs = parseTerraTime(raw.metadata.end_time);
   const durations = raw.sleep_durations_data;
   const inBed = durations?.other?.duration_in_bed_seconds ?? (endMs - startMs) / 1000;
+  const asleep = durations?.asleep?.duration_asleep_state_seconds;
   const hr = raw.heart_rate_data?.summary;
   return SleepSessionSchema.parse({
     id: raw.metadata.summary_id || `terra-sleep-${Math.floor(startMs / 1000)}`,
     provider,
-    start_time: utcInstant(startMs),
-    end_time: utcInstant(endMs),
-    duration_seconds: Math.max(0, Math.round(inBed)),
-    efficiency: percentage(durations?.sleep_efficiency),
-    score: orNull(raw.scores?.sleep ?? raw.scores?.sleep_score),
+    start_date: utcInstant(startMs),
+    end_date: utcInstant(endMs),
+    time_in_bed_seconds: Math.max(0, Math.round(inBed)),
+    time_asleep_seconds: asleep === null || asleep === undefined ? null : Math.round(asleep),
+    efficiency_percentage: percentage(durations?.sleep_efficiency),
+    sleep_score: orNull(raw.scores?.sleep ?? raw.scores?.sleep_score),
+    is_nap: raw.metadata.is_nap ?? null,
+    wake_count: orNull(durations?.awake?.num_wakeup_events),
+    onset_latency_seconds: orNull(durations?.awake?.sleep_latency_seconds),
     stages: stagesOf(raw, endMs),
     stage_totals: {
       awake_seconds: orNull(durations?.awake?.duration_awake_state_seconds),
@@ -110,14 +155,37 @@ export function sleepFromTerra(raw: TerraSleep, provider: string): SleepSession 
     average_heart_rate: orNull(hr?.avg_hr_bpm),
     hrv_rmssd_ms: orNull(hr?.avg_hrv_rmssd),
     respiratory_rate: orNull(raw.respiration_data?.breaths_data?.avg_breaths_per_min),
+    spo2_percentage: orNull(raw.respiration_data?.oxygen_saturation_data?.avg_saturation_percentage),
+    skin_temp_deviation_celsius: orNull(raw.temperature_data?.delta),
   });
 }
 
+type Measurement = NonNullable<NonNullable<TerraBody['measurements_data']>['measurements']>[number];
+
 interface DayParts {
   daily?: TerraDaily;
-  measurement?: { at: number; weight_kg?: number | null; bodyfat_percentage?: number | null; BMI?: number | null };
+  measurement?: Measurement & { at: number };
   bodyRestingHr?: number | null;
+  bloodPressure?: { systolic: number | null; diastolic: number | null };
+  glucose?: number | null;
 }
+
+/** The day's average blood pressure: Terra's own, else the mean of its samples. */
+function bloodPressureOf(b: TerraBody): DayParts['bloodPressure'] {
+  const data = b.blood_pressure_data;
+  if (!data) return undefined;
+  const mean = (values: (number | null | undefined)[]) => {
+    const known = values.filter((v): v is number => v !== null && v !== undefined);
+    return known.length === 0 ? null : Math.round(known.reduce((a, c) => a + c, 0) / known.length);
+  };
+  const samples = data.blood_pressure_samples ?? [];
+  return {
+    systolic: orNull(data.day_avg_systolic_bp) ?? mean(samples.map((s) => s.systolic_bp)),
+    diastolic: orNull(data.day_avg_diastolic_bp) ?? mean(samples.map((s) => s.diastolic_bp)),
+  };
+}
+
+const gramsToKg = (grams: number | null | undefined): number | null => (grams === null || grams === undefined ? null : Math.round(grams) / 1000);
 
 /**
  * One health record per local calendar day, oldest first: steps, calories, resting heart
@@ -138,7 +206,12 @@ export function healthFromTerra(daily: readonly TerraDaily[], body: readonly Ter
   }
   for (const b of body) {
     const resting = b.heart_data?.heart_rate_data?.summary?.resting_hr_bpm;
-    if (resting !== null && resting !== undefined) partsOf(localDateOf(b.metadata.start_time)).bodyRestingHr = resting;
+    const day = partsOf(localDateOf(b.metadata.start_time));
+    if (resting !== null && resting !== undefined) day.bodyRestingHr = resting;
+    const pressure = bloodPressureOf(b);
+    if (pressure) day.bloodPressure = pressure;
+    const glucose = b.glucose_data?.day_avg_blood_glucose_mg_per_dL ?? b.glucose_data?.day_avg_blood_glucose_mg_per_dl;
+    if (glucose !== null && glucose !== undefined) day.glucose = glucose;
     for (const m of b.measurements_data?.measurements ?? []) {
       const when = m.measurement_time ?? b.metadata.start_time;
       const at = parseTerraTime(when);
@@ -154,12 +227,21 @@ export function healthFromTerra(daily: readonly TerraDaily[], body: readonly Ter
         provider,
         date,
         weight_kg: orNull(parts.measurement?.weight_kg),
+        height_meters: parts.measurement?.height_cm ? Math.round(parts.measurement.height_cm) / 100 : null,
         body_fat_percentage: orNull(parts.measurement?.bodyfat_percentage),
         bmi: orNull(parts.measurement?.BMI),
+        muscle_mass_kg: gramsToKg(parts.measurement?.muscle_mass_g),
+        bone_mass_kg: gramsToKg(parts.measurement?.bone_mass_g),
+        body_water_percentage: orNull(parts.measurement?.water_percentage),
         resting_heart_rate: orNull(parts.daily?.heart_rate_data?.summary?.resting_hr_bpm ?? parts.bodyRestingHr),
         steps: orNull(parts.daily?.distance_data?.steps),
         calories: orNull(parts.daily?.calories_data?.total_burned_calories),
+        active_calories: orNull(parts.daily?.calories_data?.net_activity_calories),
+        bmr_calories: orNull(parts.daily?.calories_data?.BMR_calories),
         vo2max: orNull(parts.daily?.oxygen_data?.vo2max_ml_per_min_per_kg),
+        blood_pressure_systolic_mmhg: parts.bloodPressure?.systolic ?? null,
+        blood_pressure_diastolic_mmhg: parts.bloodPressure?.diastolic ?? null,
+        blood_glucose_mg_dl: parts.glucose ?? null,
       }),
     );
 }

@@ -46,7 +46,12 @@ const HeartRateSummarySchema = z.looseObject({
   max_hr_bpm: num,
   min_hr_bpm: num,
   resting_hr_bpm: num,
+  user_max_hr_bpm: num,
   avg_hrv_rmssd: num,
+  /** Zero-based zones; bounds are percentages of the user's maximum heart rate. */
+  hr_zone_data: z
+    .array(z.looseObject({ zone: num, name: str, start_percentage: num, end_percentage: num, duration_seconds: num }))
+    .nullish(),
 });
 const HeartRateDataSchema = z.looseObject({ summary: HeartRateSummarySchema.nullish() });
 
@@ -59,9 +64,12 @@ export const TerraActivitySchema = z.looseObject({
     end_time: time,
     upload_type: num,
     city: str,
+    state: str,
     country: str,
   }),
-  active_durations_data: z.looseObject({ activity_seconds: num }).nullish(),
+  /** `activity_seconds` is time in motion, `rest_seconds` the pauses. */
+  active_durations_data: z.looseObject({ activity_seconds: num, rest_seconds: num }).nullish(),
+  /** Total energy (resting included) and the energy above resting, kcal. */
   calories_data: z.looseObject({ total_burned_calories: num, net_activity_calories: num }).nullish(),
   distance_data: z
     .looseObject({
@@ -80,10 +88,16 @@ export const TerraActivitySchema = z.looseObject({
       avg_speed_meters_per_second: num,
       max_speed_meters_per_second: num,
       avg_cadence_rpm: num,
+      max_cadence_rpm: num,
     })
     .nullish(),
   position_data: z.looseObject({ start_pos_lat_lng_deg: z.array(z.number().nullable()).nullish() }).nullish(),
+  polyline_map_data: z.looseObject({ summary_polyline: str }).nullish(),
   power_data: z.looseObject({ avg_watts: num, max_watts: num }).nullish(),
+  TSS_data: z
+    .looseObject({ TSS_samples: z.array(z.looseObject({ actual: num, planned: num, method: str, normalized_power_watts: num })).nullish() })
+    .nullish(),
+  device_data: z.looseObject({ name: str, manufacturer: str }).nullish(),
 });
 export type TerraActivity = z.infer<typeof TerraActivitySchema>;
 
@@ -105,7 +119,7 @@ export const TerraSleepSchema = z.looseObject({
           duration_REM_sleep_state_seconds: num,
         })
         .nullish(),
-      awake: z.looseObject({ duration_awake_state_seconds: num }).nullish(),
+      awake: z.looseObject({ duration_awake_state_seconds: num, num_wakeup_events: num, sleep_latency_seconds: num }).nullish(),
       other: z.looseObject({ duration_in_bed_seconds: num }).nullish(),
       sleep_efficiency: num,
       hypnogram_samples: z.array(z.looseObject({ timestamp: str, level: num })).nullish(),
@@ -113,8 +127,13 @@ export const TerraSleepSchema = z.looseObject({
     .nullish(),
   heart_rate_data: HeartRateDataSchema.nullish(),
   respiration_data: z
-    .looseObject({ breaths_data: z.looseObject({ avg_breaths_per_min: num }).nullish() })
+    .looseObject({
+      breaths_data: z.looseObject({ avg_breaths_per_min: num }).nullish(),
+      oxygen_saturation_data: z.looseObject({ avg_saturation_percentage: num }).nullish(),
+    })
     .nullish(),
+  /** `delta`: skin temperature's deviation from the user's baseline, Celsius. */
+  temperature_data: z.looseObject({ delta: num }).nullish(),
   // The data models call it `scores.sleep`; older SDKs `scores.sleep_score`.
   scores: z.looseObject({ sleep: num, sleep_score: num }).nullish(),
 });
@@ -132,19 +151,32 @@ export const TerraBodySchema = z.looseObject({
             bodyfat_percentage: num,
             BMI: num,
             height_cm: num,
+            muscle_mass_g: num,
+            bone_mass_g: num,
+            water_percentage: num,
           }),
         )
         .nullish(),
     })
     .nullish(),
   heart_data: z.looseObject({ heart_rate_data: HeartRateDataSchema.nullish() }).nullish(),
+  /** mmHg. */
+  blood_pressure_data: z
+    .looseObject({
+      day_avg_systolic_bp: num,
+      day_avg_diastolic_bp: num,
+      blood_pressure_samples: z.array(z.looseObject({ timestamp: str, systolic_bp: num, diastolic_bp: num })).nullish(),
+    })
+    .nullish(),
+  /** mg/dL; Terra's docs spell the key both `..._mg_per_dL` and `..._mg_per_dl`. */
+  glucose_data: z.looseObject({ day_avg_blood_glucose_mg_per_dL: num, day_avg_blood_glucose_mg_per_dl: num }).nullish(),
 });
 export type TerraBody = z.infer<typeof TerraBodySchema>;
 
 export const TerraDailySchema = z.looseObject({
   metadata: z.looseObject({ start_time: time, end_time: time, upload_type: num }),
   distance_data: z.looseObject({ steps: num, distance_meters: num }).nullish(),
-  calories_data: z.looseObject({ total_burned_calories: num }).nullish(),
+  calories_data: z.looseObject({ total_burned_calories: num, net_activity_calories: num, BMR_calories: num }).nullish(),
   heart_rate_data: HeartRateDataSchema.nullish(),
   oxygen_data: z.looseObject({ vo2max_ml_per_min_per_kg: num }).nullish(),
 });

@@ -20,3 +20,19 @@ export function localDateOf(value: string): string {
 export function utcInstant(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** Offset east of UTC in seconds written in a Terra timestamp; null when it has none. */
+export function offsetSecondsOf(value: string): number | null {
+  const match = /([zZ]|([+-])(\d{2}):?(\d{2}))$/.exec(value.trim());
+  if (!match) return null;
+  if (!match[2]) return 0;
+  const seconds = (Number(match[3]) * 60 + Number(match[4])) * 60;
+  return match[2] === '-' ? -seconds : seconds;
+}
+
+/** The wall-clock part of a Terra timestamp, `YYYY-MM-DDTHH:MM:SS`, when it carries an offset. */
+export function localWallClockOf(value: string): string | null {
+  if (offsetSecondsOf(value) === null) return null;
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?/.exec(value.trim());
+  return match ? `${match[1]}${match[2] ?? ':00'}` : null;
+}

@@ -6,8 +6,10 @@ import {
   HealthMetricsSchema,
   RecoveryMetricsSchema,
   SleepSessionSchema,
+  endDateOf,
   type Activity,
   type Athlete,
+  type HeartRateZone,
   type HealthMetrics,
   type RecoveryMetrics,
   type SleepSession,
@@ -37,17 +39,52 @@ const SPORTS: ReadonlyArray<readonly [RegExp, SportType]> = [
   [/trail/, 'trail_run'],
   [/^(running|run|track (and|&) field)$/, 'run'],
   [/mountain bik/, 'mountain_bike_ride'],
-  [/^(spin|indoor cycling)$/, 'virtual_ride'],
+  [/^(spin|indoor cycling|assault bike)$/, 'virtual_ride'],
   [/^(cycling|road cycling|biking)$/, 'ride'],
   [/^swim/, 'swim'],
-  [/^(walking|dog walking)$/, 'walk'],
+  [/^(walking|dog walking|stroller walking)$/, 'walk'],
   [/hiking|rucking/, 'hike'],
   [/^rowing$/, 'rowing'],
+  [/kayak/, 'kayaking'],
+  [/canoe/, 'canoeing'],
+  [/paddleboard/, 'stand_up_paddling'],
+  [/kite/, 'kitesurfing'],
+  [/surf/, 'surfing'],
+  [/sail/, 'sailing'],
+  [/snowboard/, 'snowboard'],
+  [/cross country ski/, 'cross_country_ski'],
+  [/backcountry|skiing touring|ski touring/, 'backcountry_ski'],
+  [/ski/, 'alpine_ski'],
+  [/ice skat|ice hockey/, 'ice_skate'],
+  [/inline skat/, 'inline_skate'],
+  [/skateboard/, 'skateboard'],
+  [/crossfit/, 'crossfit'],
   [/weightlifting|powerlifting|functional fitness|strength/, 'strength_training'],
-  [/^yoga$/, 'yoga'],
+  [/pilates/, 'pilates'],
+  [/yoga/, 'yoga'],
   [/^hiit$/, 'hiit'],
   [/^elliptical$/, 'elliptical'],
-  [/ski|snowboard/, 'ski'],
+  [/stair/, 'stair_stepper'],
+  [/climb/, 'rock_climbing'],
+  [/danc|barre/, 'dance'],
+  [/box|kickbox/, 'boxing'],
+  [/martial|jiu jitsu|judo|karate|wrestling/, 'martial_arts'],
+  [/^(soccer|football \(soccer\))$/, 'soccer'],
+  [/basketball/, 'basketball'],
+  [/volleyball/, 'volleyball'],
+  [/hockey/, 'hockey'],
+  [/rugby/, 'rugby'],
+  [/^football$/, 'american_football'],
+  [/baseball|softball/, 'baseball'],
+  [/table tennis/, 'table_tennis'],
+  [/pickleball/, 'pickleball'],
+  [/padel/, 'padel'],
+  [/tennis/, 'tennis'],
+  [/badminton/, 'badminton'],
+  [/squash/, 'squash'],
+  [/golf/, 'golf'],
+  [/triathlon|duathlon/, 'multisport'],
+  [/^(activity|other|meditation|sauna)$/, 'workout'],
 ];
 
 /** WHOOP `sport_name` (`running`, `hiking/rucking`, `functional fitness`, ...) -> unified sport. */
@@ -62,25 +99,54 @@ export function workoutName(sportName: string): string {
   return label || 'Workout';
 }
 
+const ZONES = ['zone_zero_milli', 'zone_one_milli', 'zone_two_milli', 'zone_three_milli', 'zone_four_milli', 'zone_five_milli'] as const;
+
+/** WHOOP's six zones (0-5) as time in zone; null when WHOOP sent none. */
+export function zonesOf(durations: NonNullable<WhoopWorkout['score']>['zone_durations']): HeartRateZone[] | null {
+  if (!durations) return null;
+  const zones = ZONES.flatMap((key, zone) => {
+    const seconds = millisToSeconds(durations[key]);
+    return seconds === null ? [] : [{ zone, name: null, min_heart_rate: null, max_heart_rate: null, duration_seconds: seconds }];
+  });
+  return zones.length > 0 ? zones : null;
+}
+
+/** `2026-11-25T07:30:00` at WHOOP's `timezone_offset`; null without one. */
+function wallClock(instant: string, offset: string | undefined): string | null {
+  if (offset === undefined || !/^([+-])(\d{2}):?(\d{2})$|^Z$/.test(offset.trim())) return null;
+  return new Date(Date.parse(instant) + offsetMinutes(offset) * 60_000).toISOString().slice(0, 19);
+}
+
+/**
+ * A workout runs from `start` to `end` (elapsed time; WHOOP has no moving time). `kilojoule`
+ * is the energy WHOOP counts for the workout, resting energy included: total calories.
+ */
 export function toActivity(provider: string, workout: WhoopWorkout): Activity {
   const startMs = Date.parse(workout.start);
   const duration = Math.max(0, Math.round((Date.parse(workout.end) - startMs) / 1000));
   // Measurements exist only once WHOOP has scored the workout.
   const score = workout.score_state === 'SCORED' ? workout.score : undefined;
   const distance = orNull(score?.distance_meter);
+  const start = utcInstant(workout.start);
   return ActivitySchema.parse({
     id: workout.id,
     provider,
     name: workoutName(workout.sport_name),
     sport_type: sportTypeOf(workout.sport_name),
-    start_date: utcInstant(workout.start),
+    sport_type_detail: workout.sport_name,
+    start_date: start,
+    end_date: endDateOf(start, duration),
+    start_date_local: wallClock(workout.start, workout.timezone_offset),
+    utc_offset_seconds: workout.timezone_offset === undefined ? null : offsetMinutes(workout.timezone_offset) * 60,
     duration_seconds: duration,
     distance_meters: distance,
-    elevation_gain: orNull(score?.altitude_gain_meter),
+    elevation_gain_meters: orNull(score?.altitude_gain_meter),
     average_heart_rate: orNull(score?.average_heart_rate),
     max_heart_rate: orNull(score?.max_heart_rate),
+    heart_rate_zones: zonesOf(score?.zone_durations),
     average_speed: distance !== null && duration > 0 ? roundTo(distance / duration, 3) : null,
     calories: kilojoulesToKcal(score?.kilojoule),
+    strain: orNull(score?.strain),
   });
 }
 
@@ -98,14 +164,18 @@ export function toSleepSession(provider: string, sleep: WhoopSleep): SleepSessio
   const score = sleep.score_state === 'SCORED' ? sleep.score : undefined;
   const stages = score?.stage_summary;
   const inBed = millisToSeconds(stages?.total_in_bed_time_milli);
+  const asleepMs = [stages?.total_light_sleep_time_milli, stages?.total_slow_wave_sleep_time_milli, stages?.total_rem_sleep_time_milli];
   return SleepSessionSchema.parse({
     id: sleep.id,
     provider,
-    start_time: utcInstant(sleep.start),
-    end_time: utcInstant(sleep.end),
-    duration_seconds: inBed ?? Math.max(0, Math.round((Date.parse(sleep.end) - Date.parse(sleep.start)) / 1000)),
-    efficiency: orNull(score?.sleep_efficiency_percentage),
-    score: orNull(score?.sleep_performance_percentage),
+    start_date: utcInstant(sleep.start),
+    end_date: utcInstant(sleep.end),
+    time_in_bed_seconds: inBed ?? Math.max(0, Math.round((Date.parse(sleep.end) - Date.parse(sleep.start)) / 1000)),
+    time_asleep_seconds: asleepMs.every((ms) => ms === null || ms === undefined) ? null : millisToSeconds(asleepMs.reduce<number>((a, b) => a + (b ?? 0), 0)),
+    efficiency_percentage: orNull(score?.sleep_efficiency_percentage),
+    sleep_score: orNull(score?.sleep_performance_percentage),
+    is_nap: sleep.nap ?? null,
+    wake_count: orNull(stages?.disturbance_count),
     stages: [],
     stage_totals: {
       awake_seconds: millisToSeconds(stages?.total_awake_time_milli),

@@ -19,6 +19,17 @@ export const WhoopWorkoutScoreSchema = z.looseObject({
   distance_meter: optionalNumber,
   altitude_gain_meter: optionalNumber,
   altitude_change_meter: optionalNumber,
+  /** Milliseconds in WHOOP's heart-rate zones 0-5 (shares of maximum heart rate). */
+  zone_durations: z
+    .looseObject({
+      zone_zero_milli: optionalNumber,
+      zone_one_milli: optionalNumber,
+      zone_two_milli: optionalNumber,
+      zone_three_milli: optionalNumber,
+      zone_four_milli: optionalNumber,
+      zone_five_milli: optionalNumber,
+    })
+    .nullish(),
 });
 
 export const WhoopWorkoutSchema = z.looseObject({
