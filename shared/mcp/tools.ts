@@ -63,7 +63,8 @@ const tool = <S extends z.ZodType, A extends object>(spec: {
 }): ToolSpec => ({ readOnly: true, cached: false, ...spec });
 
 const NO_ARGUMENTS = z.object({});
-const UNITS = 'Units are in the field names: *_meters, *_seconds, *_kg, *_celsius, *_ms; speeds in m/s; instants in ISO-8601 UTC.';
+const UNITS =
+  'Units are in the field names (*_meters, *_seconds, *_kg, *_celsius, *_ms, *_percentage); heart rates in bpm, speeds in m/s, power in watts, energy (*calories) in kcal; instants (*_date) in ISO-8601 UTC. Each field of the output schema describes its unit and meaning.';
 const ACTIVITY_DATA = { capability: Capability.ACTIVITIES };
 
 export const TOOLS: readonly ToolSpec[] = [
@@ -127,7 +128,7 @@ export const TOOLS: readonly ToolSpec[] = [
     name: 'get_activities',
     cached: true,
     title: 'List activities',
-    description: `Lists workouts newest first (paged by limit and offset, filtered by before/after), each with sport, start, duration, distance, elevation, heart rate, speed, power, cadence, calories and steps where the provider records them. provider=all merges every connected provider and collapses duplicates. ${UNITS}`,
+    description: `Lists workouts newest first (paged by limit and offset, filtered by before/after), each with sport (and the provider's own label), start and end (UTC and local), elapsed and moving time, distance, elevation gain, heart rate and zones, speed, power, cadence, total and active calories, steps, training load (Strava suffer score, WHOOP strain 0-21, TSS), route polyline, place and device where the provider records them. provider=all merges every connected provider and collapses duplicates. ${UNITS}`,
     input: ActivitiesQuerySchema,
     output: answers.ActivitiesAnswerSchema,
     providers: { ...ACTIVITY_DATA, all: true },
@@ -163,7 +164,7 @@ export const TOOLS: readonly ToolSpec[] = [
     name: 'get_stats',
     cached: true,
     title: 'Training totals',
-    description: `Returns activity totals (count, distance_meters, duration_seconds, elevation_gain in meters) for the last 4 weeks, the year to date, all time and per sport. ${UNITS}`,
+    description: `Returns activity totals (count, distance_meters, duration_seconds as elapsed time, moving_time_seconds, elevation_gain_meters) for the last 4 weeks, the year to date, all time and per sport. ${UNITS}`,
     input: ProviderQuerySchema,
     output: answers.StatsAnswerSchema,
     providers: ACTIVITY_DATA,
@@ -186,7 +187,7 @@ export const TOOLS: readonly ToolSpec[] = [
     name: 'get_sleep_sessions',
     cached: true,
     title: 'Sleep sessions',
-    description: `Returns sleep sessions between start and end (default: the last 7 days): start and end times, duration, efficiency and score (0-100), time per stage (awake, light, deep, REM), heart rate, HRV (RMSSD, ms) and respiratory rate. ${UNITS}`,
+    description: `Returns sleep sessions between start and end (default: the last 7 days): start and end, time in bed and time asleep, efficiency and sleep score (0-100), nap flag, wake count, time to fall asleep, time per stage (awake, light, deep, REM), heart rate, HRV (RMSSD, ms), respiratory rate, SpO2 and skin temperature deviation. ${UNITS}`,
     input: DateRangeQuerySchema,
     output: answers.SleepAnswerSchema,
     providers: { capability: Capability.SLEEP_TRACKING },
@@ -197,7 +198,7 @@ export const TOOLS: readonly ToolSpec[] = [
     name: 'get_recovery_metrics',
     cached: true,
     title: 'Recovery metrics',
-    description: `Returns daily recovery between start and end (default: the last 7 days): recovery score (0-100), resting heart rate, HRV (RMSSD, ms), SpO2 percentage, skin temperature (Celsius) and day strain where the provider reports it. ${UNITS}`,
+    description: `Returns daily recovery between start and end (default: the last 7 days): recovery score (0-100), resting heart rate, HRV (RMSSD, ms), respiratory rate, SpO2 percentage, skin temperature and its deviation (Celsius), stress (0-100) and WHOOP day strain (0-21) where the provider reports them. ${UNITS}`,
     input: DateRangeQuerySchema,
     output: answers.RecoveryAnswerSchema,
     providers: { capability: Capability.RECOVERY_METRICS },
@@ -208,7 +209,7 @@ export const TOOLS: readonly ToolSpec[] = [
     name: 'get_health_metrics',
     cached: true,
     title: 'Health metrics',
-    description: `Returns daily health metrics between start and end (default: the last 7 days): weight (kg), body fat percentage, BMI, resting heart rate, steps, calories and VO2max. ${UNITS}`,
+    description: `Returns daily health metrics between start and end (default: the last 7 days): weight (kg), height, body fat, muscle and bone mass, body water, BMI, resting heart rate, steps, total, active and basal calories, VO2max, blood pressure (mmHg) and blood glucose (mg/dL). ${UNITS}`,
     input: DateRangeQuerySchema,
     output: answers.HealthMetricsAnswerSchema,
     providers: { capability: Capability.HEALTH_METRICS },

@@ -166,10 +166,8 @@ export class FitbitUser {
   renderActivity(entry: { startMs: number; activity: Activity; logId: number }, units: Units): Record<string, unknown> {
     const { activity: a, logId, startMs } = entry;
     const sport = SPORTS[a.sport_type] ?? SPORTS.other!;
-    const activeMs = a.duration_seconds * 1000;
-    const outdoor = a.start_latitude !== null;
-    const pausedMs = outdoor ? Math.round(activeMs * ((hash32(`${logId}`) % 5) / 100)) : 0;
-    const duration = activeMs + pausedMs;
+    const activeMs = (a.moving_time_seconds ?? a.duration_seconds) * 1000;
+    const duration = a.duration_seconds * 1000;
     const minutes = Math.round(duration / 60_000);
     const date = this.localStamp(startMs).slice(0, 10);
     const hhmm = (ms: number) => this.localStamp(ms).slice(11, 16);

@@ -255,6 +255,7 @@ export function toHealthMetrics(provider: string, day: WhoopDay, body: WhoopBody
     provider,
     date: day.date,
     weight_kg: orNull(body?.weight_kilogram),
+    height_meters: orNull(body?.height_meter),
     bmi: bmiOf(body),
     resting_heart_rate: orNull(recovery?.resting_heart_rate),
     calories: kilojoulesToKcal(cycle?.kilojoule, 0),
@@ -263,5 +264,5 @@ export function toHealthMetrics(provider: string, day: WhoopDay, body: WhoopBody
 
 /** Body measurements alone, for a day WHOOP has no cycle for yet. */
 export function bodyOnlyHealthMetrics(provider: string, date: string, body: WhoopBodyMeasurement): HealthMetrics {
-  return HealthMetricsSchema.parse({ provider, date, weight_kg: orNull(body.weight_kilogram), bmi: bmiOf(body) });
+  return HealthMetricsSchema.parse({ provider, date, weight_kg: orNull(body.weight_kilogram), height_meters: orNull(body.height_meter), bmi: bmiOf(body) });
 }

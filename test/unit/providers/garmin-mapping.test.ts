@@ -1,4 +1,5 @@
 /** Garmin: native JSON samples (shaped as the API reference shows them) -> unified models; rate limits; notifications. */
+import { HealthMetricsSchema, RecoveryMetricsSchema } from '../../../shared/models';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
@@ -59,20 +60,42 @@ describe('Garmin activity mapping', () => {
       provider: 'garmin',
       name: 'Lyon Running',
       sport_type: 'run',
+      sport_type_detail: 'RUNNING',
+      workout_type: null,
       start_date: '2024-11-25T08:00:00Z',
+      // durationInSeconds is elapsed time; Garmin summaries carry no moving time.
+      end_date: '2024-11-25T09:00:12Z',
+      start_date_local: '2024-11-25T09:00:00',
+      utc_offset_seconds: 3600,
+      timezone: null,
       duration_seconds: 3612,
+      moving_time_seconds: null,
       distance_meters: 10232.7,
-      elevation_gain: 52,
+      elevation_gain_meters: 52,
       average_heart_rate: 151,
       max_heart_rate: 176,
+      heart_rate_zones: null,
       average_speed: 2.833,
       max_speed: 3.958,
-      calories: 640,
+      // activeKilocalories leaves BMR out: active energy, total unknown.
+      calories: null,
+      active_calories: 640,
       average_power: null,
+      max_power: null,
+      normalized_power: null,
       average_cadence: 168,
+      max_cadence: 186,
       steps: 10114,
+      suffer_score: null,
+      strain: null,
+      training_stress_score: null,
       start_latitude: 45.7597,
       start_longitude: 4.8422,
+      summary_polyline: null,
+      city: null,
+      region: null,
+      country: null,
+      device_name: 'forerunner965',
     });
   });
 
@@ -85,7 +108,7 @@ describe('Garmin activity mapping', () => {
       name: 'Strength Training',
       sport_type: 'strength_training',
       distance_meters: null,
-      elevation_gain: null,
+      elevation_gain_meters: null,
       average_speed: null,
       average_cadence: null,
       start_latitude: null,
@@ -95,58 +118,77 @@ describe('Garmin activity mapping', () => {
 
   it.each([
     ['TREADMILL_RUNNING', 'run'],
+    ['VIRTUAL_RUN', 'virtual_run'],
+    ['GRAVEL_CYCLING', 'gravel_ride'],
+    ['BACKCOUNTRY_SKIING', 'backcountry_ski'],
+    ['RESORT_SNOWBOARDING', 'snowboard'],
+    ['PILATES', 'pilates'],
+    ['SOMETHING_NEW', 'other'],
     ['trail_running', 'trail_run'],
     ['INDOOR_CYCLING', 'virtual_ride'],
     ['MOUNTAIN_BIKING', 'mountain_bike_ride'],
     ['OPEN_WATER_SWIMMING', 'swim'],
     ['INDOOR_ROWING', 'rowing'],
-    ['RESORT_SKIING_SNOWBOARDING', 'ski'],
-    ['PICKLEBALL', 'other'],
+    ['RESORT_SKIING_SNOWBOARDING', 'alpine_ski'],
+    ['PICKLEBALL', 'pickleball'],
   ])('maps activity type %s to %s', (type, sport) => {
     expect(sportTypeOf(type)).toBe(sport);
   });
 });
+
+const NO_RECOVERY = RecoveryMetricsSchema.parse({ provider: 'garmin', date: '2024-01-01' });
+const NO_HEALTH = HealthMetricsSchema.parse({ provider: 'garmin', date: '2024-01-01' });
 
 describe('Garmin sleep, recovery and health mapping', () => {
   it('maps a night with its stages in time order, totals, score and breathing rate', () => {
     const night = toSleepSession(sleeps[0]!);
     expect(night).toMatchObject({
       id: 'x3315b1-67439ad8',
-      start_time: '2024-11-24T21:30:00Z',
-      end_time: '2024-11-25T05:08:00Z',
-      duration_seconds: 27480,
-      efficiency: 94.8,
-      score: 82,
+      start_date: '2024-11-24T21:30:00Z',
+      end_date: '2024-11-25T05:08:00Z',
+      time_in_bed_seconds: 27480,
+      // light + deep + REM.
+      time_asleep_seconds: 26040,
+      efficiency_percentage: 94.8,
+      sleep_score: 82,
       stage_totals: { awake_seconds: 1440, light_seconds: 14880, deep_seconds: 5400, rem_seconds: 5760 },
       respiratory_rate: 13.9,
+      spo2_percentage: 96,
+      is_nap: null,
+      wake_count: null,
       average_heart_rate: null,
       hrv_rmssd_ms: null,
     });
     expect(night.stages.map((s) => s.stage)).toEqual(['light', 'deep', 'light', 'deep', 'light', 'rem', 'awake']);
-    expect(night.stages[0]).toEqual({ stage: 'light', start_time: '2024-11-24T21:30:00Z', duration_seconds: 1200 });
+    expect(night.stages[0]).toEqual({ stage: 'light', start_date: '2024-11-24T21:30:00Z', duration_seconds: 1200 });
     expect(night.stages.reduce((sum, s) => sum + s.duration_seconds, 0)).toBe(27480);
     expect(sleepDate(sleeps[0]!)).toBe('2024-11-25');
   });
 
   it('keeps unknowns null for a sparse night and dates it by its local wake-up day', () => {
     const night = toSleepSession(sleeps[1]!);
-    expect(night).toMatchObject({ efficiency: null, score: null, stages: [], respiratory_rate: null });
+    // No awake total, but the stages asleep cover the whole night.
+    expect(night).toMatchObject({ efficiency_percentage: 100, sleep_score: null, time_asleep_seconds: 25200, stages: [], respiratory_rate: null, spo2_percentage: null });
     expect(night.stage_totals.awake_seconds).toBeNull();
     expect(sleepDate(sleeps[1]!)).toBe('2024-11-26');
   });
 
   it('joins dailies and HRV by calendar day, oldest first', () => {
     expect(toRecoveryMetrics(dailies, hrvs)).toEqual([
-      { provider: 'garmin', date: '2024-11-25', recovery_score: null, resting_heart_rate: 51, hrv_rmssd_ms: 58, spo2_percentage: null, skin_temp_celsius: null, strain: null },
-      { provider: 'garmin', date: '2024-11-26', recovery_score: null, resting_heart_rate: null, hrv_rmssd_ms: null, spo2_percentage: null, skin_temp_celsius: null, strain: null },
+      { ...NO_RECOVERY, date: '2024-11-25', resting_heart_rate: 51, hrv_rmssd_ms: 58, stress_level: 31 },
+      { ...NO_RECOVERY, date: '2024-11-26' },
     ]);
   });
 
   it('converts grams to kilograms, adds active and BMR calories and keeps the day\'s last weigh-in', () => {
     expect(bodyCompDate(bodyComps[0]!)).toBe('2024-11-25');
     expect(toHealthMetrics(dailies, bodyComps)).toEqual([
-      { provider: 'garmin', date: '2024-11-25', weight_kg: 72.3, body_fat_percentage: 17.2, bmi: 22.7, resting_heart_rate: 51, steps: 14250, calories: 2401, vo2max: null },
-      { provider: 'garmin', date: '2024-11-26', weight_kg: 71.98, body_fat_percentage: null, bmi: null, resting_heart_rate: null, steps: 6120, calories: 1690, vo2max: null },
+      // The day's last weigh-in (72.3 kg) carries no muscle, bone or water: the earlier one did.
+      { ...NO_HEALTH, date: '2024-11-25', weight_kg: 72.3, body_fat_percentage: 17.2, bmi: 22.7, resting_heart_rate: 51, steps: 14250, calories: 2401, active_calories: 712, bmr_calories: 1689 },
+      { ...NO_HEALTH, date: '2024-11-26', weight_kg: 71.98, steps: 6120, calories: 1690, bmr_calories: 1690 },
+    ]);
+    expect(toHealthMetrics([], bodyComps.slice(0, 1))).toEqual([
+      { ...NO_HEALTH, date: '2024-11-25', weight_kg: 72.45, body_fat_percentage: 17.4, bmi: 22.8, muscle_mass_kg: 33.12, bone_mass_kg: 3.01, body_water_percentage: 58.9 },
     ]);
   });
 

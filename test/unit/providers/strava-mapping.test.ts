@@ -33,31 +33,57 @@ describe('Strava activities -> unified activities', () => {
       provider: 'strava',
       name: 'Happyish',
       sport_type: 'mountain_bike_ride',
+      sport_type_detail: 'MountainBikeRide',
+      workout_type: null,
       start_date: '2018-05-02T12:15:09Z',
+      end_date: '2018-05-02T13:30:09Z',
+      // Strava writes the local wall clock with a Z; the offset and zone come beside it.
+      start_date_local: '2018-05-02T05:15:09',
+      utc_offset_seconds: -25200,
+      timezone: 'America/Los_Angeles',
       duration_seconds: 4500,
+      moving_time_seconds: 4500,
       distance_meters: 24931.4,
-      elevation_gain: 0,
+      elevation_gain_meters: 0,
       average_heart_rate: 140.3,
       max_heart_rate: 178,
+      heart_rate_zones: null,
       average_speed: 5.54,
       max_speed: 11,
       // No `calories` in a summary: the work in kJ stands in for kcal.
       calories: 789,
+      active_calories: null,
       average_power: 175.3,
+      max_power: 406,
+      normalized_power: 210,
       average_cadence: 67.1,
+      max_cadence: null,
       steps: null,
+      suffer_score: 82,
+      strain: null,
+      training_stress_score: null,
       start_latitude: null,
       start_longitude: null,
+      summary_polyline: null,
+      city: null,
+      region: null,
+      country: 'United States',
+      device_name: null,
     });
     expect(bondcliff).toMatchObject({ id: '1234567809', calories: 1080, average_power: 200 });
+  });
+
+  it('takes elapsed time as the duration, moving time beside it', () => {
+    // elapsed_time 3180, moving_time 3012 in the fixture.
+    expect(run).toMatchObject({ duration_seconds: 3180, moving_time_seconds: 3012, end_date: '2019-04-14T14:56:11Z' });
   });
 
   it('doubles the per-foot cadence of runs into steps per minute and reads start_latlng', () => {
     expect(run).toMatchObject({
       sport_type: 'run',
-      duration_seconds: 3012,
+      moving_time_seconds: 3012,
       distance_meters: 10212.7,
-      elevation_gain: 84.2,
+      elevation_gain_meters: 84.2,
       average_cadence: 172.8,
       calories: null,
       average_power: null,
@@ -71,7 +97,7 @@ describe('Strava activities -> unified activities', () => {
       sport_type: 'yoga',
       duration_seconds: 2700,
       distance_meters: null,
-      elevation_gain: null,
+      elevation_gain_meters: null,
       average_speed: null,
       max_speed: null,
       average_heart_rate: 92.5,
@@ -85,24 +111,33 @@ describe('Strava activities -> unified activities', () => {
     expect(detailed).toMatchObject({
       id: '1410355832',
       name: 'Happy Friday',
-      duration_seconds: 4207,
+      duration_seconds: 4410,
+      moving_time_seconds: 4207,
+      workout_type: 'default',
+      device_name: 'Garmin Edge 1030',
       calories: 870.2,
       average_heart_rate: null,
       max_heart_rate: null,
       start_latitude: 37.83,
       start_longitude: -122.26,
     });
+    expect(detailed.summary_polyline).toMatch(/^ki\{eFvqfiV/);
   });
 
   it('maps sport types, falling back to the legacy type and then to other', () => {
     expect(stravaSport({ sport_type: 'TrailRun', type: 'Run' })).toBe('trail_run');
-    expect(stravaSport({ sport_type: 'GravelRide', type: 'Ride' })).toBe('ride');
-    expect(stravaSport({ sport_type: 'EMountainBikeRide', type: 'EBikeRide' })).toBe('mountain_bike_ride');
+    expect(stravaSport({ sport_type: 'GravelRide', type: 'Ride' })).toBe('gravel_ride');
+    expect(stravaSport({ sport_type: 'EMountainBikeRide', type: 'EBikeRide' })).toBe('e_bike_ride');
+    expect(stravaSport({ sport_type: 'VirtualRun', type: 'Run' })).toBe('virtual_run');
     expect(stravaSport({ sport_type: 'WeightTraining' })).toBe('strength_training');
     expect(stravaSport({ sport_type: 'HighIntensityIntervalTraining', type: 'Workout' })).toBe('hiit');
-    expect(stravaSport({ sport_type: null, type: 'NordicSki' })).toBe('ski');
-    expect(stravaSport({ sport_type: 'Pickleball', type: 'Workout' })).toBe('other');
-    expect(stravaSport({ sport_type: 'Kitesurf' })).toBe('other');
+    expect(stravaSport({ sport_type: null, type: 'NordicSki' })).toBe('cross_country_ski');
+    expect(stravaSport({ sport_type: 'Pickleball', type: 'Workout' })).toBe('pickleball');
+    expect(stravaSport({ sport_type: 'Kitesurf' })).toBe('kitesurfing');
+    expect(stravaSport({ sport_type: 'Snowboard' })).toBe('snowboard');
+    expect(stravaSport({ sport_type: 'Crossfit' })).toBe('crossfit');
+    expect(stravaSport({ sport_type: 'SomethingNew', type: 'Workout' })).toBe('workout');
+    expect(stravaSport({ sport_type: 'SomethingNew' })).toBe('other');
   });
 
   it('refuses activities of the wrong shape', () => {
@@ -138,14 +173,15 @@ describe('Strava athletes, stats and tokens', () => {
 
   it('rolls Strava run/ride/swim totals up into the unified stats', () => {
     const stats = statsFromStrava(StravaActivityStatsSchema.parse(fixture('stats.json')), 'strava');
-    expect(stats.recent_4_weeks).toMatchObject({ count: 12, duration_seconds: 42837 });
+    // Durations are elapsed time, moving time beside them.
+    expect(stats.recent_4_weeks).toMatchObject({ count: 12, duration_seconds: 46253, moving_time_seconds: 42837 });
     expect(stats.recent_4_weeks.distance_meters).toBeCloseTo(224277.1, 6);
-    expect(stats.recent_4_weeks.elevation_gain).toBeCloseTo(2367.6, 6);
-    expect(stats.year_to_date).toEqual({ count: 129, distance_meters: 2705741, duration_seconds: 497422, elevation_gain: 30893 });
-    expect(stats.all_time).toEqual({ count: 675, distance_meters: 15902386, duration_seconds: 2765718, elevation_gain: 193137 });
+    expect(stats.recent_4_weeks.elevation_gain_meters).toBeCloseTo(2367.6, 6);
+    expect(stats.year_to_date).toEqual({ count: 129, distance_meters: 2705741, duration_seconds: 541061, moving_time_seconds: 497422, elevation_gain_meters: 30893 });
+    expect(stats.all_time).toEqual({ count: 675, distance_meters: 15902386, duration_seconds: 3037430, moving_time_seconds: 2765718, elevation_gain_meters: 193137 });
     expect(stats.by_sport).toEqual({
-      run: { count: 412, distance_meters: 3715046, duration_seconds: 1122903, elevation_gain: 31415 },
-      ride: { count: 263, distance_meters: 12187340, duration_seconds: 1642815, elevation_gain: 161722 },
+      run: { count: 412, distance_meters: 3715046, duration_seconds: 1198216, moving_time_seconds: 1122903, elevation_gain_meters: 31415 },
+      ride: { count: 263, distance_meters: 12187340, duration_seconds: 1839214, moving_time_seconds: 1642815, elevation_gain_meters: 161722 },
     });
   });
 

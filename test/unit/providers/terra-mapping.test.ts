@@ -3,6 +3,7 @@
  * 2022-03-16, examples of the v2 OpenAPI document), rate-limit headers, the 429 wait,
  * webhook signatures, reference ids and date-window paging (with a stub fetch).
  */
+import { HealthMetricsSchema } from '../../../shared/models';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -38,21 +39,49 @@ describe('Terra activity mapping', () => {
       provider: 'terra',
       name: 'Morning Run',
       sport_type: 'run',
+      sport_type_detail: 'Running',
+      workout_type: null,
       start_date: '2026-07-01T06:04:11.000Z',
-      // no active_durations_data: end - start (07:04:11 -> 07:52:48)
+      end_date: '2026-07-01T06:52:48.000Z',
+      start_date_local: '2026-07-01T07:04:11',
+      utc_offset_seconds: 3600,
+      timezone: null,
+      // Elapsed: end - start (07:04:11 -> 07:52:48); moving: active_durations_data.activity_seconds.
       duration_seconds: 2917,
+      moving_time_seconds: 2795,
       distance_meters: 8250.4,
-      elevation_gain: 120.5,
+      elevation_gain_meters: 120.5,
       average_heart_rate: 148.2,
       max_heart_rate: 181,
+      // Percentages of user_max_hr_bpm (190) become beats per minute.
+      heart_rate_zones: [
+        { zone: 0, name: 'Rest', min_heart_rate: 0, max_heart_rate: 95, duration_seconds: 60 },
+        { zone: 1, name: 'Warm Up', min_heart_rate: 95, max_heart_rate: 114, duration_seconds: 300 },
+        { zone: 2, name: 'Easy', min_heart_rate: 114, max_heart_rate: 133, duration_seconds: 720 },
+        { zone: 3, name: 'Aerobic', min_heart_rate: 133, max_heart_rate: 152, duration_seconds: 1200 },
+        { zone: 4, name: 'Threshold', min_heart_rate: 152, max_heart_rate: 171, duration_seconds: 580 },
+        { zone: 5, name: 'Maximum', min_heart_rate: 171, max_heart_rate: 190, duration_seconds: 57 },
+      ],
       average_speed: 2.83,
       max_speed: 4.1,
       calories: 512.5,
+      active_calories: 431.2,
       average_power: 245,
+      max_power: 410,
+      normalized_power: 258,
       average_cadence: 84.5,
+      max_cadence: 96,
       steps: 7902,
+      suffer_score: null,
+      strain: null,
+      training_stress_score: 61.4,
       start_latitude: 37.7749,
       start_longitude: -122.4194,
+      summary_polyline: '_p~iF~ps|U_ulLnnqC_mqNvxq`@',
+      city: 'San Francisco',
+      region: 'California',
+      country: 'United States',
+      device_name: 'Forerunner 265',
     });
   });
 
@@ -62,9 +91,12 @@ describe('Terra activity mapping', () => {
       name: 'Yoga',
       sport_type: 'yoga',
       start_date: '2026-07-02T18:30:00.000Z',
-      duration_seconds: 2520,
+      moving_time_seconds: 2520,
+      // No offset in the timestamps: no local time either.
+      start_date_local: null,
+      utc_offset_seconds: null,
       distance_meters: null,
-      elevation_gain: null,
+      elevation_gain_meters: null,
       average_heart_rate: null,
       calories: null,
       average_power: null,
@@ -91,7 +123,13 @@ describe('Terra activity mapping', () => {
     [100, 'yoga'],
     [114, 'hiit'],
     [25, 'elliptical'],
-    [67, 'ski'],
+    [67, 'cross_country_ski'],
+    [68, 'alpine_ski'],
+    [73, 'snowboard'],
+    [150, 'gravel_ride'],
+    [87, 'tennis'],
+    [49, 'pilates'],
+    [113, 'crossfit'],
     [108, 'other'],
     [999, 'other'],
   ])('maps Terra activity type %i to %s', (type, sport) => {
@@ -117,11 +155,17 @@ describe('Terra sleep mapping', () => {
     const sleep = sleepFromTerra(night!, 'terra');
     expect(sleep).toMatchObject({
       provider: 'terra',
-      start_time: '2026-06-30T22:12:00.000Z',
-      end_time: '2026-07-01T06:02:00.000Z',
-      duration_seconds: 28200,
-      efficiency: 91.5,
-      score: 85,
+      start_date: '2026-06-30T22:12:00.000Z',
+      end_date: '2026-07-01T06:02:00.000Z',
+      time_in_bed_seconds: 28200,
+      time_asleep_seconds: 25200,
+      efficiency_percentage: 91.5,
+      sleep_score: 85,
+      is_nap: false,
+      wake_count: 3,
+      onset_latency_seconds: 900,
+      spo2_percentage: 96.4,
+      skin_temp_deviation_celsius: -0.21,
       stage_totals: { awake_seconds: 1500, light_seconds: 14700, deep_seconds: 5400, rem_seconds: 5100 },
       average_heart_rate: 54,
       hrv_rmssd_ms: 62.5,
@@ -133,21 +177,23 @@ describe('Terra sleep mapping', () => {
 
   it('turns hypnogram samples into stages that last until the next sample, merging repeats', () => {
     expect(sleepFromTerra(night!, 'terra').stages).toEqual([
-      { stage: 'awake', start_time: '2026-06-30T22:12:00.000Z', duration_seconds: 900 },
-      { stage: 'light', start_time: '2026-06-30T22:27:00.000Z', duration_seconds: 2580 },
-      { stage: 'deep', start_time: '2026-06-30T23:10:00.000Z', duration_seconds: 5400 },
-      { stage: 'rem', start_time: '2026-07-01T00:40:00.000Z', duration_seconds: 1500 },
-      { stage: 'light', start_time: '2026-07-01T01:05:00.000Z', duration_seconds: 17100 },
-      { stage: 'awake', start_time: '2026-07-01T05:50:00.000Z', duration_seconds: 720 },
+      { stage: 'awake', start_date: '2026-06-30T22:12:00.000Z', duration_seconds: 900 },
+      { stage: 'light', start_date: '2026-06-30T22:27:00.000Z', duration_seconds: 2580 },
+      { stage: 'deep', start_date: '2026-06-30T23:10:00.000Z', duration_seconds: 5400 },
+      { stage: 'rem', start_date: '2026-07-01T00:40:00.000Z', duration_seconds: 1500 },
+      { stage: 'light', start_date: '2026-07-01T01:05:00.000Z', duration_seconds: 17100 },
+      { stage: 'awake', start_date: '2026-07-01T05:50:00.000Z', duration_seconds: 720 },
     ]);
   });
 
   it('reads a 0-1 efficiency as a ratio', () => {
     const ratio = structuredClone(night!);
     ratio.sleep_durations_data!.sleep_efficiency = 0.915;
-    expect(sleepFromTerra(ratio, 'terra').efficiency).toBe(91.5);
+    expect(sleepFromTerra(ratio, 'terra').efficiency_percentage).toBe(91.5);
   });
 });
+
+const NO_HEALTH = HealthMetricsSchema.parse({ provider: 'terra', date: '2026-01-01' });
 
 describe('Terra health metrics (daily + body)', () => {
   const daily = DailyResponseSchema.parse(fixture('daily-response.json')).data;
@@ -156,27 +202,28 @@ describe('Terra health metrics (daily + body)', () => {
   it('merges one record per local day: the latest daily copy and the latest measurement win', () => {
     expect(healthFromTerra(daily, body, 'terra')).toEqual([
       {
-        provider: 'terra',
+        ...NO_HEALTH,
         date: '2026-07-01',
         weight_kg: 72.4,
+        height_meters: 1.79,
         body_fat_percentage: 17.9,
         bmi: 22.6,
+        // Grams become kilograms.
+        muscle_mass_kg: 33.4,
+        bone_mass_kg: 3.05,
+        body_water_percentage: 57.8,
         resting_heart_rate: 51,
         steps: 11894,
         calories: 2450.8,
+        active_calories: 800.8,
+        bmr_calories: 1650,
         vo2max: 48.5,
+        // No day average from Terra: the mean of the day's samples.
+        blood_pressure_systolic_mmhg: 120,
+        blood_pressure_diastolic_mmhg: 78,
+        blood_glucose_mg_dl: 94.5,
       },
-      {
-        provider: 'terra',
-        date: '2026-07-02',
-        weight_kg: null,
-        body_fat_percentage: null,
-        bmi: null,
-        resting_heart_rate: 50,
-        steps: null,
-        calories: null,
-        vo2max: null,
-      },
+      { ...NO_HEALTH, date: '2026-07-02', resting_heart_rate: 50 },
     ]);
   });
 });

@@ -1,4 +1,5 @@
 /** WHOOP JSON (shaped as its public API reference shows it) -> unified models; headers; webhooks. */
+import { HealthMetricsSchema } from '../../../shared/models';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -43,20 +44,44 @@ describe('WHOOP workouts', () => {
       provider: 'whoop',
       name: 'Running',
       sport_type: 'run',
+      sport_type_detail: 'running',
+      workout_type: null,
       start_date: '2022-04-24T02:25:44.774Z',
+      end_date: '2022-04-24T10:25:44.774Z',
+      // 02:25 UTC at -05:00.
+      start_date_local: '2022-04-23T21:25:44',
+      utc_offset_seconds: -18000,
+      timezone: null,
+      // Start to end: WHOOP has no moving time.
       duration_seconds: 8 * 3600,
+      moving_time_seconds: null,
       distance_meters: 1772.77035916,
-      elevation_gain: 46.64384460449,
+      elevation_gain_meters: 46.64384460449,
       average_heart_rate: 123,
       max_heart_rate: 146,
+      // Milliseconds per zone, 0-5, become seconds.
+      heart_rate_zones: [300, 600, 900, 900, 600, 300].map((duration_seconds, zone) => ({ zone, name: null, min_heart_rate: null, max_heart_rate: null, duration_seconds })),
       average_speed: 0.062,
       max_speed: null,
+      // 1569.34 kJ of total energy / 4.184.
       calories: 375.1,
+      active_calories: null,
       average_power: null,
+      max_power: null,
+      normalized_power: null,
       average_cadence: null,
+      max_cadence: null,
       steps: null,
+      suffer_score: null,
+      strain: 8.2463,
+      training_stress_score: null,
       start_latitude: null,
       start_longitude: null,
+      summary_polyline: null,
+      city: null,
+      region: null,
+      country: null,
+      device_name: null,
     });
     expect(workouts.next_token).toBe('MTIzOjEyMzEyMw');
   });
@@ -64,7 +89,7 @@ describe('WHOOP workouts', () => {
   it('leaves measurements null until WHOOP has scored the workout', () => {
     const activity = toActivity('whoop', workouts.records[1]!);
     expect(activity).toMatchObject({ sport_type: 'strength_training', name: 'Weightlifting', duration_seconds: 3600 });
-    for (const key of ['distance_meters', 'elevation_gain', 'average_heart_rate', 'max_heart_rate', 'average_speed', 'calories'] as const) {
+    for (const key of ['distance_meters', 'elevation_gain_meters', 'average_heart_rate', 'max_heart_rate', 'heart_rate_zones', 'average_speed', 'calories', 'strain'] as const) {
       expect(activity[key]).toBeNull();
     }
   });
@@ -77,8 +102,15 @@ describe('WHOOP workouts', () => {
     expect(sportTypeOf('swimming')).toBe('swim');
     expect(sportTypeOf('hiking/rucking')).toBe('hike');
     expect(sportTypeOf('functional fitness')).toBe('strength_training');
-    expect(sportTypeOf('cross country skiing')).toBe('ski');
-    expect(sportTypeOf('pickleball')).toBe('other');
+    expect(sportTypeOf('cross country skiing')).toBe('cross_country_ski');
+    expect(sportTypeOf('snowboarding')).toBe('snowboard');
+    expect(sportTypeOf('skiing')).toBe('alpine_ski');
+    expect(sportTypeOf('pickleball')).toBe('pickleball');
+    expect(sportTypeOf('table tennis')).toBe('table_tennis');
+    expect(sportTypeOf('tennis')).toBe('tennis');
+    expect(sportTypeOf('pilates')).toBe('pilates');
+    expect(sportTypeOf('activity')).toBe('workout');
+    expect(sportTypeOf('something new')).toBe('other');
     expect(workoutName('hiking/rucking')).toBe('Hiking/Rucking');
     expect(kilojoulesToKcal(4.184)).toBe(1);
     expect(kilojoulesToKcal(undefined)).toBeNull();
@@ -90,16 +122,23 @@ describe('WHOOP sleep, recovery, cycles, body', () => {
     expect(toSleepSession('whoop', sleeps.records[0]!)).toEqual({
       id: 'ecfc6a15-4661-442f-a9a4-f160dd7afae8',
       provider: 'whoop',
-      start_time: '2022-04-24T02:25:44.774Z',
-      end_time: '2022-04-24T10:25:44.774Z',
-      duration_seconds: 30273,
-      efficiency: 91.69533848,
-      score: 98,
+      start_date: '2022-04-24T02:25:44.774Z',
+      end_date: '2022-04-24T10:25:44.774Z',
+      time_in_bed_seconds: 30273,
+      // light + slow wave + REM milliseconds.
+      time_asleep_seconds: 27416,
+      efficiency_percentage: 91.69533848,
+      sleep_score: 98,
+      is_nap: false,
+      wake_count: 12,
+      onset_latency_seconds: null,
       stages: [],
       stage_totals: { awake_seconds: 1404, light_seconds: 14906, deep_seconds: 6630, rem_seconds: 5880 },
       average_heart_rate: null,
       hrv_rmssd_ms: null,
       respiratory_rate: 16.11328125,
+      spo2_percentage: null,
+      skin_temp_deviation_celsius: null,
     });
   });
 
@@ -118,8 +157,11 @@ describe('WHOOP sleep, recovery, cycles, body', () => {
       recovery_score: 44,
       resting_heart_rate: 64,
       hrv_rmssd_ms: 31.813562,
+      respiratory_rate: null,
       spo2_percentage: 95.6875,
       skin_temp_celsius: 33.7,
+      skin_temp_deviation_celsius: null,
+      stress_level: null,
       strain: 5.2951527,
     });
     const [alone] = joinDays(cycles.records, []);
@@ -131,13 +173,13 @@ describe('WHOOP sleep, recovery, cycles, body', () => {
     expect(toHealthMetrics('whoop', day!, body)).toEqual({
       provider: 'whoop',
       date: '2022-04-24',
+      ...HealthMetricsSchema.parse({ provider: 'whoop', date: '2022-04-24' }),
       weight_kg: 90.7185,
-      body_fat_percentage: null,
+      height_meters: 1.8288,
       bmi: 27.1,
       resting_heart_rate: 64,
-      steps: null,
+      // The cycle's kilojoules: total energy of the day.
       calories: 1981,
-      vo2max: null,
     });
     expect(toHealthMetrics('whoop', day!, undefined)).toMatchObject({ weight_kg: null, bmi: null });
     expect(bmiOf({ height_meter: 0, weight_kilogram: 80 })).toBeNull();
