@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { ActivitySchema, type Activity, type Athlete } from '../../shared/models';
+import { ActivitySchema, endDateOf, type Activity, type Athlete } from '../../shared/models';
 import { BaseProvider } from '../../shared/providers/base';
 import { Capability, combine } from '../../shared/providers/capabilities';
 import type { ActivityQuery, ProviderFactory, ProviderSession } from '../../shared/providers/spi';
@@ -34,6 +34,7 @@ class AcmeProvider extends BaseProvider {
       name: w.title,
       sport_type: 'run',
       start_date: w.began,
+      end_date: endDateOf(w.began, w.secs),
       duration_seconds: w.secs,
       distance_meters: w.metres,
     });

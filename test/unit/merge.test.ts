@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeActivities, sameActivity } from '../../shared/app/merge';
-import { ActivitySchema, type Activity } from '../../shared/models';
+import { ActivitySchema, endDateOf, type Activity } from '../../shared/models';
 
+/** `duration` is the elapsed time; the end follows from it. */
 const activity = (provider: string, id: string, start: string, duration: number, extra: Partial<Activity> = {}): Activity =>
-  ActivitySchema.parse({ id, provider, name: 'Run', sport_type: 'run', start_date: start, duration_seconds: duration, ...extra });
+  ActivitySchema.parse({ id, provider, name: 'Run', sport_type: 'run', start_date: start, end_date: endDateOf(start, duration), duration_seconds: duration, ...extra });
 
 describe('merging activities across providers', () => {
   const garmin = activity('garmin', 'g1', '2026-11-20T07:00:00Z', 3600, { distance_meters: 10_000, average_heart_rate: 150 });
@@ -15,6 +16,18 @@ describe('merging activities across providers', () => {
     expect(sameActivity(garmin, activity('strava', 's2', '2026-11-20T07:05:00Z', 3600))).toBe(false);
     expect(sameActivity(garmin, activity('strava', 's3', '2026-11-20T07:00:00Z', 1800))).toBe(false);
     expect(sameActivity(garmin, activity('garmin', 'g2', '2026-11-20T07:00:00Z', 3600))).toBe(false);
+  });
+
+  it('compares elapsed time and end times, whatever moving time a provider reports', () => {
+    // Strava's moving time is 10 minutes shorter (stops), its elapsed time the same as Garmin's.
+    const paused = activity('strava', 's4', '2026-11-20T07:00:20Z', 3590, { moving_time_seconds: 2990 });
+    expect(sameActivity(garmin, paused)).toBe(true);
+    // Same start and length, but this one ends 20 minutes later: another workout.
+    const longer = activity('strava', 's5', '2026-11-20T07:00:10Z', 4800);
+    expect(sameActivity(garmin, longer)).toBe(false);
+    // An end date that disagrees with the start plus duration decides on its own.
+    const lateEnd = { ...activity('strava', 's6', '2026-11-20T07:00:00Z', 3600), end_date: '2026-11-20T08:30:00Z' };
+    expect(sameActivity(garmin, lateEnd)).toBe(false);
   });
 
   it('keeps the more detailed copy and sorts newest first', () => {
@@ -58,7 +71,8 @@ describe('merging activities across providers', () => {
         }
       }),
     );
-  });
+    // 100 runs of up to 60 parsed activities: seconds on a loaded two-core machine.
+  }, 30_000);
 
   it('merges tens of thousands of activities (the sweep is not quadratic)', () => {
     const many = (provider: string) =>

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import {
   ActivitySchema,
+  cadenceUnitOf,
+  SPORT_LABELS,
   AthleteSchema,
   HealthMetricsSchema,
   PersonalRecordSchema,
@@ -256,7 +258,7 @@ describe('synthetic coverage', () => {
     const counts = new Set<number>();
     for (const user of USERS) {
       const sleeps = await p.getSleepSessions(session(user), WHOLE_WINDOW);
-      expect(sleeps.every((s) => Date.parse(s.end_time) <= justAfterMidnight)).toBe(true);
+      expect(sleeps.every((s) => Date.parse(s.end_date) <= justAfterMidnight)).toBe(true);
       counts.add(sleeps.length);
     }
     // Users east of UTC are already up; the others are still asleep.
@@ -265,8 +267,9 @@ describe('synthetic coverage', () => {
 });
 
 describe('synthetic values', () => {
-  const paceSecPerKm = (a: Activity) => a.duration_seconds / ((a.distance_meters ?? NaN) / 1000);
-  const kmh = (a: Activity) => (a.distance_meters ?? NaN) / 1000 / (a.duration_seconds / 3600);
+  // Pace and speed are over moving time.
+  const paceSecPerKm = (a: Activity) => a.moving_time_seconds! / ((a.distance_meters ?? NaN) / 1000);
+  const kmh = (a: Activity) => (a.distance_meters ?? NaN) / 1000 / (a.moving_time_seconds! / 3600);
   const OUTDOOR: ReadonlySet<SportType> = new Set(['run', 'trail_run', 'ride', 'mountain_bike_ride', 'walk', 'hike', 'swim']);
 
   it('are realistic for every sport', async () => {
@@ -295,16 +298,48 @@ describe('synthetic values', () => {
         if (OUTDOOR.has(a.sport_type)) {
           expect(Math.abs(a.start_latitude! - profile.home.lat)).toBeLessThan(0.4);
           expect(Math.abs(a.start_longitude! - profile.home.lng)).toBeLessThan(0.7);
-          if (a.sport_type !== 'swim') expect(a.elevation_gain).toBeGreaterThan(0);
+          if (a.sport_type !== 'swim') expect(a.elevation_gain_meters).toBeGreaterThan(0);
+          expect(a.summary_polyline).toMatch(/^[\x3f-\x7e]+$/);
+          expect(a).toMatchObject({ city: profile.city.city, region: profile.city.region, country: profile.city.country });
         } else {
           expect(a.start_latitude).toBeNull();
           expect(a.start_longitude).toBeNull();
-          expect(a.elevation_gain).toBeNull();
+          expect(a.elevation_gain_meters).toBeNull();
+          expect(a.summary_polyline).toBeNull();
         }
         if (a.distance_meters !== null) {
-          expect(a.average_speed).toBeCloseTo(a.distance_meters / a.duration_seconds, 2);
+          expect(a.average_speed).toBeCloseTo(a.distance_meters / a.moving_time_seconds!, 2);
           expect(a.max_speed).toBeGreaterThan(a.average_speed!);
         }
+
+        // Elapsed time holds the pauses of outdoor sessions (up to 8 %); the end follows from it.
+        expect(a.moving_time_seconds).toBeGreaterThan(0);
+        expect(a.duration_seconds).toBeGreaterThanOrEqual(a.moving_time_seconds!);
+        expect(a.duration_seconds).toBeLessThanOrEqual(Math.round(a.moving_time_seconds! * 1.08));
+        expect(Date.parse(a.end_date) - Date.parse(a.start_date)).toBe(a.duration_seconds * 1000);
+        expect(a.utc_offset_seconds).toBe(profile.city.utcOffsetHours * 3600);
+        expect(a.timezone).toBe(profile.city.timezone);
+        expect(Date.parse(`${a.start_date_local}Z`) - Date.parse(a.start_date)).toBe(a.utc_offset_seconds! * 1000);
+        expect(a.sport_type_detail).toBe(SPORT_LABELS[a.sport_type]);
+        expect(a.device_name).toBe(profile.device);
+        // Zones cover the moving time; energy splits into active and resting.
+        expect(a.heart_rate_zones!.reduce((sum, z) => sum + z.duration_seconds, 0)).toBe(a.moving_time_seconds);
+        expect(a.active_calories).toBeLessThan(a.calories!);
+        expect(a.active_calories).toBeGreaterThan(0);
+        expect(a.strain).toBeGreaterThan(0);
+        expect(a.strain).toBeLessThanOrEqual(21);
+        expect(a.suffer_score).toBeGreaterThanOrEqual(0);
+        // Cadence only where the sport's family has a unit; peaks above averages.
+        if (cadenceUnitOf(a.sport_type) === undefined) expect(a.average_cadence).toBeNull();
+        else expect(a.max_cadence).toBeGreaterThan(a.average_cadence!);
+        if (a.average_power !== null) {
+          expect(a.max_power).toBeGreaterThan(a.average_power);
+          expect(a.normalized_power).toBeGreaterThan(a.average_power);
+          expect(a.training_stress_score).toBeGreaterThan(0);
+        } else {
+          expect([a.max_power, a.normalized_power, a.training_stress_score]).toEqual([null, null, null]);
+        }
+        if (a.sport_type === 'run' || a.sport_type === 'trail_run') expect(['default', 'race', 'long_run', 'workout']).toContain(a.workout_type);
 
         switch (a.sport_type) {
           case 'run':
@@ -329,6 +364,9 @@ describe('synthetic values', () => {
             expect(a.distance_meters).toBeLessThanOrEqual(4000);
             expect(paceSecPerKm(a) / 10).toBeGreaterThanOrEqual(99.9);
             expect(paceSecPerKm(a) / 10).toBeLessThanOrEqual(160.1);
+            // Strokes per minute.
+            expect(a.average_cadence).toBeGreaterThanOrEqual(20);
+            expect(a.average_cadence).toBeLessThanOrEqual(38);
             break;
           case 'walk':
             expect(kmh(a)).toBeGreaterThanOrEqual(4);
@@ -338,7 +376,7 @@ describe('synthetic values', () => {
             expect(a.steps).toBeGreaterThan(2000);
             break;
           case 'hike':
-            expect(a.elevation_gain).toBeGreaterThanOrEqual(300);
+            expect(a.elevation_gain_meters).toBeGreaterThanOrEqual(300);
             expect(a.steps).toBeGreaterThan(0);
             break;
           case 'strength_training':
@@ -361,15 +399,15 @@ describe('synthetic values', () => {
   it('builds sleep from stages that add up', async () => {
     for (const user of USERS.slice(0, 8)) {
       for (const s of await provider().getSleepSessions(session(user), WHOLE_WINDOW)) {
-        const start = Date.parse(s.start_time);
-        expect(Date.parse(s.end_time) - start).toBe(s.duration_seconds * 1000);
-        expect(s.duration_seconds).toBeGreaterThan(5.5 * 3600);
-        expect(s.duration_seconds).toBeLessThan(10 * 3600);
-        expect(s.stages.reduce((sum, st) => sum + st.duration_seconds, 0)).toBe(s.duration_seconds);
+        const start = Date.parse(s.start_date);
+        expect(Date.parse(s.end_date) - start).toBe(s.time_in_bed_seconds * 1000);
+        expect(s.time_in_bed_seconds).toBeGreaterThan(5.5 * 3600);
+        expect(s.time_in_bed_seconds).toBeLessThan(10 * 3600);
+        expect(s.stages.reduce((sum, st) => sum + st.duration_seconds, 0)).toBe(s.time_in_bed_seconds);
         let cursor = start;
         const totals = { awake: 0, light: 0, deep: 0, rem: 0 };
         for (const stage of s.stages) {
-          expect(Date.parse(stage.start_time)).toBe(cursor);
+          expect(Date.parse(stage.start_date)).toBe(cursor);
           cursor += stage.duration_seconds * 1000;
           totals[stage.stage] += stage.duration_seconds;
         }
@@ -381,11 +419,17 @@ describe('synthetic values', () => {
         });
         // Roughly one REM period per 90-minute cycle.
         const cycles = s.stages.filter((st) => st.stage === 'rem').length;
-        expect(Math.abs(cycles - s.duration_seconds / 5400)).toBeLessThanOrEqual(1.5);
+        expect(Math.abs(cycles - s.time_in_bed_seconds / 5400)).toBeLessThanOrEqual(1.5);
         expect(s.stages[0]?.stage).toBe('awake');
-        expect(s.efficiency).toBeCloseTo((100 * (s.duration_seconds - totals.awake)) / s.duration_seconds, 1);
-        expect(s.score).toBeGreaterThanOrEqual(0);
-        expect(s.score).toBeLessThanOrEqual(100);
+        expect(s.time_asleep_seconds).toBe(s.time_in_bed_seconds - totals.awake);
+        expect(s.efficiency_percentage).toBeCloseTo((100 * s.time_asleep_seconds!) / s.time_in_bed_seconds, 1);
+        expect(s.onset_latency_seconds).toBe(s.stages[0]!.duration_seconds);
+        expect(s.wake_count).toBe(s.stages.filter((st) => st.stage === 'awake').length - 1);
+        expect(s.is_nap).toBe(false);
+        expect(s.spo2_percentage).toBeGreaterThanOrEqual(95);
+        expect(Math.abs(s.skin_temp_deviation_celsius!)).toBeLessThanOrEqual(0.7);
+        expect(s.sleep_score).toBeGreaterThanOrEqual(0);
+        expect(s.sleep_score).toBeLessThanOrEqual(100);
         expect(s.average_heart_rate).toBeGreaterThan(35);
         expect(s.average_heart_rate).toBeLessThan(90);
         expect(s.hrv_rmssd_ms).toBeGreaterThan(10);
@@ -425,6 +469,19 @@ describe('synthetic values', () => {
         expect(h.calories).toBeLessThan(6000);
         expect(h.vo2max).toBeGreaterThan(25);
         expect(h.vo2max).toBeLessThan(70);
+        expect(h.calories).toBe(h.active_calories! + h.bmr_calories!);
+        expect(h.bmr_calories).toBeGreaterThan(1000);
+        expect(h.height_meters).toBeCloseTo(Math.sqrt(h.weight_kg! / h.bmi!), 1);
+        expect(h.muscle_mass_kg! + h.bone_mass_kg!).toBeLessThan(h.weight_kg!);
+        expect(h.body_water_percentage).toBeGreaterThan(40);
+        expect(h.body_water_percentage).toBeLessThan(75);
+        expect(h.blood_pressure_systolic_mmhg).toBeGreaterThan(h.blood_pressure_diastolic_mmhg!);
+        expect(h.blood_glucose_mg_dl).toBeGreaterThanOrEqual(70);
+        expect(h.blood_glucose_mg_dl).toBeLessThanOrEqual(110);
+        expect(r.stress_level).toBeGreaterThanOrEqual(0);
+        expect(r.stress_level).toBeLessThanOrEqual(100);
+        expect(r.respiratory_rate).toBeGreaterThan(10);
+        expect(Math.abs(r.skin_temp_deviation_celsius!)).toBeLessThanOrEqual(0.7);
         const previous = health[i - 1];
         if (previous) expect(Math.abs(h.weight_kg! - previous.weight_kg!)).toBeLessThan(1);
       });
@@ -448,6 +505,11 @@ describe('synthetic values', () => {
 
       const stats = StatsSchema.parse(await p.getStats(session(user)));
       expect(stats.all_time.count).toBe(activities.length);
+      // Totals of elapsed and of moving time.
+      const sum = (f: (a: Activity) => number) => Math.round(activities.reduce((t, a) => t + f(a), 0) * 10) / 10;
+      expect(stats.all_time.duration_seconds).toBe(sum((a) => a.duration_seconds));
+      expect(stats.all_time.moving_time_seconds).toBe(sum((a) => a.moving_time_seconds!));
+      expect(stats.all_time.moving_time_seconds).toBeLessThan(stats.all_time.duration_seconds);
       expect(Object.keys(stats.by_sport).length).toBeGreaterThanOrEqual(6);
       expect(stats.recent_4_weeks.count).toBeLessThan(stats.all_time.count);
 

@@ -168,6 +168,7 @@ export class FitbitUser {
     const sport = SPORTS[a.sport_type] ?? SPORTS.other!;
     const activeMs = (a.moving_time_seconds ?? a.duration_seconds) * 1000;
     const duration = a.duration_seconds * 1000;
+    const outdoor = a.start_latitude !== null;
     const minutes = Math.round(duration / 60_000);
     const date = this.localStamp(startMs).slice(0, 10);
     const hhmm = (ms: number) => this.localStamp(ms).slice(11, 16);

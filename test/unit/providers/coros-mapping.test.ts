@@ -1,4 +1,5 @@
 /** COROS: native JSON -> unified models, result codes, token handling, date windows, rate limits, webhook. */
+import { ActivitySchema } from '../../../shared/models';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../shared/models';
@@ -75,24 +76,26 @@ describe('COROS workout mapping', () => {
 
   it('maps an outdoor run with units converted', () => {
     expect(activityFromWorkout('coros', run)).toEqual({
+      ...ActivitySchema.parse({ id: 'x', provider: 'coros', name: '', sport_type: 'run', start_date: '2018-01-16T10:01:09.000Z', end_date: '2018-01-16T10:01:09.000Z', duration_seconds: 0 }),
       id: '418173292602490880',
-      provider: 'coros',
       name: 'Outdoor Run',
       sport_type: 'run',
+      sport_type_detail: 'Outdoor Run (8:1)',
       start_date: '2018-01-16T10:01:09.000Z',
-      duration_seconds: 3540,
+      // Elapsed is end minus start; `duration` (3540 s, shorter) is the time in motion.
+      end_date: '2018-01-16T11:01:09.000Z',
+      duration_seconds: 3600,
+      moving_time_seconds: 3540,
+      // Time zone 32 = 32 quarter hours east of UTC.
+      start_date_local: '2018-01-16T18:01:09',
+      utc_offset_seconds: 28800,
       distance_meters: 10025.5,
-      elevation_gain: null,
       average_heart_rate: 148,
-      max_heart_rate: null,
+      // Over moving time.
       average_speed: 2.832,
-      max_speed: null,
+      // 612000 small calories.
       calories: 612,
-      average_power: null,
-      average_cadence: null,
       steps: 9850,
-      start_latitude: null,
-      start_longitude: null,
     });
   });
 
@@ -113,7 +116,9 @@ describe('COROS workout mapping', () => {
     expect(activityFromWorkout('coros', triathlon)).toMatchObject({
       id: '418190000000000002',
       name: 'Triathlon',
-      sport_type: 'other',
+      sport_type: 'multisport',
+      sport_type_detail: 'Triathlon (13:1)',
+      utc_offset_seconds: -18000,
       start_date: '2018-01-17T00:46:40.000Z',
       distance_meters: 25750,
       duration_seconds: 7200,
@@ -428,9 +433,9 @@ describe('COROS workout push', () => {
     if (!parsed.ok) return;
     expect(parsed.events.map((e) => [e.providerUserId, e.activityId, e.activity.sport_type])).toEqual([
       ['4c6f1e2a9b8d7c6e5f4a3b2c1d0e9f8a', '418173292602490880', 'run'],
-      ['4c6f1e2a9b8d7c6e5f4a3b2c1d0e9f8a', '418190000000000002', 'other'],
+      ['4c6f1e2a9b8d7c6e5f4a3b2c1d0e9f8a', '418190000000000002', 'multisport'],
     ]);
-    expect(parsed.events[0]!.activity).toMatchObject({ distance_meters: 10025.5, duration_seconds: 3540 });
+    expect(parsed.events[0]!.activity).toMatchObject({ distance_meters: 10025.5, duration_seconds: 3600, moving_time_seconds: 3540 });
     expect(COROS_WEBHOOK_ACK).toEqual({ result: '0000', message: 'ok' });
   });
 

@@ -36,14 +36,19 @@ describe('Fitbit activity logs', () => {
     const run = toActivity(list.activities[0]!);
     expect(ActivitySchema.parse(run)).toEqual(run);
     expect(run).toEqual({
+      ...ActivitySchema.parse({ id: 'x', provider: 'fitbit', name: '', sport_type: 'run', start_date: '2019-01-05T07:01:10Z', end_date: '2019-01-05T07:01:10Z', duration_seconds: 0 }),
       id: '19043584213',
       provider: 'fitbit',
       name: 'Run',
       sport_type: 'run',
+      sport_type_detail: 'Run',
       start_date: '2019-01-05T07:01:10Z',
-      duration_seconds: 1734,
+      // `duration` is elapsed, `activeDuration` moving time.
+      end_date: '2019-01-05T07:30:56Z',
+      duration_seconds: 1786,
+      moving_time_seconds: 1734,
       distance_meters: 5012,
-      elevation_gain: 24.384,
+      elevation_gain_meters: 24.384,
       average_heart_rate: 152,
       max_heart_rate: null,
       average_speed: 2.89,
@@ -127,24 +132,24 @@ describe('Fitbit sleep (v1.2)', () => {
     expect(SleepSessionSchema.parse(night)).toEqual(night);
     expect(night).toMatchObject({
       id: '26013218219',
-      start_time: '2020-02-21T07:21:30Z',
-      end_time: '2020-02-21T15:03:30Z',
-      duration_seconds: 27720,
-      efficiency: 96,
-      score: null,
+      start_date: '2020-02-21T07:21:30Z',
+      end_date: '2020-02-21T15:03:30Z',
+      time_in_bed_seconds: 27720,
+      efficiency_percentage: 96,
+      sleep_score: null,
       stage_totals: { awake_seconds: 78 * 60, light_seconds: 205 * 60, deep_seconds: 104 * 60, rem_seconds: 75 * 60 },
       hrv_rmssd_ms: null,
     });
     expect(night.stages).toHaveLength(7);
-    expect(night.stages[0]).toEqual({ stage: 'awake', start_time: '2020-02-21T07:21:30Z', duration_seconds: 630 });
-    expect(night.stages[4]).toEqual({ stage: 'rem', start_time: '2020-02-21T11:39:00Z', duration_seconds: 5880 });
+    expect(night.stages[0]).toEqual({ stage: 'awake', start_date: '2020-02-21T07:21:30Z', duration_seconds: 630 });
+    expect(night.stages[4]).toEqual({ stage: 'rem', start_date: '2020-02-21T11:39:00Z', duration_seconds: 5880 });
   });
 
   it('maps a classic log without stages', () => {
     const nap = toSleepSession(logs[1]!, 0);
     expect(nap).toMatchObject({
-      start_time: '2020-02-20T14:12:00Z',
-      duration_seconds: 3600,
+      start_date: '2020-02-20T14:12:00Z',
+      time_in_bed_seconds: 3600,
       stages: [],
       stage_totals: { awake_seconds: 600, light_seconds: null, deep_seconds: null, rem_seconds: null },
     });
@@ -161,14 +166,10 @@ describe('Fitbit recovery and health', () => {
     for (const d of days) expect(RecoveryMetricsSchema.parse(d)).toEqual(d);
     expect(days.map((d) => d.date)).toEqual(['2021-10-25', '2021-10-26', '2021-10-27']);
     expect(days[0]).toEqual({
-      provider: 'fitbit',
-      date: '2021-10-25',
-      recovery_score: null,
+      ...RecoveryMetricsSchema.parse({ provider: 'fitbit', date: '2021-10-25' }),
       resting_heart_rate: 58,
       hrv_rmssd_ms: 62.9,
       spo2_percentage: 97.5,
-      skin_temp_celsius: null,
-      strain: null,
     });
     expect(days[1]).toMatchObject({ resting_heart_rate: null, hrv_rmssd_ms: 61.9, spo2_percentage: null });
     expect(days[2]!.spo2_percentage).toBeCloseTo(96.7, 1);
@@ -187,10 +188,11 @@ describe('Fitbit recovery and health', () => {
       '2021-10-27',
     );
     for (const d of days) expect(HealthMetricsSchema.parse(d)).toEqual(d);
+    const empty = (date: string) => HealthMetricsSchema.parse({ provider: 'fitbit', date });
     expect(days).toEqual([
-      { provider: 'fitbit', date: '2021-10-25', weight_kg: 72.5, body_fat_percentage: 14.5, bmi: 23.41, resting_heart_rate: 58, steps: 9874, calories: 2386, vo2max: null },
-      { provider: 'fitbit', date: '2021-10-26', weight_kg: null, body_fat_percentage: null, bmi: null, resting_heart_rate: null, steps: 0, calories: 1702, vo2max: null },
-      { provider: 'fitbit', date: '2021-10-27', weight_kg: 72.4, body_fat_percentage: 14.3, bmi: 23.38, resting_heart_rate: 60, steps: 12032, calories: 2611, vo2max: null },
+      { ...empty('2021-10-25'), weight_kg: 72.5, body_fat_percentage: 14.5, bmi: 23.41, resting_heart_rate: 58, steps: 9874, calories: 2386 },
+      { ...empty('2021-10-26'), steps: 0, calories: 1702 },
+      { ...empty('2021-10-27'), weight_kg: 72.4, body_fat_percentage: 14.3, bmi: 23.38, resting_heart_rate: 60, steps: 12032, calories: 2611 },
     ]);
   });
 

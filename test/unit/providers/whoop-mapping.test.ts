@@ -171,8 +171,6 @@ describe('WHOOP sleep, recovery, cycles, body', () => {
   it('maps health metrics: cycle energy in kcal, resting heart rate, weight and BMI', () => {
     const [day] = joinDays(cycles.records, recoveries.records);
     expect(toHealthMetrics('whoop', day!, body)).toEqual({
-      provider: 'whoop',
-      date: '2022-04-24',
       ...HealthMetricsSchema.parse({ provider: 'whoop', date: '2022-04-24' }),
       weight_kg: 90.7185,
       height_meters: 1.8288,
