@@ -241,7 +241,9 @@ export function bmiOf(body: WhoopBodyMeasurement | undefined): number | null {
   const height = body?.height_meter;
   const weight = body?.weight_kilogram;
   if (!height || !weight || height <= 0) return null;
-  return roundTo(weight / (height * height), 1);
+  const bmi = roundTo(weight / (height * height), 1);
+  // A height too small to square (a typo, a unit mix-up) gives no usable BMI.
+  return Number.isFinite(bmi) ? bmi : null;
 }
 
 /**
