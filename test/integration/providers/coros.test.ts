@@ -14,7 +14,11 @@ const DAY_MS = 86_400_000;
 interface Activity {
   id: string;
   start_date: string;
+  end_date: string;
   sport_type: string;
+  duration_seconds: number;
+  moving_time_seconds: number | null;
+  utc_offset_seconds: number | null;
   [key: string]: unknown;
 }
 
@@ -96,7 +100,14 @@ describe('COROS against its simulator', () => {
     expect(new Set(all.map((a) => a.id)).size).toBe(all.length);
     for (const a of all) expect(a.id).toMatch(/^\d{18}$/);
     expect(new Set(all.map((a) => a.sport_type)).size).toBeGreaterThanOrEqual(4);
-    expect(all[0]).toMatchObject({ provider: 'coros', max_speed: null, elevation_gain: null, start_latitude: null });
+    expect(all[0]).toMatchObject({ provider: 'coros', max_speed: null, elevation_gain_meters: null, start_latitude: null });
+    // The simulator's workouts carry end times, a moving `duration` and their time zone.
+    for (const a of all) {
+      expect(Date.parse(a.end_date) - Date.parse(a.start_date)).toBe(a.duration_seconds * 1000);
+      expect(a.moving_time_seconds).toBeLessThanOrEqual(a.duration_seconds);
+      expect(a.utc_offset_seconds! % 900).toBe(0);
+      expect(a.sport_type_detail).toMatch(/\(\d+:\d+\)$/);
+    }
 
     const calls = await listCalls();
     expect(calls).toHaveLength(4);

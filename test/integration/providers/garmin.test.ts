@@ -154,17 +154,27 @@ describe('Garmin through its simulator', () => {
     expect(nights.length).toBeGreaterThanOrEqual(6);
     for (const night of nights) {
       expect(night.stages.length).toBeGreaterThan(3);
-      expect(night.score).toBeGreaterThan(0);
+      expect(night.sleep_score).toBeGreaterThan(0);
       expect(night.stage_totals.deep_seconds).toBeGreaterThan(0);
+      expect(night.time_asleep_seconds).toBeLessThan(night.time_in_bed_seconds);
+      expect(night.spo2_percentage).toBeGreaterThan(90);
+      expect(night.respiratory_rate).toBeGreaterThan(10);
     }
     const recovery = (await (await client.api('/recovery?provider=garmin')).json()).recovery;
     expect(recovery.length).toBeGreaterThanOrEqual(6);
     expect(recovery.filter((r: { hrv_rmssd_ms: number | null }) => r.hrv_rmssd_ms !== null).length).toBeGreaterThanOrEqual(6);
     expect(recovery.filter((r: { resting_heart_rate: number | null }) => r.resting_heart_rate !== null).length).toBeGreaterThanOrEqual(5);
+    expect(recovery.filter((r: { stress_level: number | null }) => r.stress_level !== null && r.stress_level >= 0 && r.stress_level <= 100).length).toBeGreaterThanOrEqual(5);
     const health = (await (await client.api('/health-metrics?provider=garmin')).json()).health_metrics;
     expect(health.length).toBeGreaterThanOrEqual(6);
     expect(health.some((h: { weight_kg: number | null }) => h.weight_kg !== null && h.weight_kg > 30 && h.weight_kg < 150)).toBe(true);
     expect(health.filter((h: { steps: number | null; calories: number | null }) => h.steps !== null && h.calories !== null).length).toBeGreaterThanOrEqual(5);
+    type Day = { calories: number | null; active_calories: number | null; bmr_calories: number | null; muscle_mass_kg: number | null; bone_mass_kg: number | null; weight_kg: number | null };
+    for (const h of health as Day[]) {
+      if (h.active_calories !== null && h.bmr_calories !== null) expect(h.calories).toBe(h.active_calories + h.bmr_calories);
+      if (h.muscle_mass_kg !== null) expect(h.muscle_mass_kg + h.bone_mass_kg!).toBeLessThan(h.weight_kg!);
+    }
+    expect((health as Day[]).some((h) => h.muscle_mass_kg !== null)).toBe(true);
   });
 
   it('refreshes a token about to expire first, rotating the refresh token', async () => {

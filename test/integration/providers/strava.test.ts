@@ -141,9 +141,16 @@ describe('Strava over HTTP against its simulator', () => {
     const res = await client.api(`/activities/strava/${listed.id}`);
     expect(res.status).toBe(200);
     const { activity } = await res.json();
-    // The detailed representation carries calories, which summaries lack.
-    expect({ ...activity, calories: null }).toEqual({ ...listed, calories: null });
+    // The detailed representation carries calories and the device, which summaries lack.
+    expect({ ...activity, calories: null, device_name: null }).toEqual({ ...listed, calories: null, device_name: null });
     expect(activity.calories).toBeGreaterThan(0);
+    expect(activity.device_name).toEqual(expect.any(String));
+    // Elapsed and moving time, local time and zone, as Strava's JSON has them.
+    expect(activity.moving_time_seconds).toBeLessThanOrEqual(activity.duration_seconds);
+    expect(Date.parse(activity.end_date) - Date.parse(activity.start_date)).toBe(activity.duration_seconds * 1000);
+    expect(Date.parse(`${activity.start_date_local}Z`) - Date.parse(activity.start_date)).toBe(activity.utc_offset_seconds * 1000);
+    expect(activity.timezone).toMatch(/^[A-Z][A-Za-z_]+\/[A-Za-z_]+$/);
+    expect(activity.sport_type_detail).toEqual(expect.any(String));
 
     for (const id of ['12345', 'not-a-number']) {
       const missing = await client.api(`/activities/strava/${id}`);

@@ -148,14 +148,30 @@ describe('Terra against its simulator', () => {
     const sleep = (await (await client.api(`/sleep?provider=terra&${range}`)).json()).sleep_sessions;
     expect(sleep.length).toBeGreaterThanOrEqual(13);
     for (const night of sleep) {
-      expect(Date.parse(night.end_time)).toBeGreaterThanOrEqual(start.getTime());
-      expect(Date.parse(night.end_time)).toBeLessThanOrEqual(end.getTime());
+      expect(Date.parse(night.end_date)).toBeGreaterThanOrEqual(start.getTime());
+      expect(Date.parse(night.end_date)).toBeLessThanOrEqual(end.getTime());
       expect(night.stages.length).toBeGreaterThan(0);
       expect(night.stage_totals.deep_seconds).toBeGreaterThan(0);
+      // What Terra's sleep payload carries beyond stages.
+      expect(night).toMatchObject({ is_nap: false, wake_count: expect.any(Number), onset_latency_seconds: expect.any(Number), spo2_percentage: expect.any(Number) });
+      expect(night.time_asleep_seconds).toBeLessThan(night.time_in_bed_seconds);
+      expect(night.skin_temp_deviation_celsius).toEqual(expect.any(Number));
     }
     const health = (await (await client.api(`/health-metrics?provider=terra&${range}`)).json()).health_metrics;
     expect(health.length).toBeGreaterThanOrEqual(14);
     expect(health[0]).toMatchObject({ provider: 'terra', weight_kg: expect.any(Number), steps: expect.any(Number), resting_heart_rate: expect.any(Number) });
+    for (const h of health) {
+      expect(h).toMatchObject({
+        height_meters: expect.any(Number),
+        muscle_mass_kg: expect.any(Number),
+        bone_mass_kg: expect.any(Number),
+        body_water_percentage: expect.any(Number),
+        bmr_calories: expect.any(Number),
+        blood_glucose_mg_dl: expect.any(Number),
+      });
+      expect(h.blood_pressure_systolic_mmhg).toBeGreaterThan(h.blood_pressure_diastolic_mmhg);
+      expect(h.calories).toBe(h.active_calories + h.bmr_calories);
+    }
     const dates = health.map((h: { date: string }) => h.date);
     expect([...dates].sort()).toEqual(dates);
 

@@ -19,6 +19,9 @@ interface Activity {
   id: string;
   start_date: string;
   calories: number | null;
+  duration_seconds: number;
+  strain: number | null;
+  heart_rate_zones: { zone: number; duration_seconds: number }[] | null;
   [key: string]: unknown;
 }
 
@@ -174,6 +177,11 @@ describe('WHOOP through its simulator', () => {
     const raw = await (await fetch(sim(`/developer/v2/activity/workout/${scored.id}`), { headers: { authorization: `Bearer ${(await stored())!.accessToken}` } })).json();
     expect(raw.score.kilojoule / 4.184).toBeCloseTo(scored.calories!, 0);
     expect(raw.id).toBe(scored.id);
+    // Strain on WHOOP's scale, and time in its six zones (ms -> s) covering the workout.
+    expect(scored.strain).toBe(raw.score.strain);
+    expect(scored.heart_rate_zones!.map((z) => z.zone)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(scored.heart_rate_zones!.reduce((sum, z) => sum + z.duration_seconds, 0)).toBeCloseTo(scored.duration_seconds, -1);
+    expect(scored.sport_type_detail).toBe(raw.sport_name);
 
     const missing = await client.api('/activities/whoop/11111111-1111-4111-8111-111111111111');
     expect(missing.status).toBe(404);
@@ -197,9 +205,11 @@ describe('WHOOP through its simulator', () => {
     expect(body.sleep_sessions.length).toBeGreaterThanOrEqual(7);
     for (const s of body.sleep_sessions) {
       const t = s.stage_totals;
-      expect(t.awake_seconds + t.light_seconds + t.deep_seconds + t.rem_seconds).toBe(s.duration_seconds);
-      expect(s.duration_seconds).toBe((Date.parse(s.end_time) - Date.parse(s.start_time)) / 1000);
-      expect(s.efficiency).toBeGreaterThan(50);
+      expect(t.awake_seconds + t.light_seconds + t.deep_seconds + t.rem_seconds).toBe(s.time_in_bed_seconds);
+      expect(s.time_in_bed_seconds).toBe((Date.parse(s.end_date) - Date.parse(s.start_date)) / 1000);
+      expect(s.time_asleep_seconds).toBe(t.light_seconds + t.deep_seconds + t.rem_seconds);
+      expect(s.efficiency_percentage).toBeGreaterThan(50);
+      expect(s).toMatchObject({ is_nap: false, wake_count: expect.any(Number) });
     }
   });
 
