@@ -12,7 +12,7 @@ export const HeartRateZoneSchema = z
   .describe('Time spent in one heart-rate zone');
 export type HeartRateZone = z.infer<typeof HeartRateZoneSchema>;
 
-export const WORKOUT_TYPES = ['default', 'race', 'long_run', 'workout'] as const;
+const WORKOUT_TYPES = ['default', 'race', 'long_run', 'workout'] as const;
 
 export const ActivitySchema = z
   .object({

@@ -172,7 +172,7 @@ const CADENCE_FAMILIES: ReadonlyArray<readonly [CadenceUnit, readonly SportType[
   ['strokes_per_minute', ['swim', 'rowing', 'kayaking', 'canoeing', 'stand_up_paddling']],
 ];
 
-export const CADENCE_UNITS: Readonly<Partial<Record<SportType, CadenceUnit>>> = Object.fromEntries(
+const CADENCE_UNITS: Readonly<Partial<Record<SportType, CadenceUnit>>> = Object.fromEntries(
   CADENCE_FAMILIES.flatMap(([unit, sports]) => sports.map((sport) => [sport, unit])),
 );
 

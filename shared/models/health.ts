@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoDate, isoInstant, num } from './common';
 
-export const SLEEP_STAGES = ['awake', 'light', 'deep', 'rem'] as const;
+const SLEEP_STAGES = ['awake', 'light', 'deep', 'rem'] as const;
 
 export const SleepStageSchema = z
   .object({

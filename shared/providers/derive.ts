@@ -5,7 +5,7 @@ import { roundTo } from './units';
 const DAY_MS = 86_400_000;
 
 /** Moving time, or the elapsed time for an activity whose provider reports no moving time. */
-export function movingSeconds(activity: Activity): number {
+function movingSeconds(activity: Activity): number {
   return activity.moving_time_seconds ?? activity.duration_seconds;
 }
 

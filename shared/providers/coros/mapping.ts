@@ -19,7 +19,7 @@ function movingSeconds(w: CorosWorkout, elapsed: number): number | null {
 }
 
 /** COROS time zones count 15-minute steps east of UTC (32 = UTC+8). */
-export function corosOffsetSeconds(zone: number | undefined): number | null {
+function corosOffsetSeconds(zone: number | undefined): number | null {
   return zone === undefined ? null : zone * 15 * 60;
 }
 

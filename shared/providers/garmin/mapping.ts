@@ -242,7 +242,7 @@ export function toSleepSession(summary: GarminSleepSummary): SleepSession {
 }
 
 /** Kilograms from Garmin's grams (three decimals: whole grams). */
-export function gramsToKg(grams: number | null | undefined): number | null {
+function gramsToKg(grams: number | null | undefined): number | null {
   return grams === undefined || grams === null ? null : Math.round(grams) / 1000;
 }
 

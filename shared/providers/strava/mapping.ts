@@ -94,13 +94,13 @@ function utcInstant(value: string): string {
 }
 
 /** Strava writes the local wall clock with a `Z` (`2018-05-02T05:15:09Z`): drop the zone. */
-export function localWallClock(value: string | null | undefined): string | null {
+function localWallClock(value: string | null | undefined): string | null {
   const match = value ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})/.exec(value) : null;
   return match ? match[1]! : null;
 }
 
 /** `(GMT+01:00) Europe/Paris` -> `Europe/Paris`. */
-export function ianaZone(value: string | null | undefined): string | null {
+function ianaZone(value: string | null | undefined): string | null {
   const zone = value?.replace(/^\([^)]*\)\s*/, '').trim();
   return zone ? zone : null;
 }

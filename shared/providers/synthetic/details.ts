@@ -36,12 +36,12 @@ const r1 = (value: number) => Math.round(value * 10) / 10;
 const clamp = (value: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, value));
 
 /** `2026-11-25T07:30:00`: the local wall clock of an instant at a fixed offset. */
-export function localWallClock(ms: number, offsetHours: number): string {
+function localWallClock(ms: number, offsetHours: number): string {
   return new Date(ms + offsetHours * 3_600_000).toISOString().slice(0, 19);
 }
 
 /** Google's encoded polyline (precision 5) of a few points. */
-export function encodePolyline(points: readonly (readonly [number, number])[]): string {
+function encodePolyline(points: readonly (readonly [number, number])[]): string {
   let out = '';
   let prevLat = 0;
   let prevLng = 0;
@@ -65,7 +65,7 @@ export function encodePolyline(points: readonly (readonly [number, number])[]): 
 }
 
 /** A loop of about `meters` around a start: four corners and back. */
-export function loopAround(lat: number, lng: number, meters: number): [number, number][] {
+function loopAround(lat: number, lng: number, meters: number): [number, number][] {
   const side = Math.min(meters, 40_000) / 4 / 111_000;
   const sideLng = side / Math.cos((lat * Math.PI) / 180);
   return [
@@ -82,7 +82,7 @@ const ZONE_BOUNDS = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0] as const;
 const ZONE_NAMES = ['Warm Up', 'Easy', 'Aerobic', 'Threshold', 'Maximum'] as const;
 
 /** Seconds in five zones, spread around the session's average heart rate. */
-export function heartRateZones(athlete: Athlete, averageHr: number, seconds: number): HeartRateZone[] {
+function heartRateZones(athlete: Athlete, averageHr: number, seconds: number): HeartRateZone[] {
   const centre = clamp((averageHr / athlete.maxHr - 0.55) / 0.1, 0, 4);
   const weights = ZONE_NAMES.map((_, zone) => Math.exp(-((zone - centre) ** 2) / 1.2));
   const sum = weights.reduce((a, b) => a + b, 0);
@@ -98,7 +98,7 @@ export function heartRateZones(athlete: Athlete, averageHr: number, seconds: num
 }
 
 /** WHOOP-like 0-21 strain of one session, saturating in heart-rate-weighted minutes. */
-export function sessionStrain(athlete: Athlete, averageHr: number | null, seconds: number): number {
+function sessionStrain(athlete: Athlete, averageHr: number | null, seconds: number): number {
   const share = clamp(((averageHr ?? athlete.restingHr) - athlete.restingHr) / (athlete.maxHr - athlete.restingHr), 0, 1);
   return Math.round(Math.min(21, 21 * (1 - Math.exp(-((seconds / 60) * share * share * 2 + 4) / 60))) * 10) / 10;
 }

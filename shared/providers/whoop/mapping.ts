@@ -102,7 +102,7 @@ export function workoutName(sportName: string): string {
 const ZONES = ['zone_zero_milli', 'zone_one_milli', 'zone_two_milli', 'zone_three_milli', 'zone_four_milli', 'zone_five_milli'] as const;
 
 /** WHOOP's six zones (0-5) as time in zone; null when WHOOP sent none. */
-export function zonesOf(durations: NonNullable<WhoopWorkout['score']>['zone_durations']): HeartRateZone[] | null {
+function zonesOf(durations: NonNullable<WhoopWorkout['score']>['zone_durations']): HeartRateZone[] | null {
   if (!durations) return null;
   const zones = ZONES.flatMap((key, zone) => {
     const seconds = millisToSeconds(durations[key]);
