@@ -2,18 +2,18 @@
  * The HTTP API: which route goes to which function file. The CDK stack and the local server
  * both read this table, so the deployed API and `npm start` cannot drift apart.
  */
-export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'jobs' | 'health' | 'mcp' | 'webhooks';
+export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'jobs' | 'health' | 'mcp' | 'webhooks' | 'web';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'DELETE';
   /** API Gateway path syntax: `/activities/{provider}/{id}`. */
   path: string;
   fn: FunctionName;
-  /** False for routes reached without the app's JWT (OAuth callback, health, webhooks). */
+  /** False for routes reached without the app's JWT (OAuth callback, health, webhooks, the page). */
   auth: boolean;
 }
 
-export const ROUTES: readonly RouteSpec[] = [
+export const ROUTES = [
   { method: 'GET', path: '/health', fn: 'health', auth: false },
   { method: 'GET', path: '/providers', fn: 'providers', auth: true },
   { method: 'GET', path: '/connect/{provider}', fn: 'connect', auth: true },
@@ -34,7 +34,14 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'GET', path: '/webhooks/{provider}', fn: 'webhooks', auth: false },
   { method: 'POST', path: '/webhooks/{provider}', fn: 'webhooks', auth: false },
-];
+  // The connections page (it gets its token from the embedding app) and the API's description.
+  { method: 'GET', path: '/', fn: 'web', auth: false },
+  { method: 'GET', path: '/openapi.json', fn: 'web', auth: false },
+] as const satisfies readonly RouteSpec[];
+
+/** `GET /activities/{provider}/{id}`: a route as API Gateway names it (its route key). */
+export type RouteKey = (typeof ROUTES)[number] extends infer R ? (R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never) : never;
+
 
 /** Function files, one Lambda each: `functions/<name>.ts` exporting `handler`. */
 export const FUNCTION_NAMES: readonly FunctionName[] = [...new Set(ROUTES.map((r) => r.fn))];

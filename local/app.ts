@@ -227,7 +227,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   try {
     // Callback URLs must name the port we actually got, hence building the container after listen.
-    const env = { ...simulatorEnv(baseEnv, simulators, url), ...baseEnv, PIERRE_PUBLIC_BASE_URL: baseEnv['PIERRE_PUBLIC_BASE_URL'] || url };
+    const env = {
+      ...simulatorEnv(baseEnv, simulators, url),
+      PIERRE_WEB_DEV_TOKENS: 'true',
+      ...baseEnv,
+      PIERRE_PUBLIC_BASE_URL: baseEnv['PIERRE_PUBLIC_BASE_URL'] || url,
+    };
     const container = await buildContainer({ ...options.container, env });
     setContainer(container);
     const auth = new DevAuth(container.config.devJwtSecret, container.config.tenantClaim);

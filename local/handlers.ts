@@ -14,6 +14,7 @@ export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda 
   mcp: () => import('../functions/mcp'),
   webhooks: () => import('../functions/webhooks'),
   jobs: () => import('../functions/jobs'),
+  web: () => import('../functions/web'),
 };
 
 /** A Lambda context whose remaining time runs down for real from `timeoutMs` (the stack's default). */

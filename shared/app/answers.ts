@@ -13,8 +13,27 @@ import {
   SleepSessionSchema,
   StatsSchema,
 } from '../models';
+import { CAPABILITY_NAMES } from '../providers/capabilities';
+import { ConnectionStatusSchema } from '../store/ports';
 
 const providerName = z.string().describe('Provider the data came from');
+
+/** Every status a provider can have for a user: a stored one, or none stored yet. */
+export const UserConnectionStatusSchema = z
+  .enum([...ConnectionStatusSchema.options, 'disconnected'])
+  .describe('connected; disconnected (nothing stored); revoked (at the provider); reauthorization_required (connect again)');
+
+export const ProviderHealthSchema = z
+  .discriminatedUnion('status', [
+    z.object({ status: z.literal('up') }),
+    z.object({
+      status: z.literal('down'),
+      code: z.string().describe('The public error code of the failed probe (provider_unavailable, provider_timeout, ...)'),
+      message: z.string(),
+    }),
+    z.object({ status: z.literal('not_configured') }),
+  ])
+  .describe("The provider's reachability probe (only with health=true)");
 
 export const ProvidersAnswerSchema = z.object({
   default_provider: z.string().describe('Provider used when a request names none'),
@@ -22,11 +41,13 @@ export const ProvidersAnswerSchema = z.object({
     z.object({
       name: z.string(),
       display_name: z.string(),
-      capabilities: z.array(z.string()).describe('oauth, activities, sleep_tracking, recovery_metrics, health_metrics'),
+      capabilities: z.array(z.enum(CAPABILITY_NAMES as [string, ...string[]])),
       requires_oauth: z.boolean(),
-      connection_type: z.string(),
+      connection_type: z.enum(['oauth2', 'redirect', 'none']).describe('oauth2: consent page; redirect: a widget (Terra); none: always connected'),
       configured: z.boolean().describe('The service has credentials for this provider'),
       connected: z.boolean().describe('The caller can read data from it now'),
+      status: UserConnectionStatusSchema,
+      health: ProviderHealthSchema.optional(),
     }),
   ),
 });
@@ -36,7 +57,7 @@ export const ConnectionsAnswerSchema = z.object({
     z.string(),
     z.object({
       connected: z.boolean(),
-      status: z.string(),
+      status: UserConnectionStatusSchema,
       requires_connection: z.boolean().optional(),
       scopes: z.array(z.string()).optional(),
       connected_at: z.string().optional(),
@@ -53,7 +74,28 @@ export const ConnectAnswerSchema = z.object({
   expires_in: z.number().optional().describe('Seconds the authorization URL stays valid'),
 });
 
-export const DisconnectAnswerSchema = z.object({ provider: providerName, connected: z.boolean(), status: z.string() });
+export const DisconnectAnswerSchema = z.object({ provider: providerName, connected: z.literal(false), status: z.literal('disconnected') });
+
+export const CallbackAnswerSchema = z.object({
+  provider: providerName,
+  connected: z.literal(true),
+  scopes: z.array(z.string()).describe('Scopes the user granted'),
+  expires_at: z.iso.datetime().nullable().describe('When the access token expires (it is refreshed automatically)'),
+});
+
+export const HealthAnswerSchema = z.object({
+  status: z.literal('ok'),
+  default_provider: z.string(),
+  providers: z.number().int().nonnegative().describe('How many providers are registered'),
+  time: z.iso.datetime().describe("The service's clock"),
+});
+
+export const ErrorAnswerSchema = z.object({
+  error: z.object({
+    code: z.string().describe('Stable, machine-readable'),
+    message: z.string().describe('For people; never carries tokens, codes or secrets'),
+  }),
+});
 
 const SourceStatusSchema = z.object({
   status: z.enum(['ok', 'error']),

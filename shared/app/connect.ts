@@ -15,7 +15,11 @@ interface ConnectRequest {
   requestOrigin: string;
 }
 
-function checkReturnTo(container: Container, returnTo: string | undefined): string | undefined {
+/**
+ * A listed target, or a page on the service's own origin (its connections page at `/`), which
+ * needs no listing: nothing but this API is served there.
+ */
+function checkReturnTo(container: Container, returnTo: string | undefined, ownOrigin: string): string | undefined {
   if (returnTo === undefined) return undefined;
   let url: URL;
   try {
@@ -23,7 +27,7 @@ function checkReturnTo(container: Container, returnTo: string | undefined): stri
   } catch {
     throw invalidRequest('return_to', 'must be an absolute URL');
   }
-  if (!isAllowedReturnTarget(container.config.returnTargets, url)) {
+  if (url.origin !== ownOrigin && !isAllowedReturnTarget(container.config.returnTargets, url)) {
     throw invalidRequest('return_to', 'must be an http(s) URL on an origin, or under an app prefix, listed in PIERRE_ALLOWED_RETURN_ORIGINS');
   }
   return url.toString();
@@ -42,11 +46,11 @@ export async function startConnection(container: Container, identity: Identity, 
       `Provider '${name}' is not configured: set ${credentialVariables(name).join(' and ')}`,
     );
   }
-  const returnTo = checkReturnTo(container, request.returnTo);
+  const baseUrl = container.config.publicBaseUrl ?? request.requestOrigin;
+  const returnTo = checkReturnTo(container, request.returnTo, new URL(baseUrl).origin);
   const state = randomBytes(32).toString('base64url');
   const codeVerifier = provider.descriptor.oauthParams.pkce ? randomBytes(32).toString('base64url') : undefined;
   const codeChallenge = codeVerifier && createHash('sha256').update(codeVerifier).digest('base64url');
-  const baseUrl = container.config.publicBaseUrl ?? request.requestOrigin;
   const redirectUri = config.redirectUri ?? `${baseUrl}/callback/${name}`;
   const nowSecs = Math.floor(container.deps.now() / 1000);
 

@@ -28,6 +28,8 @@ const AppConfigSchema = z
     PIERRE_CACHE_TABLE: z.string().min(3).optional(),
     PIERRE_DEV_JWT_SECRET: z.string().min(16).optional(),
     PIERRE_RETRY_QUEUE_URL: z.url().optional(),
+    // Set by the local server only: the web page fetches its own token from /dev/token.
+    PIERRE_WEB_DEV_TOKENS: z.enum(['true', 'false']).default('false'),
   })
   .transform((raw) => ({
     defaultProvider: raw.PIERRE_DEFAULT_PROVIDER,
@@ -39,6 +41,7 @@ const AppConfigSchema = z
     cacheTable: raw.PIERRE_CACHE_TABLE,
     devJwtSecret: raw.PIERRE_DEV_JWT_SECRET,
     retryQueueUrl: raw.PIERRE_RETRY_QUEUE_URL,
+    webDevTokens: raw.PIERRE_WEB_DEV_TOKENS === 'true',
   }));
 
 export type AppConfig = z.output<typeof AppConfigSchema>;

@@ -20,7 +20,10 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export interface HttpAnswer {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is (the web page), with its own content-type header. */
+  raw?: string;
   headers?: Record<string, string>;
 }
 
@@ -47,11 +50,16 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return { status, body, headers };
 }
 
+/** A non-JSON answer (HTML); `headers` must name its content-type. */
+export function raw(status: number, body: string, headers: Record<string, string>): HttpAnswer {
+  return { status, raw: body, headers };
+}
+
 function toResult(answer: HttpAnswer): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: answer.status,
     headers: { ...BASE_HEADERS, ...answer.headers },
-    body: answer.body === undefined ? '' : JSON.stringify(answer.body),
+    body: answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)),
   };
 }
 

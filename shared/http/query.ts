@@ -83,6 +83,14 @@ export const ActivityPathSchema = z.object({
 
 export const ProviderPathSchema = z.object({ provider: namedProvider });
 
+export const ProvidersQuerySchema = z.object({
+  health: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true')
+    .describe("true: probe every configured provider and report each one's health (one cheap call per provider)"),
+});
+
 export const ConnectQuerySchema = z.object({
   return_to: z.string().max(2048).optional().describe('Where to send the browser after consent (an allowed origin)'),
 });

@@ -17,6 +17,9 @@ const NAMES: ReadonlyArray<readonly [CapabilityFlag, string]> = [
   [Capability.HEALTH_METRICS, 'health_metrics'],
 ];
 
+/** Every capability name, in the order answers list them. */
+export const CAPABILITY_NAMES: readonly string[] = NAMES.map(([, name]) => name);
+
 export const ALL_CAPABILITIES: Capabilities = NAMES.reduce((all, [flag]) => all | flag, 0);
 
 export function combine(...flags: CapabilityFlag[]): Capabilities {

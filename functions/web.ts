@@ -1,0 +1,12 @@
+import { json, raw, unauthenticated } from '../shared/http/handler';
+import { openApiDocument } from '../shared/http/openapi';
+import { clientScript } from '../shared/web/assets';
+import { renderPage } from '../shared/web/page';
+
+// Public: the page gets its JWT from the embedding app (or, locally, from /dev/token) itself.
+export const handler = unauthenticated(async (event, { container, origin }) => {
+  const { config } = container;
+  if (event.routeKey === 'GET /openapi.json') return json(200, openApiDocument(config.publicBaseUrl ?? origin));
+  const page = renderPage(await clientScript(), { devTokens: config.webDevTokens, tokenOrigins: [...config.returnTargets.origins] });
+  return raw(200, page.html, page.headers);
+});

@@ -1,0 +1,252 @@
+/**
+ * What each route of the route table takes and answers, as zod schemas: the source of the
+ * OpenAPI document (shared/http/openapi.ts). The input schemas are the ones the handlers parse
+ * with, the answer schemas the ones the use cases and MCP tools publish, so the document
+ * follows the code. `Record<RouteKey, ...>` makes a route without a contract a type error.
+ */
+import { z } from 'zod';
+import * as answers from '../app/answers';
+import type { RouteKey } from '../../functions/routes';
+import {
+  ActivitiesQuerySchema,
+  ActivityPathSchema,
+  ConnectQuerySchema,
+  DateRangeQuerySchema,
+  ProviderPathSchema,
+  ProviderQuerySchema,
+  ProvidersQuerySchema,
+} from './query';
+
+/** Every public error code and the statuses it comes with. */
+export const ERROR_CODES = {
+  invalid_request: { statuses: [400], when: 'A bad parameter; the message names the field' },
+  invalid_state: { statuses: [400], when: 'Unknown, expired or replayed OAuth state' },
+  access_denied: { statuses: [400], when: 'The user refused the authorization' },
+  code_exchange_failed: { statuses: [400], when: 'The provider refused the authorization code' },
+  insufficient_scope: { statuses: [400], when: 'A required scope was not granted (nothing stored)' },
+  unsupported_feature: { statuses: [400], when: 'The provider lacks the capability' },
+  unauthorized: { statuses: [401], when: 'Missing or bad JWT, or no sub / tenant claim' },
+  webhook_rejected: { statuses: [400, 401, 403, 405], when: 'The delivery could not be verified' },
+  not_found: { statuses: [404], when: 'Unknown route, activity, or a provider without webhooks' },
+  unsupported_provider: { statuses: [404], when: 'The provider is not registered; the message lists the supported ones' },
+  method_not_allowed: { statuses: [405], when: 'The method is not served on this path' },
+  not_connected: { statuses: [409], when: 'Connect the provider first' },
+  reauthorization_required: { statuses: [409], when: 'The stored connection can no longer be used; connect again' },
+  provider_auth_failed: { statuses: [409], when: 'The provider refused the stored tokens; connect again' },
+  payload_too_large: { statuses: [413], when: 'Body over 64 KiB (6 MiB for webhooks)' },
+  uri_too_long: { statuses: [414], when: "The URL exceeds the gateway's limit" },
+  rate_limited: { statuses: [429], when: 'The provider is rate limiting; Retry-After says when to come back' },
+  headers_too_large: { statuses: [431], when: "The headers exceed the gateway's limit" },
+  provider_error: { statuses: [502], when: 'The provider failed' },
+  provider_invalid_data: { statuses: [502], when: 'The provider answered nonsense' },
+  provider_unavailable: { statuses: [502, 503], when: 'The provider cannot be reached (or its circuit is open)' },
+  provider_not_configured: { statuses: [503], when: 'The provider has no client credentials; the message names the variables' },
+  service_unavailable: { statuses: [503], when: 'The service cannot start; Retry-After: 5' },
+  provider_timeout: { statuses: [504], when: 'The provider did not answer in the time left' },
+} as const satisfies Record<string, { statuses: readonly number[]; when: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface Answer {
+  description: string;
+  /** JSON body; absent for an empty body. */
+  schema?: z.ZodType;
+  /** Defaults to application/json. */
+  contentType?: string;
+  headers?: Record<string, { description: string; schema: z.ZodType }>;
+}
+
+export interface RouteContract {
+  summary: string;
+  description?: string;
+  tag: string;
+  path?: z.ZodType;
+  query?: z.ZodType;
+  /** The request's JSON body. */
+  body?: { description: string; schema: z.ZodType };
+  /** Reads provider data through the cache: takes `cache` / Cache-Control, answers X-Cache / Age. */
+  cached?: boolean;
+  answers: Partial<Record<number, Answer>>;
+  errors: readonly ErrorCode[];
+}
+
+// Errors any route can meet before or around its handler (the gateway, a failed start).
+const GATEWAY_ERRORS = ['payload_too_large', 'uri_too_long', 'headers_too_large', 'service_unavailable'] as const;
+const AUTH_ERRORS = ['unauthorized', 'invalid_request', ...GATEWAY_ERRORS] as const;
+const PROVIDER_CALL_ERRORS = [
+  'unsupported_provider',
+  'not_connected',
+  'reauthorization_required',
+  'provider_auth_failed',
+  'rate_limited',
+  'provider_error',
+  'provider_invalid_data',
+  'provider_unavailable',
+  'provider_timeout',
+  'provider_not_configured',
+] as const;
+const DATA_ERRORS = [...AUTH_ERRORS, ...PROVIDER_CALL_ERRORS, 'unsupported_feature'] as const;
+
+const ok = (description: string, schema: z.ZodType): Partial<Record<number, Answer>> => ({ 200: { description, schema } });
+
+const JsonRpcId = z.union([z.string(), z.number(), z.null()]);
+export const JsonRpcRequestSchema = z
+  .object({
+    jsonrpc: z.literal('2.0'),
+    id: JsonRpcId.optional().describe('Absent for a notification'),
+    method: z.string().describe('initialize, tools/list, tools/call, ...'),
+    params: z.record(z.string(), z.unknown()).optional(),
+  })
+  .describe('One JSON-RPC 2.0 message');
+export const JsonRpcResponseSchema = z
+  .object({
+    jsonrpc: z.literal('2.0'),
+    id: JsonRpcId,
+    result: z.record(z.string(), z.unknown()).optional(),
+    error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }).optional(),
+  })
+  .describe('One JSON-RPC 2.0 answer: result or error');
+const McpAnswerSchema = z.union([JsonRpcResponseSchema, z.array(JsonRpcResponseSchema)]);
+
+export const WebhookAnswerSchema = z
+  .record(z.string(), z.unknown())
+  .describe('`{"ok":true}`, or what the provider expects (Strava: `{"hub.challenge"}`)');
+
+const mcpMethodNotAllowed = {
+  summary: 'Not served: the MCP endpoint is stateless (no SSE stream, no session)',
+  tag: 'MCP',
+  answers: {},
+  errors: ['method_not_allowed', ...AUTH_ERRORS],
+} satisfies RouteContract;
+
+const webhook = (method: 'GET' | 'POST'): RouteContract => ({
+  summary: method === 'GET' ? 'Webhook subscription validation (Strava, Fitbit)' : 'A provider webhook delivery',
+  description: 'No JWT: the provider signs or otherwise proves the delivery (see the README, Webhooks).',
+  tag: 'Webhooks',
+  path: ProviderPathSchema,
+  answers: {
+    200: { description: 'Accepted', schema: WebhookAnswerSchema },
+    204: { description: 'Accepted, nothing to answer' },
+  },
+  errors: ['webhook_rejected', 'not_found', 'unsupported_provider', 'invalid_request', ...GATEWAY_ERRORS],
+});
+
+const dataRoute = (summary: string, query: z.ZodType, schema: z.ZodType): RouteContract => ({
+  summary,
+  tag: 'Data',
+  query,
+  cached: true,
+  answers: ok(summary, schema),
+  errors: DATA_ERRORS,
+});
+
+export const CONTRACTS: Record<RouteKey, RouteContract> = {
+  'GET /health': {
+    summary: 'Service health',
+    tag: 'Service',
+    answers: ok('The service is up', answers.HealthAnswerSchema),
+    errors: GATEWAY_ERRORS,
+  },
+  'GET /providers': {
+    summary: 'Registered providers, their capabilities and your status',
+    tag: 'Connections',
+    query: ProvidersQuerySchema,
+    answers: ok('Every registered provider', answers.ProvidersAnswerSchema),
+    errors: AUTH_ERRORS,
+  },
+  'GET /connect/{provider}': {
+    summary: 'Start connecting a provider',
+    description:
+      'OAuth providers answer with the consent page to open; providers without OAuth are connected at once. `return_to` must be on the service\'s own origin or listed in PIERRE_ALLOWED_RETURN_ORIGINS.',
+    tag: 'Connections',
+    path: ProviderPathSchema,
+    query: ConnectQuerySchema,
+    answers: ok('The authorization URL, or connected', answers.ConnectAnswerSchema),
+    errors: [...AUTH_ERRORS, 'unsupported_provider', 'provider_not_configured', 'provider_error', 'provider_unavailable', 'provider_timeout', 'rate_limited'],
+  },
+  'GET /callback/{provider}': {
+    summary: "The provider's redirect after consent",
+    description:
+      'No JWT: the identity comes from the single-use state. With a `return_to`, every outcome is a 302 to it with `provider`, `status` (connected or error) and `error=<code>`.',
+    tag: 'Connections',
+    path: ProviderPathSchema,
+    query: z.record(z.string(), z.string().max(4096)).describe('code, state, scope, error: as the provider sends them'),
+    answers: {
+      200: { description: 'Connected', schema: answers.CallbackAnswerSchema },
+      302: {
+        description: 'Back to return_to with ?provider=&status=connected|error[&error=<code>]',
+        headers: { location: { description: 'The return_to URL with the outcome', schema: z.string() } },
+      },
+    },
+    errors: [
+      'invalid_request',
+      'invalid_state',
+      'access_denied',
+      'code_exchange_failed',
+      'insufficient_scope',
+      'unsupported_provider',
+      'provider_error',
+      'provider_invalid_data',
+      'provider_unavailable',
+      'provider_timeout',
+      'rate_limited',
+      ...GATEWAY_ERRORS,
+    ],
+  },
+  'GET /connections': {
+    summary: 'Your connection to every registered provider',
+    tag: 'Connections',
+    answers: ok('Status per provider', answers.ConnectionsAnswerSchema),
+    errors: AUTH_ERRORS,
+  },
+  'DELETE /connections/{provider}': {
+    summary: 'Disconnect: revoke at the provider (best effort) and delete the tokens',
+    tag: 'Connections',
+    path: ProviderPathSchema,
+    answers: ok('Disconnected', answers.DisconnectAnswerSchema),
+    errors: [...AUTH_ERRORS, 'unsupported_provider'],
+  },
+  'GET /activities': dataRoute('Activities, newest first (provider=all merges every connected provider)', ActivitiesQuerySchema, answers.ActivitiesAnswerSchema),
+  'GET /activities/{provider}/{id}': {
+    ...dataRoute('One activity', z.object({}), answers.ActivityAnswerSchema),
+    query: undefined,
+    path: ActivityPathSchema,
+    errors: [...DATA_ERRORS, 'not_found'],
+  },
+  'GET /athlete': dataRoute("The athlete's profile", ProviderQuerySchema, answers.AthleteAnswerSchema),
+  'GET /stats': dataRoute('Totals: last 4 weeks, year to date, all time, by sport', ProviderQuerySchema, answers.StatsAnswerSchema),
+  'GET /personal-records': dataRoute('Personal records', ProviderQuerySchema, answers.PersonalRecordsAnswerSchema),
+  'GET /sleep': dataRoute('Sleep sessions in a date range', DateRangeQuerySchema, answers.SleepAnswerSchema),
+  'GET /recovery': dataRoute('Recovery metrics in a date range', DateRangeQuerySchema, answers.RecoveryAnswerSchema),
+  'GET /health-metrics': dataRoute('Health metrics in a date range', DateRangeQuerySchema, answers.HealthMetricsAnswerSchema),
+  'POST /mcp': {
+    summary: 'Model Context Protocol (Streamable HTTP, stateless): the same data as tools',
+    description:
+      'Send `Accept: application/json, text/event-stream`. Malformed JSON-RPC is answered by the MCP SDK with a JSON-RPC error object and HTTP 400.',
+    tag: 'MCP',
+    body: { description: 'A JSON-RPC message or a batch', schema: z.union([JsonRpcRequestSchema, z.array(JsonRpcRequestSchema)]) },
+    answers: {
+      200: { description: 'JSON-RPC answer(s)', schema: McpAnswerSchema },
+      202: { description: 'Only notifications were sent: no answer' },
+    },
+    errors: AUTH_ERRORS,
+  },
+  'GET /mcp': mcpMethodNotAllowed,
+  'DELETE /mcp': mcpMethodNotAllowed,
+  'GET /webhooks/{provider}': webhook('GET'),
+  'POST /webhooks/{provider}': webhook('POST'),
+  'GET /': {
+    summary: 'The connections page (HTML) for people',
+    description:
+      'Lists the providers with Connect and Disconnect, recent activities and a weekly chart. It takes its JWT from the embedding application (URL fragment `#token=` or postMessage; see the README).',
+    tag: 'Web',
+    answers: { 200: { description: 'The page', contentType: 'text/html', schema: z.string() } },
+    errors: GATEWAY_ERRORS,
+  },
+  'GET /openapi.json': {
+    summary: 'This document',
+    tag: 'Web',
+    answers: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },
+    errors: GATEWAY_ERRORS,
+  },
+};
