@@ -1,3 +1,4 @@
+import { AppError } from '../shared/app/errors';
 import { json, raw, unauthenticated } from '../shared/http/handler';
 import { openApiDocument } from '../shared/http/openapi';
 import { clientScript } from '../shared/web/assets';
@@ -7,6 +8,7 @@ import { renderPage } from '../shared/web/page';
 export const handler = unauthenticated(async (event, { container, origin }) => {
   const { config } = container;
   if (event.routeKey === 'GET /openapi.json') return json(200, openApiDocument(config.publicBaseUrl ?? origin));
+  if (event.routeKey !== 'GET /') throw new AppError(404, 'not_found', `No route ${event.routeKey}`);
   const page = renderPage(await clientScript(), { devTokens: config.webDevTokens, tokenOrigins: [...config.returnTargets.origins] });
   return raw(200, page.html, page.headers);
 });

@@ -12,6 +12,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CORS, FUNCTION_NAMES, ROUTES, type FunctionName } from '../functions/routes';
+import { CLIENT_BUNDLE_FILE } from '../shared/web/assets';
 
 /** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
 export const WEBHOOK_ROUTE_THROTTLE = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
@@ -45,6 +46,18 @@ const timeoutOf = (name: FunctionName): Duration => TIMEOUTS[name] ?? DEFAULT_TI
  */
 export const RETRY_WORKER_TIMEOUT = DEFAULT_TIMEOUT;
 const RETRY_VISIBILITY_TIMEOUT = Duration.seconds(RETRY_WORKER_TIMEOUT.toSeconds() * 6);
+
+/**
+ * The web function serves the page's script from a file beside its bundle (shared/web/assets.ts),
+ * built here with the same esbuild settings the source checkout uses.
+ */
+const WEB_CLIENT_HOOKS = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir: string, outputDir: string) => [
+    `cd "${inputDir}" && npx tsx infra/build-web-client.ts "${outputDir}/${CLIENT_BUNDLE_FILE}"`,
+  ],
+};
 
 const pascal = (name: string): string =>
   name.replace(/(^|[-_])(\w)/g, (_m, _sep: string, c: string) => c.toUpperCase());
@@ -134,8 +147,9 @@ export class PierreStack extends Stack {
           mainFields: ['module', 'main'],
           // ESM bundles have no `require`; some CommonJS dependencies still call it.
           banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-          externalModules: ['@aws-sdk/*'],
+          externalModules: ['@aws-sdk/*', ...(name === 'web' ? ['esbuild'] : [])],
           forceDockerBundling: false,
+          ...(name === 'web' && { commandHooks: WEB_CLIENT_HOOKS }),
         },
         environment: {
           PIERRE_CONFIG_SECRET_ID: this.configSecret.secretArn,

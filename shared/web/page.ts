@@ -40,7 +40,7 @@ button:disabled { opacity: .55; cursor: not-allowed; }
 .activity-meta { margin: .25rem 0 0; color: var(--muted); font-size: .9rem; }
 fieldset { border: 0; padding: 0; margin: 0 0 .5rem; display: flex; gap: 1rem; }
 fieldset label { display: inline-flex; align-items: center; gap: .35rem; min-height: 44px; }
-.chart-box { background: #fff; border: 1px solid var(--line); border-radius: .6rem; padding: .5rem; }
+.chart-box { max-width: 36rem; background: #fff; border: 1px solid var(--line); border-radius: .6rem; padding: .5rem; }
 svg.chart { width: 100%; height: auto; display: block; }
 svg .bar { fill: var(--accent); } svg .axis { stroke: var(--line); } svg .tick { font-size: 10px; fill: var(--muted); }
 @media (max-width: 30rem) { main { padding: .75rem; } h1 { font-size: 1.3rem; } ul.providers { grid-template-columns: 1fr; } }

@@ -9,6 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FUNCTION_NAMES, ROUTES } from '../../functions/routes';
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, PierreStack, type PierreStackProps } from '../../infra/stack';
+import { CLIENT_BUNDLE_FILE } from '../../shared/web/assets';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SYNTH_TIMEOUT = 180_000;
@@ -329,6 +330,18 @@ describe('cdk CLI', () => {
         if (bundle.id.startsWith('HealthFunction')) expect(answer, bundle.id).toMatchObject({ statusCode: 200, body: { status: 'ok' } });
         else expect(answer.statusCode >= 400 && answer.statusCode < 500, `${bundle.id}: ${answer.statusCode}`).toBe(true);
       }
+
+      // The web function serves the page with the script built beside its bundle.
+      const web = bundles.find((b) => b.id.startsWith('WebFunction'))!;
+      const script = readFileSync(join(web.file, '..', CLIENT_BUNDLE_FILE), 'utf8');
+      expect(script.length).toBeGreaterThan(1000);
+      const pageProbe = probe.replaceAll("'GET /health'", "'GET /'").replaceAll("'/health'", "'/'").replace('JSON.parse(result.body', 'String(result.body');
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', pageProbe, web.file], {
+        env: { PATH: process.env['PATH'], POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      });
+      const page = JSON.parse(stdout.trim().split('\n').pop()!) as { statusCode: number; body: string };
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(`<script>${script}</script>`);
     },
     SYNTH_TIMEOUT,
   );

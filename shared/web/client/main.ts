@@ -80,8 +80,8 @@ async function act(provider: ProviderEntry, action: 'connect' | 'disconnect'): P
   try {
     if (action === 'disconnect') {
       await api.call(`/connections/${encodeURIComponent(provider.name)}`, { method: 'DELETE' });
-      say(`${provider.display_name} is disconnected.`);
       await Promise.all([loadProviders(provider.name), loadActivities()]);
+      say(`${provider.display_name} is disconnected.`);
       return;
     }
     const back = `${location.origin}${location.pathname}`;
@@ -93,8 +93,8 @@ async function act(provider: ProviderEntry, action: 'connect' | 'disconnect'): P
       location.assign(answer.authorization_url);
       return;
     }
-    say(`${provider.display_name} is connected.`);
     await Promise.all([loadProviders(provider.name), loadActivities()]);
+    say(`${provider.display_name} is connected.`);
   } catch (error) {
     say(failure(error), 'error');
   }
@@ -112,12 +112,16 @@ async function start(): Promise<void> {
   if (!tokens.canWait) say('Waiting for your application to sign you in (see the README: token hand-off).');
   try {
     await loadProviders();
-    if (outcome) say(outcomeMessage(outcome, displayName(outcome.provider)), outcome.status === 'error' ? 'error' : 'info');
-    else if (!tokens.canWait) say('');
-    await loadActivities();
   } catch (error) {
     say(failure(error), 'error');
+    document.body.dataset['ready'] = 'true';
+    return;
   }
+  // The outcome is said once the page shows the state it describes.
+  const activitiesFailed = await loadActivities().then(() => undefined, (error: unknown) => error);
+  if (outcome) say(outcomeMessage(outcome, displayName(outcome.provider)), outcome.status === 'error' ? 'error' : 'info');
+  else if (activitiesFailed) say(failure(activitiesFailed), 'error');
+  else if (!tokens.canWait) say('');
   document.body.dataset['ready'] = 'true';
 }
 
