@@ -14,13 +14,13 @@ import {
   StatsSchema,
 } from '../models';
 import { CAPABILITY_NAMES } from '../providers/capabilities';
-import { ConnectionStatusSchema } from '../store/ports';
+import { ConnectionSchema } from '../store/ports';
 
 const providerName = z.string().describe('Provider the data came from');
 
 /** Every status a provider can have for a user: a stored one, or none stored yet. */
 export const UserConnectionStatusSchema = z
-  .enum([...ConnectionStatusSchema.options, 'disconnected'])
+  .enum([...ConnectionSchema.shape.status.options, 'disconnected'])
   .describe('connected; disconnected (nothing stored); revoked (at the provider); reauthorization_required (connect again)');
 
 export const ProviderHealthSchema = z
