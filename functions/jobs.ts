@@ -1,9 +1,6 @@
-import { z } from 'zod';
 import { authenticated, json } from '../shared/http/handler';
-import { parseInput } from '../shared/http/query';
+import { JobPathSchema, parseInput } from '../shared/http/query';
 import { getJob } from '../shared/app/jobs';
-
-const JobPathSchema = z.object({ id: z.uuid({ message: 'must be a job id (a UUID)' }) });
 
 /** GET /jobs/{id}: the caller's own queued read, with its data once it succeeded. */
 export const handler = authenticated(async (event, { container, identity }) => {

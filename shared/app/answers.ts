@@ -15,6 +15,7 @@ import {
 } from '../models';
 import { CAPABILITY_NAMES } from '../providers/capabilities';
 import { ConnectionSchema } from '../store/ports';
+import { OPERATION_NAMES } from './operations';
 
 const providerName = z.string().describe('Provider the data came from');
 
@@ -117,3 +118,37 @@ export const PersonalRecordsAnswerSchema = z.object({ provider: providerName, pe
 export const SleepAnswerSchema = z.object({ provider: providerName, sleep_sessions: z.array(SleepSessionSchema) });
 export const RecoveryAnswerSchema = z.object({ provider: providerName, recovery: z.array(RecoveryMetricsSchema) });
 export const HealthMetricsAnswerSchema = z.object({ provider: providerName, health_metrics: z.array(HealthMetricsSchema) });
+
+/** 202 from a data route: the provider is limited, the read is queued as a job (GET /jobs/{id}). */
+export const ScheduledAnswerSchema = z.object({
+  job_id: z.uuid(),
+  status: z.enum(['scheduled', 'running']),
+  retry_after: z.number().int().positive().describe('Seconds until the job is due (also the Retry-After header)'),
+});
+
+export const JobAnswerSchema = z.object({
+  job_id: z.uuid(),
+  status: z.enum(['scheduled', 'running', 'succeeded', 'failed']),
+  operation: z.enum(OPERATION_NAMES).describe('The data route it stands for'),
+  provider: z.string().nullable(),
+  attempts: z.number().int().nonnegative(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+  retry_after: z.number().int().positive().optional().describe('While scheduled or running: seconds until it is due'),
+  data: z
+    .union([
+      ActivitiesAnswerSchema,
+      ActivityAnswerSchema,
+      AthleteAnswerSchema,
+      StatsAnswerSchema,
+      PersonalRecordsAnswerSchema,
+      SleepAnswerSchema,
+      RecoveryAnswerSchema,
+      HealthMetricsAnswerSchema,
+    ])
+    .nullable()
+    .optional()
+    .describe("When succeeded: the data route's answer (null when too large to keep; see data_note)"),
+  data_note: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional().describe('When failed'),
+});

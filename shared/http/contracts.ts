@@ -12,6 +12,7 @@ import {
   ActivityPathSchema,
   ConnectQuerySchema,
   DateRangeQuerySchema,
+  JobPathSchema,
   ProviderPathSchema,
   ProviderQuerySchema,
   ProvidersQuerySchema,
@@ -131,12 +132,21 @@ const webhook = (method: 'GET' | 'POST'): RouteContract => ({
   errors: ['webhook_rejected', 'not_found', 'unsupported_provider', 'invalid_request', ...GATEWAY_ERRORS],
 });
 
+const scheduled: Answer = {
+  description: 'The provider is limited and nothing is cached: the read is queued as a job; poll GET /jobs/{id}',
+  schema: answers.ScheduledAnswerSchema,
+  headers: {
+    'retry-after': { description: 'Seconds until the job is due', schema: z.string() },
+    location: { description: '/jobs/{job_id}', schema: z.string() },
+  },
+};
+
 const dataRoute = (summary: string, query: z.ZodType, schema: z.ZodType): RouteContract => ({
   summary,
   tag: 'Data',
   query,
   cached: true,
-  answers: ok(summary, schema),
+  answers: { ...ok(summary, schema), 202: scheduled },
   errors: DATA_ERRORS,
 });
 
@@ -212,6 +222,13 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
     query: undefined,
     path: ActivityPathSchema,
     errors: [...DATA_ERRORS, 'not_found'],
+  },
+  'GET /jobs/{id}': {
+    summary: 'A queued read (from a 202): its status, and its data once it succeeded',
+    tag: 'Data',
+    path: JobPathSchema,
+    answers: ok("The caller's job", answers.JobAnswerSchema),
+    errors: [...AUTH_ERRORS, 'not_found'],
   },
   'GET /athlete': dataRoute("The athlete's profile", ProviderQuerySchema, answers.AthleteAnswerSchema),
   'GET /stats': dataRoute('Totals: last 4 weeks, year to date, all time, by sport', ProviderQuerySchema, answers.StatsAnswerSchema),

@@ -83,6 +83,8 @@ export const ActivityPathSchema = z.object({
 
 export const ProviderPathSchema = z.object({ provider: namedProvider });
 
+export const JobPathSchema = z.object({ id: z.uuid({ message: 'must be a job id (a UUID)' }).describe('The job_id a 202 answer gave') });
+
 export const ProvidersQuerySchema = z.object({
   health: z
     .enum(['true', 'false'], { error: 'must be true or false' })

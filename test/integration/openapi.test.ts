@@ -3,6 +3,7 @@
  * answers of the local server (simulators behind it) validate against it, for every route:
  * the status is documented, the content type is the documented one, the body matches.
  */
+import { randomUUID } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,6 +149,19 @@ describe('OpenAPI document', () => {
       await conforms('GET', '/recovery', await api(`/recovery?provider=${provider}`));
       await conforms('GET', '/health-metrics', await api(`/health-metrics?provider=${provider}`));
     }
+
+    // A limited provider: the read is queued (202), and the job can be read back.
+    await client.control('strava', 'rate-limits', { read_15min: 0 });
+    try {
+      const queued = await conforms('GET', '/stats', await api('/stats?provider=strava&cache=bypass'));
+      await conforms('GET', '/jobs/{id}', await api(`/jobs/${queued.job_id}`));
+    } finally {
+      await client.control('strava', 'rate-limits', { read_15min: 100 });
+      await client.resetResilience();
+    }
+    await conforms('GET', '/jobs/{id}', await api(`/jobs/${randomUUID()}`));
+    await conforms('GET', '/jobs/{id}', await api('/jobs/not-a-job'));
+    expect([...validated.get('GET /stats')!]).toContain(202);
 
     // MCP: real JSON-RPC calls, and the methods it does not serve.
     await conforms('POST', '/mcp', await mcp({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
