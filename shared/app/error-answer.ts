@@ -13,6 +13,7 @@ export interface ErrorAnswer {
 
 const PROVIDER_ERROR_STATUS: Record<ProviderErrorKind, readonly [number, string]> = {
   auth_failed: [409, 'provider_auth_failed'],
+  insufficient_scope: [403, 'insufficient_scope'],
   token_refresh_failed: [409, 'reauthorization_required'],
   not_found: [404, 'not_found'],
   rate_limited: [429, 'rate_limited'],

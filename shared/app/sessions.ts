@@ -137,6 +137,21 @@ async function refreshOnce(container: Container, provider: FitnessProvider, conn
   }
 }
 
+/** A connection made against an API the provider retired: revoked, its cache dropped, reconnect. */
+async function endRetired(container: Container, connection: Connection, message: string): Promise<never> {
+  await container.connections.put({
+    ...connection,
+    accessToken: '',
+    refreshToken: undefined,
+    expiresAt: undefined,
+    status: 'revoked',
+    updatedAt: new Date(container.deps.now()).toISOString(),
+  });
+  await container.cache.invalidate(cachePartition(connection.tenantId, connection.userId, connection.provider));
+  logger.warn('connection made against a retired provider API; marked revoked', { provider: connection.provider });
+  throw new AppError(409, 'reauthorization_required', message);
+}
+
 /**
  * Runs `call` with a session for the user at the provider. The session is deferred: the
  * connection is read (and refreshed when it expires soon) only when the provider is really
@@ -158,6 +173,8 @@ export async function withSession<T>(
     const stored = await container.connections.get({ ...identity, provider: providerName });
     if (stored?.status === 'reauthorization_required') throw unreadableConnection(providerName);
     if (!stored || stored.status !== 'connected') throw notConnected(providerName);
+    const retired = provider.retiredConnection?.(stored);
+    if (retired !== undefined) await endRetired(container, stored, retired);
     connection = expiresSoon(stored, container.deps.now()) ? await refresh(container, provider, stored) : stored;
     return sessionOf(connection);
   };

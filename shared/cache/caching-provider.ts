@@ -16,6 +16,7 @@ import type {
   DateRange,
   FitnessProvider,
   ProviderSession,
+  StoredGrant,
   WebhookRequest,
   WebhookResult,
 } from '../providers/spi';
@@ -71,6 +72,7 @@ function isTransient(error: unknown): boolean {
 
 export class CachingFitnessProvider implements FitnessProvider {
   readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
+  readonly retiredConnection?: (connection: StoredGrant) => string | undefined;
   readonly #flights = new SingleFlight<Served>();
   readonly #holderPrefix = randomUUID();
   #fills = 0;
@@ -80,6 +82,7 @@ export class CachingFitnessProvider implements FitnessProvider {
     private readonly deps: CacheDeps,
   ) {
     if (inner.handleWebhook) this.handleWebhook = (request) => inner.handleWebhook!(request);
+    if (inner.retiredConnection) this.retiredConnection = (connection) => inner.retiredConnection!(connection);
   }
 
   get descriptor() {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const PROVIDER_ERROR_KINDS = [
   'auth_failed',
+  /** The user did not grant the scope this data needs (other data of the connection still works). */
+  'insufficient_scope',
   'token_refresh_failed',
   'not_found',
   'rate_limited',

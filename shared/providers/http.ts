@@ -34,7 +34,7 @@ interface RequestOptions<T> {
   json?: unknown;
   schema: z.ZodType<T>;
   /** Maps specific statuses before the generic mapping (e.g. token endpoint 400 -> auth). */
-  onStatus?: (status: number, body: string) => ProviderError | undefined;
+  onStatus?: (status: number, body: string, headers: Headers) => ProviderError | undefined;
 }
 
 interface ProviderResponse<T> {
@@ -134,7 +134,7 @@ export class ProviderHttp {
   private errorFor<T>(response: Response, text: string, req: RequestOptions<T>): ProviderError {
     const { provider } = this.options;
     const status = response.status;
-    const specific = req.onStatus?.(status, text);
+    const specific = req.onStatus?.(status, text, response.headers);
     if (specific) return specific;
     if (status === 401 || status === 403) {
       return new ProviderError({ kind: 'auth_failed', provider, status, message: `${provider} rejected the access token (HTTP ${status})` });

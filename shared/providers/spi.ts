@@ -166,6 +166,19 @@ export interface FitnessProvider {
    * provider without webhooks leaves it out and the endpoint answers 404 for it.
    */
   handleWebhook?(request: WebhookRequest): Promise<WebhookResult>;
+
+  /**
+   * Optional: a message when a stored connection was made against an API the provider no
+   * longer serves, so its tokens can never work (Fitbit's retired Web API). Such a connection
+   * is marked revoked on first use and the user must connect again.
+   */
+  retiredConnection?(connection: StoredGrant): string | undefined;
+}
+
+/** What a provider may look at in a stored connection. */
+export interface StoredGrant {
+  scopes: readonly string[];
+  providerUserId?: string | undefined;
 }
 
 export type DerivedResource = 'stats' | 'personal_records';

@@ -1,158 +1,177 @@
 /**
- * The Fitbit Web API client. OAuth comes from BaseProvider (Basic client auth, PKCE, rotating
- * refresh tokens) plus the `user_id` of the token response; data calls ask for metric units
- * and translate Fitbit's date-based activity pagination into `limit/offset/before/after`.
+ * The Google Health API client behind the `fitbit` provider. OAuth is BaseProvider's (PKCE,
+ * credentials in the body, granted scopes from the token response) plus the user's
+ * `healthUserId`, read from `users/me/identity` at connect time. Every data call goes through
+ * `users/me/dataTypes/{type}/dataPoints` (paged with `pageToken`, filtered with `filter`) or
+ * its `dailyRollUp`, and names the scope it needs, so an unticked optional scope refuses only
+ * its own routes.
  */
 import { z } from 'zod';
-import {
-  ProviderError,
-  type Activity,
-  type Athlete,
-  type HealthMetrics,
-  type PersonalRecord,
-  type RecoveryMetrics,
-  type SleepSession,
-  type Stats,
-} from '../../models';
+import { ProviderError, type Activity, type Athlete, type HealthMetrics, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
-import { personalRecordsFromActivities, statsFromActivities } from '../derive';
-import type { TokenResponse } from '../oauth2';
-import type { ActivityQuery, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet } from '../spi';
-import { FITBIT_DESCRIPTOR } from './descriptor';
-import { PROVIDER, toActivity, toAthlete, toHealthMetrics, toRecoveryMetrics, toSleepSession } from './mapping';
-import { fitbitRateLimitHint, fitbitRateLimitUsage } from './rate-limit';
+import type {
+  ActivityQuery,
+  CodeExchange,
+  DateRange,
+  ProviderConfig,
+  ProviderDeps,
+  ProviderSession,
+  StoredGrant,
+  TokenSet,
+  WebhookRequest,
+  WebhookResult,
+} from '../spi';
+import { FITBIT_DESCRIPTOR, SCOPE_PREFIX, type ScopeArea } from './descriptor';
+import { googleStatus, PROVIDER } from './errors';
+import { toActivity, toAthlete, toHealthMetrics, toRecoveryMetrics, toSleepSession } from './mapping';
 import {
-  FitbitActivityListSchema,
-  FitbitCaloriesResponseSchema,
-  FitbitErrorBodySchema,
-  FitbitHeartResponseSchema,
-  FitbitHrvResponseSchema,
-  FitbitProfileSchema,
-  FitbitSleepResponseSchema,
-  FitbitSpo2ResponseSchema,
-  FitbitStepsResponseSchema,
-  FitbitTokenExtrasSchema,
-  FitbitWeightResponseSchema,
+  BodyFatPointSchema,
+  DailyRollUpSchema,
+  ExercisePointSchema,
+  HrvPointSchema,
+  IdentitySchema,
+  listSchema,
+  ProfileSchema,
+  RestingHeartRatePointSchema,
+  SleepPointSchema,
+  Spo2PointSchema,
+  WeightPointSchema,
+  type DailyRollUp,
 } from './schemas';
-import { dateChunks, isoDate, MAX_UTC_OFFSET_MS, wallClock } from './time';
+import { addDays, civilLiteral, dayChunks, googleDate, isoInstant, MAX_UTC_OFFSET_MS, wholeDays } from './time';
+import { FitbitWebhooks } from './webhook';
 
-/** Any Accept-Language other than en_US / en_GB selects Fitbit's METRIC unit system. */
-export const METRIC_LOCALE = 'fr_FR';
-export const LIST_PATH = '/1/user/-/activities/list.json';
-/** Fitbit's largest page of activity logs. */
-export const PAGE_MAX = 100;
-/** How far back stats, records and activity look-ups by id reach, newest first. */
-export const SCAN_MAX_ACTIVITIES = 1_000;
-/** A bound on followed `next` links, whatever the provider answers. */
-const MAX_PAGES = 200;
+/** Exercise and sleep pages hold at most 25 points; other types up to 10,000. */
+export const SESSION_PAGE_SIZE = 25;
+export const DAILY_PAGE_SIZE = 1_000;
+/** How far back stats and records look, newest first. */
+export const RECENT_MAX_ACTIVITIES = 1_000;
+/** A bound on followed page tokens (empty pages included), whatever the API answers. */
+export const MAX_PAGES = 200;
+/** `dailyRollUp` ranges: at most 14 days for calories, 90 for the other types. */
+export const ROLLUP_MAX_DAYS = { steps: 90, 'total-calories': 14 } as const;
 
-/** Widest date range each endpoint accepts, in days. */
-const RANGE_DAYS = { sleep: 100, hrv: 30, spo2: 30, weight: 31, timeSeries: 365 } as const;
+const POINT_ID = /^[A-Za-z0-9-]{1,63}$/;
 
-/** A 403 `insufficient_scope`: the user unticked the scope this data needs. */
-export class MissingScopeError extends ProviderError {
-  constructor(readonly scope: string) {
-    super({
-      kind: 'auth_failed',
-      provider: PROVIDER,
-      status: 403,
-      message: `Fitbit did not grant the '${scope}' scope to this connection; connect again and allow it`,
-    });
-  }
-}
+export const RETIRED_MESSAGE =
+  'Fitbit moved to Google accounts: this connection was made with the retired Fitbit Web API (switched off on 2026-11-02) and can no longer be used; connect Fitbit again and sign in with Google';
 
 export class FitbitClient extends BaseProvider {
+  private readonly webhooks: FitbitWebhooks;
+
   constructor(config: ProviderConfig, deps: ProviderDeps) {
-    super(FITBIT_DESCRIPTOR, config, deps, { rateLimitHint: fitbitRateLimitHint, rateLimitUsage: fitbitRateLimitUsage });
+    super(FITBIT_DESCRIPTOR, config, deps);
+    this.webhooks = new FitbitWebhooks(config.settings, this.http, deps.now);
   }
 
-  // ---- tokens ------------------------------------------------------------------------------
-
-  /** Fitbit's token response names the user: `user_id`, the owner id of webhooks. */
-  protected override async toTokenSet(raw: TokenResponse, callbackQuery: Readonly<Record<string, string>>): Promise<TokenSet> {
-    const tokens = await super.toTokenSet(raw, callbackQuery);
-    const extras = FitbitTokenExtrasSchema.safeParse(raw);
-    return extras.success ? { ...tokens, providerUserId: extras.data.user_id } : tokens;
+  handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
+    return this.webhooks.handle(request);
   }
 
-  // ---- plumbing ----------------------------------------------------------------------------
+  /** Tokens from the retired Fitbit Web API carry Fitbit's scope names, never a Google Health one. */
+  retiredConnection(grant: StoredGrant): string | undefined {
+    return grant.scopes.some((s) => s.startsWith(SCOPE_PREFIX)) ? undefined : RETIRED_MESSAGE;
+  }
 
-  private async get<T>(session: ProviderSession, path: string, schema: z.ZodType<T>, scope: string, query?: URLSearchParams): Promise<T> {
+  // ---- connection --------------------------------------------------------------------------
+
+  /** The code exchange, then `users/me/identity`: its `healthUserId` names the user in webhooks. */
+  override async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
+    const tokens = await super.exchangeCode(exchange);
+    const identity = await this.identity(tokens.accessToken);
+    return { ...tokens, providerUserId: identity.healthUserId };
+  }
+
+  private async identity(accessToken: string) {
     const { data } = await this.http.request({
-      url: this.apiUrl(path, query),
-      headers: { ...this.bearer(session.accessToken), 'accept-language': METRIC_LOCALE },
-      schema,
-      onStatus: (status, body) => (status === 403 && isScopeRefusal(body) ? new MissingScopeError(scope) : undefined),
+      url: this.apiUrl('users/me/identity'),
+      headers: this.bearer(accessToken),
+      schema: IdentitySchema,
+      onStatus: googleStatus('activity', this.deps.now),
     });
     return data;
   }
 
-  /** Data the user may have withheld (an unticked scope) is simply absent. */
-  private async optional<T>(call: Promise<T>, absent: T): Promise<T> {
-    try {
-      return await call;
-    } catch (error) {
-      if (error instanceof MissingScopeError) return absent;
-      throw error;
+  /** Google's revoke takes the token alone; revoking the access token revokes its refresh token too. */
+  override async revokeToken(session: ProviderSession): Promise<void> {
+    if (!this.config.revokeUrl) return;
+    await this.http.request({ url: this.config.revokeUrl, method: 'POST', form: { token: session.accessToken }, schema: z.unknown() });
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------
+
+  private async call<T>(session: ProviderSession, area: ScopeArea, path: string, schema: z.ZodType<T>, init: { query?: Record<string, string | number | undefined>; json?: unknown } = {}): Promise<T> {
+    const { data } = await this.http.request({
+      url: this.apiUrl(path, init.query),
+      method: init.json === undefined ? 'GET' : 'POST',
+      headers: this.bearer(session.accessToken),
+      json: init.json,
+      schema,
+      onStatus: googleStatus(area, this.deps.now),
+    });
+    return data;
+  }
+
+  /**
+   * Every data point of `type` matching `filter`, page after page, handed to `visit` until it
+   * returns true. A page may be empty and still carry a token: only a missing token ends.
+   */
+  private async walk<T>(
+    session: ProviderSession,
+    area: ScopeArea,
+    type: string,
+    point: z.ZodType<T>,
+    filter: string,
+    pageSize: number,
+    visit: (point: T) => boolean | void,
+  ): Promise<void> {
+    const schema = listSchema(point);
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const data = (await this.call(session, area, `users/me/dataTypes/${type}/dataPoints`, schema, {
+        query: { filter, pageSize, pageToken },
+      })) as { dataPoints: T[]; nextPageToken?: string | undefined };
+      for (const p of data.dataPoints) if (visit(p) === true) return;
+      if (!data.nextPageToken) return;
+      pageToken = data.nextPageToken;
     }
   }
 
-  private notFound(id: string): ProviderError {
-    return new ProviderError({ kind: 'not_found', provider: PROVIDER, status: 404, message: `No Fitbit activity '${id.slice(0, 64)}'` });
+  private async all<T>(session: ProviderSession, area: ScopeArea, type: string, point: z.ZodType<T>, filter: string, pageSize = DAILY_PAGE_SIZE): Promise<T[]> {
+    const out: T[] = [];
+    await this.walk(session, area, type, point, filter, pageSize, (p) => void out.push(p));
+    return out;
   }
 
   // ---- activities --------------------------------------------------------------------------
 
   /**
-   * Walks the activity log newest first (`beforeDate` + `sort=desc`, then the `next` links),
-   * handing each activity to `visit` until it returns true. Fitbit reads `beforeDate` in the
-   * user's local time, which we do not know: the bound is widened by the largest UTC offset and
-   * callers filter on the exact instant. `pageSize` says how many more activities are wanted.
+   * Exercise newest first. The API filters sessions on their civil (local) start time, and the
+   * user's offset is not known up front: the filter is widened by the largest offset and the
+   * exact instants are compared here.
    */
-  private async scan(
-    session: ProviderSession,
-    beforeMs: number | undefined,
-    pageSize: () => number,
-    visit: (activity: Activity) => boolean,
-  ): Promise<void> {
-    const upper = (beforeMs ?? this.deps.now()) + MAX_UTC_OFFSET_MS;
-    let params = new URLSearchParams({ beforeDate: wallClock(upper), sort: 'desc', limit: String(PAGE_MAX), offset: '0' });
+  private async walkExercise(session: ProviderSession, beforeMs: number | undefined, afterMs: number | undefined, visit: (a: Activity) => boolean): Promise<void> {
+    const clauses: string[] = [];
+    if (afterMs !== undefined) clauses.push(`exercise.interval.civil_start_time >= "${civilLiteral(afterMs - MAX_UTC_OFFSET_MS)}"`);
+    if (beforeMs !== undefined) clauses.push(`exercise.interval.civil_start_time < "${civilLiteral(beforeMs + MAX_UTC_OFFSET_MS)}"`);
     const seen = new Set<string>();
-    for (let page = 0; page < MAX_PAGES; page++) {
-      params.set('limit', String(Math.min(PAGE_MAX, Math.max(1, Math.ceil(pageSize())))));
-      const data = await this.get(session, LIST_PATH, FitbitActivityListSchema, 'activity', params);
-      for (const log of data.activities) {
-        const activity = toActivity(log);
-        if (seen.has(activity.id)) continue;
-        seen.add(activity.id);
-        if (visit(activity)) return;
-      }
-      const next = data.pagination?.next ?? '';
-      if (data.activities.length === 0 || next === '') return;
-      params = this.nextParams(next);
-    }
-  }
-
-  /** The query of a `next` link; it is replayed against our configured API base only. */
-  private nextParams(next: string): URLSearchParams {
-    try {
-      return new URL(next, this.apiUrl(LIST_PATH)).searchParams;
-    } catch {
-      throw new ProviderError({ kind: 'invalid_data', provider: PROVIDER, message: 'fitbit returned an unreadable pagination link' });
-    }
+    await this.walk(session, 'activity', 'exercise', ExercisePointSchema, clauses.join(' AND '), SESSION_PAGE_SIZE, (p) => {
+      const activity = toActivity(p);
+      if (seen.has(activity.id)) return false;
+      seen.add(activity.id);
+      const started = Date.parse(activity.start_date);
+      if (beforeMs !== undefined && started >= beforeMs) return false;
+      if (afterMs !== undefined && started <= afterMs) return false;
+      return visit(activity);
+    });
   }
 
   async getActivities(session: ProviderSession, query: ActivityQuery): Promise<Activity[]> {
     const limit = Math.max(0, Math.floor(query.limit));
     let skip = Math.max(0, Math.floor(query.offset));
     if (limit === 0) return [];
-    const before = query.before?.getTime();
-    const after = query.after?.getTime();
     const out: Activity[] = [];
-    await this.scan(session, before, () => skip + limit - out.length, (activity) => {
-      const started = Date.parse(activity.start_date);
-      if (before !== undefined && started >= before) return false;
-      if (after !== undefined && started <= after) return true;
+    await this.walkExercise(session, query.before?.getTime(), query.after?.getTime(), (activity) => {
       if (skip > 0) {
         skip -= 1;
         return false;
@@ -163,146 +182,91 @@ export class FitbitClient extends BaseProvider {
     return out;
   }
 
-  /** Fitbit has no endpoint for one activity log: it is looked up in the recent log list. */
   async getActivity(session: ProviderSession, id: string): Promise<Activity> {
-    if (!/^\d{1,20}$/.test(id)) throw this.notFound(id);
-    let found: Activity | undefined;
-    let scanned = 0;
-    await this.scan(session, undefined, () => PAGE_MAX, (activity) => {
-      scanned += 1;
-      if (activity.id === id) found = activity;
-      return found !== undefined || scanned >= SCAN_MAX_ACTIVITIES;
-    });
-    if (!found) throw this.notFound(id);
-    return found;
+    if (!POINT_ID.test(id)) {
+      throw new ProviderError({ kind: 'not_found', provider: PROVIDER, status: 404, message: 'No Fitbit activity with this id' });
+    }
+    return toActivity(await this.call(session, 'activity', `users/me/dataTypes/exercise/dataPoints/${id}`, ExercisePointSchema));
   }
 
-  private async recent(session: ProviderSession): Promise<Activity[]> {
+  /** One walk for stats and records (the default would restart the walk for every page). */
+  override async recentActivities(session: ProviderSession): Promise<Activity[]> {
     const out: Activity[] = [];
-    await this.scan(session, undefined, () => SCAN_MAX_ACTIVITIES - out.length, (activity) => {
-      out.push(activity);
-      return out.length >= SCAN_MAX_ACTIVITIES;
-    });
+    await this.walkExercise(session, undefined, undefined, (a) => out.push(a) >= RECENT_MAX_ACTIVITIES);
     return out;
   }
 
-  override async getStats(session: ProviderSession): Promise<Stats> {
-    return statsFromActivities(PROVIDER, await this.recent(session), this.deps.now());
-  }
-
-  override async getPersonalRecords(session: ProviderSession): Promise<PersonalRecord[]> {
-    return personalRecordsFromActivities(PROVIDER, await this.recent(session));
-  }
-
-  // ---- profile -----------------------------------------------------------------------------
+  // ---- athlete -----------------------------------------------------------------------------
 
   async getAthlete(session: ProviderSession): Promise<Athlete> {
-    return toAthlete(await this.get(session, '/1/user/-/profile.json', FitbitProfileSchema, 'profile'));
-  }
-
-  /** The user's current offset from UTC; 0 when the profile scope was withheld. */
-  private async utcOffsetMs(session: ProviderSession): Promise<number> {
-    const profile = await this.optional(this.get(session, '/1/user/-/profile.json', FitbitProfileSchema, 'profile'), undefined);
-    return profile?.user.offsetFromUTCMillis ?? 0;
+    const profile = await this.call(session, 'profile', 'users/me/profile', ProfileSchema);
+    const id = session.providerUserId ?? (await this.identity(session.accessToken)).healthUserId;
+    return toAthlete(id, profile);
   }
 
   // ---- sleep, recovery, health -------------------------------------------------------------
 
-  /** Sleep logs whose date of sleep (the wake-up day) falls in the range, oldest first. */
+  /** Sleeps that ended within the range's days (the API filters sleep on its end only), oldest first. */
   override async getSleepSessions(session: ProviderSession, range: DateRange): Promise<SleepSession[]> {
-    const { start, end } = days(range);
-    const [offsetMs, responses] = await Promise.all([
-      this.utcOffsetMs(session),
-      Promise.all(
-        dateChunks(start, end, RANGE_DAYS.sleep).map((c) =>
-          this.get(session, `/1.2/user/-/sleep/date/${c.start}/${c.end}.json`, FitbitSleepResponseSchema, 'sleep'),
-        ),
-      ),
-    ]);
+    const { startMs, endMs } = wholeDays(range);
+    const filter = `sleep.interval.end_time >= "${isoInstant(startMs)}" AND sleep.interval.end_time < "${isoInstant(endMs)}"`;
     const byId = new Map<string, SleepSession>();
-    for (const log of responses.flatMap((r) => r.sleep)) {
-      if (log.dateOfSleep < start || log.dateOfSleep > end) continue;
-      const sleep = toSleepSession(log, offsetMs);
+    await this.walk(session, 'sleep', 'sleep', SleepPointSchema, filter, SESSION_PAGE_SIZE, (p) => {
+      const sleep = toSleepSession(p);
       byId.set(sleep.id, sleep);
-    }
-    return [...byId.values()].sort((a, b) => a.start_date.localeCompare(b.start_date));
+    });
+    return [...byId.values()].sort((a, b) => a.start_time.localeCompare(b.start_time));
   }
 
-  /** HRV, SpO2 and resting heart rate per day; Fitbit has no recovery score or strain. */
+  private dailyFilter(type: string, first: string, last: string): string {
+    return `${type}.date >= "${first}" AND ${type}.date < "${addDays(last, 1)}"`;
+  }
+
+  /** Sample types filtered on physical time, widened so every local day of the range is covered. */
+  private sampleFilter(type: string, startMs: number, endMs: number): string {
+    const field = `${type}.sample_time.physical_time`;
+    return `${field} >= "${isoInstant(startMs - MAX_UTC_OFFSET_MS)}" AND ${field} < "${isoInstant(endMs + MAX_UTC_OFFSET_MS)}"`;
+  }
+
+  private restingHeartRate(session: ProviderSession, first: string, last: string) {
+    return this.all(session, 'metrics', 'daily-resting-heart-rate', RestingHeartRatePointSchema, this.dailyFilter('daily_resting_heart_rate', first, last));
+  }
+
+  /** Resting heart rate, HRV and SpO2 per day; Google Health has no recovery score or strain. */
   override async getRecoveryMetrics(session: ProviderSession, range: DateRange): Promise<RecoveryMetrics[]> {
-    const { start, end } = days(range);
-    const [hrv, spo2, heart] = await Promise.all([
-      this.optional(
-        this.perChunk(start, end, RANGE_DAYS.hrv, (c) =>
-          this.get(session, `/1/user/-/hrv/date/${c.start}/${c.end}.json`, FitbitHrvResponseSchema, 'heartrate').then((r) => r.hrv),
-        ),
-        [],
-      ),
-      this.optional(
-        this.perChunk(start, end, RANGE_DAYS.spo2, (c) =>
-          this.get(session, `/1/user/-/spo2/date/${c.start}/${c.end}.json`, FitbitSpo2ResponseSchema, 'oxygen_saturation'),
-        ),
-        [],
-      ),
-      this.optional(this.restingHeart(session, start, end), []),
+    const { first, last } = wholeDays(range);
+    const [resting, hrv, spo2] = await Promise.all([
+      this.restingHeartRate(session, first, last),
+      this.all(session, 'metrics', 'daily-heart-rate-variability', HrvPointSchema, this.dailyFilter('daily_heart_rate_variability', first, last)),
+      this.all(session, 'metrics', 'daily-oxygen-saturation', Spo2PointSchema, this.dailyFilter('daily_oxygen_saturation', first, last)),
     ]);
-    return toRecoveryMetrics({ hrv, spo2, heart }, start, end);
+    return toRecoveryMetrics({ resting, hrv, spo2 }, first, last);
   }
 
-  /** Weight logs (weight, BMI, body fat), resting heart rate, steps and calories per day. */
+  /** Weight, body fat and resting heart rate (health metrics scope); steps and calories per day (activity scope). */
   override async getHealthMetrics(session: ProviderSession, range: DateRange): Promise<HealthMetrics[]> {
-    const { start, end } = days(range);
-    const series = (resource: 'steps' | 'calories') =>
-      this.perChunk(start, end, RANGE_DAYS.timeSeries, (c) =>
-        resource === 'steps'
-          ? this.get(session, `/1/user/-/activities/steps/date/${c.start}/${c.end}.json`, FitbitStepsResponseSchema, 'activity').then(
-              (r) => r['activities-steps'],
-            )
-          : this.get(session, `/1/user/-/activities/calories/date/${c.start}/${c.end}.json`, FitbitCaloriesResponseSchema, 'activity').then(
-              (r) => r['activities-calories'],
-            ),
-      );
-    const [weight, heart, steps, calories] = await Promise.all([
-      this.optional(
-        this.perChunk(start, end, RANGE_DAYS.weight, (c) =>
-          this.get(session, `/1/user/-/body/log/weight/date/${c.start}/${c.end}.json`, FitbitWeightResponseSchema, 'weight').then(
-            (r) => r.weight,
-          ),
-        ),
-        [],
-      ),
-      this.optional(this.restingHeart(session, start, end), []),
-      this.optional(series('steps'), []),
-      this.optional(series('calories'), []),
+    const { startMs, endMs, first, last } = wholeDays(range);
+    const [weight, bodyFat, resting, steps, calories] = await Promise.all([
+      this.all(session, 'metrics', 'weight', WeightPointSchema, this.sampleFilter('weight', startMs, endMs)),
+      this.all(session, 'metrics', 'body-fat', BodyFatPointSchema, this.sampleFilter('body_fat', startMs, endMs)),
+      this.restingHeartRate(session, first, last),
+      this.dailyRollUp(session, 'steps', first, last),
+      this.dailyRollUp(session, 'total-calories', first, last),
     ]);
-    return toHealthMetrics({ weight, heart, steps, calories }, start, end);
+    return toHealthMetrics({ weight, bodyFat, resting, steps, calories }, first, last);
   }
 
-  private restingHeart(session: ProviderSession, start: string, end: string) {
-    return this.perChunk(start, end, RANGE_DAYS.timeSeries, (c) =>
-      this.get(session, `/1/user/-/activities/heart/date/${c.start}/${c.end}.json`, FitbitHeartResponseSchema, 'heartrate').then(
-        (r) => r['activities-heart'],
+  /** Whole local days of `type` in [first, last], in as many requests as the type's range limit needs. */
+  private async dailyRollUp(session: ProviderSession, type: keyof typeof ROLLUP_MAX_DAYS, first: string, last: string) {
+    const chunks = dayChunks(first, last, ROLLUP_MAX_DAYS[type]);
+    const answers = await Promise.all(
+      chunks.map((c) =>
+        this.call<DailyRollUp>(session, 'activity', `users/me/dataTypes/${type}/dataPoints:dailyRollUp`, DailyRollUpSchema, {
+          json: { range: { start: { date: googleDate(c.start) }, end: { date: googleDate(c.end) } }, windowSizeDays: 1 },
+        }),
       ),
     );
-  }
-
-  private async perChunk<T>(start: string, end: string, maxDays: number, call: (chunk: { start: string; end: string }) => Promise<T[]>): Promise<T[]> {
-    return (await Promise.all(dateChunks(start, end, maxDays).map(call))).flat();
+    return answers.flatMap((a) => a.rollupDataPoints);
   }
 }
 
-/** The calendar days of a range. Fitbit dates are the user's local days; UTC days stand in. */
-function days(range: DateRange): { start: string; end: string } {
-  const start = isoDate(range.start.getTime());
-  const end = isoDate(range.end.getTime());
-  return start <= end ? { start, end } : { start: end, end: start };
-}
-
-function isScopeRefusal(body: string): boolean {
-  try {
-    const parsed = FitbitErrorBodySchema.safeParse(JSON.parse(body));
-    return parsed.success && parsed.data.errors.some((e) => e.errorType === 'insufficient_scope' || e.errorType === 'insufficient_permissions');
-  } catch {
-    return false;
-  }
-}

@@ -1,22 +1,40 @@
 import { fullHealth, type ProviderDescriptorInput } from '../spi';
 
 /**
- * Fitbit Web API (legacy `api.fitbit.com`). Scopes are space-separated and the user may untick
- * any of them on the consent page; only `activity` is required. `oxygen_saturation` is asked for
- * so that recovery can carry SpO2; sleep, weight and heart-rate data need their own scopes.
+ * Fitbit (and Pixel Watch) data through the Google Health API with Google OAuth 2.0. The
+ * legacy Fitbit Web API (`api.fitbit.com`) was switched off on 2026-11-02; the provider keeps
+ * the name `fitbit` so users and `PIERRE_FITBIT_*` configuration stay as they were.
  */
+export const SCOPE_PREFIX = 'https://www.googleapis.com/auth/googlehealth.';
+
+/** The Google Health scopes this provider asks for, by what they unlock. */
+export const SCOPES = {
+  activity: `${SCOPE_PREFIX}activity_and_fitness.readonly`,
+  metrics: `${SCOPE_PREFIX}health_metrics_and_measurements.readonly`,
+  sleep: `${SCOPE_PREFIX}sleep.readonly`,
+  profile: `${SCOPE_PREFIX}profile.readonly`,
+} as const;
+export type ScopeArea = keyof typeof SCOPES;
+
 export const FITBIT_DESCRIPTOR = {
   name: 'fitbit',
-  displayName: 'Fitbit',
+  displayName: 'Fitbit (Google Health)',
   capabilities: fullHealth(),
   connection: 'oauth2',
   oauthEndpoints: {
-    authUrl: 'https://www.fitbit.com/oauth2/authorize',
-    tokenUrl: 'https://api.fitbit.com/oauth2/token',
-    revokeUrl: 'https://api.fitbit.com/oauth2/revoke',
+    authUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+    tokenUrl: 'https://oauth2.googleapis.com/token',
+    revokeUrl: 'https://oauth2.googleapis.com/revoke',
   },
-  oauthParams: { scopeSeparator: ' ', pkce: true, extraAuthorizeParams: {}, tokenEndpointAuth: 'basic' },
-  apiBaseUrl: 'https://api.fitbit.com',
-  defaultScopes: ['activity', 'heartrate', 'profile', 'sleep', 'weight', 'oxygen_saturation'],
-  requiredScopes: ['activity'],
+  // A refresh token comes only with offline access on a consenting grant.
+  oauthParams: {
+    scopeSeparator: ' ',
+    pkce: true,
+    extraAuthorizeParams: { access_type: 'offline', prompt: 'consent' },
+    tokenEndpointAuth: 'body',
+  },
+  apiBaseUrl: 'https://health.googleapis.com/v4',
+  defaultScopes: [SCOPES.activity, SCOPES.metrics, SCOPES.sleep, SCOPES.profile],
+  // Sleep, health metrics and profile may be unticked: only the routes needing them refuse.
+  requiredScopes: [SCOPES.activity],
 } satisfies ProviderDescriptorInput;

@@ -7,7 +7,6 @@ export const fitbitProvider: ProviderFactory = {
   create: (config, deps) => new FitbitClient(config, deps),
 };
 
-export { FITBIT_DESCRIPTOR } from './descriptor';
-export { FitbitClient, METRIC_LOCALE, MissingScopeError } from './client';
-export { fitbitRateLimitHint, fitbitRateLimitUsage, FITBIT_HOURLY_LIMIT, RATE_LIMIT_HEADERS } from './rate-limit';
+export { FITBIT_DESCRIPTOR, SCOPES, SCOPE_PREFIX } from './descriptor';
+export { FitbitClient, RETIRED_MESSAGE } from './client';
 export * from './webhook';

@@ -1,17 +1,15 @@
 /**
- * Fitbit's native JSON -> the unified models. Units: durations arrive in milliseconds,
- * distances in the request's unit system (kilometres for the metric locale the client asks
- * for, miles otherwise), and sleep times as local wall-clock times without an offset.
+ * Google Health data points -> the unified models. Units: distances and elevation arrive in
+ * millimetres, speed in millimetres per second, weight in grams, durations as seconds
+ * (already parsed from `"1800s"` by the schemas), int64 counts as strings (parsed too).
  */
-import { roundTo } from '../units';
 import {
   ActivitySchema,
   AthleteSchema,
-  endDateOf,
   HealthMetricsSchema,
-  ProviderError,
   RecoveryMetricsSchema,
   SleepSessionSchema,
+  SPORT_LABELS,
   type Activity,
   type Athlete,
   type HealthMetrics,
@@ -19,166 +17,130 @@ import {
   type SleepSession,
   type SportType,
 } from '../../models';
-import type { FitbitActivityLog, FitbitProfile, FitbitSleepLog, FitbitWeightLog } from './schemas';
-import { isoInstant, localToUtcMs } from './time';
+import { roundTo } from '../units';
+import { PROVIDER } from './errors';
+import type {
+  BodyFatPoint,
+  DailyRollUp,
+  ExercisePoint,
+  GoogleProfile,
+  HrvPoint,
+  RestingHeartRatePoint,
+  SleepPoint,
+  Spo2Point,
+  WeightPoint,
+} from './schemas';
+import { dayString, isoInstant, localDay } from './time';
 
-export const PROVIDER = 'fitbit';
-
-const METERS_PER_MILE = 1_609.344;
-
-/** Metres from a distance in Fitbit's `distanceUnit` (kilometres when absent: we ask for metric). */
-export function distanceInMeters(distance: number, unit: string | undefined): number {
-  const u = (unit ?? 'Kilometer').toLowerCase();
-  if (u.startsWith('mile')) return distance * METERS_PER_MILE;
-  if (u.startsWith('kilomet') || u === 'km') return distance * 1000;
-  if (u.startsWith('meter') || u.startsWith('metre') || u === 'm') return distance;
-  if (u.startsWith('yard')) return distance * 0.9144;
-  if (u.startsWith('feet') || u.startsWith('foot')) return distance * 0.3048;
-  return distance * 1000;
-}
-
-/** Activity type ids whose meaning is stable across Fitbit's catalogue. */
-const SPORT_BY_TYPE_ID: Readonly<Record<number, SportType>> = {
-  90009: 'run',
-  90013: 'walk',
-  90001: 'ride',
-  1071: 'ride',
-  90012: 'hike',
-  90024: 'swim',
-  20047: 'elliptical',
+/** Every ExerciseType with a unified sport; the rest (PILATES, WORKOUT, OTHER, ...) are `other`. */
+export const SPORT_OF_EXERCISE_TYPE: Readonly<Record<string, SportType>> = {
+  RUNNING: 'run',
+  WALKING: 'walk',
+  BIKING: 'ride',
+  SWIMMING: 'swim',
+  // Spellings one source gives for pool and open-water swims.
+  SWIMMING_POOL: 'swim',
+  SWIMMING_OPEN_WATER: 'swim',
+  HIKING: 'hike',
+  YOGA: 'yoga',
+  HIIT: 'hiit',
+  WEIGHTLIFTING: 'strength_training',
+  STRENGTH_TRAINING: 'strength_training',
 };
 
-/** Keyword rules on the activity name, first match wins. */
-const SPORT_BY_NAME: ReadonlyArray<readonly [RegExp, SportType]> = [
-  [/trail/i, 'trail_run'],
-  [/run|jog|treadmill/i, 'run'],
-  [/mountain\s*bik/i, 'mountain_bike_ride'],
-  [/spinning|indoor\s*(bik|cycl)|stationary|virtual/i, 'virtual_ride'],
-  [/bik|cycl/i, 'ride'],
-  [/swim/i, 'swim'],
-  [/hike|hiking/i, 'hike'],
-  [/walk/i, 'walk'],
-  [/row/i, 'rowing'],
-  [/weight|strength|lifting/i, 'strength_training'],
-  [/pilates/i, 'pilates'],
-  [/yoga/i, 'yoga'],
-  [/interval|hiit|bootcamp|circuit/i, 'hiit'],
-  [/elliptical/i, 'elliptical'],
-  [/snowboard/i, 'snowboard'],
-  [/cross.?country ski/i, 'cross_country_ski'],
-  [/ski/i, 'alpine_ski'],
-];
-
-export function sportOf(activityTypeId: number | undefined, activityName: string): SportType {
-  const byId = activityTypeId !== undefined ? SPORT_BY_TYPE_ID[activityTypeId] : undefined;
-  if (byId) return byId;
-  return SPORT_BY_NAME.find(([pattern]) => pattern.test(activityName))?.[1] ?? 'other';
+export function sportOf(exerciseType: string): SportType {
+  return SPORT_OF_EXERCISE_TYPE[exerciseType] ?? 'other';
 }
 
-function invalid(message: string): ProviderError {
-  return new ProviderError({ kind: 'invalid_data', provider: PROVIDER, message: `${PROVIDER} returned ${message}` });
-}
-
-function instant(value: string, what: string): number {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw invalid(`an unreadable ${what}`);
-  return ms;
+/** The `{id}` of `users/{user}/dataTypes/{type}/dataPoints/{id}`. */
+export function pointId(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
 }
 
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+const mm = (value: number | undefined, digits: number) => (value === undefined ? null : roundTo(value / 1000, digits));
 
-/** Legacy Fitbit log: `duration` is elapsed, `activeDuration` moving time (both ms). */
-export function toActivity(log: FitbitActivityLog): Activity {
-  const elapsed = Math.round(log.duration / 1000);
-  const seconds = (log.activeDuration ?? log.duration) / 1000;
-  const start = isoInstant(instant(log.startTime, 'activity start time'));
-  const meters = log.distance !== undefined ? roundTo(distanceInMeters(log.distance, log.distanceUnit), 1) : null;
+export function toActivity(point: ExercisePoint): Activity {
+  const e = point.exercise;
+  const startMs = Date.parse(e.interval.startTime);
+  const elapsedSecs = Math.max(0, (Date.parse(e.interval.endTime) - startMs) / 1000);
+  const seconds = e.activeDuration ?? elapsedSecs;
+  const m = e.metricsSummary;
+  const meters = mm(m.distanceMillimeters, 1);
+  const sport = sportOf(e.exerciseType);
+  const speed =
+    m.averageSpeedMillimetersPerSecond !== undefined
+      ? roundTo(m.averageSpeedMillimetersPerSecond / 1000, 3)
+      : meters !== null && meters > 0 && seconds > 0
+        ? roundTo(meters / seconds, 3)
+        : null;
   return ActivitySchema.parse({
-    id: String(log.logId),
+    id: pointId(point.name),
     provider: PROVIDER,
-    name: log.activityName,
-    sport_type: sportOf(log.activityTypeId, log.activityName),
-    sport_type_detail: log.activityName,
-    start_date: start,
-    end_date: endDateOf(start, elapsed),
-    duration_seconds: elapsed,
-    moving_time_seconds: log.activeDuration === undefined ? null : Math.round(seconds),
+    name: e.displayName.trim() !== '' ? e.displayName : SPORT_LABELS[sport],
+    sport_type: sport,
+    start_date: isoInstant(startMs),
+    duration_seconds: Math.round(seconds),
     distance_meters: meters,
-    // Metres for metric requests; Fitbit reports 0 for activities without elevation data.
-    elevation_gain_meters: orNull(log.elevationGain),
-    average_heart_rate: orNull(log.averageHeartRate),
+    elevation_gain: mm(m.elevationGainMillimeters, 1),
+    average_heart_rate: orNull(m.averageHeartRateBeatsPerMinute),
+    // The exercise summary has no maximum; a heart-rate roll-up per activity would cost a call each.
     max_heart_rate: null,
-    average_speed: meters !== null && meters > 0 && seconds > 0 ? roundTo(meters / seconds, 3) : null,
+    average_speed: speed,
     max_speed: null,
-    calories: orNull(log.calories),
+    calories: m.caloriesKcal !== undefined ? Math.round(m.caloriesKcal) : null,
     average_power: null,
-    average_cadence: null,
-    steps: orNull(log.steps),
+    average_cadence: orNull(m.mobilityMetrics?.avgCadenceStepsPerMinute),
+    steps: orNull(m.steps),
     start_latitude: null,
     start_longitude: null,
   });
 }
 
-const nonEmpty = (value: string | undefined): string | null => (value && value.trim() !== '' ? value : null);
-
-export function toAthlete(profile: FitbitProfile): Athlete {
-  const u = profile.user;
-  const gender = u.gender?.toUpperCase();
-  return AthleteSchema.parse({
-    id: u.encodedId,
-    provider: PROVIDER,
-    username: nonEmpty(u.displayName),
-    firstname: nonEmpty(u.firstName),
-    lastname: nonEmpty(u.lastName),
-    profile_picture: nonEmpty(u.avatar150) ?? nonEmpty(u.avatar),
-    sex: gender === 'MALE' ? 'male' : gender === 'FEMALE' ? 'female' : null,
-    weight_kg: u.weight !== undefined && u.weight > 0 ? u.weight : null,
-    city: nonEmpty(u.city),
-    country: nonEmpty(u.country),
-  });
+/** The profile has no name or picture: the athlete is the Google Health user id and little else. */
+export function toAthlete(healthUserId: string, _profile: GoogleProfile): Athlete {
+  return AthleteSchema.parse({ id: healthUserId, provider: PROVIDER });
 }
 
-const STAGE_OF_LEVEL: Readonly<Record<string, SleepSession['stages'][number]['stage']>> = {
-  wake: 'awake',
-  light: 'light',
-  deep: 'deep',
-  rem: 'rem',
+type Stage = SleepSession['stages'][number]['stage'];
+/** CLASSIC sleeps use AWAKE/RESTLESS/ASLEEP, STAGES sleeps AWAKE/LIGHT/DEEP/REM; ASLEEP has no unified stage. */
+const STAGE_OF: Readonly<Record<string, Stage>> = { AWAKE: 'awake', RESTLESS: 'awake', LIGHT: 'light', DEEP: 'deep', REM: 'rem' };
+const TOTAL_OF: Readonly<Record<Stage, keyof SleepSession['stage_totals']>> = {
+  awake: 'awake_seconds',
+  light: 'light_seconds',
+  deep: 'deep_seconds',
+  rem: 'rem_seconds',
 };
 
-/** A v1.2 sleep log; `offsetMs` is the user's offset from UTC (profile `offsetFromUTCMillis`). */
-export function toSleepSession(log: FitbitSleepLog, offsetMs: number): SleepSession {
-  const start = localToUtcMs(log.startTime, offsetMs);
-  const end = localToUtcMs(log.endTime, offsetMs);
-  const staged = log.type === undefined ? log.levels?.summary['deep'] !== undefined : log.type === 'stages';
-  const summary = log.levels?.summary ?? {};
-  const minutes = (level: string) => {
-    const entry = summary[level];
-    return entry === undefined ? null : entry.minutes * 60;
-  };
-  const stages = staged
-    ? (log.levels?.data ?? []).flatMap((d) => {
-        const stage = STAGE_OF_LEVEL[d.level];
-        return stage ? [{ stage, start_date: isoInstant(localToUtcMs(d.dateTime, offsetMs)), duration_seconds: d.seconds }] : [];
-      })
-    : [];
+export function toSleepSession(point: SleepPoint): SleepSession {
+  const s = point.sleep;
+  const startMs = Date.parse(s.interval.startTime);
+  const endMs = Math.max(startMs, Date.parse(s.interval.endTime));
+  const totals: SleepSession['stage_totals'] = { awake_seconds: null, light_seconds: null, deep_seconds: null, rem_seconds: null };
+  for (const entry of s.summary?.stagesSummary ?? []) {
+    const stage = STAGE_OF[entry.type];
+    if (!stage || entry.minutes === undefined) continue;
+    const key = TOTAL_OF[stage];
+    totals[key] = (totals[key] ?? 0) + entry.minutes * 60;
+  }
+  if (totals.awake_seconds === null && s.summary?.minutesAwake !== undefined) totals.awake_seconds = s.summary.minutesAwake * 60;
+  const asleep = s.summary?.minutesAsleep;
+  const inPeriod = s.summary?.minutesInSleepPeriod;
   return SleepSessionSchema.parse({
-    id: String(log.logId),
+    id: point.name ? pointId(point.name) : (s.metadata?.externalId ?? `sleep-${startMs}`),
     provider: PROVIDER,
-    start_date: isoInstant(start),
-    end_date: isoInstant(Math.max(start, end)),
-    time_in_bed_seconds: Math.round(log.duration / 1000),
-    efficiency_percentage: orNull(log.efficiency),
-    // Fitbit's sleep score is not served by the public Web API.
-    sleep_score: null,
-    stages,
-    stage_totals: staged
-      ? { awake_seconds: minutes('wake'), light_seconds: minutes('light'), deep_seconds: minutes('deep'), rem_seconds: minutes('rem') }
-      : {
-          awake_seconds: log.minutesAwake !== undefined ? log.minutesAwake * 60 : null,
-          light_seconds: null,
-          deep_seconds: null,
-          rem_seconds: null,
-        },
+    start_time: isoInstant(startMs),
+    end_time: isoInstant(endMs),
+    duration_seconds: Math.round((endMs - startMs) / 1000),
+    efficiency: asleep !== undefined && inPeriod !== undefined && inPeriod > 0 ? roundTo((asleep / inPeriod) * 100, 1) : null,
+    score: null,
+    stages: s.stages.flatMap((st) => {
+      const stage = STAGE_OF[st.type];
+      if (!stage) return [];
+      const from = Date.parse(st.startTime);
+      return [{ stage, start_time: isoInstant(from), duration_seconds: Math.max(0, Math.round((Date.parse(st.endTime) - from) / 1000)) }];
+    }),
+    stage_totals: totals,
     average_heart_rate: null,
     hrv_rmssd_ms: null,
     respiratory_rate: null,
@@ -186,24 +148,27 @@ export function toSleepSession(log: FitbitSleepLog, offsetMs: number): SleepSess
 }
 
 export interface RecoveryParts {
-  hrv: ReadonlyArray<{ dateTime: string; value: { dailyRmssd: number } }>;
-  spo2: ReadonlyArray<{ dateTime: string; value: { avg: number } }>;
-  heart: ReadonlyArray<{ dateTime: string; value: { restingHeartRate?: number | undefined } }>;
+  resting: readonly RestingHeartRatePoint[];
+  hrv: readonly HrvPoint[];
+  spo2: readonly Spo2Point[];
 }
 
-/** One entry per date that has at least one value, oldest first, within [start, end]. */
-export function toRecoveryMetrics(parts: RecoveryParts, start: string, end: string): RecoveryMetrics[] {
-  const byDate = new Map<string, { rhr: number | null; hrv: number | null; spo2: number | null }>();
-  const entry = (date: string) => {
-    let e = byDate.get(date);
-    if (!e) byDate.set(date, (e = { rhr: null, hrv: null, spo2: null }));
+/** One entry per day with any value in [first, last], oldest first. */
+export function toRecoveryMetrics(parts: RecoveryParts, first: string, last: string): RecoveryMetrics[] {
+  const byDay = new Map<string, { rhr: number | null; hrv: number | null; spo2: number | null }>();
+  const entry = (day: string) => {
+    let e = byDay.get(day);
+    if (!e) byDay.set(day, (e = { rhr: null, hrv: null, spo2: null }));
     return e;
   };
-  for (const h of parts.hrv) entry(h.dateTime).hrv = roundTo(h.value.dailyRmssd, 1);
-  for (const s of parts.spo2) entry(s.dateTime).spo2 = roundTo(s.value.avg, 1);
-  for (const h of parts.heart) if (h.value.restingHeartRate !== undefined) entry(h.dateTime).rhr = h.value.restingHeartRate;
-  return [...byDate.entries()]
-    .filter(([date, e]) => date >= start && date <= end && (e.rhr !== null || e.hrv !== null || e.spo2 !== null))
+  for (const p of parts.resting) entry(dayString(p.dailyRestingHeartRate.date)).rhr = p.dailyRestingHeartRate.beatsPerMinute;
+  for (const p of parts.hrv) {
+    const ms = p.dailyHeartRateVariability.averageHeartRateVariabilityMilliseconds;
+    if (ms !== undefined) entry(dayString(p.dailyHeartRateVariability.date)).hrv = roundTo(ms, 1);
+  }
+  for (const p of parts.spo2) entry(dayString(p.dailyOxygenSaturation.date)).spo2 = roundTo(p.dailyOxygenSaturation.averagePercentage, 1);
+  return [...byDay.entries()]
+    .filter(([day]) => day >= first && day <= last)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([date, e]) =>
       RecoveryMetricsSchema.parse({
@@ -213,7 +178,6 @@ export function toRecoveryMetrics(parts: RecoveryParts, start: string, end: stri
         resting_heart_rate: e.rhr,
         hrv_rmssd_ms: e.hrv,
         spo2_percentage: e.spo2,
-        // Fitbit's skin temperature is relative to the user's baseline, not degrees Celsius.
         skin_temp_celsius: null,
         strain: null,
       }),
@@ -221,39 +185,46 @@ export function toRecoveryMetrics(parts: RecoveryParts, start: string, end: stri
 }
 
 export interface HealthParts {
-  weight: readonly FitbitWeightLog[];
-  heart: RecoveryParts['heart'];
-  steps: ReadonlyArray<{ dateTime: string; value: number }>;
-  calories: ReadonlyArray<{ dateTime: string; value: number }>;
+  weight: readonly WeightPoint[];
+  bodyFat: readonly BodyFatPoint[];
+  resting: readonly RestingHeartRatePoint[];
+  steps: readonly DailyRollUp['rollupDataPoints'][number][];
+  calories: readonly DailyRollUp['rollupDataPoints'][number][];
 }
 
-/** One entry per date with any value, oldest first; the day's latest weigh-in wins. */
-export function toHealthMetrics(parts: HealthParts, start: string, end: string): HealthMetrics[] {
-  type Day = Pick<HealthMetrics, 'weight_kg' | 'body_fat_percentage' | 'bmi' | 'resting_heart_rate' | 'steps' | 'calories' | 'vo2max'> & { weighedAt: string };
-  const byDate = new Map<string, Day>();
-  const entry = (date: string) => {
-    let e = byDate.get(date);
+/** One entry per day with any value in [first, last], oldest first; a day's latest weigh-in wins. */
+export function toHealthMetrics(parts: HealthParts, first: string, last: string): HealthMetrics[] {
+  type Day = Omit<HealthMetrics, 'provider' | 'date'> & { weighedAt: number; fatAt: number };
+  const byDay = new Map<string, Day>();
+  const entry = (day: string) => {
+    let e = byDay.get(day);
     if (!e) {
-      e = { weight_kg: null, body_fat_percentage: null, bmi: null, resting_heart_rate: null, steps: null, calories: null, vo2max: null, weighedAt: '' };
-      byDate.set(date, e);
+      e = { weight_kg: null, body_fat_percentage: null, bmi: null, resting_heart_rate: null, steps: null, calories: null, vo2max: null, weighedAt: -Infinity, fatAt: -Infinity };
+      byDay.set(day, e);
     }
     return e;
   };
-  for (const w of parts.weight) {
-    const e = entry(w.date);
-    const at = w.time ?? '00:00:00';
-    if (e.weight_kg !== null && at < e.weighedAt) continue;
+  for (const { weight: w } of parts.weight) {
+    const e = entry(localDay(w.sampleTime.physicalTime, w.sampleTime.utcOffset));
+    const at = Date.parse(w.sampleTime.physicalTime);
+    if (at < e.weighedAt) continue;
     e.weighedAt = at;
-    e.weight_kg = roundTo(w.weight, 2);
-    e.bmi = w.bmi !== undefined ? roundTo(w.bmi, 2) : null;
-    e.body_fat_percentage = w.fat !== undefined ? roundTo(w.fat, 2) : null;
+    e.weight_kg = roundTo(w.weightGrams / 1000, 2);
   }
-  for (const h of parts.heart) if (h.value.restingHeartRate !== undefined) entry(h.dateTime).resting_heart_rate = h.value.restingHeartRate;
-  for (const s of parts.steps) entry(s.dateTime).steps = s.value;
-  for (const c of parts.calories) entry(c.dateTime).calories = c.value;
-  return [...byDate.entries()]
-    .filter(([date]) => date >= start && date <= end)
+  for (const { bodyFat: f } of parts.bodyFat) {
+    const e = entry(localDay(f.sampleTime.physicalTime, f.sampleTime.utcOffset));
+    const at = Date.parse(f.sampleTime.physicalTime);
+    if (at < e.fatAt) continue;
+    e.fatAt = at;
+    e.body_fat_percentage = roundTo(f.percentage, 1);
+  }
+  for (const p of parts.resting) entry(dayString(p.dailyRestingHeartRate.date)).resting_heart_rate = p.dailyRestingHeartRate.beatsPerMinute;
+  for (const r of parts.steps) if (r.steps?.countSum !== undefined) entry(dayString(r.civilStartTime.date)).steps = r.steps.countSum;
+  for (const r of parts.calories) {
+    if (r.totalCalories?.kcalSum !== undefined) entry(dayString(r.civilStartTime.date)).calories = Math.round(r.totalCalories.kcalSum);
+  }
+  return [...byDay.entries()]
+    .filter(([day]) => day >= first && day <= last)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([date, { weighedAt: _ignored, ...values }]) => HealthMetricsSchema.parse({ provider: PROVIDER, date, ...values }))
-    .filter((h) => h.weight_kg !== null || h.resting_heart_rate !== null || h.steps !== null || h.calories !== null);
+    .map(([date, { weighedAt: _w, fatAt: _f, ...values }]) => HealthMetricsSchema.parse({ provider: PROVIDER, date, ...values }));
 }

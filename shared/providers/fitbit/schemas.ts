@@ -1,155 +1,160 @@
 /**
- * Zod schemas of the Fitbit Web API's native JSON, as its public reference shows it. Only the
- * fields the mapping reads are declared; everything else in a response is ignored.
+ * Zod schemas of the Google Health API's JSON (v4), as its discovery document describes it.
+ * Only what the mapping reads is declared. int64 fields arrive as JSON strings (`"8512"`) and
+ * durations as `"1800s"`: both are parsed here into numbers, and anything else is refused.
  */
 import { z } from 'zod';
 
-/** `2020-02-20T23:21:30.000`: the user's local wall-clock time, no offset (sleep logs). */
-export const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?$/;
-/** `2019-01-03T12:08:23.000-08:00`: local time with its UTC offset (activity logs). */
-export const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+/** An int64 sent as a string; a plain JSON number is accepted too. */
+export const int64 = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d{1,18}$/, 'expected an int64 as a string of digits')
+    .transform(Number),
+]);
 
-const localDateTime = z.string().regex(LOCAL_DATE_TIME, 'expected yyyy-MM-ddTHH:mm:ss.SSS');
-const offsetDateTime = z.string().regex(OFFSET_DATE_TIME, 'expected a date-time with a UTC offset');
-const day = z.iso.date();
-/** Time-series values arrive as strings (`"2504"`). */
-const numeric = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+/** A google-duration: seconds with up to nine decimals and an `s` (`"3600s"`, `"-18000s"`). */
+export const duration = z
+  .string()
+  .regex(/^-?\d{1,12}(\.\d{1,9})?s$/, 'expected a duration such as "1800s"')
+  .transform((value) => Number(value.slice(0, -1)));
 
-/** What the token response carries beyond standard OAuth fields. */
-export const FitbitTokenExtrasSchema = z.object({
-  user_id: z.union([z.string().min(1), z.number()]).transform(String),
+export const timestamp = z.iso.datetime({ offset: true });
+
+export const DateSchema = z.object({
+  year: z.number().int().min(1).max(9999),
+  month: z.number().int().min(1).max(12),
+  day: z.number().int().min(1).max(31),
+});
+export type GoogleDate = z.infer<typeof DateSchema>;
+
+const SessionInterval = z.object({
+  startTime: timestamp,
+  endTime: timestamp,
+  startUtcOffset: duration.optional(),
+  endUtcOffset: duration.optional(),
 });
 
-/** `{"errors":[{"errorType":"insufficient_scope","message":"..."}],"success":false}` */
-export const FitbitErrorBodySchema = z.object({
-  errors: z.array(z.object({ errorType: z.string(), fieldName: z.string().optional(), message: z.string().optional() })).default([]),
-  success: z.boolean().optional(),
+const SampleTime = z.object({ physicalTime: timestamp, utcOffset: duration.optional() });
+
+/** `users/{user}/dataTypes/{type}/dataPoints/{id}`: set for identifiable types such as exercise. */
+const pointName = z.string().regex(/^users\/[^/]+\/dataTypes\/[^/]+\/dataPoints\/[^/]+$/, 'expected a data point name');
+
+// ---- user resources ----------------------------------------------------------------------------
+
+export const IdentitySchema = z.object({
+  name: z.string().optional(),
+  healthUserId: z.string().regex(/^[A-Za-z0-9-]{1,63}$/, 'expected a healthUserId'),
+  legacyUserId: z.string().optional(),
 });
 
-// ---- activities ------------------------------------------------------------------------------
-
-export const FitbitActivityLogSchema = z.object({
-  logId: z.number().int().nonnegative(),
-  activityName: z.string(),
-  activityTypeId: z.number().int().optional(),
-  logType: z.string().optional(),
-  startTime: offsetDateTime,
-  /** Milliseconds, pauses excluded. */
-  activeDuration: z.number().nonnegative().optional(),
-  /** Milliseconds, pauses included. */
-  duration: z.number().nonnegative(),
-  /** In `distanceUnit`: kilometres when the request asked for metric units. */
-  distance: z.number().nonnegative().optional(),
-  distanceUnit: z.string().optional(),
-  elevationGain: z.number().optional(),
-  averageHeartRate: z.number().optional(),
-  calories: z.number().optional(),
-  steps: z.number().optional(),
+export const ProfileSchema = z.object({
+  name: z.string().optional(),
+  age: z.number().int().optional(),
+  membershipStartDate: DateSchema.optional(),
 });
-export type FitbitActivityLog = z.infer<typeof FitbitActivityLogSchema>;
+export type GoogleProfile = z.infer<typeof ProfileSchema>;
 
-export const FitbitActivityListSchema = z.object({
-  activities: z.array(FitbitActivityLogSchema),
-  pagination: z
-    .object({
-      next: z.string().default(''),
-      previous: z.string().default(''),
-      limit: z.number().int().optional(),
-      offset: z.number().int().optional(),
-      sort: z.string().optional(),
-    })
-    .optional(),
+// ---- exercise ------------------------------------------------------------------------------
+
+export const MetricsSummarySchema = z.object({
+  caloriesKcal: z.number().nonnegative().optional(),
+  /** A double, not an int64. */
+  distanceMillimeters: z.number().nonnegative().optional(),
+  steps: int64.optional(),
+  averageHeartRateBeatsPerMinute: int64.optional(),
+  elevationGainMillimeters: z.number().optional(),
+  averageSpeedMillimetersPerSecond: z.number().nonnegative().optional(),
+  mobilityMetrics: z.object({ avgCadenceStepsPerMinute: z.number().nonnegative().optional() }).optional(),
 });
-export type FitbitActivityList = z.infer<typeof FitbitActivityListSchema>;
 
-// ---- profile ---------------------------------------------------------------------------------
-
-export const FitbitProfileSchema = z.object({
-  user: z.object({
-    encodedId: z.string().min(1),
-    displayName: z.string().optional(),
-    firstName: z.string().optional(),
-    lastName: z.string().optional(),
-    fullName: z.string().optional(),
-    gender: z.string().optional(),
-    /** In the unit system of the request's Accept-Language: kilograms for metric. */
-    weight: z.number().optional(),
-    avatar: z.string().optional(),
-    avatar150: z.string().optional(),
-    city: z.string().optional(),
-    country: z.string().optional(),
-    timezone: z.string().optional(),
-    offsetFromUTCMillis: z.number().int().optional(),
+export const ExercisePointSchema = z.object({
+  name: pointName,
+  exercise: z.object({
+    interval: SessionInterval,
+    /** One of the ExerciseType enum; unknown values map to `other`. */
+    exerciseType: z.string().default('EXERCISE_TYPE_UNSPECIFIED'),
+    displayName: z.string().default(''),
+    activeDuration: duration.optional(),
+    metricsSummary: MetricsSummarySchema.default({}),
   }),
 });
-export type FitbitProfile = z.infer<typeof FitbitProfileSchema>;
+export type ExercisePoint = z.infer<typeof ExercisePointSchema>;
 
-// ---- sleep (v1.2) ----------------------------------------------------------------------------
+// ---- sleep ---------------------------------------------------------------------------------
 
-const SleepLevelSummarySchema = z.object({
-  minutes: z.number().nonnegative(),
-  count: z.number().optional(),
-  thirtyDayAvgMinutes: z.number().optional(),
+export const SleepPointSchema = z.object({
+  name: pointName.optional(),
+  sleep: z.object({
+    interval: SessionInterval,
+    type: z.string().optional(),
+    stages: z.array(z.object({ startTime: timestamp, endTime: timestamp, type: z.string() })).default([]),
+    metadata: z.object({ externalId: z.string().optional(), nap: z.boolean().optional() }).optional(),
+    summary: z
+      .object({
+        minutesAsleep: int64.optional(),
+        minutesAwake: int64.optional(),
+        minutesInSleepPeriod: int64.optional(),
+        stagesSummary: z.array(z.object({ type: z.string(), minutes: int64.optional(), count: int64.optional() })).default([]),
+      })
+      .optional(),
+  }),
 });
+export type SleepPoint = z.infer<typeof SleepPointSchema>;
 
-export const FitbitSleepLogSchema = z.object({
-  logId: z.number().int().nonnegative(),
-  dateOfSleep: day,
-  startTime: localDateTime,
-  endTime: localDateTime,
-  /** Milliseconds. */
-  duration: z.number().nonnegative(),
-  efficiency: z.number().optional(),
-  isMainSleep: z.boolean().optional(),
-  minutesAsleep: z.number().optional(),
-  minutesAwake: z.number().optional(),
-  timeInBed: z.number().optional(),
-  /** `stages` (deep/light/rem/wake) or `classic` (asleep/restless/awake). */
-  type: z.string().optional(),
-  levels: z
-    .object({
-      data: z.array(z.object({ dateTime: localDateTime, level: z.string(), seconds: z.number().nonnegative() })).default([]),
-      summary: z.record(z.string(), SleepLevelSummarySchema).default({}),
-    })
-    .optional(),
+// ---- daily and sample types ----------------------------------------------------------------
+
+export const RestingHeartRatePointSchema = z.object({
+  dailyRestingHeartRate: z.object({ date: DateSchema, beatsPerMinute: int64 }),
 });
-export type FitbitSleepLog = z.infer<typeof FitbitSleepLogSchema>;
-
-export const FitbitSleepResponseSchema = z.object({ sleep: z.array(FitbitSleepLogSchema) });
-
-// ---- recovery and health ---------------------------------------------------------------------
-
-export const FitbitHrvResponseSchema = z.object({
-  hrv: z.array(z.object({ dateTime: day, value: z.object({ dailyRmssd: z.number(), deepRmssd: z.number().optional() }) })),
+export const HrvPointSchema = z.object({
+  dailyHeartRateVariability: z.object({ date: DateSchema, averageHeartRateVariabilityMilliseconds: z.number().nonnegative().optional() }),
 });
-
-/** SpO2 by interval: a top-level array, one entry per day with data. */
-export const FitbitSpo2ResponseSchema = z.array(
-  z.object({ dateTime: day, value: z.object({ avg: z.number(), min: z.number().optional(), max: z.number().optional() }) }),
-);
-
-export const FitbitHeartResponseSchema = z.object({
-  'activities-heart': z.array(z.object({ dateTime: day, value: z.object({ restingHeartRate: z.number().optional() }) })),
+export const Spo2PointSchema = z.object({
+  dailyOxygenSaturation: z.object({ date: DateSchema, averagePercentage: z.number().min(0).max(100) }),
 });
+export const WeightPointSchema = z.object({ weight: z.object({ sampleTime: SampleTime, weightGrams: z.number().nonnegative() }) });
+export const BodyFatPointSchema = z.object({ bodyFat: z.object({ sampleTime: SampleTime, percentage: z.number().min(0).max(100) }) });
 
-export const FitbitStepsResponseSchema = z.object({
-  'activities-steps': z.array(z.object({ dateTime: day, value: numeric })),
+export type RestingHeartRatePoint = z.infer<typeof RestingHeartRatePointSchema>;
+export type HrvPoint = z.infer<typeof HrvPointSchema>;
+export type Spo2Point = z.infer<typeof Spo2PointSchema>;
+export type WeightPoint = z.infer<typeof WeightPointSchema>;
+export type BodyFatPoint = z.infer<typeof BodyFatPointSchema>;
+
+/** `{dataPoints, nextPageToken}`; `nextPageToken` is absent or empty on the last page. */
+export function listSchema<T extends z.ZodType>(point: T) {
+  return z.object({ dataPoints: z.array(point).default([]), nextPageToken: z.string().optional() });
+}
+
+// ---- daily roll-ups ------------------------------------------------------------------------
+
+const CivilDateTime = z.object({ date: DateSchema });
+
+export const DailyRollUpSchema = z.object({
+  rollupDataPoints: z
+    .array(
+      z.object({
+        civilStartTime: CivilDateTime,
+        steps: z.object({ countSum: int64.optional() }).optional(),
+        totalCalories: z.object({ kcalSum: z.number().nonnegative().optional() }).optional(),
+      }),
+    )
+    .default([]),
 });
+export type DailyRollUp = z.infer<typeof DailyRollUpSchema>;
 
-export const FitbitCaloriesResponseSchema = z.object({
-  'activities-calories': z.array(z.object({ dateTime: day, value: numeric })),
+// ---- errors --------------------------------------------------------------------------------
+
+/** `{"error":{"code","message","status","details":[{"@type","reason",...}]}}` */
+export const GoogleErrorSchema = z.object({
+  error: z.object({
+    code: z.number().int().optional(),
+    message: z.string().default(''),
+    status: z.string().optional(),
+    details: z.array(z.looseObject({ reason: z.string().optional() })).default([]),
+  }),
 });
+export type GoogleError = z.infer<typeof GoogleErrorSchema>['error'];
 
-export const FitbitWeightLogSchema = z.object({
-  logId: z.number().int().nonnegative(),
-  date: day,
-  time: z.string().regex(/^\d{2}:\d{2}(:\d{2})?$/).optional(),
-  /** Kilograms for metric requests. */
-  weight: z.number().nonnegative(),
-  bmi: z.number().optional(),
-  fat: z.number().optional(),
-  source: z.string().optional(),
-});
-export type FitbitWeightLog = z.infer<typeof FitbitWeightLogSchema>;
-
-export const FitbitWeightResponseSchema = z.object({ weight: z.array(FitbitWeightLogSchema) });

@@ -1,9 +1,9 @@
-/**
- * Fitbit has no time zones in its data: every date and time is the user's local wall clock.
- * These helpers move between that and UTC instants.
- */
+/** Times and dates as the Google Health API writes them: RFC 3339 instants, `{year,month,day}`, filter literals. */
+import type { DateRange } from '../spi';
+import type { GoogleDate } from './schemas';
+
 export const DAY_MS = 86_400_000;
-/** The widest UTC offset there is (UTC+14), used as a safety margin when the offset is unknown. */
+/** The widest UTC offsets there are (UTC-12 .. UTC+14): civil-time filters are widened by this. */
 export const MAX_UTC_OFFSET_MS = 14 * 3_600_000;
 
 /** `2026-11-25T06:30:00Z`; milliseconds only when there are some. */
@@ -12,41 +12,50 @@ export function isoInstant(ms: number): string {
 }
 
 /** `YYYY-MM-DD` of an instant, in UTC. */
-export function isoDate(ms: number): string {
+export function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** `yyyy-MM-ddTHH:mm:ss` of an instant read as a wall clock at UTC+0. */
-export function wallClock(ms: number): string {
+/** `YYYY-MM-DDTHH:mm:ss` of an instant read at UTC+0: a civil-time filter literal. */
+export function civilLiteral(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19);
 }
 
-/** A local wall-clock time (no offset) to an instant, given the user's offset from UTC. */
-export function localToUtcMs(local: string, offsetMs: number): number {
-  const wall = Date.parse(`${local.length === 10 ? `${local}T00:00:00` : local}Z`);
-  return wall - offsetMs;
+export function dayString(date: GoogleDate): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${String(date.year).padStart(4, '0')}-${two(date.month)}-${two(date.day)}`;
 }
 
-export function addDays(date: string, days: number): string {
-  return isoDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
+export function googleDate(day: string): GoogleDate {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return { year, month, day: date };
 }
 
-/** Splits an inclusive date range into inclusive pieces of at most `maxDays` days. */
-export function dateChunks(start: string, end: string, maxDays: number): Array<{ start: string; end: string }> {
+/** The local calendar day of an instant, given its UTC offset in seconds (UTC when unknown). */
+export function localDay(instant: string, utcOffsetSecs: number | undefined): string {
+  return isoDay(Date.parse(instant) + (utcOffsetSecs ?? 0) * 1000);
+}
+
+/** A range as whole UTC days, both ends included, as every provider reads it: [startMs, endMs). */
+export function wholeDays(range: DateRange): { startMs: number; endMs: number; first: string; last: string } {
+  let [a, b] = [range.start.getTime(), range.end.getTime()];
+  if (a > b) [a, b] = [b, a];
+  const startMs = a - (a % DAY_MS);
+  const endMs = b - (b % DAY_MS) + DAY_MS;
+  return { startMs, endMs, first: isoDay(startMs), last: isoDay(endMs - DAY_MS) };
+}
+
+export function addDays(day: string, days: number): string {
+  return isoDay(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS);
+}
+
+/** Splits [first, last] (inclusive days) into pieces of at most `maxDays`, each [start, endExclusive). */
+export function dayChunks(first: string, last: string, maxDays: number): Array<{ start: string; end: string }> {
   const chunks: Array<{ start: string; end: string }> = [];
-  let from = start;
-  while (from <= end) {
-    const last = addDays(from, maxDays - 1);
-    const to = last < end ? last : end;
-    chunks.push({ start: from, end: to });
-    from = addDays(to, 1);
+  for (let start = first; start <= last; start = addDays(start, maxDays)) {
+    const end = addDays(start, maxDays);
+    const stop = addDays(last, 1);
+    chunks.push({ start, end: end < stop ? end : stop });
   }
   return chunks;
-}
-
-/** Every date of an inclusive range. */
-export function datesBetween(start: string, end: string): string[] {
-  const out: string[] = [];
-  for (let d = start; d <= end; d = addDays(d, 1)) out.push(d);
-  return out;
 }

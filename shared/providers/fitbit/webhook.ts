@@ -1,89 +1,111 @@
 /**
- * Fitbit subscriptions (webhooks), as pure functions for the webhook use case:
- * - subscriber verification: Fitbit calls `GET <endpoint>?verify=<code>` and expects 204 for
- *   the configured code (PIERRE_FITBIT_SUBSCRIBER_VERIFICATION_CODE) and 404 for any other;
- * - notifications: `POST` of a JSON array `[{collectionType, date, ownerId, ownerType,
- *   subscriptionId}]`, signed in `X-Fitbit-Signature` = base64(HMAC-SHA1(raw body,
- *   client_secret + "&")); a wrong signature must be answered 404; answer 204 within 5 s.
- * The signature carries no timestamp, so a replayed notification cannot be told from a fresh
- * one; notifications only say "something changed", which makes replays harmless.
+ * Google Health API webhooks (`POST /webhooks/fitbit`):
+ * - verification: Google posts `{"type":"verification"}` twice when the subscriber is created,
+ *   once with the configured `Authorization` value (answer 201) and once without (answer 401);
+ * - notifications: a JSON array (a single object is accepted too) of `{"data":{"version",
+ *   "healthUserId","operation":"UPSERT"|"DELETE","dataType","intervals":[...]}}`, carrying no
+ *   measurements. Each must bear the configured `Authorization` value and an ECDSA P-256 /
+ *   SHA-256 signature of the raw body in `X-HEALTHAPI-SIGNATURE` (or
+ *   `GOOGLE-HEALTH-API-SIGNATURE`), checked against the keyset at
+ *   `PIERRE_FITBIT_WEBHOOK_KEYSET_URL`. Answer 204 quickly; Google retries failures for days
+ *   and duplicates happen, which is harmless: every effect is an invalidation.
+ *
+ * Settings: `PIERRE_FITBIT_WEBHOOK_AUTHORIZATION` (the whole header value, scheme included)
+ * and `PIERRE_FITBIT_WEBHOOK_KEYSET_URL` (in `config.settings` as `WEBHOOK_AUTHORIZATION` and
+ * `WEBHOOK_KEYSET_URL`).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { ProviderHttp } from '../http';
+import type { WebhookEvent, WebhookRequest, WebhookResource, WebhookResult } from '../spi';
+import { WebhookKeyset } from './keyset';
 
-export const SIGNATURE_HEADER = 'x-fitbit-signature';
-/** `PIERRE_FITBIT_SUBSCRIBER_VERIFICATION_CODE` arrives as this settings key. */
-export const SUBSCRIBER_VERIFICATION_SETTING = 'SUBSCRIBER_VERIFICATION_CODE';
+export const WEBHOOK_AUTHORIZATION_SETTING = 'WEBHOOK_AUTHORIZATION';
+export const WEBHOOK_KEYSET_URL_SETTING = 'WEBHOOK_KEYSET_URL';
+export const SIGNATURE_HEADERS = ['x-healthapi-signature', 'google-health-api-signature'] as const;
 
-export const FITBIT_COLLECTIONS = ['activities', 'body', 'foods', 'sleep', 'userRevokedAccess'] as const;
+/** What each notified data type makes stale; types we do not read change nothing. */
+export const RESOURCES_OF_DATA_TYPE: Readonly<Record<string, readonly WebhookResource[]>> = {
+  exercise: ['activities'],
+  sleep: ['sleep'],
+  'daily-resting-heart-rate': ['recovery', 'health_metrics'],
+  'daily-heart-rate-variability': ['recovery'],
+  'daily-oxygen-saturation': ['recovery'],
+  weight: ['health_metrics'],
+  'body-fat': ['health_metrics'],
+  steps: ['health_metrics'],
+  'total-calories': ['health_metrics'],
+};
 
-export const FitbitNotificationSchema = z.object({
-  collectionType: z.string().min(1),
-  date: z.iso.date().optional(),
-  ownerId: z.string().min(1),
-  ownerType: z.string().default('user'),
-  subscriptionId: z.string().default(''),
+const VerificationSchema = z.object({ type: z.literal('verification') });
+
+export const NotificationSchema = z.object({
+  data: z.looseObject({
+    version: z.string().optional(),
+    healthUserId: z.string().min(1).max(63),
+    operation: z.enum(['UPSERT', 'DELETE']),
+    dataType: z.string().min(1).max(64),
+    intervals: z.array(z.unknown()).optional(),
+  }),
 });
-export type FitbitNotification = z.infer<typeof FitbitNotificationSchema>;
-export const FitbitNotificationsSchema = z.array(FitbitNotificationSchema);
+export type Notification = z.infer<typeof NotificationSchema>;
+const NotificationsSchema = z.union([z.array(NotificationSchema), NotificationSchema.transform((n) => [n])]);
 
-export type FitbitWebhookEvent =
-  | { kind: 'data_changed'; providerUserId: string; collection: string; date: string | undefined; subscriptionId: string }
-  | { kind: 'deauthorized'; providerUserId: string; subscriptionId: string };
-
-/** base64(HMAC-SHA1(body, client_secret + "&")), as Fitbit signs notifications. */
-export function fitbitSignature(rawBody: string | Buffer, clientSecret: string): string {
-  return createHmac('sha1', `${clientSecret}&`).update(rawBody).digest('base64');
+function same(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** Constant-time check of `X-Fitbit-Signature` against the raw body bytes. */
-export function verifyFitbitSignature(rawBody: string | Buffer, signature: string | null | undefined, clientSecret: string): boolean {
-  if (!signature || !clientSecret) return false;
-  const expected = Buffer.from(fitbitSignature(rawBody, clientSecret), 'base64');
-  let given: Buffer;
-  try {
-    given = Buffer.from(signature.trim(), 'base64');
-  } catch {
-    return false;
+/** Google sends kebab-case type ids; accept the camelCase and snake_case spellings too. */
+export function dataTypeId(dataType: string): string {
+  return dataType.replace(/^users\/[^/]+\/dataTypes\//, '').replace(/_/g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+export function toEvents(notifications: readonly Notification[]): WebhookEvent[] {
+  return notifications.flatMap(({ data }) => {
+    const changed = RESOURCES_OF_DATA_TYPE[dataTypeId(data.dataType)];
+    return changed ? [{ providerUserId: data.healthUserId, kind: 'data' as const, changed }] : [];
+  });
+}
+
+export class FitbitWebhooks {
+  private readonly keyset: WebhookKeyset | undefined;
+
+  constructor(
+    private readonly settings: Readonly<Record<string, string | undefined>>,
+    http: ProviderHttp,
+    now: () => number,
+  ) {
+    const url = settings[WEBHOOK_KEYSET_URL_SETTING]?.trim();
+    this.keyset = url ? new WebhookKeyset(url, http, now) : undefined;
   }
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
-/** The status to answer a subscriber-verification request with. */
-export function subscriberVerificationStatus(verify: string | null | undefined, expectedCode: string | undefined): 204 | 404 {
-  if (!verify || !expectedCode) return 404;
-  const a = Buffer.from(verify);
-  const b = Buffer.from(expectedCode);
-  return a.length === b.length && timingSafeEqual(a, b) ? 204 : 404;
-}
-
-/** Parses a notification body; undefined when it is not Fitbit's array of notifications. */
-export function parseFitbitNotifications(rawBody: string | Buffer): FitbitNotification[] | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
-  } catch {
-    return undefined;
+  async handle(request: WebhookRequest): Promise<WebhookResult> {
+    if (request.method !== 'POST') return { kind: 'rejected', status: 405, reason: 'Google Health webhooks are POSTs' };
+    const expected = this.settings[WEBHOOK_AUTHORIZATION_SETTING];
+    const given = request.headers['authorization'];
+    const authorized = expected !== undefined && expected !== '' && given !== undefined && same(given, expected);
+    let json: unknown;
+    try {
+      json = JSON.parse(request.rawBody.toString('utf8'));
+    } catch {
+      return { kind: 'rejected', status: authorized ? 400 : 401, reason: 'fitbit webhook body is not JSON' };
+    }
+    if (VerificationSchema.safeParse(json).success) {
+      return authorized
+        ? { kind: 'challenge', status: 201 }
+        : { kind: 'rejected', status: 401, reason: 'fitbit verification without the configured authorization' };
+    }
+    if (!authorized) return { kind: 'rejected', status: 401, reason: 'fitbit notification without the configured authorization' };
+    if (!this.keyset) return { kind: 'rejected', status: 503, reason: 'PIERRE_FITBIT_WEBHOOK_KEYSET_URL is not set: signatures cannot be checked' };
+    const signature = SIGNATURE_HEADERS.map((h) => request.headers[h]).find((v) => v !== undefined && v !== '');
+    if (!signature) return { kind: 'rejected', status: 401, reason: 'fitbit notification without a signature' };
+    const verdict = await this.keyset.verify(request.rawBody, signature);
+    if (verdict === 'unavailable') return { kind: 'rejected', status: 503, reason: 'the webhook keyset could not be fetched' };
+    if (verdict !== 'valid') return { kind: 'rejected', status: 401, reason: `fitbit notification signature ${verdict}` };
+    const parsed = NotificationsSchema.safeParse(json);
+    if (!parsed.success) return { kind: 'rejected', status: 400, reason: 'fitbit notification of an unexpected shape' };
+    return { kind: 'events', events: toEvents(parsed.data), ack: { status: 204 } };
   }
-  const parsed = FitbitNotificationsSchema.safeParse(json);
-  return parsed.success ? parsed.data : undefined;
-}
-
-export function toWebhookEvents(notifications: readonly FitbitNotification[]): FitbitWebhookEvent[] {
-  return notifications.map((n) =>
-    n.collectionType === 'userRevokedAccess'
-      ? { kind: 'deauthorized', providerUserId: n.ownerId, subscriptionId: n.subscriptionId }
-      : { kind: 'data_changed', providerUserId: n.ownerId, collection: n.collectionType, date: n.date, subscriptionId: n.subscriptionId },
-  );
-}
-
-/** Verifies and parses one notification request; undefined means "answer 404". */
-export function verifyAndParse(
-  rawBody: string | Buffer,
-  signature: string | null | undefined,
-  clientSecret: string,
-): FitbitWebhookEvent[] | undefined {
-  if (!verifyFitbitSignature(rawBody, signature, clientSecret)) return undefined;
-  const notifications = parseFitbitNotifications(rawBody);
-  return notifications && toWebhookEvents(notifications);
 }

@@ -1,0 +1,111 @@
+/**
+ * The public keys Google Health signs webhook notifications with: a JWK set (EC P-256) at
+ * `PIERRE_FITBIT_WEBHOOK_KEYSET_URL`, cached for an hour and fetched again at once when a
+ * signature names a key id the cache lacks or no cached key verifies it (keys rotate every 30
+ * days). Only deliveries that carried the configured `Authorization` secret get this far, so a
+ * stranger cannot make us fetch the keyset at will.
+ *
+ * A signature is base64 (or base64url) of the ECDSA signature, raw `r||s` or DER. When it
+ * starts with Tink's 5-byte prefix (0x01 and a 4-byte key id) that key id picks the key.
+ */
+import { KeyObject, verify } from 'node:crypto';
+import { importJWK } from 'jose';
+import { z } from 'zod';
+import type { ProviderHttp } from '../http';
+
+export const KEYSET_TTL_MS = 3_600_000;
+
+const JwkSchema = z.looseObject({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: z.string().min(1),
+  y: z.string().min(1),
+  kid: z.string().optional(),
+});
+export const KeysetSchema = z.object({ keys: z.array(z.unknown()) });
+
+export type Verdict = 'valid' | 'forged' | 'malformed' | 'unavailable';
+
+interface Key {
+  kid: string | undefined;
+  key: KeyObject;
+}
+
+interface Signature {
+  kid: string | undefined;
+  bytes: Buffer;
+}
+
+/** Decodes a signature header; undefined when it is not base64 of an ECDSA signature. */
+export function decodeSignature(header: string): Signature | undefined {
+  const text = header.trim();
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return undefined;
+  const raw = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  const tink = raw.length > 5 && raw[0] === 0x01 && (raw.length === 69 || raw[5] === 0x30);
+  const bytes = tink ? raw.subarray(5) : raw;
+  if (bytes.length !== 64 && !(bytes.length >= 8 && bytes.length <= 72 && bytes[0] === 0x30)) return undefined;
+  return { kid: tink ? String(raw.readUInt32BE(1)) : undefined, bytes };
+}
+
+function checks(key: KeyObject, body: Buffer, signature: Buffer): boolean {
+  try {
+    return verify('sha256', body, { key, dsaEncoding: signature.length === 64 ? 'ieee-p1363' : 'der' }, signature);
+  } catch {
+    return false;
+  }
+}
+
+export class WebhookKeyset {
+  private keys: Key[] | undefined;
+  private fetchedAt = -Infinity;
+  private inflight: Promise<Key[]> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly http: ProviderHttp,
+    private readonly now: () => number,
+  ) {}
+
+  async verify(body: Buffer, header: string): Promise<Verdict> {
+    const signature = decodeSignature(header);
+    if (!signature) return 'malformed';
+    let keys: Key[];
+    try {
+      const fresh = this.keys !== undefined && this.now() - this.fetchedAt < KEYSET_TTL_MS;
+      keys = fresh ? this.keys! : await this.refetch();
+      if (this.matches(keys, signature, body)) return 'valid';
+      if (!fresh) return 'forged';
+      keys = await this.refetch();
+    } catch {
+      return 'unavailable';
+    }
+    return this.matches(keys, signature, body) ? 'valid' : 'forged';
+  }
+
+  private matches(keys: readonly Key[], signature: Signature, body: Buffer): boolean {
+    const candidates = signature.kid === undefined ? keys : keys.filter((k) => k.kid === signature.kid);
+    return candidates.some((k) => checks(k.key, body, signature.bytes));
+  }
+
+  /** One fetch at a time; concurrent deliveries share it. */
+  private refetch(): Promise<Key[]> {
+    this.inflight ??= this.load().finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  private async load(): Promise<Key[]> {
+    const { data } = await this.http.request({ url: this.url, schema: KeysetSchema });
+    const keys: Key[] = [];
+    // Keys of other types or curves are skipped, not fatal.
+    for (const entry of data.keys) {
+      const jwk = JwkSchema.safeParse(entry);
+      if (!jwk.success) continue;
+      const imported = await importJWK({ kty: 'EC', crv: 'P-256', x: jwk.data.x, y: jwk.data.y }, 'ES256');
+      if (imported instanceof Uint8Array) continue;
+      keys.push({ kid: jwk.data.kid, key: KeyObject.from(imported) });
+    }
+    this.keys = keys;
+    this.fetchedAt = this.now();
+    return keys;
+  }
+}
