@@ -22,6 +22,8 @@ interface AuthorizeOptions {
   scopeSeparator: string | RegExp;
   /** Strava puts the granted scopes on the redirect back; most providers do not. */
   scopeInRedirect?: { separator: string };
+  /** The provider's own consent page; the kit's plain one when absent. */
+  page?: (args: { title: string; action: string; query: URLSearchParams; scopes: string[] }) => string;
 }
 
 type Guarded = { grant: IssuedTokens; headers: Record<string, string> } | { response: SimResponse };
@@ -103,8 +105,13 @@ export abstract class SimulatorBase implements ProviderSimulator {
         return json(200, { status: await this.deliverWebhook(target, event) });
       }
       default:
-        return json(404, { message: `unknown control ${request.method} /_sim/${action}` });
+        return (await this.extraControl(request, action, body)) ?? json(404, { message: `unknown control ${request.method} /_sim/${action}` });
     }
+  }
+
+  /** A simulator's own controls beyond the shared ones; undefined for an unknown action. */
+  protected extraControl(_request: SimRequest, _action: string, _body: unknown): Promise<SimResponse | undefined> | SimResponse | undefined {
+    return undefined;
   }
 
   protected newUserId(): string {
@@ -124,7 +131,7 @@ export abstract class SimulatorBase implements ProviderSimulator {
       return {
         status: 200,
         headers: { 'content-type': 'text/html; charset=utf-8' },
-        body: consentPage({ title: this.displayName, action: request.url.pathname.split('/').pop() ?? '', query, scopes: requested }),
+        body: (options.page ?? consentPage)({ title: this.displayName, action: request.url.pathname.split('/').pop() ?? '', query, scopes: requested }),
       };
     }
     const decision = fromPage

@@ -1,0 +1,42 @@
+/** Google's consent screen, simulated: the app asks, each Google Health scope is a checkbox the user may untick. */
+const escape = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const LABELS: Record<string, string> = {
+  activity_and_fitness: 'See your activity and fitness data, such as exercise, steps and calories',
+  health_metrics_and_measurements: 'See your health metrics, such as heart rate, HRV, SpO2, weight and body fat',
+  sleep: 'See your sleep data',
+  profile: 'See your Google Health profile',
+};
+
+function label(scope: string): string {
+  const area = /googlehealth\.([a-z_]+)\.readonly$/.exec(scope)?.[1];
+  return (area && LABELS[area]) ?? scope;
+}
+
+export function googleConsentPage(args: { title: string; action: string; query: URLSearchParams; scopes: string[] }): string {
+  const hidden = [...args.query]
+    .filter(([key]) => key !== 'decision' && key !== 'granted')
+    .map(([key, value]) => `<input type="hidden" name="${escape(key)}" value="${escape(value)}">`)
+    .join('\n        ');
+  const boxes = args.scopes
+    .map((s) => `<li><label><input type="checkbox" name="granted" value="${escape(s)}" checked> ${escape(label(s))}</label></li>`)
+    .join('\n        ');
+  return `<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8"><title>Sign in with Google – ${escape(args.title)} (simulator)</title></head>
+  <body>
+    <h1>Sign in with Google</h1>
+    <p>An application wants access to your Google Account (Fitbit data through the Google Health API).</p>
+    <form method="get" action="${escape(args.action)}">
+      <p>Select what it can access:</p>
+      <ul>
+        ${boxes}
+      </ul>
+        ${hidden}
+      <button type="submit" name="decision" value="deny" id="deny">Cancel</button>
+      <button type="submit" name="decision" value="allow" id="allow">Continue</button>
+    </form>
+  </body>
+</html>`;
+}
