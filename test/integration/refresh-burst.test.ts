@@ -1,14 +1,14 @@
-/** A burst of requests on a connection about to expire refreshes it once (rotating refresh tokens). */
+/** A burst of requests on a connection about to expire refreshes it once (WHOOP rotates refresh tokens: a second refresh would kill the first). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClient, type Client } from '../support/provider-flow';
 
 describe('token refresh under a burst', () => {
   let client: Client;
-  const key = { tenantId: 'tenant-r', userId: 'burst-user', provider: 'fitbit' };
+  const key = { tenantId: 'tenant-r', userId: 'burst-user', provider: 'whoop' };
 
   beforeAll(async () => {
     client = await startClient({}, key.userId, key.tenantId);
-    expect((await client.connect('fitbit')).status).toBe(200);
+    expect((await client.connect('whoop')).status).toBe(200);
   });
   afterAll(() => client.server.close());
 
@@ -16,16 +16,16 @@ describe('token refresh under a burst', () => {
     const connections = client.server.container.connections;
     const before = (await connections.get(key))!;
     await connections.put({ ...before, expiresAt: Math.floor(Date.now() / 1000) + 60 });
-    await client.control('fitbit', 'requests', undefined, 'DELETE');
+    await client.control('whoop', 'requests', undefined, 'DELETE');
 
-    const answers = await Promise.all(Array.from({ length: 5 }, () => client.api('/athlete?provider=fitbit')));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => client.api('/athlete?provider=whoop')));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
 
-    const log = (await (await client.control('fitbit', 'requests', undefined, 'GET')).json()) as { method: string; path: string }[];
-    expect(log.filter((r) => r.method === 'POST' && r.path.startsWith('/oauth2/token'))).toHaveLength(1);
+    const log = (await (await client.control('whoop', 'requests', undefined, 'GET')).json()) as { method: string; path: string }[];
+    expect(log.filter((r) => r.method === 'POST' && r.path.startsWith('/oauth/oauth2/token'))).toHaveLength(1);
     const after = (await connections.get(key))!;
     expect(after.status).toBe('connected');
     expect(after.refreshToken).not.toBe(before.refreshToken);
-    expect(after.expiresAt!).toBeGreaterThan(Math.floor(Date.now() / 1000) + 3600);
+    expect(after.expiresAt!).toBeGreaterThan(Math.floor(Date.now() / 1000) + 3000);
   });
 });
