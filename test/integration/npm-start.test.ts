@@ -50,4 +50,22 @@ describe('npm start', () => {
     expect(activities.provider).toBe('strava');
     expect(activities.activities).toHaveLength(3);
   });
+
+  it('connects Fitbit through the Google Health simulator and serves every kind of its data', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const connect = await (await fetch(`${url}/connect/fitbit`, { headers: auth })).json();
+    expect(connect.authorization_url).toContain(`${url}/sim/fitbit/o/oauth2/v2/auth`);
+    const callback = await fetch(connect.authorization_url);
+    expect(await callback.json()).toMatchObject({ provider: 'fitbit', connected: true });
+    const get = async (path: string) => {
+      const res = await fetch(`${url}${path}`, { headers: auth });
+      expect(res.status, path).toBe(200);
+      return res.json();
+    };
+    expect((await get('/activities?provider=fitbit&limit=3')).activities).toHaveLength(3);
+    expect((await get('/sleep?provider=fitbit')).sleep_sessions.length).toBeGreaterThan(0);
+    expect((await get('/recovery?provider=fitbit')).recovery.length).toBeGreaterThan(0);
+    expect((await get('/health-metrics?provider=fitbit')).health_metrics.length).toBeGreaterThan(0);
+    expect((await get('/athlete?provider=fitbit')).athlete.provider).toBe('fitbit');
+  });
 });
