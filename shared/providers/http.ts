@@ -46,7 +46,7 @@ interface ProviderResponse<T> {
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Seconds from a `Retry-After` header (delta-seconds or HTTP date); undefined when absent. */
-function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
   if (value === null || value.trim() === '') return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);

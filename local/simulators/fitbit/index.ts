@@ -1,19 +1,8 @@
-import type { SimulatorOptions } from '..';
-import type { ProviderSimulator } from '../kit';
+import type { ProviderSimulator, SimulatorOptions } from '../kit';
 import { FitbitSimulator } from './simulator';
 
 export function createFitbitSimulator(options: SimulatorOptions): ProviderSimulator {
   return new FitbitSimulator(options);
 }
 
-export {
-  FitbitSimulator,
-  SIM_CLIENT_ID,
-  SIM_CLIENT_SECRET,
-  SIM_SCOPES,
-  SIM_WEBHOOK_AUTHORIZATION,
-  ACCESS_TTL_SECS,
-  MINUTE_LIMIT,
-  googleError,
-} from './simulator';
-export { HISTORY_DAYS } from './data';
+export { FitbitSimulator, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_SCOPES, SIM_WEBHOOK_AUTHORIZATION } from './simulator';

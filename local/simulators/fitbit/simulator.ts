@@ -10,7 +10,6 @@
  */
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import type { SimulatorOptions } from '..';
 import { hash32 } from '../../../shared/providers/synthetic/generator';
 import {
   basicCredentials,
@@ -24,6 +23,7 @@ import {
   type Route,
   type SimRequest,
   type SimResponse,
+  type SimulatorOptions,
   type WindowUsage,
 } from '../kit';
 import { googleConsentPage } from './consent';

@@ -7,6 +7,4 @@ export const fitbitProvider: ProviderFactory = {
   create: (config, deps) => new FitbitClient(config, deps),
 };
 
-export { FITBIT_DESCRIPTOR, SCOPES, SCOPE_PREFIX } from './descriptor';
-export { FitbitClient, RETIRED_MESSAGE } from './client';
-export * from './webhook';
+export { FITBIT_DESCRIPTOR } from './descriptor';
