@@ -33,12 +33,14 @@ export interface ResilienceDeps {
 export class ResilientFitnessProvider implements FitnessProvider {
   readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
   readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
+  readonly retiredConnection?: FitnessProvider['retiredConnection'];
 
   constructor(
     readonly inner: FitnessProvider,
     private readonly deps: ResilienceDeps,
   ) {
     if (inner.handleWebhook) this.handleWebhook = (request) => inner.handleWebhook!(request);
+    if (inner.retiredConnection) this.retiredConnection = (connection) => inner.retiredConnection!(connection);
     if (inner.recentActivities) this.recentActivities = (s) => this.#guarded(s, () => inner.recentActivities!(s));
   }
 
