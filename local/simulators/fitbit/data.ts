@@ -14,13 +14,13 @@ import {
   type SyntheticDay,
   type SyntheticProfile,
 } from '../../../shared/providers/synthetic/generator';
-import type { SportType } from '../../../shared/models';
+import { SPORT_LABELS, type SportType } from '../../../shared/models';
 
 export const HISTORY_DAYS = 180;
 const SEED = 'google-health-simulator';
 
-/** How each generated sport is recorded: its ExerciseType and the name the app shows. */
-const EXERCISE: Record<SportType, { type: string; name: string }> = {
+/** How each generated sport is recorded: its ExerciseType and the name the app shows (others: OTHER). */
+const EXERCISE: Partial<Record<SportType, { type: string; name: string }>> = {
   run: { type: 'RUNNING', name: 'Run' },
   trail_run: { type: 'RUNNING', name: 'Trail run' },
   ride: { type: 'BIKING', name: 'Outdoor bike' },
@@ -32,11 +32,13 @@ const EXERCISE: Record<SportType, { type: string; name: string }> = {
   rowing: { type: 'OTHER', name: 'Rowing machine' },
   strength_training: { type: 'WEIGHTLIFTING', name: 'Weights' },
   yoga: { type: 'YOGA', name: 'Yoga' },
+  pilates: { type: 'PILATES', name: 'Pilates' },
   hiit: { type: 'HIIT', name: 'Interval workout' },
-  elliptical: { type: 'WORKOUT', name: 'Elliptical' },
-  ski: { type: 'OTHER', name: 'Skiing' },
-  other: { type: 'OTHER', name: 'Workout' },
+  workout: { type: 'WORKOUT', name: 'Workout' },
 };
+
+/** Google's four zones from the generator's five: its two lowest are Google's light zone. */
+const ZONE_FIELDS = ['lightTime', 'lightTime', 'moderateTime', 'vigorousTime', 'peakTime'] as const;
 
 const DEVICE = { displayName: 'Pixel Watch 3', manufacturer: 'Google', formFactor: 'WATCH' };
 const SCALE = { displayName: 'Aria Air', manufacturer: 'Fitbit', formFactor: 'SCALE' };
@@ -153,7 +155,7 @@ export class GoogleHealthUser {
       const point = this.point(type, `${type}-${d.date}`, midnight, midnight, { ...payload }, false);
       return [{ ...point, date: d.date, sortMs: midnight }];
     };
-    const sleepEnd = Date.parse(d.sleep.end_time);
+    const sleepEnd = Date.parse(d.sleep.end_date);
     switch (type) {
       case 'exercise':
         return d.activities.map((a, i) => this.exercise(d, a, i));
@@ -184,19 +186,27 @@ export class GoogleHealthUser {
   private exercise(d: SyntheticDay, a: SyntheticDay['activities'][number], index: number): SimPoint {
     const id = this.pointId(d.day, index + 1);
     const startMs = Date.parse(a.start_date);
-    const outdoor = a.start_latitude !== null;
-    const pausedSecs = outdoor ? Math.round(a.duration_seconds * ((hash32(id) % 5) / 100)) : 0;
-    const endMs = startMs + (a.duration_seconds + pausedSecs) * 1000;
-    const sport = EXERCISE[a.sport_type];
+    // The generator's elapsed time is the interval; its moving time the active duration.
+    const endMs = startMs + a.duration_seconds * 1000;
+    const movingSecs = a.moving_time_seconds ?? a.duration_seconds;
+    const sport = EXERCISE[a.sport_type] ?? { type: 'OTHER', name: SPORT_LABELS[a.sport_type] };
     const metrics: Record<string, unknown> = {};
-    if (a.calories !== null) metrics['caloriesKcal'] = a.calories;
+    if (a.active_calories !== null) metrics['caloriesKcal'] = a.active_calories;
     if (a.distance_meters !== null) {
       metrics['distanceMillimeters'] = Math.round(a.distance_meters * 1000);
-      metrics['averageSpeedMillimetersPerSecond'] = Math.round(((a.distance_meters * 1000) / a.duration_seconds) * 10) / 10;
+      if (movingSecs > 0) metrics['averageSpeedMillimetersPerSecond'] = Math.round(((a.distance_meters * 1000) / movingSecs) * 10) / 10;
     }
-    if (a.elevation_gain !== null) metrics['elevationGainMillimeters'] = Math.round(a.elevation_gain * 1000);
+    if (a.elevation_gain_meters !== null) metrics['elevationGainMillimeters'] = Math.round(a.elevation_gain_meters * 1000);
     if (a.steps !== null) metrics['steps'] = String(a.steps);
     if (a.average_heart_rate !== null) metrics['averageHeartRateBeatsPerMinute'] = String(Math.round(a.average_heart_rate));
+    if (a.heart_rate_zones !== null) {
+      const zones: Record<string, number> = {};
+      for (const z of a.heart_rate_zones) {
+        const field = ZONE_FIELDS[Math.min(z.zone, ZONE_FIELDS.length - 1)]!;
+        zones[field] = (zones[field] ?? 0) + z.duration_seconds;
+      }
+      metrics['heartRateZoneDurations'] = Object.fromEntries(Object.entries(zones).map(([k, v]) => [k, `${v}s`]));
+    }
     if (a.average_cadence !== null && (a.sport_type === 'run' || a.sport_type === 'trail_run')) {
       metrics['mobilityMetrics'] = { avgCadenceStepsPerMinute: a.average_cadence };
     }
@@ -205,9 +215,9 @@ export class GoogleHealthUser {
         interval: this.interval(startMs, endMs),
         exerciseType: sport.type,
         displayName: sport.name,
-        activeDuration: `${a.duration_seconds}s`,
+        activeDuration: `${movingSecs}s`,
         metricsSummary: metrics,
-        exerciseMetadata: { hasGps: outdoor },
+        exerciseMetadata: { hasGps: a.start_latitude !== null },
         createTime: new Date(endMs + 300_000).toISOString(),
         updateTime: new Date(endMs + 300_000).toISOString(),
       },
@@ -216,17 +226,17 @@ export class GoogleHealthUser {
 
   private sleep(d: SyntheticDay): SimPoint {
     const s = d.sleep;
-    const startMs = Date.parse(s.start_time);
-    const endMs = Date.parse(s.end_time);
+    const startMs = Date.parse(s.start_date);
+    const endMs = Date.parse(s.end_date);
     const TYPE = { awake: 'AWAKE', light: 'LIGHT', deep: 'DEEP', rem: 'REM' } as const;
     const stages = s.stages.map((st) => {
-      const from = Date.parse(st.start_time);
+      const from = Date.parse(st.start_date);
       const { startTime, endTime, startUtcOffset, endUtcOffset } = this.interval(from, from + st.duration_seconds * 1000);
       return { startTime, startUtcOffset, endTime, endUtcOffset, type: TYPE[st.stage] };
     });
     const minutesOf = (stage: keyof typeof TYPE) => Math.round(s.stages.filter((st) => st.stage === stage).reduce((sum, st) => sum + st.duration_seconds, 0) / 60);
     const awake = minutesOf('awake');
-    const inPeriod = Math.round(s.duration_seconds / 60);
+    const inPeriod = Math.round(s.time_in_bed_seconds / 60);
     return this.point('sleep', this.pointId(d.day, 9), startMs, endMs, {
       sleep: {
         interval: this.interval(startMs, endMs),
@@ -237,7 +247,7 @@ export class GoogleHealthUser {
           minutesAsleep: String(inPeriod - awake),
           minutesAwake: String(awake),
           minutesInSleepPeriod: String(inPeriod),
-          minutesToFallAsleep: '0',
+          minutesToFallAsleep: String(Math.round((s.onset_latency_seconds ?? 0) / 60)),
           minutesAfterWakeUp: '0',
           stagesSummary: (Object.keys(TYPE) as Array<keyof typeof TYPE>).map((stage) => ({
             type: TYPE[stage],

@@ -215,7 +215,7 @@ export class FitbitClient extends BaseProvider {
       const sleep = toSleepSession(p);
       byId.set(sleep.id, sleep);
     });
-    return [...byId.values()].sort((a, b) => a.start_time.localeCompare(b.start_time));
+    return [...byId.values()].sort((a, b) => a.start_date.localeCompare(b.start_date));
   }
 
   private dailyFilter(type: string, first: string, last: string): string {

@@ -6,12 +6,14 @@
 import {
   ActivitySchema,
   AthleteSchema,
+  cadenceUnitOf,
   HealthMetricsSchema,
   RecoveryMetricsSchema,
   SleepSessionSchema,
   SPORT_LABELS,
   type Activity,
   type Athlete,
+  type HeartRateZone,
   type HealthMetrics,
   type RecoveryMetrics,
   type SleepSession,
@@ -32,7 +34,10 @@ import type {
 } from './schemas';
 import { dayString, isoInstant, localDay } from './time';
 
-/** Every ExerciseType with a unified sport; the rest (PILATES, WORKOUT, OTHER, ...) are `other`. */
+/**
+ * Every ExerciseType of the v4 API with its most specific unified sport (the enum has 13
+ * values; `sport_type_detail` keeps the raw one). Unknown values are `other`.
+ */
 export const SPORT_OF_EXERCISE_TYPE: Readonly<Record<string, SportType>> = {
   RUNNING: 'run',
   WALKING: 'walk',
@@ -43,9 +48,13 @@ export const SPORT_OF_EXERCISE_TYPE: Readonly<Record<string, SportType>> = {
   SWIMMING_OPEN_WATER: 'swim',
   HIKING: 'hike',
   YOGA: 'yoga',
+  PILATES: 'pilates',
+  WORKOUT: 'workout',
   HIIT: 'hiit',
   WEIGHTLIFTING: 'strength_training',
   STRENGTH_TRAINING: 'strength_training',
+  OTHER: 'other',
+  EXERCISE_TYPE_UNSPECIFIED: 'other',
 };
 
 export function sportOf(exerciseType: string): SportType {
@@ -60,40 +69,71 @@ export function pointId(name: string): string {
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 const mm = (value: number | undefined, digits: number) => (value === undefined ? null : roundTo(value / 1000, digits));
 
+/** Google's zones in order, lowest first, with the duration field each one is in. */
+const ZONES = [
+  ['Light', 'lightTime'],
+  ['Moderate', 'moderateTime'],
+  ['Vigorous', 'vigorousTime'],
+  ['Peak', 'peakTime'],
+] as const;
+
+function zonesOf(durations: ExercisePoint['exercise']['metricsSummary']['heartRateZoneDurations']): HeartRateZone[] | null {
+  if (!durations) return null;
+  return ZONES.map(([name, field], zone) => ({ zone, name, min_heart_rate: null, max_heart_rate: null, duration_seconds: Math.max(0, durations[field] ?? 0) }));
+}
+
+/** Wall-clock time of an instant at a UTC offset, `YYYY-MM-DDTHH:MM:SS`. */
+function wallClock(ms: number, offsetSecs: number): string {
+  return new Date(ms + offsetSecs * 1000).toISOString().slice(0, 19);
+}
+
+/**
+ * An exercise: elapsed time is the interval (start to end), moving time `activeDuration`
+ * (pauses excluded). `caloriesKcal` is active energy (Google pairs it with the
+ * active-energy-burned type, which excludes basal energy), so total `calories` stays null.
+ */
 export function toActivity(point: ExercisePoint): Activity {
   const e = point.exercise;
   const startMs = Date.parse(e.interval.startTime);
-  const elapsedSecs = Math.max(0, (Date.parse(e.interval.endTime) - startMs) / 1000);
-  const seconds = e.activeDuration ?? elapsedSecs;
+  const endMs = Math.max(startMs, Date.parse(e.interval.endTime));
+  const elapsed = (endMs - startMs) / 1000;
+  const moving = e.activeDuration === undefined ? null : Math.min(Math.max(0, e.activeDuration), elapsed);
   const m = e.metricsSummary;
   const meters = mm(m.distanceMillimeters, 1);
   const sport = sportOf(e.exerciseType);
+  const seconds = moving ?? elapsed;
   const speed =
     m.averageSpeedMillimetersPerSecond !== undefined
       ? roundTo(m.averageSpeedMillimetersPerSecond / 1000, 3)
       : meters !== null && meters > 0 && seconds > 0
         ? roundTo(meters / seconds, 3)
         : null;
+  const offset = e.interval.startUtcOffset;
+  const cadence = cadenceUnitOf(sport) === 'steps_per_minute' ? orNull(m.mobilityMetrics?.avgCadenceStepsPerMinute) : null;
   return ActivitySchema.parse({
     id: pointId(point.name),
     provider: PROVIDER,
     name: e.displayName.trim() !== '' ? e.displayName : SPORT_LABELS[sport],
     sport_type: sport,
+    sport_type_detail: e.exerciseType,
     start_date: isoInstant(startMs),
-    duration_seconds: Math.round(seconds),
+    end_date: isoInstant(endMs),
+    start_date_local: offset === undefined ? null : wallClock(startMs, offset),
+    utc_offset_seconds: orNull(offset),
+    duration_seconds: elapsed,
+    moving_time_seconds: moving,
     distance_meters: meters,
-    elevation_gain: mm(m.elevationGainMillimeters, 1),
+    elevation_gain_meters: mm(m.elevationGainMillimeters, 1),
     average_heart_rate: orNull(m.averageHeartRateBeatsPerMinute),
     // The exercise summary has no maximum; a heart-rate roll-up per activity would cost a call each.
     max_heart_rate: null,
+    heart_rate_zones: zonesOf(m.heartRateZoneDurations),
     average_speed: speed,
-    max_speed: null,
-    calories: m.caloriesKcal !== undefined ? Math.round(m.caloriesKcal) : null,
-    average_power: null,
-    average_cadence: orNull(m.mobilityMetrics?.avgCadenceStepsPerMinute),
+    active_calories: m.caloriesKcal !== undefined ? Math.round(m.caloriesKcal) : null,
+    // Only advanced running reports a cadence, in steps per minute.
+    average_cadence: cadence,
     steps: orNull(m.steps),
-    start_latitude: null,
-    start_longitude: null,
+    device_name: orNull(point.dataSource?.device?.displayName),
   });
 }
 
@@ -112,10 +152,15 @@ const TOTAL_OF: Readonly<Record<Stage, keyof SleepSession['stage_totals']>> = {
   rem: 'rem_seconds',
 };
 
+/**
+ * A sleep: time in bed is the whole session (the interval), time asleep the summary's
+ * `minutesAsleep` (light + deep + REM, or the ASLEEP stages of a CLASSIC sleep).
+ */
 export function toSleepSession(point: SleepPoint): SleepSession {
   const s = point.sleep;
   const startMs = Date.parse(s.interval.startTime);
   const endMs = Math.max(startMs, Date.parse(s.interval.endTime));
+  const inBed = Math.round((endMs - startMs) / 1000);
   const totals: SleepSession['stage_totals'] = { awake_seconds: null, light_seconds: null, deep_seconds: null, rem_seconds: null };
   for (const entry of s.summary?.stagesSummary ?? []) {
     const stage = STAGE_OF[entry.type];
@@ -125,25 +170,28 @@ export function toSleepSession(point: SleepPoint): SleepSession {
   }
   if (totals.awake_seconds === null && s.summary?.minutesAwake !== undefined) totals.awake_seconds = s.summary.minutesAwake * 60;
   const asleep = s.summary?.minutesAsleep;
-  const inPeriod = s.summary?.minutesInSleepPeriod;
+  const inPeriod = s.summary?.minutesInSleepPeriod ?? inBed / 60;
+  const latency = s.summary?.minutesToFallAsleep;
+  // Awakenings after falling asleep: AWAKE stages that follow the first stage of sleep.
+  const firstAsleep = s.stages.findIndex((st) => st.type !== 'AWAKE' && st.type !== 'RESTLESS');
   return SleepSessionSchema.parse({
     id: point.name ? pointId(point.name) : (s.metadata?.externalId ?? `sleep-${startMs}`),
     provider: PROVIDER,
-    start_time: isoInstant(startMs),
-    end_time: isoInstant(endMs),
-    duration_seconds: Math.round((endMs - startMs) / 1000),
-    efficiency: asleep !== undefined && inPeriod !== undefined && inPeriod > 0 ? roundTo((asleep / inPeriod) * 100, 1) : null,
-    score: null,
+    start_date: isoInstant(startMs),
+    end_date: isoInstant(endMs),
+    time_in_bed_seconds: inBed,
+    time_asleep_seconds: asleep === undefined ? null : asleep * 60,
+    efficiency_percentage: asleep !== undefined && inPeriod > 0 ? roundTo((asleep / inPeriod) * 100, 1) : null,
+    is_nap: orNull(s.metadata?.nap),
+    wake_count: firstAsleep < 0 ? null : s.stages.slice(firstAsleep).filter((st) => st.type === 'AWAKE').length,
+    onset_latency_seconds: latency === undefined ? null : latency * 60,
     stages: s.stages.flatMap((st) => {
       const stage = STAGE_OF[st.type];
       if (!stage) return [];
       const from = Date.parse(st.startTime);
-      return [{ stage, start_time: isoInstant(from), duration_seconds: Math.max(0, Math.round((Date.parse(st.endTime) - from) / 1000)) }];
+      return [{ stage, start_date: isoInstant(from), duration_seconds: Math.max(0, Math.round((Date.parse(st.endTime) - from) / 1000)) }];
     }),
     stage_totals: totals,
-    average_heart_rate: null,
-    hrv_rmssd_ms: null,
-    respiratory_rate: null,
   });
 }
 
@@ -174,12 +222,9 @@ export function toRecoveryMetrics(parts: RecoveryParts, first: string, last: str
       RecoveryMetricsSchema.parse({
         provider: PROVIDER,
         date,
-        recovery_score: null,
         resting_heart_rate: e.rhr,
         hrv_rmssd_ms: e.hrv,
         spo2_percentage: e.spo2,
-        skin_temp_celsius: null,
-        strain: null,
       }),
     );
 }
@@ -194,12 +239,12 @@ export interface HealthParts {
 
 /** One entry per day with any value in [first, last], oldest first; a day's latest weigh-in wins. */
 export function toHealthMetrics(parts: HealthParts, first: string, last: string): HealthMetrics[] {
-  type Day = Omit<HealthMetrics, 'provider' | 'date'> & { weighedAt: number; fatAt: number };
+  type Day = Pick<HealthMetrics, 'weight_kg' | 'body_fat_percentage' | 'resting_heart_rate' | 'steps' | 'calories'> & { weighedAt: number; fatAt: number };
   const byDay = new Map<string, Day>();
-  const entry = (day: string) => {
+  const entry = (day: string): Day => {
     let e = byDay.get(day);
     if (!e) {
-      e = { weight_kg: null, body_fat_percentage: null, bmi: null, resting_heart_rate: null, steps: null, calories: null, vo2max: null, weighedAt: -Infinity, fatAt: -Infinity };
+      e = { weight_kg: null, body_fat_percentage: null, resting_heart_rate: null, steps: null, calories: null, weighedAt: -Infinity, fatAt: -Infinity };
       byDay.set(day, e);
     }
     return e;

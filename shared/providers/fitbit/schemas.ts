@@ -67,10 +67,18 @@ export const MetricsSummarySchema = z.object({
   elevationGainMillimeters: z.number().optional(),
   averageSpeedMillimetersPerSecond: z.number().nonnegative().optional(),
   mobilityMetrics: z.object({ avgCadenceStepsPerMinute: z.number().nonnegative().optional() }).optional(),
+  /** Time in each of Google's four heart-rate zones. */
+  heartRateZoneDurations: z
+    .object({ lightTime: duration.optional(), moderateTime: duration.optional(), vigorousTime: duration.optional(), peakTime: duration.optional() })
+    .optional(),
 });
+
+/** Where a point came from: the device's name is the only part the mapping reads. */
+const DataSourceSchema = z.object({ device: z.object({ displayName: z.string().optional() }).optional() }).optional();
 
 export const ExercisePointSchema = z.object({
   name: pointName,
+  dataSource: DataSourceSchema,
   exercise: z.object({
     interval: SessionInterval,
     /** One of the ExerciseType enum; unknown values map to `other`. */
@@ -96,6 +104,7 @@ export const SleepPointSchema = z.object({
         minutesAsleep: int64.optional(),
         minutesAwake: int64.optional(),
         minutesInSleepPeriod: int64.optional(),
+        minutesToFallAsleep: int64.optional(),
         stagesSummary: z.array(z.object({ type: z.string(), minutes: int64.optional(), count: int64.optional() })).default([]),
       })
       .optional(),
