@@ -180,8 +180,16 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
       const m = e.metricsSummary;
       const a = mapped[i]!;
       expect(e.activeDuration).toMatch(/^\d+s$/);
-      expect(a.duration_seconds).toBe(Number(e.activeDuration.slice(0, -1)));
+      expect(a.moving_time_seconds).toBe(Number(e.activeDuration.slice(0, -1)));
+      expect(a.duration_seconds).toBe((Date.parse(e.interval.endTime) - Date.parse(e.interval.startTime)) / 1000);
+      expect(a.duration_seconds).toBeGreaterThanOrEqual(a.moving_time_seconds);
       expect(a.start_date).toBe(e.interval.startTime);
+      expect(a.end_date).toBe(e.interval.endTime);
+      expect(a.utc_offset_seconds).toBe(Number(e.interval.startUtcOffset.slice(0, -1)));
+      expect(a.sport_type_detail).toBe(e.exerciseType);
+      expect(a.device_name).toBe(point.dataSource.device.displayName);
+      expect(a.calories).toBeNull();
+      expect(a.active_calories).toBe(m.caloriesKcal === undefined ? null : Math.round(m.caloriesKcal));
       expect(a.name).toBe(e.displayName);
       if (m.distanceMillimeters !== undefined) {
         withDistance += 1;
@@ -193,8 +201,8 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
         expect(a.steps).toBe(Number(m.steps));
       }
       if (m.averageHeartRateBeatsPerMinute !== undefined) expect(a.average_heart_rate).toBe(Number(m.averageHeartRateBeatsPerMinute));
-      if (m.elevationGainMillimeters !== undefined) expect(a.elevation_gain).toBeCloseTo(m.elevationGainMillimeters / 1000, 1);
-      const sport = { RUNNING: 'run', WALKING: 'walk', BIKING: 'ride', SWIMMING: 'swim', HIKING: 'hike', YOGA: 'yoga', HIIT: 'hiit', WEIGHTLIFTING: 'strength_training' }[e.exerciseType as string];
+      if (m.elevationGainMillimeters !== undefined) expect(a.elevation_gain_meters).toBeCloseTo(m.elevationGainMillimeters / 1000, 1);
+      const sport = { RUNNING: 'run', WALKING: 'walk', BIKING: 'ride', SWIMMING: 'swim', HIKING: 'hike', YOGA: 'yoga', PILATES: 'pilates', WORKOUT: 'workout', HIIT: 'hiit', WEIGHTLIFTING: 'strength_training' }[e.exerciseType as string];
       expect(a.sport_type).toBe(sport ?? 'other');
     }
     expect(withDistance).toBeGreaterThan(5);
@@ -262,6 +270,8 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
     expect(typeof deep.minutes).toBe('string');
     expect(sleep.at(-1).stage_totals.deep_seconds).toBe(Number(deep.minutes) * 60);
     expect(sleep.at(-1).stages).toHaveLength(rawSleep.sleep.stages.length);
+    expect(sleep.at(-1).time_in_bed_seconds).toBe((Date.parse(rawSleep.sleep.interval.endTime) - Date.parse(rawSleep.sleep.interval.startTime)) / 1000);
+    expect(sleep.at(-1).time_asleep_seconds).toBe(Number(rawSleep.sleep.summary.minutesAsleep) * 60);
 
     const recovery = (await json(`/recovery?provider=${P}&${range}`)).recovery;
     expect(recovery.length).toBeGreaterThanOrEqual(29);

@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { retryFromMessage, secondsToNextMinute } from '../../../shared/providers/fitbit/errors';
 import { decodeSignature } from '../../../shared/providers/fitbit/keyset';
 import { sportOf, toActivity, toSleepSession } from '../../../shared/providers/fitbit/mapping';
+import { ActivitySchema, SleepSessionSchema } from '../../../shared/models';
 import { duration, ExercisePointSchema, int64, SleepPointSchema } from '../../../shared/providers/fitbit/schemas';
 import { dataTypeId, toEvents } from '../../../shared/providers/fitbit/webhook';
 
 const exercise = {
   name: 'users/abc/dataTypes/exercise/dataPoints/7120000012345',
+  dataSource: { platform: 'FITBIT', device: { displayName: 'Pixel Watch 3', manufacturer: 'Google' } },
   exercise: {
     interval: { startTime: '2026-11-20T06:30:00Z', startUtcOffset: '3600s', endTime: '2026-11-20T07:05:00Z', endUtcOffset: '3600s' },
     exerciseType: 'RUNNING',
@@ -21,6 +23,8 @@ const exercise = {
       averageHeartRateBeatsPerMinute: '151',
       elevationGainMillimeters: 42_300,
       averageSpeedMillimetersPerSecond: 3339.1,
+      heartRateZoneDurations: { lightTime: '300s', moderateTime: '900s', vigorousTime: '540.5s' },
+      mobilityMetrics: { avgCadenceStepsPerMinute: 171.5 },
     },
   },
 };
@@ -36,30 +40,52 @@ describe('Google Health schemas', () => {
     for (const bad of ['1800', '30m', 's', '1e3s']) expect(duration.safeParse(bad).success, bad).toBe(false);
   });
 
-  it('maps an exercise: millimetres to metres, mm/s to m/s, int64 counts, active duration, the point id', () => {
+  it('maps an exercise: elapsed interval, active duration as moving time, millimetres to metres, mm/s to m/s, int64 counts, active kcal', () => {
     const a = toActivity(ExercisePointSchema.parse(exercise));
+    expect(ActivitySchema.parse(a)).toEqual(a);
     expect(a).toMatchObject({
       id: '7120000012345',
       provider: 'fitbit',
       name: 'Morning run',
       sport_type: 'run',
+      sport_type_detail: 'RUNNING',
       start_date: '2026-11-20T06:30:00Z',
-      duration_seconds: 1801,
+      end_date: '2026-11-20T07:05:00Z',
+      start_date_local: '2026-11-20T07:30:00',
+      utc_offset_seconds: 3600,
+      timezone: null,
+      duration_seconds: 2100,
+      moving_time_seconds: 1800.5,
       distance_meters: 6012.3,
-      elevation_gain: 42.3,
+      elevation_gain_meters: 42.3,
       average_speed: 3.339,
       average_heart_rate: 151,
+      average_cadence: 171.5,
       steps: 5900,
-      calories: 413,
+      calories: null,
+      active_calories: 413,
       max_heart_rate: null,
+      device_name: 'Pixel Watch 3',
     });
+    expect(a.heart_rate_zones).toEqual([
+      { zone: 0, name: 'Light', min_heart_rate: null, max_heart_rate: null, duration_seconds: 300 },
+      { zone: 1, name: 'Moderate', min_heart_rate: null, max_heart_rate: null, duration_seconds: 900 },
+      { zone: 2, name: 'Vigorous', min_heart_rate: null, max_heart_rate: null, duration_seconds: 540.5 },
+      { zone: 3, name: 'Peak', min_heart_rate: null, max_heart_rate: null, duration_seconds: 0 },
+    ]);
+  });
+
+  it('keeps a cadence only for sports measured in steps, and no zones without durations', () => {
+    const { heartRateZoneDurations: _z, ...metrics } = exercise.exercise.metricsSummary;
+    const a = toActivity(ExercisePointSchema.parse({ ...exercise, exercise: { ...exercise.exercise, exerciseType: 'YOGA', metricsSummary: metrics } }));
+    expect([a.sport_type, a.sport_type_detail, a.average_cadence, a.heart_rate_zones]).toEqual(['yoga', 'YOGA', null, null]);
   });
 
   it('falls back to the interval without activeDuration and to distance over time without a speed', () => {
     const { activeDuration: _a, ...rest } = exercise.exercise;
     const { averageSpeedMillimetersPerSecond: _s, ...metrics } = exercise.exercise.metricsSummary;
     const a = toActivity(ExercisePointSchema.parse({ ...exercise, exercise: { ...rest, metricsSummary: metrics } }));
-    expect(a.duration_seconds).toBe(2100);
+    expect([a.duration_seconds, a.moving_time_seconds]).toEqual([2100, null]);
     expect(a.average_speed).toBeCloseTo(6012.3 / 2100, 3);
   });
 
@@ -68,11 +94,12 @@ describe('Google Health schemas', () => {
     expect(ExercisePointSchema.safeParse(bad).success).toBe(false);
   });
 
-  it('maps every ExerciseType with a sport, the rest to other', () => {
-    expect(['RUNNING', 'WALKING', 'BIKING', 'SWIMMING', 'HIKING', 'YOGA', 'HIIT', 'WEIGHTLIFTING', 'STRENGTH_TRAINING'].map(sportOf)).toEqual([
-      'run', 'walk', 'ride', 'swim', 'hike', 'yoga', 'hiit', 'strength_training', 'strength_training',
+  it('maps every ExerciseType of the v4 enum to its most specific sport, unknown values to other', () => {
+    const v4 = ['RUNNING', 'WALKING', 'BIKING', 'SWIMMING', 'HIKING', 'YOGA', 'PILATES', 'WORKOUT', 'HIIT', 'WEIGHTLIFTING', 'STRENGTH_TRAINING', 'OTHER', 'EXERCISE_TYPE_UNSPECIFIED'];
+    expect(v4.map(sportOf)).toEqual([
+      'run', 'walk', 'ride', 'swim', 'hike', 'yoga', 'pilates', 'workout', 'hiit', 'strength_training', 'strength_training', 'other', 'other',
     ]);
-    for (const other of ['PILATES', 'WORKOUT', 'OTHER', 'EXERCISE_TYPE_UNSPECIFIED', 'SOMETHING_NEW']) expect(sportOf(other)).toBe('other');
+    expect(sportOf('SOMETHING_NEW')).toBe('other');
   });
 
   it('maps sleep stages and totals from the summary (CLASSIC RESTLESS counts as awake, ASLEEP has no stage)', () => {
@@ -85,13 +112,31 @@ describe('Google Health schemas', () => {
             { startTime: '2026-11-20T22:00:00Z', endTime: '2026-11-20T22:10:00Z', type: 'RESTLESS' },
             { startTime: '2026-11-20T22:10:00Z', endTime: '2026-11-21T06:00:00Z', type: 'ASLEEP' },
           ],
-          metadata: { externalId: 'ext-1' },
-          summary: { minutesAsleep: '470', minutesAwake: '10', minutesInSleepPeriod: '480', stagesSummary: [{ type: 'RESTLESS', minutes: '10', count: '1' }] },
+          metadata: { externalId: 'ext-1', nap: false },
+          summary: {
+            minutesAsleep: '470',
+            minutesAwake: '10',
+            minutesInSleepPeriod: '480',
+            minutesToFallAsleep: '10',
+            stagesSummary: [{ type: 'RESTLESS', minutes: '10', count: '1' }],
+          },
         },
       }),
     );
-    expect(s).toMatchObject({ id: 'ext-1', duration_seconds: 28_800, efficiency: 97.9 });
-    expect(s.stages).toEqual([{ stage: 'awake', start_time: '2026-11-20T22:00:00Z', duration_seconds: 600 }]);
+    expect(SleepSessionSchema.parse(s)).toEqual(s);
+    expect(s).toMatchObject({
+      id: 'ext-1',
+      start_date: '2026-11-20T22:00:00Z',
+      end_date: '2026-11-21T06:00:00Z',
+      time_in_bed_seconds: 28_800,
+      time_asleep_seconds: 28_200,
+      efficiency_percentage: 97.9,
+      sleep_score: null,
+      is_nap: false,
+      wake_count: 0,
+      onset_latency_seconds: 600,
+    });
+    expect(s.stages).toEqual([{ stage: 'awake', start_date: '2026-11-20T22:00:00Z', duration_seconds: 600 }]);
     expect(s.stage_totals).toEqual({ awake_seconds: 600, light_seconds: null, deep_seconds: null, rem_seconds: null });
   });
 });

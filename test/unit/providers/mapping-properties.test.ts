@@ -2,7 +2,8 @@
  * Property tests of every provider mapping: whatever valid JSON a provider sends, the result
  * passes the unified model's schema unchanged, and each field with a unit equals the raw value
  * converted from the provider's unit (kJ -> kcal, small calories -> kcal, ms -> s, g -> kg,
- * cm -> m, quarter hours -> s, strides -> steps, percent of max -> bpm).
+ * cm -> m, quarter hours -> s, strides -> steps, percent of max -> bpm, mm -> m, "1800s" -> s,
+ * minutes -> s).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -16,8 +17,20 @@ import {
 } from '../../../shared/models';
 import { activityFromWorkout } from '../../../shared/providers/coros/mapping';
 import { CorosWorkoutSchema } from '../../../shared/providers/coros/schemas';
-import { toActivity as fitbitActivity } from '../../../shared/providers/fitbit/mapping';
-import { FitbitActivityListSchema } from '../../../shared/providers/fitbit/schemas';
+import {
+  SPORT_OF_EXERCISE_TYPE,
+  toActivity as fitbitActivity,
+  toHealthMetrics as fitbitHealth,
+  toRecoveryMetrics as fitbitRecovery,
+  toSleepSession as fitbitSleep,
+} from '../../../shared/providers/fitbit/mapping';
+import {
+  ExercisePointSchema,
+  HrvPointSchema,
+  RestingHeartRatePointSchema,
+  SleepPointSchema,
+  WeightPointSchema,
+} from '../../../shared/providers/fitbit/schemas';
 import { toActivity as garminActivity, toHealthMetrics as garminHealth, toRecoveryMetrics as garminRecovery, toSleepSession as garminSleep } from '../../../shared/providers/garmin/mapping';
 import { ActivitySummarySchema, BodyCompSummarySchema, DailySummarySchema, SleepSummarySchema } from '../../../shared/providers/garmin/schemas';
 import { activityFromStrava } from '../../../shared/providers/strava/mapping';
@@ -388,31 +401,138 @@ describe('Terra mapping properties', () => {
   });
 });
 
-describe('Fitbit (legacy Web API) mapping properties', () => {
-  it('validate activities: milliseconds become seconds, kilometres metres', () => {
-    const raw = fc.record({ logId: fc.integer({ min: 1, max: 2 ** 40 }), duration: fc.integer({ min: 0, max: 30 * 3_600_000 }), pause: fc.integer({ min: 0, max: 3_600_000 }), km: maybe(amount(300)) });
+describe('Fitbit (Google Health API) mapping properties', () => {
+  /** A google-duration in whole seconds, as the API writes offsets. */
+  const googleDuration = (secs: number) => `${secs}s`;
+  const exerciseType = fc.constantFrom(...Object.keys(SPORT_OF_EXERCISE_TYPE), 'BRAND_NEW_TYPE');
+
+  it('validate exercises: the interval is elapsed time, activeDuration moving time, millimetres metres, mm/s m/s, int64 strings numbers', () => {
+    const raw = fc.record({
+      start: epoch,
+      active: seconds,
+      pause: fc.integer({ min: 0, max: 3600 }),
+      millis: fc.integer({ min: 0, max: 999 }),
+      offset: fc.integer({ min: -48, max: 56 }).map((q) => q * 900),
+      type: exerciseType,
+      displayName: fc.string({ maxLength: 20 }),
+      mm: maybe(amount(300_000_000)),
+      elevationMm: maybe(amount(5_000_000)),
+      speedMm: maybe(amount(30_000)),
+      kcal: maybe(amount(5000)),
+      steps: maybe(fc.integer({ min: 0, max: 100_000 })),
+      hr: maybe(fc.integer({ min: 40, max: 220 })),
+      cadence: maybe(amount(220)),
+      zones: maybe(fc.tuple(seconds, seconds, seconds, seconds)),
+      device: maybe(fc.string({ minLength: 1, maxLength: 20 })),
+    });
     fc.assert(
       fc.property(raw, (r) => {
-        const [log] = FitbitActivityListSchema.parse({
-          activities: [
-            {
-              logId: r.logId,
-              activityName: 'Run',
-              activityTypeId: 90009,
-              startTime: '2026-11-25T08:00:00.000+01:00',
-              duration: r.duration + r.pause,
-              activeDuration: r.duration,
-              distance: r.km,
-              distanceUnit: 'Kilometer',
+        const activeSecs = r.active + r.millis / 1000;
+        const endSecs = r.start + r.active + r.pause + 1;
+        const point = ExercisePointSchema.parse({
+          name: `users/u-1/dataTypes/exercise/dataPoints/${r.start}`,
+          ...(r.device !== undefined && { dataSource: { device: { displayName: r.device } } }),
+          exercise: {
+            interval: { startTime: iso(r.start), startUtcOffset: googleDuration(r.offset), endTime: iso(endSecs), endUtcOffset: googleDuration(r.offset) },
+            exerciseType: r.type,
+            displayName: r.displayName,
+            activeDuration: `${r.active}.${String(r.millis).padStart(3, '0')}s`,
+            metricsSummary: {
+              distanceMillimeters: r.mm,
+              elevationGainMillimeters: r.elevationMm,
+              averageSpeedMillimetersPerSecond: r.speedMm,
+              caloriesKcal: r.kcal,
+              steps: r.steps === undefined ? undefined : String(r.steps),
+              averageHeartRateBeatsPerMinute: r.hr === undefined ? undefined : String(r.hr),
+              mobilityMetrics: r.cadence === undefined ? undefined : { avgCadenceStepsPerMinute: r.cadence },
+              heartRateZoneDurations:
+                r.zones === undefined
+                  ? undefined
+                  : { lightTime: `${r.zones[0]}s`, moderateTime: `${r.zones[1]}s`, vigorousTime: `${r.zones[2]}s`, peakTime: `${r.zones[3]}s` },
             },
-          ],
-        }).activities;
-        const a = fitbitActivity(log!);
+          },
+        });
+        const a = fitbitActivity(point);
         valid(a);
-        expect(a.duration_seconds).toBe(Math.round((r.duration + r.pause) / 1000));
-        expect(a.moving_time_seconds).toBe(Math.round(r.duration / 1000));
-        if (r.km === undefined) expect(a.distance_meters).toBeNull();
-        else expect(a.distance_meters).toBeCloseTo(r.km * 1000, 0);
+        expect(a.duration_seconds).toBe(endSecs - r.start);
+        expect(a.end_date).toBe(iso(endSecs).replace('.000Z', 'Z'));
+        expect(a.moving_time_seconds).toBeCloseTo(activeSecs, 6);
+        expect(a.utc_offset_seconds).toBe(r.offset);
+        expect(Date.parse(`${a.start_date_local}Z`) - Date.parse(a.start_date)).toBe(r.offset * 1000);
+        expect(a.sport_type).toBe(SPORT_OF_EXERCISE_TYPE[r.type] ?? 'other');
+        expect(a.sport_type_detail).toBe(r.type);
+        if (r.mm === undefined) expect(a.distance_meters).toBeNull();
+        else expect(a.distance_meters).toBeCloseTo(r.mm / 1000, 1);
+        if (r.elevationMm === undefined) expect(a.elevation_gain_meters).toBeNull();
+        else expect(a.elevation_gain_meters).toBeCloseTo(r.elevationMm / 1000, 1);
+        if (r.speedMm !== undefined) expect(a.average_speed).toBeCloseTo(r.speedMm / 1000, 3);
+        // caloriesKcal is active energy (Google's active-energy-burned); total energy is unknown.
+        expect(a.calories).toBeNull();
+        expect(a.active_calories).toBe(r.kcal === undefined ? null : Math.round(r.kcal));
+        expect([a.steps, a.average_heart_rate]).toEqual([r.steps ?? null, r.hr ?? null]);
+        expect(a.average_cadence).toBe(r.cadence !== undefined && cadenceUnitOf(a.sport_type) === 'steps_per_minute' ? r.cadence : null);
+        expect(a.heart_rate_zones?.map((z) => z.duration_seconds) ?? null).toEqual(r.zones ?? null);
+        expect(a.device_name).toBe(r.device ?? null);
+      }),
+      RUNS,
+    );
+  });
+
+  it('validate sleep, recovery and health: minutes become seconds, the interval time in bed, grams kilograms', () => {
+    const minutes = fc.integer({ min: 0, max: 900 });
+    const raw = fc.record({
+      start: epoch,
+      inBed: seconds,
+      asleep: maybe(minutes),
+      awake: maybe(minutes),
+      latency: maybe(minutes),
+      deep: maybe(minutes),
+      nap: maybe(fc.boolean()),
+      grams: fc.integer({ min: 0, max: 300_000 }),
+      rhr: fc.integer({ min: 30, max: 120 }),
+      hrv: maybe(amount(300)),
+    });
+    fc.assert(
+      fc.property(raw, (r) => {
+        const sleep = fitbitSleep(
+          SleepPointSchema.parse({
+            name: `users/u-1/dataTypes/sleep/dataPoints/${r.start}`,
+            sleep: {
+              interval: { startTime: iso(r.start), endTime: iso(r.start + r.inBed) },
+              type: 'STAGES',
+              metadata: r.nap === undefined ? undefined : { nap: r.nap },
+              summary: {
+                minutesAsleep: r.asleep === undefined ? undefined : String(r.asleep),
+                minutesAwake: r.awake === undefined ? undefined : String(r.awake),
+                minutesToFallAsleep: r.latency === undefined ? undefined : String(r.latency),
+                stagesSummary: r.deep === undefined ? [] : [{ type: 'DEEP', minutes: String(r.deep), count: '3' }],
+              },
+            },
+          }),
+        );
+        expect(SleepSessionSchema.parse(sleep)).toEqual(sleep);
+        expect(sleep.time_in_bed_seconds).toBe(r.inBed);
+        expect(Date.parse(sleep.end_date) - Date.parse(sleep.start_date)).toBe(r.inBed * 1000);
+        expect([sleep.time_asleep_seconds, sleep.stage_totals.awake_seconds, sleep.onset_latency_seconds, sleep.stage_totals.deep_seconds]).toEqual(
+          [r.asleep, r.awake, r.latency, r.deep].map((m) => (m === undefined ? null : m * 60)),
+        );
+        expect(sleep.is_nap).toBe(r.nap ?? null);
+
+        const date = { year: 2026, month: 11, day: 25 };
+        const resting = [RestingHeartRatePointSchema.parse({ dailyRestingHeartRate: { date, beatsPerMinute: String(r.rhr) } })];
+        const hrv = [HrvPointSchema.parse({ dailyHeartRateVariability: { date, averageHeartRateVariabilityMilliseconds: r.hrv } })];
+        const [recovery] = fitbitRecovery({ resting, hrv, spo2: [] }, '2026-11-25', '2026-11-25');
+        expect(RecoveryMetricsSchema.parse(recovery)).toEqual(recovery);
+        expect(recovery!.resting_heart_rate).toBe(r.rhr);
+        if (r.hrv === undefined) expect(recovery!.hrv_rmssd_ms).toBeNull();
+        else expect(recovery!.hrv_rmssd_ms).toBeCloseTo(r.hrv, 1);
+
+        const weight = [WeightPointSchema.parse({ weight: { sampleTime: { physicalTime: '2026-11-25T07:00:00Z', utcOffset: '3600s' }, weightGrams: r.grams } })];
+        const [health] = fitbitHealth({ weight, bodyFat: [], resting, steps: [], calories: [] }, '2026-11-25', '2026-11-25');
+        expect(HealthMetricsSchema.parse(health)).toEqual(health);
+        // Kilograms to two decimals: within half a gram-decade of the raw grams.
+        expect(Math.abs(health!.weight_kg! - r.grams / 1000)).toBeLessThanOrEqual(0.005 + 1e-9);
+        expect(health!.resting_heart_rate).toBe(r.rhr);
       }),
       RUNS,
     );
