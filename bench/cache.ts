@@ -10,7 +10,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalServer } from '../local/app';
 import { buildContainer } from '../shared/app/container';
@@ -44,7 +43,7 @@ async function main(): Promise<void> {
   });
   // The containers' requests share one connection: moto, unlike DynamoDB, does not apply
   // concurrent conditional writes one at a time (see test/support/serial-dynamo.ts).
-  const serial = serialDynamo(tables, tokenKeys);
+  const serial = await serialDynamo(tables, tokenKeys);
   try {
     const token = await server.issueToken(USER, TENANT);
     const api = (path: string) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -85,9 +84,9 @@ async function main(): Promise<void> {
     const connGet = hitContainer.connections.get.bind(hitContainer.connections);
     hitContainer.connections.get = (key) => (connectionReads++, connGet(key));
     const raw = new DynamoDBClient({});
-    const doc = createDocumentClient(raw);
+    const doc = await createDocumentClient(raw);
     const key = { pk: cachePartition(TENANT, USER, 'strava'), sk: cacheKey('activity_list', [QUERY.limit, QUERY.offset, undefined, undefined]) };
-    const bare = () => doc.send(new GetCommand({ TableName: tables.cache, Key: key }));
+    const bare = () => doc.get({ TableName: tables.cache, Key: key });
     const item = (await bare()).Item;
     if (!item) throw new Error('the cache item is missing');
     for (let i = 0; i < 200; i++) await Promise.all([bare(), hit()]); // warm-up: connections, JIT

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { json, unauthenticated } from '../shared/http/handler';
 import { parseInput, ProviderPathSchema } from '../shared/http/query';
 import { completeConnection } from '../shared/app/callback';

@@ -13,6 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CORS, FUNCTION_NAMES, ROUTES, type FunctionName } from '../functions/routes';
 import { CLIENT_BUNDLE_FILE } from '../shared/web/assets';
+import { BUNDLE, NODE_OPTIONS } from './bundling';
 
 /** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
 export const WEBHOOK_ROUTE_THROTTLE = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
@@ -141,13 +142,13 @@ export class PierreStack extends Stack {
         tracing: Tracing.ACTIVE,
         bundling: {
           format: OutputFormat.ESM,
-          target: 'node22',
-          minify: true,
-          sourceMap: true,
-          mainFields: ['module', 'main'],
-          // ESM bundles have no `require`; some CommonJS dependencies still call it.
-          banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-          externalModules: ['@aws-sdk/*', ...(name === 'web' ? ['esbuild'] : [])],
+          target: BUNDLE.target,
+          minify: BUNDLE.minify,
+          sourceMap: BUNDLE.sourceMap,
+          sourcesContent: BUNDLE.sourcesContent,
+          mainFields: [...BUNDLE.mainFields],
+          banner: BUNDLE.banner,
+          externalModules: [...BUNDLE.externalModules, ...(name === 'web' ? ['esbuild'] : [])],
           forceDockerBundling: false,
           ...(name === 'web' && { commandHooks: WEB_CLIENT_HOOKS }),
         },
@@ -157,7 +158,7 @@ export class PierreStack extends Stack {
           PIERRE_CACHE_TABLE: this.cacheTable.tableName,
           PIERRE_RETRY_QUEUE_URL: this.retryQueue.queueUrl,
           POWERTOOLS_SERVICE_NAME: 'pierre-providers',
-          NODE_OPTIONS: '--enable-source-maps',
+          NODE_OPTIONS,
         },
       });
       this.configSecret.grantRead(fn);

@@ -3,7 +3,7 @@
  * MCP tools publish as their output schemas. Model parts come from shared/models, so a field
  * added to the model shows up here by itself.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ActivitySchema,
   AthleteSchema,

@@ -12,6 +12,7 @@ import { generateDevKey, parseTokenKeys, TokenCipher } from '../store/token-ciph
 import { MemoryCacheStore } from '../store/memory/cache';
 import { MemoryConnectionStore } from '../store/memory/connections';
 import { MemoryOAuthStateStore } from '../store/memory/oauth-state';
+import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../store/dynamodb/client';
 import { DynamoCacheStore } from '../store/dynamodb/cache';
 import { DynamoConnectionStore } from '../store/dynamodb/connections';
@@ -84,10 +85,10 @@ function tokenCipher(config: AppConfig, env: Record<string, string | undefined>)
 const logUnreadable = (key: ConnectionKey, reason: string) =>
   logger.warn('a stored connection cannot be opened; the user must connect again', { provider: key.provider, tenantId: key.tenantId, reason });
 
-function chooseStores(config: AppConfig, env: Record<string, string | undefined>): Stores {
+async function chooseStores(config: AppConfig, env: Record<string, string | undefined>, documentClient?: Promise<DynamoDBDocument>): Promise<Stores> {
   const cipher = tokenCipher(config, env);
   if (config.connectionsTable && config.cacheTable) {
-    const client = createDocumentClient();
+    const client = await (documentClient ?? createDocumentClient());
     return {
       connections: new DynamoConnectionStore(client, config.connectionsTable, cipher, logUnreadable),
       states: new DynamoOAuthStateStore(client, config.connectionsTable),
@@ -114,6 +115,9 @@ function chooseQueue(config: AppConfig, env: Record<string, string | undefined>,
 
 export async function buildContainer(options: ContainerOptions = {}): Promise<Container> {
   const env = options.env ?? process.env;
+  // On Lambda the table names are in the environment: the SDK loads while the secret is fetched.
+  const documentClient = !options.stores && env['PIERRE_CONNECTIONS_TABLE'] ? createDocumentClient() : undefined;
+  documentClient?.catch(() => undefined); // awaited below, or unused when the config fails
   const raw = await loadRawConfig(env, options.fetchSecret ?? secretsManagerFetcher());
   const config = parseAppConfig(raw);
   const registry = options.registry ?? providerRegistry;
@@ -122,7 +126,7 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
       `PIERRE_DEFAULT_PROVIDER '${config.defaultProvider}' is not a registered provider. Supported providers: ${registry.supportedProviders().join(', ')}`,
     );
   }
-  const stores = options.stores ?? chooseStores(config, env);
+  const stores = options.stores ?? (await chooseStores(config, env, documentClient));
   const deps: ProviderDeps = { fetch: (...args) => globalThis.fetch(...args), now: () => Date.now(), ...options.deps };
   const settings = cacheSettings(raw);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));

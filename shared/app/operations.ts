@@ -3,7 +3,7 @@
  * or, when the provider is limited, stored in a job and replayed by the retry worker exactly as
  * the route would have run it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Container } from './container';
 import * as data from './data';
 import type { Identity } from './identity';

@@ -1,5 +1,5 @@
 /** Cache TTLs and the stale grace period, from `PIERRE_CACHE_*` configuration. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type RawConfig } from '../config';
 import { CACHE_RESOURCES, type CacheResource } from './keys';
 

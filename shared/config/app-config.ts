@@ -1,5 +1,5 @@
 /** Service-wide settings, validated once per container. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type RawConfig } from './raw';
 import { parseReturnTargets } from './return-targets';
 

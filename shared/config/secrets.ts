@@ -1,19 +1,24 @@
-/** Reads the configuration secret through Powertools Parameters (SDK v3 client underneath). */
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+/**
+ * Reads the configuration secret with the SDK v3 Secrets Manager client. The client is
+ * imported on the first read, not with the module: the SDK is left to the Lambda runtime
+ * (outside the bundle), and loading it would otherwise be most of a function's start-up.
+ */
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError, type SecretFetcher } from './raw';
 
 export function secretsManagerFetcher(): SecretFetcher {
-  const provider = new SecretsProvider();
+  let client: SecretsManagerClient | undefined;
   return async (secretId) => {
-    let value: unknown;
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    client ??= new SecretsManagerClient({});
+    let value: string | undefined;
     try {
-      // The container caches the resulting config itself, so no second-level cache here.
-      value = await provider.get(secretId, { maxAge: 0 });
+      // The container caches the resulting config itself, so there is no cache here.
+      ({ SecretString: value } = await client.send(new GetSecretValueCommand({ SecretId: secretId })));
     } catch (error) {
-      // Powertools wraps the SDK's error; the AWS error (AccessDenied, ResourceNotFound, ...) is its cause.
-      const aws = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-      const reason = aws instanceof Error ? `${aws.name}: ${aws.message}` : 'unknown error';
-      throw new ConfigError(`Could not read the configuration secret from Secrets Manager (${reason})`, { cause: aws });
+      // The AWS error (AccessDenied, ResourceNotFound, ...) names the cause; the logs get it, callers never do.
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+      throw new ConfigError(`Could not read the configuration secret from Secrets Manager (${reason})`, { cause: error });
     }
     if (typeof value !== 'string') throw new ConfigError(`Secret '${secretId}' has no string value`);
     return value;

@@ -4,7 +4,7 @@
  * with, the answer schemas the ones the use cases and MCP tools publish, so the document
  * follows the code. `Record<RouteKey, ...>` makes a route without a contract a type error.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import * as answers from '../app/answers';
 import type { RouteKey } from '../../functions/routes';
 import {

@@ -3,7 +3,7 @@
  * zod contract (shared/http/contracts.ts) with zod's own JSON Schema conversion. Nothing in it
  * is written by hand but the prose.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import * as answers from '../app/answers';
 import * as models from '../models';
 import { ROUTES, type RouteKey } from '../../functions/routes';

@@ -1,5 +1,5 @@
 /** Query-string schemas shared by the data functions, and parsing that answers 400 naming the field. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalidRequest } from '../app/errors';
 import { CACHE_POLICIES } from '../cache/policy';
 

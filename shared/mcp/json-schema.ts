@@ -1,5 +1,5 @@
 /** JSON Schema for MCP tools, generated from the zod schemas the REST routes and answers use. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
 

@@ -3,7 +3,7 @@
  * the route's use case, the answer's schema. Provider choices come from the registry when a
  * client lists the tools, so a newly registered provider needs no change here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import * as answers from '../app/answers';
 import { startConnection } from '../app/connect';
 import { connectionStatus, disconnect } from '../app/connections';

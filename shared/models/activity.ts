@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CADENCE_DESCRIPTION, isoInstant, localDateTime, num, SportTypeSchema, text } from './common';
 
 export const HeartRateZoneSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Naming rules of the unified model (the README's model reference repeats them):

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDate, isoInstant, num } from './common';
 
 const SLEEP_STAGES = ['awake', 'light', 'deep', 'rem'] as const;

@@ -3,7 +3,7 @@
  * "Model reference" section is this text (`npm run model:reference` prints it, and a test keeps
  * the README equal to it).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActivitySchema, HeartRateZoneSchema } from './activity';
 import { AthleteSchema } from './athlete';
 import { HealthMetricsSchema, RecoveryMetricsSchema, SleepSessionSchema, SleepStageSchema } from './health';

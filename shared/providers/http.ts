@@ -3,7 +3,7 @@
  * zod validation of every response. Provider folders add only what is theirs (rate-limit
  * headers, auth headers, pagination).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ProviderError, type RateLimitScope } from '../models';
 import { remainingBudgetMs } from './deadline';
 import type { RateLimitUsage } from './rate-limit';

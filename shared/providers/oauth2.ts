@@ -1,5 +1,5 @@
 /** The OAuth 2.0 authorization-code mechanics every OAuth provider shares, driven by its descriptor. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderError } from '../models';
 import type { ProviderHttp } from './http';
 import type { AuthorizationRequest, ProviderConfig, ProviderDescriptor, TokenSet } from './spi';

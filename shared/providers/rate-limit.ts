@@ -2,7 +2,7 @@
  * Rate-limit usage as a provider reports it in response headers, in one typed shape, so the
  * resilience layer can slow down before a provider starts answering 429.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RateLimitScopeSchema } from '../models';
 
 const RateLimitWindowSchema = z.object({

@@ -2,7 +2,7 @@
  * The Service Provider Interface: everything a fitness provider must describe and implement
  * to plug into the service. Core code only ever talks to providers through these types.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   Activity,
   Athlete,

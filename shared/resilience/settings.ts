@@ -1,5 +1,5 @@
 /** Retry, circuit and fallback settings from `PIERRE_<P>_*` and `PIERRE_PROVIDER_FALLBACK`. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type RawConfig } from '../config';
 
 export interface RetrySettings {

@@ -3,7 +3,7 @@
  * (AAD) to tenant, user and provider; everything else in clear so it can be queried and read.
  * Every ConnectionStore adapter goes through this codec, so no store holds tokens in clear.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConnectionSchema, type Connection, type ConnectionKey } from './ports';
 import { TokenCipherError, type TokenCipher } from './token-cipher';
 

@@ -2,7 +2,7 @@
  * Storage ports. Use cases depend on these interfaces only; the composition root picks the
  * memory or DynamoDB adapters. Every adapter must pass the contract suites in test/contract.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `revoked`: the provider or the user ended it. `reauthorization_required`: the stored item

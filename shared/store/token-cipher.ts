@@ -3,7 +3,7 @@
  * listed key opens. Sealed format: `v1.<kid>.<iv>.<ciphertext>.<tag>` (base64url parts).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const VERSION = 'v1';
 const ALGORITHM = 'aes-256-gcm';

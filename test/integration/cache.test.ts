@@ -57,11 +57,11 @@ describe('cache on DynamoDB across containers', () => {
 
   const tables = { connections: uniqueName('conn'), cache: uniqueName('cache') };
   const tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
-  let serial: ReturnType<typeof serialDynamo>;
+  let serial: Awaited<ReturnType<typeof serialDynamo>>;
 
   beforeAll(async () => {
     const endpoint = useMoto();
-    serial = serialDynamo(tables, tokenKeys);
+    serial = await serialDynamo(tables, tokenKeys);
     client = await startClient(
       {
         env: {

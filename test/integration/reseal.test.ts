@@ -35,7 +35,7 @@ describe('re-sealing connections with the newest key', () => {
   const lostKey = key('k-lost');
   const tables = { connections: uniqueName('conn'), cache: uniqueName('cache') };
   let endpoint: string;
-  let doc: ReturnType<typeof createDocumentClient>;
+  let doc: Awaited<ReturnType<typeof createDocumentClient>>;
   const store = (...keys: TokenKey[]) => new DynamoConnectionStore(doc, tables.connections, new TokenCipher(keys));
   const env = (...keys: TokenKey[]) => ({
     AWS_ENDPOINT_URL: endpoint,
@@ -47,7 +47,7 @@ describe('re-sealing connections with the newest key', () => {
   beforeAll(async () => {
     endpoint = useMoto();
     await ensureTables(new DynamoDBClient({}), tables);
-    doc = createDocumentClient();
+    doc = await createDocumentClient();
     await store(oldKey).put(conn('u1'));
     await store(oldKey).put(conn('u2', 'whoop'));
     await store(newKey).put(conn('u3'));

@@ -25,13 +25,14 @@ describe('a connection that cannot be opened', () => {
   const table = uniqueName('conn');
   const retired = key('retired-2025');
   const current = key('current-2026');
-  const doc = createDocumentClient();
   const lines: string[] = [];
   const writes: Array<[NodeJS.WriteStream, NodeJS.WriteStream['write']]> = [];
   const strava = { tenantId: TENANT, userId: USER, provider: 'strava' };
+  let doc: Awaited<ReturnType<typeof createDocumentClient>>;
 
   beforeAll(async () => {
     const endpoint = useMoto();
+    doc = await createDocumentClient();
     client = await startClient({
       env: {
         AWS_ENDPOINT_URL: endpoint,

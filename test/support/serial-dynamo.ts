@@ -20,11 +20,11 @@ import { DynamoStateStore } from '../../shared/store/dynamodb/state';
 import { parseTokenKeys, TokenCipher } from '../../shared/store/token-cipher';
 
 /** One shared connection; `stores()` gives each container its own adapters over it. */
-export function serialDynamo(tables: { connections: string; cache: string }, tokenKeysJson: string): { stores(): Stores; destroy(): void } {
+export async function serialDynamo(tables: { connections: string; cache: string }, tokenKeysJson: string): Promise<{ stores(): Stores; destroy(): void }> {
   const client = new DynamoDBClient({
     requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) }),
   });
-  const doc = createDocumentClient(client);
+  const doc = await createDocumentClient(client);
   const cipher = new TokenCipher(parseTokenKeys(tokenKeysJson));
   return {
     stores: () => ({

@@ -1,7 +1,7 @@
 /** Every field of the unified model says its unit and meaning, and the README shows exactly that. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MODEL_SCHEMAS, modelReference } from '../../shared/models/reference';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

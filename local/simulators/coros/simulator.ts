@@ -16,7 +16,7 @@
  * - Workout push: POST `{sportDataList: [...]}` with headers `client` / `secret`.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   SimulatorBase,
   WindowLimiter,

@@ -9,7 +9,7 @@
  * at `/_sim/webhook-keyset`.
  */
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hash32 } from '../../../shared/providers/synthetic/generator';
 import {
   basicCredentials,

@@ -11,7 +11,7 @@
  * Anything else is posted verbatim (forged or hand-written notifications).
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SUMMARY_TYPES, type GarminDataStore } from './data';
 
 const summaryType = z.enum(SUMMARY_TYPES).default('activities');

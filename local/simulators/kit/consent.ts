@@ -2,7 +2,7 @@
  * The user's side of an authorize request: a consent page for browsers, and a queue of
  * scripted decisions (approve, deny, untick scopes) that tests set through /_sim/consent.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ConsentDecisionSchema = z.object({
   approve: z.boolean().default(true),

@@ -1,5 +1,5 @@
 /** Fault injection for simulators: the next N data requests fail in a chosen way. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SimResponse } from './types';
 
 export const FaultSchema = z.discriminatedUnion('kind', [

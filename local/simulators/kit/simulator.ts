@@ -3,7 +3,7 @@
  * (faults, consent decisions, token expiry, rate limits, webhooks, request log), the
  * authorize page, and the fault -> rate-limit -> bearer-token guard in front of data routes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConsentDesk, ConsentDecisionSchema, consentPage } from './consent';
 import { FaultPlan, FaultSchema } from './faults';
 import type { IssuedTokens, OAuthServer } from './oauth';

@@ -8,7 +8,7 @@
  * problem documents; reads are limited per Terra user in requested days (rules r1 and r2).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS } from '../../../shared/providers/synthetic/generator';
 import { json, OAuthServer, SimulatorBase, type Route, type SimRequest, type SimResponse, type WindowUsage } from '../kit';
 import { BUCKET, DayBudget } from './budget';

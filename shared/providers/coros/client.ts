@@ -3,7 +3,7 @@
  * `token` query parameter next to the user's `openId`, failures are `result` codes inside HTTP
  * 200 envelopes, and refreshing extends the current tokens instead of issuing new ones.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ProviderError, type Activity, type Athlete } from '../../models';
 import { BaseProvider } from '../base';
 import { clientAuth } from '../oauth2';

@@ -4,7 +4,7 @@
  * different `result` code, usually inside an HTTP 200. Fields marked (assumed) are not seen in
  * public code with certainty; they are optional so their absence never breaks parsing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `result` codes arrive as strings ("0000"); tolerate a number, keeping four digits. */
 const resultCode = z.union([z.string(), z.number()]).transform((v) => (typeof v === 'number' ? String(v).padStart(4, '0') : v));

@@ -6,7 +6,7 @@
  * its `dailyRollUp`, and names the scope it needs, so an unticked optional scope refuses only
  * its own routes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderError, type Activity, type Athlete, type HealthMetrics, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
 import type {

@@ -10,7 +10,7 @@
  */
 import { KeyObject, verify } from 'node:crypto';
 import { importJWK } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProviderHttp } from '../http';
 
 export const KEYSET_TTL_MS = 3_600_000;

@@ -3,7 +3,7 @@
  * Only what the mapping reads is declared. int64 fields arrive as JSON strings (`"8512"`) and
  * durations as `"1800s"`: both are parsed here into numbers, and anything else is refused.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An int64 sent as a string; a plain JSON number is accepted too. */
 export const int64 = z.union([

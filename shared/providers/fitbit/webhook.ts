@@ -15,7 +15,7 @@
  * `WEBHOOK_KEYSET_URL`).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProviderHttp } from '../http';
 import type { WebhookEvent, WebhookRequest, WebhookResource, WebhookResult } from '../spi';
 import { WebhookKeyset } from './keyset';

@@ -3,7 +3,7 @@
  * ways: no `scope` on the authorize URL, the user id and granted permissions read after the
  * code exchange, deregistration as revoke, and every data read as 24-hour upload windows.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AthleteSchema,
   ProviderError,

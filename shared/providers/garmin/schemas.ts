@@ -2,7 +2,7 @@
  * Garmin's native JSON, as the Health / Activity API reference shows it (camelCase, seconds,
  * metres, grams). Objects are loose: Garmin adds fields over time and we ignore the rest.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TokenResponseSchema } from '../oauth2';
 
 const num = z.number().nullish();

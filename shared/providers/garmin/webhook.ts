@@ -11,7 +11,7 @@
  *   `userPermissionsChange[{userId, permissions}]`.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { WEBHOOK_RESOURCES, type WebhookEvent, type WebhookRequest, type WebhookResource, type WebhookResult } from '../spi';
 
 const SUMMARY_NOTIFICATION_TYPES = [

@@ -2,7 +2,7 @@
  * Strava's own JSON, as its API reference (https://developers.strava.com/docs/reference/)
  * describes it. Objects are loose: Strava adds fields over time and we read only these.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TokenResponseSchema } from '../oauth2';
 
 /** Strava ids are integers that outgrow 32 bits (activity ids) but stay below 2^53. */

@@ -13,7 +13,7 @@
  * (in `config.settings` as `WEBHOOK_VERIFY_TOKEN` and `WEBHOOK_SUBSCRIPTION_ID`).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WebhookEvent, WebhookRequest, WebhookResult } from '../spi';
 
 const WEBHOOK_VERIFY_TOKEN_SETTING = 'WEBHOOK_VERIFY_TOKEN';

@@ -3,7 +3,7 @@
  * fields we map. Terra documents every field as nullable unless stated otherwise and may add
  * fields at any time, so objects are loose and leaves are `nullish`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseTerraTime } from './time';
 
 const num = z.number().nullish();

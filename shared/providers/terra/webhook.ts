@@ -6,7 +6,7 @@
  * cannot be replayed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProviderConfig, WebhookEvent, WebhookRequest, WebhookResult } from '../spi';
 import { TerraActivitySchema, TerraBodySchema, TerraDailySchema, TerraSleepSchema, TerraUserSchema } from './schemas';
 

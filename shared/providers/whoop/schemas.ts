@@ -2,7 +2,7 @@
  * Zod schemas of the WHOOP API v2 JSON, as its public reference describes it. Objects are
  * loose (WHOOP adds fields over time); only what the mapping reads is required.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An instant as WHOOP writes it: `2022-04-24T02:25:44.774Z` (an offset is tolerated). */
 const instant = z.iso.datetime({ offset: true });

@@ -5,7 +5,7 @@
  * Pure functions: verification against the raw body, then parsing into a neutral event.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WebhookResource, WebhookRequest, WebhookResult } from '../spi';
 
 export const SIGNATURE_HEADER = 'x-whoop-signature';

@@ -1,14 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocument, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './client';
 import { toCacheJson } from '../encoding';
 import type { CacheEntry, CacheLease, CacheRead, CacheStore, CacheWrite, CacheWriteOutcome } from '../ports';
 
@@ -22,10 +14,6 @@ const MAX_VALUE_BYTES = 390 * 1024;
 type Key = { pk: string; sk: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
-}
 
 /** The value of an item, or undefined when it cannot be read back (a miss, never an error). */
 function decode(item: Record<string, unknown>): CacheEntry | undefined {
@@ -50,12 +38,12 @@ function decode(item: Record<string, unknown>): CacheEntry | undefined {
  */
 export class DynamoCacheStore implements CacheStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DynamoDBDocument,
     private readonly tableName: string,
   ) {}
 
   async get(partition: string, key: string, nowMs: number): Promise<CacheRead> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: partition, sk: key } }));
+    const { Item } = await this.doc.get({ TableName: this.tableName, Key: { pk: partition, sk: key } });
     if (!Item) return {};
     const readable = typeof Item['keepUntilMs'] === 'number' && Item['keepUntilMs'] > nowMs;
     const lease =
@@ -79,16 +67,14 @@ export class DynamoCacheStore implements CacheStore {
     const keepUntilMs = expiresAtMs + write.staleSecs * 1000;
     const guarded = write.leaseHolder !== undefined;
     try {
-      await this.doc.send(
-        new PutCommand({
+      await this.doc.put({
           TableName: this.tableName,
           Item: { pk: partition, sk: key, ...body, storedAtMs: write.nowMs, expiresAtMs, keepUntilMs, ttl: Math.ceil(keepUntilMs / 1000) },
           ...(guarded && {
             ConditionExpression: 'leaseHolder = :holder',
             ExpressionAttributeValues: { ':holder': write.leaseHolder },
           }),
-        }),
-      );
+        });
       return 'stored';
     } catch (error) {
       if (guarded && isConditionFailure(error)) return 'lease_lost';
@@ -98,8 +84,7 @@ export class DynamoCacheStore implements CacheStore {
 
   async acquireLease(partition: string, key: string, lease: CacheLease & { nowMs: number; force?: boolean }): Promise<boolean> {
     try {
-      await this.doc.send(
-        new UpdateCommand({
+      await this.doc.update({
           TableName: this.tableName,
           Key: { pk: partition, sk: key },
           // A new item (lease only) vanishes with the lease; an entry keeps its own expiry.
@@ -117,8 +102,7 @@ export class DynamoCacheStore implements CacheStore {
             ':ttl': Math.ceil(lease.untilMs / 1000),
             ...(!lease.force && { ':now': lease.nowMs }),
           },
-        }),
-      );
+        });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -128,15 +112,13 @@ export class DynamoCacheStore implements CacheStore {
 
   async releaseLease(partition: string, key: string, holder: string): Promise<void> {
     try {
-      await this.doc.send(
-        new UpdateCommand({
+      await this.doc.update({
           TableName: this.tableName,
           Key: { pk: partition, sk: key },
           UpdateExpression: 'REMOVE leaseHolder, leaseUntilMs',
           ConditionExpression: 'leaseHolder = :holder',
           ExpressionAttributeValues: { ':holder': holder },
-        }),
-      );
+        });
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -160,7 +142,7 @@ export class DynamoCacheStore implements CacheStore {
     let count = 0;
     let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
     do {
-      const page = await this.doc.send(new QueryCommand({ ...input, ProjectionExpression: 'pk, sk', ExclusiveStartKey }));
+      const page = await this.doc.query({ ...input, ProjectionExpression: 'pk, sk', ExclusiveStartKey });
       const keys = (page.Items ?? [])
         .map((item) => ({ pk: item['pk'], sk: item['sk'] }) as Key)
         .filter((k) => !prefixes || prefixes.some((p) => k.sk.startsWith(p)));
@@ -180,7 +162,7 @@ export class DynamoCacheStore implements CacheStore {
         throw new Error(`cache invalidate: ${requests.length} deletes still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
       }
       if (attempt > 1) await sleep(Math.min(1000, 25 * 2 ** attempt) * Math.random());
-      const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+      const out = await this.doc.batchWrite({ RequestItems: { [this.tableName]: requests } });
       requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
     }
   }

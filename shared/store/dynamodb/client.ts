@@ -1,12 +1,25 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 
 /**
- * A document client for the store adapters. Build it once per container (module scope of the
- * composition root). The endpoint comes from AWS_ENDPOINT_URL when set (emulators), else AWS.
+ * A document client for the store adapters. Build it once per container (the composition
+ * root does). The endpoint comes from AWS_ENDPOINT_URL when set (emulators), else AWS.
+ *
+ * The SDK is imported here, on first use, and nowhere else in the adapters: it stays outside
+ * the Lambda bundles (the runtime ships it), so a function that never builds a store never
+ * loads it, and one that does loads it while its configuration secret is being fetched.
  */
-export function createDocumentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, {
+export async function createDocumentClient(client?: DynamoDBClient): Promise<DynamoDBDocument> {
+  const [{ DynamoDBClient }, { DynamoDBDocument }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/lib-dynamodb'),
+  ]);
+  return DynamoDBDocument.from(client ?? new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
+}
+
+/** A failed ConditionExpression (matched by name: the SDK's error class is not imported up front). */
+export function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
 }

@@ -1,16 +1,9 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocument, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConnectionCodec, type UnreadableObserver } from '../connection-codec';
 import type { Connection, ConnectionKey, ConnectionStore, StoredConnectionEntry } from '../ports';
 import type { TokenCipher } from '../token-cipher';
-import { CONNECTIONS_TABLE_KEYS } from './schema';
+import { isConditionFailure } from './client';
+import { CONNECTIONS_TABLE_KEYS } from './table-keys';
 
 const CONN_PREFIX = 'CONN#';
 
@@ -40,7 +33,7 @@ export class DynamoConnectionStore implements ConnectionStore {
   readonly #codec: ConnectionCodec;
 
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DynamoDBDocument,
     private readonly tableName: string,
     cipher: TokenCipher,
     onUnreadable?: UnreadableObserver,
@@ -49,29 +42,25 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   async get(key: ConnectionKey): Promise<Connection | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: this.#key(key), ConsistentRead: true }),
-    );
+    const { Item } = await this.doc.get({ TableName: this.tableName, Key: this.#key(key), ConsistentRead: true });
     return Item && this.#codec.read(Item, key);
   }
 
   async put(connection: Connection): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.#item(connection) }));
+    await this.doc.put({ TableName: this.tableName, Item: this.#item(connection) });
   }
 
   async replaceIfUnchanged(connection: Connection, expectedUpdatedAt: string): Promise<boolean> {
     try {
-      await this.doc.send(
-        new PutCommand({
+      await this.doc.put({
           TableName: this.tableName,
           Item: this.#item(connection),
           ConditionExpression: 'updatedAt = :expected',
           ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
-        }),
-      );
+        });
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -79,15 +68,13 @@ export class DynamoConnectionStore implements ConnectionStore {
   async *scanAll(): AsyncIterable<StoredConnectionEntry> {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.doc.send(
-        new ScanCommand({
+      const page = await this.doc.scan({
           TableName: this.tableName,
           FilterExpression: 'begins_with(sk, :conn)',
           ExpressionAttributeValues: { ':conn': CONN_PREFIX },
           ConsistentRead: true,
           ExclusiveStartKey,
-        }),
-      );
+        });
       for (const item of page.Items ?? []) {
         const key = keyOfItem(item);
         if (key) yield { connection: this.#codec.read(item, key), sealedWithCurrentKey: this.#codec.sealedWithCurrentKey(item) };
@@ -107,7 +94,7 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   async delete(key: ConnectionKey): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: this.#key(key) }));
+    await this.doc.delete({ TableName: this.tableName, Key: this.#key(key) });
   }
 
   async listForUser(tenantId: string, userId: string): Promise<Connection[]> {
@@ -136,7 +123,7 @@ export class DynamoConnectionStore implements ConnectionStore {
     const out: Connection[] = [];
     let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
     do {
-      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+      const page = await this.doc.query({ ...input, ExclusiveStartKey });
             for (const item of page.Items ?? []) {
         const key = keyOfItem(item);
         if (key) out.push(this.#codec.read(item, key));

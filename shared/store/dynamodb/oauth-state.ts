@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './client';
 import { hashState } from '../encoding';
 import { OAuthStateSchema, type OAuthState, type OAuthStateStore } from '../ports';
 
@@ -14,22 +14,20 @@ const stateKey = (state: string) => ({ pk: `STATE#${hashState(state)}`, sk: 'STA
  */
 export class DynamoOAuthStateStore implements OAuthStateStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DynamoDBDocument,
     private readonly tableName: string,
   ) {}
 
   async create(state: OAuthState): Promise<void> {
     const { state: value, ...rest } = OAuthStateSchema.parse(state);
     try {
-      await this.doc.send(
-        new PutCommand({
+      await this.doc.put({
           TableName: this.tableName,
           Item: { ...rest, ...stateKey(value), ttl: rest.expiresAt },
           ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+        });
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new Error('OAuth state already exists');
+      if (isConditionFailure(err)) throw new Error('OAuth state already exists');
       throw err;
     }
   }
@@ -38,17 +36,15 @@ export class DynamoOAuthStateStore implements OAuthStateStore {
     let old: Record<string, unknown> | undefined;
     try {
       // One conditional delete: of concurrent callers exactly one gets the old item back.
-      const out = await this.doc.send(
-        new DeleteCommand({
+      const out = await this.doc.delete({
           TableName: this.tableName,
           Key: stateKey(state),
           ConditionExpression: 'attribute_exists(pk)',
           ReturnValues: 'ALL_OLD',
-        }),
-      );
+        });
       old = out.Attributes;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return undefined;
+      if (isConditionFailure(err)) return undefined;
       throw err;
     }
     if (!old) return undefined;

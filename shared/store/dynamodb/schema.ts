@@ -14,18 +14,8 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 
-export const CONNECTIONS_TABLE_KEYS = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  ttlAttribute: 'ttl',
-  byProviderUser: { indexName: 'byProviderUser', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-} as const;
+import { CACHE_TABLE_KEYS, CONNECTIONS_TABLE_KEYS } from './table-keys';
 
-const CACHE_TABLE_KEYS = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  ttlAttribute: 'ttl',
-} as const;
 
 export interface TableNames {
   connections: string;

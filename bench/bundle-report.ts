@@ -1,0 +1,185 @@
+/**
+ * Bundle report (npm run bundle-report): bundles every function file with the local esbuild and
+ * the stack's settings (infra/bundling.ts), then prints each bundle's minified JavaScript size
+ * and how long a fresh Node process needs to import it, beyond bare Node.
+ *
+ * Import time: each round starts `node -e ''` (bare), `node empty.mjs` (the ESM loader alone)
+ * and `node <bundle>/index.mjs` for every bundle, one fresh process each, in that interleaved
+ * order, with the NODE_OPTIONS the functions run with; the figures are medians over the rounds,
+ * minus the bare median. The AWS SDK resolves from this repository's node_modules, as it
+ * resolves from the runtime's on Lambda when left external.
+ *
+ *   npm run bundle-report -- [--runs 15] [--top 8] [--only health,data] [--bundle-sdk] [--node-options '']
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, type Metafile } from 'esbuild';
+import { BUNDLE, functionFiles, NODE_OPTIONS, REPO_ROOT } from '../infra/bundling';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '15' },
+    top: { type: 'string', default: '0' },
+    only: { type: 'string' },
+    'bundle-sdk': { type: 'boolean', default: false },
+    'node-options': { type: 'string', default: NODE_OPTIONS },
+  },
+});
+
+const RUNS = Number(args.runs);
+const TOP = Number(args.top);
+const OUT_ROOT = join(REPO_ROOT, '.bundle-report');
+
+interface Build {
+  label: string;
+  providers?: string[];
+}
+
+interface Bundle {
+  build: string;
+  fn: string;
+  file: string;
+  jsBytes: number;
+  mapBytes: number;
+  metafile: Metafile;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+async function bundle(target: Build, fn: string): Promise<Bundle> {
+  const outdir = join(OUT_ROOT, target.label, fn);
+  rmSync(outdir, { recursive: true, force: true });
+  const file = join(outdir, 'index.mjs');
+  const result = await build({
+    entryPoints: [join(REPO_ROOT, 'functions', `${fn}.ts`)],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: BUNDLE.format,
+    target: BUNDLE.target,
+    minify: BUNDLE.minify,
+    sourcemap: BUNDLE.sourceMap,
+    sourcesContent: BUNDLE.sourcesContent,
+    mainFields: [...BUNDLE.mainFields],
+    banner: { js: BUNDLE.banner },
+    external: args['bundle-sdk'] ? [] : [...BUNDLE.externalModules],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return {
+    build: target.label,
+    fn,
+    file,
+    jsBytes: statSync(file).size,
+    mapBytes: statSync(`${file}.map`).size,
+    metafile: result.metafile,
+  };
+}
+
+interface Sample {
+  /** Wall time of the whole process as the parent sees it. */
+  wallMs: number;
+  /** User + system CPU time the process used (all its threads), reported by itself at exit. */
+  cpuMs: number;
+}
+
+/** A CommonJS preload (given to every process, bare ones too) that prints the process's CPU time at exit. */
+const CPU_PROBE = `process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeSync(2, '\\ncpu ' + (u.user + u.system) / 1000 + '\\n'); });`;
+
+/** One fresh Node process. */
+function timeProcess(probe: string, argv: string[]): Sample {
+  const env = { PATH: process.env['PATH'], NODE_OPTIONS: args['node-options'] };
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--require', probe, ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const stderr = result.stderr.toString();
+  if (result.status !== 0) throw new Error(`node ${argv.join(' ')} failed: ${stderr}`);
+  const cpu = /\ncpu ([\d.]+)\n\s*$/.exec(stderr);
+  if (!cpu) throw new Error(`node ${argv.join(' ')} reported no CPU time: ${stderr}`);
+  return { wallMs, cpuMs: Number(cpu[1]) };
+}
+
+/** Where an input file's bytes belong: an npm package, or a folder of this repository. */
+function owner(input: string): string {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (pkg) return pkg[1]!;
+  const parts = input.split('/');
+  return parts[0] === 'shared' && parts.length > 2 ? parts.slice(0, parts[1] === 'providers' && parts.length > 3 ? 3 : 2).join('/') : parts[0]!;
+}
+
+function topOwners(metafile: Metafile, count: number): string[] {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      totals.set(owner(input), (totals.get(owner(input)) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, bytes]) => `${name} ${kb(bytes)}`);
+}
+
+async function main(): Promise<void> {
+  if (!process.version.startsWith('v22.')) console.warn(`warning: measuring on Node ${process.version}, Lambda runs Node 22`);
+  const builds: Build[] = [{ label: 'all' }];
+  const only = args.only?.split(',').map((s) => s.trim());
+  const fns = functionFiles().filter((fn) => !only || only.includes(fn));
+
+  const bundles: Bundle[] = [];
+  for (const target of builds) for (const fn of fns) bundles.push(await bundle(target, fn));
+
+  mkdirSync(OUT_ROOT, { recursive: true });
+  const emptyModule = join(OUT_ROOT, 'empty.mjs');
+  writeFileSync(emptyModule, '');
+  const probe = join(OUT_ROOT, 'cpu-probe.cjs');
+  writeFileSync(probe, CPU_PROBE);
+
+  const bare: Sample[] = [];
+  const empty: Sample[] = [];
+  const samples = new Map<Bundle, Sample[]>(bundles.map((b) => [b, []]));
+  timeProcess(probe, ['-e', '']); // warm the file cache before the first measured round
+  for (let round = 0; round < RUNS; round++) {
+    bare.push(timeProcess(probe, ['-e', '']));
+    empty.push(timeProcess(probe, [emptyModule]));
+    for (const b of bundles) samples.get(b)!.push(timeProcess(probe, [b.file]));
+  }
+  const wall = (list: Sample[]) => median(list.map((s) => s.wallMs));
+  const cpu = (list: Sample[]) => median(list.map((s) => s.cpuMs));
+  const beyond = (list: Sample[]) => ({ wall: wall(list) - wall(bare), cpu: cpu(list) - cpu(bare) });
+
+  console.log(`Node ${process.version}, ${RUNS} fresh processes each, NODE_OPTIONS='${args['node-options']}', SDK ${args['bundle-sdk'] ? 'bundled' : 'external'}`);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores (wall times inflate on a busy machine; CPU times much less)`);
+  console.log(`bare node -e '': ${ms(wall(bare))} wall, ${ms(cpu(bare))} CPU (medians); an empty .mjs: +${ms(beyond(empty).wall)} wall, +${ms(beyond(empty).cpu)} CPU`);
+  console.log('');
+  const rows = bundles.map((b) => ({
+    build: b.build,
+    function: b.fn,
+    js: kb(b.jsBytes),
+    map: kb(b.mapBytes),
+    'import, wall beyond bare': `+${ms(beyond(samples.get(b)!).wall)}`,
+    'CPU beyond bare': `+${ms(beyond(samples.get(b)!).cpu)}`,
+    ...(TOP > 0 ? { largest: topOwners(b.metafile, TOP).join(', ') } : {}),
+  }));
+  const columns = Object.keys(rows[0]!) as (keyof (typeof rows)[number])[];
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  console.log(line(columns));
+  for (const row of rows) console.log(line(columns.map((c) => String(row[c]))));
+  console.log('');
+  console.log(`bundles in ${relative(process.cwd(), OUT_ROOT) || '.'}/<build>/<function>/index.mjs`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,39 @@
+/**
+ * How every Lambda is bundled, in one place: the stack hands these settings to NodejsFunction
+ * (which runs the local esbuild), and `npm run bundle-report` hands the same settings to
+ * esbuild's API, so the figures it prints are the figures of what gets deployed.
+ */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url));
+
+/** Files in functions/ that are not a Lambda entry. */
+const NOT_ENTRIES = new Set(['routes.ts']);
+
+/** Every Lambda entry: `functions/<name>.ts` exporting `handler`, sorted by name. */
+export function functionFiles(): string[] {
+  return readdirSync(FUNCTIONS_DIR)
+    .filter((file) => file.endsWith('.ts') && !NOT_ENTRIES.has(file))
+    .map((file) => file.slice(0, -'.ts'.length))
+    .sort();
+}
+
+export const BUNDLE = {
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  /** An external `index.mjs.map` beside the bundle (never inline: it would be parsed at every start). */
+  sourceMap: true,
+  /** Mappings only: stack traces need no copy of the sources, and a smaller map parses faster at start. */
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  // ESM bundles have no `require`; some CommonJS dependencies still call it.
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  /** Left to the Lambda runtime, which ships the AWS SDK v3. */
+  externalModules: ['@aws-sdk/*'],
+} as const;
+
+/** NODE_OPTIONS every function runs with. */
+export const NODE_OPTIONS = '--enable-source-maps';
