@@ -13,9 +13,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-
 import { CACHE_TABLE_KEYS, CONNECTIONS_TABLE_KEYS } from './table-keys';
-
 
 export interface TableNames {
   connections: string;
