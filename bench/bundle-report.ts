@@ -9,21 +9,27 @@
  * minus the bare median. The AWS SDK resolves from this repository's node_modules, as it
  * resolves from the runtime's on Lambda when left external.
  *
- *   npm run bundle-report -- [--runs 15] [--top 8] [--only health,data] [--bundle-sdk] [--node-options '']
+ * Builds: every provider (`all`) and a synthetic-only build, as PIERRE_PROVIDERS would select
+ * them at synth time (infra/providers.ts); `--builds 'all;strava,synthetic'` chooses others.
+ *
+ *   npm run bundle-report -- [--runs 15] [--top 8] [--only health,data] [--builds 'all;synthetic'] [--bundle-sdk] [--node-options '']
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, type Metafile } from 'esbuild';
-import { BUNDLE, functionFiles, NODE_OPTIONS, REPO_ROOT } from '../infra/bundling';
+import type { Metafile } from 'esbuild';
+import { functionFiles, NODE_OPTIONS, REPO_ROOT } from '../infra/bundling';
+import { bundleFunction } from '../infra/esbuild';
+import { parseProviderSelection } from '../infra/providers';
 
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '15' },
     top: { type: 'string', default: '0' },
     only: { type: 'string' },
+    builds: { type: 'string', default: 'all;synthetic' },
     'bundle-sdk': { type: 'boolean', default: false },
     'node-options': { type: 'string', default: NODE_OPTIONS },
   },
@@ -56,33 +62,10 @@ const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 async function bundle(target: Build, fn: string): Promise<Bundle> {
-  const outdir = join(OUT_ROOT, target.label, fn);
+  const outdir = join(OUT_ROOT, target.label.replaceAll(',', '-'), fn);
   rmSync(outdir, { recursive: true, force: true });
-  const file = join(outdir, 'index.mjs');
-  const result = await build({
-    entryPoints: [join(REPO_ROOT, 'functions', `${fn}.ts`)],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: BUNDLE.format,
-    target: BUNDLE.target,
-    minify: BUNDLE.minify,
-    sourcemap: BUNDLE.sourceMap,
-    sourcesContent: BUNDLE.sourcesContent,
-    mainFields: [...BUNDLE.mainFields],
-    banner: { js: BUNDLE.banner },
-    external: args['bundle-sdk'] ? [] : [...BUNDLE.externalModules],
-    metafile: true,
-    logLevel: 'warning',
-  });
-  return {
-    build: target.label,
-    fn,
-    file,
-    jsBytes: statSync(file).size,
-    mapBytes: statSync(`${file}.map`).size,
-    metafile: result.metafile,
-  };
+  const built = await bundleFunction(fn, { outdir, providers: target.providers, bundleSdk: args['bundle-sdk'] });
+  return { build: target.label, fn, ...built };
 }
 
 interface Sample {
@@ -131,7 +114,10 @@ function topOwners(metafile: Metafile, count: number): string[] {
 
 async function main(): Promise<void> {
   if (!process.version.startsWith('v22.')) console.warn(`warning: measuring on Node ${process.version}, Lambda runs Node 22`);
-  const builds: Build[] = [{ label: 'all' }];
+  const builds: Build[] = args.builds.split(';').map((spec) => {
+    const providers = parseProviderSelection(spec);
+    return { label: providers ? providers.join(',') : 'all', providers };
+  });
   const only = args.only?.split(',').map((s) => s.trim());
   const fns = functionFiles().filter((fn) => !only || only.includes(fn));
 

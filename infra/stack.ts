@@ -14,6 +14,7 @@ import type { Construct } from 'constructs';
 import { CORS, FUNCTION_NAMES, ROUTES, type FunctionName } from '../functions/routes';
 import { CLIENT_BUNDLE_FILE } from '../shared/web/assets';
 import { BUNDLE, NODE_OPTIONS } from './bundling';
+import { parseProviderSelection, providerListAlias } from './providers';
 
 /** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
 export const WEBHOOK_ROUTE_THROTTLE = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
@@ -29,6 +30,8 @@ export const DEFAULT_JWT_AUDIENCE = ['pierre-api'];
 export interface PierreStackProps extends StackProps {
   jwtIssuer?: string;
   jwtAudience?: string[];
+  /** Providers to bundle (else `-c providers=a,b`, else PIERRE_PROVIDERS, else all). */
+  providers?: string[];
 }
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -76,6 +79,8 @@ export class PierreStack extends Stack {
   readonly retryQueue: Queue;
   readonly functions: ReadonlyMap<FunctionName, NodejsFunction>;
   readonly api: HttpApi;
+  /** The providers the functions were bundled with (every built-in one when undefined). */
+  readonly providers: readonly string[] | undefined;
 
   constructor(scope: Construct, id: string, props: PierreStackProps = {}) {
     super(scope, id, props);
@@ -125,6 +130,9 @@ export class PierreStack extends Stack {
       deadLetterQueue: { queue: retryDlq, maxReceiveCount: 5 },
     });
 
+    this.providers = parseProviderSelection(props.providers ?? this.setting('providers', 'PIERRE_PROVIDERS'));
+    const providerAlias = this.providers ? providerListAlias(this.providers) : {};
+
     const functions = new Map<FunctionName, NodejsFunction>();
     for (const name of FUNCTION_NAMES) {
       const id = `${pascal(name)}Function`;
@@ -149,6 +157,7 @@ export class PierreStack extends Stack {
           mainFields: [...BUNDLE.mainFields],
           banner: BUNDLE.banner,
           externalModules: [...BUNDLE.externalModules, ...(name === 'web' ? ['esbuild'] : [])],
+          esbuildArgs: Object.fromEntries(Object.entries(providerAlias).map(([from, to]) => [`--alias:${from}`, to])),
           forceDockerBundling: false,
           ...(name === 'web' && { commandHooks: WEB_CLIENT_HOOKS }),
         },

@@ -113,14 +113,21 @@ function chooseQueue(config: AppConfig, env: Record<string, string | undefined>,
   return new MemoryJobQueue({ now });
 }
 
+/** Unless PIERRE_DEFAULT_PROVIDER says otherwise, a build without the synthetic provider defaults to its first provider. */
+function withDefaultProvider(config: AppConfig, raw: RawConfig, registry: ProviderRegistry): AppConfig {
+  const first = registry.supportedProviders()[0];
+  if (raw['PIERRE_DEFAULT_PROVIDER'] !== undefined || registry.isSupported(config.defaultProvider) || !first) return config;
+  return { ...config, defaultProvider: first };
+}
+
 export async function buildContainer(options: ContainerOptions = {}): Promise<Container> {
   const env = options.env ?? process.env;
   // On Lambda the table names are in the environment: the SDK loads while the secret is fetched.
   const documentClient = !options.stores && env['PIERRE_CONNECTIONS_TABLE'] ? createDocumentClient() : undefined;
   documentClient?.catch(() => undefined); // awaited below, or unused when the config fails
   const raw = await loadRawConfig(env, options.fetchSecret ?? secretsManagerFetcher());
-  const config = parseAppConfig(raw);
   const registry = options.registry ?? providerRegistry;
+  const config = withDefaultProvider(parseAppConfig(raw), raw, registry);
   if (!registry.isSupported(config.defaultProvider)) {
     throw new ConfigError(
       `PIERRE_DEFAULT_PROVIDER '${config.defaultProvider}' is not a registered provider. Supported providers: ${registry.supportedProviders().join(', ')}`,

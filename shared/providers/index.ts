@@ -1,26 +1,10 @@
 /**
- * The built-in providers. Adding one is a folder under shared/providers/ plus one line here;
- * custom providers can also call `providerRegistry.register(factory)` from their own code.
+ * The provider registry of this build. Adding a built-in provider is a folder under
+ * shared/providers/ plus one line in builtin.ts (and its name in infra/providers.ts); custom
+ * providers can also call `providerRegistry.register(factory)` from their own code.
  */
+import { BUILTIN_PROVIDERS } from '#builtin-providers';
 import { ProviderRegistry } from './registry';
-import type { ProviderFactory } from './spi';
-import { corosProvider } from './coros';
-import { fitbitProvider } from './fitbit';
-import { garminProvider } from './garmin';
-import { stravaProvider } from './strava';
-import { syntheticProvider } from './synthetic';
-import { terraProvider } from './terra';
-import { whoopProvider } from './whoop';
-
-const BUILTIN_PROVIDERS: readonly ProviderFactory[] = [
-  syntheticProvider,
-  stravaProvider,
-  garminProvider,
-  fitbitProvider,
-  whoopProvider,
-  corosProvider,
-  terraProvider,
-];
 
 /** The process-wide registry every function and the local server share. */
 export const providerRegistry = new ProviderRegistry();

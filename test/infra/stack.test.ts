@@ -1,5 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,9 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FUNCTION_NAMES, ROUTES } from '../../functions/routes';
+import { BUILTIN_PROVIDER_NAMES } from '../../infra/providers';
+import { providerRegistry } from '../../shared/providers';
+import { probeBundle } from '../support/bundle-probe';
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, PierreStack, type PierreStackProps } from '../../infra/stack';
 import { CLIENT_BUNDLE_FILE } from '../../shared/web/assets';
 
@@ -52,7 +54,8 @@ describe('PierreStack (bundled with the local esbuild)', () => {
   beforeAll(() => {
     vi.stubEnv('PIERRE_JWT_ISSUER', '');
     vi.stubEnv('PIERRE_JWT_AUDIENCE', '');
-    stack = new PierreStack(newApp(), 'PierreTest');
+    // Bundled with two providers, so this synth also covers build-time provider selection.
+    stack = new PierreStack(newApp({ providers: 'strava,synthetic' }), 'PierreTest');
     template = Template.fromStack(stack);
     vi.unstubAllEnvs();
   }, SYNTH_TIMEOUT);
@@ -93,6 +96,22 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     }
     template.resourceCountIs('AWS::Logs::LogGroup', FUNCTION_NAMES.length);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('bundles only the providers chosen at synth time', () => {
+    expect(stack.providers).toEqual(['synthetic', 'strava']);
+    const outdir = (stack.node.root as App).outdir;
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function')) as [string, Resource][];
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [id, fn] of functions) {
+      // The staged asset directory is named after the asset hash the template's S3 key carries.
+      const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const code = readFileSync(join(outdir, `asset.${hash}`, 'index.mjs'), 'utf8');
+      for (const name of BUILTIN_PROVIDER_NAMES) {
+        const url = providerRegistry.descriptor(name)!.apiBaseUrl!;
+        expect(code.includes(url), `${id}: ${name}`).toBe(name === 'synthetic' || name === 'strava');
+      }
+    }
   });
 
   it('grants every function the secret, both tables and the queue', () => {
@@ -311,23 +330,12 @@ describe('cdk CLI', () => {
         .map(([id, r]) => ({ id, file: join(outDir, r.Metadata!['aws:asset:path']!, 'index.mjs') }));
       expect(bundles).toHaveLength(FUNCTION_NAMES.length);
 
-      // A fresh Node process per bundle, as Lambda loads it: ESM, the SDK from outside the bundle.
-      const probe = `
-        const { handler } = await import(process.argv[1]);
-        if (typeof handler !== 'function') throw new Error('no handler export');
-        const event = { version: '2.0', routeKey: 'GET /health', rawPath: '/health', rawQueryString: '', headers: {},
-          requestContext: { http: { method: 'GET', path: '/health', sourceIp: '127.0.0.1' }, domainName: 'api.example.com', requestId: 'r1', routeKey: 'GET /health', stage: '$default' } };
-        const context = { functionName: 'probe', awsRequestId: 'r1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:probe', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 1000 };
-        const result = await handler(event, context);
-        console.log(JSON.stringify({ statusCode: result.statusCode, body: JSON.parse(result.body || 'null') }));`;
-      const run = promisify(execFile);
       for (const bundle of bundles) {
-        const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe, bundle.file], {
-          env: { PATH: process.env['PATH'], POWERTOOLS_LOG_LEVEL: 'SILENT' },
-        });
-        const answer = JSON.parse(stdout.trim().split('\n').pop()!) as { statusCode: number; body: { status?: string } };
+        const answer = await probeBundle(bundle.file);
         // Every bundle loads and answers; health says ok, the others refuse this event with a 4xx (not a 500).
-        if (bundle.id.startsWith('HealthFunction')) expect(answer, bundle.id).toMatchObject({ statusCode: 200, body: { status: 'ok' } });
+        if (bundle.id.startsWith('HealthFunction')) {
+          expect(answer, bundle.id).toMatchObject({ statusCode: 200, body: { status: 'ok', providers: BUILTIN_PROVIDER_NAMES.length } });
+        }
         else expect(answer.statusCode >= 400 && answer.statusCode < 500, `${bundle.id}: ${answer.statusCode}`).toBe(true);
       }
 

@@ -1,0 +1,81 @@
+/**
+ * Build-time provider selection: a build with PIERRE_PROVIDERS bundles only those providers
+ * (the others' code is absent from the bundle) and its registry lists only them.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../infra/bundling';
+import { bundleFunction } from '../../infra/esbuild';
+import { BUILTIN_PROVIDER_NAMES, parseProviderSelection, providerListSource } from '../../infra/providers';
+import { providerRegistry } from '../../shared/providers';
+import { probeBundle } from '../support/bundle-probe';
+
+const BUILD_TIMEOUT = 120_000;
+
+// Inside the repository, so the bundles resolve the (external) AWS SDK from node_modules.
+mkdirSync(join(REPO_ROOT, 'node_modules', '.cache'), { recursive: true });
+const OUT_ROOT = mkdtempSync(join(REPO_ROOT, 'node_modules', '.cache', 'pierre-provider-test-'));
+afterAll(() => rmSync(OUT_ROOT, { recursive: true, force: true }));
+
+const apiBaseUrl = (name: string) => providerRegistry.descriptor(name)!.apiBaseUrl!;
+
+describe('provider selection', () => {
+  it('names every built-in provider in registration order', () => {
+    expect(providerRegistry.supportedProviders()).toEqual([...BUILTIN_PROVIDER_NAMES]);
+  });
+
+  it('parses a comma-separated list into registration order; all or nothing means every provider', () => {
+    expect(parseProviderSelection('synthetic, Strava')).toEqual(['synthetic', 'strava']);
+    expect(parseProviderSelection('strava,synthetic')).toEqual(['synthetic', 'strava']);
+    expect(parseProviderSelection(['whoop'])).toEqual(['whoop']);
+    expect(parseProviderSelection(undefined)).toBeUndefined();
+    expect(parseProviderSelection('')).toBeUndefined();
+    expect(parseProviderSelection('all')).toBeUndefined();
+    expect(parseProviderSelection([...BUILTIN_PROVIDER_NAMES].reverse().join(','))).toBeUndefined();
+  });
+
+  it('refuses an unknown provider, naming it and the known ones', () => {
+    expect(() => parseProviderSelection('strava,polar')).toThrow(/polar.*synthetic, strava, garmin/);
+  });
+
+  it('generates a provider list importing only the chosen folders', () => {
+    const source = providerListSource(['synthetic', 'strava']);
+    expect(source).toContain(join('shared', 'providers', 'strava', 'index.ts'));
+    expect(source).not.toContain(join('shared', 'providers', 'garmin'));
+    expect(source).toContain('export const BUILTIN_PROVIDERS = [syntheticProvider, stravaProvider];');
+  });
+
+  it.each([
+    { providers: ['synthetic', 'strava'], defaultProvider: 'synthetic' },
+    { providers: ['strava'], defaultProvider: 'strava' },
+  ])(
+    'bundles only $providers: the others are absent and the registry lists only them',
+    async ({ providers, defaultProvider }) => {
+      for (const fn of ['data', 'health']) {
+        const outdir = join(OUT_ROOT, `${providers.join('-')}-${fn}`);
+        const bundle = await bundleFunction(fn, { outdir, providers });
+        const code = readFileSync(bundle.file, 'utf8');
+        const inputs = Object.keys(bundle.metafile.inputs);
+        for (const name of BUILTIN_PROVIDER_NAMES) {
+          const included = providers.includes(name);
+          expect(code.includes(apiBaseUrl(name)), `${fn}: ${name}'s API URL`).toBe(included);
+          expect(inputs.some((input) => input.includes(`shared/providers/${name}/`)), `${fn}: ${name}'s files`).toBe(included);
+        }
+        if (fn === 'health') {
+          // The health answer counts the registered providers and names the default one.
+          const answer = await probeBundle(bundle.file);
+          expect(answer).toMatchObject({ statusCode: 200, body: { status: 'ok', providers: providers.length, default_provider: defaultProvider } });
+        }
+      }
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it('bundles every provider by default', async () => {
+    const bundle = await bundleFunction('health', { outdir: join(OUT_ROOT, 'all-health') });
+    const code = readFileSync(bundle.file, 'utf8');
+    for (const name of BUILTIN_PROVIDER_NAMES) expect(code.includes(apiBaseUrl(name)), name).toBe(true);
+    expect(await probeBundle(bundle.file)).toMatchObject({ statusCode: 200, body: { providers: BUILTIN_PROVIDER_NAMES.length, default_provider: 'synthetic' } });
+  }, BUILD_TIMEOUT);
+});
