@@ -6,7 +6,6 @@ import { ConfigError, parseAppConfig, resolveProviderConfig, loadRawConfig, type
 import { secretsManagerFetcher } from '../config/secrets';
 import { providerRegistry, type ProviderRegistry } from '../providers';
 import type { FitnessProvider, ProviderConfig, ProviderDeps, ProviderFactory } from '../providers/spi';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { CacheStore, ConnectionKey, ConnectionStore, JobQueue, OAuthStateStore, StateStore } from '../store/ports';
 import { generateDevKey, parseTokenKeys, TokenCipher } from '../store/token-cipher';
 import { MemoryCacheStore } from '../store/memory/cache';
@@ -108,7 +107,7 @@ async function chooseStores(config: AppConfig, env: Record<string, string | unde
 }
 
 function chooseQueue(config: AppConfig, env: Record<string, string | undefined>, now: () => number): JobQueue {
-  if (config.retryQueueUrl) return new SqsJobQueue(new SQSClient({}), config.retryQueueUrl);
+  if (config.retryQueueUrl) return new SqsJobQueue(config.retryQueueUrl);
   if (isLambda(env)) throw new ConfigError('PIERRE_RETRY_QUEUE_URL is required on Lambda');
   return new MemoryJobQueue({ now });
 }

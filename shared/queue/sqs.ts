@@ -1,14 +1,24 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { MAX_QUEUE_DELAY_SECS, type JobQueue } from '../store/ports';
 
+/**
+ * JobQueue on the SQS retry queue. The SDK client is imported on the first send, not with the
+ * module: it is external to the Lambda bundles, and most invocations never queue anything.
+ */
 export class SqsJobQueue implements JobQueue {
+  #client: SQSClient | undefined;
+
   constructor(
-    private readonly client: SQSClient,
     private readonly queueUrl: string,
-  ) {}
+    client?: SQSClient,
+  ) {
+    this.#client = client;
+  }
 
   async send(body: string, delaySecs: number): Promise<void> {
+    const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    this.#client ??= new SQSClient({});
     const DelaySeconds = Math.max(0, Math.min(MAX_QUEUE_DELAY_SECS, Math.ceil(delaySecs)));
-    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body, DelaySeconds }));
+    await this.#client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body, DelaySeconds }));
   }
 }

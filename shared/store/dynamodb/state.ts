@@ -1,12 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './client';
 import type { StateCondition, StateItem, StateStore, StateWrite } from '../ports';
 
 const KEY_FIELDS = new Set(['pk', 'sk', 'ttl']);
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
-}
 
 /** Builds the expression attribute names and values with stable placeholders. */
 class Expression {
@@ -56,12 +52,12 @@ function fromItem(item: Record<string, unknown> | undefined, nowMs: number): Sta
  */
 export class DynamoStateStore implements StateStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DynamoDBDocument,
     private readonly tableName: string,
   ) {}
 
   async get(pk: string, sk: string, nowMs: number): Promise<StateItem | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }));
+    const { Item } = await this.doc.get({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true });
     return fromItem(Item, nowMs);
   }
 
@@ -69,15 +65,13 @@ export class DynamoStateStore implements StateStore {
     const out = new Map<string, StateItem>();
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.doc.send(
-        new QueryCommand({
+      const page = await this.doc.query({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': pk },
           ConsistentRead: true,
           ExclusiveStartKey: start,
-        }),
-      );
+        });
       for (const item of page.Items ?? []) {
         const live = fromItem(item, nowMs);
         if (live) out.set(String(item['sk']), live);
@@ -110,15 +104,13 @@ export class DynamoStateStore implements StateStore {
     const expr = new Expression();
     const condition = expr.condition(write.ifAny);
     try {
-      await this.doc.send(
-        new DeleteCommand({
+      await this.doc.delete({
           TableName: this.tableName,
           Key: { pk, sk },
           ConditionExpression: condition,
           ExpressionAttributeNames: condition ? expr.names : undefined,
           ExpressionAttributeValues: condition && Object.keys(expr.values).length ? expr.values : undefined,
-        }),
-      );
+        });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -131,8 +123,7 @@ export class DynamoStateStore implements StateStore {
     const update = clauses.filter(Boolean).join(' ');
     if (update === '') return this.get(pk, sk, 0);
     try {
-      const { Attributes } = await this.doc.send(
-        new UpdateCommand({
+      const { Attributes } = await this.doc.update({
           TableName: this.tableName,
           Key: { pk, sk },
           UpdateExpression: update,
@@ -140,8 +131,7 @@ export class DynamoStateStore implements StateStore {
           ExpressionAttributeNames: expr.names,
           ExpressionAttributeValues: Object.keys(expr.values).length ? expr.values : undefined,
           ReturnValues: 'ALL_NEW',
-        }),
-      );
+        });
       return fromItem(Attributes, 0) ?? {};
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
