@@ -35,5 +35,13 @@ export const BUNDLE = {
   externalModules: ['@aws-sdk/*'],
 } as const;
 
+/**
+ * What a function leaves out of its bundle: the SDK, and for the web function esbuild (which
+ * only a source checkout uses, to build the page's script; the deployed function reads it prebuilt).
+ */
+export function externalModulesOf(fn: string): string[] {
+  return [...BUNDLE.externalModules, ...(fn === 'web' ? ['esbuild'] : [])];
+}
+
 /** NODE_OPTIONS every function runs with. */
 export const NODE_OPTIONS = '--enable-source-maps';

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { BUNDLE, REPO_ROOT } from './bundling';
+import { BUNDLE, externalModulesOf, REPO_ROOT } from './bundling';
 import { providerListAlias } from './providers';
 
 export interface BundleOptions {
@@ -37,7 +37,7 @@ export async function bundleFunction(fn: string, options: BundleOptions): Promis
     sourcesContent: BUNDLE.sourcesContent,
     mainFields: [...BUNDLE.mainFields],
     banner: { js: BUNDLE.banner },
-    external: options.bundleSdk ? [] : [...BUNDLE.externalModules],
+    external: externalModulesOf(fn).filter((name) => !(options.bundleSdk && name.startsWith('@aws-sdk/'))),
     alias: options.providers ? providerListAlias(options.providers) : {},
     metafile: true,
     logLevel: 'warning',

@@ -13,7 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CORS, FUNCTION_NAMES, ROUTES, type FunctionName } from '../functions/routes';
 import { CLIENT_BUNDLE_FILE } from '../shared/web/assets';
-import { BUNDLE, NODE_OPTIONS } from './bundling';
+import { BUNDLE, externalModulesOf, NODE_OPTIONS } from './bundling';
 import { parseProviderSelection, providerListAlias } from './providers';
 
 /** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
@@ -156,7 +156,7 @@ export class PierreStack extends Stack {
           sourcesContent: BUNDLE.sourcesContent,
           mainFields: [...BUNDLE.mainFields],
           banner: BUNDLE.banner,
-          externalModules: [...BUNDLE.externalModules, ...(name === 'web' ? ['esbuild'] : [])],
+          externalModules: externalModulesOf(name),
           esbuildArgs: Object.fromEntries(Object.entries(providerAlias).map(([from, to]) => [`--alias:${from}`, to])),
           forceDockerBundling: false,
           ...(name === 'web' && { commandHooks: WEB_CLIENT_HOOKS }),

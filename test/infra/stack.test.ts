@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { FUNCTION_NAMES, ROUTES } from '../../functions/routes';
 import { BUILTIN_PROVIDER_NAMES } from '../../infra/providers';
 import { providerRegistry } from '../../shared/providers';
-import { probeBundle } from '../support/bundle-probe';
+import { probeBundle, probeBundleText } from '../support/bundle-probe';
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, PierreStack, type PierreStackProps } from '../../infra/stack';
 import { CLIENT_BUNDLE_FILE } from '../../shared/web/assets';
 
@@ -343,11 +343,7 @@ describe('cdk CLI', () => {
       const web = bundles.find((b) => b.id.startsWith('WebFunction'))!;
       const script = readFileSync(join(web.file, '..', CLIENT_BUNDLE_FILE), 'utf8');
       expect(script.length).toBeGreaterThan(1000);
-      const pageProbe = probe.replaceAll("'GET /health'", "'GET /'").replaceAll("'/health'", "'/'").replace('JSON.parse(result.body', 'String(result.body');
-      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', pageProbe, web.file], {
-        env: { PATH: process.env['PATH'], POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      });
-      const page = JSON.parse(stdout.trim().split('\n').pop()!) as { statusCode: number; body: string };
+      const page = await probeBundleText(web.file, '/');
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain(`<script>${script}</script>`);
     },

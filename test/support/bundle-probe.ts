@@ -1,25 +1,37 @@
-/** Loads a Lambda bundle in a fresh Node process, as Lambda does (ESM, the SDK from outside), and answers one API Gateway event. */
+/** Loads a Lambda bundle in a fresh Node process, as Lambda does (ESM, the SDK from outside), and answers one API Gateway GET. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const PROBE = `
-  const { handler } = await import(process.argv[1]);
+  const [file, path, raw] = process.argv.slice(1);
+  const { handler } = await import(file);
   if (typeof handler !== 'function') throw new Error('no handler export');
-  const event = { version: '2.0', routeKey: 'GET /health', rawPath: '/health', rawQueryString: '', headers: {},
-    requestContext: { http: { method: 'GET', path: '/health', sourceIp: '127.0.0.1' }, domainName: 'api.example.com', requestId: 'r1', routeKey: 'GET /health', stage: '$default' } };
+  const routeKey = 'GET ' + path;
+  const event = { version: '2.0', routeKey, rawPath: path, rawQueryString: '', headers: {},
+    requestContext: { http: { method: 'GET', path, sourceIp: '127.0.0.1' }, domainName: 'api.example.com', requestId: 'r1', routeKey, stage: '$default' } };
   const context = { functionName: 'probe', awsRequestId: 'r1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:probe', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 1000 };
   const result = await handler(event, context);
-  console.log(JSON.stringify({ statusCode: result.statusCode, body: JSON.parse(result.body || 'null') }));`;
+  const body = raw === 'raw' ? String(result.body) : JSON.parse(result.body || 'null');
+  console.log(JSON.stringify({ statusCode: result.statusCode, body }));`;
 
-export interface ProbeAnswer {
+export interface ProbeAnswer<Body = Record<string, unknown> | null> {
   statusCode: number;
-  body: Record<string, unknown> | null;
+  body: Body;
 }
 
-/** The bundle's answer to `GET /health` (every function answers it: health with 200, the others with a 4xx). */
-export async function probeBundle(file: string, env: Record<string, string> = {}): Promise<ProbeAnswer> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', PROBE, file], {
-    env: { PATH: process.env['PATH'], POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+/** The bundle's answer to `GET <path>` (default /health: health answers 200, the other JSON functions a 4xx). */
+export async function probeBundle(file: string, path = '/health'): Promise<ProbeAnswer> {
+  return JSON.parse(await run(file, path, 'json')) as ProbeAnswer;
+}
+
+/** The same, with the body as text (HTML pages). */
+export async function probeBundleText(file: string, path: string): Promise<ProbeAnswer<string>> {
+  return JSON.parse(await run(file, path, 'raw')) as ProbeAnswer<string>;
+}
+
+async function run(file: string, path: string, mode: 'json' | 'raw'): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', PROBE, file, path, mode], {
+    env: { PATH: process.env['PATH'], POWERTOOLS_LOG_LEVEL: 'SILENT' },
   });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as ProbeAnswer;
+  return stdout.trim().split('\n').pop()!;
 }
