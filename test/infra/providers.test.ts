@@ -72,8 +72,14 @@ describe('provider selection', () => {
     BUILD_TIMEOUT,
   );
 
-  it('bundles every provider by default', async () => {
+  it('bundles every provider by default, and no zod locale but English', async () => {
     const bundle = await bundleFunction('health', { outdir: join(OUT_ROOT, 'all-health') });
+    // `import { z } from 'zod'` (instead of `import * as z`) anywhere drags all 64 locales in.
+    const included = Object.values(bundle.metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([input]) => input),
+    );
+    const locales = included.filter((input) => input.includes('zod/v4/locales/'));
+    expect(locales.map((input) => input.replace(/.*\/locales\//, ''))).toEqual(['en.js']);
     const code = readFileSync(bundle.file, 'utf8');
     for (const name of BUILTIN_PROVIDER_NAMES) expect(code.includes(apiBaseUrl(name)), name).toBe(true);
     expect(await probeBundle(bundle.file)).toMatchObject({ statusCode: 200, body: { providers: BUILTIN_PROVIDER_NAMES.length, default_provider: 'synthetic' } });
