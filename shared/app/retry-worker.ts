@@ -6,6 +6,7 @@
  * error fails it; a transient one is thrown back to the queue for redelivery.
  */
 import { CacheRequest, withCacheRequest } from '../cache/policy';
+import type { MemoryJobQueue } from '../queue/memory';
 import { ProviderError } from '../models';
 import { MAX_QUEUE_DELAY_SECS } from '../store/ports';
 import type { Container } from './container';
@@ -79,4 +80,23 @@ export async function processJobMessage(container: Container, body: string): Pro
     await container.jobs.delete(dedupe, 'job', { ifAny: [{ field: 'jobId', op: 'eq', value: jobId }] });
     return 'failed';
   }
+}
+
+/**
+ * Locally (no SQS) the in-memory queue is drained by the same use case: every visible message
+ * is processed, deleted when handled and left for redelivery when it threw (as the Lambda's
+ * partial batch response does). Returns what happened to each message.
+ */
+export async function drainMemoryQueue(container: Container, queue: MemoryJobQueue): Promise<JobOutcome[]> {
+  const outcomes: JobOutcome[] = [];
+  for (let batch = queue.receive(10); batch.length > 0; batch = queue.receive(10)) {
+    const settled = await Promise.allSettled(batch.map((m) => processJobMessage(container, m.body)));
+    settled.forEach((result, i) => {
+      if (result.status === 'fulfilled') {
+        queue.delete(batch[i]!.messageId);
+        outcomes.push(result.value);
+      }
+    });
+  }
+  return outcomes;
 }

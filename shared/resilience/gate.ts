@@ -49,6 +49,8 @@ export class GateRefusal extends ProviderError {}
 const escape = (part: string) => encodeURIComponent(part);
 const userScope = (call: CallContext) => `user#${escape(call.tenantId)}#${escape(call.userId)}`;
 const scopeKeyOf = (scope: RateLimitScope, call: CallContext) => (scope === 'app' ? 'app' : userScope(call));
+const windowSk = (scopeKey: string, name: string, w: KnownWindow) => `${scopeKey}#w#${name}#${w.resetsAt}`;
+const userSk = (scopeKey: string, name: string, w: KnownWindow, call: CallContext) => `${windowSk(scopeKey, name, w)}#u#${userScope(call)}`;
 
 function metaOf(item: StateItem | undefined): Meta {
   let windows: Record<string, KnownWindow> = {};
@@ -119,10 +121,9 @@ export class RateLimitGate {
   }
 
   private async reserve(call: CallContext, pk: string, scope: RateLimitScope, scopeKey: string, windows: [string, KnownWindow][]): Promise<void> {
-    const windowSk = (name: string, w: KnownWindow) => `${scopeKey}#w#${name}#${w.resetsAt}`;
-    const reserved = await Promise.all(windows.map(([name, w]) => this.#reserveOne(pk, windowSk(name, w), w)));
+    const reserved = await Promise.all(windows.map(([name, w]) => this.#reserveOne(pk, windowSk(scopeKey, name, w), w)));
     const undo = () =>
-      Promise.all(windows.map(([name, w], i) => (reserved[i] ? this.store.add(pk, windowSk(name, w), 'used', -1) : undefined)));
+      Promise.all(windows.map(([name, w], i) => (reserved[i] ? this.store.add(pk, windowSk(scopeKey, name, w), 'used', -1) : undefined)));
     const full = windows.findIndex((_, i) => reserved[i] === undefined);
     if (full >= 0) {
       await undo();
@@ -130,16 +131,7 @@ export class RateLimitGate {
       throw this.refusal(call, scope, w.resetsAt - this.now() / 1000, `${name} budget is used up`);
     }
     if (scope !== 'app') return;
-    // Fair share: count this user's requests per window.
-    const userSk = (name: string, w: KnownWindow) => `${windowSk(name, w)}#u#${userScope(call)}`;
-    const counts = await Promise.all(
-      windows.map(async ([name, w]) => {
-        const after = await this.store.add(pk, userSk(name, w), 'n', 1, { expiresAtSecs: w.resetsAt + 300 });
-        const n = Number(after?.['n'] ?? 1);
-        const users = n === 1 ? Number((await this.store.add(pk, windowSk(name, w), 'users', 1))?.['users'] ?? 1) : undefined;
-        return { n, users };
-      }),
-    );
+    const counts = await this.countUser(call, pk, scopeKey, windows);
     const unfair = windows.findIndex(([, w], i) => {
       const item = reserved[i]!;
       const remaining = w.limit - Number(item['used'] ?? 0);
@@ -147,9 +139,21 @@ export class RateLimitGate {
       return remaining < LOW_WATER * w.limit && counts[i]!.n > Math.ceil(w.limit / users);
     });
     if (unfair < 0) return;
-    await Promise.all([undo(), ...windows.map(([name, w]) => this.store.add(pk, userSk(name, w), 'n', -1))]);
+    await Promise.all([undo(), ...windows.map(([name, w]) => this.store.add(pk, userSk(scopeKey, name, w, call), 'n', -1))]);
     const [name, w] = windows[unfair]!;
     throw this.refusal(call, scope, w.resetsAt - this.now() / 1000, `${name} budget is low and this user has had a fair share of it`);
+  }
+
+  /** Fair share's bookkeeping: this user's requests in each window, and the window's distinct users. */
+  private countUser(call: CallContext, pk: string, scopeKey: string, windows: [string, KnownWindow][]) {
+    return Promise.all(
+      windows.map(async ([name, w]) => {
+        const after = await this.store.add(pk, userSk(scopeKey, name, w, call), 'n', 1, { expiresAtSecs: w.resetsAt + 300 });
+        const n = Number(after?.['n'] ?? 1);
+        const users = n === 1 ? Number((await this.store.add(pk, windowSk(scopeKey, name, w), 'users', 1))?.['users'] ?? 1) : undefined;
+        return { n, users };
+      }),
+    );
   }
 
   /** Learns the windows from an answer's usage headers (undefined: the answer carried none). */
@@ -173,7 +177,7 @@ export class RateLimitGate {
     await Promise.all([
       // What the provider counted may be more than we reserved (other apps, retries): raise ours to it.
       ...usage.windows.map((w) =>
-        this.store.update(pk, `${scopeKey}#w#${w.name}#${windows[w.name]!.resetsAt}`, { used: used(w) }, {
+        this.store.update(pk, windowSk(scopeKey, w.name, windows[w.name]!), { used: used(w) }, {
           ifAny: [
             { field: 'used', op: 'missing' },
             { field: 'used', op: 'lt', value: used(w) },
@@ -183,6 +187,8 @@ export class RateLimitGate {
       ),
       JSON.stringify(windows) === JSON.stringify(meta.windows) ? undefined : this.store.update(pk, scopeKey, { windows: JSON.stringify(windows) }),
       call.reports === usage.scope ? undefined : this.store.update(pk, 'app', { reports: usage.scope }),
+      // A probe was let through without a reservation; it still counts toward its user's share.
+      usage.scope === 'app' && call.probes.has(scopeKey) ? this.countUser(call, pk, scopeKey, Object.entries(windows)) : undefined,
     ]);
     await this.releaseProbes(call);
   }
