@@ -8,5 +8,9 @@ const processor = new BatchProcessor(EventType.SQS);
 
 export const handler = async (event: SQSEvent, context: Context) => {
   const container = await getContainer();
-  return processPartialResponse(event, (record: SQSRecord) => processJobMessage(container, record.body), processor, { context });
+  return processPartialResponse(event, (record: SQSRecord) => processJobMessage(container, record.body), processor, {
+    context,
+    // A batch whose every record failed is still answered as item failures (each is redelivered alone).
+    throwOnFullBatchFailure: false,
+  });
 };

@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ProviderError, type RateLimitScope } from '../models';
+import { remainingBudgetMs } from '../providers/deadline';
 import type { RateLimitUsage } from '../providers/rate-limit';
 import type { StateItem, StateStore } from '../store/ports';
 import type { CallContext } from './context';
@@ -23,8 +24,10 @@ import { acquireLease, releaseLease } from './lease';
 /** Below this share of a window left, fair share applies. */
 const LOW_WATER = 0.25;
 const PROBE_LEASE_MS = 10_000;
-/** How long a request waits for another's probe before it is refused (and queued). */
-const PROBE_WAIT_MS = 2_000;
+/** How long a request waits for another's probe before it is refused (and queued), within the invocation's budget. */
+const PROBE_WAIT_MS = 8_000;
+/** Time kept for answering when the wait for a probe ends because the invocation's budget does. */
+const PROBE_WAIT_MARGIN_MS = 1_000;
 const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 200;
 /** Readings of one window whose reset times differ by less than this are the same window. */
@@ -104,7 +107,10 @@ export class RateLimitGate {
         call.probes.set(scopeKey, probe);
         return;
       }
-      if (this.now() >= giveUpAt) throw this.refusal(call, scope, 1, 'budget is being measured');
+      const budget = remainingBudgetMs();
+      if (this.now() >= giveUpAt || (budget !== undefined && budget < PROBE_WAIT_MARGIN_MS)) {
+        throw this.refusal(call, scope, 1, 'budget is being measured');
+      }
       await this.sleep(pause);
       pause = Math.min(MAX_POLL_MS, pause * 2);
     }
