@@ -64,6 +64,7 @@ async function main() {
     }
     const statuses = new Map<number, number>();
     const jobs: { token: string; id: string }[] = [];
+    const errors = new Set<string>();
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -73,6 +74,7 @@ async function main() {
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           const body = await res.json();
           if (res.status === 202) jobs.push({ token, id: body.job_id });
+          else if (res.status !== 200) errors.add(`${res.status} ${body.error?.code}: ${body.error?.message}`);
         }
       }),
     );
@@ -97,7 +99,7 @@ async function main() {
     console.log(`jobs (distinct):         ${uniqueJobs.size}, outcomes ${JSON.stringify(Object.fromEntries(outcomes))}, queue messages handled ${drained}`);
     console.log(`Strava reads made:       ${stravaReads} (budget 100 per 15 min)`);
     console.log(`429s received from Strava: ${provider429s} (target <= 1)`);
-    console.log(`requests lost:           ${lost} (target 0)`);
+    console.log(`requests lost:           ${lost} (target 0)${errors.size ? ` ${JSON.stringify([...errors])}` : ''}`);
     console.log(`fake time elapsed:       ${((clock - started) / 60_000).toFixed(1)} min`);
   } finally {
     await server.close();

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
 import { authenticated, json } from '../shared/http/handler';
 import {
   ActivitiesQuerySchema,
@@ -37,11 +38,17 @@ const ROUTES: Record<string, ToOperation> = {
   'GET /health-metrics': ranged('health_metrics'),
 };
 
+const FallbackQuerySchema = z.object({
+  fallback: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+});
+
 /** Answers 200 with the data, or 202 with a job when the provider is limited (Retry-After, Location). */
 export const handler = authenticated(async (event, { container, identity }) => {
   const toOperation = ROUTES[event.routeKey];
   if (!toOperation) throw new AppError(404, 'not_found', `No route ${event.routeKey}`);
-  const answer = await runOrSchedule(container, identity, toOperation(event));
+  const { fallback } = parseInput(FallbackQuerySchema, { fallback: event.queryStringParameters?.['fallback'] });
+  const op = { ...toOperation(event), ...(fallback === 'true' && { fallback: true }) };
+  const answer = await runOrSchedule(container, identity, op);
   if (answer.status === 200) return json(200, answer.body);
   return json(202, answer.body, { 'retry-after': String(answer.body.retry_after), location: `/jobs/${answer.body.job_id}` });
 });

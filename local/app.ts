@@ -14,6 +14,26 @@ import { DevAuth } from './dev-auth';
 import { HANDLERS, lambdaContext } from './handlers';
 import type { ProviderSimulator } from './simulators/kit';
 import { createSimulators } from './simulators';
+import { MemoryJobQueue } from '../shared/queue/memory';
+import { drainMemoryQueue } from '../shared/app/retry-worker';
+import { runHealthChecks } from '../shared/app/health-check';
+
+/** What the stack runs on schedules and queues, run here on timers: the retry worker and the health check. */
+const QUEUE_POLL_MS = 1_000;
+const HEALTH_CHECK_MS = 5 * 60_000;
+
+/** A queue the caller injected is drained by the caller (tests move their own clock). */
+function startBackgroundWork(container: Container, queueInjected: boolean): () => void {
+  const timers: NodeJS.Timeout[] = [];
+  const quietly = (work: () => Promise<unknown>) => () => void work().catch(() => undefined);
+  if (container.queue instanceof MemoryJobQueue && !queueInjected) {
+    const queue = container.queue;
+    timers.push(setInterval(quietly(() => drainMemoryQueue(container, queue)), QUEUE_POLL_MS));
+  }
+  timers.push(setInterval(quietly(() => runHealthChecks(container)), HEALTH_CHECK_MS));
+  for (const timer of timers) timer.unref();
+  return () => timers.forEach(clearInterval);
+}
 
 /** API Gateway refuses payloads over 10 MB before any function runs. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -218,8 +238,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
   const url = `http://${host}:${port}`;
   ownHost = `${host}:${port}`;
+  let stopBackground = () => {};
   const close = () =>
     new Promise<void>((resolve) => {
+      stopBackground();
       server.closeAllConnections();
       server.close(() => resolve());
       setContainer(undefined);
@@ -235,6 +257,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     };
     const container = await buildContainer({ ...options.container, env });
     setContainer(container);
+    stopBackground = startBackgroundWork(container, options.container?.queue !== undefined);
     const auth = new DevAuth(container.config.devJwtSecret, container.config.tenantClaim);
     ready = { container, auth };
     return { url, container, simulators, issueToken: (userId, tenantId) => auth.issue(userId, tenantId), close };

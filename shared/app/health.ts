@@ -1,10 +1,24 @@
 import type { Container } from './container';
+import { recordedHealth } from './health-check';
 
-export function serviceHealth(container: Container) {
+/** `GET /health`: the service, its store, and per provider the last health check and circuit. */
+export async function serviceHealth(container: Container) {
+  const { store, providers } = await recordedHealth(container);
+  const names = container.registry.supportedProviders();
+  const perProvider = await Promise.all(
+    names.map(async (name) => {
+      const circuit = store === 'ok' ? (await container.circuit.state(name, container.resilience(name).circuit).catch(() => undefined))?.status : undefined;
+      const checked = providers.get(name);
+      return [name, { healthy: checked?.healthy ?? null, last_check: checked?.last_check ?? null, consecutive_failures: checked?.consecutive_failures ?? 0, average_latency_ms: checked?.average_latency_ms ?? null, circuit: circuit ?? 'unknown' }] as const;
+    }),
+  );
+  const degraded = store !== 'ok' || perProvider.some(([, p]) => p.healthy === false || p.circuit === 'open');
   return {
-    status: 'ok' as const,
+    status: degraded ? ('degraded' as const) : ('ok' as const),
     default_provider: container.config.defaultProvider,
-    providers: container.registry.supportedProviders().length,
+    providers: names.length,
+    store,
+    provider_health: Object.fromEntries(perProvider),
     time: new Date(container.deps.now()).toISOString(),
   };
 }

@@ -29,3 +29,12 @@ export const cacheObserver: CacheObserver = {
     logger.warn(message, attributes);
   },
 };
+
+/** 1 when a provider answered its health check, 0 when not (the stack alarms on it). */
+export function providerHealthMetric(provider: string, healthy: boolean): void {
+  const sink = metricsSink();
+  if (!sink) return;
+  const single = sink.singleMetric();
+  single.addDimensions({ provider });
+  single.addMetric('ProviderHealthy', MetricUnit.Count, healthy ? 1 : 0);
+}

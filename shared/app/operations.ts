@@ -4,7 +4,10 @@
  * the route would have run it.
  */
 import * as z from 'zod';
+import { ProviderError } from '../models';
+import { fallbackOrder } from '../resilience/settings';
 import type { Container } from './container';
+import { toErrorAnswer } from './error-answer';
 import * as data from './data';
 import type { Identity } from './identity';
 
@@ -31,6 +34,8 @@ export const OperationSchema = z.object({
   after: iso,
   start: iso,
   end: iso,
+  /** Let the next provider of PIERRE_PROVIDER_FALLBACK answer when this one fails or is limited. */
+  fallback: z.boolean().optional(),
 });
 export type Operation = z.infer<typeof OperationSchema>;
 
@@ -53,6 +58,35 @@ const RUNNERS: Record<Operation['name'], Runner> = {
   health_metrics: (c, id, op) => data.fetchHealthMetrics(c, id, op.provider, range(op)),
 };
 
-export function runOperation(container: Container, identity: Identity, op: Operation): Promise<unknown> {
-  return RUNNERS[op.name](container, identity, op);
+/** Failures another provider may answer instead of: limits, open circuits, outages, timeouts. */
+function fallbackWorthy(error: unknown): boolean {
+  return error instanceof ProviderError && (error.isRetryable() || error.kind === 'circuit_open');
+}
+
+/** The connected providers after `requested` in PIERRE_PROVIDER_FALLBACK (then those before it). */
+async function fallbackCandidates(container: Container, identity: Identity, requested: string): Promise<string[]> {
+  const order = fallbackOrder(container.raw);
+  const at = order.indexOf(requested);
+  const next = at < 0 ? order : [...order.slice(at + 1), ...order.slice(0, at)];
+  const connected = new Set((await container.connections.listForUser(identity.tenantId, identity.userId)).filter((c) => c.status === 'connected').map((c) => c.provider));
+  return next.filter((name) => container.registry.isSupported(name) && (connected.has(name) || container.provider(name).descriptor.connection === 'none'));
+}
+
+export async function runOperation(container: Container, identity: Identity, op: Operation): Promise<unknown> {
+  try {
+    return await RUNNERS[op.name](container, identity, op);
+  } catch (error) {
+    const requested = op.provider ?? container.config.defaultProvider;
+    if (!op.fallback || op.name === 'activity' || requested === data.ALL_PROVIDERS || !fallbackWorthy(error)) throw error;
+    const reason = toErrorAnswer(error).code;
+    for (const candidate of await fallbackCandidates(container, identity, requested)) {
+      try {
+        const answer = (await RUNNERS[op.name](container, identity, { ...op, provider: candidate })) as Record<string, unknown>;
+        return { ...answer, fallback: { requested, reason } };
+      } catch {
+        // The next one, then; the requested provider's own failure is what the caller hears.
+      }
+    }
+    throw error;
+  }
 }

@@ -5,6 +5,7 @@
  * calls the usage headers say would fail, fair share, and the circuit breaker.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runHealthChecks } from '../../shared/app/health-check';
 import { scheduleJob, updateJob } from '../../shared/app/jobs';
 import { drainMemoryQueue, processJobMessage } from '../../shared/app/retry-worker';
 import { MemoryJobQueue } from '../../shared/queue/memory';
@@ -30,7 +31,7 @@ describe('resilience', () => {
     queue = new MemoryJobQueue({ now });
     client = await startClient(
       // Waiting (backoff, gate and lease polls) moves the clock instead of the test waiting.
-      { env: { PIERRE_STRAVA_MAX_RETRIES: '0' }, container: { deps: { now }, queue, sleep: async (ms) => void (clock += ms) } },
+      { env: { PIERRE_STRAVA_MAX_RETRIES: '0', PIERRE_PROVIDER_FALLBACK: 'strava,synthetic' }, container: { deps: { now }, queue, sleep: async (ms) => void (clock += ms) } },
       'heavy-user',
       'tenant-r',
       { cache: 'use' },
@@ -51,7 +52,10 @@ describe('resilience', () => {
     clock = (Math.floor(clock / 900_000) + 1) * 900_000 + 60_000;
     await client.control('strava', 'rate-limits', { read_15min: 100, read_daily: 1_000 });
     await client.control('strava', 'faults', undefined, 'DELETE');
+    await client.control('strava', 'outage', { down: false });
     await client.resetResilience();
+    await client.server.container.coordination.delete('health', 'strava');
+    await client.server.container.cache.invalidate(`tenant:tenant-r:user:light-user:provider:strava`);
     await client.server.container.cache.invalidate(`tenant:tenant-r:user:heavy-user:provider:strava`);
     while (queue.receive(100).length > 0);
     await client.control('strava', 'requests', undefined, 'DELETE');
@@ -162,5 +166,41 @@ describe('resilience', () => {
     expect((await client.server.container.circuit.state('strava', client.server.container.resilience('strava').circuit)).status).toBe('closed');
     // The queued read runs too.
     expect(await drain()).toContain('succeeded');
+  });
+
+  it('falls back to the next provider of PIERRE_PROVIDER_FALLBACK with fallback=true, and says so', async () => {
+    await client.control('strava', 'faults', { kind: 'status', status: 503, count: 10 });
+    expect((await client.api('/athlete?provider=strava&cache=bypass')).status).toBe(502);
+    const res = await client.api('/athlete?provider=strava&cache=bypass&fallback=true');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.provider).toBe('synthetic');
+    expect(body.fallback).toEqual({ requested: 'strava', reason: 'provider_error' });
+    expect((await client.api('/athlete?provider=strava&fallback=maybe')).status).toBe(400);
+  });
+
+  it('records scheduled health checks per provider, shows them in /health, and opens a failing provider\'s circuit', async () => {
+    const container = client.server.container;
+    await runHealthChecks(container);
+    const healthy = await (await fetch(`${client.server.url}/health`)).json();
+    expect(healthy.status).toBe('ok');
+    expect(healthy.store).toBe('ok');
+    expect(healthy.provider_health.strava).toMatchObject({ healthy: true, consecutive_failures: 0, circuit: 'closed' });
+    expect(healthy.provider_health.synthetic.healthy).toBe(true);
+
+    await client.control('strava', 'outage', { down: true });
+    for (let i = 0; i < 5; i++) {
+      clock += 5 * 60_000;
+      await runHealthChecks(container);
+    }
+    const failing = await (await fetch(`${client.server.url}/health`)).json();
+    expect(failing.status).toBe('degraded');
+    expect(failing.provider_health.strava).toMatchObject({ healthy: false, consecutive_failures: 5, circuit: 'open' });
+    expect(failing.provider_health.strava.last_check).toBe(new Date(clock).toISOString());
+
+    await client.control('strava', 'outage', { down: false });
+    clock += 5 * 60_000;
+    await runHealthChecks(container);
+    expect((await (await fetch(`${client.server.url}/health`)).json()).provider_health.strava).toMatchObject({ healthy: true, circuit: 'closed' });
   });
 });

@@ -36,6 +36,7 @@ export abstract class SimulatorBase implements ProviderSimulator {
   readonly faults = new FaultPlan();
   readonly consent = new ConsentDesk();
   readonly requestLog: { method: string; path: string }[] = [];
+  private outage = false;
   private userCounter = 0;
 
   constructor(
@@ -63,6 +64,7 @@ export abstract class SimulatorBase implements ProviderSimulator {
     const path = request.url.pathname;
     if (path.startsWith('/_sim/')) return this.control(request, path.slice('/_sim/'.length));
     this.requestLog.push({ method: request.method, path: `${path}${request.url.search}` });
+    if (this.outage) return json(503, { message: 'Service Unavailable' });
     this.cachedRoutes ??= this.routes();
     let pathMatched = false;
     for (const route of this.cachedRoutes) {
@@ -92,6 +94,10 @@ export abstract class SimulatorBase implements ProviderSimulator {
       case 'POST rate-limits':
         this.limiter.setLimits(z.record(z.string(), z.number().int().min(0)).parse(body));
         this.limiter.reset();
+        return json(204, undefined);
+      case 'POST outage':
+        // The whole provider down (every route, the API root included) until cleared.
+        this.outage = z.object({ down: z.boolean() }).parse(body).down;
         return json(204, undefined);
       case 'GET requests':
         return json(200, this.requestLog);
