@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { authenticated, json } from '../shared/http/handler';
 import {
   ActivitiesQuerySchema,
   ActivityPathSchema,
   DateRangeQuerySchema,
+  FallbackQuerySchema,
   parseInput,
   ProviderQuerySchema,
 } from '../shared/http/query';
@@ -37,10 +37,6 @@ const ROUTES: Record<string, ToOperation> = {
   'GET /recovery': ranged('recovery'),
   'GET /health-metrics': ranged('health_metrics'),
 };
-
-const FallbackQuerySchema = z.object({
-  fallback: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
-});
 
 /** Answers 200 with the data, or 202 with a job when the provider is limited (Retry-After, Location). */
 export const handler = authenticated(async (event, { container, identity }) => {

@@ -84,12 +84,28 @@ export const CallbackAnswerSchema = z.object({
   expires_at: z.iso.datetime().nullable().describe('When the access token expires (it is refreshed automatically)'),
 });
 
+const ProviderCheckSchema = z.object({
+  healthy: z.boolean().nullable().describe('What the last scheduled health check found (null: not checked yet)'),
+  last_check: z.iso.datetime().nullable(),
+  consecutive_failures: z.number().int().nonnegative(),
+  average_latency_ms: z.number().int().nonnegative().nullable().describe('Running average of the health probes, in milliseconds'),
+  circuit: z.enum(['closed', 'open', 'half_open', 'unknown']).describe('open: calls are refused for a while after repeated failures'),
+});
+
 export const HealthAnswerSchema = z.object({
-  status: z.literal('ok'),
+  status: z.enum(['ok', 'degraded']).describe('degraded: the store does not answer, or a provider is unhealthy or its circuit open'),
   default_provider: z.string(),
   providers: z.number().int().nonnegative().describe('How many providers are registered'),
+  store: z.enum(['ok', 'unavailable']).describe('Whether DynamoDB (or the local store) answered'),
+  provider_health: z.record(z.string(), ProviderCheckSchema).describe('Per provider: the last scheduled health check and its circuit'),
   time: z.iso.datetime().describe("The service's clock"),
 });
+
+/** With fallback=true, when another provider answered in place of the requested one. */
+const FallbackSchema = z
+  .object({ requested: z.string(), reason: z.string().describe("The requested provider's error code") })
+  .optional()
+  .describe('Present when the requested provider failed and `provider` answered instead (fallback=true)');
 
 export const ErrorAnswerSchema = z.object({
   error: z.object({
@@ -109,15 +125,16 @@ export const ActivitiesAnswerSchema = z.object({
   provider: providerName,
   activities: z.array(ActivitySchema),
   sources: z.record(z.string(), SourceStatusSchema).optional().describe("With provider=all: each provider's outcome"),
+  fallback: FallbackSchema,
 });
 
 export const ActivityAnswerSchema = z.object({ provider: providerName, activity: ActivitySchema });
-export const AthleteAnswerSchema = z.object({ provider: providerName, athlete: AthleteSchema });
-export const StatsAnswerSchema = z.object({ provider: providerName, stats: StatsSchema });
-export const PersonalRecordsAnswerSchema = z.object({ provider: providerName, personal_records: z.array(PersonalRecordSchema) });
-export const SleepAnswerSchema = z.object({ provider: providerName, sleep_sessions: z.array(SleepSessionSchema) });
-export const RecoveryAnswerSchema = z.object({ provider: providerName, recovery: z.array(RecoveryMetricsSchema) });
-export const HealthMetricsAnswerSchema = z.object({ provider: providerName, health_metrics: z.array(HealthMetricsSchema) });
+export const AthleteAnswerSchema = z.object({ provider: providerName, athlete: AthleteSchema, fallback: FallbackSchema });
+export const StatsAnswerSchema = z.object({ provider: providerName, stats: StatsSchema, fallback: FallbackSchema });
+export const PersonalRecordsAnswerSchema = z.object({ provider: providerName, personal_records: z.array(PersonalRecordSchema), fallback: FallbackSchema });
+export const SleepAnswerSchema = z.object({ provider: providerName, sleep_sessions: z.array(SleepSessionSchema), fallback: FallbackSchema });
+export const RecoveryAnswerSchema = z.object({ provider: providerName, recovery: z.array(RecoveryMetricsSchema), fallback: FallbackSchema });
+export const HealthMetricsAnswerSchema = z.object({ provider: providerName, health_metrics: z.array(HealthMetricsSchema), fallback: FallbackSchema });
 
 /** 202 from a data route: the provider is limited, the read is queued as a job (GET /jobs/{id}). */
 export const ScheduledAnswerSchema = z.object({

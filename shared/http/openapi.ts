@@ -7,7 +7,7 @@ import * as z from 'zod';
 import * as answers from '../app/answers';
 import * as models from '../models';
 import { ROUTES, type RouteKey } from '../../functions/routes';
-import { CacheQuerySchema } from './query';
+import { CacheQuerySchema, FallbackQuerySchema } from './query';
 import { CONTRACTS, ERROR_CODES, JsonRpcRequestSchema, JsonRpcResponseSchema, type Answer, type ErrorCode, type RouteContract } from './contracts';
 
 type JsonSchema = Record<string, unknown>;
@@ -101,6 +101,7 @@ function parameters(convert: Converter, schema: z.ZodType | undefined, where: 'p
 function cacheParameters(convert: Converter): Operation[] {
   return [
     ...parameters(convert, CacheQuerySchema, 'query'),
+    ...parameters(convert, FallbackQuerySchema, 'query'),
     {
       name: 'cache-control',
       in: 'header',

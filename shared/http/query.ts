@@ -98,6 +98,14 @@ export const ConnectQuerySchema = z.object({
 });
 
 /** `?cache=` as a named argument (the HTTP layer reads it with Cache-Control, in shared/cache/policy.ts). */
+/** `?fallback=true`: when the provider fails or is limited, the next connected one of PIERRE_PROVIDER_FALLBACK answers. */
+export const FallbackQuerySchema = z.object({
+  fallback: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .optional()
+    .describe('true: when the provider fails or is limited, the next connected provider of PIERRE_PROVIDER_FALLBACK answers (the answer says so in `fallback`)'),
+});
+
 export const CacheQuerySchema = z.object({
   cache: z
     .enum(CACHE_POLICIES, { error: 'must be one of use, bypass, refresh' })
