@@ -37,8 +37,16 @@ const countingFetch: typeof fetch = async (input, init) => {
 async function main() {
   const queue = new MemoryJobQueue({ now });
   const server = await startLocalServer({
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    container: { deps: { now, fetch: countingFetch }, queue, sleep: async (ms) => void (clock += ms) },
+    env: {},
+    // A wait moves the fake clock and yields a tick of real time, so the awaited answer can arrive.
+    container: {
+      deps: { now, fetch: countingFetch },
+      queue,
+      sleep: async (ms) => {
+        clock += ms;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      },
+    },
   });
   const sim = (action: string, body?: unknown, method = 'POST') =>
     fetch(`${server.url}/sim/strava/_sim/${action}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
