@@ -24,7 +24,7 @@ describe('resilience across containers on moto', () => {
   let client: Client;
   let sqs: SQSClient;
   let queueUrl: string;
-  let serial: ReturnType<typeof serialDynamo>;
+  let serial: Awaited<ReturnType<typeof serialDynamo>>;
   const tables = { connections: uniqueName('conn'), cache: uniqueName('cache') };
   const tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
 
@@ -39,7 +39,7 @@ describe('resilience across containers on moto', () => {
     const endpoint = useMoto();
     sqs = new SQSClient({});
     queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('retry') }))).QueueUrl!;
-    serial = serialDynamo(tables, tokenKeys);
+    serial = await serialDynamo(tables, tokenKeys);
     client = await startClient({
       env: { AWS_ENDPOINT_URL: endpoint, PIERRE_CONNECTIONS_TABLE: tables.connections, PIERRE_CACHE_TABLE: tables.cache, PIERRE_TOKEN_KEYS: tokenKeys },
     }, USER, TENANT);
