@@ -17,6 +17,7 @@ import { createSimulators } from './simulators';
 import { MemoryJobQueue } from '../shared/queue/memory';
 import { drainMemoryQueue } from '../shared/app/retry-worker';
 import { runHealthChecks } from '../shared/app/health-check';
+import { drainSqsQueue, localSqsClient } from './sqs-worker';
 
 /** What the stack runs on schedules and queues, run here on timers: the retry worker and the health check. */
 const QUEUE_POLL_MS = 1_000;
@@ -29,6 +30,11 @@ function startBackgroundWork(container: Container, queueInjected: boolean): () =
   if (container.queue instanceof MemoryJobQueue && !queueInjected) {
     const queue = container.queue;
     timers.push(setInterval(quietly(() => drainMemoryQueue(container, queue)), QUEUE_POLL_MS));
+  }
+  const queueUrl = container.config.retryQueueUrl;
+  if (queueUrl && !queueInjected) {
+    const client = localSqsClient();
+    timers.push(setInterval(quietly(() => drainSqsQueue(container, client, queueUrl)), QUEUE_POLL_MS));
   }
   timers.push(setInterval(quietly(() => runHealthChecks(container)), HEALTH_CHECK_MS));
   for (const timer of timers) timer.unref();

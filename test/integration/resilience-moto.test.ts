@@ -12,6 +12,7 @@ import { fetchActivities } from '../../shared/app/data';
 import { getJob, scheduleJob } from '../../shared/app/jobs';
 import { CacheRequest, withCacheRequest } from '../../shared/cache/policy';
 import { lambdaContext } from '../../local/handlers';
+import { drainSqsQueue } from '../../local/sqs-worker';
 import { uniqueName, useMoto } from '../support/aws';
 import { startClient, type Client } from '../support/provider-flow';
 import { serialDynamo } from '../support/serial-dynamo';
@@ -110,5 +111,14 @@ describe('resilience across containers on moto', () => {
     await scheduleJob(worker, identity, { name: 'stats', provider: 'strava' }, 600);
     const now = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
     expect(now.Messages ?? []).toEqual([]);
+  });
+
+  it('lets npm start drain the SQS queue on moto with the same worker', async () => {
+    const worker = await container();
+    const job = await scheduleJob(worker, identity, { name: 'personal_records', provider: 'strava' }, 0);
+    // A long poll (an SQS feature) rather than a sleep: the message becomes visible after its 1 s delay.
+    const outcomes = await drainSqsQueue(worker, sqs, queueUrl, 5);
+    expect(outcomes).toContain('succeeded');
+    expect((await getJob(worker, identity, job.job_id))['status']).toBe('succeeded');
   });
 });
