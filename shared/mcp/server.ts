@@ -14,6 +14,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { invalidRequest } from '../app/errors';
+import { isDeferrable, scheduleJob, type ScheduledAnswer } from '../app/jobs';
 import { CacheRequest, currentCacheRequest, withCacheRequest } from '../cache/policy';
 import { toErrorAnswer } from '../http/errors';
 import { CacheQuerySchema, parseInput } from '../http/query';
@@ -92,15 +93,26 @@ function asQuery(tool: PublishedTool, args: Record<string, unknown> | undefined)
   return query;
 }
 
-/** A failure as the REST route reports it, `{error: {code, message}}`, plus when to retry. */
+/** A limited read that was queued as a job, as REST answers 202: the tool reports it with the job's id. */
+class QueuedRead extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly job: ScheduledAnswer,
+  ) {
+    super('queued');
+  }
+}
+
+/** A failure as the REST route reports it, `{error: {code, message}}`, plus when to retry (and the job, if queued). */
 function errorResult(error: unknown): CallToolResult {
-  const answer = toErrorAnswer(error);
-  const retryAfter = answer.headers['retry-after'];
+  const answer = toErrorAnswer(error instanceof QueuedRead ? error.reason : error);
+  const retryAfter = error instanceof QueuedRead ? String(error.job.retry_after) : answer.headers['retry-after'];
   const body = {
     error: {
       code: answer.code,
-      message: answer.message,
+      message: error instanceof QueuedRead ? `${answer.message}; the read is queued as job ${error.job.job_id} (GET /jobs/${error.job.job_id})` : answer.message,
       ...(retryAfter !== undefined && { retry_after_seconds: Number(retryAfter) }),
+      ...(error instanceof QueuedRead && { job_id: error.job.job_id }),
     },
   };
   return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }] };
@@ -114,7 +126,11 @@ async function runCached(tool: PublishedTool, query: Record<string, unknown>, ct
   const { cache, ...rest } = query;
   const policy = parseInput(CacheQuerySchema, { cache }).cache ?? currentCacheRequest()?.policy ?? 'use';
   const request = new CacheRequest(policy);
-  const answer = await withCacheRequest(request, () => tool.spec.run(parseInput(tool.spec.input, rest), ctx));
+  const args = parseInput(tool.spec.input, rest);
+  const answer = await withCacheRequest(request, () => tool.spec.run(args, ctx)).catch(async (error: unknown) => {
+    if (!isDeferrable(error) || !tool.spec.operation) throw error;
+    throw new QueuedRead(error, await scheduleJob(ctx.container, ctx.identity, tool.spec.operation(args), error.retryAfterSecs ?? 60));
+  });
   const headers = request.headers();
   const meta = headers['x-cache'] ? { 'pierre/cache': headers['x-cache'], ...(headers['age'] && { 'pierre/age_seconds': Number(headers['age']) }) } : undefined;
   return { answer, meta };

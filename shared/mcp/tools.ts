@@ -11,6 +11,7 @@ import type { Container } from '../app/container';
 import * as data from '../app/data';
 import type { Identity } from '../app/identity';
 import { listProviders } from '../app/list-providers';
+import type { Operation } from '../app/operations';
 import { ActivitiesQuerySchema, ActivityPathSchema, ConnectQuerySchema, DateRangeQuerySchema, ProviderPathSchema, ProviderQuerySchema } from '../http/query';
 import { Capability, hasCapability, type CapabilityFlag } from '../providers/capabilities';
 import type { ProviderDescriptor } from '../providers/spi';
@@ -44,6 +45,8 @@ export interface ToolSpec {
   readOnly: boolean;
   /** Reads provider data through the cache, so it takes the `cache` policy argument. */
   cached: boolean;
+  /** Data tools: the read as a job operation, queued (job_id in the error) when the provider is limited. */
+  operation?(args: any): Operation;
   // The typed `tool()` helper below ties each run to its text; the list holds them erased.
   run(args: any, ctx: ToolContext): Promise<object>;
   text(answer: any): string;
@@ -58,6 +61,7 @@ const tool = <S extends z.ZodType, A extends object>(spec: {
   providers?: ProviderChoice;
   readOnly?: boolean;
   cached?: boolean;
+  operation?(args: z.output<S>): Operation;
   run(args: z.output<S>, ctx: ToolContext): Promise<A>;
   text(answer: A): string;
 }): ToolSpec => ({ readOnly: true, cached: false, ...spec });
@@ -66,6 +70,13 @@ const NO_ARGUMENTS = z.object({});
 const UNITS =
   'Units are in the field names (*_meters, *_seconds, *_kg, *_celsius, *_ms, *_percentage); heart rates in bpm, speeds in m/s, power in watts, energy (*calories) in kcal; instants (*_date) in ISO-8601 UTC. Each field of the output schema describes its unit and meaning.';
 const ACTIVITY_DATA = { capability: Capability.ACTIVITIES };
+const iso = (date: Date | undefined) => date?.toISOString();
+const ranged = (name: 'sleep' | 'recovery' | 'health_metrics', args: { provider?: string | undefined; range: { start: Date; end: Date } }): Operation => ({
+  name,
+  provider: args.provider,
+  start: iso(args.range.start),
+  end: iso(args.range.end),
+});
 
 export const TOOLS: readonly ToolSpec[] = [
   tool({
@@ -132,6 +143,7 @@ export const TOOLS: readonly ToolSpec[] = [
     input: ActivitiesQuerySchema,
     output: answers.ActivitiesAnswerSchema,
     providers: { ...ACTIVITY_DATA, all: true },
+    operation: ({ provider, limit, offset, before, after }) => ({ name: 'activities', provider, limit, offset, before: iso(before), after: iso(after) }),
     run: ({ provider, ...query }, { container, identity }) =>
       provider === data.ALL_PROVIDERS
         ? data.fetchAllActivities(container, identity, query)
@@ -146,6 +158,7 @@ export const TOOLS: readonly ToolSpec[] = [
     input: ActivityPathSchema,
     output: answers.ActivityAnswerSchema,
     providers: ACTIVITY_DATA,
+    operation: (args) => ({ name: 'activity', provider: args.provider, id: args.id }),
     run: (args, { container, identity }) => data.fetchActivity(container, identity, args.provider, args.id),
     text: (a) => activityLine(a.activity),
   }),
@@ -157,6 +170,7 @@ export const TOOLS: readonly ToolSpec[] = [
     input: ProviderQuerySchema,
     output: answers.AthleteAnswerSchema,
     providers: {},
+    operation: (args) => ({ name: 'athlete', provider: args.provider }),
     run: (args, { container, identity }) => data.fetchAthlete(container, identity, args.provider),
     text: (a) => recordText(`Athlete on ${a.provider}`, a.athlete),
   }),
@@ -168,6 +182,7 @@ export const TOOLS: readonly ToolSpec[] = [
     input: ProviderQuerySchema,
     output: answers.StatsAnswerSchema,
     providers: ACTIVITY_DATA,
+    operation: (args) => ({ name: 'stats', provider: args.provider }),
     run: (args, { container, identity }) => data.fetchStats(container, identity, args.provider),
     text: (a) => recordText(`Totals on ${a.provider}`, a.stats),
   }),
@@ -180,6 +195,7 @@ export const TOOLS: readonly ToolSpec[] = [
     input: ProviderQuerySchema,
     output: answers.PersonalRecordsAnswerSchema,
     providers: ACTIVITY_DATA,
+    operation: (args) => ({ name: 'personal_records', provider: args.provider }),
     run: (args, { container, identity }) => data.fetchPersonalRecords(container, identity, args.provider),
     text: (a) => recordsText(`personal records on ${a.provider}`, a.personal_records),
   }),
@@ -191,6 +207,7 @@ export const TOOLS: readonly ToolSpec[] = [
     input: DateRangeQuerySchema,
     output: answers.SleepAnswerSchema,
     providers: { capability: Capability.SLEEP_TRACKING },
+    operation: (args) => ranged('sleep', args),
     run: (args, { container, identity }) => data.fetchSleep(container, identity, args.provider, args.range),
     text: (a) => recordsText(`sleep sessions from ${a.provider}`, a.sleep_sessions),
   }),
@@ -202,6 +219,7 @@ export const TOOLS: readonly ToolSpec[] = [
     input: DateRangeQuerySchema,
     output: answers.RecoveryAnswerSchema,
     providers: { capability: Capability.RECOVERY_METRICS },
+    operation: (args) => ranged('recovery', args),
     run: (args, { container, identity }) => data.fetchRecovery(container, identity, args.provider, args.range),
     text: (a) => recordsText(`days of recovery metrics from ${a.provider}`, a.recovery),
   }),
@@ -213,6 +231,7 @@ export const TOOLS: readonly ToolSpec[] = [
     input: DateRangeQuerySchema,
     output: answers.HealthMetricsAnswerSchema,
     providers: { capability: Capability.HEALTH_METRICS },
+    operation: (args) => ranged('health_metrics', args),
     run: (args, { container, identity }) => data.fetchHealthMetrics(container, identity, args.provider, args.range),
     text: (a) => recordsText(`days of health metrics from ${a.provider}`, a.health_metrics),
   }),

@@ -15,7 +15,7 @@ const TENANT = 'tenant-1';
 const RANGE = { start: '2026-11-01', end: '2026-11-20T00:00:00Z' };
 const RANGE_QUERY = `start=${RANGE.start}&end=${encodeURIComponent(RANGE.end)}`;
 
-type ToolError = { error: { code: string; message: string; retry_after_seconds?: number } };
+type ToolError = { error: { code: string; message: string; retry_after_seconds?: number; job_id?: string } };
 
 describe('MCP endpoint over Streamable HTTP', () => {
   let rest: RestClient;
@@ -396,6 +396,10 @@ describe('MCP endpoint over Streamable HTTP', () => {
         expect(error.retry_after_seconds).toBeGreaterThan(0);
         expect(error.retry_after_seconds).toBeLessThanOrEqual(900);
         expect(Math.abs(error.retry_after_seconds! - job.retry_after)).toBeLessThanOrEqual(2);
+        // The tool queued the read as REST does, and its job is the caller's to follow.
+        expect(error.job_id).toEqual(expect.any(String));
+        const queued = await (await rest.api(`/jobs/${error.job_id}`)).json();
+        expect(queued).toMatchObject({ job_id: error.job_id, status: 'scheduled', operation: 'athlete', provider: 'strava' });
       } finally {
         await rest.control('strava', 'rate-limits', { read_15min: 100 });
         await rest.resetResilience();
