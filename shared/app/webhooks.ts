@@ -38,6 +38,12 @@ async function apply(container: Container, provider: string, event: WebhookEvent
   for (const connection of connections) {
     const partition = cachePartition(connection.tenantId, connection.userId, provider);
     if (event.kind === 'deauthorized') {
+      // A late delivery about access the user has since granted again must not revoke the new connection.
+      // (Providers give whole seconds: only a connection updated a full second later is newer for sure.)
+      if (event.occurredAtMs !== undefined && Date.parse(connection.updatedAt) - 1000 > event.occurredAtMs) {
+        logger.info('deauthorization older than the connection; ignored', { provider });
+        continue;
+      }
       if (connection.status === 'connected') await revoke(container, connection);
       await container.cache.invalidate(partition);
     } else {

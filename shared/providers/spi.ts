@@ -206,6 +206,8 @@ export interface WebhookEvent {
   changed: readonly WebhookResource[];
   /** The provider's id of the one item that changed, when the event names one. */
   objectId?: string | undefined;
+  /** When the provider says it happened (epoch ms), where it says so; an older deauthorization than the connection's last update is ignored. */
+  occurredAtMs?: number | undefined;
 }
 
 export type WebhookResult =

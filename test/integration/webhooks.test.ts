@@ -194,6 +194,15 @@ describe('provider webhooks', () => {
   });
 
   describe('deauthorization', () => {
+    it('Strava: a deauthorization from before the connection was last made (a late delivery) changes nothing', async () => {
+      const owner = Number(await providerUserId('strava'));
+      const connection = (await client.server.container.connections.get({ tenantId: TENANT, userId: USER, provider: 'strava' }))!;
+      const before = Math.floor(Date.parse(connection.updatedAt) / 1000) - 30;
+      const event = { object_type: 'athlete', object_id: owner, aspect_type: 'update', owner_id: owner, updates: { authorized: 'false' }, event_time: before };
+      expect(await deliver('strava', event)).toBe(200);
+      expect(await status('strava')).toBe('connected');
+    });
+
     it('Strava: authorized=false deletes the tokens, drops the cache, and /connections says revoked', async () => {
       await client.api('/activities?provider=strava');
       const owner = Number(await providerUserId('strava'));

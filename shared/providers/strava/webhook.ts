@@ -120,7 +120,7 @@ export function parseStravaWebhook(body: string | unknown, settings: Settings, o
 const REJECTION_STATUS: Record<WebhookRejection, number> = { not_configured: 403, malformed: 400, wrong_subscription: 403, stale: 403 };
 
 function toEvent(notice: StravaWebhookNotice): WebhookEvent {
-  if (notice.deauthorized) return { providerUserId: notice.providerUserId, kind: 'deauthorized', changed: [] };
+  if (notice.deauthorized) return { providerUserId: notice.providerUserId, kind: 'deauthorized', changed: [], occurredAtMs: notice.eventTime * 1000 };
   return {
     providerUserId: notice.providerUserId,
     kind: 'data',
