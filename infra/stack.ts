@@ -6,14 +6,18 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { CORS, FUNCTION_NAMES, ROUTES, type FunctionName } from '../functions/routes';
+import { CORS, ROUTES, type FunctionName } from '../functions/routes';
 import { CLIENT_BUNDLE_FILE } from '../shared/web/assets';
 import { BUNDLE, externalModulesOf, NODE_OPTIONS } from './bundling';
+import { FUNCTION_SPECS, LAMBDA_NAMES, TABLE_ACTIONS, type LambdaName } from './functions';
 import { parseProviderSelection, providerListAlias } from './providers';
 
 /** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
@@ -36,20 +40,15 @@ export interface PierreStackProps extends StackProps {
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-const DEFAULT_TIMEOUT = Duration.seconds(10);
-const TIMEOUTS: Partial<Record<FunctionName, Duration>> = {
-  // The callback exchanges the OAuth code with the provider before it answers.
-  callback: Duration.seconds(15),
-};
-const timeoutOf = (name: FunctionName): Duration => TIMEOUTS[name] ?? DEFAULT_TIMEOUT;
-
 /**
- * The retry worker gets the same timeout as the HTTP functions. AWS advises a queue visibility
- * timeout of six times the consumer's timeout, so a throttled or retried invocation never lets
- * the message reappear while it is still being processed.
+ * AWS advises a queue visibility timeout of six times the consumer's timeout, so a throttled or
+ * retried invocation never lets the message reappear while it is still being processed.
  */
-export const RETRY_WORKER_TIMEOUT = DEFAULT_TIMEOUT;
+export const RETRY_WORKER_TIMEOUT = FUNCTION_SPECS['retry-worker'].timeout;
 const RETRY_VISIBILITY_TIMEOUT = Duration.seconds(RETRY_WORKER_TIMEOUT.toSeconds() * 6);
+/** Jobs per worker invocation: Powertools processes them in parallel and reports each failure alone. */
+export const RETRY_BATCH_SIZE = 10;
+export const HEALTH_CHECK_RATE = Duration.minutes(5);
 
 /**
  * The web function serves the page's script from a file beside its bundle (shared/web/assets.ts),
@@ -77,7 +76,7 @@ export class PierreStack extends Stack {
   readonly cacheTable: TableV2;
   readonly configSecret: Secret;
   readonly retryQueue: Queue;
-  readonly functions: ReadonlyMap<FunctionName, NodejsFunction>;
+  readonly functions: ReadonlyMap<LambdaName, NodejsFunction>;
   readonly api: HttpApi;
   /** The providers the functions were bundled with (every built-in one when undefined). */
   readonly providers: readonly string[] | undefined;
@@ -133,51 +132,6 @@ export class PierreStack extends Stack {
     this.providers = parseProviderSelection(props.providers ?? this.setting('providers', 'PIERRE_PROVIDERS'));
     const providerAlias = this.providers ? providerListAlias(this.providers) : {};
 
-    const functions = new Map<FunctionName, NodejsFunction>();
-    for (const name of FUNCTION_NAMES) {
-      const id = `${pascal(name)}Function`;
-      const logGroup = new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
-      const fn = new NodejsFunction(this, id, {
-        entry: join(REPO_ROOT, 'functions', `${name}.ts`),
-        handler: 'handler',
-        projectRoot: REPO_ROOT,
-        depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-        runtime: Runtime.NODEJS_22_X,
-        architecture: Architecture.ARM_64,
-        memorySize: 512,
-        timeout: timeoutOf(name),
-        logGroup,
-        tracing: Tracing.ACTIVE,
-        bundling: {
-          format: OutputFormat.ESM,
-          target: BUNDLE.target,
-          minify: BUNDLE.minify,
-          sourceMap: BUNDLE.sourceMap,
-          sourcesContent: BUNDLE.sourcesContent,
-          mainFields: [...BUNDLE.mainFields],
-          banner: BUNDLE.banner,
-          externalModules: externalModulesOf(name),
-          esbuildArgs: Object.fromEntries(Object.entries(providerAlias).map(([from, to]) => [`--alias:${from}`, to])),
-          forceDockerBundling: false,
-          ...(name === 'web' && { commandHooks: WEB_CLIENT_HOOKS }),
-        },
-        environment: {
-          PIERRE_CONFIG_SECRET_ID: this.configSecret.secretArn,
-          PIERRE_CONNECTIONS_TABLE: this.connectionsTable.tableName,
-          PIERRE_CACHE_TABLE: this.cacheTable.tableName,
-          PIERRE_RETRY_QUEUE_URL: this.retryQueue.queueUrl,
-          POWERTOOLS_SERVICE_NAME: 'pierre-providers',
-          NODE_OPTIONS,
-        },
-      });
-      this.configSecret.grantRead(fn);
-      this.connectionsTable.grantReadWriteData(fn);
-      this.cacheTable.grantReadWriteData(fn);
-      this.retryQueue.grantSendMessages(fn);
-      functions.set(name, fn);
-    }
-    this.functions = functions;
-
     const jwtIssuer = props.jwtIssuer ?? this.setting('jwtIssuer', 'PIERRE_JWT_ISSUER')?.[0] ?? DEFAULT_JWT_ISSUER;
     const jwtAudience = props.jwtAudience ?? this.setting('jwtAudience', 'PIERRE_JWT_AUDIENCE') ?? DEFAULT_JWT_AUDIENCE;
     const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', jwtIssuer, { jwtAudience });
@@ -207,9 +161,71 @@ export class PierreStack extends Stack {
       webhookRoutes.map((route) => [`${route.method} ${route.path}`, WEBHOOK_ROUTE_THROTTLE]),
     );
 
+    // The API's own URL, from its id (the functions depend on the API, not on its routes: no cycle).
+    const publicBaseUrl = this.api.apiEndpoint;
+
+    const functions = new Map<LambdaName, NodejsFunction>();
+    for (const name of LAMBDA_NAMES) {
+      const spec = FUNCTION_SPECS[name];
+      const id = `${pascal(name)}Function`;
+      const logGroup = new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+      const fn = new NodejsFunction(this, id, {
+        entry: join(REPO_ROOT, 'functions', `${name}.ts`),
+        handler: 'handler',
+        projectRoot: REPO_ROOT,
+        depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+        runtime: Runtime.NODEJS_22_X,
+        architecture: Architecture.ARM_64,
+        memorySize: spec.memoryMb,
+        timeout: spec.timeout,
+        logGroup,
+        tracing: Tracing.ACTIVE,
+        bundling: {
+          format: OutputFormat.ESM,
+          target: BUNDLE.target,
+          minify: BUNDLE.minify,
+          sourceMap: BUNDLE.sourceMap,
+          sourcesContent: BUNDLE.sourcesContent,
+          mainFields: [...BUNDLE.mainFields],
+          banner: BUNDLE.banner,
+          externalModules: externalModulesOf(name),
+          esbuildArgs: Object.fromEntries(Object.entries(providerAlias).map(([from, to]) => [`--alias:${from}`, to])),
+          forceDockerBundling: false,
+          ...(name === 'web' && { commandHooks: WEB_CLIENT_HOOKS }),
+        },
+        environment: {
+          PIERRE_CONFIG_SECRET_ID: this.configSecret.secretArn,
+          PIERRE_CONNECTIONS_TABLE: this.connectionsTable.tableName,
+          PIERRE_CACHE_TABLE: this.cacheTable.tableName,
+          PIERRE_RETRY_QUEUE_URL: this.retryQueue.queueUrl,
+          PIERRE_PUBLIC_BASE_URL: publicBaseUrl,
+          POWERTOOLS_SERVICE_NAME: 'pierre-providers',
+          NODE_OPTIONS,
+        },
+      });
+      // Every function reads the configuration; the rest is what its code paths use (infra/functions.ts).
+      this.configSecret.grantRead(fn);
+      if (spec.connections) this.connectionsTable.grant(fn, ...TABLE_ACTIONS[spec.connections]);
+      if (spec.cache) this.cacheTable.grant(fn, ...TABLE_ACTIONS[spec.cache]);
+      if (spec.queue) this.retryQueue.grantSendMessages(fn);
+      if (spec.queue === 'consume') {
+        // The event source grants the receive, delete and visibility actions on this queue alone.
+        fn.addEventSource(new SqsEventSource(this.retryQueue, { batchSize: RETRY_BATCH_SIZE, reportBatchItemFailures: true }));
+      }
+      functions.set(name, fn);
+    }
+    this.functions = functions;
+
+    // The scheduled probe: Scheduler's role may invoke this one function and nothing else.
+    new Schedule(this, 'HealthCheckSchedule', {
+      description: 'Probes every provider and records its health and circuit',
+      schedule: ScheduleExpression.rate(HEALTH_CHECK_RATE),
+      target: new LambdaInvoke(functions.get('health-check')!, { retryAttempts: 0 }),
+    });
+
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
-    for (const [name, fn] of functions) {
-      integrations.set(name, new HttpLambdaIntegration(`${pascal(name)}Integration`, fn));
+    for (const route of ROUTES) {
+      if (!integrations.has(route.fn)) integrations.set(route.fn, new HttpLambdaIntegration(`${pascal(route.fn)}Integration`, functions.get(route.fn)!));
     }
     for (const route of ROUTES) {
       const authorizer: IHttpRouteAuthorizer = route.auth ? jwtAuthorizer : noAuth;

@@ -8,8 +8,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FUNCTION_NAMES, ROUTES } from '../../functions/routes';
 import { BUILTIN_PROVIDER_NAMES } from '../../infra/providers';
+import { FUNCTION_SPECS, LAMBDA_NAMES, TABLE_ACTIONS, type LambdaName } from '../../infra/functions';
 import { providerRegistry } from '../../shared/providers';
-import { probeBundle, probeBundleText } from '../support/bundle-probe';
+import { loadsHandler, probeBundle, probeBundleText } from '../support/bundle-probe';
+import { functionFiles } from '../../infra/bundling';
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, PierreStack, type PierreStackProps } from '../../infra/stack';
 import { CLIENT_BUNDLE_FILE } from '../../shared/web/assets';
 
@@ -23,6 +25,7 @@ const ENV_VARS = [
   'PIERRE_CONNECTIONS_TABLE',
   'PIERRE_CACHE_TABLE',
   'PIERRE_RETRY_QUEUE_URL',
+  'PIERRE_PUBLIC_BASE_URL',
   'POWERTOOLS_SERVICE_NAME',
   'NODE_OPTIONS',
 ];
@@ -60,9 +63,10 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     vi.unstubAllEnvs();
   }, SYNTH_TIMEOUT);
 
-  it('has one nodejs22.x arm64 function per function name, with its configuration', () => {
+  it('has one nodejs22.x arm64 function per function file, with its configuration', () => {
     const functions = template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
-    expect(Object.keys(functions)).toHaveLength(FUNCTION_NAMES.length);
+    expect(Object.keys(functions)).toHaveLength(LAMBDA_NAMES.length);
+    expect([...LAMBDA_NAMES].sort()).toEqual(functionFiles());
 
     const refs = {
       secret: { Ref: logicalId(stack.configSecret) },
@@ -70,16 +74,16 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       cache: { Ref: logicalId(stack.cacheTable) },
       queue: { Ref: logicalId(stack.retryQueue) },
     };
-    for (const name of FUNCTION_NAMES) {
+    for (const name of LAMBDA_NAMES) {
       const fn = stack.functions.get(name);
       expect(fn, name).toBeDefined();
       const props = functions[logicalId(fn!)]!.Properties;
-      expect(props).toMatchObject({
+      expect(props, name).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        MemorySize: 512,
-        Timeout: name === 'callback' ? 15 : 10,
+        MemorySize: FUNCTION_SPECS[name].memoryMb,
+        Timeout: FUNCTION_SPECS[name].timeout.toSeconds(),
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
       });
@@ -90,11 +94,16 @@ describe('PierreStack (bundled with the local esbuild)', () => {
         PIERRE_CONNECTIONS_TABLE: refs.connections,
         PIERRE_CACHE_TABLE: refs.cache,
         PIERRE_RETRY_QUEUE_URL: refs.queue,
+        PIERRE_PUBLIC_BASE_URL: { 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] },
         POWERTOOLS_SERVICE_NAME: 'pierre-providers',
         NODE_OPTIONS: '--enable-source-maps',
       });
     }
-    template.resourceCountIs('AWS::Logs::LogGroup', FUNCTION_NAMES.length);
+    for (const [name, spec] of Object.entries(FUNCTION_SPECS)) {
+      // API Gateway gives up on an integration after 30 s.
+      if ((FUNCTION_NAMES as string[]).includes(name)) expect(spec.timeout.toSeconds(), name).toBeLessThanOrEqual(29);
+    }
+    template.resourceCountIs('AWS::Logs::LogGroup', LAMBDA_NAMES.length);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
@@ -114,24 +123,81 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     }
   });
 
-  it('grants every function the secret, both tables and the queue', () => {
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
-    const roleOf = (name: (typeof FUNCTION_NAMES)[number]) => stack.functions.get(name)!.role!;
-    for (const name of FUNCTION_NAMES) {
-      const roleRef = { Ref: logicalId(roleOf(name)) };
-      const statements = policies
-        .filter((p) => (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify(roleRef)))
-        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
-      const grants = (action: string, resourceId: string) =>
-        statements.some(
-          (s) => ([] as string[]).concat(s.Action).includes(action) && JSON.stringify(s.Resource).includes(resourceId),
-        );
-      expect(grants('secretsmanager:GetSecretValue', logicalId(stack.configSecret)), name).toBe(true);
-      expect(grants('dynamodb:PutItem', logicalId(stack.connectionsTable)), name).toBe(true);
-      expect(grants('dynamodb:Query', logicalId(stack.connectionsTable)), name).toBe(true);
-      expect(grants('dynamodb:DeleteItem', logicalId(stack.cacheTable)), name).toBe(true);
-      expect(grants('sqs:SendMessage', logicalId(stack.retryQueue)), name).toBe(true);
+  /** The statements of the policies attached to one function's role. */
+  function statementsOf(name: LambdaName): { Effect: string; Action: string | string[]; Resource: unknown }[] {
+    const roleRef = JSON.stringify({ Ref: logicalId(stack.functions.get(name)!.role!) });
+    return (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[])
+      .filter((p) => (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === roleRef))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  }
+  /** The actions a function may take on one resource (matched by its logical id in the statement's Resource). */
+  function actionsOn(name: LambdaName, resourceId: string): string[] {
+    return statementsOf(name)
+      .filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource).includes(`"${resourceId}"`))
+      .flatMap((s) => ([] as string[]).concat(s.Action))
+      .filter((action, i, all) => all.indexOf(action) === i)
+      .sort();
+  }
+
+  it('grants each function only what its code uses: the secret, its tables and queue actions', () => {
+    const ids = {
+      secret: logicalId(stack.configSecret),
+      connections: logicalId(stack.connectionsTable),
+      cache: logicalId(stack.cacheTable),
+      queue: logicalId(stack.retryQueue),
+    };
+    const send = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+    const consume = [...send, 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'];
+    for (const name of LAMBDA_NAMES) {
+      const spec = FUNCTION_SPECS[name];
+      expect(actionsOn(name, ids.secret), name).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+      expect(actionsOn(name, ids.connections), name).toEqual(spec.connections ? [...TABLE_ACTIONS[spec.connections]].sort() : []);
+      expect(actionsOn(name, ids.cache), name).toEqual(spec.cache ? [...TABLE_ACTIONS[spec.cache]].sort() : []);
+      const queue = spec.queue === 'consume' ? consume : spec.queue === 'send' ? send : [];
+      expect(actionsOn(name, ids.queue), name).toEqual([...queue].sort());
     }
+    // The scheduled probe reads no connection or token; only the worker consumes the queue.
+    expect(FUNCTION_SPECS['health-check'].connections).toBeUndefined();
+    expect(LAMBDA_NAMES.filter((name) => actionsOn(name, ids.queue).includes('sqs:ReceiveMessage'))).toEqual(['retry-worker']);
+  });
+
+  it('grants no wildcard action, and data actions only on the data resources by name', () => {
+    const statements = (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[]).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      const actions = ([] as string[]).concat(statement.Action);
+      for (const action of actions) expect(action, JSON.stringify(statement)).not.toMatch(/\*/);
+      if (actions.some((a) => /^(dynamodb|sqs|secretsmanager):/.test(a))) {
+        expect(JSON.stringify(statement.Resource), JSON.stringify(statement)).not.toBe('"*"');
+      }
+    }
+  });
+
+  it('feeds the retry worker from the queue, reporting batch item failures', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stack.functions.get('retry-worker')!) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.retryQueue), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('runs the health check on a 5-minute EventBridge Scheduler schedule', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    const schedule = (Object.values(template.findResources('AWS::Scheduler::Schedule')) as Resource[])[0]!.Properties;
+    expect(schedule.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(schedule.State).not.toBe('DISABLED');
+    expect(schedule.Target.Arn).toEqual({ 'Fn::GetAtt': [logicalId(stack.functions.get('health-check')!), 'Arn'] });
+    // Scheduler's role may invoke that function only.
+    const roleId = schedule.Target.RoleArn['Fn::GetAtt'][0] as string;
+    const roleStatements = (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[])
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    expect(roleStatements.flatMap((s) => ([] as string[]).concat(s.Action))).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(roleStatements.map((s) => s.Resource))).toContain(logicalId(stack.functions.get('health-check')!));
   });
 
   it('defines the connections table: keys, TTL, GSI, PITR, retained', () => {
@@ -222,7 +288,7 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     });
   });
 
-  it('has an encrypted retry queue with a dead-letter queue, visible longer than any function runs', () => {
+  it('has an encrypted retry queue with a dead-letter queue, visible six times as long as the worker runs', () => {
     const queues = template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
     expect(Object.keys(queues)).toHaveLength(2);
     const retry = queues[logicalId(stack.retryQueue)]!.Properties;
@@ -234,10 +300,10 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     expect(queues[dlqId]).toBeDefined();
     for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
 
-    const timeouts = Object.values(template.findResources('AWS::Lambda::Function') as Record<string, Resource>).map(
-      (f) => f.Properties.Timeout as number,
-    );
-    expect(retry.VisibilityTimeout).toBeGreaterThan(Math.max(...timeouts));
+    const worker = (template.findResources('AWS::Lambda::Function') as Record<string, Resource>)[
+      logicalId(stack.functions.get('retry-worker')!)
+    ]!;
+    expect(retry.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (worker.Properties.Timeout as number));
   });
 
   it('creates the config secret without generating or embedding any value', () => {
@@ -328,9 +394,14 @@ describe('cdk CLI', () => {
       const bundles = Object.entries(template.Resources)
         .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
         .map(([id, r]) => ({ id, file: join(outDir, r.Metadata!['aws:asset:path']!, 'index.mjs') }));
-      expect(bundles).toHaveLength(FUNCTION_NAMES.length);
+      expect(bundles).toHaveLength(LAMBDA_NAMES.length);
 
-      for (const bundle of bundles) {
+      // The worker and the scheduled probe take no HTTP event (and the probe would call real providers): they load.
+      const background = bundles.filter((b) => /^(RetryWorker|HealthCheck)Function/.test(b.id));
+      expect(background).toHaveLength(2);
+      for (const bundle of background) expect(await loadsHandler(bundle.file), bundle.id).toBe(true);
+
+      for (const bundle of bundles.filter((b) => !background.includes(b))) {
         const answer = await probeBundle(bundle.file);
         // Every bundle loads and answers; health says ok, the others refuse this event with a 4xx (not a 500).
         if (bundle.id.startsWith('HealthFunction')) {

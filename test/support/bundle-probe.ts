@@ -29,6 +29,16 @@ export async function probeBundleText(file: string, path: string): Promise<Probe
   return JSON.parse(await run(file, path, 'raw')) as ProbeAnswer<string>;
 }
 
+/** Whether the bundle imports in a fresh process and exports a `handler` function (nothing is invoked). */
+export async function loadsHandler(file: string): Promise<boolean> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--input-type=module', '-e', 'const m = await import(process.argv[1]); console.log(typeof m.handler)', file],
+    { env: { PATH: process.env['PATH'], POWERTOOLS_LOG_LEVEL: 'SILENT' } },
+  );
+  return stdout.trim() === 'function';
+}
+
 async function run(file: string, path: string, mode: 'json' | 'raw'): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', PROBE, file, path, mode], {
     env: { PATH: process.env['PATH'], POWERTOOLS_LOG_LEVEL: 'SILENT' },

@@ -1,0 +1,61 @@
+/**
+ * Every Lambda of the stack: its memory, timeout and the data it may touch. Memory buys CPU
+ * too (Lambda scales both together), so the functions that verify JWTs, parse provider JSON
+ * or merge several providers' answers get more than the ones that read a record or two.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { FUNCTION_NAMES, type FunctionName } from '../functions/routes';
+
+/** The functions no route reaches: the SQS consumer and the scheduled probe. */
+export type BackgroundFunctionName = 'retry-worker' | 'health-check';
+export type LambdaName = FunctionName | BackgroundFunctionName;
+export const LAMBDA_NAMES: readonly LambdaName[] = [...FUNCTION_NAMES, 'retry-worker', 'health-check'];
+
+/** `read`: GetItem and Query. `readWrite`: those and PutItem, UpdateItem, DeleteItem, BatchWriteItem. */
+export type TableAccess = 'read' | 'readWrite';
+
+export interface FunctionSpec {
+  memoryMb: number;
+  timeout: Duration;
+  /** The durable table: connections, OAuth states, queued jobs. */
+  connections?: TableAccess;
+  /** The cache table: cached answers and coordination (rate-limit gates, circuits, health records, leases). */
+  cache?: TableAccess;
+  /** `send` queues a job; `consume` is the event source's receive/delete (and send, to put a job back with a delay). */
+  queue?: 'send' | 'consume';
+}
+
+/** A provider answers within 10 s (shared/providers/http.ts) or the call fails. */
+const HTTP = { memoryMb: 512, timeout: Duration.seconds(10) };
+
+export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
+  // Two cache-table records per provider, no provider call: the smallest size answers in milliseconds.
+  health: { memoryMb: 256, timeout: Duration.seconds(5), cache: 'read' },
+  // Serves a prebuilt page or the OpenAPI document from memory; touches no table.
+  web: { memoryMb: 256, timeout: Duration.seconds(5) },
+  // Lists the user's connections; `?health=true` probes each provider (through the gates and circuits).
+  providers: { ...HTTP, connections: 'read', cache: 'readWrite' },
+  // Stores one OAuth state and answers a redirect; calls no provider.
+  connect: { ...HTTP, connections: 'readWrite' },
+  // Exchanges the code with the provider (one provider round trip plus the store writes) before it answers.
+  callback: { memoryMb: 512, timeout: Duration.seconds(15), connections: 'readWrite', cache: 'readWrite' },
+  connections: { ...HTTP, connections: 'readWrite', cache: 'readWrite' },
+  // Merges several providers' pages: more CPU for the JSON work; slow reads are handed to the queue as jobs.
+  data: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
+  // Reads one job record.
+  jobs: { memoryMb: 256, timeout: Duration.seconds(5), connections: 'read' },
+  mcp: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
+  // Verifies a delivery, finds the connection by provider user (the index) and drops its cached answers.
+  webhooks: { ...HTTP, connections: 'readWrite', cache: 'readWrite' },
+  // A batch of up to 10 jobs runs in parallel, each a provider read with its retries: 30 s leaves room
+  // for a slow provider's 10 s timeout and a retry. The queue's visibility timeout is 6x this.
+  'retry-worker': { memoryMb: 1024, timeout: Duration.seconds(30), connections: 'readWrite', cache: 'readWrite', queue: 'consume' },
+  // Probes every provider in parallel (each bounded by the 10 s HTTP timeout) and writes its health
+  // and circuit records to the cache table; reads no connection and no token.
+  'health-check': { memoryMb: 256, timeout: Duration.seconds(20), cache: 'readWrite' },
+};
+
+export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+};
