@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CfnStage, CorsHttpMethod, LogGroupLogDestination, HttpApi, HttpMethod, HttpNoneAuthorizer, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -17,8 +18,9 @@ import type { Construct } from 'constructs';
 import { CORS, ROUTES, type FunctionName } from '../functions/routes';
 import { CLIENT_BUNDLE_FILE } from '../shared/web/assets';
 import { BUNDLE, externalModulesOf, NODE_OPTIONS } from './bundling';
+import { PierreAlarms, SERVICE_NAME } from './alarms';
 import { FUNCTION_SPECS, LAMBDA_NAMES, TABLE_ACTIONS, type LambdaName } from './functions';
-import { parseProviderSelection, providerListAlias } from './providers';
+import { BUILTIN_PROVIDER_NAMES, parseProviderSelection, providerListAlias } from './providers';
 
 /** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
 export const WEBHOOK_ROUTE_THROTTLE = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
@@ -36,7 +38,31 @@ export interface PierreStackProps extends StackProps {
   jwtAudience?: string[];
   /** Providers to bundle (else `-c providers=a,b`, else PIERRE_PROVIDERS, else all). */
   providers?: string[];
+  /** Deletion protection on the connections table (else `-c deletionProtection=false` turns it off; on by default). */
+  deletionProtection?: boolean;
+  /** Alarms go to a new SNS topic with this address subscribed (else `-c alarmEmail=...`). */
+  alarmEmail?: string;
+  /** Alarms go to this existing SNS topic (else `-c alarmTopicArn=...`). */
+  alarmTopicArn?: string;
 }
+
+/**
+ * What API Gateway logs per request: no query string (the OAuth callback's code is there), no
+ * header, no body; the route rather than the path.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+};
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -76,6 +102,8 @@ export class PierreStack extends Stack {
   readonly cacheTable: TableV2;
   readonly configSecret: Secret;
   readonly retryQueue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly alarms: PierreAlarms;
   readonly functions: ReadonlyMap<LambdaName, NodejsFunction>;
   readonly api: HttpApi;
   /** The providers the functions were bundled with (every built-in one when undefined). */
@@ -91,6 +119,8 @@ export class PierreStack extends Stack {
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
+      // Tokens and jobs live here: neither a stray `cdk destroy` nor a console click deletes it.
+      deletionProtection: props.deletionProtection ?? this.node.tryGetContext('deletionProtection')?.toString() !== 'false',
       globalSecondaryIndexes: [
         {
           indexName: 'byProviderUser',
@@ -118,10 +148,10 @@ export class PierreStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const retryDlq = new Queue(this, 'RetryDeadLetterQueue', {
+    const retryDlq = (this.deadLetterQueue = new Queue(this, 'RetryDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       retentionPeriod: Duration.days(14),
-    });
+    }));
     this.retryQueue = new Queue(this, 'RetryQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       visibilityTimeout: RETRY_VISIBILITY_TIMEOUT,
@@ -149,10 +179,12 @@ export class PierreStack extends Stack {
         maxAge: Duration.seconds(CORS.maxAgeSecs),
       },
     });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { burstLimit: 100, rateLimit: 50 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)) },
     });
     // Webhook routes are public: their own, lower limit keeps a flood of forged deliveries
     // from using up the API's budget (answers over it are 429, which providers retry).
@@ -199,7 +231,7 @@ export class PierreStack extends Stack {
           PIERRE_CACHE_TABLE: this.cacheTable.tableName,
           PIERRE_RETRY_QUEUE_URL: this.retryQueue.queueUrl,
           PIERRE_PUBLIC_BASE_URL: publicBaseUrl,
-          POWERTOOLS_SERVICE_NAME: 'pierre-providers',
+          POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
           NODE_OPTIONS,
         },
       });
@@ -237,11 +269,20 @@ export class PierreStack extends Stack {
       });
     }
 
+    this.alarms = new PierreAlarms(this, 'Alarms', {
+      functions,
+      deadLetterQueue: retryDlq,
+      providers: this.providers ?? BUILTIN_PROVIDER_NAMES,
+      alarmEmail: props.alarmEmail ?? this.setting('alarmEmail', 'PIERRE_ALARM_EMAIL')?.[0],
+      alarmTopicArn: props.alarmTopicArn ?? this.setting('alarmTopicArn', 'PIERRE_ALARM_TOPIC_ARN')?.[0],
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'ConnectionsTableName', { value: this.connectionsTable.tableName });
     new CfnOutput(this, 'CacheTableName', { value: this.cacheTable.tableName });
     new CfnOutput(this, 'ConfigSecretArn', { value: this.configSecret.secretArn });
     new CfnOutput(this, 'RetryQueueUrl', { value: this.retryQueue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: retryDlq.queueUrl });
   }
 
   /** A context value (string, comma-separated string or array), else the environment variable. */

@@ -103,7 +103,7 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       // API Gateway gives up on an integration after 30 s.
       if ((FUNCTION_NAMES as string[]).includes(name)) expect(spec.timeout.toSeconds(), name).toBeLessThanOrEqual(29);
     }
-    template.resourceCountIs('AWS::Logs::LogGroup', LAMBDA_NAMES.length);
+    template.resourceCountIs('AWS::Logs::LogGroup', LAMBDA_NAMES.length + 1);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
@@ -200,7 +200,7 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     expect(JSON.stringify(roleStatements.map((s) => s.Resource))).toContain(logicalId(stack.functions.get('health-check')!));
   });
 
-  it('defines the connections table: keys, TTL, GSI, PITR, retained', () => {
+  it('defines the connections table: keys, TTL, GSI, PITR, deletion protection, retained', () => {
     const tables = template.findResources('AWS::DynamoDB::GlobalTable') as Record<string, Resource>;
     expect(Object.keys(tables)).toHaveLength(2);
     const connections = tables[logicalId(stack.connectionsTable)]!;
@@ -221,7 +221,7 @@ describe('PierreStack (bundled with the local esbuild)', () => {
           ],
         },
       ],
-      Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
+      Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true }],
     });
     expect(connections.Properties.AttributeDefinitions).toEqual(
       expect.arrayContaining(['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }))),
@@ -242,6 +242,56 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
     });
     expect(cache.Properties.GlobalSecondaryIndexes).toBeUndefined();
+    // Disposable: no protection, so `cdk destroy` removes it.
+    expect(cache.Properties.Replicas[0].DeletionProtectionEnabled).toBeFalsy();
+  });
+
+  it('writes API access logs without query strings or headers', () => {
+    const stageProps = (Object.values(template.findResources('AWS::ApiGatewayV2::Stage')) as Resource[])[0]!.Properties;
+    const logGroupId = stageProps.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string;
+    expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]).toMatchObject({ Properties: { RetentionInDays: 30 } });
+    const format = JSON.parse(stageProps.AccessLogSettings.Format) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' });
+    expect(Object.values(format).join(' ')).not.toMatch(/querystring|rawQueryString|header|\$context\.path|body/i);
+  });
+
+  it('alarms on the dead-letter queue, each function\'s errors and throttles, and each bundled provider\'s health', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    const dlq = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]!.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.deadLetterQueue), 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+    for (const metric of ['Errors', 'Throttles']) {
+      for (const name of LAMBDA_NAMES) {
+        const ref = { Ref: logicalId(stack.functions.get(name)!) };
+        const found = alarms.filter(
+          (a) => a.Properties.MetricName === metric && JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: ref }]),
+        );
+        expect(found, `${name} ${metric}`).toHaveLength(1);
+        expect(found[0]!.Properties).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', ComparisonOperator: 'GreaterThanThreshold', Threshold: 0 });
+      }
+    }
+    const health = alarms.filter((a) => a.Properties.MetricName === 'ProviderHealthy');
+    // This synth bundles strava and synthetic only: one alarm each.
+    expect(health.map((a) => a.Properties.Dimensions.find((d: { Name: string }) => d.Name === 'provider').Value).sort()).toEqual(['strava', 'synthetic']);
+    for (const alarm of health) {
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'Pierre',
+        Statistic: 'Minimum',
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        TreatMissingData: 'breaching',
+      });
+      expect(alarm.Properties.Dimensions).toContainEqual({ Name: 'service', Value: 'pierre-providers' });
+    }
+    expect(alarms).toHaveLength(1 + 2 * LAMBDA_NAMES.length + 2);
+    // No topic asked for: no actions, no topic.
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
   });
 
   it('routes every entry of ROUTES to its function with the right authorization', () => {
@@ -315,7 +365,7 @@ describe('PierreStack (bundled with the local esbuild)', () => {
 
   it('outputs the API URL, table names, secret ARN and queue URL', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
-      ['ApiUrl', 'CacheTableName', 'ConfigSecretArn', 'ConnectionsTableName', 'RetryQueueUrl'].sort(),
+      ['ApiUrl', 'CacheTableName', 'ConfigSecretArn', 'ConnectionsTableName', 'DeadLetterQueueUrl', 'RetryQueueUrl'].sort(),
     );
   });
 });
@@ -343,6 +393,43 @@ describe('PierreStack JWT settings', () => {
       { jwtIssuer: 'https://ctx.example.org/', jwtAudience: 'ctx-aud' },
     );
     expect(jwtConfiguration(template)).toEqual({ Issuer: 'https://props.example.org/', Audience: ['props-aud'] });
+  });
+});
+
+describe('PierreStack options', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  const connectionsReplica = (template: Template) =>
+    (Object.values(template.findResources('AWS::DynamoDB::GlobalTable')) as Resource[]).find((t) => t.Properties.GlobalSecondaryIndexes)!
+      .Properties.Replicas[0];
+
+  it('turns the connections table\'s deletion protection off with -c deletionProtection=false', () => {
+    expect(connectionsReplica(synthUnbundled()).DeletionProtectionEnabled).toBe(true);
+    expect(connectionsReplica(synthUnbundled({}, { deletionProtection: 'false' })).DeletionProtectionEnabled).toBe(false);
+    expect(connectionsReplica(synthUnbundled({}, { deletionProtection: false })).DeletionProtectionEnabled).toBe(false);
+  });
+
+  it('sends every alarm to a new topic for -c alarmEmail', () => {
+    const template = synthUnbundled({}, { alarmEmail: 'ops@example.com' });
+    const topics = template.findResources('AWS::SNS::Topic');
+    expect(Object.keys(topics)).toHaveLength(1);
+    const topicRef = { Ref: Object.keys(topics)[0] };
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: topicRef });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+  });
+
+  it('sends every alarm to an existing topic for -c alarmTopicArn', () => {
+    const arn = 'arn:aws:sns:eu-west-1:123456789012:ops';
+    const template = synthUnbundled({}, { alarmTopicArn: arn });
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([arn]);
+    // Every built-in provider is bundled here: each has its health alarm.
+    expect(alarms.filter((a) => a.Properties.MetricName === 'ProviderHealthy')).toHaveLength(BUILTIN_PROVIDER_NAMES.length);
   });
 });
 
