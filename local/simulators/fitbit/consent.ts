@@ -1,6 +1,5 @@
 /** Google's consent screen, simulated: the app asks, each Google Health scope is a checkbox the user may untick. */
-const escape = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml as escape, hiddenInputs } from '../kit';
 
 const LABELS: Record<string, string> = {
   activity_and_fitness: 'See your activity and fitness data, such as exercise, steps and calories',
@@ -15,10 +14,7 @@ function label(scope: string): string {
 }
 
 export function googleConsentPage(args: { title: string; action: string; query: URLSearchParams; scopes: string[] }): string {
-  const hidden = [...args.query]
-    .filter(([key]) => key !== 'decision' && key !== 'granted')
-    .map(([key, value]) => `<input type="hidden" name="${escape(key)}" value="${escape(value)}">`)
-    .join('\n        ');
+  const hidden = hiddenInputs(args.query, '\n        ');
   const boxes = args.scopes
     .map((s) => `<li><label><input type="checkbox" name="granted" value="${escape(s)}" checked> ${escape(label(s))}</label></li>`)
     .join('\n        ');

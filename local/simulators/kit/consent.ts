@@ -24,25 +24,31 @@ export class ConsentDesk {
   }
 }
 
-const escape = (value: string) =>
+/** Text made safe for HTML content and attribute values. */
+export const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The authorize request's parameters as hidden inputs, so a consent form submits them back (its own fields left out). */
+export function hiddenInputs(query: URLSearchParams, separator: string): string {
+  return [...query]
+    .filter(([key]) => key !== 'decision' && key !== 'granted')
+    .map(([key, value]) => `<input type="hidden" name="${escapeHtml(key)}" value="${escapeHtml(value)}">`)
+    .join(separator);
+}
 
 /** An HTML consent form that submits back to `action` with every original parameter. */
 export function consentPage(args: { title: string; action: string; query: URLSearchParams; scopes: string[] }): string {
-  const hidden = [...args.query]
-    .filter(([key]) => key !== 'decision' && key !== 'granted')
-    .map(([key, value]) => `<input type="hidden" name="${escape(key)}" value="${escape(value)}">`)
-    .join('\n      ');
+  const hidden = hiddenInputs(args.query, '\n      ');
   const boxes = args.scopes
-    .map((s) => `<label><input type="checkbox" name="granted" value="${escape(s)}" checked> ${escape(s)}</label><br>`)
+    .map((s) => `<label><input type="checkbox" name="granted" value="${escapeHtml(s)}" checked> ${escapeHtml(s)}</label><br>`)
     .join('\n      ');
   return `<!doctype html>
 <html lang="en">
-  <head><meta charset="utf-8"><title>${escape(args.title)} – authorize</title></head>
+  <head><meta charset="utf-8"><title>${escapeHtml(args.title)} – authorize</title></head>
   <body>
-    <h1>${escape(args.title)} (simulator)</h1>
+    <h1>${escapeHtml(args.title)} (simulator)</h1>
     <p>An application asks to access your data.</p>
-    <form method="get" action="${escape(args.action)}">
+    <form method="get" action="${escapeHtml(args.action)}">
       ${hidden}
       ${boxes}
       <button type="submit" name="decision" value="allow" id="allow">Authorize</button>

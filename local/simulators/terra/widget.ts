@@ -4,6 +4,7 @@
  * to the developer's success or failure URL with `user_id`, `resource` and `reference_id`.
  */
 import { randomUUID } from 'node:crypto';
+import { escapeHtml as escape } from '../kit';
 
 const SESSION_TTL_SECS = 900;
 export const DEFAULT_RESOURCES = ['GARMIN', 'FITBIT', 'OURA', 'POLAR', 'WITHINGS'];
@@ -50,9 +51,6 @@ export function resultUrl(session: WidgetSession, outcome: { userId: string | nu
   url.searchParams.set('reference_id', session.referenceId ?? 'null');
   return url.toString();
 }
-
-const escape = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The device-selection screen; the form submits back to the same widget URL. */
 export function widgetPage(session: WidgetSession): string {
