@@ -137,16 +137,14 @@ async function refreshOnce(container: Container, provider: FitnessProvider, conn
   }
 }
 
+/** The connection as stored once its access has ended: revoked, with no tokens left to use. */
+export function revokedConnection(connection: Connection, nowMs: number): Connection {
+  return { ...connection, accessToken: '', refreshToken: undefined, expiresAt: undefined, status: 'revoked', updatedAt: new Date(nowMs).toISOString() };
+}
+
 /** A connection made against an API the provider retired: revoked, its cache dropped, reconnect. */
 async function endRetired(container: Container, connection: Connection, message: string): Promise<never> {
-  await container.connections.put({
-    ...connection,
-    accessToken: '',
-    refreshToken: undefined,
-    expiresAt: undefined,
-    status: 'revoked',
-    updatedAt: new Date(container.deps.now()).toISOString(),
-  });
+  await container.connections.put(revokedConnection(connection, container.deps.now()));
   await container.cache.invalidate(cachePartition(connection.tenantId, connection.userId, connection.provider));
   logger.warn('connection made against a retired provider API; marked revoked', { provider: connection.provider });
   throw new AppError(409, 'reauthorization_required', message);

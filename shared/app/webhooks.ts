@@ -7,11 +7,11 @@
  */
 import { cachePartition, stalePrefixes } from '../cache/keys';
 import type { WebhookEvent, WebhookRequest } from '../providers/spi';
-import type { Connection } from '../store/ports';
 import type { Container } from './container';
 import { AppError } from './errors';
 import { logger } from './observability';
 import { resolveProviderName } from './provider-name';
+import { revokedConnection } from './sessions';
 
 interface WebhookAnswer {
   status: number;
@@ -20,18 +20,6 @@ interface WebhookAnswer {
 }
 
 const ACK: WebhookAnswer = { status: 200, body: { ok: true } };
-
-async function revoke(container: Container, connection: Connection): Promise<void> {
-  // The user took our access away at the provider: the tokens are worthless, forget them.
-  await container.connections.put({
-    ...connection,
-    accessToken: '',
-    refreshToken: undefined,
-    expiresAt: undefined,
-    status: 'revoked',
-    updatedAt: new Date(container.deps.now()).toISOString(),
-  });
-}
 
 async function apply(container: Container, provider: string, event: WebhookEvent): Promise<number> {
   const connections = await container.connections.findByProviderUserId(provider, event.providerUserId);
@@ -44,7 +32,8 @@ async function apply(container: Container, provider: string, event: WebhookEvent
         logger.info('deauthorization older than the connection; ignored', { provider });
         continue;
       }
-      if (connection.status === 'connected') await revoke(container, connection);
+      // The user took our access away at the provider: the tokens are worthless, forget them.
+      if (connection.status === 'connected') await container.connections.put(revokedConnection(connection, container.deps.now()));
       await container.cache.invalidate(partition);
     } else {
       await container.cache.invalidate(partition, stalePrefixes(event.changed));
