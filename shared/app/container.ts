@@ -165,7 +165,13 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
       if (call?.provider === name) await gate.observe(call, usage);
     },
   });
-  const resilience = (name: string) => resilienceSettings(name, raw);
+  // Parsed once per provider: every call and health check asks for them.
+  const parsedResilience = new Map<string, ResilienceSettings>();
+  const resilience = (name: string) => {
+    let settings = parsedResilience.get(name);
+    if (!settings) parsedResilience.set(name, (settings = resilienceSettings(name, raw)));
+    return settings;
+  };
 
   const providerConfig = (name: string): ProviderConfig => {
     const descriptor = registry.descriptor(name);

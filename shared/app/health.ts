@@ -5,13 +5,11 @@ import { recordedHealth } from './health-check';
 export async function serviceHealth(container: Container) {
   const { store, providers } = await recordedHealth(container);
   const names = container.registry.supportedProviders();
-  const perProvider = await Promise.all(
-    names.map(async (name) => {
-      const circuit = store === 'ok' ? (await container.circuit.state(name, container.resilience(name).circuit).catch(() => undefined))?.status : undefined;
-      const checked = providers.get(name);
-      return [name, { healthy: checked?.healthy ?? null, last_check: checked?.last_check ?? null, consecutive_failures: checked?.consecutive_failures ?? 0, average_latency_ms: checked?.average_latency_ms ?? null, circuit: circuit ?? 'unknown' }] as const;
-    }),
-  );
+  const circuits = store === 'ok' ? await container.circuit.states((name) => container.resilience(name).circuit, names).catch(() => undefined) : undefined;
+  const perProvider = names.map((name) => {
+    const checked = providers.get(name);
+    return [name, { healthy: checked?.healthy ?? null, last_check: checked?.last_check ?? null, consecutive_failures: checked?.consecutive_failures ?? 0, average_latency_ms: checked?.average_latency_ms ?? null, circuit: circuits?.get(name)?.status ?? 'unknown' }] as const;
+  });
   const degraded = store !== 'ok' || perProvider.some(([, p]) => p.healthy === false || p.circuit === 'open');
   return {
     status: degraded ? ('degraded' as const) : ('ok' as const),

@@ -138,6 +138,11 @@ export async function updateJob(container: Container, id: string, fields: StateI
   return container.jobs.update(jobPk(id), JOB_SK, { ...fields, updatedAtMs: container.deps.now() }, ifAny);
 }
 
+/** Frees the (user, read) slot of an ended job, so the same read may be queued again. */
+export async function releaseDedupe(container: Container, dedupe: string, jobId: string): Promise<void> {
+  await container.jobs.delete(dedupe, JOB_SK, { ifAny: [{ field: 'jobId', op: 'eq', value: jobId }] });
+}
+
 /** The owner's view of a job; another user's job is as unknown as a missing one. */
 export async function getJob(container: Container, identity: Identity, id: string) {
   const stored = await readJob(container, id);

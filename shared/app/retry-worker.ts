@@ -11,7 +11,7 @@ import { ProviderError } from '../models';
 import { MAX_QUEUE_DELAY_SECS } from '../store/ports';
 import type { Container } from './container';
 import { toErrorAnswer } from './error-answer';
-import { encodeResult, isDeferrable, JobMessageSchema, readJob, updateJob } from './jobs';
+import { encodeResult, isDeferrable, JobMessageSchema, readJob, releaseDedupe, updateJob } from './jobs';
 import { logger } from './observability';
 import { runOperation } from './operations';
 
@@ -60,7 +60,7 @@ export async function processJobMessage(container: Container, body: string): Pro
   try {
     const value = await withCacheRequest(new CacheRequest('use'), () => runOperation(container, identity, stored.op));
     await updateJob(container, jobId, { status: 'succeeded', claimUntilMs: null, ...encodeResult(value) });
-    await container.jobs.delete(dedupe, 'job', { ifAny: [{ field: 'jobId', op: 'eq', value: jobId }] });
+    await releaseDedupe(container, dedupe, jobId);
     return 'succeeded';
   } catch (error) {
     const later = container.deps.now();
@@ -77,7 +77,7 @@ export async function processJobMessage(container: Container, body: string): Pro
     }
     const { code, message } = toErrorAnswer(error);
     await updateJob(container, jobId, { status: 'failed', claimUntilMs: null, error: JSON.stringify({ code, message }) });
-    await container.jobs.delete(dedupe, 'job', { ifAny: [{ field: 'jobId', op: 'eq', value: jobId }] });
+    await releaseDedupe(container, dedupe, jobId);
     return 'failed';
   }
 }

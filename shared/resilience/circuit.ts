@@ -41,6 +41,12 @@ export class CircuitBreaker {
     return this.stateOf(await this.store.get(PK, provider, this.now()), settings);
   }
 
+  /** Every provider's circuit in one read (absent ones are closed). */
+  async states(settingsOf: (provider: string) => CircuitSettings, providers: readonly string[]): Promise<Map<string, CircuitState>> {
+    const items = await this.store.list(PK, this.now());
+    return new Map(providers.map((name) => [name, this.stateOf(items.get(name), settingsOf(name))]));
+  }
+
   /** Throws `circuit_open` (503 with Retry-After) while the circuit is open. */
   async check(provider: string, settings: CircuitSettings): Promise<CircuitState> {
     const state = await this.state(provider, settings);
