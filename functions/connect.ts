@@ -1,3 +1,5 @@
+// This function calls providers: its container carries their implementations.
+import '../shared/app/container';
 import { authenticated, json } from '../shared/http/handler';
 import { ConnectQuerySchema, parseInput, ProviderPathSchema } from '../shared/http/query';
 import { startConnection } from '../shared/app/connect';

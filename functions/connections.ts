@@ -1,3 +1,5 @@
+// This function calls providers: its container carries their implementations.
+import '../shared/app/container';
 import { authenticated, json } from '../shared/http/handler';
 import { parseInput, ProviderPathSchema } from '../shared/http/query';
 import { connectionStatus, disconnect } from '../shared/app/connections';

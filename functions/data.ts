@@ -1,3 +1,5 @@
+// This function calls providers: its container carries their implementations.
+import '../shared/app/container';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { authenticated, json } from '../shared/http/handler';
 import {

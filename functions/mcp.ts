@@ -1,3 +1,5 @@
+// This function calls providers: its container carries their implementations.
+import '../shared/app/container';
 import { authenticated, json } from '../shared/http/handler';
 import { fromWebResponse, toWebRequest } from '../shared/http/web';
 import { handleMcpRequest } from '../shared/mcp/server';

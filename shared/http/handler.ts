@@ -7,7 +7,7 @@ import httpEventNormalizer from '@middy/http-event-normalizer';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { getContainer, type Container } from '../app/container';
+import { getContainer, type Container } from '../app/container-core';
 import { AppError, invalidRequest } from '../app/errors';
 import { CacheRequest, policyFrom, withCacheRequest } from '../cache/policy';
 import type { Identity } from '../app/identity';

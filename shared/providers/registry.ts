@@ -8,12 +8,14 @@ import {
   type ProviderConfig,
   type ProviderDeps,
   type ProviderDescriptor,
+  type ProviderDescriptorInput,
   type ProviderFactory,
 } from './spi';
 
 interface Registration {
   descriptor: ProviderDescriptor;
-  factory: ProviderFactory;
+  /** Absent when only the descriptor is registered (a function that calls no provider). */
+  factory?: ProviderFactory;
 }
 
 export class ProviderRegistry {
@@ -23,6 +25,13 @@ export class ProviderRegistry {
   register(factory: ProviderFactory): this {
     const descriptor = ProviderDescriptorSchema.parse(factory.descriptor);
     this.registrations.set(descriptor.name, { descriptor, factory });
+    return this;
+  }
+
+  /** Registers (or replaces) what a provider is, without its implementation. */
+  registerDescriptor(input: ProviderDescriptorInput): this {
+    const descriptor = ProviderDescriptorSchema.parse(input);
+    this.registrations.set(descriptor.name, { descriptor });
     return this;
   }
 
@@ -55,6 +64,7 @@ export class ProviderRegistry {
   create(name: string, config: ProviderConfig, deps: ProviderDeps): FitnessProvider {
     const registration = this.registrations.get(name);
     if (!registration) throw new Error(this.unsupportedMessage(name));
+    if (!registration.factory) throw new Error(noImplementationMessage(name));
     return registration.factory.create(config, deps);
   }
 
@@ -62,4 +72,9 @@ export class ProviderRegistry {
   unsupportedMessage(name: string): string {
     return `Provider '${name}' is not supported. Supported providers: ${this.supportedProviders().join(', ')}`;
   }
+}
+
+/** A descriptor-only registration asked for its implementation: a function built without provider code called one. */
+export function noImplementationMessage(name: string): string {
+  return `Provider '${name}' is registered without its implementation in this function; build it with the provider-aware container (shared/app/container.ts)`;
 }

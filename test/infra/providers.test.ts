@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/bundling';
 import { bundleFunction } from '../../infra/esbuild';
-import { BUILTIN_PROVIDER_NAMES, parseProviderSelection, providerListSource } from '../../infra/providers';
+import { BUILTIN_PROVIDER_NAMES, descriptorListSource, parseProviderSelection, providerListSource } from '../../infra/providers';
 import { providerRegistry } from '../../shared/providers';
+import { descriptorRegistry } from '../../shared/providers/descriptors';
 import { probeBundle } from '../support/bundle-probe';
 
 const BUILD_TIMEOUT = 120_000;
@@ -83,5 +84,45 @@ describe('provider selection', () => {
     const code = readFileSync(bundle.file, 'utf8');
     for (const name of BUILTIN_PROVIDER_NAMES) expect(code.includes(apiBaseUrl(name)), name).toBe(true);
     expect(await probeBundle(bundle.file)).toMatchObject({ statusCode: 200, body: { providers: BUILTIN_PROVIDER_NAMES.length, default_provider: 'synthetic' } });
+  }, BUILD_TIMEOUT);
+
+  it('lists the same descriptors as the providers, in the same order', () => {
+    expect(descriptorRegistry().descriptors()).toEqual(providerRegistry.descriptors());
+  });
+
+  it('generates a descriptor list importing only the chosen descriptor modules', () => {
+    const source = descriptorListSource(['synthetic', 'strava']);
+    expect(source).toContain(join('shared', 'providers', 'strava', 'descriptor.ts'));
+    expect(source).not.toContain('index.ts');
+    expect(source).not.toContain(join('shared', 'providers', 'garmin'));
+    expect(source).toContain('export const BUILTIN_DESCRIPTORS = [synthetic, strava];');
+  });
+
+  // Strings only the providers' clients hold (their descriptors do not).
+  const IMPLEMENTATION_MARKERS = ['/athlete/activities', '/v2/activity/sleep'];
+
+  it.each(['health', 'web', 'jobs'])(
+    'bundles no provider implementation into %s, only the descriptors',
+    async (fn) => {
+      const bundle = await bundleFunction(fn, { outdir: join(OUT_ROOT, `lean-${fn}`) });
+      const included = Object.values(bundle.metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([input]) => input),
+      );
+      const providerFiles = included.filter((input) => /shared\/providers\/[a-z]+\//.test(input));
+      expect(providerFiles.filter((input) => !input.endsWith('/descriptor.ts'))).toEqual([]);
+      expect(providerFiles).toHaveLength(BUILTIN_PROVIDER_NAMES.length);
+      const code = readFileSync(bundle.file, 'utf8');
+      for (const marker of IMPLEMENTATION_MARKERS) expect(code.includes(marker), marker).toBe(false);
+      for (const name of BUILTIN_PROVIDER_NAMES) expect(code.includes(apiBaseUrl(name)), `${name}'s descriptor`).toBe(true);
+      if (fn === 'health') {
+        expect(await probeBundle(bundle.file)).toMatchObject({ statusCode: 200, body: { providers: BUILTIN_PROVIDER_NAMES.length, default_provider: 'synthetic' } });
+      }
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it('still bundles every provider implementation where providers are called', async () => {
+    const code = readFileSync((await bundleFunction('data', { outdir: join(OUT_ROOT, 'full-data') })).file, 'utf8');
+    for (const marker of IMPLEMENTATION_MARKERS) expect(code.includes(marker), marker).toBe(true);
   }, BUILD_TIMEOUT);
 });

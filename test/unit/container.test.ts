@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildContainer } from '../../shared/app/container';
+import { buildContainer as buildCoreContainer } from '../../shared/app/container-core';
+import { serviceHealth } from '../../shared/app/health';
+import { providerRegistry } from '../../shared/providers';
 import { MemoryConnectionStore } from '../../shared/store/memory/connections';
 
 const noSecret = async () => {
@@ -27,5 +30,13 @@ describe('composition root', () => {
     const container = await buildContainer({ env: {}, fetchSecret: noSecret });
     expect(() => container.provider('polar')).toThrow(/Provider 'polar' is not supported\. Supported providers: synthetic/);
     expect(container.provider('synthetic')).toBe(container.provider('synthetic'));
+  });
+
+  it('knows every provider by descriptor in the core alone, and says so when asked for an implementation', async () => {
+    const container = await buildCoreContainer({ env: {}, fetchSecret: noSecret });
+    expect(container.registry.descriptors()).toEqual(providerRegistry.descriptors());
+    expect(() => container.provider('strava')).toThrow(/registered without its implementation in this function/);
+    expect(() => container.provider('polar')).toThrow(/Provider 'polar' is not supported/);
+    expect(await serviceHealth(container)).toMatchObject({ status: 'ok', store: 'ok', providers: providerRegistry.supportedProviders().length });
   });
 });
