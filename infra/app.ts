@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { addNagChecks } from './nag';
 import { PierreStack } from './stack';
 
 const app = new App();
@@ -8,5 +9,8 @@ const app = new App();
 new PierreStack(app, 'PierreProviders', {
   description: 'Pierre fitness providers: HTTP API, Lambda functions, DynamoDB tables, SQS retry queue, config secret',
 });
+
+// cdk-nag's AwsSolutions checks: any unacknowledged finding fails the synth (infra/nag.ts).
+addNagChecks(app);
 
 app.synth();

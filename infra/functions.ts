@@ -19,6 +19,8 @@ export interface FunctionSpec {
   timeout: Duration;
   /** The durable table: connections, OAuth states, queued jobs. */
   connections?: TableAccess;
+  /** Queries the durable table's provider-user index (finding a connection from a webhook's provider user id). */
+  providerUserIndex?: boolean;
   /** The cache table: cached answers and coordination (rate-limit gates, circuits, health records, leases). */
   cache?: TableAccess;
   /** `send` queues a job; `consume` is the event source's receive/delete (and send, to put a job back with a delay). */
@@ -46,7 +48,7 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   jobs: { memoryMb: 256, timeout: Duration.seconds(5), connections: 'read' },
   mcp: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
   // Verifies a delivery, finds the connection by provider user (the index) and drops its cached answers.
-  webhooks: { ...HTTP, connections: 'readWrite', cache: 'readWrite' },
+  webhooks: { ...HTTP, connections: 'readWrite', providerUserIndex: true, cache: 'readWrite' },
   // A batch of up to 10 jobs runs in parallel, each a provider read with its retries: 30 s leaves room
   // for a slow provider's 10 s timeout and a retry. The queue's visibility timeout is 6x this.
   'retry-worker': { memoryMb: 1024, timeout: Duration.seconds(30), connections: 'readWrite', cache: 'readWrite', queue: 'consume' },

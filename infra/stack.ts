@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CfnStage, CorsHttpMethod, LogGroupLogDestination, HttpApi, HttpMethod, HttpNoneAuthorizer, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, CorsHttpMethod, LogGroupLogDestination, HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpRoute, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
@@ -16,10 +17,12 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CORS, ROUTES, type FunctionName } from '../functions/routes';
+import { CACHE_TABLE_KEYS, CONNECTIONS_TABLE_KEYS } from '../shared/store/dynamodb/table-keys';
 import { CLIENT_BUNDLE_FILE } from '../shared/web/assets';
 import { BUNDLE, externalModulesOf, NODE_OPTIONS } from './bundling';
 import { PierreAlarms, SERVICE_NAME } from './alarms';
-import { FUNCTION_SPECS, LAMBDA_NAMES, TABLE_ACTIONS, type LambdaName } from './functions';
+import { FUNCTION_SPECS, LAMBDA_NAMES, TABLE_ACTIONS, type LambdaName, type TableAccess } from './functions';
+import { acknowledgeNagFindings } from './nag';
 import { BUILTIN_PROVIDER_NAMES, parseProviderSelection, providerListAlias } from './providers';
 
 /** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
@@ -88,6 +91,19 @@ const WEB_CLIENT_HOOKS = {
   ],
 };
 
+/**
+ * The table's actions on the table and the named indexes only (TableV2.grant adds every index
+ * of the table, `index/*`, to every function).
+ */
+function grantTable(role: Role, table: TableV2, access: TableAccess, indexes: readonly string[] = []): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: [...TABLE_ACTIONS[access]],
+      resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
+    }),
+  );
+}
+
 const pascal = (name: string): string =>
   name.replace(/(^|[-_])(\w)/g, (_m, _sep: string, c: string) => c.toUpperCase());
 
@@ -113,9 +129,9 @@ export class PierreStack extends Stack {
     super(scope, id, props);
 
     this.connectionsTable = new TableV2(this, 'ConnectionsTable', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-      timeToLiveAttribute: 'ttl',
+      partitionKey: { name: CONNECTIONS_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: CONNECTIONS_TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      timeToLiveAttribute: CONNECTIONS_TABLE_KEYS.ttlAttribute,
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
@@ -123,17 +139,17 @@ export class PierreStack extends Stack {
       deletionProtection: props.deletionProtection ?? this.node.tryGetContext('deletionProtection')?.toString() !== 'false',
       globalSecondaryIndexes: [
         {
-          indexName: 'byProviderUser',
-          partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
-          sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+          indexName: CONNECTIONS_TABLE_KEYS.byProviderUser.indexName,
+          partitionKey: { name: CONNECTIONS_TABLE_KEYS.byProviderUser.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: CONNECTIONS_TABLE_KEYS.byProviderUser.sortKey, type: AttributeType.STRING },
         },
       ],
     });
 
     this.cacheTable = new TableV2(this, 'CacheTable', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-      timeToLiveAttribute: 'ttl',
+      partitionKey: { name: CACHE_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: CACHE_TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      timeToLiveAttribute: CACHE_TABLE_KEYS.ttlAttribute,
       billing: Billing.onDemand(),
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -150,10 +166,12 @@ export class PierreStack extends Stack {
 
     const retryDlq = (this.deadLetterQueue = new Queue(this, 'RetryDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
       retentionPeriod: Duration.days(14),
     }));
     this.retryQueue = new Queue(this, 'RetryQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
       visibilityTimeout: RETRY_VISIBILITY_TIMEOUT,
       retentionPeriod: Duration.days(14),
       deadLetterQueue: { queue: retryDlq, maxReceiveCount: 5 },
@@ -201,7 +219,11 @@ export class PierreStack extends Stack {
       const spec = FUNCTION_SPECS[name];
       const id = `${pascal(name)}Function`;
       const logGroup = new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+      // Its own role rather than the managed basic-execution policy, which may write to every log group.
+      const role = new Role(this, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+      logGroup.grantWrite(role);
       const fn = new NodejsFunction(this, id, {
+        role,
         entry: join(REPO_ROOT, 'functions', `${name}.ts`),
         handler: 'handler',
         projectRoot: REPO_ROOT,
@@ -237,8 +259,10 @@ export class PierreStack extends Stack {
       });
       // Every function reads the configuration; the rest is what its code paths use (infra/functions.ts).
       this.configSecret.grantRead(fn);
-      if (spec.connections) this.connectionsTable.grant(fn, ...TABLE_ACTIONS[spec.connections]);
-      if (spec.cache) this.cacheTable.grant(fn, ...TABLE_ACTIONS[spec.cache]);
+      if (spec.connections) {
+        grantTable(role, this.connectionsTable, spec.connections, spec.providerUserIndex ? [CONNECTIONS_TABLE_KEYS.byProviderUser.indexName] : []);
+      }
+      if (spec.cache) grantTable(role, this.cacheTable, spec.cache);
       if (spec.queue) this.retryQueue.grantSendMessages(fn);
       if (spec.queue === 'consume') {
         // The event source grants the receive, delete and visibility actions on this queue alone.
@@ -249,24 +273,30 @@ export class PierreStack extends Stack {
     this.functions = functions;
 
     // The scheduled probe: Scheduler's role may invoke this one function and nothing else.
+    const schedulerRole = new Role(this, 'HealthCheckSchedulerRole', {
+      // Only schedules of this account may use it (the confused-deputy guard Scheduler documents).
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+    });
     new Schedule(this, 'HealthCheckSchedule', {
       description: 'Probes every provider and records its health and circuit',
       schedule: ScheduleExpression.rate(HEALTH_CHECK_RATE),
-      target: new LambdaInvoke(functions.get('health-check')!, { retryAttempts: 0 }),
+      target: new LambdaInvoke(functions.get('health-check')!, { retryAttempts: 0, role: schedulerRole }),
     });
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of ROUTES) {
       if (!integrations.has(route.fn)) integrations.set(route.fn, new HttpLambdaIntegration(`${pascal(route.fn)}Integration`, functions.get(route.fn)!));
     }
+    const publicRoutes: { fn: FunctionName; route: HttpRoute }[] = [];
     for (const route of ROUTES) {
       const authorizer: IHttpRouteAuthorizer = route.auth ? jwtAuthorizer : noAuth;
-      this.api.addRoutes({
+      const [added] = this.api.addRoutes({
         path: route.path,
         methods: [HTTP_METHODS[route.method]],
         integration: integrations.get(route.fn)!,
         authorizer,
       });
+      if (!route.auth) publicRoutes.push({ fn: route.fn, route: added! });
     }
 
     this.alarms = new PierreAlarms(this, 'Alarms', {
@@ -275,6 +305,14 @@ export class PierreStack extends Stack {
       providers: this.providers ?? BUILTIN_PROVIDER_NAMES,
       alarmEmail: props.alarmEmail ?? this.setting('alarmEmail', 'PIERRE_ALARM_EMAIL')?.[0],
       alarmTopicArn: props.alarmTopicArn ?? this.setting('alarmTopicArn', 'PIERRE_ALARM_TOPIC_ARN')?.[0],
+    });
+
+    acknowledgeNagFindings(this, {
+      functions: functions.values(),
+      publicRoutes,
+      configSecret: this.configSecret,
+      schedulerRole,
+      healthCheck: functions.get('health-check')!,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });

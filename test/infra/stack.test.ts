@@ -175,6 +175,22 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     }
   });
 
+  it('gives each function its own role: no managed policy, logs only to its own group, the index only where it is queried', () => {
+    const roles = template.findResources('AWS::IAM::Role') as Record<string, Resource>;
+    for (const name of LAMBDA_NAMES) {
+      const fn = stack.functions.get(name)!;
+      expect(roles[logicalId(fn.role!)]!.Properties.ManagedPolicyArns, name).toBeUndefined();
+      const logs = statementsOf(name).filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith('logs:')));
+      expect(logs, name).toEqual([
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(stack.node.findChild(`${fn.node.id}Logs`)), 'Arn'] } },
+      ]);
+      const index = statementsOf(name).some((s) => JSON.stringify(s.Resource).includes('/index/'));
+      expect(index, name).toBe(FUNCTION_SPECS[name].providerUserIndex === true);
+    }
+    expect(LAMBDA_NAMES.filter((name) => FUNCTION_SPECS[name].providerUserIndex)).toEqual(['webhooks']);
+    expect(JSON.stringify(statementsOf('webhooks'))).toContain('/index/byProviderUser');
+  });
+
   it('feeds the retry worker from the queue, reporting batch item failures', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
