@@ -5,7 +5,8 @@
  * Tests name an event in shorthand and the simulator renders Garmin's body:
  * - `{type:"ping", user_id, summary_type?}` -> `{"<type>":[{"userId","callbackURL"}]}` where
  *   the callback URL pulls the last 24 hours and carries a pull `token` (OAuth 2 pings do);
- * - `{type:"push", user_id, summary_type?}` -> the summaries uploaded in the last 24 hours, inline;
+ * - `{type:"push", user_id, summary_type?}` -> the summaries uploaded in the last 24 hours (or,
+ *   when there were none, the latest one), inline;
  * - `{type:"deregistration", user_id}` -> `{"deregistrations":[{"userId"}]}`;
  * - `{type:"permissions", user_id, permissions}` -> `{"userPermissionsChange":[...]}`.
  * Anything else is posted verbatim (forged or hand-written notifications).
@@ -34,8 +35,12 @@ export function notificationBody(event: WebhookShorthand, args: { apiBaseUrl: st
       url.searchParams.set('token', `CPT${nowSecs}.${randomBytes(6).toString('base64url')}`);
       return { [event.summary_type]: [{ userId: event.user_id, callbackURL: url.toString() }] };
     }
-    case 'push':
-      return { [event.summary_type]: args.data.uploadedBetween(event.user_id, event.summary_type, nowSecs - 86_400, nowSecs + 1) };
+    case 'push': {
+      // A real push follows an upload; on a day without one, push the latest summary (whatever day it came).
+      const uploaded = (fromSecs: number) => args.data.uploadedBetween(event.user_id, event.summary_type, fromSecs, nowSecs + 1);
+      const lastDay = uploaded(nowSecs - 86_400);
+      return { [event.summary_type]: lastDay.length > 0 ? lastDay : uploaded(0).slice(-1) };
+    }
     case 'deregistration':
       return { deregistrations: [{ userId: event.user_id }] };
     case 'permissions':
