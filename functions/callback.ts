@@ -1,12 +1,12 @@
 // This function calls providers: its container carries their implementations.
 import '../shared/app/container';
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { json, unauthenticated } from '../shared/http/handler';
 import { parseInput, ProviderPathSchema } from '../shared/http/query';
 import { completeConnection } from '../shared/app/callback';
 
 // Identity comes from the stored state, not from a JWT: the browser arrives from the provider.
-const CallbackQuerySchema = z.record(z.string(), z.string().max(4096));
+const CallbackQuerySchema = z.record(z.string(), z.string().check(z.maxLength(4096)));
 
 export const handler = unauthenticated(async (event, { container }) => {
   const { provider } = parseInput(ProviderPathSchema, event.pathParameters);

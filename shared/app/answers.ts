@@ -3,7 +3,7 @@
  * MCP tools publish as their output schemas. Model parts come from shared/models, so a field
  * added to the model shows up here by itself.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import {
   ActivitySchema,
   AthleteSchema,
@@ -17,38 +17,36 @@ import { CAPABILITY_NAMES } from '../providers/capabilities';
 import { ConnectionSchema } from '../store/ports';
 import { OPERATION_NAMES } from './operations';
 
-const providerName = z.string().describe('Provider the data came from');
+const providerName = z.string().check(z.describe('Provider the data came from'));
 
 /** Every status a provider can have for a user: a stored one, or none stored yet. */
-export const UserConnectionStatusSchema = z
-  .enum([...ConnectionSchema.shape.status.options, 'disconnected'])
-  .describe('connected; disconnected (nothing stored); revoked (at the provider); reauthorization_required (connect again)');
+export const UserConnectionStatusSchema = z.enum([...ConnectionSchema.shape.status.options, 'disconnected']).check(
+  z.describe('connected; disconnected (nothing stored); revoked (at the provider); reauthorization_required (connect again)'),
+);
 
-export const ProviderHealthSchema = z
-  .discriminatedUnion('status', [
-    z.object({ status: z.literal('up') }),
-    z.object({
-      status: z.literal('down'),
-      code: z.string().describe('The public error code of the failed probe (provider_unavailable, provider_timeout, ...)'),
-      message: z.string(),
-    }),
-    z.object({ status: z.literal('not_configured') }),
-  ])
-  .describe("The provider's reachability probe (only with health=true)");
+export const ProviderHealthSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('up') }),
+  z.object({
+    status: z.literal('down'),
+    code: z.string().check(z.describe('The public error code of the failed probe (provider_unavailable, provider_timeout, ...)')),
+    message: z.string(),
+  }),
+  z.object({ status: z.literal('not_configured') }),
+]).check(z.describe("The provider's reachability probe (only with health=true)"));
 
 export const ProvidersAnswerSchema = z.object({
-  default_provider: z.string().describe('Provider used when a request names none'),
+  default_provider: z.string().check(z.describe('Provider used when a request names none')),
   providers: z.array(
     z.object({
       name: z.string(),
       display_name: z.string(),
       capabilities: z.array(z.enum(CAPABILITY_NAMES as [string, ...string[]])),
       requires_oauth: z.boolean(),
-      connection_type: z.enum(['oauth2', 'redirect', 'none']).describe('oauth2: consent page; redirect: a widget (Terra); none: always connected'),
-      configured: z.boolean().describe('The service has credentials for this provider'),
-      connected: z.boolean().describe('The caller can read data from it now'),
+      connection_type: z.enum(['oauth2', 'redirect', 'none']).check(z.describe('oauth2: consent page; redirect: a widget (Terra); none: always connected')),
+      configured: z.boolean().check(z.describe('The service has credentials for this provider')),
+      connected: z.boolean().check(z.describe('The caller can read data from it now')),
       status: UserConnectionStatusSchema,
-      health: ProviderHealthSchema.optional(),
+      health: z.optional(ProviderHealthSchema),
     }),
   ),
 });
@@ -59,20 +57,20 @@ export const ConnectionsAnswerSchema = z.object({
     z.object({
       connected: z.boolean(),
       status: UserConnectionStatusSchema,
-      requires_connection: z.boolean().optional(),
-      scopes: z.array(z.string()).optional(),
-      connected_at: z.string().optional(),
-      expires_at: z.string().nullable().optional().describe('When the access token expires (it is refreshed automatically)'),
+      requires_connection: z.optional(z.boolean()),
+      scopes: z.optional(z.array(z.string())),
+      connected_at: z.optional(z.string()),
+      expires_at: z.optional(z.nullable(z.string())).check(z.describe('When the access token expires (it is refreshed automatically)')),
     }),
   ),
 });
 
 export const ConnectAnswerSchema = z.object({
   provider: providerName,
-  connected: z.boolean().optional().describe('True when the provider needs no authorization and is connected already'),
-  authorization_url: z.string().optional().describe("The provider's consent page for the user to open"),
-  state: z.string().optional(),
-  expires_in: z.number().optional().describe('Seconds the authorization URL stays valid'),
+  connected: z.optional(z.boolean()).check(z.describe('True when the provider needs no authorization and is connected already')),
+  authorization_url: z.optional(z.string()).check(z.describe("The provider's consent page for the user to open")),
+  state: z.optional(z.string()),
+  expires_in: z.optional(z.number()).check(z.describe('Seconds the authorization URL stays valid')),
 });
 
 export const DisconnectAnswerSchema = z.object({ provider: providerName, connected: z.literal(false), status: z.literal('disconnected') });
@@ -80,51 +78,50 @@ export const DisconnectAnswerSchema = z.object({ provider: providerName, connect
 export const CallbackAnswerSchema = z.object({
   provider: providerName,
   connected: z.literal(true),
-  scopes: z.array(z.string()).describe('Scopes the user granted'),
-  expires_at: z.iso.datetime().nullable().describe('When the access token expires (it is refreshed automatically)'),
+  scopes: z.array(z.string()).check(z.describe('Scopes the user granted')),
+  expires_at: z.nullable(z.iso.datetime()).check(z.describe('When the access token expires (it is refreshed automatically)')),
 });
 
 const ProviderCheckSchema = z.object({
-  healthy: z.boolean().nullable().describe('What the last scheduled health check found (null: not checked yet)'),
-  last_check: z.iso.datetime().nullable(),
-  consecutive_failures: z.number().int().nonnegative(),
-  average_latency_ms: z.number().int().nonnegative().nullable().describe('Running average of the health probes, in milliseconds'),
-  circuit: z.enum(['closed', 'open', 'half_open', 'unknown']).describe('open: calls are refused for a while after repeated failures'),
+  healthy: z.nullable(z.boolean()).check(z.describe('What the last scheduled health check found (null: not checked yet)')),
+  last_check: z.nullable(z.iso.datetime()),
+  consecutive_failures: z.number().check(z.int(), z.nonnegative()),
+  average_latency_ms: z.nullable(z.number().check(z.int(), z.nonnegative())).check(z.describe('Running average of the health probes, in milliseconds')),
+  circuit: z.enum(['closed', 'open', 'half_open', 'unknown']).check(z.describe('open: calls are refused for a while after repeated failures')),
 });
 
 export const HealthAnswerSchema = z.object({
-  status: z.enum(['ok', 'degraded']).describe('degraded: the store does not answer, or a provider is unhealthy or its circuit open'),
+  status: z.enum(['ok', 'degraded']).check(z.describe('degraded: the store does not answer, or a provider is unhealthy or its circuit open')),
   default_provider: z.string(),
-  providers: z.number().int().nonnegative().describe('How many providers are registered'),
-  store: z.enum(['ok', 'unavailable']).describe('Whether DynamoDB (or the local store) answered'),
-  provider_health: z.record(z.string(), ProviderCheckSchema).describe('Per provider: the last scheduled health check and its circuit'),
-  time: z.iso.datetime().describe("The service's clock"),
+  providers: z.number().check(z.int(), z.nonnegative(), z.describe('How many providers are registered')),
+  store: z.enum(['ok', 'unavailable']).check(z.describe('Whether DynamoDB (or the local store) answered')),
+  provider_health: z.record(z.string(), ProviderCheckSchema).check(z.describe('Per provider: the last scheduled health check and its circuit')),
+  time: z.iso.datetime().check(z.describe("The service's clock")),
 });
 
 /** With fallback=true, when another provider answered in place of the requested one. */
 const FallbackSchema = z
-  .object({ requested: z.string(), reason: z.string().describe("The requested provider's error code") })
-  .optional()
-  .describe('Present when the requested provider failed and `provider` answered instead (fallback=true)');
+  .optional(z.object({ requested: z.string(), reason: z.string().check(z.describe("The requested provider's error code")) }))
+  .check(z.describe('Present when the requested provider failed and `provider` answered instead (fallback=true)'));
 
 export const ErrorAnswerSchema = z.object({
   error: z.object({
-    code: z.string().describe('Stable, machine-readable'),
-    message: z.string().describe('For people; never carries tokens, codes or secrets'),
+    code: z.string().check(z.describe('Stable, machine-readable')),
+    message: z.string().check(z.describe('For people; never carries tokens, codes or secrets')),
   }),
 });
 
 const SourceStatusSchema = z.object({
   status: z.enum(['ok', 'error']),
-  count: z.number().optional(),
-  code: z.string().optional(),
-  message: z.string().optional(),
+  count: z.optional(z.number()),
+  code: z.optional(z.string()),
+  message: z.optional(z.string()),
 });
 
 export const ActivitiesAnswerSchema = z.object({
   provider: providerName,
   activities: z.array(ActivitySchema),
-  sources: z.record(z.string(), SourceStatusSchema).optional().describe("With provider=all: each provider's outcome"),
+  sources: z.optional(z.record(z.string(), SourceStatusSchema)).check(z.describe("With provider=all: each provider's outcome")),
   fallback: FallbackSchema,
 });
 
@@ -140,32 +137,28 @@ export const HealthMetricsAnswerSchema = z.object({ provider: providerName, heal
 export const ScheduledAnswerSchema = z.object({
   job_id: z.uuid(),
   status: z.enum(['scheduled', 'running']),
-  retry_after: z.number().int().positive().describe('Seconds until the job is due (also the Retry-After header)'),
+  retry_after: z.number().check(z.int(), z.positive(), z.describe('Seconds until the job is due (also the Retry-After header)')),
 });
 
 export const JobAnswerSchema = z.object({
   job_id: z.uuid(),
   status: z.enum(['scheduled', 'running', 'succeeded', 'failed']),
-  operation: z.enum(OPERATION_NAMES).describe('The data route it stands for'),
-  provider: z.string().nullable(),
-  attempts: z.number().int().nonnegative(),
+  operation: z.enum(OPERATION_NAMES).check(z.describe('The data route it stands for')),
+  provider: z.nullable(z.string()),
+  attempts: z.number().check(z.int(), z.nonnegative()),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
-  retry_after: z.number().int().positive().optional().describe('While scheduled or running: seconds until it is due'),
-  data: z
-    .union([
-      ActivitiesAnswerSchema,
-      ActivityAnswerSchema,
-      AthleteAnswerSchema,
-      StatsAnswerSchema,
-      PersonalRecordsAnswerSchema,
-      SleepAnswerSchema,
-      RecoveryAnswerSchema,
-      HealthMetricsAnswerSchema,
-    ])
-    .nullable()
-    .optional()
-    .describe("When succeeded: the data route's answer (null when too large to keep; see data_note)"),
-  data_note: z.string().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional().describe('When failed'),
+  retry_after: z.optional(z.number().check(z.int(), z.positive())).check(z.describe('While scheduled or running: seconds until it is due')),
+  data: z.optional(z.nullable(z.union([
+    ActivitiesAnswerSchema,
+    ActivityAnswerSchema,
+    AthleteAnswerSchema,
+    StatsAnswerSchema,
+    PersonalRecordsAnswerSchema,
+    SleepAnswerSchema,
+    RecoveryAnswerSchema,
+    HealthMetricsAnswerSchema,
+  ]))).check(z.describe("When succeeded: the data route's answer (null when too large to keep; see data_note)")),
+  data_note: z.optional(z.string()),
+  error: z.optional(z.object({ code: z.string(), message: z.string() })).check(z.describe('When failed')),
 });

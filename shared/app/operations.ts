@@ -3,7 +3,7 @@
  * or, when the provider is limited, stored in a job and replayed by the retry worker exactly as
  * the route would have run it.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { ProviderError } from '../models';
 import { fallbackOrder } from '../resilience/settings';
 import type { Container } from './container';
@@ -22,20 +22,20 @@ export const OPERATION_NAMES = [
   'health_metrics',
 ] as const;
 
-const iso = z.iso.datetime().optional();
+const iso = z.optional(z.iso.datetime());
 
 export const OperationSchema = z.object({
   name: z.enum(OPERATION_NAMES),
-  provider: z.string().min(1).max(64).optional(),
-  id: z.string().min(1).max(256).optional(),
-  limit: z.number().int().optional(),
-  offset: z.number().int().optional(),
+  provider: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  limit: z.optional(z.number().check(z.int())),
+  offset: z.optional(z.number().check(z.int())),
   before: iso,
   after: iso,
   start: iso,
   end: iso,
   /** Let the next provider of PIERRE_PROVIDER_FALLBACK answer when this one fails or is limited. */
-  fallback: z.boolean().optional(),
+  fallback: z.optional(z.boolean()),
 });
 export type Operation = z.infer<typeof OperationSchema>;
 

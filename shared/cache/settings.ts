@@ -1,5 +1,5 @@
 /** Cache TTLs and the stale grace period, from `PIERRE_CACHE_*` configuration. */
-import * as z from 'zod';
+import * as z from '../zod';
 import { ConfigError, type RawConfig } from '../config';
 import { CACHE_RESOURCES, type CacheResource } from './keys';
 
@@ -27,11 +27,10 @@ export interface CacheSettings {
 const ttlVariable = (resource: CacheResource) => `PIERRE_CACHE_TTL_${resource.toUpperCase()}_SECS`;
 const STALE_VARIABLE = 'PIERRE_CACHE_STALE_SECS';
 
-const seconds = z
-  .string()
-  .regex(/^\d+$/, 'must be a whole number of seconds')
-  .transform(Number)
-  .pipe(z.number().int().min(0).max(30 * 24 * HOUR, 'must be at most 30 days'));
+const seconds = z.pipe(
+  z.pipe(z.string().check(z.regex(/^\d+$/, 'must be a whole number of seconds')), z.transform(Number)),
+  z.number().check(z.int(), z.gte(0), z.lte(30 * 24 * HOUR, 'must be at most 30 days')),
+);
 
 function read(raw: RawConfig, name: string, fallback: number): number {
   const value = raw[name];

@@ -3,7 +3,7 @@
  * process environment. Empty values count as unset, so an empty variable never hides a
  * value from the secret.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 
 export type RawConfig = Readonly<Record<string, string>>;
 

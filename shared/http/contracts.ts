@@ -4,7 +4,7 @@
  * with, the answer schemas the ones the use cases and MCP tools publish, so the document
  * follows the code. `Record<RouteKey, ...>` makes a route without a contract a type error.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import * as answers from '../app/answers';
 import type { RouteKey } from '../../functions/routes';
 import {
@@ -51,20 +51,20 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export interface Answer {
   description: string;
   /** JSON body; absent for an empty body. */
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   /** Defaults to application/json. */
   contentType?: string;
-  headers?: Record<string, { description: string; schema: z.ZodType }>;
+  headers?: Record<string, { description: string; schema: z.ZodMiniType }>;
 }
 
 export interface RouteContract {
   summary: string;
   description?: string;
   tag: string;
-  path?: z.ZodType;
-  query?: z.ZodType;
+  path?: z.ZodMiniType;
+  query?: z.ZodMiniType;
   /** The request's JSON body. */
-  body?: { description: string; schema: z.ZodType };
+  body?: { description: string; schema: z.ZodMiniType };
   /** Reads provider data through the cache: takes `cache` / Cache-Control, answers X-Cache / Age. */
   cached?: boolean;
   answers: Partial<Record<number, Answer>>;
@@ -88,30 +88,24 @@ const PROVIDER_CALL_ERRORS = [
 ] as const;
 const DATA_ERRORS = [...AUTH_ERRORS, ...PROVIDER_CALL_ERRORS, 'unsupported_feature'] as const;
 
-const ok = (description: string, schema: z.ZodType): Partial<Record<number, Answer>> => ({ 200: { description, schema } });
+const ok = (description: string, schema: z.ZodMiniType): Partial<Record<number, Answer>> => ({ 200: { description, schema } });
 
 const JsonRpcId = z.union([z.string(), z.number(), z.null()]);
-export const JsonRpcRequestSchema = z
-  .object({
-    jsonrpc: z.literal('2.0'),
-    id: JsonRpcId.optional().describe('Absent for a notification'),
-    method: z.string().describe('initialize, tools/list, tools/call, ...'),
-    params: z.record(z.string(), z.unknown()).optional(),
-  })
-  .describe('One JSON-RPC 2.0 message');
-export const JsonRpcResponseSchema = z
-  .object({
-    jsonrpc: z.literal('2.0'),
-    id: JsonRpcId,
-    result: z.record(z.string(), z.unknown()).optional(),
-    error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }).optional(),
-  })
-  .describe('One JSON-RPC 2.0 answer: result or error');
+export const JsonRpcRequestSchema = z.object({
+  jsonrpc: z.literal('2.0'),
+  id: z.optional(JsonRpcId).check(z.describe('Absent for a notification')),
+  method: z.string().check(z.describe('initialize, tools/list, tools/call, ...')),
+  params: z.optional(z.record(z.string(), z.unknown())),
+}).check(z.describe('One JSON-RPC 2.0 message'));
+export const JsonRpcResponseSchema = z.object({
+  jsonrpc: z.literal('2.0'),
+  id: JsonRpcId,
+  result: z.optional(z.record(z.string(), z.unknown())),
+  error: z.optional(z.object({ code: z.number().check(z.int()), message: z.string(), data: z.optional(z.unknown()) })),
+}).check(z.describe('One JSON-RPC 2.0 answer: result or error'));
 const McpAnswerSchema = z.union([JsonRpcResponseSchema, z.array(JsonRpcResponseSchema)]);
 
-export const WebhookAnswerSchema = z
-  .record(z.string(), z.unknown())
-  .describe('`{"ok":true}`, or what the provider expects (Strava: `{"hub.challenge"}`)');
+export const WebhookAnswerSchema = z.record(z.string(), z.unknown()).check(z.describe('`{"ok":true}`, or what the provider expects (Strava: `{"hub.challenge"}`)'));
 
 const mcpMethodNotAllowed = {
   summary: 'Not served: the MCP endpoint is stateless (no SSE stream, no session)',
@@ -141,7 +135,7 @@ const scheduled: Answer = {
   },
 };
 
-const dataRoute = (summary: string, query: z.ZodType, schema: z.ZodType): RouteContract => ({
+const dataRoute = (summary: string, query: z.ZodMiniType, schema: z.ZodMiniType): RouteContract => ({
   summary,
   tag: 'Data',
   query,
@@ -180,7 +174,7 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
       'No JWT: the identity comes from the single-use state. With a `return_to`, every outcome is a 302 to it with `provider`, `status` (connected or error) and `error=<code>`.',
     tag: 'Connections',
     path: ProviderPathSchema,
-    query: z.record(z.string(), z.string().max(4096)).describe('code, state, scope, error: as the provider sends them'),
+    query: z.record(z.string(), z.string().check(z.maxLength(4096))).check(z.describe('code, state, scope, error: as the provider sends them')),
     answers: {
       200: { description: 'Connected', schema: answers.CallbackAnswerSchema },
       302: {

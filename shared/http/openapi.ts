@@ -3,7 +3,7 @@
  * zod contract (shared/http/contracts.ts) with zod's own JSON Schema conversion. Nothing in it
  * is written by hand but the prose.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import * as answers from '../app/answers';
 import * as models from '../models';
 import { ROUTES, type RouteKey } from '../../functions/routes';
@@ -20,7 +20,7 @@ function componentRegistry() {
   const registry = z.registry<{ id: string }>();
   const add = (schemas: Record<string, unknown>, keep: (name: string) => boolean) => {
     for (const [name, schema] of Object.entries(schemas)) {
-      if (name.endsWith('Schema') && schema instanceof z.ZodType && keep(name)) registry.add(schema, { id: name.slice(0, -'Schema'.length) });
+      if (name.endsWith('Schema') && schema instanceof z.ZodMiniType && keep(name)) registry.add(schema, { id: name.slice(0, -'Schema'.length) });
     }
   };
   add(answers, () => true);
@@ -55,8 +55,8 @@ function dropIntegerPatterns({ jsonSchema }: { jsonSchema: JsonSchema }): void {
 }
 
 interface Converter {
-  output(schema: z.ZodType): JsonSchema;
-  input(schema: z.ZodType): JsonSchema;
+  output(schema: z.ZodMiniType): JsonSchema;
+  input(schema: z.ZodMiniType): JsonSchema;
   components: Record<string, JsonSchema>;
 }
 
@@ -65,7 +65,7 @@ function converter(): Converter {
   const uri = (id: string) => `${COMPONENT_PREFIX}${id}`;
   const { schemas } = z.toJSONSchema(registry, { io: 'output', uri, override: dropIntegerPatterns }) as { schemas: Record<string, JsonSchema> };
   const components = Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, stripDialect(schema)]));
-  const refOf = (schema: z.ZodType) => registry.get(schema)?.id;
+  const refOf = (schema: z.ZodMiniType) => registry.get(schema)?.id;
   return {
     components,
     output: (schema) => {
@@ -77,7 +77,7 @@ function converter(): Converter {
   };
 }
 
-function parameters(convert: Converter, schema: z.ZodType | undefined, where: 'path' | 'query'): Operation[] {
+function parameters(convert: Converter, schema: z.ZodMiniType | undefined, where: 'path' | 'query'): Operation[] {
   if (!schema) return [];
   const json = convert.input(schema) as { properties?: Record<string, JsonSchema>; required?: string[]; additionalProperties?: unknown };
   const required = new Set(json.required ?? []);

@@ -1,5 +1,5 @@
 /** Query-string schemas shared by the data functions, and parsing that answers 400 naming the field. */
-import * as z from 'zod';
+import * as z from '../zod';
 import { invalidRequest } from '../app/errors';
 import { CACHE_POLICIES } from '../cache/policy';
 
@@ -7,7 +7,7 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 // Any name is accepted here; unknown ones get the registry's 404 listing the supported providers.
-const providerName = z.string().min(1).max(64).describe('Provider name (GET /providers lists them); omitted: the default provider');
+const providerName = z.string().check(z.minLength(1), z.maxLength(64), z.describe('Provider name (GET /providers lists them); omitted: the default provider'));
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2})))?$/i;
 
@@ -23,97 +23,90 @@ function realCalendarFields(match: RegExpExecArray): boolean {
 
 /** An ISO-8601 date or date-time (with offset), or epoch seconds. */
 const INSTANT_FORMS = 'ISO-8601 date (2026-11-25), date-time (2026-11-25T06:00:00Z) or epoch seconds';
-const instant = z.string().describe(INSTANT_FORMS).transform((value, ctx) => {
+const instant = z.pipe(z.string().check(z.describe(INSTANT_FORMS)), z.transform((value, ctx) => {
   const trimmed = value.trim();
   let ms = Number.NaN;
   const iso = ISO_INSTANT.exec(trimmed);
   if (/^\d{1,12}$/.test(trimmed)) ms = Number(trimmed) * 1000;
   else if (iso && realCalendarFields(iso)) ms = Date.parse(trimmed);
   if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: `must be a real ${INSTANT_FORMS}` });
+    ctx.issues.push({ code: 'custom', message: `must be a real ${INSTANT_FORMS}`, input: value });
     return z.NEVER;
   }
   return new Date(ms);
-});
+}));
 
 // A query string carries digits; the published schema says what they stand for.
 const intParam = (min: number, max: number) =>
   z
-    .string()
-    // Length first, so 25 digits get the same plain message rather than a float's.
-    .regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-    .meta({ type: 'integer', minimum: min, maximum: max });
+    .pipe(
+      // Length first, so 25 digits get the same plain message rather than a float's.
+      z.pipe(z.string().check(z.regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`)), z.transform(Number)),
+      z.number().check(z.int(), z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
+    )
+    .check(z.meta({ type: 'integer', minimum: min, maximum: max }));
 
-export const ProviderQuerySchema = z.object({ provider: providerName.optional() });
+export const ProviderQuerySchema = z.object({ provider: z.optional(providerName) });
 
-export const ActivitiesQuerySchema = z
-  .object({
-    provider: providerName.optional(),
-    limit: intParam(1, 200).default(30).describe('Activities per page (default 30)'),
-    offset: intParam(0, 10_000).default(0).describe('Activities to skip, newest first (default 0)'),
-    before: instant.optional().describe(`Only activities that started before this ${INSTANT_FORMS}`),
-    after: instant.optional().describe(`Only activities that started after this ${INSTANT_FORMS}`),
-  })
-  .refine((q) => !q.before || !q.after || q.after < q.before, { message: 'must be earlier than before', path: ['after'] });
+export const ActivitiesQuerySchema = z.object({
+  provider: z.optional(providerName),
+  limit: z._default(intParam(1, 200), 30).check(z.describe('Activities per page (default 30)')),
+  offset: z._default(intParam(0, 10_000), 0).check(z.describe('Activities to skip, newest first (default 0)')),
+  before: z.optional(instant).check(z.describe(`Only activities that started before this ${INSTANT_FORMS}`)),
+  after: z.optional(instant).check(z.describe(`Only activities that started after this ${INSTANT_FORMS}`)),
+}).check(z.refine((q) => !q.before || !q.after || q.after < q.before, { message: 'must be earlier than before', path: ['after'] }));
 
-export const DateRangeQuerySchema = z
-  .object({
-    provider: providerName.optional(),
-    start: instant.optional().describe(`Start of the range (default: 7 days before end); ${INSTANT_FORMS}`),
-    end: instant.optional().describe(`End of the range (default: the next full hour); ${INSTANT_FORMS}`),
-  })
-  .transform((q) => {
-    // The default end is the next full hour, not this millisecond: nothing has happened after
-    // now anyway, and the same range (hence the same cache key) serves a whole hour of requests.
-    const end = q.end ?? new Date(Math.ceil(Date.now() / HOUR_MS) * HOUR_MS);
-    const start = q.start ?? new Date(end.getTime() - 7 * DAY_MS);
-    return { provider: q.provider, range: { start, end } };
-  })
-  .refine((q) => q.range.start <= q.range.end, { message: 'must not be after end', path: ['start'] })
-  .refine((q) => q.range.end.getTime() - q.range.start.getTime() <= 366 * DAY_MS, { message: 'range must be at most a year', path: ['start'] });
+export const DateRangeQuerySchema = z.pipe(z.object({
+  provider: z.optional(providerName),
+  start: z.optional(instant).check(z.describe(`Start of the range (default: 7 days before end); ${INSTANT_FORMS}`)),
+  end: z.optional(instant).check(z.describe(`End of the range (default: the next full hour); ${INSTANT_FORMS}`)),
+}), z.transform((q) => {
+  // The default end is the next full hour, not this millisecond: nothing has happened after
+  // now anyway, and the same range (hence the same cache key) serves a whole hour of requests.
+  const end = q.end ?? new Date(Math.ceil(Date.now() / HOUR_MS) * HOUR_MS);
+  const start = q.start ?? new Date(end.getTime() - 7 * DAY_MS);
+  return { provider: q.provider, range: { start, end } };
+})).check(
+  z.refine((q) => q.range.start <= q.range.end, { message: 'must not be after end', path: ['start'] }),
+  z.refine((q) => q.range.end.getTime() - q.range.start.getTime() <= 366 * DAY_MS, { message: 'range must be at most a year', path: ['start'] }),
+);
 
-const namedProvider = z.string().min(1).max(64).describe('Provider name (GET /providers lists them)');
+const namedProvider = z.string().check(z.minLength(1), z.maxLength(64), z.describe('Provider name (GET /providers lists them)'));
 
 export const ActivityPathSchema = z.object({
   provider: namedProvider,
-  id: z.string().min(1).max(128).describe("The activity's id as the activity list gives it"),
+  id: z.string().check(z.minLength(1), z.maxLength(128), z.describe("The activity's id as the activity list gives it")),
 });
 
 export const ProviderPathSchema = z.object({ provider: namedProvider });
 
-export const JobPathSchema = z.object({ id: z.uuid({ message: 'must be a job id (a UUID)' }).describe('The job_id a 202 answer gave') });
+export const JobPathSchema = z.object({ id: z.uuid({ message: 'must be a job id (a UUID)' }).check(z.describe('The job_id a 202 answer gave')) });
 
 export const ProvidersQuerySchema = z.object({
-  health: z
-    .enum(['true', 'false'], { error: 'must be true or false' })
-    .default('false')
-    .transform((value) => value === 'true')
-    .describe("true: probe every configured provider and report each one's health (one cheap call per provider)"),
+  health: z.pipe(z._default(z.enum(['true', 'false'], { error: 'must be true or false' }), 'false'), z.transform((value) => value === 'true')).check(
+    z.describe("true: probe every configured provider and report each one's health (one cheap call per provider)"),
+  ),
 });
 
 export const ConnectQuerySchema = z.object({
-  return_to: z.string().max(2048).optional().describe('Where to send the browser after consent (an allowed origin)'),
+  return_to: z.optional(z.string().check(z.maxLength(2048))).check(z.describe('Where to send the browser after consent (an allowed origin)')),
 });
 
 /** `?cache=` as a named argument (the HTTP layer reads it with Cache-Control, in shared/cache/policy.ts). */
 /** `?fallback=true`: when the provider fails or is limited, the next connected one of PIERRE_PROVIDER_FALLBACK answers. */
 export const FallbackQuerySchema = z.object({
-  fallback: z
-    .enum(['true', 'false'], { message: 'must be true or false' })
-    .optional()
-    .describe('true: when the provider fails or is limited, the next connected provider of PIERRE_PROVIDER_FALLBACK answers (the answer says so in `fallback`)'),
+  fallback: z.optional(z.enum(['true', 'false'], { message: 'must be true or false' })).check(
+    z.describe('true: when the provider fails or is limited, the next connected provider of PIERRE_PROVIDER_FALLBACK answers (the answer says so in `fallback`)'),
+  ),
 });
 
 export const CacheQuerySchema = z.object({
-  cache: z
-    .enum(CACHE_POLICIES, { error: 'must be one of use, bypass, refresh' })
-    .optional()
-    .describe('use (default): a fresh cached answer if there is one; refresh: fetch anew and store; bypass: fetch without touching the cache'),
+  cache: z.optional(z.enum(CACHE_POLICIES, { error: 'must be one of use, bypass, refresh' })).check(
+    z.describe('use (default): a fresh cached answer if there is one; refresh: fetch anew and store; bypass: fetch without touching the cache'),
+  ),
 });
 
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+export function parseInput<S extends z.ZodMiniType>(schema: S, input: unknown): z.output<S> {
   // `provider[]=x` or `provider[0]=x` would otherwise be dropped silently as an unknown key.
   const bracketed = Object.keys(input ?? {}).find((key) => key.includes('['));
   if (bracketed) throw invalidRequest(bracketed, 'array parameters are not supported; pass a single value');

@@ -1,5 +1,5 @@
 /** JSON Schema for MCP tools, generated from the zod schemas the REST routes and answers use. */
-import * as z from 'zod';
+import * as z from '../zod';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
 
@@ -8,7 +8,7 @@ type JsonSchema = Record<string, unknown> & { properties?: Record<string, Record
  * digits on the wire but integers to a tool caller (their pattern only applies to strings, so
  * it goes); unknown arguments are refused.
  */
-export function inputJsonSchema(schema: z.ZodType): JsonSchema {
+export function inputJsonSchema(schema: z.ZodMiniType): JsonSchema {
   const json = z.toJSONSchema(schema, {
     io: 'input',
     override: ({ jsonSchema }) => {
@@ -23,7 +23,7 @@ export function inputJsonSchema(schema: z.ZodType): JsonSchema {
  * A tool's `outputSchema`: the answer's JSON. Objects stay open, so a field another release
  * adds to the model never makes a client reject an answer it could read.
  */
-export function outputJsonSchema(schema: z.ZodType): JsonSchema {
+export function outputJsonSchema(schema: z.ZodMiniType): JsonSchema {
   const json = z.toJSONSchema(schema, {
     io: 'output',
     override: ({ jsonSchema }) => {

@@ -3,7 +3,7 @@
  * the route's use case, the answer's schema. Provider choices come from the registry when a
  * client lists the tools, so a newly registered provider needs no change here.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import * as answers from '../app/answers';
 import { startConnection } from '../app/connect';
 import { connectionStatus, disconnect } from '../app/connections';
@@ -39,8 +39,8 @@ export interface ToolSpec {
   title: string;
   description: string;
   /** The REST route's zod schema; MCP arguments are checked by it exactly as query strings are. */
-  input: z.ZodType;
-  output: z.ZodType;
+  input: z.ZodMiniType;
+  output: z.ZodMiniType;
   providers?: ProviderChoice;
   readOnly: boolean;
   /** Reads provider data through the cache, so it takes the `cache` policy argument. */
@@ -52,12 +52,12 @@ export interface ToolSpec {
   text(answer: any): string;
 }
 
-const tool = <S extends z.ZodType, A extends object>(spec: {
+const tool = <S extends z.ZodMiniType, A extends object>(spec: {
   name: string;
   title: string;
   description: string;
   input: S;
-  output: z.ZodType;
+  output: z.ZodMiniType;
   providers?: ProviderChoice;
   readOnly?: boolean;
   cached?: boolean;
@@ -113,7 +113,7 @@ export const TOOLS: readonly ToolSpec[] = [
     title: 'Connect a provider',
     description:
       "Starts connecting a provider: returns the provider's authorization URL for the user to open in a browser and approve (valid for expires_in seconds). Providers that need no authorization are connected at once.",
-    input: ProviderPathSchema.extend(ConnectQuerySchema.shape),
+    input: z.extend(ProviderPathSchema, ConnectQuerySchema.shape),
     output: answers.ConnectAnswerSchema,
     providers: {},
     readOnly: false,

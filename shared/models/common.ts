@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 /**
  * Naming rules of the unified model (the README's model reference repeats them):
@@ -15,13 +15,13 @@ import * as z from 'zod';
  */
 
 /** A number the provider may not report: always present in JSON, `null` when unknown. */
-export const maybeNumber = z.number().nullable().default(null);
-export const maybeString = z.string().nullable().default(null);
+export const maybeNumber = z._default(z.nullable(z.number()), null);
+export const maybeString = z._default(z.nullable(z.string()), null);
 
 /** A documented nullable number: `description` names its unit and meaning. */
-export const num = (description: string) => z.number().nullable().default(null).describe(description);
+export const num = (description: string) => z._default(z.nullable(z.number()), null).check(z.describe(description));
 /** A documented nullable text. */
-export const text = (description: string) => z.string().nullable().default(null).describe(description);
+export const text = (description: string) => z._default(z.nullable(z.string()), null).check(z.describe(description));
 
 /** ISO-8601 instant in UTC (`2026-11-25T06:30:00Z` or with milliseconds). */
 export const isoInstant = z.iso.datetime();
@@ -95,9 +95,9 @@ export const SPORT_TYPES = [
   'workout',
   'other',
 ] as const;
-export const SportTypeSchema = z
-  .enum(SPORT_TYPES)
-  .describe("Unified sport; `workout` is a generic session, `other` a sport the model has no name for (the provider's label is in sport_type_detail)");
+export const SportTypeSchema = z.enum(SPORT_TYPES).check(
+  z.describe("Unified sport; `workout` is a generic session, `other` a sport the model has no name for (the provider's label is in sport_type_detail)"),
+);
 export type SportType = z.infer<typeof SportTypeSchema>;
 
 /** How a sport reads in a default activity name ("Morning Run"). */

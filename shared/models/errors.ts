@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 export const PROVIDER_ERROR_KINDS = [
   'auth_failed',
@@ -26,10 +26,10 @@ export const ProviderErrorDataSchema = z.object({
   kind: ProviderErrorKindSchema,
   provider: z.string(),
   message: z.string(),
-  status: z.number().int().optional(),
-  retry_after_secs: z.number().nonnegative().optional(),
-  rate_limit_scope: RateLimitScopeSchema.optional(),
-  retryable: z.boolean().optional(),
+  status: z.optional(z.number().check(z.int())),
+  retry_after_secs: z.optional(z.number().check(z.nonnegative())),
+  rate_limit_scope: z.optional(RateLimitScopeSchema),
+  retryable: z.optional(z.boolean()),
 });
 export type ProviderErrorData = z.infer<typeof ProviderErrorDataSchema>;
 

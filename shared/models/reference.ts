@@ -3,13 +3,13 @@
  * "Model reference" section is this text (`npm run model:reference` prints it, and a test keeps
  * the README equal to it).
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { ActivitySchema, HeartRateZoneSchema } from './activity';
 import { AthleteSchema } from './athlete';
 import { HealthMetricsSchema, RecoveryMetricsSchema, SleepSessionSchema, SleepStageSchema } from './health';
 import { PersonalRecordSchema, StatsSchema, TotalsSchema } from './stats';
 
-export const MODEL_SCHEMAS: ReadonlyArray<readonly [string, z.ZodObject]> = [
+export const MODEL_SCHEMAS: ReadonlyArray<readonly [string, z.ZodMiniObject]> = [
   ['Activity', ActivitySchema],
   ['HeartRateZone (in `heart_rate_zones`)', HeartRateZoneSchema],
   ['Athlete', AthleteSchema],
@@ -23,7 +23,7 @@ export const MODEL_SCHEMAS: ReadonlyArray<readonly [string, z.ZodObject]> = [
 ];
 
 /** The JSON type of a field, as a reader sees it (`number or null`, `enum`). */
-function typeOf(schema: z.ZodType): string {
+function typeOf(schema: z.ZodMiniType): string {
   const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
   const variants = (json['anyOf'] as Record<string, unknown>[] | undefined) ?? [json];
   const names = variants.map((v) => {
@@ -35,15 +35,15 @@ function typeOf(schema: z.ZodType): string {
   return [...new Set(names.flat().map(String))].join(' or ');
 }
 
-function descriptionOf(schema: z.ZodType): string {
-  return (schema.description ?? z.globalRegistry.get(schema)?.description ?? '').replaceAll('|', '\\|');
+function descriptionOf(schema: z.ZodMiniType): string {
+  return (z.globalRegistry.get(schema)?.description ?? '').replaceAll('|', '\\|');
 }
 
 export function modelReference(): string {
   const out: string[] = [];
   for (const [title, schema] of MODEL_SCHEMAS) {
     out.push(`#### ${title}`, '', descriptionOf(schema) + '.', '', '| Field | Type | Unit and meaning |', '|---|---|---|');
-    for (const [field, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    for (const [field, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodMiniType>)) {
       out.push(`| \`${field}\` | ${typeOf(fieldSchema)} | ${descriptionOf(fieldSchema)} |`);
     }
     out.push('');

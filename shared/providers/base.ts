@@ -32,7 +32,7 @@ import {
   type ProviderSession,
   type TokenSet,
 } from './spi';
-import * as z from 'zod';
+import * as z from '../zod';
 
 /** How many activities the derived stats and records look at, newest first. */
 const DERIVE_MAX_ACTIVITIES = 1_000;

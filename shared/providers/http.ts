@@ -3,7 +3,7 @@
  * zod validation of every response. Provider folders add only what is theirs (rate-limit
  * headers, auth headers, pagination).
  */
-import type * as z from 'zod';
+import type * as z from '../zod';
 import { ProviderError, type RateLimitScope } from '../models';
 import { remainingBudgetMs } from './deadline';
 import type { RateLimitUsage } from './rate-limit';
@@ -32,7 +32,7 @@ interface RequestOptions<T> {
   form?: Record<string, string>;
   /** Sent as `application/json`. */
   json?: unknown;
-  schema: z.ZodType<T>;
+  schema: z.ZodMiniType<T>;
   /** Maps specific statuses before the generic mapping (e.g. token endpoint 400 -> auth). */
   onStatus?: (status: number, body: string, headers: Headers) => ProviderError | undefined;
 }
@@ -107,7 +107,7 @@ export class ProviderHttp {
     await deps.observeRateLimit(rateLimitUsage?.(headers, deps.now()));
   }
 
-  private parse<T>(text: string, schema: z.ZodType<T>, status: number): T {
+  private parse<T>(text: string, schema: z.ZodMiniType<T>, status: number): T {
     const provider = this.options.provider;
     let json: unknown = null;
     if (text.trim() !== '') {

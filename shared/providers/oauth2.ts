@@ -1,16 +1,16 @@
 /** The OAuth 2.0 authorization-code mechanics every OAuth provider shares, driven by its descriptor. */
-import * as z from 'zod';
+import * as z from '../zod';
 import { ProviderError } from '../models';
 import type { ProviderHttp } from './http';
 import type { AuthorizationRequest, ProviderConfig, ProviderDescriptor, TokenSet } from './spi';
 
 export const TokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  refresh_token: z.string().min(1).optional(),
-  expires_in: z.coerce.number().optional(),
-  expires_at: z.coerce.number().optional(),
-  scope: z.string().optional(),
-  token_type: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  refresh_token: z.optional(z.string().check(z.minLength(1))),
+  expires_in: z.optional(z.coerce.number()),
+  expires_at: z.optional(z.coerce.number()),
+  scope: z.optional(z.string()),
+  token_type: z.optional(z.string()),
 });
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
@@ -61,7 +61,7 @@ export async function requestToken<T extends TokenResponse>(
   config: ProviderConfig,
   form: Record<string, string>,
   failureKind: 'auth_failed' | 'token_refresh_failed',
-  schema: z.ZodType<T> = TokenResponseSchema as unknown as z.ZodType<T>,
+  schema: z.ZodMiniType<T> = TokenResponseSchema as unknown as z.ZodMiniType<T>,
 ): Promise<T> {
   if (!config.tokenUrl) throw new Error(`${descriptor.name} has no token URL configured`);
   const auth = clientAuth(descriptor, config);

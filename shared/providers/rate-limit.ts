@@ -2,25 +2,25 @@
  * Rate-limit usage as a provider reports it in response headers, in one typed shape, so the
  * resilience layer can slow down before a provider starts answering 429.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { RateLimitScopeSchema } from '../models';
 
 const RateLimitWindowSchema = z.object({
   /** e.g. `15min`, `daily`, `hour`, `minute`, `read_15min`. */
-  name: z.string().min(1),
-  limit: z.number().int().nonnegative(),
-  remaining: z.number().int(),
+  name: z.string().check(z.minLength(1)),
+  limit: z.number().check(z.int(), z.nonnegative()),
+  remaining: z.number().check(z.int()),
   /** Epoch seconds at which the window resets. */
-  resets_at: z.number().int(),
+  resets_at: z.number().check(z.int()),
 });
 export type RateLimitWindow = z.infer<typeof RateLimitWindowSchema>;
 
 const RateLimitUsageSchema = z.object({
-  provider: z.string().min(1),
+  provider: z.string().check(z.minLength(1)),
   scope: RateLimitScopeSchema,
-  windows: z.array(RateLimitWindowSchema).min(1),
+  windows: z.array(RateLimitWindowSchema).check(z.minLength(1)),
   /** Epoch seconds when the headers were read. */
-  observed_at: z.number().int(),
+  observed_at: z.number().check(z.int()),
 });
 export type RateLimitUsage = z.infer<typeof RateLimitUsageSchema>;
 

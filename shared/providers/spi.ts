@@ -2,7 +2,7 @@
  * The Service Provider Interface: everything a fitness provider must describe and implement
  * to plug into the service. Core code only ever talks to providers through these types.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import type {
   Activity,
   Athlete,
@@ -20,49 +20,47 @@ export * from './capabilities';
 const OAuthEndpointsSchema = z.object({
   authUrl: z.url(),
   tokenUrl: z.url(),
-  revokeUrl: z.url().optional(),
+  revokeUrl: z.optional(z.url()),
 });
 
 const OAuthParamsSchema = z.object({
   /** Joins scopes in the authorize URL: `,` for Strava, a space for most others. */
-  scopeSeparator: z.string().min(1).default(' '),
-  pkce: z.boolean().default(false),
-  extraAuthorizeParams: z.record(z.string(), z.string()).default({}),
+  scopeSeparator: z._default(z.string().check(z.minLength(1)), ' '),
+  pkce: z._default(z.boolean(), false),
+  extraAuthorizeParams: z._default(z.record(z.string(), z.string()), {}),
   /** How client credentials reach the token endpoint: form body or HTTP Basic. */
-  tokenEndpointAuth: z.enum(['body', 'basic']).default('body'),
+  tokenEndpointAuth: z._default(z.enum(['body', 'basic']), 'body'),
 });
 
-export const ProviderDescriptorSchema = z
-  .object({
-    /** Lower-case id; also forms the `PIERRE_<NAME>_*` configuration keys. */
-    name: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{1,31}$/, 'lower-case letters, digits and _')
-      .refine((name) => name !== 'all', "'all' is reserved: it asks for every connected provider"),
-    displayName: z.string().min(1),
-    capabilities: z.number().int().min(0).max(ALL_CAPABILITIES),
-    /**
-     * How a user connects: `oauth2` (authorization code), `redirect` (a provider-specific page
-     * that sends the user back to the callback, e.g. an aggregator widget), or `none`
-     * (always connected, like the synthetic provider).
-     */
-    connection: z.enum(['oauth2', 'redirect', 'none']),
-    oauthEndpoints: OAuthEndpointsSchema.optional(),
-    oauthParams: OAuthParamsSchema.default({
-      scopeSeparator: ' ',
-      pkce: false,
-      extraAuthorizeParams: {},
-      tokenEndpointAuth: 'body',
-    }),
-    apiBaseUrl: z.url(),
-    defaultScopes: z.array(z.string().min(1)).default([]),
-    /** Scopes without which the connection is useless; a callback missing one is refused. */
-    requiredScopes: z.array(z.string().min(1)).default([]),
-  })
-  .refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {
-    message: 'oauth2 providers need oauthEndpoints',
-    path: ['oauthEndpoints'],
-  });
+export const ProviderDescriptorSchema = z.object({
+  /** Lower-case id; also forms the `PIERRE_<NAME>_*` configuration keys. */
+  name: z.string().check(
+    z.regex(/^[a-z][a-z0-9_]{1,31}$/, 'lower-case letters, digits and _'),
+    z.refine((name) => name !== 'all', "'all' is reserved: it asks for every connected provider"),
+  ),
+  displayName: z.string().check(z.minLength(1)),
+  capabilities: z.number().check(z.int(), z.gte(0), z.lte(ALL_CAPABILITIES)),
+  /**
+   * How a user connects: `oauth2` (authorization code), `redirect` (a provider-specific page
+   * that sends the user back to the callback, e.g. an aggregator widget), or `none`
+   * (always connected, like the synthetic provider).
+   */
+  connection: z.enum(['oauth2', 'redirect', 'none']),
+  oauthEndpoints: z.optional(OAuthEndpointsSchema),
+  oauthParams: z._default(OAuthParamsSchema, {
+    scopeSeparator: ' ',
+    pkce: false,
+    extraAuthorizeParams: {},
+    tokenEndpointAuth: 'body',
+  }),
+  apiBaseUrl: z.url(),
+  defaultScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
+  /** Scopes without which the connection is useless; a callback missing one is refused. */
+  requiredScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
+}).check(z.refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {
+  message: 'oauth2 providers need oauthEndpoints',
+  path: ['oauthEndpoints'],
+}));
 
 export type ProviderDescriptor = z.output<typeof ProviderDescriptorSchema>;
 export type ProviderDescriptorInput = z.input<typeof ProviderDescriptorSchema>;

@@ -1,5 +1,5 @@
 /** Retry, circuit and fallback settings from `PIERRE_<P>_*` and `PIERRE_PROVIDER_FALLBACK`. */
-import * as z from 'zod';
+import * as z from '../zod';
 import { ConfigError, type RawConfig } from '../config';
 
 export interface RetrySettings {
@@ -30,12 +30,10 @@ export const DEFAULT_RESILIENCE: ResilienceSettings = {
 };
 
 const whole = (max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(0).max(max, `must be at most ${max}`));
+  z.pipe(
+    z.pipe(z.string().check(z.trim(), z.regex(/^\d+$/, 'must be a whole number')), z.transform(Number)),
+    z.number().check(z.int(), z.gte(0), z.lte(max, `must be at most ${max}`)),
+  );
 
 function read(raw: RawConfig, name: string, max: number, fallback: number, min = 0): number {
   const value = raw[name];

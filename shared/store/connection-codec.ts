@@ -3,7 +3,7 @@
  * (AAD) to tenant, user and provider; everything else in clear so it can be queried and read.
  * Every ConnectionStore adapter goes through this codec, so no store holds tokens in clear.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { ConnectionSchema, type Connection, type ConnectionKey } from './ports';
 import { TokenCipherError, type TokenCipher } from './token-cipher';
 
@@ -12,17 +12,17 @@ export type UnreadableObserver = (key: ConnectionKey, reason: string) => void;
 
 function unreadableReason(error: unknown): string {
   if (error instanceof TokenCipherError) return error.message;
-  if (error instanceof z.ZodError) return `the stored item has an unexpected shape (${error.issues.map((i) => i.path.join('.')).join(', ')})`;
+  if (error instanceof z.$ZodError) return `the stored item has an unexpected shape (${error.issues.map((i) => i.path.join('.')).join(', ')})`;
   if (error instanceof SyntaxError) return 'the sealed tokens are not JSON';
   return 'unknown';
 }
 
-const StoredConnectionSchema = ConnectionSchema.omit({ accessToken: true, refreshToken: true }).extend({
-  sealedTokens: z.string().min(1),
+const StoredConnectionSchema = z.extend(z.omit(ConnectionSchema, { accessToken: true, refreshToken: true }), {
+  sealedTokens: z.string().check(z.minLength(1)),
 });
 export type StoredConnection = z.infer<typeof StoredConnectionSchema>;
 
-const TokensSchema = z.object({ accessToken: z.string(), refreshToken: z.string().optional() });
+const TokensSchema = z.object({ accessToken: z.string(), refreshToken: z.optional(z.string()) });
 
 /** JSON array: unambiguous whatever characters the ids contain. */
 export function connectionAad(key: ConnectionKey): string {
@@ -51,7 +51,7 @@ export class ConnectionCodec {
       return this.decode(record);
     } catch (error) {
       this.onUnreadable(key, unreadableReason(error));
-      const clear = StoredConnectionSchema.partial().safeParse(record);
+      const clear = z.partial(StoredConnectionSchema).safeParse(record);
       const at = (value: string | undefined) => value ?? new Date(0).toISOString();
       return {
         // Only the key's three fields: callers may pass a whole Connection as the key.

@@ -2,7 +2,7 @@
  * Storage ports. Use cases depend on these interfaces only; the composition root picks the
  * memory or DynamoDB adapters. Every adapter must pass the contract suites in test/contract.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 
 /**
  * `revoked`: the provider or the user ended it. `reauthorization_required`: the stored item
@@ -12,15 +12,15 @@ const ConnectionStatusSchema = z.enum(['connected', 'revoked', 'reauthorization_
 
 /** A user's link to one provider, with its tokens in plain text (adapters seal them). */
 export const ConnectionSchema = z.object({
-  tenantId: z.string().min(1),
-  userId: z.string().min(1),
-  provider: z.string().min(1),
+  tenantId: z.string().check(z.minLength(1)),
+  userId: z.string().check(z.minLength(1)),
+  provider: z.string().check(z.minLength(1)),
   accessToken: z.string(),
-  refreshToken: z.string().optional(),
+  refreshToken: z.optional(z.string()),
   /** Epoch seconds. */
-  expiresAt: z.number().int().optional(),
+  expiresAt: z.optional(z.number().check(z.int())),
   scopes: z.array(z.string()),
-  providerUserId: z.string().optional(),
+  providerUserId: z.optional(z.string()),
   status: ConnectionStatusSchema,
   connectedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -55,15 +55,15 @@ export interface StoredConnectionEntry {
 
 export const OAuthStateSchema = z.object({
   /** The opaque value sent to the provider; adapters store only its hash as the key. */
-  state: z.string().min(1),
-  tenantId: z.string().min(1),
-  userId: z.string().min(1),
-  provider: z.string().min(1),
+  state: z.string().check(z.minLength(1)),
+  tenantId: z.string().check(z.minLength(1)),
+  userId: z.string().check(z.minLength(1)),
+  provider: z.string().check(z.minLength(1)),
   redirectUri: z.url(),
-  codeVerifier: z.string().optional(),
-  returnTo: z.url().optional(),
+  codeVerifier: z.optional(z.string()),
+  returnTo: z.optional(z.url()),
   /** Epoch seconds. */
-  expiresAt: z.number().int(),
+  expiresAt: z.number().check(z.int()),
 });
 export type OAuthState = z.infer<typeof OAuthStateSchema>;
 

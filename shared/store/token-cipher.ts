@@ -3,7 +3,7 @@
  * listed key opens. Sealed format: `v1.<kid>.<iv>.<ciphertext>.<tag>` (base64url parts).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod';
 
 const VERSION = 'v1';
 const ALGORITHM = 'aes-256-gcm';
@@ -94,23 +94,18 @@ export class TokenCipher {
   }
 }
 
-const TokenKeysSchema = z
-  .array(
-    z.object({
-      id: z.string().regex(KEY_ID_PATTERN, 'key id must be 1-64 characters of A-Z a-z 0-9 _ -'),
-      key: z
-        .base64('key must be base64')
-        .refine((b64) => Buffer.from(b64, 'base64').length === KEY_BYTES, `key must decode to ${KEY_BYTES} bytes`),
-    }),
-  )
-  .min(1, 'at least one key is required')
-  .superRefine((keys, ctx) => {
-    const seen = new Set<string>();
-    keys.forEach(({ id }, index) => {
-      if (seen.has(id)) ctx.addIssue({ code: 'custom', message: `duplicate key id '${id}'`, path: [index, 'id'] });
-      seen.add(id);
-    });
+const TokenKeysSchema = z.array(
+  z.object({
+    id: z.string().check(z.regex(KEY_ID_PATTERN, 'key id must be 1-64 characters of A-Z a-z 0-9 _ -')),
+    key: z.base64('key must be base64').check(z.refine((b64) => Buffer.from(b64, 'base64').length === KEY_BYTES, `key must decode to ${KEY_BYTES} bytes`)),
+  }),
+).check(z.minLength(1, 'at least one key is required'), z.superRefine((keys, ctx) => {
+  const seen = new Set<string>();
+  keys.forEach(({ id }, index) => {
+    if (seen.has(id)) ctx.addIssue({ code: 'custom', message: `duplicate key id '${id}'`, path: [index, 'id'] });
+    seen.add(id);
   });
+}));
 
 /**
  * Parses `[{"id": "...", "key": "<base64 of 32 bytes>"}, ...]`, first key = sealing key.

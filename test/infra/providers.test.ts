@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../infra/bundling';
+import { functionFiles, REPO_ROOT } from '../../infra/bundling';
 import { bundleFunction } from '../../infra/esbuild';
 import { BUILTIN_PROVIDER_NAMES, descriptorListSource, parseProviderSelection, providerListSource } from '../../infra/providers';
 import { providerRegistry } from '../../shared/providers';
@@ -75,7 +75,7 @@ describe('provider selection', () => {
 
   it('bundles every provider by default, and no zod locale but English', async () => {
     const bundle = await bundleFunction('health', { outdir: join(OUT_ROOT, 'all-health') });
-    // `import { z } from 'zod'` (instead of `import * as z`) anywhere drags all 64 locales in.
+    // `import { z }` (instead of `import * as z`) or `z.core` anywhere drags all 64 locales in.
     const included = Object.values(bundle.metafile.outputs).flatMap((output) =>
       Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([input]) => input),
     );
@@ -124,5 +124,24 @@ describe('provider selection', () => {
   it('still bundles every provider implementation where providers are called', async () => {
     const code = readFileSync((await bundleFunction('data', { outdir: join(OUT_ROOT, 'full-data') })).file, 'utf8');
     for (const marker of IMPLEMENTATION_MARKERS) expect(code.includes(marker), marker).toBe(true);
+  }, BUILD_TIMEOUT);
+
+  it('bundles zod/mini only: no function bundle holds classic zod, and none of our files imports it', async () => {
+    const isClassic = (input: string) => /node_modules\/zod\/(index\.js|v4\/index\.js|v4\/classic\/)/.test(input);
+    for (const fn of functionFiles()) {
+      const bundle = await bundleFunction(fn, { outdir: join(OUT_ROOT, `zod-${fn}`) });
+      const inputs = bundle.metafile.inputs;
+      const ours = Object.keys(inputs).filter((input) => !input.includes('node_modules/'));
+      expect(ours.length, fn).toBeGreaterThan(10);
+      for (const input of ours) {
+        expect(inputs[input]!.imports.filter((i) => isClassic(i.path)).map((i) => i.path), `${fn}: ${input}`).toEqual([]);
+      }
+      const included = Object.values(bundle.metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([input]) => input),
+      );
+      expect(included.filter((input) => input.includes('node_modules/zod/v4/mini/')).length, fn).toBeGreaterThan(0);
+      // The MCP SDK validates JSON-RPC with classic zod itself; every other bundle is classic-free.
+      if (fn !== 'mcp') expect(included.filter(isClassic), fn).toEqual([]);
+    }
   }, BUILD_TIMEOUT);
 });

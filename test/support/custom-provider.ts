@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { ActivitySchema, endDateOf, type Activity, type Athlete } from '../../shared/models';
 import { BaseProvider } from '../../shared/providers/base';
 import { Capability, combine } from '../../shared/providers/capabilities';

@@ -1,7 +1,7 @@
 /** Every field of the unified model says its unit and meaning, and the README shows exactly that. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { MODEL_SCHEMAS, modelReference } from '../../shared/models/reference';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -9,9 +9,9 @@ const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 describe('the model reference', () => {
   it('has a description for every field of every model', () => {
     for (const [title, schema] of MODEL_SCHEMAS) {
-      expect(schema.description, title).toBeTruthy();
-      for (const [field, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-        expect(fieldSchema.description?.length ?? 0, `${title}.${field}`).toBeGreaterThan(5);
+      expect(z.globalRegistry.get(schema)?.description, title).toBeTruthy();
+      for (const [field, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodMiniType>)) {
+        expect(z.globalRegistry.get(fieldSchema)?.description?.length ?? 0, `${title}.${field}`).toBeGreaterThan(5);
       }
     }
   });
@@ -19,10 +19,10 @@ describe('the model reference', () => {
   it('names units in the descriptions of numeric fields', () => {
     const UNIT = /seconds|metres|meters|bpm|beats per minute|per second|watts|kilocalories|kilograms|percent|0-100|0-21|Celsius|mmHg|mg\/dL|kg\/m²|degrees|per minute|millilitres|milliseconds|breaths|Number of|Steps|Times|TSS|index|Offset|unit|Relative Effort/i;
     for (const [title, schema] of MODEL_SCHEMAS) {
-      for (const [field, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      for (const [field, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodMiniType>)) {
         const json = z.toJSONSchema(fieldSchema, { io: 'output', unrepresentable: 'any' }) as { type?: unknown; anyOf?: { type?: unknown }[] };
         const types = [json.type, ...(json.anyOf ?? []).map((v) => v.type)].flat();
-        if (types.includes('number') || types.includes('integer')) expect(fieldSchema.description, `${title}.${field}`).toMatch(UNIT);
+        if (types.includes('number') || types.includes('integer')) expect(z.globalRegistry.get(fieldSchema)?.description, `${title}.${field}`).toMatch(UNIT);
       }
     }
   });

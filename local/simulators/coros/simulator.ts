@@ -16,7 +16,7 @@
  * - Workout push: POST `{sportDataList: [...]}` with headers `client` / `secret`.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 import {
   SimulatorBase,
   WindowLimiter,
@@ -51,7 +51,7 @@ const OAUTH_RESULTS: Record<OAuthFailure['error'], string> = {
 
 const WebhookEventSchema = z.union([
   z.looseObject({ sportDataList: z.array(z.unknown()) }),
-  z.object({ openId: z.string().min(1), count: z.number().int().min(1).max(50).default(1) }),
+  z.object({ openId: z.string().check(z.minLength(1)), count: z._default(z.number().check(z.int(), z.gte(1), z.lte(50)), 1) }),
 ]);
 
 const result = (code: string, message: string): SimResponse => json(200, { result: code, message });

@@ -9,7 +9,7 @@
  * at `/_sim/webhook-keyset`.
  */
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 import { hash32 } from '../../../shared/providers/synthetic/generator';
 import {
   basicCredentials,
@@ -75,18 +75,18 @@ export function googleError(code: number, status: string, message: string, reaso
 const oauthError = (status: number, error: string, description: string) => json(status, { error, error_description: description });
 
 const NotificationInput = z.object({
-  healthUserId: z.string().min(1),
-  dataType: z.string().min(1),
-  operation: z.enum(['UPSERT', 'DELETE']).default('UPSERT'),
-  intervals: z.array(z.unknown()).optional(),
+  healthUserId: z.string().check(z.minLength(1)),
+  dataType: z.string().check(z.minLength(1)),
+  operation: z._default(z.enum(['UPSERT', 'DELETE']), 'UPSERT'),
+  intervals: z.optional(z.array(z.unknown())),
 });
 const WebhookEventSchema = z.object({
-  verification: z.boolean().default(false),
+  verification: z._default(z.boolean(), false),
   /** The Authorization header: the configured one when absent, none when null. */
-  authorization: z.string().nullable().optional(),
-  notifications: z.union([NotificationInput, z.array(NotificationInput)]).optional(),
+  authorization: z.optional(z.nullable(z.string())),
+  notifications: z.optional(z.union([NotificationInput, z.array(NotificationInput)])),
   /** `valid` signs the body; `forged` signs other bytes; `retired` uses the rotated-out key; `missing` sends none. */
-  signature: z.enum(['valid', 'forged', 'retired', 'missing']).default('valid'),
+  signature: z._default(z.enum(['valid', 'forged', 'retired', 'missing']), 'valid'),
 });
 
 interface SigningKey {
@@ -342,10 +342,9 @@ export class FitbitSimulator extends SimulatorBase {
   private dailyRollUp(user: GoogleHealthUser, request: SimRequest, type: string): unknown {
     const maxDays = ROLLUP_MAX_DAYS[type];
     if (!maxDays) return googleError(400, 'INVALID_ARGUMENT', `${type} has no daily roll-up here`, 'INVALID_DATA_TYPE');
-    const DateSchema = z.object({ year: z.number().int().min(1).max(9999), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) });
-    const parsed = z
-      .object({ range: z.object({ start: z.object({ date: DateSchema }), end: z.object({ date: DateSchema }) }), windowSizeDays: z.number().int().min(1).default(1) })
-      .safeParse(safeJson(request.body.toString('utf8')));
+    const DateSchema = z.object({ year: z.number().check(z.int(), z.gte(1), z.lte(9999)), month: z.number().check(z.int(), z.gte(1), z.lte(12)), day: z.number().check(z.int(), z.gte(1), z.lte(31)) });
+    const parsed = z.object({ range: z.object({ start: z.object({ date: DateSchema }), end: z.object({ date: DateSchema }) }), windowSizeDays: z._default(z.number().check(z.int(), z.gte(1)), 1) })
+    .safeParse(safeJson(request.body.toString('utf8')));
     if (!parsed.success) return googleError(400, 'INVALID_ARGUMENT', 'Invalid DailyRollUpDataPointsRequest', 'INVALID_ARGUMENT');
     const day = (d: { year: number; month: number; day: number }) =>
       `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
@@ -372,10 +371,10 @@ export class FitbitSimulator extends SimulatorBase {
         this.signingKey = newSigningKey();
         return json(200, { kid: this.signingKey.kid, retired: this.retiredKey.kid });
       case 'POST empty-pages':
-        this.emptyPages = z.object({ count: z.number().int().min(0).max(100) }).parse(body).count;
+        this.emptyPages = z.object({ count: z.number().check(z.int(), z.gte(0), z.lte(100)) }).parse(body).count;
         return json(204, undefined);
       case 'POST quota-answer': {
-        const q = z.object({ retry_after: z.number().int().min(0).optional(), message_retry: z.boolean().default(false) }).parse(body);
+        const q = z.object({ retry_after: z.optional(z.number().check(z.int(), z.gte(0))), message_retry: z._default(z.boolean(), false) }).parse(body);
         this.quotaAnswer = { retryAfter: q.retry_after, messageRetry: q.message_retry };
         return json(204, undefined);
       }

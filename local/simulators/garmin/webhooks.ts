@@ -12,16 +12,16 @@
  * Anything else is posted verbatim (forged or hand-written notifications).
  */
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 import { SUMMARY_TYPES, type GarminDataStore } from './data';
 
-const summaryType = z.enum(SUMMARY_TYPES).default('activities');
+const summaryType = z._default(z.enum(SUMMARY_TYPES), 'activities');
 
 export const WebhookShorthandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ping'), user_id: z.string().min(1), summary_type: summaryType }),
-  z.object({ type: z.literal('push'), user_id: z.string().min(1), summary_type: summaryType }),
-  z.object({ type: z.literal('deregistration'), user_id: z.string().min(1) }),
-  z.object({ type: z.literal('permissions'), user_id: z.string().min(1), permissions: z.array(z.string()) }),
+  z.object({ type: z.literal('ping'), user_id: z.string().check(z.minLength(1)), summary_type: summaryType }),
+  z.object({ type: z.literal('push'), user_id: z.string().check(z.minLength(1)), summary_type: summaryType }),
+  z.object({ type: z.literal('deregistration'), user_id: z.string().check(z.minLength(1)) }),
+  z.object({ type: z.literal('permissions'), user_id: z.string().check(z.minLength(1)), permissions: z.array(z.string()) }),
 ]);
 type WebhookShorthand = z.infer<typeof WebhookShorthandSchema>;
 

@@ -2,13 +2,13 @@
  * The user's side of an authorize request: a consent page for browsers, and a queue of
  * scripted decisions (approve, deny, untick scopes) that tests set through /_sim/consent.
  */
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 
 export const ConsentDecisionSchema = z.object({
-  approve: z.boolean().default(true),
+  approve: z._default(z.boolean(), true),
   /** Scopes the user leaves ticked; all requested ones when omitted. */
-  scopes: z.array(z.string()).optional(),
-  user_id: z.string().min(1).optional(),
+  scopes: z.optional(z.array(z.string())),
+  user_id: z.optional(z.string().check(z.minLength(1))),
 });
 type ConsentDecision = z.infer<typeof ConsentDecisionSchema>;
 

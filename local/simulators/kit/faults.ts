@@ -1,15 +1,15 @@
 /** Fault injection for simulators: the next N data requests fail in a chosen way. */
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 import type { SimResponse } from './types';
 
 export const FaultSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('status'), status: z.number().int().min(400).max(599).default(503), count: z.number().int().min(1).default(1) }),
-  z.object({ kind: z.literal('latency'), ms: z.number().int().min(1).max(60_000), count: z.number().int().min(1).default(1) }),
-  z.object({ kind: z.literal('rate_limit'), count: z.number().int().min(1).default(1) }),
+  z.object({ kind: z.literal('status'), status: z._default(z.number().check(z.int(), z.gte(400), z.lte(599)), 503), count: z._default(z.number().check(z.int(), z.gte(1)), 1) }),
+  z.object({ kind: z.literal('latency'), ms: z.number().check(z.int(), z.gte(1), z.lte(60_000)), count: z._default(z.number().check(z.int(), z.gte(1)), 1) }),
+  z.object({ kind: z.literal('rate_limit'), count: z._default(z.number().check(z.int(), z.gte(1)), 1) }),
   /** 200 with a body that is not JSON. */
-  z.object({ kind: z.literal('malformed'), count: z.number().int().min(1).default(1) }),
+  z.object({ kind: z.literal('malformed'), count: z._default(z.number().check(z.int(), z.gte(1)), 1) }),
   /** 200 with JSON of the wrong shape. */
-  z.object({ kind: z.literal('wrong_shape'), count: z.number().int().min(1).default(1) }),
+  z.object({ kind: z.literal('wrong_shape'), count: z._default(z.number().check(z.int(), z.gte(1)), 1) }),
 ]);
 export type Fault = z.infer<typeof FaultSchema>;
 

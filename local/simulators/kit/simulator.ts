@@ -3,7 +3,7 @@
  * (faults, consent decisions, token expiry, rate limits, webhooks, request log), the
  * authorize page, and the fault -> rate-limit -> bearer-token guard in front of data routes.
  */
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 import { ConsentDesk, ConsentDecisionSchema, consentPage } from './consent';
 import { FaultPlan, FaultSchema } from './faults';
 import type { IssuedTokens, OAuthServer } from './oauth';
@@ -92,7 +92,7 @@ export abstract class SimulatorBase implements ProviderSimulator {
         this.oauth.expireAccessTokens();
         return json(204, undefined);
       case 'POST rate-limits':
-        this.limiter.setLimits(z.record(z.string(), z.number().int().min(0)).parse(body));
+        this.limiter.setLimits(z.record(z.string(), z.number().check(z.int(), z.gte(0))).parse(body));
         this.limiter.reset();
         return json(204, undefined);
       case 'POST outage':

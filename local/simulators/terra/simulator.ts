@@ -8,7 +8,7 @@
  * problem documents; reads are limited per Terra user in requested days (rules r1 and r2).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 import { DAY_MS } from '../../../shared/providers/synthetic/generator';
 import { json, OAuthServer, SimulatorBase, type Route, type SimRequest, type SimResponse, type WindowUsage } from '../kit';
 import { BUCKET, DayBudget } from './budget';
@@ -26,14 +26,14 @@ type EventType = (typeof EVENT_TYPES)[number];
 
 const WebhookEventSchema = z.union([
   /** A payload sent exactly as given. */
-  z.object({ payload: z.record(z.string(), z.unknown()), signed_at: z.number().int().optional() }),
+  z.object({ payload: z.record(z.string(), z.unknown()), signed_at: z.optional(z.number().check(z.int())) }),
   /** A realistic event built for one of the simulator's users. */
   z.object({
     type: z.enum(EVENT_TYPES),
-    user_id: z.string().min(1),
+    user_id: z.string().check(z.minLength(1)),
     /** Data events: how many days back from now the payload covers. */
-    days: z.number().int().min(1).max(28).default(1),
-    signed_at: z.number().int().optional(),
+    days: z._default(z.number().check(z.int(), z.gte(1), z.lte(28)), 1),
+    signed_at: z.optional(z.number().check(z.int())),
   }),
 ]);
 

@@ -3,7 +3,7 @@
  * `token` query parameter next to the user's `openId`, failures are `result` codes inside HTTP
  * 200 envelopes, and refreshing extends the current tokens instead of issuing new ones.
  */
-import type * as z from 'zod';
+import type * as z from '../../zod';
 import { ProviderError, type Activity, type Athlete } from '../../models';
 import { BaseProvider } from '../base';
 import { clientAuth } from '../oauth2';
@@ -168,7 +168,7 @@ export class CorosProvider extends BaseProvider {
   }
 
   /** A GET whose envelope must say "0000" and whose `data` must match `schema`. */
-  private async call<T>(url: URL, schema: z.ZodType<T>, headers: Record<string, string> = {}): Promise<T> {
+  private async call<T>(url: URL, schema: z.ZodMiniType<T>, headers: Record<string, string> = {}): Promise<T> {
     const { data: envelope, status } = await this.http.request({ url, headers, schema: CorosEnvelopeSchema });
     if (envelope.result !== COROS_OK) throw errorForResult(this.name, envelope.result);
     const parsed = schema.safeParse(envelope.data);

@@ -6,7 +6,7 @@
  * its `dailyRollUp`, and names the scope it needs, so an unticked optional scope refuses only
  * its own routes.
  */
-import * as z from 'zod';
+import * as z from '../../zod';
 import { ProviderError, type Activity, type Athlete, type HealthMetrics, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
 import type {
@@ -100,7 +100,7 @@ export class FitbitClient extends BaseProvider {
 
   // ---- plumbing ----------------------------------------------------------------------------
 
-  private async call<T>(session: ProviderSession, area: ScopeArea, path: string, schema: z.ZodType<T>, init: { query?: Record<string, string | number | undefined>; json?: unknown } = {}): Promise<T> {
+  private async call<T>(session: ProviderSession, area: ScopeArea, path: string, schema: z.ZodMiniType<T>, init: { query?: Record<string, string | number | undefined>; json?: unknown } = {}): Promise<T> {
     const { data } = await this.http.request({
       url: this.apiUrl(path, init.query),
       method: init.json === undefined ? 'GET' : 'POST',
@@ -120,7 +120,7 @@ export class FitbitClient extends BaseProvider {
     session: ProviderSession,
     area: ScopeArea,
     type: string,
-    point: z.ZodType<T>,
+    point: z.ZodMiniType<T>,
     filter: string,
     pageSize: number,
     visit: (point: T) => boolean | void,
@@ -137,7 +137,7 @@ export class FitbitClient extends BaseProvider {
     }
   }
 
-  private async all<T>(session: ProviderSession, area: ScopeArea, type: string, point: z.ZodType<T>, filter: string, pageSize = DAILY_PAGE_SIZE): Promise<T[]> {
+  private async all<T>(session: ProviderSession, area: ScopeArea, type: string, point: z.ZodMiniType<T>, filter: string, pageSize = DAILY_PAGE_SIZE): Promise<T[]> {
     const out: T[] = [];
     await this.walk(session, area, type, point, filter, pageSize, (p) => void out.push(p));
     return out;

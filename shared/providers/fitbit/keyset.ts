@@ -10,7 +10,7 @@
  */
 import { KeyObject, verify } from 'node:crypto';
 import { importJWK } from 'jose';
-import * as z from 'zod';
+import * as z from '../../zod';
 import type { ProviderHttp } from '../http';
 
 export const KEYSET_TTL_MS = 3_600_000;
@@ -18,9 +18,9 @@ export const KEYSET_TTL_MS = 3_600_000;
 const JwkSchema = z.looseObject({
   kty: z.literal('EC'),
   crv: z.literal('P-256'),
-  x: z.string().min(1),
-  y: z.string().min(1),
-  kid: z.string().optional(),
+  x: z.string().check(z.minLength(1)),
+  y: z.string().check(z.minLength(1)),
+  kid: z.optional(z.string()),
 });
 export const KeysetSchema = z.object({ keys: z.array(z.unknown()) });
 

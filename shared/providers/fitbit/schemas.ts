@@ -3,78 +3,70 @@
  * Only what the mapping reads is declared. int64 fields arrive as JSON strings (`"8512"`) and
  * durations as `"1800s"`: both are parsed here into numbers, and anything else is refused.
  */
-import * as z from 'zod';
+import * as z from '../../zod';
 
 /** An int64 sent as a string; a plain JSON number is accepted too. */
 export const int64 = z.union([
-  z.number().int(),
-  z
-    .string()
-    .regex(/^-?\d{1,18}$/, 'expected an int64 as a string of digits')
-    .transform(Number),
+  z.number().check(z.int()),
+  z.pipe(z.string().check(z.regex(/^-?\d{1,18}$/, 'expected an int64 as a string of digits')), z.transform(Number)),
 ]);
 
 /** A google-duration: seconds with up to nine decimals and an `s` (`"3600s"`, `"-18000s"`). */
-export const duration = z
-  .string()
-  .regex(/^-?\d{1,12}(\.\d{1,9})?s$/, 'expected a duration such as "1800s"')
-  .transform((value) => Number(value.slice(0, -1)));
+export const duration = z.pipe(z.string().check(z.regex(/^-?\d{1,12}(\.\d{1,9})?s$/, 'expected a duration such as "1800s"')), z.transform((value) => Number(value.slice(0, -1))));
 
 export const timestamp = z.iso.datetime({ offset: true });
 
 export const DateSchema = z.object({
-  year: z.number().int().min(1).max(9999),
-  month: z.number().int().min(1).max(12),
-  day: z.number().int().min(1).max(31),
+  year: z.number().check(z.int(), z.gte(1), z.lte(9999)),
+  month: z.number().check(z.int(), z.gte(1), z.lte(12)),
+  day: z.number().check(z.int(), z.gte(1), z.lte(31)),
 });
 export type GoogleDate = z.infer<typeof DateSchema>;
 
 const SessionInterval = z.object({
   startTime: timestamp,
   endTime: timestamp,
-  startUtcOffset: duration.optional(),
-  endUtcOffset: duration.optional(),
+  startUtcOffset: z.optional(duration),
+  endUtcOffset: z.optional(duration),
 });
 
-const SampleTime = z.object({ physicalTime: timestamp, utcOffset: duration.optional() });
+const SampleTime = z.object({ physicalTime: timestamp, utcOffset: z.optional(duration) });
 
 /** `users/{user}/dataTypes/{type}/dataPoints/{id}`: set for identifiable types such as exercise. */
-const pointName = z.string().regex(/^users\/[^/]+\/dataTypes\/[^/]+\/dataPoints\/[^/]+$/, 'expected a data point name');
+const pointName = z.string().check(z.regex(/^users\/[^/]+\/dataTypes\/[^/]+\/dataPoints\/[^/]+$/, 'expected a data point name'));
 
 // ---- user resources ----------------------------------------------------------------------------
 
 export const IdentitySchema = z.object({
-  name: z.string().optional(),
-  healthUserId: z.string().regex(/^[A-Za-z0-9-]{1,63}$/, 'expected a healthUserId'),
-  legacyUserId: z.string().optional(),
+  name: z.optional(z.string()),
+  healthUserId: z.string().check(z.regex(/^[A-Za-z0-9-]{1,63}$/, 'expected a healthUserId')),
+  legacyUserId: z.optional(z.string()),
 });
 
 export const ProfileSchema = z.object({
-  name: z.string().optional(),
-  age: z.number().int().optional(),
-  membershipStartDate: DateSchema.optional(),
+  name: z.optional(z.string()),
+  age: z.optional(z.number().check(z.int())),
+  membershipStartDate: z.optional(DateSchema),
 });
 export type GoogleProfile = z.infer<typeof ProfileSchema>;
 
 // ---- exercise ------------------------------------------------------------------------------
 
 export const MetricsSummarySchema = z.object({
-  caloriesKcal: z.number().nonnegative().optional(),
+  caloriesKcal: z.optional(z.number().check(z.nonnegative())),
   /** A double, not an int64. */
-  distanceMillimeters: z.number().nonnegative().optional(),
-  steps: int64.optional(),
-  averageHeartRateBeatsPerMinute: int64.optional(),
-  elevationGainMillimeters: z.number().optional(),
-  averageSpeedMillimetersPerSecond: z.number().nonnegative().optional(),
-  mobilityMetrics: z.object({ avgCadenceStepsPerMinute: z.number().nonnegative().optional() }).optional(),
+  distanceMillimeters: z.optional(z.number().check(z.nonnegative())),
+  steps: z.optional(int64),
+  averageHeartRateBeatsPerMinute: z.optional(int64),
+  elevationGainMillimeters: z.optional(z.number()),
+  averageSpeedMillimetersPerSecond: z.optional(z.number().check(z.nonnegative())),
+  mobilityMetrics: z.optional(z.object({ avgCadenceStepsPerMinute: z.optional(z.number().check(z.nonnegative())) })),
   /** Time in each of Google's four heart-rate zones. */
-  heartRateZoneDurations: z
-    .object({ lightTime: duration.optional(), moderateTime: duration.optional(), vigorousTime: duration.optional(), peakTime: duration.optional() })
-    .optional(),
+  heartRateZoneDurations: z.optional(z.object({ lightTime: z.optional(duration), moderateTime: z.optional(duration), vigorousTime: z.optional(duration), peakTime: z.optional(duration) })),
 });
 
 /** Where a point came from: the device's name is the only part the mapping reads. */
-const DataSourceSchema = z.object({ device: z.object({ displayName: z.string().optional() }).optional() }).optional();
+const DataSourceSchema = z.optional(z.object({ device: z.optional(z.object({ displayName: z.optional(z.string()) })) }));
 
 export const ExercisePointSchema = z.object({
   name: pointName,
@@ -82,10 +74,10 @@ export const ExercisePointSchema = z.object({
   exercise: z.object({
     interval: SessionInterval,
     /** One of the ExerciseType enum; unknown values map to `other`. */
-    exerciseType: z.string().default('EXERCISE_TYPE_UNSPECIFIED'),
-    displayName: z.string().default(''),
-    activeDuration: duration.optional(),
-    metricsSummary: MetricsSummarySchema.default({}),
+    exerciseType: z._default(z.string(), 'EXERCISE_TYPE_UNSPECIFIED'),
+    displayName: z._default(z.string(), ''),
+    activeDuration: z.optional(duration),
+    metricsSummary: z._default(MetricsSummarySchema, {}),
   }),
 });
 export type ExercisePoint = z.infer<typeof ExercisePointSchema>;
@@ -93,21 +85,19 @@ export type ExercisePoint = z.infer<typeof ExercisePointSchema>;
 // ---- sleep ---------------------------------------------------------------------------------
 
 export const SleepPointSchema = z.object({
-  name: pointName.optional(),
+  name: z.optional(pointName),
   sleep: z.object({
     interval: SessionInterval,
-    type: z.string().optional(),
-    stages: z.array(z.object({ startTime: timestamp, endTime: timestamp, type: z.string() })).default([]),
-    metadata: z.object({ externalId: z.string().optional(), nap: z.boolean().optional() }).optional(),
-    summary: z
-      .object({
-        minutesAsleep: int64.optional(),
-        minutesAwake: int64.optional(),
-        minutesInSleepPeriod: int64.optional(),
-        minutesToFallAsleep: int64.optional(),
-        stagesSummary: z.array(z.object({ type: z.string(), minutes: int64.optional(), count: int64.optional() })).default([]),
-      })
-      .optional(),
+    type: z.optional(z.string()),
+    stages: z._default(z.array(z.object({ startTime: timestamp, endTime: timestamp, type: z.string() })), []),
+    metadata: z.optional(z.object({ externalId: z.optional(z.string()), nap: z.optional(z.boolean()) })),
+    summary: z.optional(z.object({
+      minutesAsleep: z.optional(int64),
+      minutesAwake: z.optional(int64),
+      minutesInSleepPeriod: z.optional(int64),
+      minutesToFallAsleep: z.optional(int64),
+      stagesSummary: z._default(z.array(z.object({ type: z.string(), minutes: z.optional(int64), count: z.optional(int64) })), []),
+    })),
   }),
 });
 export type SleepPoint = z.infer<typeof SleepPointSchema>;
@@ -118,13 +108,13 @@ export const RestingHeartRatePointSchema = z.object({
   dailyRestingHeartRate: z.object({ date: DateSchema, beatsPerMinute: int64 }),
 });
 export const HrvPointSchema = z.object({
-  dailyHeartRateVariability: z.object({ date: DateSchema, averageHeartRateVariabilityMilliseconds: z.number().nonnegative().optional() }),
+  dailyHeartRateVariability: z.object({ date: DateSchema, averageHeartRateVariabilityMilliseconds: z.optional(z.number().check(z.nonnegative())) }),
 });
 export const Spo2PointSchema = z.object({
-  dailyOxygenSaturation: z.object({ date: DateSchema, averagePercentage: z.number().min(0).max(100) }),
+  dailyOxygenSaturation: z.object({ date: DateSchema, averagePercentage: z.number().check(z.gte(0), z.lte(100)) }),
 });
-export const WeightPointSchema = z.object({ weight: z.object({ sampleTime: SampleTime, weightGrams: z.number().nonnegative() }) });
-export const BodyFatPointSchema = z.object({ bodyFat: z.object({ sampleTime: SampleTime, percentage: z.number().min(0).max(100) }) });
+export const WeightPointSchema = z.object({ weight: z.object({ sampleTime: SampleTime, weightGrams: z.number().check(z.nonnegative()) }) });
+export const BodyFatPointSchema = z.object({ bodyFat: z.object({ sampleTime: SampleTime, percentage: z.number().check(z.gte(0), z.lte(100)) }) });
 
 export type RestingHeartRatePoint = z.infer<typeof RestingHeartRatePointSchema>;
 export type HrvPoint = z.infer<typeof HrvPointSchema>;
@@ -133,8 +123,8 @@ export type WeightPoint = z.infer<typeof WeightPointSchema>;
 export type BodyFatPoint = z.infer<typeof BodyFatPointSchema>;
 
 /** `{dataPoints, nextPageToken}`; `nextPageToken` is absent or empty on the last page. */
-export function listSchema<T extends z.ZodType>(point: T) {
-  return z.object({ dataPoints: z.array(point).default([]), nextPageToken: z.string().optional() });
+export function listSchema<T extends z.ZodMiniType>(point: T) {
+  return z.object({ dataPoints: z._default(z.array(point), []), nextPageToken: z.optional(z.string()) });
 }
 
 // ---- daily roll-ups ------------------------------------------------------------------------
@@ -142,15 +132,13 @@ export function listSchema<T extends z.ZodType>(point: T) {
 const CivilDateTime = z.object({ date: DateSchema });
 
 export const DailyRollUpSchema = z.object({
-  rollupDataPoints: z
-    .array(
-      z.object({
-        civilStartTime: CivilDateTime,
-        steps: z.object({ countSum: int64.optional() }).optional(),
-        totalCalories: z.object({ kcalSum: z.number().nonnegative().optional() }).optional(),
-      }),
-    )
-    .default([]),
+  rollupDataPoints: z._default(z.array(
+    z.object({
+      civilStartTime: CivilDateTime,
+      steps: z.optional(z.object({ countSum: z.optional(int64) })),
+      totalCalories: z.optional(z.object({ kcalSum: z.optional(z.number().check(z.nonnegative())) })),
+    }),
+  ), []),
 });
 export type DailyRollUp = z.infer<typeof DailyRollUpSchema>;
 
@@ -159,10 +147,10 @@ export type DailyRollUp = z.infer<typeof DailyRollUpSchema>;
 /** `{"error":{"code","message","status","details":[{"@type","reason",...}]}}` */
 export const GoogleErrorSchema = z.object({
   error: z.object({
-    code: z.number().int().optional(),
-    message: z.string().default(''),
-    status: z.string().optional(),
-    details: z.array(z.looseObject({ reason: z.string().optional() })).default([]),
+    code: z.optional(z.number().check(z.int())),
+    message: z._default(z.string(), ''),
+    status: z.optional(z.string()),
+    details: z._default(z.array(z.looseObject({ reason: z.optional(z.string()) })), []),
   }),
 });
 export type GoogleError = z.infer<typeof GoogleErrorSchema>['error'];

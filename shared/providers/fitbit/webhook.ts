@@ -15,7 +15,7 @@
  * `WEBHOOK_KEYSET_URL`).
  */
 import { timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../zod';
 import type { ProviderHttp } from '../http';
 import type { WebhookEvent, WebhookRequest, WebhookResource, WebhookResult } from '../spi';
 import { WebhookKeyset } from './keyset';
@@ -41,15 +41,15 @@ const VerificationSchema = z.object({ type: z.literal('verification') });
 
 export const NotificationSchema = z.object({
   data: z.looseObject({
-    version: z.string().optional(),
-    healthUserId: z.string().min(1).max(63),
+    version: z.optional(z.string()),
+    healthUserId: z.string().check(z.minLength(1), z.maxLength(63)),
     operation: z.enum(['UPSERT', 'DELETE']),
-    dataType: z.string().min(1).max(64),
-    intervals: z.array(z.unknown()).optional(),
+    dataType: z.string().check(z.minLength(1), z.maxLength(64)),
+    intervals: z.optional(z.array(z.unknown())),
   }),
 });
 export type Notification = z.infer<typeof NotificationSchema>;
-const NotificationsSchema = z.union([z.array(NotificationSchema), NotificationSchema.transform((n) => [n])]);
+const NotificationsSchema = z.union([z.array(NotificationSchema), z.pipe(NotificationSchema, z.transform((n) => [n]))]);
 
 function same(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');

@@ -3,7 +3,7 @@
  * ways: no `scope` on the authorize URL, the user id and granted permissions read after the
  * code exchange, deregistration as revoke, and every data read as 24-hour upload windows.
  */
-import * as z from 'zod';
+import * as z from '../../zod';
 import {
   AthleteSchema,
   ProviderError,
@@ -78,7 +78,7 @@ export class GarminProvider extends BaseProvider {
     return garminWebhook(request, { apiBaseUrl: this.config.apiBaseUrl, secret: this.config.settings[WEBHOOK_SECRET_SETTING] });
   }
 
-  private async get<T>(accessToken: string, path: string, schema: z.ZodType<T>, query: Record<string, number> = {}): Promise<T> {
+  private async get<T>(accessToken: string, path: string, schema: z.ZodMiniType<T>, query: Record<string, number> = {}): Promise<T> {
     const { data } = await this.http.request({ url: this.apiUrl(path, query), headers: this.bearer(accessToken), schema });
     return data;
   }
@@ -130,7 +130,7 @@ export class GarminProvider extends BaseProvider {
 
   /** One upload window of one summary type, latest upload first. */
   private async window<T extends SummaryType>(session: ProviderSession, type: T, window: UploadWindow): Promise<SummaryOf<T>[]> {
-    const schema = z.array(SUMMARY_ENDPOINTS[type]) as unknown as z.ZodType<SummaryOf<T>[]>;
+    const schema = z.array(SUMMARY_ENDPOINTS[type]) as unknown as z.ZodMiniType<SummaryOf<T>[]>;
     const summaries = await this.get(session.accessToken, type, schema, {
       uploadStartTimeInSeconds: window.start,
       uploadEndTimeInSeconds: window.end,

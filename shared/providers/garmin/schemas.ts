@@ -2,39 +2,40 @@
  * Garmin's native JSON, as the Health / Activity API reference shows it (camelCase, seconds,
  * metres, grams). Objects are loose: Garmin adds fields over time and we ignore the rest.
  */
-import * as z from 'zod';
+import * as z from '../../zod';
 import { TokenResponseSchema } from '../oauth2';
 
-const num = z.number().nullish();
-const int = z.number().int();
+const num = z.nullish(z.number());
+const int = z.number().check(z.int());
 /** Garmin documents summary ids as strings; accept numbers too and keep them as text. */
-const summaryId = z.union([z.string().min(1), z.number()]).transform(String);
+const summaryId = z.pipe(z.union([z.string().check(z.minLength(1)), z.number()]), z.transform(String));
 
 /** Token endpoint answer: the standard fields plus Garmin's `jti` and refresh-token lifetime. */
-export const GarminTokenSchema = TokenResponseSchema.extend({
-  jti: z.string().optional(),
-  refresh_token_expires_in: z.coerce.number().optional(),
+export const GarminTokenSchema = z.extend(TokenResponseSchema, {
+  jti: z.optional(z.string()),
+  refresh_token_expires_in: z.optional(z.coerce.number()),
 });
 
 /** `GET /user/id`. */
-export const UserIdSchema = z.looseObject({ userId: z.string().min(1) });
+export const UserIdSchema = z.looseObject({ userId: z.string().check(z.minLength(1)) });
 
 /**
  * `GET /user/permissions`: the reference shows a bare array of permission names; some
  * integrations report `{ "permissions": [...] }`. Both are accepted.
  */
-export const PermissionsSchema = z
-  .union([z.array(z.string()), z.looseObject({ permissions: z.array(z.string()) })])
-  .transform((value) => (Array.isArray(value) ? value : value.permissions));
+export const PermissionsSchema = z.pipe(
+  z.union([z.array(z.string()), z.looseObject({ permissions: z.array(z.string()) })]),
+  z.transform((value) => (Array.isArray(value) ? value : value.permissions)),
+);
 
 export const ActivitySummarySchema = z.looseObject({
   summaryId,
-  activityId: z.union([z.number(), z.string()]).nullish(),
-  activityName: z.string().nullish(),
-  activityType: z.string().min(1),
+  activityId: z.nullish(z.union([z.number(), z.string()])),
+  activityName: z.nullish(z.string()),
+  activityType: z.string().check(z.minLength(1)),
   startTimeInSeconds: int,
-  startTimeOffsetInSeconds: int.nullish(),
-  durationInSeconds: z.number().nonnegative(),
+  startTimeOffsetInSeconds: z.nullish(int),
+  durationInSeconds: z.number().check(z.nonnegative()),
   distanceInMeters: num,
   averageHeartRateInBeatsPerMinute: num,
   maxHeartRateInBeatsPerMinute: num,
@@ -51,7 +52,7 @@ export const ActivitySummarySchema = z.looseObject({
   maxRunCadenceInStepsPerMinute: num,
   maxBikeCadenceInRoundsPerMinute: num,
   averagePowerInWatts: num,
-  deviceName: z.string().nullish(),
+  deviceName: z.nullish(z.string()),
 });
 export type GarminActivitySummary = z.infer<typeof ActivitySummarySchema>;
 
@@ -60,30 +61,30 @@ const SleepLevelSchema = z.looseObject({ startTimeInSeconds: int, endTimeInSecon
 
 export const SleepSummarySchema = z.looseObject({
   summaryId,
-  calendarDate: z.iso.date().nullish(),
+  calendarDate: z.nullish(z.iso.date()),
   startTimeInSeconds: int,
-  startTimeOffsetInSeconds: int.nullish(),
-  durationInSeconds: z.number().nonnegative(),
+  startTimeOffsetInSeconds: z.nullish(int),
+  durationInSeconds: z.number().check(z.nonnegative()),
   unmeasurableSleepDurationInSeconds: num,
   deepSleepDurationInSeconds: num,
   lightSleepDurationInSeconds: num,
   remSleepInSeconds: num,
   awakeDurationInSeconds: num,
-  sleepLevelsMap: z.record(z.string(), z.array(SleepLevelSchema)).nullish(),
-  validation: z.string().nullish(),
+  sleepLevelsMap: z.nullish(z.record(z.string(), z.array(SleepLevelSchema))),
+  validation: z.nullish(z.string()),
   /** Seconds after the start -> breaths per minute. */
-  timeOffsetSleepRespiration: z.record(z.string(), z.number()).nullish(),
+  timeOffsetSleepRespiration: z.nullish(z.record(z.string(), z.number())),
   /** Seconds after the start -> SpO2 percent. */
-  timeOffsetSleepSpo2: z.record(z.string(), z.number()).nullish(),
-  overallSleepScore: z.looseObject({ value: z.number(), qualifierKey: z.string().nullish() }).nullish(),
+  timeOffsetSleepSpo2: z.nullish(z.record(z.string(), z.number())),
+  overallSleepScore: z.nullish(z.looseObject({ value: z.number(), qualifierKey: z.nullish(z.string()) })),
 });
 export type GarminSleepSummary = z.infer<typeof SleepSummarySchema>;
 
 export const DailySummarySchema = z.looseObject({
   summaryId,
   calendarDate: z.iso.date(),
-  startTimeInSeconds: int.nullish(),
-  startTimeOffsetInSeconds: int.nullish(),
+  startTimeInSeconds: z.nullish(int),
+  startTimeOffsetInSeconds: z.nullish(int),
   durationInSeconds: num,
   steps: num,
   distanceInMeters: num,
@@ -102,7 +103,7 @@ export const HrvSummarySchema = z.looseObject({
   /** Average of last night's 5-minute RMSSD readings, in milliseconds. */
   lastNightAvg: num,
   lastNight5MinHigh: num,
-  startTimeInSeconds: int.nullish(),
+  startTimeInSeconds: z.nullish(int),
   durationInSeconds: num,
 });
 export type GarminHrvSummary = z.infer<typeof HrvSummarySchema>;
@@ -110,7 +111,7 @@ export type GarminHrvSummary = z.infer<typeof HrvSummarySchema>;
 export const BodyCompSummarySchema = z.looseObject({
   summaryId,
   measurementTimeInSeconds: int,
-  measurementTimeOffsetInSeconds: int.nullish(),
+  measurementTimeOffsetInSeconds: z.nullish(int),
   weightInGrams: num,
   bodyFatInPercent: num,
   bodyMassIndex: num,

@@ -11,7 +11,7 @@
  *   `userPermissionsChange[{userId, permissions}]`.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../zod';
 import { WEBHOOK_RESOURCES, type WebhookEvent, type WebhookRequest, type WebhookResource, type WebhookResult } from '../spi';
 
 const SUMMARY_NOTIFICATION_TYPES = [
@@ -37,8 +37,8 @@ const SUMMARY_NOTIFICATION_TYPES = [
 const DEREGISTRATIONS = 'deregistrations';
 const PERMISSIONS_CHANGE = 'userPermissionsChange';
 
-const EntrySchema = z.looseObject({ userId: z.string().min(1) });
-const PermissionsEntrySchema = EntrySchema.extend({ permissions: z.array(z.string()) });
+const EntrySchema = z.looseObject({ userId: z.string().check(z.minLength(1)) });
+const PermissionsEntrySchema = z.extend(EntrySchema, { permissions: z.array(z.string()) });
 const NotificationSchema = z.record(z.string(), z.array(z.unknown()));
 
 export type GarminWebhookEvent =

@@ -13,7 +13,7 @@
  * (in `config.settings` as `WEBHOOK_VERIFY_TOKEN` and `WEBHOOK_SUBSCRIPTION_ID`).
  */
 import { timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../zod';
 import type { WebhookEvent, WebhookRequest, WebhookResult } from '../spi';
 
 const WEBHOOK_VERIFY_TOKEN_SETTING = 'WEBHOOK_VERIFY_TOKEN';
@@ -44,13 +44,13 @@ const UpdateValue = z.union([z.string(), z.boolean(), z.number(), z.null()]);
 
 const StravaWebhookEventSchema = z.looseObject({
   object_type: z.enum(['activity', 'athlete']),
-  object_id: z.number().int().nonnegative(),
+  object_id: z.number().check(z.int(), z.nonnegative()),
   aspect_type: z.enum(['create', 'update', 'delete']),
-  updates: z.record(z.string(), UpdateValue).default({}),
-  owner_id: z.number().int().nonnegative(),
-  subscription_id: z.number().int().nonnegative(),
+  updates: z._default(z.record(z.string(), UpdateValue), {}),
+  owner_id: z.number().check(z.int(), z.nonnegative()),
+  subscription_id: z.number().check(z.int(), z.nonnegative()),
   /** Epoch seconds. */
-  event_time: z.number().int().nonnegative(),
+  event_time: z.number().check(z.int(), z.nonnegative()),
 });
 type StravaWebhookEvent = z.infer<typeof StravaWebhookEventSchema>;
 

@@ -4,7 +4,7 @@
  * redirects back to our callback with the Terra `user_id`; that id is the whole "credential"
  * of the connection (there is no user token, no expiry and no refresh).
  */
-import * as z from 'zod';
+import * as z from '../../zod';
 import {
   ProviderError,
   type Activity,
@@ -276,7 +276,7 @@ export class TerraClient extends BaseProvider {
     endpoint: DataEndpoint,
     userId: string,
     window: TimeWindow,
-    schema: z.ZodType<T>,
+    schema: z.ZodMiniType<T>,
     endMarginMs = 0,
   ): Promise<T> {
     const params = windowParams({ start: window.start, end: window.end + endMarginMs });

@@ -6,7 +6,7 @@
  * cannot be replayed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../zod';
 import type { ProviderConfig, WebhookEvent, WebhookRequest, WebhookResult } from '../spi';
 import { TerraActivitySchema, TerraBodySchema, TerraDailySchema, TerraSleepSchema, TerraUserSchema } from './schemas';
 
@@ -77,8 +77,8 @@ export function verifyTerraWebhook(input: {
 
 const TERRA_EVENT_TYPES = ['auth', 'deauth', 'access_revoked', 'activity', 'sleep', 'body', 'daily'] as const;
 
-const str = z.string().nullish();
-const dataEvent = <T extends z.ZodType, K extends string>(type: K, item: T) =>
+const str = z.nullish(z.string());
+const dataEvent = <T extends z.ZodMiniType, K extends string>(type: K, item: T) =>
   z.looseObject({ type: z.literal(type), user: TerraUserSchema, data: z.array(item), version: str });
 
 const TerraWebhookEventSchema = z.discriminatedUnion('type', [

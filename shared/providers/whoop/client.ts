@@ -3,7 +3,7 @@
  * `scope=offline`), the user id from the basic profile, revoke by `DELETE /v2/user/access`,
  * and every collection read through `nextToken` pagination.
  */
-import * as z from 'zod';
+import * as z from '../../zod';
 import {
   ProviderError,
   type Activity,
@@ -237,7 +237,7 @@ export class WhoopProvider extends BaseProvider {
   private async collect<T>(
     session: ProviderSession,
     path: string,
-    schema: z.ZodType<{ records: T[]; next_token?: string | null | undefined }>,
+    schema: z.ZodMiniType<{ records: T[]; next_token?: string | null | undefined }>,
     window: Window,
   ): Promise<T[]> {
     const all: T[] = [];
@@ -255,7 +255,7 @@ export class WhoopProvider extends BaseProvider {
   private async pages<T>(
     session: ProviderSession,
     path: string,
-    schema: z.ZodType<{ records: T[]; next_token?: string | null | undefined }>,
+    schema: z.ZodMiniType<{ records: T[]; next_token?: string | null | undefined }>,
     window: Window,
     size: () => number,
     take: (records: T[]) => boolean,

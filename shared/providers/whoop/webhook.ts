@@ -5,7 +5,7 @@
  * Pure functions: verification against the raw body, then parsing into a neutral event.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../zod';
 import type { WebhookResource, WebhookRequest, WebhookResult } from '../spi';
 
 export const SIGNATURE_HEADER = 'x-whoop-signature';
@@ -23,11 +23,11 @@ const WHOOP_WEBHOOK_TYPES = [
 ] as const;
 
 const WhoopWebhookSchema = z.looseObject({
-  user_id: z.number().int(),
+  user_id: z.number().check(z.int()),
   /** A UUID for v2 webhooks (for recovery: the sleep's); an integer for legacy v1 ones. */
-  id: z.union([z.string().min(1), z.number().int()]),
+  id: z.union([z.string().check(z.minLength(1)), z.number().check(z.int())]),
   type: z.enum(WHOOP_WEBHOOK_TYPES),
-  trace_id: z.string().optional(),
+  trace_id: z.optional(z.string()),
 });
 
 interface WhoopWebhookEvent {

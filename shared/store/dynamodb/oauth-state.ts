@@ -1,9 +1,10 @@
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
+import * as z from '../../zod';
 import { isConditionFailure } from './client';
 import { hashState } from '../encoding';
 import { OAuthStateSchema, type OAuthState, type OAuthStateStore } from '../ports';
 
-const StoredStateSchema = OAuthStateSchema.omit({ state: true });
+const StoredStateSchema = z.omit(OAuthStateSchema, { state: true });
 
 const stateKey = (state: string) => ({ pk: `STATE#${hashState(state)}`, sk: 'STATE' });
 

@@ -1,5 +1,5 @@
 /** The page's lists, built with DOM calls only (provider data never becomes markup). */
-import type * as z from 'zod';
+import type * as z from '../../zod';
 import type { ActivitiesAnswerSchema, ProvidersAnswerSchema } from '../../app/answers';
 import { formatCapability, formatDate, formatDistance, formatDuration, formatSport } from './format';
 

@@ -1,7 +1,7 @@
 /** Garmin: native JSON samples (shaped as the API reference shows them) -> unified models; rate limits; notifications. */
 import { HealthMetricsSchema, RecoveryMetricsSchema } from '../../../shared/models';
 import { readFileSync } from 'node:fs';
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../shared/models';
 import { ProviderHttp } from '../../../shared/providers/http';
