@@ -54,13 +54,15 @@ export function mergeActivities(lists: readonly (readonly Activity[])[]): Activi
   let windowStart = 0;
   for (const candidate of candidates) {
     while (windowStart < kept.length && kept[windowStart]!.startMs < candidate.startMs - SAME_START_SECS * 1000) windowStart += 1;
-    let twin = -1;
-    for (let i = windowStart; i < kept.length && twin < 0; i += 1) {
-      if (sameActivity(kept[i]!.activity, candidate.activity)) twin = i;
+    const twins: number[] = [];
+    for (let i = windowStart; i < kept.length; i += 1) {
+      if (sameActivity(kept[i]!.activity, candidate.activity)) twins.push(i);
     }
-    if (twin < 0) kept.push(candidate);
+    if (twins.length === 0) kept.push(candidate);
+    // Only a copy that matches one kept activity may take its place: with two (say two Strava
+    // uploads of one Garmin workout) it would be a twin of the one it did not replace.
     // The holder keeps its place in the sweep, so the window stays ordered by start time.
-    else if (better(candidate, kept[twin]!)) kept[twin] = { ...candidate, startMs: kept[twin]!.startMs };
+    else if (twins.length === 1 && better(candidate, kept[twins[0]!]!)) kept[twins[0]!] = { ...candidate, startMs: kept[twins[0]!]!.startMs };
   }
   return kept.map((c) => c.activity).sort(newestFirst);
 }

@@ -46,6 +46,16 @@ describe('merging activities across providers', () => {
     expect(mergeActivities([[garmin], [earlier]]).map((a) => a.provider)).toEqual(['garmin']);
   });
 
+  it('keeps one copy when a better copy matches two kept ones of the same provider', () => {
+    // Two Strava uploads at the same moment (both kept: one provider never duplicates itself)
+    // and a more detailed Garmin copy matching both: replacing one would leave a Garmin/Strava pair.
+    const first = activity('strava', 's1', garmin.start_date, 3600);
+    const second = activity('strava', 's2', garmin.start_date, 3600);
+    const merged = mergeActivities([[first, second], [garmin]]);
+    expect(merged.map((a) => a.id)).toEqual(['s1', 's2']);
+    for (const a of merged) for (const b of merged) if (a !== b) expect(sameActivity(a, b)).toBe(false);
+  });
+
   it('never leaves two copies of one workout, and returns only given activities, newest first', () => {
     const providers = ['garmin', 'strava', 'whoop'];
     const anActivity = fc.record({
