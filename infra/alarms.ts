@@ -11,6 +11,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { pascalCase } from './functions';
 
 /** The namespace and dimensions shared/app/observability.ts emits metrics under (Powertools adds `service`). */
 export const METRICS_NAMESPACE = 'Pierre';
@@ -68,12 +69,12 @@ export class PierreAlarms extends Construct {
       TreatMissingData.NOT_BREACHING,
     );
     for (const [name, fn] of props.functions) {
-      const base = name.replace(/(^|-)(\w)/g, (_m, _s: string, c: string) => c.toUpperCase());
+      const base = pascalCase(name);
       add(`${base}Errors`, `The ${name} function failed (an uncaught error or timeout); see its log group`, fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), 0, ComparisonOperator.GREATER_THAN_THRESHOLD, TreatMissingData.NOT_BREACHING);
       add(`${base}Throttles`, `The ${name} function was throttled (account or reserved concurrency exhausted)`, fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), 0, ComparisonOperator.GREATER_THAN_THRESHOLD, TreatMissingData.NOT_BREACHING);
     }
     for (const provider of props.providers) {
-      const base = provider.charAt(0).toUpperCase() + provider.slice(1);
+      const base = pascalCase(provider);
       // Two checks in a row (10 minutes): one lost probe does not page. No data counts as
       // unhealthy too, so a schedule or health-check function that stopped running is noticed.
       add(

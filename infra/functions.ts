@@ -6,6 +6,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { FUNCTION_NAMES, type FunctionName } from '../functions/routes';
 
+/** `retry-worker` -> `RetryWorker`: how a function's name forms its construct ids (`RetryWorkerFunction`, `RetryWorkerErrors`). */
+export const pascalCase = (name: string): string => name.replace(/(^|[-_])(\w)/g, (_m, _sep: string, c: string) => c.toUpperCase());
+
 /** The functions no route reaches: the SQS consumer and the scheduled probe. */
 export type BackgroundFunctionName = 'retry-worker' | 'health-check';
 export type LambdaName = FunctionName | BackgroundFunctionName;

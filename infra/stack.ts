@@ -21,7 +21,7 @@ import { CACHE_TABLE_KEYS, CONNECTIONS_TABLE_KEYS } from '../shared/store/dynamo
 import { CLIENT_BUNDLE_FILE } from '../shared/web/assets';
 import { BUNDLE, externalModulesOf, NODE_OPTIONS } from './bundling';
 import { PierreAlarms, SERVICE_NAME } from './alarms';
-import { FUNCTION_SPECS, LAMBDA_NAMES, TABLE_ACTIONS, type LambdaName, type TableAccess } from './functions';
+import { FUNCTION_SPECS, LAMBDA_NAMES, pascalCase, TABLE_ACTIONS, type LambdaName, type TableAccess } from './functions';
 import { acknowledgeNagFindings } from './nag';
 import { BUILTIN_PROVIDER_NAMES, parseProviderSelection, providerListAlias } from './providers';
 
@@ -103,9 +103,6 @@ function grantTable(role: Role, table: TableV2, access: TableAccess, indexes: re
     }),
   );
 }
-
-const pascal = (name: string): string =>
-  name.replace(/(^|[-_])(\w)/g, (_m, _sep: string, c: string) => c.toUpperCase());
 
 const HTTP_METHODS: Record<(typeof ROUTES)[number]['method'], HttpMethod> = {
   GET: HttpMethod.GET,
@@ -217,7 +214,7 @@ export class PierreStack extends Stack {
     const functions = new Map<LambdaName, NodejsFunction>();
     for (const name of LAMBDA_NAMES) {
       const spec = FUNCTION_SPECS[name];
-      const id = `${pascal(name)}Function`;
+      const id = `${pascalCase(name)}Function`;
       const logGroup = new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
       // Its own role rather than the managed basic-execution policy, which may write to every log group.
       const role = new Role(this, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
@@ -285,7 +282,7 @@ export class PierreStack extends Stack {
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of ROUTES) {
-      if (!integrations.has(route.fn)) integrations.set(route.fn, new HttpLambdaIntegration(`${pascal(route.fn)}Integration`, functions.get(route.fn)!));
+      if (!integrations.has(route.fn)) integrations.set(route.fn, new HttpLambdaIntegration(`${pascalCase(route.fn)}Integration`, functions.get(route.fn)!));
     }
     const publicRoutes: { fn: FunctionName; route: HttpRoute }[] = [];
     for (const route of ROUTES) {

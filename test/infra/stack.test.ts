@@ -8,10 +8,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FUNCTION_NAMES, ROUTES } from '../../functions/routes';
 import { BUILTIN_PROVIDER_NAMES } from '../../infra/providers';
-import { FUNCTION_SPECS, LAMBDA_NAMES, TABLE_ACTIONS, type LambdaName } from '../../infra/functions';
+import { FUNCTION_SPECS, LAMBDA_NAMES, pascalCase, TABLE_ACTIONS, type LambdaName } from '../../infra/functions';
 import { providerRegistry } from '../../shared/providers';
 import { loadsHandler, probeBundle, probeBundleText } from '../support/bundle-probe';
-import { functionFiles } from '../../infra/bundling';
+import { BUNDLE_TARGET_BYTES, bundleLimitOf, functionFiles } from '../../infra/bundling';
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, PierreStack, type PierreStackProps } from '../../infra/stack';
 import { CLIENT_BUNDLE_FILE } from '../../shared/web/assets';
 
@@ -498,6 +498,13 @@ describe('cdk CLI', () => {
         .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
         .map(([id, r]) => ({ id, file: join(outDir, r.Metadata!['aws:asset:path']!, 'index.mjs') }));
       expect(bundles).toHaveLength(LAMBDA_NAMES.length);
+
+      // Every provider is bundled here: each function's JavaScript within its limit (infra/bundling.ts).
+      for (const name of LAMBDA_NAMES) {
+        const bundle = bundles.find((b) => b.id.startsWith(`${pascalCase(name)}Function`))!;
+        expect(statSync(bundle.file).size, name).toBeLessThanOrEqual(bundleLimitOf(name));
+      }
+      for (const lean of ['health', 'jobs', 'web']) expect(bundleLimitOf(lean)).toBe(BUNDLE_TARGET_BYTES);
 
       // The worker and the scheduled probe take no HTTP event (and the probe would call real providers): they load.
       const background = bundles.filter((b) => /^(RetryWorker|HealthCheck)Function/.test(b.id));
