@@ -9,17 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { ProviderError, type Activity } from '../models';
 import { personalRecordsFromActivities, statsFromActivities } from '../providers/derive';
-import type {
-  ActivityQuery,
-  AuthorizationRequest,
-  CodeExchange,
-  DateRange,
-  FitnessProvider,
-  ProviderSession,
-  StoredGrant,
-  WebhookRequest,
-  WebhookResult,
-} from '../providers/spi';
+import { ForwardingFitnessProvider } from '../providers/forwarding';
+import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
 import type { CacheEntry, CacheStore } from '../store/ports';
 import { openSession } from './deferred-session';
 import { cacheKey, cachePartition, RECENT_ACTIVITIES, type CacheKeyResource, type CacheResource } from './keys';
@@ -70,49 +61,22 @@ function isTransient(error: unknown): boolean {
   return error instanceof ProviderError && (error.isRetryable() || error.kind === 'circuit_open');
 }
 
-export class CachingFitnessProvider implements FitnessProvider {
-  readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
-  readonly retiredConnection?: (connection: StoredGrant) => string | undefined;
+export class CachingFitnessProvider extends ForwardingFitnessProvider implements FitnessProvider {
   readonly #flights = new SingleFlight<Served>();
   readonly #holderPrefix = randomUUID();
   #fills = 0;
 
   constructor(
-    readonly inner: FitnessProvider,
+    inner: FitnessProvider,
     private readonly deps: CacheDeps,
   ) {
-    if (inner.handleWebhook) this.handleWebhook = (request) => inner.handleWebhook!(request);
-    if (inner.retiredConnection) this.retiredConnection = (connection) => inner.retiredConnection!(connection);
+    super(inner);
   }
 
-  get descriptor() {
-    return this.inner.descriptor;
-  }
+  // ---- not cached (the rest is forwarded as it is) -------------------------------------------
 
-  get config() {
-    return this.inner.config;
-  }
-
-  // ---- not cached ---------------------------------------------------------------------------
-
-  authorizationUrl(request: AuthorizationRequest): Promise<string> {
-    return this.inner.authorizationUrl(request);
-  }
-
-  exchangeCode(exchange: CodeExchange) {
-    return this.inner.exchangeCode(exchange);
-  }
-
-  refreshToken(refreshToken: string) {
-    return this.inner.refreshToken(refreshToken);
-  }
-
-  async revokeToken(session: ProviderSession): Promise<void> {
+  override async revokeToken(session: ProviderSession): Promise<void> {
     return this.inner.revokeToken(await openSession(session));
-  }
-
-  healthCheck(): Promise<void> {
-    return this.inner.healthCheck();
   }
 
   // ---- cached -------------------------------------------------------------------------------

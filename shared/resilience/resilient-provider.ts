@@ -6,16 +6,8 @@
  * queue the request).
  */
 import { ProviderError, type Activity } from '../models';
-import type {
-  ActivityQuery,
-  AuthorizationRequest,
-  CodeExchange,
-  DateRange,
-  FitnessProvider,
-  ProviderSession,
-  WebhookRequest,
-  WebhookResult,
-} from '../providers/spi';
+import { ForwardingFitnessProvider } from '../providers/forwarding';
+import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
 import { CircuitBreaker, countsAgainstCircuit } from './circuit';
 import { currentCall, withCallContext } from './context';
 import { GateRefusal, type RateLimitGate } from './gate';
@@ -30,50 +22,19 @@ export interface ResilienceDeps {
   random?: () => number;
 }
 
-export class ResilientFitnessProvider implements FitnessProvider {
-  readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
+export class ResilientFitnessProvider extends ForwardingFitnessProvider implements FitnessProvider {
   readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
-  readonly retiredConnection?: FitnessProvider['retiredConnection'];
 
   constructor(
-    readonly inner: FitnessProvider,
+    inner: FitnessProvider,
     private readonly deps: ResilienceDeps,
   ) {
-    if (inner.handleWebhook) this.handleWebhook = (request) => inner.handleWebhook!(request);
-    if (inner.retiredConnection) this.retiredConnection = (connection) => inner.retiredConnection!(connection);
+    super(inner);
     if (inner.recentActivities) this.recentActivities = (s) => this.#guarded(s, () => inner.recentActivities!(s));
-  }
-
-  get descriptor() {
-    return this.inner.descriptor;
-  }
-
-  get config() {
-    return this.inner.config;
   }
 
   get derivedFromActivities() {
     return this.inner.derivedFromActivities;
-  }
-
-  authorizationUrl(request: AuthorizationRequest) {
-    return this.inner.authorizationUrl(request);
-  }
-
-  exchangeCode(exchange: CodeExchange) {
-    return this.inner.exchangeCode(exchange);
-  }
-
-  refreshToken(refreshToken: string) {
-    return this.inner.refreshToken(refreshToken);
-  }
-
-  revokeToken(session: ProviderSession) {
-    return this.inner.revokeToken(session);
-  }
-
-  healthCheck() {
-    return this.inner.healthCheck();
   }
 
   getAthlete(s: ProviderSession) {
