@@ -5,7 +5,7 @@
  * (SSL-only queues, one role per function writing only to its own log group, table grants
  * naming the index they query).
  */
-import { Stack, Validations, type App } from 'aws-cdk-lib';
+import { Stack, Validations, type App, type CfnElement } from 'aws-cdk-lib';
 import type { HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -55,7 +55,7 @@ export function acknowledgeNagFindings(stack: Stack, parts: AcknowledgedParts): 
   );
   ack(
     parts.schedulerRole,
-    `IAM5[Resource::<${stack.getLogicalId(parts.healthCheck.node.defaultChild as never)}.Arn>:*]`,
+    `IAM5[Resource::<${stack.getLogicalId(parts.healthCheck.node.defaultChild as CfnElement)}.Arn>:*]`,
     "Scheduler's target grant covers the health-check function's versions and aliases (`<arn>:*`); lambda:InvokeFunction on that one function only",
   );
 }
