@@ -1,7 +1,11 @@
 /**
  * Bundle report (npm run bundle-report): bundles every function file with the local esbuild and
- * the stack's settings (infra/bundling.ts), then prints each bundle's minified JavaScript size
- * and how long a fresh Node process needs to import it, beyond bare Node.
+ * the stack's settings (infra/bundling.ts, split as infra/esbuild.ts deploys them), then prints
+ * each bundle's minified JavaScript (what a cold start loads, and all of it, the providers' lazy
+ * chunks included) and how long a fresh Node process needs to import it, beyond bare Node.
+ *
+ * Lazy chunks: for a bundle with provider chunks, how long the largest one takes to load in a
+ * process that has imported the bundle: what a provider's first call in a container adds.
  *
  * Import time: each round starts `node -e ''` (bare), `node empty.mjs` (the ESM loader alone)
  * and `node <bundle>/index.mjs` for every bundle, one fresh process each, in that interleaved
@@ -19,9 +23,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Metafile } from 'esbuild';
 import { functionFiles, NODE_OPTIONS, REPO_ROOT } from '../infra/bundling';
-import { bundleFunction } from '../infra/esbuild';
+import { bundleFunction, type BuiltBundle } from '../infra/esbuild';
 import { parseProviderSelection } from '../infra/providers';
 
 const { values: args } = parseArgs({
@@ -44,13 +47,11 @@ interface Build {
   providers?: string[];
 }
 
-interface Bundle {
+interface Bundle extends BuiltBundle {
   build: string;
   fn: string;
-  file: string;
-  jsBytes: number;
-  mapBytes: number;
-  metafile: Metafile;
+  /** The largest chunk loaded on a provider's first call, if any. */
+  lazy?: { file: string; source: string; bytes: number };
 }
 
 const median = (values: number[]): number => {
@@ -65,7 +66,16 @@ async function bundle(target: Build, fn: string): Promise<Bundle> {
   const outdir = join(OUT_ROOT, target.label.replaceAll(',', '-'), fn);
   rmSync(outdir, { recursive: true, force: true });
   const built = await bundleFunction(fn, { outdir, providers: target.providers, bundleSdk: args['bundle-sdk'] });
-  return { build: target.label, fn, ...built };
+  return { build: target.label, fn, ...built, lazy: largestLazyChunk(built) };
+}
+
+/** The biggest chunk the bundle loads with `import()`: a provider's implementation. */
+function largestLazyChunk(built: BuiltBundle): Bundle['lazy'] {
+  const lazy = Object.entries(built.metafile.outputs)
+    .filter(([file, output]) => file.endsWith('.mjs') && output.entryPoint && !built.initFiles.includes(join(REPO_ROOT, file)))
+    .map(([file, output]) => ({ file: join(REPO_ROOT, file), source: output.entryPoint!, bytes: output.bytes }))
+    .sort((a, b) => b.bytes - a.bytes);
+  return lazy[0];
 }
 
 interface Sample {
@@ -91,6 +101,18 @@ function timeProcess(probe: string, argv: string[]): Sample {
   return { wallMs, cpuMs: Number(cpu[1]) };
 }
 
+/** Milliseconds to import `chunk` in a fresh process that has imported `entry` first. */
+function timeLazyLoad(entry: string, chunk: string): number {
+  const script = `await import(${JSON.stringify(entry)}); const t = performance.now(); await import(${JSON.stringify(chunk)}); console.log(performance.now() - t);`;
+  const env = { PATH: process.env['PATH'], NODE_OPTIONS: args['node-options'], POWERTOOLS_LOG_LEVEL: 'SILENT' };
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`loading ${chunk} failed: ${result.stderr}`);
+  return Number(result.stdout.trim().split('\n').pop());
+}
+
+/** `shared/providers/terra/client.ts` -> `terra`. */
+const chunkLabel = (source: string) => /shared\/providers\/([a-z]+)\//.exec(source)?.[1] ?? source;
+
 /** Where an input file's bytes belong: an npm package, or a folder of this repository. */
 function owner(input: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
@@ -99,9 +121,12 @@ function owner(input: string): string {
   return parts[0] === 'shared' && parts.length > 2 ? parts.slice(0, parts[1] === 'providers' && parts.length > 3 ? 3 : 2).join('/') : parts[0]!;
 }
 
-function topOwners(metafile: Metafile, count: number): string[] {
+/** Who the bytes a cold start loads belong to, largest first. */
+function topOwners(b: BuiltBundle, count: number): string[] {
   const totals = new Map<string, number>();
-  for (const output of Object.values(metafile.outputs)) {
+  const init = new Set(b.initFiles.map((file) => relative(REPO_ROOT, file)));
+  for (const [file, output] of Object.entries(b.metafile.outputs)) {
+    if (!init.has(file)) continue;
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       totals.set(owner(input), (totals.get(owner(input)) ?? 0) + bytesInOutput);
     }
@@ -139,6 +164,10 @@ async function main(): Promise<void> {
     empty.push(timeProcess(probe, [emptyModule]));
     for (const b of bundles) samples.get(b)!.push(timeProcess(probe, [b.file]));
   }
+  const lazyMs = new Map<Bundle, number[]>();
+  for (const b of bundles.filter((b) => b.lazy)) {
+    lazyMs.set(b, Array.from({ length: RUNS }, () => timeLazyLoad(b.file, b.lazy!.file)));
+  }
   const wall = (list: Sample[]) => median(list.map((s) => s.wallMs));
   const cpu = (list: Sample[]) => median(list.map((s) => s.cpuMs));
   const beyond = (list: Sample[]) => ({ wall: wall(list) - wall(bare), cpu: cpu(list) - cpu(bare) });
@@ -150,11 +179,13 @@ async function main(): Promise<void> {
   const rows = bundles.map((b) => ({
     build: b.build,
     function: b.fn,
-    js: kb(b.jsBytes),
+    'init js': kb(b.initBytes),
+    'all js': kb(b.totalBytes),
     map: kb(b.mapBytes),
     'import, wall beyond bare': `+${ms(beyond(samples.get(b)!).wall)}`,
     'CPU beyond bare': `+${ms(beyond(samples.get(b)!).cpu)}`,
-    ...(TOP > 0 ? { largest: topOwners(b.metafile, TOP).join(', ') } : {}),
+    'largest lazy chunk, load': b.lazy ? `${chunkLabel(b.lazy.source)} ${kb(b.lazy.bytes)}, +${ms(median(lazyMs.get(b)!))}` : '-',
+    ...(TOP > 0 ? { 'largest at init': topOwners(b, TOP).join(', ') } : {}),
   }));
   const columns = Object.keys(rows[0]!) as (keyof (typeof rows)[number])[];
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));

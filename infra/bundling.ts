@@ -46,27 +46,42 @@ export function externalModulesOf(fn: string): string[] {
 /** NODE_OPTIONS every function runs with. */
 export const NODE_OPTIONS = '--enable-source-maps';
 
-/** Issue 13's target for one function's minified JavaScript, every provider bundled. */
+/**
+ * Issue 13's target for one function's minified JavaScript, every provider bundled: what a cold
+ * start loads (the entry and the chunks it imports statically). A provider's implementation is a
+ * chunk loaded on its first call (infra/esbuild.ts), so it does not count here.
+ */
 export const BUNDLE_TARGET_BYTES = 250_000;
 
 /**
- * Functions not within the target yet, and the size they may not grow past (the size measured
- * when this was set, plus about 5 %): the ones that call providers carry every provider's client,
- * mappings and webhook code (about 137 kB for the seven), and mcp the MCP SDK with its own ajv
- * and classic zod. The synth test holds every bundle to its limit.
+ * mcp is over the target: the MCP SDK brings its own ajv and classic zod (about 226 kB with
+ * itself). Its limit is the size measured when this was set, plus about 5 %.
  */
-const BUNDLE_CEILINGS: Partial<Record<string, number>> = {
+const INIT_CEILINGS: Partial<Record<string, number>> = { mcp: 480_000 };
+
+/**
+ * All of a function's JavaScript, lazy chunks included, may not grow past this either: the
+ * functions that call providers carry the seven providers' chunks (about 135 kB). Measured
+ * sizes plus about 5 %; the others carry no provider code and stay within the target.
+ */
+const TOTAL_CEILINGS: Partial<Record<string, number>> = {
   callback: 315_000,
   connect: 315_000,
-  connections: 315_000,
-  data: 320_000,
+  connections: 320_000,
+  data: 325_000,
   'health-check': 300_000,
-  mcp: 610_000,
+  mcp: 620_000,
   providers: 315_000,
-  'retry-worker': 315_000,
+  'retry-worker': 320_000,
   webhooks: 315_000,
 };
 
-export function bundleLimitOf(fn: string): number {
-  return BUNDLE_CEILINGS[fn] ?? BUNDLE_TARGET_BYTES;
+/** The most JavaScript `fn` may load at a cold start. */
+export function initLimitOf(fn: string): number {
+  return INIT_CEILINGS[fn] ?? BUNDLE_TARGET_BYTES;
+}
+
+/** The most JavaScript `fn`'s bundle may hold in all. */
+export function totalLimitOf(fn: string): number {
+  return TOTAL_CEILINGS[fn] ?? BUNDLE_TARGET_BYTES;
 }

@@ -80,16 +80,21 @@ export const RETRY_BATCH_SIZE = 10;
 export const HEALTH_CHECK_RATE = Duration.minutes(5);
 
 /**
- * The web function serves the page's script from a file beside its bundle (shared/web/assets.ts),
- * built here with the same esbuild settings the source checkout uses.
+ * Bundling hooks: every function's bundle is rebuilt split (infra/split-bundle.ts), so each
+ * provider's implementation is a chunk loaded on that provider's first call; the web function
+ * also gets the page's script beside its bundle (shared/web/assets.ts), built with the same
+ * esbuild settings the source checkout uses.
  */
-const WEB_CLIENT_HOOKS = {
-  beforeBundling: () => [],
-  beforeInstall: () => [],
-  afterBundling: (inputDir: string, outputDir: string) => [
-    `cd "${inputDir}" && npx tsx infra/build-web-client.ts "${outputDir}/${CLIENT_BUNDLE_FILE}"`,
-  ],
-};
+function bundlingHooks(name: LambdaName, providers: readonly string[] | undefined) {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      `cd "${inputDir}" && npx tsx infra/split-bundle.ts ${name} "${outputDir}" ${providers?.join(',') ?? ''}`,
+      ...(name === 'web' ? [`cd "${inputDir}" && npx tsx infra/build-web-client.ts "${outputDir}/${CLIENT_BUNDLE_FILE}"`] : []),
+    ],
+  };
+}
 
 /**
  * The table's actions on the table and the named indexes only (TableV2.grant adds every index
@@ -242,7 +247,7 @@ export class PierreStack extends Stack {
           externalModules: externalModulesOf(name),
           esbuildArgs: Object.fromEntries(Object.entries(providerAlias).map(([from, to]) => [`--alias:${from}`, to])),
           forceDockerBundling: false,
-          ...(name === 'web' && { commandHooks: WEB_CLIENT_HOOKS }),
+          commandHooks: bundlingHooks(name, this.providers),
         },
         environment: {
           PIERRE_CONFIG_SECRET_ID: this.configSecret.secretArn,

@@ -6,13 +6,13 @@
  * so the others' code is not in the bundles at all.
  */
 import type { ProviderFactory } from './spi';
-import { corosProvider } from './coros';
-import { fitbitProvider } from './fitbit';
-import { garminProvider } from './garmin';
-import { stravaProvider } from './strava';
-import { syntheticProvider } from './synthetic';
-import { terraProvider } from './terra';
-import { whoopProvider } from './whoop';
+import { corosProvider } from './coros/factory';
+import { fitbitProvider } from './fitbit/factory';
+import { garminProvider } from './garmin/factory';
+import { stravaProvider } from './strava/factory';
+import { syntheticProvider } from './synthetic/factory';
+import { terraProvider } from './terra/factory';
+import { whoopProvider } from './whoop/factory';
 
 export const BUILTIN_PROVIDERS: readonly ProviderFactory[] = [
   syntheticProvider,

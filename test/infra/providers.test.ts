@@ -3,8 +3,9 @@
  * (the others' code is absent from the bundle) and its registry lists only them.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bundleCode, bundleLayout, lazyChunksOf } from '../../infra/bundle-files';
 import { functionFiles, REPO_ROOT } from '../../infra/bundling';
 import { bundleFunction } from '../../infra/esbuild';
 import { BUILTIN_PROVIDER_NAMES, descriptorListSource, parseProviderSelection, providerListSource } from '../../infra/providers';
@@ -42,7 +43,7 @@ describe('provider selection', () => {
 
   it('generates a provider list importing only the chosen folders', () => {
     const source = providerListSource(['synthetic', 'strava']);
-    expect(source).toContain(join('shared', 'providers', 'strava', 'index.ts'));
+    expect(source).toContain(join('shared', 'providers', 'strava', 'factory.ts'));
     expect(source).not.toContain(join('shared', 'providers', 'garmin'));
     expect(source).toContain('export const BUILTIN_PROVIDERS = [syntheticProvider, stravaProvider];');
   });
@@ -56,7 +57,7 @@ describe('provider selection', () => {
       for (const fn of ['data', 'health']) {
         const outdir = join(OUT_ROOT, `${providers.join('-')}-${fn}`);
         const bundle = await bundleFunction(fn, { outdir, providers });
-        const code = readFileSync(bundle.file, 'utf8');
+        const code = bundleCode(outdir);
         const inputs = Object.keys(bundle.metafile.inputs);
         for (const name of BUILTIN_PROVIDER_NAMES) {
           const included = providers.includes(name);
@@ -81,7 +82,7 @@ describe('provider selection', () => {
     );
     const locales = included.filter((input) => input.includes('zod/v4/locales/'));
     expect(locales.map((input) => input.replace(/.*\/locales\//, ''))).toEqual(['en.js']);
-    const code = readFileSync(bundle.file, 'utf8');
+    const code = bundleCode(dirname(bundle.file));
     for (const name of BUILTIN_PROVIDER_NAMES) expect(code.includes(apiBaseUrl(name)), name).toBe(true);
     expect(await probeBundle(bundle.file)).toMatchObject({ statusCode: 200, body: { providers: BUILTIN_PROVIDER_NAMES.length, default_provider: 'synthetic' } });
   }, BUILD_TIMEOUT);
@@ -111,7 +112,7 @@ describe('provider selection', () => {
       const providerFiles = included.filter((input) => /shared\/providers\/[a-z]+\//.test(input));
       expect(providerFiles.filter((input) => !input.endsWith('/descriptor.ts'))).toEqual([]);
       expect(providerFiles).toHaveLength(BUILTIN_PROVIDER_NAMES.length);
-      const code = readFileSync(bundle.file, 'utf8');
+      const code = bundleCode(dirname(bundle.file));
       for (const marker of IMPLEMENTATION_MARKERS) expect(code.includes(marker), marker).toBe(false);
       for (const name of BUILTIN_PROVIDER_NAMES) expect(code.includes(apiBaseUrl(name)), `${name}'s descriptor`).toBe(true);
       if (fn === 'health') {
@@ -121,9 +122,36 @@ describe('provider selection', () => {
     BUILD_TIMEOUT,
   );
 
-  it('still bundles every provider implementation where providers are called', async () => {
-    const code = readFileSync((await bundleFunction('data', { outdir: join(OUT_ROOT, 'full-data') })).file, 'utf8');
-    for (const marker of IMPLEMENTATION_MARKERS) expect(code.includes(marker), marker).toBe(true);
+  it('bundles every provider implementation where providers are called, each in a chunk loaded on first use', async () => {
+    const outdir = join(OUT_ROOT, 'full-data');
+    const bundle = await bundleFunction('data', { outdir });
+    const all = bundleCode(outdir);
+    const atInit = bundle.initFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
+    for (const marker of IMPLEMENTATION_MARKERS) {
+      expect(all.includes(marker), marker).toBe(true);
+      expect(atInit.includes(marker), `${marker} at init`).toBe(false);
+    }
+    // One chunk per provider implementation, named by the factory's import().
+    const lazy = Object.values(bundle.metafile.outputs).filter((o) => o.entryPoint && !o.entryPoint.startsWith('functions/'));
+    expect(lazy.map((o) => o.entryPoint!.replace(/^shared\/providers\/([a-z]+)\/.*/, '$1')).sort()).toEqual([...BUILTIN_PROVIDER_NAMES].sort());
+    expect(lazyChunksOf(outdir)).toHaveLength(BUILTIN_PROVIDER_NAMES.length);
+
+    // Reading the files finds what esbuild says the entry imports statically.
+    const outputs = bundle.metafile.outputs;
+    const closure = new Set<string>();
+    const visit = (file: string) => {
+      if (closure.has(file)) return;
+      closure.add(file);
+      for (const i of outputs[file]!.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+    };
+    visit(Object.keys(outputs).find((file) => outputs[file]!.entryPoint === 'functions/data.ts')!);
+    expect(bundle.initFiles.map((file) => relative(REPO_ROOT, file)).sort()).toEqual([...closure].sort());
+    expect(bundleLayout(outdir).totalBytes).toBe(Object.entries(outputs).filter(([f]) => f.endsWith('.mjs')).reduce((n, [, o]) => n + o.bytes, 0));
+
+    // A call loads the provider's chunk: the synthetic provider answers through the bundle.
+    const answer = await probeBundle(bundle.file, '/activities?provider=synthetic&limit=2', { sub: 'probe-user', tenant_id: 'probe-tenant' });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body).toMatchObject({ provider: 'synthetic', activities: [{ provider: 'synthetic' }, { provider: 'synthetic' }] });
   }, BUILD_TIMEOUT);
 
   it('bundles zod/mini only: no function bundle holds classic zod, and none of our files imports it', async () => {

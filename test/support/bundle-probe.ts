@@ -1,14 +1,20 @@
-/** Loads a Lambda bundle in a fresh Node process, as Lambda does (ESM, the SDK from outside), and answers one API Gateway GET. */
+/**
+ * Loads a Lambda bundle in a fresh Node process, as Lambda does (ESM, the SDK from outside), and
+ * answers one API Gateway GET; with `claims`, as from a caller the JWT authorizer let through.
+ */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const PROBE = `
-  const [file, path, raw] = process.argv.slice(1);
+  const [file, target, raw, claims] = process.argv.slice(1);
+  const [path, rawQueryString = ''] = target.split('?');
   const { handler } = await import(file);
   if (typeof handler !== 'function') throw new Error('no handler export');
   const routeKey = 'GET ' + path;
-  const event = { version: '2.0', routeKey, rawPath: path, rawQueryString: '', headers: {},
-    requestContext: { http: { method: 'GET', path, sourceIp: '127.0.0.1' }, domainName: 'api.example.com', requestId: 'r1', routeKey, stage: '$default' } };
+  const queryStringParameters = rawQueryString ? Object.fromEntries(new URLSearchParams(rawQueryString)) : undefined;
+  const authorizer = claims ? { jwt: { claims: JSON.parse(claims), scopes: null } } : undefined;
+  const event = { version: '2.0', routeKey, rawPath: path, rawQueryString, queryStringParameters, headers: {},
+    requestContext: { http: { method: 'GET', path, sourceIp: '127.0.0.1' }, domainName: 'api.example.com', requestId: 'r1', routeKey, stage: '$default', authorizer } };
   const context = { functionName: 'probe', awsRequestId: 'r1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:probe', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 1000 };
   const result = await handler(event, context);
   const body = raw === 'raw' ? String(result.body) : JSON.parse(result.body || 'null');
@@ -19,9 +25,12 @@ export interface ProbeAnswer<Body = Record<string, unknown> | null> {
   body: Body;
 }
 
-/** The bundle's answer to `GET <path>` (default /health: health answers 200, the other JSON functions a 4xx). */
-export async function probeBundle(file: string, path = '/health'): Promise<ProbeAnswer> {
-  return JSON.parse(await run(file, path, 'json')) as ProbeAnswer;
+/**
+ * The bundle's answer to `GET <path>` (default /health: health answers 200, the other JSON
+ * functions a 4xx). The route key is the path, so give paths without parameters.
+ */
+export async function probeBundle(file: string, path = '/health', claims?: Record<string, string>): Promise<ProbeAnswer> {
+  return JSON.parse(await run(file, path, 'json', claims)) as ProbeAnswer;
 }
 
 /** The same, with the body as text (HTML pages). */
@@ -39,8 +48,9 @@ export async function loadsHandler(file: string): Promise<boolean> {
   return stdout.trim() === 'function';
 }
 
-async function run(file: string, path: string, mode: 'json' | 'raw'): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', PROBE, file, path, mode], {
+async function run(file: string, path: string, mode: 'json' | 'raw', claims?: Record<string, string>): Promise<string> {
+  const argv = ['--input-type=module', '-e', PROBE, file, path, mode, ...(claims ? [JSON.stringify(claims)] : [])];
+  const { stdout } = await promisify(execFile)(process.execPath, argv, {
     env: { PATH: process.env['PATH'], POWERTOOLS_LOG_LEVEL: 'SILENT' },
   });
   return stdout.trim().split('\n').pop()!;

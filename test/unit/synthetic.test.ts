@@ -15,6 +15,7 @@ import {
   type SportType,
 } from '../../shared/models';
 import { ProviderRegistry } from '../../shared/providers/registry';
+import { LazyFitnessProvider } from '../../shared/providers/lazy';
 import {
   Capability,
   capabilityNames,
@@ -91,17 +92,20 @@ describe('synthetic descriptor and factory', () => {
     expect(capabilityNames(descriptor.capabilities)).toEqual(['activities', 'sleep_tracking', 'recovery_metrics', 'health_metrics']);
   });
 
-  it('registers and creates through the registry', () => {
+  it('registers and creates through the registry', async () => {
     const registry = new ProviderRegistry().register(syntheticProvider);
     const created = registry.create('synthetic', config(), { fetch: noFetch, now: () => NOW });
-    expect(created).toBeInstanceOf(SyntheticProvider);
     expect(created.descriptor.name).toBe('synthetic');
+    // The implementation is loaded on first use.
+    expect(created).toBeInstanceOf(LazyFitnessProvider);
+    expect(await (created as LazyFitnessProvider).loaded()).toBeInstanceOf(SyntheticProvider);
   });
 
   it("reads the seed from settings.SEED and defaults to '42'", () => {
-    expect((provider() as SyntheticProvider).seed).toBe('42');
-    expect((provider({ seed: '   ' }) as SyntheticProvider).seed).toBe('42');
-    expect((provider({ seed: 'demo' }) as SyntheticProvider).seed).toBe('demo');
+    const seedOf = (settings: Record<string, string>) => new SyntheticProvider(config(settings), { fetch: noFetch, now: () => NOW }).seed;
+    expect(seedOf({})).toBe('42');
+    expect(seedOf({ SEED: '   ' })).toBe('42');
+    expect(seedOf({ SEED: 'demo' })).toBe('demo');
   });
 });
 

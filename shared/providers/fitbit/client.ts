@@ -21,7 +21,7 @@ import type {
   WebhookRequest,
   WebhookResult,
 } from '../spi';
-import { FITBIT_DESCRIPTOR, SCOPE_PREFIX, type ScopeArea } from './descriptor';
+import { FITBIT_DESCRIPTOR, type ScopeArea } from './descriptor';
 import { googleStatus, PROVIDER } from './errors';
 import { toActivity, toAthlete, toHealthMetrics, toRecoveryMetrics, toSleepSession } from './mapping';
 import {
@@ -40,6 +40,7 @@ import {
 } from './schemas';
 import { addDays, civilLiteral, dayChunks, googleDate, isoInstant, MAX_UTC_OFFSET_MS, wholeDays } from './time';
 import { FitbitWebhooks } from './webhook';
+import { retiredFitbitConnection } from './retired';
 
 /** Exercise and sleep pages hold at most 25 points; other types up to 10,000. */
 export const SESSION_PAGE_SIZE = 25;
@@ -53,9 +54,6 @@ export const ROLLUP_MAX_DAYS = { steps: 90, 'total-calories': 14 } as const;
 
 const POINT_ID = /^[A-Za-z0-9-]{1,63}$/;
 
-export const RETIRED_MESSAGE =
-  'Fitbit moved to Google accounts: this connection was made with the retired Fitbit Web API (switched off on 2026-11-02) and can no longer be used; connect Fitbit again and sign in with Google';
-
 export class FitbitClient extends BaseProvider {
   private readonly webhooks: FitbitWebhooks;
 
@@ -68,9 +66,8 @@ export class FitbitClient extends BaseProvider {
     return this.webhooks.handle(request);
   }
 
-  /** Tokens from the retired Fitbit Web API carry Fitbit's scope names, never a Google Health one. */
   retiredConnection(grant: StoredGrant): string | undefined {
-    return grant.scopes.some((s) => s.startsWith(SCOPE_PREFIX)) ? undefined : RETIRED_MESSAGE;
+    return retiredFitbitConnection(grant);
   }
 
   // ---- connection --------------------------------------------------------------------------

@@ -1,12 +1,4 @@
-import type { ProviderFactory } from '../spi';
-import { WhoopProvider } from './client';
-import { WHOOP_DESCRIPTOR } from './descriptor';
-
-export const whoopProvider: ProviderFactory = {
-  descriptor: WHOOP_DESCRIPTOR,
-  create: (config, deps) => new WhoopProvider(config, deps),
-};
-
+export { whoopProvider } from './factory';
 export { WHOOP_DESCRIPTOR } from './descriptor';
 export { WhoopProvider } from './client';
 export * from './webhook';

@@ -1,0 +1,145 @@
+/**
+ * Providers whose implementation is loaded on first use. A built-in provider's factory names its
+ * implementation through a dynamic `import()`, which the Lambda bundles split into a chunk of its
+ * own (infra/esbuild.ts): a cold start loads the descriptors only, and a call loads just the one
+ * provider it needs. Elsewhere (tests, the local server) the import simply resolves the module.
+ *
+ * What the service must know synchronously is declared beside the loader, and a test checks each
+ * declaration against the implementation (test/unit/lazy-providers.test.ts).
+ */
+import type { Activity } from '../models';
+import type {
+  ActivityQuery,
+  AuthorizationRequest,
+  CodeExchange,
+  DateRange,
+  DerivedResource,
+  FitnessProvider,
+  ProviderConfig,
+  ProviderDeps,
+  ProviderDescriptor,
+  ProviderDescriptorInput,
+  ProviderFactory,
+  ProviderSession,
+  StoredGrant,
+  WebhookRequest,
+  WebhookResult,
+} from './spi';
+import { ProviderDescriptorSchema } from './spi';
+import { timeoutSetting } from './settings';
+
+export type CreateProvider = (config: ProviderConfig, deps: ProviderDeps) => FitnessProvider;
+
+export interface LazyProviderSpec {
+  readonly descriptor: ProviderDescriptorInput;
+  /** Loads the implementation: `() => import('./client').then((m) => (config, deps) => new m.Client(config, deps))`. */
+  readonly load: () => Promise<CreateProvider>;
+  /** Whether the implementation handles webhooks (`handleWebhook`). */
+  readonly webhooks: boolean;
+  /** What the implementation's `derivedFromActivities` holds. */
+  readonly derivedFromActivities: readonly DerivedResource[];
+  /** The implementation's `retiredConnection`, where it has one: it is asked synchronously on every call. */
+  readonly retiredConnection?: (grant: StoredGrant) => string | undefined;
+  /** Throws a ConfigError for an invalid `PIERRE_<P>_*` setting, so start-up fails before any call loads the provider. */
+  readonly checkSettings?: (config: ProviderConfig) => void;
+}
+
+export interface LazyProviderFactory extends ProviderFactory {
+  readonly spec: LazyProviderSpec;
+}
+
+export function lazyProvider(spec: LazyProviderSpec): LazyProviderFactory {
+  return {
+    spec,
+    descriptor: spec.descriptor,
+    create: (config, deps) => new LazyFitnessProvider(spec, config, deps),
+  };
+}
+
+export class LazyFitnessProvider implements FitnessProvider {
+  readonly descriptor: ProviderDescriptor;
+  readonly derivedFromActivities: readonly DerivedResource[];
+  readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
+  readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
+  readonly retiredConnection?: (grant: StoredGrant) => string | undefined;
+  #implementation: Promise<FitnessProvider> | undefined;
+
+  constructor(
+    private readonly spec: LazyProviderSpec,
+    readonly config: ProviderConfig,
+    private readonly deps: ProviderDeps,
+  ) {
+    this.descriptor = ProviderDescriptorSchema.parse(spec.descriptor);
+    timeoutSetting(this.descriptor.name, config.settings);
+    spec.checkSettings?.(config);
+    this.derivedFromActivities = spec.derivedFromActivities;
+    // Present only when the implementation has them: callers test for them.
+    if (spec.derivedFromActivities.length > 0) this.recentActivities = async (s) => (await this.loaded()).recentActivities!(s);
+    if (spec.webhooks) this.handleWebhook = async (request) => (await this.loaded()).handleWebhook!(request);
+    if (spec.retiredConnection) this.retiredConnection = spec.retiredConnection;
+  }
+
+  /** The implementation, loaded and built once; a failed load is tried again on the next call. */
+  loaded(): Promise<FitnessProvider> {
+    if (!this.#implementation) {
+      const attempt = this.spec.load().then((create) => create(this.config, this.deps));
+      this.#implementation = attempt;
+      attempt.catch(() => {
+        if (this.#implementation === attempt) this.#implementation = undefined;
+      });
+    }
+    return this.#implementation;
+  }
+
+  async authorizationUrl(request: AuthorizationRequest) {
+    return (await this.loaded()).authorizationUrl(request);
+  }
+
+  async exchangeCode(exchange: CodeExchange) {
+    return (await this.loaded()).exchangeCode(exchange);
+  }
+
+  async refreshToken(refreshToken: string) {
+    return (await this.loaded()).refreshToken(refreshToken);
+  }
+
+  async revokeToken(session: ProviderSession) {
+    return (await this.loaded()).revokeToken(session);
+  }
+
+  async getAthlete(session: ProviderSession) {
+    return (await this.loaded()).getAthlete(session);
+  }
+
+  async getActivities(session: ProviderSession, query: ActivityQuery) {
+    return (await this.loaded()).getActivities(session, query);
+  }
+
+  async getActivity(session: ProviderSession, id: string) {
+    return (await this.loaded()).getActivity(session, id);
+  }
+
+  async getStats(session: ProviderSession) {
+    return (await this.loaded()).getStats(session);
+  }
+
+  async getPersonalRecords(session: ProviderSession) {
+    return (await this.loaded()).getPersonalRecords(session);
+  }
+
+  async getSleepSessions(session: ProviderSession, range: DateRange) {
+    return (await this.loaded()).getSleepSessions(session, range);
+  }
+
+  async getRecoveryMetrics(session: ProviderSession, range: DateRange) {
+    return (await this.loaded()).getRecoveryMetrics(session, range);
+  }
+
+  async getHealthMetrics(session: ProviderSession, range: DateRange) {
+    return (await this.loaded()).getHealthMetrics(session, range);
+  }
+
+  async healthCheck() {
+    return (await this.loaded()).healthCheck();
+  }
+}
