@@ -4,6 +4,7 @@
  * esbuild's API, so the figures it prints are the figures of what gets deployed.
  */
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,6 +44,16 @@ export function externalModulesOf(fn: string): string[] {
   return [...BUNDLE.externalModules, ...(fn === 'web' ? ['esbuild'] : [])];
 }
 
+/**
+ * Modules a function bundles a stand-in for: the mcp function gives the MCP SDK its own
+ * validator (shared/mcp/validator.ts), so the SDK's default, ajv, is never built.
+ */
+export function aliasesOf(fn: string): Record<string, string> {
+  if (fn !== 'mcp') return {};
+  const stub = join(REPO_ROOT, 'infra', 'stubs', 'ajv-left-out.ts');
+  return { ajv: stub, 'ajv-formats': stub };
+}
+
 /** NODE_OPTIONS every function runs with. */
 export const NODE_OPTIONS = '--enable-source-maps';
 
@@ -54,10 +65,10 @@ export const NODE_OPTIONS = '--enable-source-maps';
 export const BUNDLE_TARGET_BYTES = 250_000;
 
 /**
- * mcp is over the target: the MCP SDK brings its own ajv and classic zod (about 226 kB with
- * itself). Its limit is the size measured when this was set, plus about 5 %.
+ * mcp is over the target: the MCP SDK brings its own classic zod (about 64 kB, beside our
+ * zod/mini) and itself (56 kB). Its limit is the size measured when this was set, plus about 5 %.
  */
-const INIT_CEILINGS: Partial<Record<string, number>> = { mcp: 480_000 };
+const INIT_CEILINGS: Partial<Record<string, number>> = { mcp: 340_000 };
 
 /**
  * All of a function's JavaScript, lazy chunks included, may not grow past this either: the
@@ -70,7 +81,7 @@ const TOTAL_CEILINGS: Partial<Record<string, number>> = {
   connections: 320_000,
   data: 325_000,
   'health-check': 300_000,
-  mcp: 620_000,
+  mcp: 480_000,
   providers: 315_000,
   'retry-worker': 320_000,
   webhooks: 315_000,

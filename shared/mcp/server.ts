@@ -20,6 +20,7 @@ import { toErrorAnswer } from '../http/errors';
 import { CacheQuerySchema, parseInput } from '../http/query';
 import { inputJsonSchema, outputJsonSchema } from './json-schema';
 import { providerChoices, TOOLS, type ToolContext, type ToolSpec } from './tools';
+import { NO_ELICITATION_VALIDATOR } from './validator';
 
 const SERVER_INFO = { name: 'pierre-providers', version: '0.1.0' };
 
@@ -154,7 +155,11 @@ export async function callTool(name: string, args: Record<string, unknown> | und
 
 /** Answers one Streamable HTTP request (a JSON-RPC message or batch) for the caller in `ctx`. */
 export async function handleMcpRequest(request: Request, ctx: ToolContext): Promise<Response> {
-  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: false } },
+    instructions: INSTRUCTIONS,
+    jsonSchemaValidator: NO_ELICITATION_VALIDATOR,
+  });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools(ctx) }));
   server.setRequestHandler(CallToolRequestSchema, (req) => callTool(req.params.name, req.params.arguments, ctx));
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

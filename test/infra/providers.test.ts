@@ -11,7 +11,7 @@ import { bundleFunction } from '../../infra/esbuild';
 import { BUILTIN_PROVIDER_NAMES, descriptorListSource, parseProviderSelection, providerListSource } from '../../infra/providers';
 import { providerRegistry } from '../../shared/providers';
 import { descriptorRegistry } from '../../shared/providers/descriptors';
-import { probeBundle } from '../support/bundle-probe';
+import { probeBundle, requestBundle } from '../support/bundle-probe';
 
 const BUILD_TIMEOUT = 120_000;
 
@@ -152,6 +152,19 @@ describe('provider selection', () => {
     const answer = await probeBundle(bundle.file, '/activities?provider=synthetic&limit=2', { sub: 'probe-user', tenant_id: 'probe-tenant' });
     expect(answer.statusCode).toBe(200);
     expect(answer.body).toMatchObject({ provider: 'synthetic', activities: [{ provider: 'synthetic' }, { provider: 'synthetic' }] });
+  }, BUILD_TIMEOUT);
+
+  it('leaves ajv out of the mcp bundle, which still answers initialize and a tool call through a provider chunk', async () => {
+    const bundle = await bundleFunction('mcp', { outdir: join(OUT_ROOT, 'mcp') });
+    expect(Object.keys(bundle.metafile.inputs).filter((input) => /node_modules\/ajv/.test(input))).toEqual([]);
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
+    const claims = { sub: 'probe-user', tenant_id: 'probe-tenant' };
+    const rpc = (id: number, method: string, params: unknown) =>
+      requestBundle(bundle.file, { method: 'POST', path: '/mcp', headers, claims, body: JSON.stringify({ jsonrpc: '2.0', id, method, params }) });
+    const init = await rpc(1, 'initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'probe', version: '1' } });
+    expect(init).toMatchObject({ statusCode: 200, body: { result: { protocolVersion: '2025-11-25', serverInfo: { name: 'pierre-providers' } } } });
+    const call = await rpc(2, 'tools/call', { name: 'get_activities', arguments: { provider: 'synthetic', limit: 1 } });
+    expect(call).toMatchObject({ statusCode: 200, body: { result: { structuredContent: { provider: 'synthetic', activities: [{ provider: 'synthetic' }] } } } });
   }, BUILD_TIMEOUT);
 
   it('bundles zod/mini only: no function bundle holds classic zod, and none of our files imports it', async () => {
