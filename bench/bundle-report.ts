@@ -69,10 +69,10 @@ async function bundle(target: Build, fn: string): Promise<Bundle> {
   return { build: target.label, fn, ...built, lazy: largestLazyChunk(built) };
 }
 
-/** The biggest chunk the bundle loads with `import()`: a provider's implementation. */
+/** The biggest provider implementation the bundle loads with `import()`. */
 function largestLazyChunk(built: BuiltBundle): Bundle['lazy'] {
   const lazy = Object.entries(built.metafile.outputs)
-    .filter(([file, output]) => file.endsWith('.mjs') && output.entryPoint && !built.initFiles.includes(join(REPO_ROOT, file)))
+    .filter(([file, output]) => file.endsWith('.mjs') && output.entryPoint?.startsWith('shared/providers/') && !built.initFiles.includes(join(REPO_ROOT, file)))
     .map(([file, output]) => ({ file: join(REPO_ROOT, file), source: output.entryPoint!, bytes: output.bytes }))
     .sort((a, b) => b.bytes - a.bytes);
   return lazy[0];
@@ -111,7 +111,7 @@ function timeLazyLoad(entry: string, chunk: string): number {
 }
 
 /** `shared/providers/terra/client.ts` -> `terra`. */
-const chunkLabel = (source: string) => /shared\/providers\/([a-z]+)\//.exec(source)?.[1] ?? source;
+const chunkLabel = (source: string) => /shared\/providers\/([a-z]+)\//.exec(source)![1]!;
 
 /** Where an input file's bytes belong: an npm package, or a folder of this repository. */
 function owner(input: string): string {

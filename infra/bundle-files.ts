@@ -3,7 +3,7 @@
  * statically (loaded at every cold start) and the chunks it imports dynamically (a provider's
  * implementation, loaded on that provider's first call).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 export const ENTRY_FILE = 'index.mjs';
@@ -37,18 +37,13 @@ export function bundleLayout(dir: string): BundleLayout {
   };
   visit(entry);
   const chunkDir = join(dir, CHUNK_DIR);
-  let chunks: string[] = [];
-  try {
-    chunks = readdirSync(chunkDir).filter((f) => f.endsWith('.mjs')).map((f) => join(chunkDir, f));
-  } catch {
-    chunks = [];
-  }
+  const chunks = existsSync(chunkDir) ? readdirSync(chunkDir).filter((f) => f.endsWith('.mjs')).map((f) => join(chunkDir, f)) : [];
   const allFiles = [entry, ...chunks.sort()];
   const size = (files: Iterable<string>) => [...files].reduce((sum, file) => sum + statSync(file).size, 0);
   return { initFiles: [...init], allFiles, initBytes: size(init), totalBytes: size(allFiles) };
 }
 
-/** The chunks `file` imports with `import()` (relative to the bundle directory): loaded on first use. */
+/** The chunks a cold start's files import with `import()`, relative to the bundle directory: loaded on first use. */
 export function lazyChunksOf(dir: string): string[] {
   const { initFiles } = bundleLayout(dir);
   const lazy = new Set(initFiles.flatMap((file) => importsOf(file, DYNAMIC_IMPORT)));
