@@ -148,7 +148,12 @@ describe('provider selection', () => {
     expect(bundle.initFiles.map((file) => relative(REPO_ROOT, file)).sort()).toEqual([...closure].sort());
     expect(bundleLayout(outdir).totalBytes).toBe(Object.entries(outputs).filter(([f]) => f.endsWith('.mjs')).reduce((n, [, o]) => n + o.bytes, 0));
 
-    // A call loads the provider's chunk: the synthetic provider answers through the bundle.
+    // A call loads its provider's chunk and no other: with every other provider's chunk deleted,
+    // the synthetic provider still answers through the bundle.
+    for (const [file, output] of Object.entries(outputs)) {
+      if (output.entryPoint?.startsWith('shared/providers/') && !output.entryPoint.startsWith('shared/providers/synthetic/')) rmSync(join(REPO_ROOT, file));
+    }
+    expect(bundleLayout(outdir).allFiles.length).toBe(Object.keys(outputs).filter((f) => f.endsWith('.mjs')).length - (BUILTIN_PROVIDER_NAMES.length - 1));
     const answer = await probeBundle(bundle.file, '/activities?provider=synthetic&limit=2', { sub: 'probe-user', tenant_id: 'probe-tenant' });
     expect(answer.statusCode).toBe(200);
     expect(answer.body).toMatchObject({ provider: 'synthetic', activities: [{ provider: 'synthetic' }, { provider: 'synthetic' }] });
