@@ -10,13 +10,14 @@
  * Import time: each round starts `node -e ''` (bare), `node empty.mjs` (the ESM loader alone)
  * and `node <bundle>/index.mjs` for every bundle, one fresh process each, in that interleaved
  * order, with the NODE_OPTIONS the functions run with; the figures are medians over the rounds,
- * minus the bare median. The AWS SDK resolves from this repository's node_modules, as it
- * resolves from the runtime's on Lambda when left external.
+ * minus the bare median. The AWS SDK is bundled (infra/bundling.ts) into chunks loaded on first
+ * use; with `--external-sdk` it resolves from this repository's node_modules instead, as it would
+ * from the runtime's on Lambda.
  *
  * Builds: every provider (`all`) and a synthetic-only build, as PIERRE_PROVIDERS would select
  * them at synth time (infra/providers.ts); `--builds 'all;strava,synthetic'` chooses others.
  *
- *   npm run bundle-report -- [--runs 15] [--top 8] [--only health,data] [--builds 'all;synthetic'] [--bundle-sdk] [--node-options '']
+ *   npm run bundle-report -- [--runs 15] [--top 8] [--only health,data] [--builds 'all;synthetic'] [--external-sdk] [--node-options '']
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +34,7 @@ const { values: args } = parseArgs({
     top: { type: 'string', default: '0' },
     only: { type: 'string' },
     builds: { type: 'string', default: 'all;synthetic' },
-    'bundle-sdk': { type: 'boolean', default: false },
+    'external-sdk': { type: 'boolean', default: false },
     'node-options': { type: 'string', default: NODE_OPTIONS },
   },
 });
@@ -65,7 +66,7 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 async function bundle(target: Build, fn: string): Promise<Bundle> {
   const outdir = join(OUT_ROOT, target.label.replaceAll(',', '-'), fn);
   rmSync(outdir, { recursive: true, force: true });
-  const built = await bundleFunction(fn, { outdir, providers: target.providers, bundleSdk: args['bundle-sdk'] });
+  const built = await bundleFunction(fn, { outdir, providers: target.providers, externalSdk: args['external-sdk'] });
   return { build: target.label, fn, ...built, lazy: largestLazyChunk(built) };
 }
 
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
   const cpu = (list: Sample[]) => median(list.map((s) => s.cpuMs));
   const beyond = (list: Sample[]) => ({ wall: wall(list) - wall(bare), cpu: cpu(list) - cpu(bare) });
 
-  console.log(`Node ${process.version}, ${RUNS} fresh processes each, NODE_OPTIONS='${args['node-options']}', SDK ${args['bundle-sdk'] ? 'bundled' : 'external'}`);
+  console.log(`Node ${process.version}, ${RUNS} fresh processes each, NODE_OPTIONS='${args['node-options']}', SDK ${args['external-sdk'] ? 'left to the runtime' : 'bundled'}`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores (wall times inflate on a busy machine; CPU times much less)`);
   console.log(`bare node -e '': ${ms(wall(bare))} wall, ${ms(cpu(bare))} CPU (medians); an empty .mjs: +${ms(beyond(empty).wall)} wall, +${ms(beyond(empty).cpu)} CPU`);
   console.log('');

@@ -19,8 +19,8 @@ export interface BundleOptions {
   outdir: string;
   /** Only these providers (PIERRE_PROVIDERS); all when undefined. */
   providers?: readonly string[];
-  /** Bundle the AWS SDK instead of leaving it to the runtime. */
-  bundleSdk?: boolean;
+  /** Leave the AWS SDK to the runtime instead of bundling it (for comparison). */
+  externalSdk?: boolean;
 }
 
 export interface BuiltBundle extends BundleLayout {
@@ -50,7 +50,7 @@ export async function bundleFunction(fn: string, options: BundleOptions): Promis
     sourcesContent: BUNDLE.sourcesContent,
     mainFields: [...BUNDLE.mainFields],
     banner: { js: BUNDLE.banner },
-    external: externalModulesOf(fn).filter((name) => !(options.bundleSdk && name.startsWith('@aws-sdk/'))),
+    external: externalModulesOf(fn, { externalSdk: options.externalSdk }),
     alias: { ...aliasesOf(fn), ...(options.providers ? providerListAlias(options.providers) : {}) },
     metafile: true,
     logLevel: 'warning',

@@ -45,8 +45,23 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
       headers: { 'retry-after': String(SERVICE_RETRY_SECS) },
     };
   }
+  if (isInvocationTimeout(error)) {
+    // middy answers just before Lambda would end the invocation: a slow dependency, not a bug.
+    logger.warn('the invocation ran out of time before it could answer');
+    return {
+      status: 503,
+      code: 'service_timeout',
+      message: 'The service took too long to answer; try again shortly',
+      headers: { 'retry-after': String(SERVICE_RETRY_SECS) },
+    };
+  }
   // The stack says where; messages of our own errors never carry tokens (the no-secrets log test checks).
   if (error instanceof Error) logger.error('unexpected error', error);
   else logger.error('unexpected error', { thrown: typeof error });
   return { status: 500, code: 'internal_error', message: 'Internal error', headers: {} };
+}
+
+/** middy's early answer when the invocation's remaining time runs out (`timeoutEarlyInMillis`). */
+function isInvocationTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError' && (error.cause as { package?: unknown } | undefined)?.package === '@middy/core';
 }

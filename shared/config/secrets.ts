@@ -1,7 +1,7 @@
 /**
  * Reads the configuration secret with the SDK v3 Secrets Manager client. The client is
- * imported on the first read, not with the module: the SDK is left to the Lambda runtime
- * (outside the bundle), and loading it would otherwise be most of a function's start-up.
+ * imported on the first read, not with the module: the Lambda bundles split it into a chunk of
+ * its own, which would otherwise be most of a function's init phase.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError, type SecretFetcher } from './raw';

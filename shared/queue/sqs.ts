@@ -3,7 +3,7 @@ import { MAX_QUEUE_DELAY_SECS, type JobQueue } from '../store/ports';
 
 /**
  * JobQueue on the SQS retry queue. The SDK client is imported on the first send, not with the
- * module: it is external to the Lambda bundles, and most invocations never queue anything.
+ * module: in the Lambda bundles it is a chunk of its own, and most invocations never queue anything.
  */
 export class SqsJobQueue implements JobQueue {
   #client: SQSClient | undefined;

@@ -509,7 +509,6 @@ describe('cdk CLI', () => {
         expect(layout.totalBytes, `${name} in all`).toBeLessThanOrEqual(totalLimitOf(name));
         if (name !== 'mcp') expect(initLimitOf(name), name).toBe(BUNDLE_TARGET_BYTES);
       }
-      for (const lean of ['health', 'jobs', 'web']) expect(totalLimitOf(lean)).toBe(BUNDLE_TARGET_BYTES);
       // NodejsFunction's single-file bundle was replaced by the split build: data's providers are chunks.
       const data = bundles.find((b) => b.id.startsWith('DataFunction'))!;
       expect(bundleLayout(dirname(data.file)).allFiles.length).toBeGreaterThan(BUILTIN_PROVIDER_NAMES.length);

@@ -1,5 +1,5 @@
 /**
- * Loads a Lambda bundle in a fresh Node process, as Lambda does (ESM, the SDK from outside), and
+ * Loads a Lambda bundle in a fresh Node process, as Lambda does (ESM), and
  * answers one API Gateway request.
  */
 import { execFile } from 'node:child_process';
@@ -45,9 +45,9 @@ export async function probeBundle(file: string, path = '/health', claims?: Recor
   return requestBundle(file, { path, claims });
 }
 
-/** The bundle's JSON answer to any one request. */
-export async function requestBundle(file: string, request: ProbeRequest): Promise<ProbeAnswer> {
-  return JSON.parse(await run(file, 'json', request)) as ProbeAnswer;
+/** The bundle's JSON answer to any one request, in a process given `env` beside PATH. */
+export async function requestBundle(file: string, request: ProbeRequest, env: Record<string, string> = {}): Promise<ProbeAnswer> {
+  return JSON.parse(await run(file, 'json', request, env)) as ProbeAnswer;
 }
 
 /** The same, with the body as text (HTML pages). */
@@ -65,10 +65,10 @@ export async function loadsHandler(file: string): Promise<boolean> {
   return stdout.trim() === 'function';
 }
 
-async function run(file: string, mode: 'json' | 'raw', request: ProbeRequest): Promise<string> {
+async function run(file: string, mode: 'json' | 'raw', request: ProbeRequest, env: Record<string, string> = {}): Promise<string> {
   const argv = ['--input-type=module', '-e', PROBE, file, mode, JSON.stringify({ method: 'GET', ...request })];
   const { stdout } = await promisify(execFile)(process.execPath, argv, {
-    env: { PATH: process.env['PATH'], POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: { PATH: process.env['PATH'], POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
   });
   return stdout.trim().split('\n').pop()!;
 }

@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/app/errors';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterEach, describe, expect, it } from 'vitest';
+import { handler as data } from '../../functions/data';
+import { lambdaContext } from '../../local/handlers';
+import { setContainer } from '../../shared/app/container';
+import { AppError, SERVICE_RETRY_SECS } from '../../shared/app/errors';
 import { toErrorAnswer } from '../../shared/http/errors';
 import { ProviderError, PROVIDER_ERROR_KINDS } from '../../shared/models';
+import { apiEvent, claimsFor } from '../support/events';
 
 describe('ProviderError', () => {
   it('is retryable for transient kinds only', () => {
@@ -33,5 +38,22 @@ describe('error answers', () => {
     expect(toErrorAnswer(new AppError(409, 'not_connected', 'x'))).toMatchObject({ status: 409, code: 'not_connected', message: 'x' });
     const hidden = toErrorAnswer(new Error('token=abc123 leaked'));
     expect(hidden).toEqual({ status: 500, code: 'internal_error', message: 'Internal error', headers: {} });
+  });
+});
+
+describe('an invocation that runs out of time', () => {
+  afterEach(() => setContainer(undefined));
+
+  it('answers 503 service_timeout with Retry-After, not a 500, when the service cannot answer in time', async () => {
+    // The service never finishes starting (a stalled dependency). middy's timer comes from
+    // node:timers, out of fake timers' reach: the invocation is given 30 ms.
+    setContainer(new Promise<never>(() => {}));
+    const event = apiEvent({ path: '/activities', query: { provider: 'synthetic' }, claims: claimsFor('slow-user') });
+    const result = (await data(event, lambdaContext('data', 'req-timeout', 30))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe(String(SERVICE_RETRY_SECS));
+    expect(JSON.parse(String(result.body))).toEqual({
+      error: { code: 'service_timeout', message: 'The service took too long to answer; try again shortly' },
+    });
   });
 });

@@ -5,9 +5,9 @@ import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
  * A document client for the store adapters. Build it once per container (the composition
  * root does). The endpoint comes from AWS_ENDPOINT_URL when set (emulators), else AWS.
  *
- * The SDK is imported here, on first use, and nowhere else in the adapters: it stays outside
- * the Lambda bundles (the runtime ships it), so a function that never builds a store never
- * loads it, and one that does loads it while its configuration secret is being fetched.
+ * The SDK is imported here, on first use, and nowhere else in the adapters: the Lambda bundles
+ * split it into chunks of its own, so a function that never builds a store never loads it, and
+ * one that does loads it while its configuration secret is being fetched.
  */
 export async function createDocumentClient(client?: DynamoDBClient): Promise<DynamoDBDocument> {
   const [{ DynamoDBClient }, { DynamoDBDocument }] = await Promise.all([
