@@ -7,7 +7,8 @@
  * It compares the AWS SDK left to the runtime (resolved from this repository's node_modules, as
  * Lambda resolves its own copy) with the SDK bundled and split into lazy chunks, interleaved
  * round by round. Import is what Lambda's init phase runs; the first request includes loading
- * the SDK, fetching the secret and the DynamoDB reads and writes.
+ * the SDK, fetching the secret and the DynamoDB reads and writes. A process whose requests do
+ * not both answer 200 is counted as failed, with its answer, and left out of the medians.
  *
  *   npm run bench:cold-start -- [--runs 15] [--function data]
  */
@@ -100,12 +101,14 @@ async function main(): Promise<void> {
       PIERRE_PUBLIC_BASE_URL: 'https://api.example.com',
     };
     const samples = new Map<string, Sample[]>(variants.map((v) => [v.label, []]));
+    /** Processes whose requests did not both answer 200: counted and shown, left out of the medians. */
+    const failures = new Map<string, string[]>();
     for (let round = 0; round < RUNS; round++) {
       for (const v of variants) {
         const user = `user-${round}-${v.externalSdk ? 'r' : 'b'}-${suffix}`;
         const result = spawnSync(process.execPath, ['--input-type=module', '-e', PROBE, files.get(v.label)!, user], { env, encoding: 'utf8' });
-        if (result.status !== 0) throw new Error(`${v.label}: ${result.stderr}\n${result.stdout}`);
-        samples.get(v.label)!.push(JSON.parse(result.stdout.trim().split('\n').pop()!) as Sample);
+        if (result.status === 0) samples.get(v.label)!.push(JSON.parse(result.stdout.trim().split('\n').pop()!) as Sample);
+        else failures.set(v.label, [...(failures.get(v.label) ?? []), (/Error: (answered .*)/.exec(result.stderr)?.[1] ?? result.stderr).slice(0, 300)]);
       }
     }
 
@@ -117,11 +120,12 @@ async function main(): Promise<void> {
       const list = samples.get(v.label)!;
       const pick = (key: keyof Sample) => median(list.map((s) => s[key]));
       const total = median(list.map((s) => s.importMs + s.firstMs));
-      return [v.label, ms(pick('importMs')), ms(pick('firstMs')), ms(total), ms(pick('importCpuMs') + pick('firstCpuMs')), ms(pick('warmMs'))];
+      return [v.label, ms(pick('importMs')), ms(pick('firstMs')), ms(total), ms(pick('importCpuMs') + pick('firstCpuMs')), ms(pick('warmMs')), String(failures.get(v.label)?.length ?? 0)];
     });
-    const header = ['variant', 'import', 'first request', 'import + first', 'CPU of both', 'second request'];
+    const header = ['variant', 'import', 'first request', 'import + first', 'CPU of both', 'second request', 'failed'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     for (const row of [header, ...rows]) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+    for (const [label, reasons] of failures) for (const reason of reasons) console.log(`failed (${label}): ${reason}`);
   } finally {
     await stopMoto();
   }

@@ -4,13 +4,14 @@
  * its own, which would otherwise be most of a function's init phase.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsClientConfig } from '../aws/client-config';
 import { ConfigError, type SecretFetcher } from './raw';
 
 export function secretsManagerFetcher(): SecretFetcher {
   let client: SecretsManagerClient | undefined;
   return async (secretId) => {
     const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-    client ??= new SecretsManagerClient({});
+    client ??= new SecretsManagerClient(awsClientConfig());
     let value: string | undefined;
     try {
       // The container caches the resulting config itself, so there is no cache here.

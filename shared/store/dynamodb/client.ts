@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
+import { awsClientConfig } from '../../aws/client-config';
 
 /**
  * A document client for the store adapters. Build it once per container (the composition
@@ -14,7 +15,7 @@ export async function createDocumentClient(client?: DynamoDBClient): Promise<Dyn
     import('@aws-sdk/client-dynamodb'),
     import('@aws-sdk/lib-dynamodb'),
   ]);
-  return DynamoDBDocument.from(client ?? new DynamoDBClient({}), {
+  return DynamoDBDocument.from(client ?? new DynamoDBClient(awsClientConfig()), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
