@@ -18,12 +18,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { availableParallelism, loadavg } from 'node:os';
 import type { TestProject } from 'vitest/node';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NODE_OPTIONS, REPO_ROOT } from '../infra/bundling';
 import { bundleFunction } from '../infra/esbuild';
-import { ensureTables } from '../shared/store/dynamodb/schema';
+import { provisionLambdaOnMoto } from '../test/support/lambda-env';
 import startMoto from '../test/support/moto-global';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '15' }, function: { type: 'string', default: 'data' } } });
@@ -68,15 +65,9 @@ async function main(): Promise<void> {
   let endpoint = '';
   const stopMoto = await startMoto({ provide: (_key: string, value: string) => void (endpoint = value) } as unknown as TestProject);
   try {
-    const aws = { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' };
-    Object.assign(process.env, aws);
+    Object.assign(process.env, { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' });
     const suffix = randomBytes(4).toString('hex');
-    const tables = { connections: `bench-conn-${suffix}`, cache: `bench-cache-${suffix}` };
-    await ensureTables(new DynamoDBClient({}), tables);
-    const secretId = `bench-config-${suffix}`;
-    const config = { PIERRE_TOKEN_KEYS: JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]) };
-    await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify(config) }));
-    const { QueueUrl } = await new SQSClient({}).send(new CreateQueueCommand({ QueueName: `bench-retry-${suffix}` }));
+    const lambda = await provisionLambdaOnMoto(endpoint, 'bench');
 
     const variants = [
       { label: 'SDK from the runtime', externalSdk: true },
@@ -89,16 +80,9 @@ async function main(): Promise<void> {
     }
     const env = {
       PATH: process.env['PATH'],
-      ...aws,
+      ...lambda.env,
       NODE_OPTIONS,
-      AWS_LAMBDA_FUNCTION_NAME: 'bench',
       POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      PIERRE_CONFIG_SECRET_ID: secretId,
-      PIERRE_CONNECTIONS_TABLE: tables.connections,
-      PIERRE_CACHE_TABLE: tables.cache,
-      PIERRE_RETRY_QUEUE_URL: QueueUrl!,
-      PIERRE_PUBLIC_BASE_URL: 'https://api.example.com',
     };
     const samples = new Map<string, Sample[]>(variants.map((v) => [v.label, []]));
     /** Processes whose requests did not both answer 200: counted and shown, left out of the medians. */

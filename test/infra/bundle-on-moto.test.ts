@@ -3,18 +3,15 @@
  * from node_modules: the AWS SDK is bundled), started with AWS_LAMBDA_FUNCTION_NAME set, so its
  * configuration comes from Secrets Manager and its stores are DynamoDB and SQS, all on moto.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunction, type BuiltBundle } from '../../infra/esbuild';
-import { ensureTables } from '../../shared/store/dynamodb/schema';
-import { uniqueName, useMoto } from '../support/aws';
+import { useMoto } from '../support/aws';
 import { requestBundle } from '../support/bundle-probe';
+import { provisionLambdaOnMoto } from '../support/lambda-env';
 
 const BUILD_TIMEOUT = 120_000;
 const outdir = mkdtempSync(join(tmpdir(), 'pierre-bundle-'));
@@ -28,26 +25,9 @@ describe('the data bundle on moto, with the AWS SDK bundled', () => {
   beforeAll(async () => {
     const endpoint = useMoto();
     bundle = await bundleFunction('data', { outdir });
-    const tables = { connections: uniqueName('conn'), cache: uniqueName('cache') };
-    cacheTable = tables.cache;
-    await ensureTables(new DynamoDBClient({}), tables);
-    const secretId = uniqueName('pierre-config');
-    const keys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
-    await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ PIERRE_TOKEN_KEYS: keys }) }));
-    const { QueueUrl } = await new SQSClient({}).send(new CreateQueueCommand({ QueueName: uniqueName('retry') }));
-    env = {
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_LAMBDA_FUNCTION_NAME: 'data',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      PIERRE_CONFIG_SECRET_ID: secretId,
-      PIERRE_CONNECTIONS_TABLE: tables.connections,
-      PIERRE_CACHE_TABLE: tables.cache,
-      PIERRE_RETRY_QUEUE_URL: QueueUrl!,
-      PIERRE_PUBLIC_BASE_URL: 'https://api.example.com',
-    };
+    const lambda = await provisionLambdaOnMoto(endpoint, 'data');
+    env = lambda.env;
+    cacheTable = lambda.tables.cache;
   }, BUILD_TIMEOUT);
 
   it('imports no AWS SDK package from outside the bundle', () => {
