@@ -269,7 +269,7 @@ describe('Strava over HTTP against its simulator', () => {
     ['JSON of the wrong shape', { kind: 'wrong_shape' }, 502, 'provider_invalid_data'],
     ['a 503', { kind: 'status', status: 503 }, 502, 'provider_error'],
     ['a 500', { kind: 'status', status: 500 }, 502, 'provider_error'],
-  ])('answers %s from Strava with %i %s (5xx after the retries)', async (_label, fault, status, code) => {
+  ])('answers %s from Strava (fault %j) with %i %s, after the retries for a 5xx', async (_label, fault, status, code) => {
     // More faults than the 1 + 3 attempts a transient failure gets.
     await client.control('strava', 'faults', { ...fault, count: 5 });
     await clearRequests();
