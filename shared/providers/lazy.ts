@@ -49,15 +49,16 @@ export interface LazyProviderFactory extends ProviderFactory {
 }
 
 export function lazyProvider(spec: LazyProviderSpec): LazyProviderFactory {
+  // Validated on the first create and shared by every instance (one per container).
+  let descriptor: ProviderDescriptor | undefined;
   return {
     spec,
     descriptor: spec.descriptor,
-    create: (config, deps) => new LazyFitnessProvider(spec, config, deps),
+    create: (config, deps) => new LazyFitnessProvider(spec, (descriptor ??= ProviderDescriptorSchema.parse(spec.descriptor)), config, deps),
   };
 }
 
 export class LazyFitnessProvider implements FitnessProvider {
-  readonly descriptor: ProviderDescriptor;
   readonly derivedFromActivities: readonly DerivedResource[];
   readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
   readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
@@ -66,10 +67,10 @@ export class LazyFitnessProvider implements FitnessProvider {
 
   constructor(
     private readonly spec: LazyProviderSpec,
+    readonly descriptor: ProviderDescriptor,
     readonly config: ProviderConfig,
     private readonly deps: ProviderDeps,
   ) {
-    this.descriptor = ProviderDescriptorSchema.parse(spec.descriptor);
     timeoutSetting(this.descriptor.name, config.settings);
     spec.checkSettings?.(config);
     this.derivedFromActivities = spec.derivedFromActivities;
