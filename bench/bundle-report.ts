@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { functionFiles, NODE_OPTIONS, REPO_ROOT } from '../infra/bundling';
 import { bundleFunction, type BuiltBundle } from '../infra/esbuild';
 import { parseProviderSelection } from '../infra/providers';
+import { median } from './stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,11 +56,6 @@ interface Bundle extends BuiltBundle {
   lazy?: { file: string; source: string; bytes: number };
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 

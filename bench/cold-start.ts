@@ -22,6 +22,7 @@ import { NODE_OPTIONS, REPO_ROOT } from '../infra/bundling';
 import { bundleFunction } from '../infra/esbuild';
 import { provisionLambdaOnMoto } from '../test/support/lambda-env';
 import startMoto from '../test/support/moto-global';
+import { median } from './stats';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '15' }, function: { type: 'string', default: 'data' } } });
 const RUNS = Number(args.runs);
@@ -54,12 +55,6 @@ interface Sample {
   importCpuMs: number;
   firstCpuMs: number;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 async function main(): Promise<void> {
   let endpoint = '';
