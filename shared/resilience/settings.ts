@@ -35,7 +35,7 @@ const whole = (max: number) =>
     z.number().check(z.int(), z.gte(0), z.lte(max, `must be at most ${max}`)),
   );
 
-function read(raw: RawConfig, name: string, max: number, fallback: number, min = 0): number {
+export function read(raw: RawConfig, name: string, max: number, fallback: number, min = 0): number {
   const value = raw[name];
   if (value === undefined) return fallback;
   const parsed = whole(max).safeParse(value);
