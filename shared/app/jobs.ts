@@ -110,11 +110,10 @@ async function claimRead(container: Container, dedupe: string, id: string, waitM
     if ('takeOver' in rival) {
       const ended = [{ field: 'jobId', op: 'eq', value: rival.takeOver }] as const;
       if (await container.jobs.update(dedupe, JOB_SK, claim, { ifAny: ended, expiresAtSecs })) return undefined;
-    } else if ('settling' in rival) {
-      const left = remainingBudgetMs();
-      if (now >= giveUpAt || (left !== undefined && left < CLAIM_POLL_MS)) throw serviceTimeout();
-      await container.sleep(CLAIM_POLL_MS);
     }
+    const left = remainingBudgetMs();
+    if (now >= giveUpAt || (left !== undefined && left < CLAIM_POLL_MS)) throw serviceTimeout();
+    if ('settling' in rival) await container.sleep(CLAIM_POLL_MS);
   }
 }
 
