@@ -10,7 +10,6 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from '../zod';
 import { ProviderError } from '../models';
 import { remainingBudgetMs } from '../providers/deadline';
-import { read as readWholeSetting } from '../resilience/settings';
 import { MAX_QUEUE_DELAY_SECS, type StateItem } from '../store/ports';
 import type { Container } from './container';
 import { AppError, serviceTimeout } from './errors';
@@ -46,8 +45,6 @@ function dedupeKey(identity: Identity, op: Operation): string {
 /** The queue message of a job: its id only (the job record holds the rest). */
 export const JobMessageSchema = z.object({ job_id: z.uuid() });
 
-/** Default of `PIERRE_<P>_MAX_PENDING_JOBS`: the reads one user may have waiting for one provider. */
-export const DEFAULT_MAX_PENDING_JOBS = 20;
 /**
  * A user's pending jobs of a provider hold numbered slots (0 .. max - 1), and slot n is due n
  * turns after slot 0: when a window opens, every user's first job comes before anyone's second,
@@ -59,11 +56,6 @@ const OPEN_AFTER_DUE_MS = 3_600_000;
 /** A racing request's claim whose job record has not appeared after this long is taken over (its request died). */
 const CLAIM_SETTLE_MS = 5_000;
 const CLAIM_POLL_MS = 50;
-
-function maxPendingJobs(container: Container, provider: string): number {
-  const name = `PIERRE_${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_MAX_PENDING_JOBS`;
-  return readWholeSetting(container.raw, name, 1_000, DEFAULT_MAX_PENDING_JOBS, 1);
-}
 
 /** The partition of a user's pending-job slots for a provider. */
 export function slotsPk(identity: Identity, provider: string): string {
@@ -153,7 +145,7 @@ export async function scheduleJob(container: Container, identity: Identity, op: 
   const pending = await claimRead(container, dedupe, id, wait * 1000, expiresAtSecs);
   if (pending) return pending;
   const provider = op.provider ?? container.config.defaultProvider;
-  const max = maxPendingJobs(container, provider);
+  const max = container.resilience(provider).maxPendingJobs;
   const slots = slotsPk(identity, provider);
   const slot = await takeSlot(container, slots, max, id, now + wait * 1000 + max * TURN_MS + OPEN_AFTER_DUE_MS, expiresAtSecs);
   if (slot === undefined) {

@@ -188,4 +188,10 @@ describe('jobs in time and in turn', () => {
     expect(heavyDone.filter((s) => s === 'succeeded')).toHaveLength(1);
     expect(heavyDone[0]).toBe('succeeded');
   });
+
+  // Last: a failed start-up clears the process's container, which the tests above use.
+  it('stops start-up on an invalid PIERRE_<P>_MAX_PENDING_JOBS, naming it', async () => {
+    await expect(startClient({ simulators: false, env: { PIERRE_STRAVA_MAX_PENDING_JOBS: '0' } })).rejects.toThrow(/PIERRE_STRAVA_MAX_PENDING_JOBS/);
+    await expect(startClient({ simulators: false, env: { PIERRE_STRAVA_MAX_PENDING_JOBS: 'many' } })).rejects.toThrow(/PIERRE_STRAVA_MAX_PENDING_JOBS/);
+  });
 });
