@@ -1,23 +1,26 @@
 /**
  * `npm start` against an emulator's SQS (PIERRE_RETRY_QUEUE_URL with AWS_ENDPOINT_URL): the
  * local server plays the Lambda event source, receiving job messages and handing them to the
- * same worker use case, deleting each one it handled (a thrown one is redelivered by SQS).
+ * same worker use case within an invocation's time, deleting each one it handled (a thrown one
+ * is redelivered by SQS).
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Container } from '../shared/app/container';
-import { processJobMessage, type JobOutcome } from '../shared/app/retry-worker';
+import { processJobInTime, runWithinInvocation, WORKER_INVOCATION_MS, type JobOutcome } from '../shared/app/retry-worker';
 
 export async function drainSqsQueue(container: Container, client: SQSClient, queueUrl: string, waitSecs = 0): Promise<JobOutcome[]> {
   const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSecs }));
   const outcomes: JobOutcome[] = [];
-  for (const message of Messages) {
-    try {
-      outcomes.push(await processJobMessage(container, message.Body ?? ''));
-      await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
-    } catch {
-      // Left in the queue: SQS delivers it again after its visibility timeout.
+  await runWithinInvocation(container, WORKER_INVOCATION_MS, async () => {
+    for (const message of Messages) {
+      try {
+        outcomes.push(await processJobInTime(container, message.Body ?? ''));
+        await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+      } catch {
+        // Left in the queue: SQS delivers it again after its visibility timeout.
+      }
     }
-  }
+  });
   return outcomes;
 }
 

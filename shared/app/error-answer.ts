@@ -1,6 +1,6 @@
 /** Every failure leaves the service as `{ "error": { "code", "message" } }` with the right status. */
 import { ConfigError } from '../config';
-import { AppError, SERVICE_RETRY_SECS } from './errors';
+import { AppError, SERVICE_RETRY_SECS, serviceTimeout } from './errors';
 import { logger } from './observability';
 import { ProviderError, type ProviderErrorKind } from '../models';
 
@@ -48,12 +48,7 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
   if (isInvocationTimeout(error)) {
     // middy answers just before Lambda would end the invocation: a slow dependency, not a bug.
     logger.warn('the invocation ran out of time before it could answer');
-    return {
-      status: 503,
-      code: 'service_timeout',
-      message: 'The service took too long to answer; try again shortly',
-      headers: { 'retry-after': String(SERVICE_RETRY_SECS) },
-    };
+    return toErrorAnswer(serviceTimeout());
   }
   // The stack says where; messages of our own errors never carry tokens (the no-secrets log test checks).
   if (error instanceof Error) logger.error('unexpected error', error);

@@ -27,3 +27,7 @@ export const unreadableConnection = (provider: string) =>
   new AppError(409, 'reauthorization_required', `The stored ${provider} connection can no longer be read; connect again with GET /connect/${provider}`);
 
 export const unauthorized = (message = 'A valid bearer token is required') => new AppError(401, 'unauthorized', message);
+
+/** The invocation's time ran out before an answer: 503 with Retry-After, never a 500. */
+export const serviceTimeout = (message = 'The service took too long to answer; try again shortly') =>
+  new AppError(503, 'service_timeout', message, { 'retry-after': String(SERVICE_RETRY_SECS) });

@@ -9,9 +9,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from '../zod';
 import { ProviderError } from '../models';
+import { remainingBudgetMs } from '../providers/deadline';
 import { MAX_QUEUE_DELAY_SECS, type StateItem } from '../store/ports';
 import type { Container } from './container';
-import { AppError } from './errors';
+import { AppError, serviceTimeout } from './errors';
 import type { Identity } from './identity';
 import { OperationSchema, runOperation, type Operation } from './operations';
 
@@ -44,30 +45,114 @@ function dedupeKey(identity: Identity, op: Operation): string {
 /** The queue message of a job: its id only (the job record holds the rest). */
 export const JobMessageSchema = z.object({ job_id: z.uuid() });
 
+/**
+ * A user's pending jobs of a provider hold numbered slots (0 .. max - 1), and slot n is due n
+ * turns after slot 0: when a window opens, every user's first job comes before anyone's second,
+ * so one user's queue cannot spend the window before the others get theirs.
+ */
+const TURN_MS = 1_000;
+/** A dedupe or slot claim stays this long after its job was due, unless the job ends first or is rescheduled. */
+const OPEN_AFTER_DUE_MS = 3_600_000;
+/** A racing request's claim whose job record has not appeared after this long is taken over (its request died). */
+const CLAIM_SETTLE_MS = 5_000;
+const CLAIM_POLL_MS = 50;
+
+/** The partition of a user's pending-job slots for a provider. */
+export function slotsPk(identity: Identity, provider: string): string {
+  return `jobslots#${createHash('sha256').update(JSON.stringify([identity.tenantId, identity.userId, provider])).digest('hex')}`;
+}
+
+/**
+ * Who holds a (user, read) claim this request could not take: a pending job (answered as is), a
+ * racing request about to write its job record (waited for), or an ended or dead job (taken over).
+ */
+type Rival = { pending: ScheduledAnswer } | { settling: true } | { takeOver: string } | { gone: true };
+
+async function rivalOf(container: Container, dedupe: string, nowMs: number): Promise<Rival> {
+  const claim = await container.jobs.get(dedupe, JOB_SK, nowMs);
+  if (typeof claim?.['jobId'] !== 'string') return { gone: true };
+  const jobId = claim['jobId'];
+  const job = await container.jobs.get(jobPk(jobId), JOB_SK, nowMs);
+  if (job && (job['status'] === 'scheduled' || job['status'] === 'running')) {
+    const due = Number(job['dueAtMs'] ?? nowMs);
+    return { pending: { job_id: jobId, status: job['status'], retry_after: Math.max(1, Math.ceil((due - nowMs) / 1000)) } };
+  }
+  // No record yet: the claim's request is between its claim and its record (or died there).
+  if (!job && Number(claim['claimedAtMs'] ?? 0) + CLAIM_SETTLE_MS > nowMs) return { settling: true };
+  return { takeOver: jobId };
+}
+
+/**
+ * Claims the (user, read) slot for job `id`, or answers the pending job that holds it. A rival
+ * request that claimed it a moment ago is waited for (its record follows its claim), so two
+ * racing requests answer the same job.
+ */
+async function claimRead(container: Container, dedupe: string, id: string, waitMs: number, expiresAtSecs: number): Promise<ScheduledAnswer | undefined> {
+  const giveUpAt = container.deps.now() + CLAIM_SETTLE_MS * 2;
+  for (;;) {
+    const now = container.deps.now();
+    const claim = { jobId: id, claimedAtMs: now, openUntilMs: now + waitMs + OPEN_AFTER_DUE_MS };
+    const free = [
+      { field: 'jobId', op: 'missing' },
+      { field: 'openUntilMs', op: 'lt', value: now },
+    ] as const;
+    if (await container.jobs.update(dedupe, JOB_SK, claim, { ifAny: free, expiresAtSecs })) return undefined;
+    const rival = await rivalOf(container, dedupe, now);
+    if ('pending' in rival) return rival.pending;
+    if ('takeOver' in rival) {
+      const ended = [{ field: 'jobId', op: 'eq', value: rival.takeOver }] as const;
+      if (await container.jobs.update(dedupe, JOB_SK, claim, { ifAny: ended, expiresAtSecs })) return undefined;
+    }
+    const left = remainingBudgetMs();
+    if (now >= giveUpAt || (left !== undefined && left < CLAIM_POLL_MS)) throw serviceTimeout();
+    if ('settling' in rival) await container.sleep(CLAIM_POLL_MS);
+  }
+}
+
+/** Takes the user's first free pending-job slot for the provider; undefined when all are held. */
+async function takeSlot(container: Container, pk: string, max: number, jobId: string, openUntilMs: number, expiresAtSecs: number): Promise<number | undefined> {
+  // Each lost race means another job took a slot, so max + 1 rounds settle it.
+  for (let round = 0; round <= max; round++) {
+    const now = container.deps.now();
+    const held = await container.jobs.list(pk, now);
+    let slot = 0;
+    while (slot < max && Number(held.get(String(slot))?.['openUntilMs'] ?? 0) >= now) slot++;
+    if (slot === max) return undefined;
+    const free = [
+      { field: 'jobId', op: 'missing' },
+      { field: 'openUntilMs', op: 'lt', value: now },
+    ] as const;
+    if (await container.jobs.update(pk, String(slot), { jobId, openUntilMs }, { ifAny: free, expiresAtSecs })) return slot;
+  }
+  return undefined;
+}
+
+export function tooManyJobs(provider: string, max: number, retryAfterSecs: number): AppError {
+  return new AppError(
+    429,
+    'too_many_jobs',
+    `You already have ${max} reads from '${provider}' waiting; ask again once one of them has run`,
+    { 'retry-after': String(retryAfterSecs) },
+  );
+}
+
 export async function scheduleJob(container: Container, identity: Identity, op: Operation, retryAfterSecs: number): Promise<ScheduledAnswer> {
   const now = container.deps.now();
   const wait = Math.max(1, Math.ceil(retryAfterSecs));
-  const dueAtMs = now + wait * 1000;
   const expiresAtSecs = Math.ceil(now / 1000) + JOB_RETENTION_SECS;
   const dedupe = `jobkey#${dedupeKey(identity, op)}`;
   const id = randomUUID();
-  // Claim the (user, read) slot for this new job unless a pending one holds it.
-  const claimed = await container.jobs.update(dedupe, JOB_SK, { jobId: id, openUntilMs: dueAtMs + 3_600_000 }, {
-    ifAny: [
-      { field: 'jobId', op: 'missing' },
-      { field: 'openUntilMs', op: 'lt', value: now },
-    ],
-    expiresAtSecs,
-  });
-  if (!claimed) {
-    const existing = await container.jobs.get(dedupe, JOB_SK, now);
-    const pending = typeof existing?.['jobId'] === 'string' ? await container.jobs.get(jobPk(existing['jobId']), JOB_SK, now) : undefined;
-    if (pending && (pending['status'] === 'scheduled' || pending['status'] === 'running')) {
-      const due = Number(pending['dueAtMs'] ?? now);
-      return { job_id: String(existing!['jobId']), status: pending['status'], retry_after: Math.max(1, Math.ceil((due - now) / 1000)) };
-    }
-    await container.jobs.update(dedupe, JOB_SK, { jobId: id, openUntilMs: dueAtMs + 3_600_000 }, { expiresAtSecs });
+  const pending = await claimRead(container, dedupe, id, wait * 1000, expiresAtSecs);
+  if (pending) return pending;
+  const provider = op.provider ?? container.config.defaultProvider;
+  const max = container.resilience(provider).maxPendingJobs;
+  const slots = slotsPk(identity, provider);
+  const slot = await takeSlot(container, slots, max, id, now + wait * 1000 + max * TURN_MS + OPEN_AFTER_DUE_MS, expiresAtSecs);
+  if (slot === undefined) {
+    await releaseDedupe(container, dedupe, id);
+    throw tooManyJobs(provider, max, wait);
   }
+  const dueAtMs = now + wait * 1000 + slot * TURN_MS;
   await container.jobs.update(jobPk(id), JOB_SK, {
     tenantId: identity.tenantId,
     userId: identity.userId,
@@ -76,11 +161,37 @@ export async function scheduleJob(container: Container, identity: Identity, op: 
     dueAtMs,
     attempts: 0,
     dedupe,
+    slots,
+    slot,
     createdAtMs: now,
     updatedAtMs: now,
   }, { expiresAtSecs });
-  await container.queue.send(JSON.stringify({ job_id: id }), Math.min(wait, MAX_QUEUE_DELAY_SECS));
-  return { job_id: id, status: 'scheduled', retry_after: wait };
+  const delaySecs = Math.ceil((dueAtMs - now) / 1000);
+  await container.queue.send(JSON.stringify({ job_id: id }), Math.min(delaySecs, MAX_QUEUE_DELAY_SECS));
+  return { job_id: id, status: 'scheduled', retry_after: delaySecs };
+}
+
+/** Puts a limited job back for `waitSecs` plus its turn, keeping its dedupe and pending-job slot. */
+export async function rescheduleJob(container: Container, id: string, job: StateItem, waitSecs: number): Promise<number> {
+  const now = container.deps.now();
+  const dueAtMs = now + waitSecs * 1000 + Number(job['slot'] ?? 0) * TURN_MS;
+  const stillOurs = { ifAny: [{ field: 'jobId', op: 'eq', value: id }] } as const;
+  await Promise.all([
+    updateJob(container, id, { status: 'scheduled', claimUntilMs: null, dueAtMs }),
+    typeof job['slots'] === 'string' ? container.jobs.update(job['slots'], String(job['slot']), { openUntilMs: dueAtMs + OPEN_AFTER_DUE_MS }, stillOurs) : undefined,
+    typeof job['dedupe'] === 'string' ? container.jobs.update(job['dedupe'], JOB_SK, { openUntilMs: dueAtMs + OPEN_AFTER_DUE_MS }, stillOurs) : undefined,
+  ]);
+  return Math.ceil((dueAtMs - now) / 1000);
+}
+
+/** Records how a job ended and frees its (user, read) claim and pending-job slot. */
+export async function endJob(container: Container, id: string, job: StateItem, fields: StateItem): Promise<void> {
+  await updateJob(container, id, { ...fields, claimUntilMs: null });
+  const ours = { ifAny: [{ field: 'jobId', op: 'eq', value: id }] } as const;
+  await Promise.all([
+    typeof job['dedupe'] === 'string' ? container.jobs.delete(job['dedupe'], JOB_SK, ours) : undefined,
+    typeof job['slots'] === 'string' ? container.jobs.delete(job['slots'], String(job['slot']), ours) : undefined,
+  ]);
 }
 
 /** Runs the read now, or queues it when the provider is limited and no stale answer exists. */
@@ -138,8 +249,8 @@ export async function updateJob(container: Container, id: string, fields: StateI
   return container.jobs.update(jobPk(id), JOB_SK, { ...fields, updatedAtMs: container.deps.now() }, ifAny);
 }
 
-/** Frees the (user, read) slot of an ended job, so the same read may be queued again. */
-export async function releaseDedupe(container: Container, dedupe: string, jobId: string): Promise<void> {
+/** Frees the (user, read) claim of job `jobId`, unless another job holds it by now. */
+async function releaseDedupe(container: Container, dedupe: string, jobId: string): Promise<void> {
   await container.jobs.delete(dedupe, JOB_SK, { ifAny: [{ field: 'jobId', op: 'eq', value: jobId }] });
 }
 

@@ -4,6 +4,10 @@
  * hops and waiting never counts as a failed receive); a due job is claimed (a conditional write,
  * so a duplicate delivery runs nothing) and run; limited again, it is rescheduled; a permanent
  * error fails it; a transient one is thrown back to the queue for redelivery.
+ *
+ * A batch runs inside the invocation's deadline: a job starts only with time left for it, its
+ * retries, gate waits and provider calls end before the deadline, and a job still running at
+ * the deadline is abandoned and handed back as a batch item failure (redelivered, claimed again).
  */
 import { CacheRequest, withCacheRequest } from '../cache/policy';
 import type { MemoryJobQueue } from '../queue/memory';
@@ -11,7 +15,8 @@ import { ProviderError } from '../models';
 import { MAX_QUEUE_DELAY_SECS } from '../store/ports';
 import type { Container } from './container';
 import { toErrorAnswer } from './error-answer';
-import { encodeResult, isDeferrable, JobMessageSchema, readJob, releaseDedupe, updateJob } from './jobs';
+import { withDeadline, remainingBudgetMs } from '../providers/deadline';
+import { encodeResult, endJob, isDeferrable, JobMessageSchema, readJob, rescheduleJob, updateJob } from './jobs';
 import { logger } from './observability';
 import { runOperation } from './operations';
 
@@ -20,10 +25,22 @@ const MAX_ATTEMPTS = 5;
 /** How long a claim keeps duplicates away; below the queue's visibility timeout, so a crashed run is redelivered and re-claimed. */
 const CLAIM_MS = 120_000;
 
+/** The retry worker's Lambda timeout (infra/functions.ts); a local drain gives each batch as much. */
+export const WORKER_INVOCATION_MS = 30_000;
+/** Kept back from the invocation, for handing unfinished jobs back and answering the batch. */
+const WORKER_MARGIN_MS = 1_000;
+/** A job starts only with this much left: its claim, a provider read and the result's write. */
+const MIN_JOB_MS = 2_000;
+
 export type JobOutcome = 'not_found' | 'duplicate' | 'delayed' | 'succeeded' | 'rescheduled' | 'failed';
 
 export class PoisonMessage extends Error {
   override name = 'PoisonMessage';
+}
+
+/** A job this invocation had no time to run or finish: a batch item failure, so the queue delivers it again. */
+export class OutOfTime extends Error {
+  override name = 'OutOfTime';
 }
 
 function transient(error: unknown): boolean {
@@ -56,17 +73,13 @@ export async function processJobMessage(container: Container, body: string): Pro
   });
   if (!claimed) return 'duplicate';
   const identity = { tenantId: String(job['tenantId']), userId: String(job['userId']) };
-  const dedupe = String(job['dedupe']);
   try {
     const value = await withCacheRequest(new CacheRequest('use'), () => runOperation(container, identity, stored.op));
-    await updateJob(container, jobId, { status: 'succeeded', claimUntilMs: null, ...encodeResult(value) });
-    await releaseDedupe(container, dedupe, jobId);
+    await endJob(container, jobId, claimed, { status: 'succeeded', ...encodeResult(value) });
     return 'succeeded';
   } catch (error) {
-    const later = container.deps.now();
     if (isDeferrable(error)) {
-      const wait = Math.max(1, Math.ceil(error.retryAfterSecs ?? 60));
-      await updateJob(container, jobId, { status: 'scheduled', claimUntilMs: null, dueAtMs: later + wait * 1000 });
+      const wait = await rescheduleJob(container, jobId, claimed, Math.max(1, Math.ceil(error.retryAfterSecs ?? 60)));
       await container.queue.send(body, Math.min(MAX_QUEUE_DELAY_SECS, wait));
       return 'rescheduled';
     }
@@ -76,21 +89,49 @@ export async function processJobMessage(container: Container, body: string): Pro
       throw error;
     }
     const { code, message } = toErrorAnswer(error);
-    await updateJob(container, jobId, { status: 'failed', claimUntilMs: null, error: JSON.stringify({ code, message }) });
-    await releaseDedupe(container, dedupe, jobId);
+    await endJob(container, jobId, claimed, { status: 'failed', error: JSON.stringify({ code, message }) });
     return 'failed';
   }
 }
 
 /**
+ * One job message inside the invocation's deadline (see runWithinInvocation): refused when too
+ * little time is left to start it, abandoned when the deadline comes while it runs. Either way
+ * it is thrown, a batch item failure, and its claim lapses before the queue delivers it again.
+ */
+export async function processJobInTime(container: Container, body: string): Promise<JobOutcome> {
+  const left = remainingBudgetMs();
+  if (left === undefined) return processJobMessage(container, body);
+  if (left < MIN_JOB_MS) throw new OutOfTime('too little of the invocation is left to start this job');
+  let timer: NodeJS.Timeout | undefined;
+  // Lambda's own clock (the work inside measures the injected one): stop before Lambda does.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OutOfTime('the invocation ran out of time before this job ended')), left);
+  });
+  try {
+    return await Promise.race([processJobMessage(container, body), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs a batch's work with the invocation's remaining time as its deadline, on the container's clock. */
+export function runWithinInvocation<T>(container: Container, remainingMs: number, work: () => Promise<T>): Promise<T> {
+  return withDeadline(remainingMs - WORKER_MARGIN_MS, work, container.deps.now);
+}
+
+/**
  * Locally (no SQS) the in-memory queue is drained by the same use case: every visible message
  * is processed, deleted when handled and left for redelivery when it threw (as the Lambda's
- * partial batch response does). Returns what happened to each message.
+ * partial batch response does), each batch within an invocation's time. Returns what happened
+ * to each message.
  */
 export async function drainMemoryQueue(container: Container, queue: MemoryJobQueue): Promise<JobOutcome[]> {
   const outcomes: JobOutcome[] = [];
   for (let batch = queue.receive(10); batch.length > 0; batch = queue.receive(10)) {
-    const settled = await Promise.allSettled(batch.map((m) => processJobMessage(container, m.body)));
+    const settled = await runWithinInvocation(container, WORKER_INVOCATION_MS, () =>
+      Promise.allSettled(batch.map((m) => processJobInTime(container, m.body))),
+    );
     settled.forEach((result, i) => {
       if (result.status === 'fulfilled') {
         queue.delete(batch[i]!.messageId);

@@ -8,17 +8,18 @@ import { deferredSession } from '../cache/deferred-session';
 import { acquireLease, releaseLease } from '../resilience/lease';
 import { cachePartition } from '../cache/keys';
 import { ProviderError } from '../models';
+import { remainingBudgetMs } from '../providers/deadline';
 import type { FitnessProvider, ProviderSession, TokenSet } from '../providers/spi';
 import type { Connection } from '../store/ports';
 import type { Container } from './container';
-import { AppError, notConnected, unreadableConnection } from './errors';
+import { AppError, notConnected, serviceTimeout, unreadableConnection } from './errors';
 import type { Identity } from './identity';
 import { logger } from './observability';
 
 const REFRESH_MARGIN_SECS = 300;
 /** A refresh lease outlives one token request (10 s timeout) and ends by itself if its holder dies. */
 const REFRESH_LEASE_MS = 15_000;
-/** How long a request waits for another container's refresh before giving up. */
+/** How long a request waits for another container's refresh before giving up (less when the invocation's deadline comes first). */
 const REFRESH_WAIT_MS = 20_000;
 const REFRESH_POLL_MS = 100;
 
@@ -89,7 +90,7 @@ async function refreshUnderLease(container: Container, provider: FitnessProvider
   const store = container.coordination;
   const sk = JSON.stringify([connection.tenantId, connection.userId, connection.provider]);
   const holder = randomUUID();
-  const giveUpAt = container.deps.now() + REFRESH_WAIT_MS;
+  const giveUpAt = container.deps.now() + Math.min(REFRESH_WAIT_MS, remainingBudgetMs() ?? REFRESH_WAIT_MS);
   for (;;) {
     const now = container.deps.now();
     if (await acquireLease(store, 'lease#refresh', sk, { holder, untilMs: now + REFRESH_LEASE_MS, nowMs: now })) {
@@ -102,14 +103,12 @@ async function refreshUnderLease(container: Container, provider: FitnessProvider
         await releaseLease(store, 'lease#refresh', sk, holder).catch(() => undefined);
       }
     }
+    if (container.deps.now() + REFRESH_POLL_MS > giveUpAt) throw serviceTimeout('The connection is being refreshed; try again shortly');
     await container.sleep(REFRESH_POLL_MS);
     const latest = await container.connections.get(connection);
     if (refreshedSince(connection, latest, container.deps.now())) return latest!;
     if (latest && latest.status === 'revoked') {
       throw new AppError(409, 'reauthorization_required', `${provider.descriptor.name} refused to refresh the connection; connect again`);
-    }
-    if (container.deps.now() >= giveUpAt) {
-      throw new AppError(503, 'service_unavailable', 'The connection is being refreshed; try again shortly', { 'retry-after': '2' });
     }
   }
 }

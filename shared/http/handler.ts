@@ -77,7 +77,7 @@ function originOf(event: APIGatewayProxyEventV2): string {
   return `https://${event.requestContext.domainName}`;
 }
 
-function stack(run: (event: APIGatewayProxyEventV2) => Promise<HttpAnswer>, maxBodyBytes = MAX_BODY_BYTES) {
+function stack(run: (event: APIGatewayProxyEventV2, container: Container) => Promise<HttpAnswer>, maxBodyBytes = MAX_BODY_BYTES) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
@@ -91,7 +91,9 @@ function stack(run: (event: APIGatewayProxyEventV2) => Promise<HttpAnswer>, maxB
       if (bodyBytes(event) > maxBodyBytes) {
         throw new AppError(413, 'payload_too_large', `The request body exceeds ${maxBodyBytes} bytes`);
       }
-      return toResult(await withDeadline(context.getRemainingTimeInMillis(), () => run(event)));
+      const container = await getContainer();
+      // Measured on the container's clock (Lambda's own; a test's injected one).
+      return toResult(await withDeadline(context.getRemainingTimeInMillis(), () => run(event, container), container.deps.now));
     });
 }
 
@@ -109,8 +111,7 @@ async function withCachePolicy(event: APIGatewayProxyEventV2, run: () => Promise
 
 /** An HTTP function behind the JWT authorizer. */
 export function authenticated(handler: Handler) {
-  return stack(async (event) => {
-    const container = await getContainer();
+  return stack(async (event, container) => {
     const identity = identityFrom(event, container.config.tenantClaim);
     return withCachePolicy(event, () => handler(event, { container, identity, origin: originOf(event) }));
   });
@@ -118,5 +119,5 @@ export function authenticated(handler: Handler) {
 
 /** An HTTP function reached without the app's JWT (OAuth callback, health, webhooks). */
 export function unauthenticated(handler: PublicHandler, options: { maxBodyBytes?: number } = {}) {
-  return stack(async (event) => handler(event, { container: await getContainer(), origin: originOf(event) }), options.maxBodyBytes);
+  return stack(async (event, container) => handler(event, { container, origin: originOf(event) }), options.maxBodyBytes);
 }

@@ -75,6 +75,11 @@ export class MemoryJobQueue implements JobQueue {
     if (i >= 0) this.#messages.splice(i, 1);
   }
 
+  /** Drops every message, delayed and in flight ones too (SQS's PurgeQueue). */
+  purge(): void {
+    this.#messages.length = 0;
+  }
+
   /** Delivers the same message again at once, as SQS may (at-least-once delivery). */
   duplicate(messageId: string): void {
     const message = this.#messages.find((m) => m.messageId === messageId);

@@ -1,4 +1,4 @@
-/** Retry, circuit and fallback settings from `PIERRE_<P>_*` and `PIERRE_PROVIDER_FALLBACK`. */
+/** Retry, circuit, pending-job and fallback settings from `PIERRE_<P>_*` and `PIERRE_PROVIDER_FALLBACK`. */
 import * as z from '../zod';
 import { ConfigError, type RawConfig } from '../config';
 
@@ -21,12 +21,15 @@ export interface CircuitSettings {
 export interface ResilienceSettings {
   retry: RetrySettings;
   circuit: CircuitSettings;
+  /** Reads one user may have queued as jobs for the provider (beyond: 429 too_many_jobs). */
+  maxPendingJobs: number;
 }
 
-/** The seed's defaults: 3 retries, 100 ms base, 5 s cap, 0.1 jitter; circuits open after 5 failures for 60 s. */
+/** The seed's defaults: 3 retries, 100 ms base, 5 s cap, 0.1 jitter; circuits open after 5 failures for 60 s; 20 pending jobs per user. */
 export const DEFAULT_RESILIENCE: ResilienceSettings = {
   retry: { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 5_000, jitter: 0.1 },
   circuit: { failureThreshold: 5, openSecs: 60 },
+  maxPendingJobs: 20,
 };
 
 const whole = (max: number) =>
@@ -57,6 +60,7 @@ export function resilienceSettings(provider: string, raw: RawConfig): Resilience
       failureThreshold: read(raw, `${p}CIRCUIT_FAILURES`, 1_000, d.circuit.failureThreshold, 1),
       openSecs: read(raw, `${p}CIRCUIT_OPEN_SECS`, 86_400, d.circuit.openSecs, 1),
     },
+    maxPendingJobs: read(raw, `${p}MAX_PENDING_JOBS`, 1_000, d.maxPendingJobs, 1),
   };
 }
 

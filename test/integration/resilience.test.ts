@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runHealthChecks } from '../../shared/app/health-check';
-import { scheduleJob, updateJob } from '../../shared/app/jobs';
+import { scheduleJob, slotsPk, updateJob } from '../../shared/app/jobs';
 import { drainMemoryQueue, processJobMessage } from '../../shared/app/retry-worker';
 import { MemoryJobQueue } from '../../shared/queue/memory';
 import { MAX_QUEUE_DELAY_SECS } from '../../shared/store/ports';
@@ -58,6 +58,11 @@ describe('resilience', () => {
     await client.server.container.cache.invalidate(`tenant:tenant-r:user:light-user:provider:strava`);
     await client.server.container.cache.invalidate(`tenant:tenant-r:user:heavy-user:provider:strava`);
     while (queue.receive(100).length > 0);
+    // The dropped messages' jobs never end: free the pending-job slots they hold.
+    for (const userId of ['heavy-user', 'light-user']) {
+      const pk = slotsPk({ tenantId: 'tenant-r', userId }, 'strava');
+      for (const sk of (await client.server.container.jobs.list(pk, 0)).keys()) await client.server.container.jobs.delete(pk, sk);
+    }
     await client.control('strava', 'requests', undefined, 'DELETE');
   });
 
