@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COROS_SIM_CLIENT } from '../../local/simulators/coros/simulator';
 import { SIM_WEBHOOK_SECRET } from '../../local/simulators/terra';
 import { WHOOP_SIM_CLIENT } from '../../local/simulators/whoop';
+import { DEAUTHORIZATION_CHECK_INTERVAL_MS } from '../../shared/app/deauthorization';
 import { startClient, type Client } from '../support/provider-flow';
 import { apiEvent, invoke } from '../support/events';
 
@@ -25,8 +26,11 @@ describe('provider webhooks', () => {
   const xCache = async (path: string) => (await client.api(path)).headers.get('x-cache');
   const status = async (provider: string) => ((await (await client.api('/connections')).json()).providers[provider] as { status: string }).status;
 
+  /** Added to the real clock of the app and the simulators (a deauthorization is checked once a minute). */
+  let clockOffsetMs = 0;
+
   beforeAll(async () => {
-    client = await startClient({}, USER, TENANT, { cache: 'use' });
+    client = await startClient({ container: { deps: { now: () => Date.now() + clockOffsetMs } } }, USER, TENANT, { cache: 'use' });
     for (const provider of ['strava', 'whoop', 'garmin', 'terra', 'coros']) expect((await client.connect(provider)).status).toBe(200);
   });
   afterAll(() => client?.server.close());
@@ -45,7 +49,7 @@ describe('provider webhooks', () => {
       const ok = await fetch(hook('strava', `?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=${settings()['WEBHOOK_VERIFY_TOKEN']}`));
       expect(ok.status).toBe(200);
       expect(await ok.json()).toEqual({ 'hub.challenge': 'abc123' });
-      expect((await fetch(hook('strava', '?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=guess'))).status).toBe(403);
+      expect((await fetch(hook('strava', '?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=guess'))).status).toBe(401);
 
       const simUrl = `${client.server.url}/sim/strava`;
       const created = await fetch(`${simUrl}/api/v3/push_subscriptions`, {
@@ -81,7 +85,7 @@ describe('provider webhooks', () => {
     it('refuses an event of another subscription and changes nothing', async () => {
       await client.api('/activities?provider=strava');
       const owner = Number(await providerUserId('strava'));
-      expect(await deliver('strava', { object_id: 5, owner_id: owner, subscription_id: 1 })).toBe(403);
+      expect(await deliver('strava', { object_id: 5, owner_id: owner, subscription_id: 1 })).toBe(401);
       expect(await xCache('/activities?provider=strava')).toBe('HIT');
     });
 
@@ -147,7 +151,7 @@ describe('provider webhooks', () => {
 
     it('refuses a ping whose callback URL leaves the Garmin API', async () => {
       const userId = await providerUserId('garmin');
-      expect(await deliver('garmin', { activities: [{ userId, callbackURL: 'https://evil.example.com/steal' }] })).toBe(400);
+      expect(await deliver('garmin', { activities: [{ userId, callbackURL: 'https://evil.example.com/steal' }] })).toBe(401);
     });
   });
 
@@ -203,11 +207,40 @@ describe('provider webhooks', () => {
       expect(await status('strava')).toBe('connected');
     });
 
-    it('Strava: authorized=false deletes the tokens, drops the cache, and /connections says revoked', async () => {
+    it('Strava: a forged authorized=false (right subscription id) changes nothing while Strava still accepts our token', async () => {
       await client.api('/activities?provider=strava');
       const owner = Number(await providerUserId('strava'));
       const event = { object_type: 'athlete', object_id: owner, aspect_type: 'update', owner_id: owner, updates: { authorized: 'false' } };
       expect(await deliver('strava', event)).toBe(200);
+      expect(await deliver('strava', event)).toBe(200);
+      expect(await status('strava')).toBe('connected');
+      expect(await xCache('/activities?provider=strava')).toBe('HIT');
+    });
+
+    it('Strava: a real deauthorization (Strava refuses our tokens) deletes the tokens, drops the cache, and /connections says revoked', async () => {
+      await client.api('/activities?provider=strava');
+      const owner = Number(await providerUserId('strava'));
+      const { accessToken } = (await client.server.container.connections.get({ tenantId: TENANT, userId: USER, provider: 'strava' }))!;
+      const subscriptionId = Number(client.server.container.providerConfig('strava').settings['WEBHOOK_SUBSCRIPTION_ID']);
+      // This test delivers Strava's event itself: the simulator's subscription must not send its own meanwhile.
+      const simApi = `${client.server.url}/sim/strava/api/v3/push_subscriptions`;
+      const credentials = 'client_id=sim-strava-client&client_secret=sim-strava-secret';
+      for (const { id } of (await (await fetch(`${simApi}?${credentials}`)).json()) as { id: number }[]) {
+        expect((await fetch(`${simApi}/${id}?${credentials}`, { method: 'DELETE' })).status).toBe(204);
+      }
+      // The athlete revokes our access at Strava (which then refuses both tokens)...
+      const deauthorized = await fetch(`${client.server.url}/sim/strava/oauth/deauthorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ access_token: accessToken }),
+      });
+      expect(deauthorized.status).toBe(200);
+      const event = { object_type: 'athlete', object_id: owner, aspect_type: 'update', owner_id: owner, updates: { authorized: 'false' }, subscription_id: subscriptionId };
+      // ...and Strava tells us. Within a minute of the last check (which found the token accepted) nobody asks Strava again...
+      expect(await deliver('strava', event)).toBe(200);
+      expect(await status('strava')).toBe('connected');
+      // ...a minute later the check finds our tokens refused.
+      clockOffsetMs += DEAUTHORIZATION_CHECK_INTERVAL_MS;
       expect(await deliver('strava', event)).toBe(200);
       expect(await status('strava')).toBe('revoked');
       const stored = await client.server.container.connections.get({ tenantId: TENANT, userId: USER, provider: 'strava' });

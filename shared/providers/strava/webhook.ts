@@ -117,8 +117,6 @@ export function parseStravaWebhook(body: string | unknown, settings: Settings, o
   };
 }
 
-const REJECTION_STATUS: Record<WebhookRejection, number> = { not_configured: 403, malformed: 400, wrong_subscription: 403, stale: 403 };
-
 function toEvent(notice: StravaWebhookNotice): WebhookEvent {
   if (notice.deauthorized) return { providerUserId: notice.providerUserId, kind: 'deauthorized', changed: [], occurredAtMs: notice.eventTime * 1000 };
   return {
@@ -135,9 +133,10 @@ export function stravaWebhook(request: WebhookRequest, settings: Settings): Webh
     const answer = answerSubscriptionChallenge(request.query, settings);
     return answer.status === 200
       ? { kind: 'challenge', status: 200, body: answer.body }
-      : { kind: 'rejected', status: answer.status, reason: answer.reason };
+      : { kind: 'rejected', reason: answer.reason };
   }
   const parsed = parseStravaWebhook(request.rawBody.toString('utf8'), settings);
-  if (!parsed.ok) return { kind: 'rejected', status: REJECTION_STATUS[parsed.reason], reason: `strava event ${parsed.reason}` };
-  return { kind: 'events', events: [toEvent(parsed.notice)] };
+  if (!parsed.ok) return { kind: 'rejected', reason: `strava event ${parsed.reason}` };
+  // Unsigned: anyone who finds the subscription id can send this.
+  return { kind: 'events', events: [toEvent(parsed.notice)], authenticated: false };
 }
