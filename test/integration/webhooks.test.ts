@@ -94,6 +94,49 @@ describe('provider webhooks', () => {
       expect(await deliver('strava', { object_id: 5, owner_id: 424242 })).toBe(200);
       expect(await xCache('/activities?provider=strava')).toBe('HIT');
     });
+
+    it('an unsigned event only marks the cache stale: a Strava at its limit still gets the cached answer (STALE), the next read refreshes', async () => {
+      await client.api('/activities?provider=strava');
+      expect(await xCache('/activities?provider=strava')).toBe('HIT');
+      const owner = Number(await providerUserId('strava'));
+      expect(await deliver('strava', { object_type: 'activity', object_id: 992, aspect_type: 'update', owner_id: owner })).toBe(200);
+      await client.control('strava', 'rate-limits', { read_15min: 0 });
+      try {
+        const limited = await client.api('/activities?provider=strava');
+        expect(limited.status).toBe(200);
+        expect(limited.headers.get('x-cache')).toBe('STALE');
+      } finally {
+        await client.control('strava', 'rate-limits', { read_15min: 100 });
+        await client.resetResilience();
+      }
+      expect(await xCache('/activities?provider=strava')).toBe('MISS');
+      expect(await xCache('/activities?provider=strava')).toBe('HIT');
+    });
+  });
+
+  it('answers every refused delivery the same way, whatever the provider and the reason', async () => {
+    const answers = new Set<string>();
+    const record = async (res: Response) => answers.add(JSON.stringify([res.status, res.headers.get('content-type'), await res.text()]));
+    const postJson = (provider: string, body: unknown, headers: Record<string, string> = {}, query = '') =>
+      fetch(hook(provider, query), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const settings = client.server.container.providerConfig('strava').settings;
+    const stravaEvent = { object_type: 'athlete', object_id: 1, aspect_type: 'update', owner_id: 1, updates: { authorized: 'false' }, event_time: 1 };
+    await record(await postJson('strava', { ...stravaEvent, subscription_id: Number(settings['WEBHOOK_SUBSCRIPTION_ID']) + 1 }));
+    await record(await postJson('strava', 'not json'));
+    await record(await postJson('strava', { ...stravaEvent, subscription_id: 'x' }));
+    await record(await fetch(hook('strava', '?hub.mode=subscribe&hub.challenge=c&hub.verify_token=guess')));
+    await record(await postJson('whoop', { user_id: 1, type: 'workout.updated' }));
+    await record(await postJson('whoop', '{}', { 'x-whoop-signature': 'AAAA', 'x-whoop-signature-timestamp': String(Date.now()) }));
+    await record(await postJson('garmin', { activities: [{ userId: 'u', callbackURL: 'https://evil.example.com/steal' }] }));
+    await record(await postJson('garmin', '[]'));
+    await record(await fetch(hook('garmin')));
+    await record(await postJson('terra', { type: 'deauth', user: { user_id: 'x' } }, { 'terra-signature': `t=${Math.floor(Date.now() / 1000) - 3_600},v1=${'0'.repeat(64)}` }));
+    await record(await postJson('coros', { sportDataList: [] }, { client: COROS_SIM_CLIENT.clientId, secret: 'guess' }));
+    await record(await postJson('fitbit', { type: 'verification' }));
+    await record(await postJson('fitbit', [{ data: { healthUserId: 'h', operation: 'UPSERT', dataType: 'exercise' } }], { authorization: 'Bearer guess' }));
+    expect([...answers]).toEqual([
+      JSON.stringify([401, 'application/json; charset=utf-8', JSON.stringify({ error: { code: 'webhook_rejected', message: 'The delivery could not be verified' } })]),
+    ]);
   });
 
   describe('WHOOP', () => {
@@ -250,7 +293,14 @@ describe('provider webhooks', () => {
       expect(after.status).toBe(409);
     });
 
-    it('Garmin deregistrations and Terra deauth events revoke too', async () => {
+    it('Garmin without its URL secret (local runs): a forged deregistration changes nothing while Garmin still accepts our token', async () => {
+      expect(client.server.container.providerConfig('garmin').settings['WEBHOOK_SECRET']).toBeUndefined();
+      expect(await deliver('garmin', { deregistrations: [{ userId: await providerUserId('garmin') }] })).toBe(200);
+      expect(await status('garmin')).toBe('connected');
+    });
+
+    it('Garmin deregistrations (Garmin refuses our tokens) and Terra deauth events revoke too', async () => {
+      clockOffsetMs += DEAUTHORIZATION_CHECK_INTERVAL_MS;
       expect(await deliver('garmin', { type: 'deregistration', user_id: await providerUserId('garmin') })).toBe(200);
       expect(await status('garmin')).toBe('revoked');
       expect(await deliver('terra', { type: 'deauth', user_id: await providerUserId('terra') })).toBe(200);
