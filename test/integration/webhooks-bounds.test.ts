@@ -1,0 +1,136 @@
+/**
+ * What one webhook delivery may cost, on DynamoDB (moto) through the local server: deliveries
+ * naming hundreds of users, thousands of copies of one, or a whole 6 MiB of entries answer
+ * quickly after a bounded number of DynamoDB calls, and none is made after the answer, even
+ * when the invocation runs out of time.
+ */
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_WEBHOOK_USERS, USER_CONCURRENCY, USER_RESERVE_MS } from '../../shared/app/webhooks';
+import type { Stores } from '../../shared/app/container';
+import { createDocumentClient } from '../../shared/store/dynamodb/client';
+import { DynamoCacheStore } from '../../shared/store/dynamodb/cache';
+import { DynamoConnectionStore } from '../../shared/store/dynamodb/connections';
+import { DynamoOAuthStateStore } from '../../shared/store/dynamodb/oauth-state';
+import { ensureTables } from '../../shared/store/dynamodb/schema';
+import { DynamoStateStore } from '../../shared/store/dynamodb/state';
+import { parseTokenKeys, TokenCipher } from '../../shared/store/token-cipher';
+import { HANDLERS, lambdaContext } from '../../local/handlers';
+import { uniqueName, useMoto } from '../support/aws';
+import { apiEvent } from '../support/events';
+import { startClient, type Client } from '../support/provider-flow';
+
+const TENANT = 'tenant-b';
+const USER = 'bounded-user';
+/** The deadline's own margin (shared/providers/deadline.ts). */
+const DEADLINE_MARGIN_MS = 500;
+
+/** DynamoDB stores whose every call is counted, by command name. */
+async function countingStores(tables: { connections: string; cache: string }) {
+  const calls = new Map<string, number>();
+  const client = new DynamoDBClient({});
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls.set(context.commandName ?? '?', (calls.get(context.commandName ?? '?') ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCalls' },
+  );
+  await ensureTables(client, tables);
+  const doc = await createDocumentClient(client);
+  const cipher = new TokenCipher(parseTokenKeys(JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }])));
+  const stores: Stores = {
+    connections: new DynamoConnectionStore(doc, tables.connections, cipher),
+    states: new DynamoOAuthStateStore(doc, tables.connections),
+    cache: new DynamoCacheStore(doc, tables.cache),
+    coordination: new DynamoStateStore(doc, tables.cache),
+    jobs: new DynamoStateStore(doc, tables.connections),
+  };
+  const total = () => [...calls.values()].reduce((a, b) => a + b, 0);
+  return { stores, calls, total, destroy: () => client.destroy() };
+}
+
+describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
+  let client: Client;
+  let dynamo: Awaited<ReturnType<typeof countingStores>>;
+  let garminUser: string;
+
+  const garmin = (body: string) => fetch(`${client.server.url}/webhooks/garmin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const activities = (userIds: readonly string[]) => JSON.stringify({ activities: userIds.map((userId) => ({ userId, summaryId: 's1', activityType: 'RUNNING' })) });
+  const queries = () => dynamo.calls.get('QueryCommand') ?? 0;
+  /** Lets anything still running after an answer show itself (a few event-loop turns and moto round trips). */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+  beforeAll(async () => {
+    useMoto();
+    dynamo = await countingStores({ connections: uniqueName('conn'), cache: uniqueName('cache') });
+    client = await startClient({ container: { stores: dynamo.stores } }, USER, TENANT, { cache: 'use' });
+    expect((await client.connect('garmin')).status).toBe(200);
+    garminUser = (await client.server.container.connections.get({ tenantId: TENANT, userId: USER, provider: 'garmin' }))!.providerUserId!;
+  });
+  afterAll(async () => {
+    await client?.server.close();
+    dynamo?.destroy();
+  });
+  beforeEach(() => dynamo.calls.clear());
+
+  it(`600 distinct users: the first ${MAX_WEBHOOK_USERS} are looked up (${USER_CONCURRENCY} at a time), the rest acknowledged as ignored`, async () => {
+    const ids = [garminUser, ...Array.from({ length: 599 }, (_, i) => `stranger-${i}`)];
+    const started = Date.now();
+    const res = await garmin(activities(ids));
+    const elapsed = Date.now() - started;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, ignored_users: 500 });
+    expect(elapsed).toBeLessThan(5_000);
+    const atAnswer = dynamo.total();
+    // One index query per user looked up, then the one known user's cache marked stale (a query of its partition).
+    expect(queries()).toBeLessThanOrEqual(MAX_WEBHOOK_USERS + 1);
+    expect(atAnswer).toBeLessThanOrEqual(MAX_WEBHOOK_USERS + 10);
+    await settle();
+    expect(dynamo.total()).toBe(atAnswer);
+  });
+
+  it('5,000 copies of one user (about 230 KB): one lookup, answered at once', async () => {
+    const body = activities(Array.from({ length: 5_000 }, () => garminUser));
+    expect(body.length).toBeGreaterThan(200_000);
+    const started = Date.now();
+    const res = await garmin(body);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(queries()).toBeLessThanOrEqual(2);
+    const atAnswer = dynamo.total();
+    expect(atAnswer).toBeLessThanOrEqual(5);
+    await settle();
+    expect(dynamo.total()).toBe(atAnswer);
+  });
+
+  it('a body of 130,000 distinct users (up to the 6 MiB limit) answers within seconds with at most one lookup per user applied', async () => {
+    const body = JSON.stringify({ activities: Array.from({ length: 130_000 }, (_, i) => ({ userId: `u${i}`, summaryId: `s${i}` })) });
+    expect(body.length).toBeGreaterThan(5 * 1024 * 1024);
+    expect(body.length).toBeLessThanOrEqual(6 * 1024 * 1024);
+    const started = Date.now();
+    const res = await garmin(body);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { ignored_users: number }).ignored_users).toBeGreaterThan(100_000);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(queries()).toBeLessThanOrEqual(MAX_WEBHOOK_USERS);
+  });
+
+  it('stops starting users when the invocation is nearly out of time: 503 service_timeout, and no DynamoDB call after the answer', async () => {
+    const ids = Array.from({ length: 600 }, (_, i) => `late-${i}`);
+    const event = apiEvent({ method: 'POST', path: '/webhooks/garmin', body: activities(ids) });
+    const { handler } = await HANDLERS.webhooks();
+    // Just over the reserve is left when the work begins: the first users start, the others never do.
+    const context = lambdaContext('pierre-webhooks', 'req-deadline', DEADLINE_MARGIN_MS + USER_RESERVE_MS + 5);
+    const result = await handler(event, context);
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body!)).toMatchObject({ error: { code: 'service_timeout' } });
+    expect(result.headers?.['retry-after']).toBeDefined();
+    const atAnswer = queries();
+    expect(atAnswer).toBeLessThan(MAX_WEBHOOK_USERS);
+    await settle();
+    expect(queries()).toBe(atAnswer);
+  });
+});
