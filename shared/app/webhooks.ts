@@ -148,9 +148,9 @@ export async function receiveWebhook(container: Container, providerName: string,
       logger.info('webhook applied', { provider: name, events: result.events.length, authenticated: result.authenticated, ...outcome, ignored });
       if (outcome.failed > 0 || outcome.unstarted > 0) {
         // Every effect is idempotent: the provider's next attempt finishes the work.
-        throw new AppError(503, outcome.unstarted > 0 ? 'service_timeout' : 'service_unavailable', 'The delivery could not be applied in time; deliver it again', {
-          'retry-after': String(SERVICE_RETRY_SECS),
-        });
+        const retry = { 'retry-after': String(SERVICE_RETRY_SECS) };
+        if (outcome.unstarted > 0) throw new AppError(503, 'service_timeout', 'The delivery could not be applied in time; deliver it again', retry);
+        throw new AppError(503, 'service_unavailable', 'Part of the delivery could not be applied; deliver it again', retry);
       }
       if (result.ack) return result.ack;
       return ignored > 0 ? { status: 200, body: { ok: true, ignored_users: ignored } } : ACK;
