@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_WEBHOOK_USERS, USER_CONCURRENCY, USER_RESERVE_MS } from '../../shared/app/webhooks';
-import type { Stores } from '../../shared/app/container';
+import { MAX_WEBHOOK_USERS, receiveWebhook, USER_CONCURRENCY, USER_RESERVE_MS } from '../../shared/app/webhooks';
+import { buildContainer, type Stores } from '../../shared/app/container';
 import { createDocumentClient } from '../../shared/store/dynamodb/client';
 import { DynamoCacheStore } from '../../shared/store/dynamodb/cache';
 import { DynamoConnectionStore } from '../../shared/store/dynamodb/connections';
@@ -20,6 +20,7 @@ import { HANDLERS, lambdaContext } from '../../local/handlers';
 import { uniqueName, useMoto } from '../support/aws';
 import { apiEvent } from '../support/events';
 import { startClient, type Client } from '../support/provider-flow';
+import { serialDynamo } from '../support/serial-dynamo';
 
 const TENANT = 'tenant-b';
 const USER = 'bounded-user';
@@ -39,7 +40,8 @@ async function countingStores(tables: { connections: string; cache: string }) {
   );
   await ensureTables(client, tables);
   const doc = await createDocumentClient(client);
-  const cipher = new TokenCipher(parseTokenKeys(JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }])));
+  const tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
+  const cipher = new TokenCipher(parseTokenKeys(tokenKeys));
   const stores: Stores = {
     connections: new DynamoConnectionStore(doc, tables.connections, cipher),
     states: new DynamoOAuthStateStore(doc, tables.connections),
@@ -48,7 +50,7 @@ async function countingStores(tables: { connections: string; cache: string }) {
     jobs: new DynamoStateStore(doc, tables.connections),
   };
   const total = () => [...calls.values()].reduce((a, b) => a + b, 0);
-  return { stores, calls, total, destroy: () => client.destroy() };
+  return { stores, calls, total, tables, tokenKeys, destroy: () => client.destroy() };
 }
 
 describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
@@ -67,6 +69,7 @@ describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
     dynamo = await countingStores({ connections: uniqueName('conn'), cache: uniqueName('cache') });
     client = await startClient({ container: { stores: dynamo.stores } }, USER, TENANT, { cache: 'use' });
     expect((await client.connect('garmin')).status).toBe(200);
+    expect((await client.connect('strava')).status).toBe(200);
     garminUser = (await client.server.container.connections.get({ tenantId: TENANT, userId: USER, provider: 'garmin' }))!.providerUserId!;
   });
   afterAll(async () => {
@@ -132,5 +135,26 @@ describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
     expect(atAnswer).toBeLessThan(MAX_WEBHOOK_USERS);
     await settle();
     expect(queries()).toBe(atAnswer);
+  });
+
+  it('a forged Strava deauthorization flood over two containers asks Strava once, and revokes nothing', async () => {
+    const serial = await serialDynamo(dynamo.tables, dynamo.tokenKeys);
+    try {
+      const env = { ...process.env, ...client.server.container.raw };
+      const containers = await Promise.all([0, 1].map(() => buildContainer({ env, stores: serial.stores(), deps: client.server.container.deps })));
+      const key = { tenantId: TENANT, userId: USER, provider: 'strava' };
+      const owner = Number((await client.server.container.connections.get(key))!.providerUserId);
+      const subscription = Number(client.server.container.providerConfig('strava').settings['WEBHOOK_SUBSCRIPTION_ID']);
+      const event = { object_type: 'athlete', object_id: owner, aspect_type: 'update', owner_id: owner, updates: { authorized: 'false' }, subscription_id: subscription, event_time: Math.floor(Date.now() / 1000) };
+      const request = { method: 'POST' as const, query: {}, headers: {}, rawBody: Buffer.from(JSON.stringify(event)) };
+      await client.control('strava', 'requests', undefined, 'DELETE');
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => receiveWebhook(containers[i % 2]!, 'strava', request)));
+      expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+      const log = (await (await client.control('strava', 'requests', undefined, 'GET')).json()) as { path: string }[];
+      expect(log.filter((r) => r.path === '/api/v3/athlete')).toHaveLength(1);
+      expect((await client.server.container.connections.get(key))!.status).toBe('connected');
+    } finally {
+      serial.destroy();
+    }
   });
 });
