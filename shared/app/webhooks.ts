@@ -58,16 +58,20 @@ interface UserEvents {
   deauthorizedAtMs: number | undefined;
 }
 
+/** The later of two deauthorization times; one that does not say when counts as the latest. */
+const later = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : Math.max(a, b));
+
+/** One entry per provider user, in order of appearance, with everything the delivery says about them. */
 function byUser(events: readonly WebhookEvent[]): UserEvents[] {
   const users = new Map<string, UserEvents>();
   for (const event of events) {
-    if (event.providerUserId.length > MAX_PROVIDER_USER_ID_LENGTH) continue;
-    let user = users.get(event.providerUserId);
-    if (!user) users.set(event.providerUserId, (user = { providerUserId: event.providerUserId, changed: new Set(), deauthorized: false, deauthorizedAtMs: undefined }));
+    const id = event.providerUserId;
+    if (id.length > MAX_PROVIDER_USER_ID_LENGTH) continue;
+    let user = users.get(id);
+    if (!user) users.set(id, (user = { providerUserId: id, changed: new Set(), deauthorized: false, deauthorizedAtMs: undefined }));
     for (const resource of event.changed) user.changed.add(resource);
     if (event.kind === 'deauthorized') {
-      const at = event.occurredAtMs;
-      user.deauthorizedAtMs = !user.deauthorized ? at : at === undefined || user.deauthorizedAtMs === undefined ? undefined : Math.max(at, user.deauthorizedAtMs);
+      user.deauthorizedAtMs = user.deauthorized ? later(user.deauthorizedAtMs, event.occurredAtMs) : event.occurredAtMs;
       user.deauthorized = true;
     }
   }
