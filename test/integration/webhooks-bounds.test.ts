@@ -4,20 +4,12 @@
  * quickly after a bounded number of DynamoDB calls, and none is made after the answer, even
  * when the invocation runs out of time.
  */
-import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_WEBHOOK_USERS, receiveWebhook, USER_CONCURRENCY, USER_RESERVE_MS } from '../../shared/app/webhooks';
-import { buildContainer, type Stores } from '../../shared/app/container';
-import { createDocumentClient } from '../../shared/store/dynamodb/client';
-import { DynamoCacheStore } from '../../shared/store/dynamodb/cache';
-import { DynamoConnectionStore } from '../../shared/store/dynamodb/connections';
-import { DynamoOAuthStateStore } from '../../shared/store/dynamodb/oauth-state';
-import { ensureTables } from '../../shared/store/dynamodb/schema';
-import { DynamoStateStore } from '../../shared/store/dynamodb/state';
-import { parseTokenKeys, TokenCipher } from '../../shared/store/token-cipher';
+import { buildContainer } from '../../shared/app/container';
 import { HANDLERS, lambdaContext } from '../../local/handlers';
 import { uniqueName, useMoto } from '../support/aws';
+import { countingDynamo, type CountingDynamo } from '../support/counting-dynamo';
 import { apiEvent } from '../support/events';
 import { startClient, type Client } from '../support/provider-flow';
 import { serialDynamo } from '../support/serial-dynamo';
@@ -27,35 +19,9 @@ const USER = 'bounded-user';
 /** The deadline's own margin (shared/providers/deadline.ts). */
 const DEADLINE_MARGIN_MS = 500;
 
-/** DynamoDB stores whose every call is counted, by command name. */
-async function countingStores(tables: { connections: string; cache: string }) {
-  const calls = new Map<string, number>();
-  const client = new DynamoDBClient({});
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.set(context.commandName ?? '?', (calls.get(context.commandName ?? '?') ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCalls' },
-  );
-  await ensureTables(client, tables);
-  const doc = await createDocumentClient(client);
-  const tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
-  const cipher = new TokenCipher(parseTokenKeys(tokenKeys));
-  const stores: Stores = {
-    connections: new DynamoConnectionStore(doc, tables.connections, cipher),
-    states: new DynamoOAuthStateStore(doc, tables.connections),
-    cache: new DynamoCacheStore(doc, tables.cache),
-    coordination: new DynamoStateStore(doc, tables.cache),
-    jobs: new DynamoStateStore(doc, tables.connections),
-  };
-  const total = () => [...calls.values()].reduce((a, b) => a + b, 0);
-  return { stores, calls, total, tables, tokenKeys, destroy: () => client.destroy() };
-}
-
 describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
   let client: Client;
-  let dynamo: Awaited<ReturnType<typeof countingStores>>;
+  let dynamo: CountingDynamo;
   let garminUser: string;
 
   const garmin = (body: string) => fetch(`${client.server.url}/webhooks/garmin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -66,7 +32,7 @@ describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
 
   beforeAll(async () => {
     useMoto();
-    dynamo = await countingStores({ connections: uniqueName('conn'), cache: uniqueName('cache') });
+    dynamo = await countingDynamo({ connections: uniqueName('conn'), cache: uniqueName('cache') });
     client = await startClient({ container: { stores: dynamo.stores } }, USER, TENANT, { cache: 'use' });
     expect((await client.connect('garmin')).status).toBe(200);
     expect((await client.connect('strava')).status).toBe(200);
@@ -76,7 +42,7 @@ describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
     await client?.server.close();
     dynamo?.destroy();
   });
-  beforeEach(() => dynamo.calls.clear());
+  beforeEach(() => dynamo.reset());
 
   it(`600 distinct users: the first ${MAX_WEBHOOK_USERS} are looked up (${USER_CONCURRENCY} at a time), the rest acknowledged as ignored`, async () => {
     const ids = [garminUser, ...Array.from({ length: 599 }, (_, i) => `stranger-${i}`)];
@@ -90,6 +56,7 @@ describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
     // One index query per user looked up, then the one known user's cache marked stale (a query of its partition).
     expect(queries()).toBeLessThanOrEqual(MAX_WEBHOOK_USERS + 1);
     expect(atAnswer).toBeLessThanOrEqual(MAX_WEBHOOK_USERS + 10);
+    expect(dynamo.peakInFlight()).toBeLessThanOrEqual(USER_CONCURRENCY);
     await settle();
     expect(dynamo.total()).toBe(atAnswer);
   });
