@@ -75,11 +75,13 @@ export class WebhookKeyset {
     if (!signature) return 'malformed';
     const cached = this.keys;
     const fresh = cached !== undefined && this.now() - this.fetchedAt < KEYSET_TTL_MS;
-    if (fresh && this.matches(cached, signature, body)) return 'valid';
-    if (!this.mayFetch()) {
-      if (cached === undefined) return 'unavailable';
-      return this.matches(cached, signature, body) ? 'valid' : 'forged';
+    const mayFetch = this.mayFetch();
+    // Past the TTL the cached keys still serve while a fetch is not allowed yet.
+    if (cached !== undefined && (fresh || !mayFetch)) {
+      if (this.matches(cached, signature, body)) return 'valid';
+      if (!mayFetch) return 'forged';
     }
+    if (!mayFetch) return 'unavailable';
     try {
       return this.matches(await this.refetch(), signature, body) ? 'valid' : 'forged';
     } catch {
