@@ -127,7 +127,12 @@ function toEvent(notice: StravaWebhookNotice): WebhookEvent {
   };
 }
 
-/** The subscription challenge on GET; one verified event on POST. */
+/**
+ * The subscription challenge on GET; one event on POST. Events are unsigned, so they are never
+ * authenticated, and the subscription id is no secret: an event naming another subscription is
+ * acknowledged and ignored like one about an athlete nobody connected, so that the answers
+ * cannot reveal the id (an id that answered differently could be found by counting).
+ */
 export function stravaWebhook(request: WebhookRequest, settings: Settings): WebhookResult {
   if (request.method === 'GET') {
     const answer = answerSubscriptionChallenge(request.query, settings);
@@ -136,7 +141,7 @@ export function stravaWebhook(request: WebhookRequest, settings: Settings): Webh
       : { kind: 'rejected', reason: answer.reason };
   }
   const parsed = parseStravaWebhook(request.rawBody.toString('utf8'), settings);
+  if (!parsed.ok && parsed.reason === 'wrong_subscription') return { kind: 'events', events: [], authenticated: false };
   if (!parsed.ok) return { kind: 'rejected', reason: `strava event ${parsed.reason}` };
-  // Unsigned: anyone who finds the subscription id can send this.
   return { kind: 'events', events: [toEvent(parsed.notice)], authenticated: false };
 }

@@ -32,6 +32,8 @@ describe('webhook adapters', () => {
       events: [{ kind: 'deauthorized', changed: [] }],
     });
     expect(stravaWebhook(post('not json'), strava)).toMatchObject({ kind: 'rejected' });
+    // Another subscription's event changes nothing, and answers like any event (the id stays unknowable).
+    expect(stravaWebhook(post({ ...stravaEvent, subscription_id: 8 }), strava)).toEqual({ kind: 'events', events: [], authenticated: false });
     expect(stravaWebhook(post(stravaEvent), {})).toMatchObject({ kind: 'rejected' });
     const challenge = { method: 'GET' as const, query: { 'hub.mode': 'subscribe', 'hub.challenge': 'c', 'hub.verify_token': 'vt' }, headers: {}, rawBody: Buffer.alloc(0) };
     expect(stravaWebhook(challenge, strava)).toEqual({ kind: 'challenge', status: 200, body: { 'hub.challenge': 'c' } });
