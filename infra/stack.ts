@@ -23,7 +23,8 @@ import { BUNDLE, externalModulesOf, NODE_OPTIONS } from './bundling';
 import { PierreAlarms, SERVICE_NAME } from './alarms';
 import { FUNCTION_SPECS, LAMBDA_NAMES, pascalCase, TABLE_ACTIONS, type LambdaName, type TableAccess } from './functions';
 import { acknowledgeNagFindings } from './nag';
-import { BUILTIN_PROVIDER_NAMES, garminWebhookSecretEnv, parseProviderSelection, providerListAlias } from './providers';
+import { BUILTIN_PROVIDER_NAMES, parseProviderSelection, providerListAlias } from './providers';
+import { garminWebhookSecretEnv } from './webhook-secrets';
 
 /** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
 export const WEBHOOK_ROUTE_THROTTLE = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
