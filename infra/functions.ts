@@ -50,7 +50,8 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   // Reads one job record.
   jobs: { memoryMb: 256, timeout: Duration.seconds(5), connections: 'read' },
   mcp: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
-  // Verifies a delivery, finds the connection by provider user (the index) and drops its cached answers.
+  // Verifies a delivery, finds the connections by provider user (the index) and drops or marks stale their cached
+  // answers; an unauthenticated deauthorization is first checked with one read at the provider.
   webhooks: { ...HTTP, connections: 'readWrite', providerUserIndex: true, cache: 'readWrite' },
   // A batch of up to 10 jobs runs in parallel, each a provider read with its retries: 30 s leaves room
   // for a slow provider's 10 s timeout and a retry. The queue's visibility timeout is 6x this.

@@ -24,6 +24,7 @@ import { PierreAlarms, SERVICE_NAME } from './alarms';
 import { FUNCTION_SPECS, LAMBDA_NAMES, pascalCase, TABLE_ACTIONS, type LambdaName, type TableAccess } from './functions';
 import { acknowledgeNagFindings } from './nag';
 import { BUILTIN_PROVIDER_NAMES, parseProviderSelection, providerListAlias } from './providers';
+import { garminWebhookSecretEnv } from './webhook-secrets';
 
 /** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
 export const WEBHOOK_ROUTE_THROTTLE = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
@@ -47,6 +48,12 @@ export interface PierreStackProps extends StackProps {
   alarmEmail?: string;
   /** Alarms go to this existing SNS topic (else `-c alarmTopicArn=...`). */
   alarmTopicArn?: string;
+  /**
+   * Name or ARN of the Secrets Manager secret whose value Garmin deliveries must carry as
+   * `?secret=` (else `-c garminWebhookSecret=...`, else PIERRE_GARMIN_WEBHOOK_SECRET_NAME).
+   * Required when the Garmin provider is deployed: the synth fails without it.
+   */
+  garminWebhookSecret?: string;
 }
 
 /**
@@ -180,6 +187,10 @@ export class PierreStack extends Stack {
     });
 
     this.providers = parseProviderSelection(props.providers ?? this.setting('providers', 'PIERRE_PROVIDERS'));
+    const webhookSecrets = garminWebhookSecretEnv(
+      this.providers,
+      props.garminWebhookSecret ?? this.setting('garminWebhookSecret', 'PIERRE_GARMIN_WEBHOOK_SECRET_NAME')?.[0],
+    );
     const providerAlias = this.providers ? providerListAlias(this.providers) : {};
 
     const jwtIssuer = props.jwtIssuer ?? this.setting('jwtIssuer', 'PIERRE_JWT_ISSUER')?.[0] ?? DEFAULT_JWT_ISSUER;
@@ -257,6 +268,8 @@ export class PierreStack extends Stack {
           PIERRE_PUBLIC_BASE_URL: publicBaseUrl,
           POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
           NODE_OPTIONS,
+          // Only the function that verifies deliveries holds the webhook secrets.
+          ...(name === 'webhooks' && webhookSecrets),
         },
       });
       // Every function reads the configuration; the rest is what its code paths use (infra/functions.ts).

@@ -4,14 +4,23 @@
  * connections through the index written at callback time; unknown owners are acknowledged
  * and ignored, so the answer never tells whether a user exists. Every effect is idempotent,
  * so repeated deliveries are harmless.
+ *
+ * Webhook routes are public, so a delivery costs bounded work whatever it holds: its events
+ * are grouped by provider user (one index query each, however many entries name them), at
+ * most MAX_WEBHOOK_USERS users are applied, USER_CONCURRENCY at a time, and none is started
+ * once the invocation is nearly out of time (no work outlives the answer). Nothing destructive
+ * rests on an unauthenticated delivery: its data events only mark cached answers stale, and
+ * its deauthorizations are confirmed with the provider (`./deauthorization`).
  */
 import { cachePartition, stalePrefixes } from '../cache/keys';
-import type { WebhookEvent, WebhookRequest } from '../providers/spi';
+import { remainingBudgetMs } from '../providers/deadline';
+import type { WebhookEvent, WebhookRequest, WebhookResource } from '../providers/spi';
+import type { Connection } from '../store/ports';
 import type { Container } from './container';
-import { AppError } from './errors';
+import { confirmDeauthorization, revoke } from './deauthorization';
+import { AppError, SERVICE_RETRY_SECS } from './errors';
 import { logger } from './observability';
 import { resolveProviderName } from './provider-name';
-import { revokedConnection } from './sessions';
 
 interface WebhookAnswer {
   status: number;
@@ -19,27 +28,104 @@ interface WebhookAnswer {
   headers?: Record<string, string>;
 }
 
+/**
+ * Provider users one delivery may touch; the rest are acknowledged and left alone (logged, and
+ * counted in the default answer). Answering 413 instead would make Garmin, which retries a
+ * non-2xx delivery for 7 days, send the same oversized delivery again and again.
+ */
+export const MAX_WEBHOOK_USERS = 100;
+/** Provider users applied at the same time (each one index query, then a few writes). */
+export const USER_CONCURRENCY = 8;
+/** A user is started only while this much of the invocation's budget is left (a DynamoDB call gives up after 2 s, a retry included). */
+export const USER_RESERVE_MS = 1_000;
+/** Longer provider user ids name nobody (ours are short), and would not fit a key. */
+const MAX_PROVIDER_USER_ID_LENGTH = 255;
+
 const ACK: WebhookAnswer = { status: 200, body: { ok: true } };
 
-async function apply(container: Container, provider: string, event: WebhookEvent): Promise<number> {
-  const connections = await container.connections.findByProviderUserId(provider, event.providerUserId);
-  for (const connection of connections) {
-    const partition = cachePartition(connection.tenantId, connection.userId, provider);
+/** The one answer to every refused delivery, whatever the reason, so that nothing can be learnt by counting. */
+export const REJECTED: WebhookAnswer = {
+  status: 401,
+  body: { error: { code: 'webhook_rejected', message: 'The delivery could not be verified' } },
+};
+
+/** Everything one delivery says about one provider user. */
+interface UserEvents {
+  providerUserId: string;
+  changed: Set<WebhookResource>;
+  deauthorized: boolean;
+  /** The latest deauthorization's time, undefined when one did not say. */
+  deauthorizedAtMs: number | undefined;
+}
+
+/** The later of two deauthorization times; one that does not say when counts as the latest. */
+const later = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : Math.max(a, b));
+
+/** One entry per provider user, in order of appearance, with everything the delivery says about them. */
+function byUser(events: readonly WebhookEvent[]): UserEvents[] {
+  const users = new Map<string, UserEvents>();
+  for (const event of events) {
+    const id = event.providerUserId;
+    if (id.length > MAX_PROVIDER_USER_ID_LENGTH) continue;
+    let user = users.get(id);
+    if (!user) users.set(id, (user = { providerUserId: id, changed: new Set(), deauthorized: false, deauthorizedAtMs: undefined }));
+    for (const resource of event.changed) user.changed.add(resource);
     if (event.kind === 'deauthorized') {
-      // A late delivery about access the user has since granted again must not revoke the new connection.
-      // (Providers give whole seconds: only a connection updated a full second later is newer for sure.)
-      if (event.occurredAtMs !== undefined && Date.parse(connection.updatedAt) - 1000 > event.occurredAtMs) {
-        logger.info('deauthorization older than the connection; ignored', { provider });
-        continue;
-      }
-      // The user took our access away at the provider: the tokens are worthless, forget them.
-      if (connection.status === 'connected') await container.connections.put(revokedConnection(connection, container.deps.now()));
-      await container.cache.invalidate(partition);
-    } else {
-      await container.cache.invalidate(partition, stalePrefixes(event.changed));
+      user.deauthorizedAtMs = user.deauthorized ? later(user.deauthorizedAtMs, event.occurredAtMs) : event.occurredAtMs;
+      user.deauthorized = true;
     }
   }
-  return connections.length;
+  return [...users.values()];
+}
+
+/** A late delivery about access the user has since granted again must not revoke the new connection. */
+function olderThan(connection: Connection, atMs: number | undefined): boolean {
+  // Providers give whole seconds: only a connection updated a full second later is newer for sure.
+  return atMs !== undefined && Date.parse(connection.updatedAt) - 1000 > atMs;
+}
+
+async function applyTo(container: Container, connection: Connection, user: UserEvents, authenticated: boolean): Promise<void> {
+  const partition = cachePartition(connection.tenantId, connection.userId, connection.provider);
+  if (user.deauthorized) {
+    if (olderThan(connection, user.deauthorizedAtMs)) {
+      logger.info('deauthorization older than the connection; ignored', { provider: connection.provider });
+    } else if (authenticated) {
+      return revoke(container, connection);
+    } else if (await confirmDeauthorization(container, connection)) {
+      return;
+    }
+  }
+  if (user.changed.size === 0) return;
+  const prefixes = stalePrefixes([...user.changed]);
+  // A stranger's event may cost the user a refresh, never their cached answers.
+  if (authenticated) await container.cache.invalidate(partition, prefixes);
+  else await container.cache.markStale(partition, prefixes, container.deps.now());
+}
+
+/** Applies each user's events, a few users at a time, starting none once the budget is nearly spent; how many were applied. */
+async function applyAll(container: Container, provider: string, users: readonly UserEvents[], authenticated: boolean) {
+  let next = 0;
+  let applied = 0;
+  let connections = 0;
+  let failed = 0;
+  const timeLeft = () => (remainingBudgetMs() ?? Number.POSITIVE_INFINITY) > USER_RESERVE_MS;
+  const worker = async () => {
+    while (next < users.length && timeLeft()) {
+      const user = users[next++]!;
+      try {
+        const found = await container.connections.findByProviderUserId(provider, user.providerUserId);
+        // One user's connections in order: there are few (one per tenant that connected them).
+        for (const connection of found) await applyTo(container, connection, user, authenticated);
+        connections += found.length;
+        applied++;
+      } catch (error) {
+        failed++;
+        logger.warn('webhook events of one user could not be applied', { provider, reason: error instanceof Error ? error.name : typeof error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(USER_CONCURRENCY, users.length) }, worker));
+  return { applied, connections, failed, unstarted: users.length - applied - failed };
 }
 
 export async function receiveWebhook(container: Container, providerName: string, request: WebhookRequest): Promise<WebhookAnswer> {
@@ -51,20 +137,27 @@ export async function receiveWebhook(container: Container, providerName: string,
     case 'challenge':
       return { status: result.status, body: result.body, headers: { ...result.headers } };
     case 'rejected':
-      logger.warn('webhook rejected', { provider: name, status: result.status, reason: result.reason });
-      return { status: result.status, body: { error: { code: 'webhook_rejected', message: 'The delivery could not be verified' } } };
+      logger.warn('webhook rejected', { provider: name, reason: result.reason });
+      return REJECTED;
+    case 'unavailable':
+      logger.warn('webhook cannot be verified now', { provider: name, reason: result.reason });
+      throw new AppError(503, 'service_unavailable', 'The delivery cannot be verified now; deliver it again later', {
+        'retry-after': String(SERVICE_RETRY_SECS),
+      });
     case 'events': {
-      let matched = 0;
-      // One owner's events in order (a deauthorization after an update must win); owners in parallel.
-      const byOwner = new Map<string, WebhookEvent[]>();
-      for (const event of result.events) byOwner.set(event.providerUserId, [...(byOwner.get(event.providerUserId) ?? []), event]);
-      await Promise.all(
-        [...byOwner.values()].map(async (events) => {
-          for (const event of events) matched += await apply(container, name, event);
-        }),
-      );
-      logger.info('webhook applied', { provider: name, events: result.events.length, connections: matched });
-      return result.ack ?? ACK;
+      const users = byUser(result.events);
+      const ignored = Math.max(0, users.length - MAX_WEBHOOK_USERS);
+      if (ignored > 0) logger.warn('webhook names too many users; the rest are ignored', { provider: name, users: users.length, applied: MAX_WEBHOOK_USERS });
+      const outcome = await applyAll(container, name, users.slice(0, MAX_WEBHOOK_USERS), result.authenticated);
+      logger.info('webhook applied', { provider: name, events: result.events.length, authenticated: result.authenticated, ...outcome, ignored });
+      if (outcome.failed > 0 || outcome.unstarted > 0) {
+        // Every effect is idempotent: the provider's next attempt finishes the work.
+        const retry = { 'retry-after': String(SERVICE_RETRY_SECS) };
+        if (outcome.unstarted > 0) throw new AppError(503, 'service_timeout', 'The delivery could not be applied in time; deliver it again', retry);
+        throw new AppError(503, 'service_unavailable', 'Part of the delivery could not be applied; deliver it again', retry);
+      }
+      if (result.ack) return result.ack;
+      return ignored > 0 ? { status: 200, body: { ok: true, ignored_users: ignored } } : ACK;
     }
   }
 }

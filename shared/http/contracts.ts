@@ -27,7 +27,7 @@ export const ERROR_CODES = {
   insufficient_scope: { statuses: [400], when: 'A required scope was not granted (nothing stored)' },
   unsupported_feature: { statuses: [400], when: 'The provider lacks the capability' },
   unauthorized: { statuses: [401], when: 'Missing or bad JWT, or no sub / tenant claim' },
-  webhook_rejected: { statuses: [400, 401, 403, 405], when: 'The delivery could not be verified' },
+  webhook_rejected: { statuses: [401], when: 'A webhook delivery was refused: one answer whatever the reason' },
   not_found: { statuses: [404], when: 'Unknown route, activity, or a provider without webhooks' },
   unsupported_provider: { statuses: [404], when: 'The provider is not registered; the message lists the supported ones' },
   method_not_allowed: { statuses: [405], when: 'The method is not served on this path' },
@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   provider_not_configured: { statuses: [503], when: 'The provider has no client credentials; the message names the variables' },
   service_unavailable: { statuses: [503], when: 'The service cannot start; Retry-After: 5' },
   provider_timeout: { statuses: [504], when: 'The provider did not answer in the time left' },
+  service_timeout: { statuses: [503], when: 'The invocation ran out of time before it finished; Retry-After says when to try again' },
 } as const satisfies Record<string, { statuses: readonly number[]; when: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -105,7 +106,9 @@ export const JsonRpcResponseSchema = z.object({
 }).check(z.describe('One JSON-RPC 2.0 answer: result or error'));
 const McpAnswerSchema = z.union([JsonRpcResponseSchema, z.array(JsonRpcResponseSchema)]);
 
-export const WebhookAnswerSchema = z.record(z.string(), z.unknown()).check(z.describe('`{"ok":true}`, or what the provider expects (Strava: `{"hub.challenge"}`)'));
+export const WebhookAnswerSchema = z.record(z.string(), z.unknown()).check(
+  z.describe('`{"ok":true}` (with `ignored_users` when the delivery named more users than one delivery may touch), or what the provider expects (Strava: `{"hub.challenge"}`)'),
+);
 
 const mcpMethodNotAllowed = {
   summary: 'Not served: the MCP endpoint is stateless (no SSE stream, no session)',
@@ -123,7 +126,7 @@ const webhook = (method: 'GET' | 'POST'): RouteContract => ({
     200: { description: 'Accepted', schema: WebhookAnswerSchema },
     204: { description: 'Accepted, nothing to answer' },
   },
-  errors: ['webhook_rejected', 'not_found', 'unsupported_provider', 'invalid_request', ...GATEWAY_ERRORS],
+  errors: ['webhook_rejected', 'not_found', 'unsupported_provider', 'invalid_request', 'service_timeout', ...GATEWAY_ERRORS],
 });
 
 const scheduled: Answer = {

@@ -211,10 +211,22 @@ export interface WebhookEvent {
 export type WebhookResult =
   /** A subscription handshake: answer exactly this, touch nothing. */
   | { kind: 'challenge'; status: number; body?: unknown; headers?: Readonly<Record<string, string>> }
-  /** Refused (bad signature, stale timestamp, not ours): the status the provider expects; `reason` is logged, never a secret. */
-  | { kind: 'rejected'; status: number; reason: string }
-  /** Verified events; `ack` overrides the default `200 {"ok":true}` answer where a provider expects another. */
-  | { kind: 'events'; events: readonly WebhookEvent[]; ack?: { status: number; body?: unknown } };
+  /**
+   * Refused (bad signature, stale timestamp, not ours, unreadable): every refusal answers the
+   * same status and body whatever the reason, so a stranger learns nothing by counting;
+   * `reason` is only logged, never a secret.
+   */
+  | { kind: 'rejected'; reason: string }
+  /** The sender proved who it is, but the delivery cannot be checked now (a keyset out of reach): 503, so it comes again. */
+  | { kind: 'unavailable'; reason: string }
+  /**
+   * Events; `ack` overrides the default `200 {"ok":true}` answer where a provider expects another.
+   * `authenticated`: the delivery proved its sender (a signature, a secret only the provider
+   * holds). Events of an unauthenticated one (Strava's unsigned events, Garmin's without a
+   * configured secret) may only mark cached data stale, and a deauthorization among them is
+   * confirmed with the provider before anything is revoked.
+   */
+  | { kind: 'events'; events: readonly WebhookEvent[]; authenticated: boolean; ack?: { status: number; body?: unknown } };
 
 /** What a provider may use from its surroundings; injected so tests and Lambda share code. */
 export interface ProviderDeps {

@@ -122,6 +122,12 @@ export interface CacheStore {
   releaseLease(partition: string, key: string, holder: string): Promise<void>;
   /** Deletes every entry (and lease) of the partition whose key starts with one of `keyPrefixes` (all when omitted). */
   invalidate(partition: string, keyPrefixes?: string | readonly string[]): Promise<number>;
+  /**
+   * Makes every fresh entry of the partition whose key starts with one of `keyPrefixes` (all
+   * when omitted) expire at `nowMs`, keeping its value and stale grace: the next read fetches
+   * anew, yet the entry still answers as stale when the provider cannot. Returns how many.
+   */
+  markStale(partition: string, keyPrefixes: string | readonly string[] | undefined, nowMs: number): Promise<number>;
 }
 
 /**

@@ -168,6 +168,39 @@ export function cacheStoreContract(name: string, makeStore: () => CacheStore) {
       expect(await stored(store, partition, 'activity_list:30:0::', NOW_MS)).toBeUndefined();
     });
 
+    it('marks fresh entries under the prefixes stale: same value and stale grace, no longer fresh, still readable', async () => {
+      const stale = (ttlSecs: number, nowMs: number) => w(ttlSecs, nowMs, { staleSecs: 3_600 });
+      await store.set(partition, 'activity_list:30:0', ['a'], stale(900, NOW_MS));
+      await store.set(partition, 'activity:1', { id: 1 }, stale(900, NOW_MS));
+      await store.set(partition, 'sleep:2026', ['s'], stale(900, NOW_MS));
+      await store.set(partition, 'activity:old', { id: 0 }, stale(60, NOW_MS - 120_000));
+      const at = NOW_MS + 1_000;
+      expect(await store.markStale(partition, ['activity_list', 'activity:'], at)).toBe(2);
+      const list = (await store.get(partition, 'activity_list:30:0', at)).entry!;
+      expect(list).toEqual({ value: ['a'], storedAtMs: NOW_MS, expiresAtMs: at });
+      // Still answers as stale until the end of its original grace period, gone after it.
+      expect(await stored(store, partition, 'activity:1', NOW_MS + 900_000 + 3_599_000)).toEqual({ id: 1 });
+      expect(await stored(store, partition, 'activity:1', NOW_MS + 900_000 + 3_600_000)).toBeUndefined();
+      // Already stale entries keep their times; other prefixes are untouched.
+      expect((await store.get(partition, 'activity:old', at)).entry!.expiresAtMs).toBe(NOW_MS - 60_000);
+      expect((await store.get(partition, 'sleep:2026', at)).entry!.expiresAtMs).toBe(NOW_MS + 900_000);
+      // A fill may start again at once (the lease's condition is "no fresh entry").
+      expect(await store.acquireLease(partition, 'activity_list:30:0', { holder: 'h', untilMs: at + 5_000, nowMs: at })).toBe(true);
+      // Repeating it changes nothing more; a single prefix and a whole partition work too.
+      expect(await store.markStale(partition, ['activity_list', 'activity:'], at + 1)).toBe(0);
+      expect(await store.markStale(partition, 'sleep:', at)).toBe(1);
+      expect(await store.markStale(`${partition}-other`, undefined, at)).toBe(0);
+    });
+
+    it('marks every fresh entry of a partition stale across batches (> 25)', async () => {
+      for (let i = 0; i < 30; i++) await store.set(partition, `activity:${i}`, { i }, w(60, NOW_MS, { staleSecs: 60 }));
+      expect(await store.markStale(partition, undefined, NOW_MS + 1)).toBe(30);
+      for (const i of [0, 29]) {
+        const read = await store.get(partition, `activity:${i}`, NOW_MS + 2);
+        expect(read.entry).toMatchObject({ value: { i }, expiresAtMs: NOW_MS + 1 });
+      }
+    });
+
     it('invalidates several key prefixes at once', async () => {
       for (const key of ['athlete_profile', 'activity_list:1', 'activity:9', 'stats', 'sleep:a']) await store.set(partition, key, 1, w(60, NOW_MS));
       expect(await store.invalidate(partition, ['activity_list', 'activity:', 'stats'])).toBe(3);

@@ -25,7 +25,7 @@ afterAll(() => rmSync(OUT_ROOT, { recursive: true, force: true }));
 function synthWithNag(props: PierreStackProps = {}, extend?: (stack: PierreStack) => void): { report: Report; error?: unknown } {
   const outdir = mkdtempSync(join(OUT_ROOT, 'app-'));
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new PierreStack(app, 'Nagged', props);
+  const stack = new PierreStack(app, 'Nagged', { garminWebhookSecret: 'pierre/garmin-webhook', ...props });
   extend?.(stack);
   addNagChecks(app);
   let error: unknown;

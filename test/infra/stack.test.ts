@@ -37,10 +37,13 @@ const newApp = (context: Record<string, unknown> = {}): App =>
   new App({ outdir: mkdtempSync(join(OUT_ROOT, 'app-')), context });
 afterAll(() => rmSync(OUT_ROOT, { recursive: true, force: true }));
 
+/** The name of the Garmin webhook secret every synth with the Garmin provider must be given. */
+const GARMIN_WEBHOOK_SECRET = 'pierre/garmin-webhook';
+
 /** Synthesises without bundling the functions: for assertions that do not look at code. */
 function synthUnbundled(props: PierreStackProps = {}, context: Record<string, unknown> = {}): Template {
   const app = newApp({ 'aws:cdk:bundling-stacks': [], ...context });
-  return Template.fromStack(new PierreStack(app, 'Unbundled', props));
+  return Template.fromStack(new PierreStack(app, 'Unbundled', { garminWebhookSecret: GARMIN_WEBHOOK_SECRET, ...props }));
 }
 
 function jwtConfiguration(template: Template): { Issuer: string; Audience: string[] } {
@@ -450,6 +453,41 @@ describe('PierreStack options', () => {
   });
 });
 
+describe('PierreStack and the Garmin webhook secret', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+  const webhookSecretHolders = (template: Template) =>
+    Object.entries(template.findResources('AWS::Lambda::Function') as Record<string, Resource>)
+      .filter(([, fn]) => fn.Properties.Environment?.Variables?.PIERRE_GARMIN_WEBHOOK_SECRET !== undefined)
+      .map(([id, fn]) => [id, fn.Properties.Environment.Variables.PIERRE_GARMIN_WEBHOOK_SECRET]);
+
+  it('refuses to synthesise a stack with the Garmin provider and no webhook secret, saying how to give one', () => {
+    vi.stubEnv('PIERRE_GARMIN_WEBHOOK_SECRET_NAME', '');
+    const synth = (props: PierreStackProps) => new PierreStack(newApp({ 'aws:cdk:bundling-stacks': [] }), 'NoSecret', props);
+    expect(() => synth({})).toThrow(/Garmin provider is deployed without a webhook secret.*-c garminWebhookSecret=/s);
+    expect(() => synth({ providers: ['garmin'] })).toThrow(/without a webhook secret/);
+  });
+
+  it('hands the secret to the webhooks function alone, as a reference resolved at deploy time (never its value)', () => {
+    vi.stubEnv('PIERRE_GARMIN_WEBHOOK_SECRET_NAME', '');
+    const holders = webhookSecretHolders(synthUnbundled({}, {}));
+    expect(holders).toEqual([[expect.stringMatching(/^WebhooksFunction/), `{{resolve:secretsmanager:${GARMIN_WEBHOOK_SECRET}:SecretString:::}}`]]);
+    // From the context or the environment too.
+    const fromContext = new PierreStack(newApp({ 'aws:cdk:bundling-stacks': [], garminWebhookSecret: 'ctx/garmin' }), 'Ctx', {});
+    expect(webhookSecretHolders(Template.fromStack(fromContext))[0]![1]).toContain('ctx/garmin');
+    vi.stubEnv('PIERRE_GARMIN_WEBHOOK_SECRET_NAME', 'env/garmin');
+    const fromEnv = new PierreStack(newApp({ 'aws:cdk:bundling-stacks': [] }), 'Env', {});
+    expect(webhookSecretHolders(Template.fromStack(fromEnv))[0]![1]).toContain('env/garmin');
+  });
+
+  it('needs no Garmin secret in a build without Garmin', () => {
+    vi.stubEnv('PIERRE_GARMIN_WEBHOOK_SECRET_NAME', '');
+    const template = Template.fromStack(new PierreStack(newApp({ 'aws:cdk:bundling-stacks': [] }), 'NoGarmin', { providers: ['strava', 'synthetic'] }));
+    expect(webhookSecretHolders(template)).toEqual([]);
+  });
+});
+
 describe('cdk CLI', () => {
   it(
     'synthesises offline with `npm run synth`',
@@ -463,6 +501,7 @@ describe('cdk CLI', () => {
         CDK_DISABLE_CLI_TELEMETRY: 'true',
         CDK_DISABLE_VERSION_CHECK: 'true',
         CI: 'true',
+        PIERRE_GARMIN_WEBHOOK_SECRET_NAME: GARMIN_WEBHOOK_SECRET,
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_CONFIG_FILE: join(REPO_ROOT, 'cdk.out', 'no-aws-config'),
         AWS_SHARED_CREDENTIALS_FILE: join(REPO_ROOT, 'cdk.out', 'no-aws-credentials'),

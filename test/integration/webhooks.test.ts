@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COROS_SIM_CLIENT } from '../../local/simulators/coros/simulator';
 import { SIM_WEBHOOK_SECRET } from '../../local/simulators/terra';
 import { WHOOP_SIM_CLIENT } from '../../local/simulators/whoop';
+import { DEAUTHORIZATION_CHECK_INTERVAL_MS } from '../../shared/app/deauthorization';
 import { startClient, type Client } from '../support/provider-flow';
 import { apiEvent, invoke } from '../support/events';
 
@@ -25,8 +26,11 @@ describe('provider webhooks', () => {
   const xCache = async (path: string) => (await client.api(path)).headers.get('x-cache');
   const status = async (provider: string) => ((await (await client.api('/connections')).json()).providers[provider] as { status: string }).status;
 
+  /** Added to the real clock of the app and the simulators (a deauthorization is checked once a minute). */
+  let clockOffsetMs = 0;
+
   beforeAll(async () => {
-    client = await startClient({}, USER, TENANT, { cache: 'use' });
+    client = await startClient({ container: { deps: { now: () => Date.now() + clockOffsetMs } } }, USER, TENANT, { cache: 'use' });
     for (const provider of ['strava', 'whoop', 'garmin', 'terra', 'coros']) expect((await client.connect(provider)).status).toBe(200);
   });
   afterAll(() => client?.server.close());
@@ -45,7 +49,7 @@ describe('provider webhooks', () => {
       const ok = await fetch(hook('strava', `?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=${settings()['WEBHOOK_VERIFY_TOKEN']}`));
       expect(ok.status).toBe(200);
       expect(await ok.json()).toEqual({ 'hub.challenge': 'abc123' });
-      expect((await fetch(hook('strava', '?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=guess'))).status).toBe(403);
+      expect((await fetch(hook('strava', '?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=guess'))).status).toBe(401);
 
       const simUrl = `${client.server.url}/sim/strava`;
       const created = await fetch(`${simUrl}/api/v3/push_subscriptions`, {
@@ -78,10 +82,15 @@ describe('provider webhooks', () => {
       expect(await xCache('/activities?provider=strava')).toBe('MISS');
     });
 
-    it('refuses an event of another subscription and changes nothing', async () => {
+    it('ignores an event of another subscription, answering exactly as for ours, so the id cannot be found by counting', async () => {
       await client.api('/activities?provider=strava');
       const owner = Number(await providerUserId('strava'));
-      expect(await deliver('strava', { object_id: 5, owner_id: owner, subscription_id: 1 })).toBe(403);
+      const post = (subscription_id: number) =>
+        fetch(hook('strava'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object_type: 'activity', object_id: 5, aspect_type: 'create', owner_id: 424242, subscription_id, event_time: 1, updates: {} }) });
+      const ours = Number(client.server.container.providerConfig('strava').settings['WEBHOOK_SUBSCRIPTION_ID']);
+      const answers = await Promise.all([ours, 1, 2, ours + 1].map(async (id) => { const res = await post(id); return [res.status, await res.text()]; }));
+      expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify([200, '{"ok":true}'])]));
+      expect(await deliver('strava', { object_id: 5, owner_id: owner, subscription_id: 1 })).toBe(200);
       expect(await xCache('/activities?provider=strava')).toBe('HIT');
     });
 
@@ -90,6 +99,47 @@ describe('provider webhooks', () => {
       expect(await deliver('strava', { object_id: 5, owner_id: 424242 })).toBe(200);
       expect(await xCache('/activities?provider=strava')).toBe('HIT');
     });
+
+    it('an unsigned event only marks the cache stale: a Strava at its limit still gets the cached answer (STALE), the next read refreshes', async () => {
+      await client.api('/activities?provider=strava');
+      expect(await xCache('/activities?provider=strava')).toBe('HIT');
+      const owner = Number(await providerUserId('strava'));
+      expect(await deliver('strava', { object_type: 'activity', object_id: 992, aspect_type: 'update', owner_id: owner })).toBe(200);
+      await client.control('strava', 'rate-limits', { read_15min: 0 });
+      try {
+        const limited = await client.api('/activities?provider=strava');
+        expect(limited.status).toBe(200);
+        expect(limited.headers.get('x-cache')).toBe('STALE');
+      } finally {
+        await client.control('strava', 'rate-limits', { read_15min: 100 });
+        await client.resetResilience();
+      }
+      expect(await xCache('/activities?provider=strava')).toBe('MISS');
+      expect(await xCache('/activities?provider=strava')).toBe('HIT');
+    });
+  });
+
+  it('answers every refused delivery the same way, whatever the provider and the reason', async () => {
+    const answers = new Set<string>();
+    const record = async (res: Response) => answers.add(JSON.stringify([res.status, res.headers.get('content-type'), await res.text()]));
+    const postJson = (provider: string, body: unknown, headers: Record<string, string> = {}, query = '') =>
+      fetch(hook(provider, query), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const stravaEvent = { object_type: 'athlete', object_id: 1, aspect_type: 'update', owner_id: 1, updates: { authorized: 'false' }, event_time: 1 };
+    await record(await postJson('strava', 'not json'));
+    await record(await postJson('strava', { ...stravaEvent, subscription_id: 'x' }));
+    await record(await fetch(hook('strava', '?hub.mode=subscribe&hub.challenge=c&hub.verify_token=guess')));
+    await record(await postJson('whoop', { user_id: 1, type: 'workout.updated' }));
+    await record(await postJson('whoop', '{}', { 'x-whoop-signature': 'AAAA', 'x-whoop-signature-timestamp': String(Date.now()) }));
+    await record(await postJson('garmin', { activities: [{ userId: 'u', callbackURL: 'https://evil.example.com/steal' }] }));
+    await record(await postJson('garmin', '[]'));
+    await record(await fetch(hook('garmin')));
+    await record(await postJson('terra', { type: 'deauth', user: { user_id: 'x' } }, { 'terra-signature': `t=${Math.floor(Date.now() / 1000) - 3_600},v1=${'0'.repeat(64)}` }));
+    await record(await postJson('coros', { sportDataList: [] }, { client: COROS_SIM_CLIENT.clientId, secret: 'guess' }));
+    await record(await postJson('fitbit', { type: 'verification' }));
+    await record(await postJson('fitbit', [{ data: { healthUserId: 'h', operation: 'UPSERT', dataType: 'exercise' } }], { authorization: 'Bearer guess' }));
+    expect([...answers]).toEqual([
+      JSON.stringify([401, 'application/json; charset=utf-8', JSON.stringify({ error: { code: 'webhook_rejected', message: 'The delivery could not be verified' } })]),
+    ]);
   });
 
   describe('WHOOP', () => {
@@ -147,7 +197,7 @@ describe('provider webhooks', () => {
 
     it('refuses a ping whose callback URL leaves the Garmin API', async () => {
       const userId = await providerUserId('garmin');
-      expect(await deliver('garmin', { activities: [{ userId, callbackURL: 'https://evil.example.com/steal' }] })).toBe(400);
+      expect(await deliver('garmin', { activities: [{ userId, callbackURL: 'https://evil.example.com/steal' }] })).toBe(401);
     });
   });
 
@@ -203,11 +253,40 @@ describe('provider webhooks', () => {
       expect(await status('strava')).toBe('connected');
     });
 
-    it('Strava: authorized=false deletes the tokens, drops the cache, and /connections says revoked', async () => {
+    it('Strava: a forged authorized=false (right subscription id) changes nothing while Strava still accepts our token', async () => {
       await client.api('/activities?provider=strava');
       const owner = Number(await providerUserId('strava'));
       const event = { object_type: 'athlete', object_id: owner, aspect_type: 'update', owner_id: owner, updates: { authorized: 'false' } };
       expect(await deliver('strava', event)).toBe(200);
+      expect(await deliver('strava', event)).toBe(200);
+      expect(await status('strava')).toBe('connected');
+      expect(await xCache('/activities?provider=strava')).toBe('HIT');
+    });
+
+    it('Strava: a real deauthorization (Strava refuses our tokens) deletes the tokens, drops the cache, and /connections says revoked', async () => {
+      await client.api('/activities?provider=strava');
+      const owner = Number(await providerUserId('strava'));
+      const { accessToken } = (await client.server.container.connections.get({ tenantId: TENANT, userId: USER, provider: 'strava' }))!;
+      const subscriptionId = Number(client.server.container.providerConfig('strava').settings['WEBHOOK_SUBSCRIPTION_ID']);
+      // This test delivers Strava's event itself: the simulator's subscription must not send its own meanwhile.
+      const simApi = `${client.server.url}/sim/strava/api/v3/push_subscriptions`;
+      const credentials = 'client_id=sim-strava-client&client_secret=sim-strava-secret';
+      for (const { id } of (await (await fetch(`${simApi}?${credentials}`)).json()) as { id: number }[]) {
+        expect((await fetch(`${simApi}/${id}?${credentials}`, { method: 'DELETE' })).status).toBe(204);
+      }
+      // The athlete revokes our access at Strava (which then refuses both tokens)...
+      const deauthorized = await fetch(`${client.server.url}/sim/strava/oauth/deauthorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ access_token: accessToken }),
+      });
+      expect(deauthorized.status).toBe(200);
+      const event = { object_type: 'athlete', object_id: owner, aspect_type: 'update', owner_id: owner, updates: { authorized: 'false' }, subscription_id: subscriptionId };
+      // ...and Strava tells us. Within a minute of the last check (which found the token accepted) nobody asks Strava again...
+      expect(await deliver('strava', event)).toBe(200);
+      expect(await status('strava')).toBe('connected');
+      // ...a minute later the check finds our tokens refused.
+      clockOffsetMs += DEAUTHORIZATION_CHECK_INTERVAL_MS;
       expect(await deliver('strava', event)).toBe(200);
       expect(await status('strava')).toBe('revoked');
       const stored = await client.server.container.connections.get({ tenantId: TENANT, userId: USER, provider: 'strava' });
@@ -217,7 +296,14 @@ describe('provider webhooks', () => {
       expect(after.status).toBe(409);
     });
 
-    it('Garmin deregistrations and Terra deauth events revoke too', async () => {
+    it('Garmin without its URL secret (local runs): a forged deregistration changes nothing while Garmin still accepts our token', async () => {
+      expect(client.server.container.providerConfig('garmin').settings['WEBHOOK_SECRET']).toBeUndefined();
+      expect(await deliver('garmin', { deregistrations: [{ userId: await providerUserId('garmin') }] })).toBe(200);
+      expect(await status('garmin')).toBe('connected');
+    });
+
+    it('Garmin deregistrations (Garmin refuses our tokens) and Terra deauth events revoke too', async () => {
+      clockOffsetMs += DEAUTHORIZATION_CHECK_INTERVAL_MS;
       expect(await deliver('garmin', { type: 'deregistration', user_id: await providerUserId('garmin') })).toBe(200);
       expect(await status('garmin')).toBe('revoked');
       expect(await deliver('terra', { type: 'deauth', user_id: await providerUserId('terra') })).toBe(200);

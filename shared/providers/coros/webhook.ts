@@ -95,17 +95,18 @@ export function parseCorosWebhook(body: string | unknown, provider = 'coros'): C
 
 /** Checks the client/secret headers, then one event per pushed workout. */
 export function corosWebhook(request: WebhookRequest, credentials: Partial<CorosWebhookCredentials>): WebhookResult {
-  if (request.method !== 'POST') return { kind: 'rejected', status: 405, reason: 'COROS pushes are POSTs' };
-  if (!credentials.clientId || !credentials.clientSecret) return { kind: 'rejected', status: 401, reason: 'no COROS client credentials configured' };
+  if (request.method !== 'POST') return { kind: 'rejected', reason: 'COROS pushes are POSTs' };
+  if (!credentials.clientId || !credentials.clientSecret) return { kind: 'rejected', reason: 'no COROS client credentials configured' };
   const auth = verifyCorosWebhook(request.headers, { clientId: credentials.clientId, clientSecret: credentials.clientSecret });
   // Without the headers it is COROS checking that the URL answers.
   if (auth === 'missing') return { kind: 'challenge', status: 200, body: COROS_WEBHOOK_ACK };
-  if (auth === 'invalid') return { kind: 'rejected', status: 401, reason: 'coros push with wrong client credentials' };
+  if (auth === 'invalid') return { kind: 'rejected', reason: 'coros push with wrong client credentials' };
   const parsed = parseCorosWebhook(request.rawBody.toString('utf8'));
-  if (!parsed.ok) return { kind: 'rejected', status: 400, reason: `coros ${parsed.reason}` };
+  if (!parsed.ok) return { kind: 'rejected', reason: `coros ${parsed.reason}` };
   return {
     kind: 'events',
     events: parsed.events.map((e) => ({ providerUserId: e.providerUserId, kind: 'data' as const, changed: ['activities' as const], objectId: e.activityId })),
+    authenticated: true,
     ack: { status: 200, body: COROS_WEBHOOK_ACK },
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The public keys Google Health signs webhook notifications with: a JWK set (EC P-256) at
- * `PIERRE_FITBIT_WEBHOOK_KEYSET_URL`, cached for an hour and fetched again at once when a
+ * `PIERRE_FITBIT_WEBHOOK_KEYSET_URL`, cached for an hour and fetched again early when a
  * signature names a key id the cache lacks or no cached key verifies it (keys rotate every 30
- * days). Only deliveries that carried the configured `Authorization` secret get this far, so a
- * stranger cannot make us fetch the keyset at will.
+ * days), but never more than once a minute (per container), whatever the deliveries say:
+ * between two fetches, an unknown key id is simply forged. Only deliveries that carried the
+ * configured `Authorization` secret get this far.
  *
  * A signature is base64 (or base64url) of the ECDSA signature, raw `r||s` or DER. When it
  * starts with Tink's 5-byte prefix (0x01 and a 4-byte key id) that key id picks the key.
@@ -14,6 +15,8 @@ import * as z from '../../zod';
 import type { ProviderHttp } from '../http';
 
 export const KEYSET_TTL_MS = 3_600_000;
+/** The shortest time between two fetches (a failed one counts), so no delivery can make us fetch at will. */
+export const KEYSET_MIN_REFETCH_MS = 60_000;
 
 const JwkSchema = z.looseObject({
   kty: z.literal('EC'),
@@ -58,6 +61,7 @@ function checks(key: KeyObject, body: Buffer, signature: Buffer): boolean {
 export class WebhookKeyset {
   private keys: Key[] | undefined;
   private fetchedAt = -Infinity;
+  private attemptedAt = -Infinity;
   private inflight: Promise<Key[]> | undefined;
 
   constructor(
@@ -69,17 +73,25 @@ export class WebhookKeyset {
   async verify(body: Buffer, header: string): Promise<Verdict> {
     const signature = decodeSignature(header);
     if (!signature) return 'malformed';
-    let keys: Key[];
+    const cached = this.keys;
+    const fresh = cached !== undefined && this.now() - this.fetchedAt < KEYSET_TTL_MS;
+    const mayFetch = this.mayFetch();
+    // Past the TTL the cached keys still serve while a fetch is not allowed yet.
+    if (cached !== undefined && (fresh || !mayFetch)) {
+      if (this.matches(cached, signature, body)) return 'valid';
+      if (!mayFetch) return 'forged';
+    }
+    if (!mayFetch) return 'unavailable';
     try {
-      const fresh = this.keys !== undefined && this.now() - this.fetchedAt < KEYSET_TTL_MS;
-      keys = fresh ? this.keys! : await this.refetch();
-      if (this.matches(keys, signature, body)) return 'valid';
-      if (!fresh) return 'forged';
-      keys = await this.refetch();
+      return this.matches(await this.refetch(), signature, body) ? 'valid' : 'forged';
     } catch {
       return 'unavailable';
     }
-    return this.matches(keys, signature, body) ? 'valid' : 'forged';
+  }
+
+  /** Whether a fetch may start now: one is under way (shared), or the last began a minute ago or more. */
+  private mayFetch(): boolean {
+    return this.inflight !== undefined || this.now() - this.attemptedAt >= KEYSET_MIN_REFETCH_MS;
   }
 
   private matches(keys: readonly Key[], signature: Signature, body: Buffer): boolean {
@@ -89,6 +101,7 @@ export class WebhookKeyset {
 
   /** One fetch at a time; concurrent deliveries share it. */
   private refetch(): Promise<Key[]> {
+    if (!this.inflight) this.attemptedAt = this.now();
     this.inflight ??= this.load().finally(() => (this.inflight = undefined));
     return this.inflight;
   }

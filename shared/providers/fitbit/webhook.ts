@@ -82,7 +82,7 @@ export class FitbitWebhooks {
   }
 
   async handle(request: WebhookRequest): Promise<WebhookResult> {
-    if (request.method !== 'POST') return { kind: 'rejected', status: 405, reason: 'Google Health webhooks are POSTs' };
+    if (request.method !== 'POST') return { kind: 'rejected', reason: 'Google Health webhooks are POSTs' };
     const expected = this.settings[WEBHOOK_AUTHORIZATION_SETTING];
     const given = request.headers['authorization'];
     const authorized = expected !== undefined && expected !== '' && given !== undefined && same(given, expected);
@@ -90,22 +90,22 @@ export class FitbitWebhooks {
     try {
       json = JSON.parse(request.rawBody.toString('utf8'));
     } catch {
-      return { kind: 'rejected', status: authorized ? 400 : 401, reason: 'fitbit webhook body is not JSON' };
+      return { kind: 'rejected', reason: 'fitbit webhook body is not JSON' };
     }
     if (VerificationSchema.safeParse(json).success) {
       return authorized
         ? { kind: 'challenge', status: 201 }
-        : { kind: 'rejected', status: 401, reason: 'fitbit verification without the configured authorization' };
+        : { kind: 'rejected', reason: 'fitbit verification without the configured authorization' };
     }
-    if (!authorized) return { kind: 'rejected', status: 401, reason: 'fitbit notification without the configured authorization' };
-    if (!this.keyset) return { kind: 'rejected', status: 503, reason: 'PIERRE_FITBIT_WEBHOOK_KEYSET_URL is not set: signatures cannot be checked' };
+    if (!authorized) return { kind: 'rejected', reason: 'fitbit notification without the configured authorization' };
+    if (!this.keyset) return { kind: 'unavailable', reason: 'PIERRE_FITBIT_WEBHOOK_KEYSET_URL is not set: signatures cannot be checked' };
     const signature = SIGNATURE_HEADERS.map((h) => request.headers[h]).find((v) => v !== undefined && v !== '');
-    if (!signature) return { kind: 'rejected', status: 401, reason: 'fitbit notification without a signature' };
+    if (!signature) return { kind: 'rejected', reason: 'fitbit notification without a signature' };
     const verdict = await this.keyset.verify(request.rawBody, signature);
-    if (verdict === 'unavailable') return { kind: 'rejected', status: 503, reason: 'the webhook keyset could not be fetched' };
-    if (verdict !== 'valid') return { kind: 'rejected', status: 401, reason: `fitbit notification signature ${verdict}` };
+    if (verdict === 'unavailable') return { kind: 'unavailable', reason: 'the webhook keyset could not be fetched' };
+    if (verdict !== 'valid') return { kind: 'rejected', reason: `fitbit notification signature ${verdict}` };
     const parsed = NotificationsSchema.safeParse(json);
-    if (!parsed.success) return { kind: 'rejected', status: 400, reason: 'fitbit notification of an unexpected shape' };
-    return { kind: 'events', events: toEvents(parsed.data), ack: { status: 204 } };
+    if (!parsed.success) return { kind: 'rejected', reason: 'fitbit notification of an unexpected shape' };
+    return { kind: 'events', events: toEvents(parsed.data), authenticated: true, ack: { status: 204 } };
   }
 }

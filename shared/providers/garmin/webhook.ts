@@ -155,12 +155,18 @@ function toEvent(event: GarminWebhookEvent): WebhookEvent {
   }
 }
 
+/**
+ * Garmin signs nothing: a delivery is authenticated only by the URL secret
+ * (`PIERRE_GARMIN_WEBHOOK_SECRET`, required by the stack wherever it is deployed). Without a
+ * configured secret (local runs) deliveries are accepted as unauthenticated: their data events
+ * only mark cached answers stale and a deregistration is confirmed with Garmin first.
+ */
 export function garminWebhook(request: WebhookRequest, options: GarminWebhookOptions & { secret?: string | undefined }): WebhookResult {
-  if (request.method !== 'POST') return { kind: 'rejected', status: 405, reason: 'Garmin notifications are POSTs' };
+  if (request.method !== 'POST') return { kind: 'rejected', reason: 'Garmin notifications are POSTs' };
   if (options.secret && !sameSecret(request.query['secret'] ?? '', options.secret)) {
-    return { kind: 'rejected', status: 401, reason: 'garmin notification without the configured URL secret' };
+    return { kind: 'rejected', reason: 'garmin notification without the configured URL secret' };
   }
   const parsed = parseGarminWebhook(request.rawBody, options);
-  if (!parsed.ok) return { kind: 'rejected', status: 400, reason: `garmin ${parsed.reason}` };
-  return { kind: 'events', events: parsed.events.map(toEvent) };
+  if (!parsed.ok) return { kind: 'rejected', reason: `garmin ${parsed.reason}` };
+  return { kind: 'events', events: parsed.events.map(toEvent), authenticated: Boolean(options.secret) };
 }

@@ -117,8 +117,6 @@ export function parseStravaWebhook(body: string | unknown, settings: Settings, o
   };
 }
 
-const REJECTION_STATUS: Record<WebhookRejection, number> = { not_configured: 403, malformed: 400, wrong_subscription: 403, stale: 403 };
-
 function toEvent(notice: StravaWebhookNotice): WebhookEvent {
   if (notice.deauthorized) return { providerUserId: notice.providerUserId, kind: 'deauthorized', changed: [], occurredAtMs: notice.eventTime * 1000 };
   return {
@@ -129,15 +127,21 @@ function toEvent(notice: StravaWebhookNotice): WebhookEvent {
   };
 }
 
-/** The subscription challenge on GET; one verified event on POST. */
+/**
+ * The subscription challenge on GET; one event on POST. Events are unsigned, so they are never
+ * authenticated, and the subscription id is no secret: an event naming another subscription is
+ * acknowledged and ignored like one about an athlete nobody connected, so that the answers
+ * cannot reveal the id (an id that answered differently could be found by counting).
+ */
 export function stravaWebhook(request: WebhookRequest, settings: Settings): WebhookResult {
   if (request.method === 'GET') {
     const answer = answerSubscriptionChallenge(request.query, settings);
     return answer.status === 200
       ? { kind: 'challenge', status: 200, body: answer.body }
-      : { kind: 'rejected', status: answer.status, reason: answer.reason };
+      : { kind: 'rejected', reason: answer.reason };
   }
   const parsed = parseStravaWebhook(request.rawBody.toString('utf8'), settings);
-  if (!parsed.ok) return { kind: 'rejected', status: REJECTION_STATUS[parsed.reason], reason: `strava event ${parsed.reason}` };
-  return { kind: 'events', events: [toEvent(parsed.notice)] };
+  if (!parsed.ok && parsed.reason === 'wrong_subscription') return { kind: 'events', events: [], authenticated: false };
+  if (!parsed.ok) return { kind: 'rejected', reason: `strava event ${parsed.reason}` };
+  return { kind: 'events', events: [toEvent(parsed.notice)], authenticated: false };
 }

@@ -149,10 +149,10 @@ function toEvents(event: TerraWebhookEvent): WebhookEvent[] {
 
 /** Verifies `terra-signature` (with its replay window) over the raw body, then reads the event. */
 export function terraWebhook(request: WebhookRequest, secret: string | undefined, nowMs: number): WebhookResult {
-  if (request.method !== 'POST') return { kind: 'rejected', status: 405, reason: 'Terra webhooks are POSTs' };
+  if (request.method !== 'POST') return { kind: 'rejected', reason: 'Terra webhooks are POSTs' };
   const verified = verifyTerraWebhook({ header: request.headers[TERRA_SIGNATURE_HEADER], rawBody: request.rawBody, secret, nowMs });
-  if (!verified.valid) return { kind: 'rejected', status: 401, reason: `terra ${verified.reason}` };
+  if (!verified.valid) return { kind: 'rejected', reason: `terra ${verified.reason}` };
   const parsed = parseTerraWebhook(request.rawBody);
-  if (parsed.kind === 'invalid') return { kind: 'rejected', status: 400, reason: `terra payload invalid (${parsed.type ?? 'no type'})` };
-  return { kind: 'events', events: parsed.kind === 'ignored' ? [] : toEvents(parsed.event) };
+  if (parsed.kind === 'invalid') return { kind: 'rejected', reason: `terra payload invalid (${parsed.type ?? 'no type'})` };
+  return { kind: 'events', events: parsed.kind === 'ignored' ? [] : toEvents(parsed.event), authenticated: true };
 }

@@ -114,13 +114,14 @@ const CHANGED: Record<WhoopWebhookEvent['resource'], WebhookResource[]> = {
 
 /** `POST /webhooks/whoop`: signature and timestamp checked over the raw body, then one event. */
 export function whoopWebhook(request: WebhookRequest, clientSecret: string | undefined, nowMs: number): WebhookResult {
-  if (request.method !== 'POST') return { kind: 'rejected', status: 405, reason: 'WHOOP webhooks are POSTs' };
-  if (!clientSecret) return { kind: 'rejected', status: 401, reason: 'no WHOOP client secret configured to verify with' };
+  if (request.method !== 'POST') return { kind: 'rejected', reason: 'WHOOP webhooks are POSTs' };
+  if (!clientSecret) return { kind: 'rejected', reason: 'no WHOOP client secret configured to verify with' };
   const verified = verifyWhoopWebhook({ headers: request.headers, rawBody: request.rawBody, clientSecret, nowMs });
-  if (!verified.ok) return { kind: 'rejected', status: verified.reason === 'invalid_body' ? 400 : 401, reason: `whoop ${verified.reason}` };
+  if (!verified.ok) return { kind: 'rejected', reason: `whoop ${verified.reason}` };
   const { event } = verified;
   return {
     kind: 'events',
     events: [{ providerUserId: event.providerUserId, kind: 'data', changed: CHANGED[event.resource], objectId: event.objectId }],
+    authenticated: true,
   };
 }

@@ -125,34 +125,64 @@ export class DynamoCacheStore implements CacheStore {
   }
 
   async invalidate(partition: string, keyPrefixes?: string | readonly string[]): Promise<number> {
-    const prefixes = typeof keyPrefixes === 'string' ? [keyPrefixes] : keyPrefixes;
-    if (prefixes && prefixes.length === 0) return 0;
-    const single = prefixes?.length === 1 ? prefixes[0] : undefined;
-    const input: QueryCommandInput = single
-      ? {
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': partition, ':prefix': single },
-        }
-      : {
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-        };
     let count = 0;
-    let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await this.doc.query({ ...input, ProjectionExpression: 'pk, sk', ExclusiveStartKey });
-      const keys = (page.Items ?? [])
-        .map((item) => ({ pk: item['pk'], sk: item['sk'] }) as Key)
-        .filter((k) => !prefixes || prefixes.some((p) => k.sk.startsWith(p)));
+    for await (const keys of this.#keyPages(partition, keyPrefixes)) {
       for (let i = 0; i < keys.length; i += BATCH_SIZE) {
         await this.#deleteBatch(keys.slice(i, i + BATCH_SIZE));
       }
       count += keys.length;
+    }
+    return count;
+  }
+
+  async markStale(partition: string, keyPrefixes: string | readonly string[] | undefined, nowMs: number): Promise<number> {
+    let count = 0;
+    for await (const keys of this.#keyPages(partition, keyPrefixes, nowMs)) {
+      for (let i = 0; i < keys.length; i += BATCH_SIZE) {
+        const outcomes = await Promise.all(keys.slice(i, i + BATCH_SIZE).map((Key) => this.#expire(Key, nowMs)));
+        count += outcomes.filter(Boolean).length;
+      }
+    }
+    return count;
+  }
+
+  /** Ends the entry's freshness at `nowMs` unless it is already stale (or gone); its stale grace (`keepUntilMs`, `ttl`) stays. */
+  async #expire(Key: Key, nowMs: number): Promise<boolean> {
+    try {
+      await this.doc.update({
+        TableName: this.tableName,
+        Key,
+        UpdateExpression: 'SET expiresAtMs = :now',
+        ConditionExpression: 'expiresAtMs > :now AND keepUntilMs > :now',
+        ExpressionAttributeValues: { ':now': nowMs },
+      });
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The keys of the partition under `prefixes` (all when absent), a page at a time; with `freshAt`, only entries still fresh then. */
+  async *#keyPages(partition: string, keyPrefixes: string | readonly string[] | undefined, freshAt?: number): AsyncGenerator<Key[]> {
+    const prefixes = typeof keyPrefixes === 'string' ? [keyPrefixes] : keyPrefixes;
+    if (prefixes && prefixes.length === 0) return;
+    const single = prefixes?.length === 1 ? prefixes[0] : undefined;
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      KeyConditionExpression: single ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition, ...(single && { ':prefix': single }), ...(freshAt !== undefined && { ':now': freshAt }) },
+      ProjectionExpression: 'pk, sk',
+      ...(freshAt !== undefined && { FilterExpression: 'expiresAtMs > :now' }),
+    };
+    let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await this.doc.query({ ...input, ExclusiveStartKey });
+      yield (page.Items ?? [])
+        .map((item) => ({ pk: item['pk'], sk: item['sk'] }) as Key)
+        .filter((k) => !prefixes || prefixes.some((p) => k.sk.startsWith(p)));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return count;
   }
 
   async #deleteBatch(keys: Key[]): Promise<void> {

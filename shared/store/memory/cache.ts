@@ -62,6 +62,18 @@ export class MemoryCacheStore implements CacheStore {
     if (item?.lease?.holder === holder) delete item.lease;
   }
 
+  async markStale(partition: string, keyPrefixes: string | readonly string[] | undefined, nowMs: number): Promise<number> {
+    const prefixes = prefixList(keyPrefixes);
+    let count = 0;
+    for (const [key, item] of this.#partitions.get(partition) ?? []) {
+      if (item.json === undefined || item.expiresAtMs! <= nowMs || item.keepUntilMs <= nowMs) continue;
+      if (prefixes && !prefixes.some((p) => key.startsWith(p))) continue;
+      item.expiresAtMs = nowMs;
+      count++;
+    }
+    return count;
+  }
+
   async invalidate(partition: string, keyPrefixes?: string | readonly string[]): Promise<number> {
     const items = this.#partitions.get(partition);
     if (!items) return 0;

@@ -64,8 +64,11 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
     return { callback, api };
   }
 
+  /** Added to the real clock of the app and the simulators (the keyset is fetched again at most once a minute). */
+  let clockOffsetMs = 0;
+
   beforeAll(async () => {
-    client = await startClient({}, USER, TENANT);
+    client = await startClient({ container: { deps: { now: () => Date.now() + clockOffsetMs } } }, USER, TENANT);
     sim = `${client.server.url}/sim/${P}`;
   });
   afterAll(() => client.server.close());
@@ -484,7 +487,13 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
       const before = simulator().keysetFetches;
       await client.control(P, 'rotate-webhook-key');
       const event = { notifications: [{ healthUserId: await owner(), dataType: 'exercise' }] };
+      // Within a minute of the last fetch, an unknown key id is refused without fetching, however many deliveries name it.
+      for (let i = 0; i < 5; i++) expect(await deliver(event)).toBe(401);
+      expect(simulator().keysetFetches).toBe(before);
+      clockOffsetMs += 60_000;
       expect(await deliver(event)).toBe(204);
+      expect(simulator().keysetFetches).toBe(before + 1);
+      for (let i = 0; i < 5; i++) expect(await deliver({ ...event, signature: 'retired' })).toBe(401);
       expect(simulator().keysetFetches).toBe(before + 1);
       expect(await xCache(`/activities?provider=${P}`)).toBe('MISS');
       await xCache(`/activities?provider=${P}`);

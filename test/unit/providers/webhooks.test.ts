@@ -24,13 +24,17 @@ describe('webhook adapters', () => {
     expect(stravaWebhook(post(stravaEvent), strava)).toEqual({
       kind: 'events',
       events: [{ providerUserId: '9', kind: 'data', changed: ['activities'], objectId: '1' }],
+      // Unsigned: events of it may only mark cached answers stale.
+      authenticated: false,
     });
     expect(stravaWebhook(post({ ...stravaEvent, object_type: 'athlete', updates: { title: 'x' } }), strava)).toMatchObject({ events: [{ changed: ['athlete'] }] });
     expect(stravaWebhook(post({ ...stravaEvent, object_type: 'athlete', updates: { authorized: 'false' } }), strava)).toMatchObject({
       events: [{ kind: 'deauthorized', changed: [] }],
     });
-    expect(stravaWebhook(post('not json'), strava)).toMatchObject({ kind: 'rejected', status: 400 });
-    expect(stravaWebhook(post(stravaEvent), {})).toMatchObject({ kind: 'rejected', status: 403 });
+    expect(stravaWebhook(post('not json'), strava)).toMatchObject({ kind: 'rejected' });
+    // Another subscription's event changes nothing, and answers like any event (the id stays unknowable).
+    expect(stravaWebhook(post({ ...stravaEvent, subscription_id: 8 }), strava)).toEqual({ kind: 'events', events: [], authenticated: false });
+    expect(stravaWebhook(post(stravaEvent), {})).toMatchObject({ kind: 'rejected' });
     const challenge = { method: 'GET' as const, query: { 'hub.mode': 'subscribe', 'hub.challenge': 'c', 'hub.verify_token': 'vt' }, headers: {}, rawBody: Buffer.alloc(0) };
     expect(stravaWebhook(challenge, strava)).toEqual({ kind: 'challenge', status: 200, body: { 'hub.challenge': 'c' } });
   });
@@ -39,9 +43,9 @@ describe('webhook adapters', () => {
     const body = JSON.stringify({ user_id: 5, id: 'u-1', type: 'sleep.updated' });
     const sig = createHmac('sha256', 'cs').update(`${NOW}${body}`).digest('base64');
     const signed = post(body, { 'x-whoop-signature': sig, 'x-whoop-signature-timestamp': String(NOW) });
-    expect(whoopWebhook(signed, 'cs', NOW)).toEqual({ kind: 'events', events: [{ providerUserId: '5', kind: 'data', changed: ['sleep', 'recovery'], objectId: 'u-1' }] });
-    expect(whoopWebhook(signed, undefined, NOW)).toMatchObject({ kind: 'rejected', status: 401 });
-    expect(whoopWebhook(signed, 'cs', NOW + 600_000)).toMatchObject({ kind: 'rejected', status: 401, reason: 'whoop stale_timestamp' });
+    expect(whoopWebhook(signed, 'cs', NOW)).toEqual({ kind: 'events', events: [{ providerUserId: '5', kind: 'data', changed: ['sleep', 'recovery'], objectId: 'u-1' }], authenticated: true });
+    expect(whoopWebhook(signed, undefined, NOW)).toMatchObject({ kind: 'rejected' });
+    expect(whoopWebhook(signed, 'cs', NOW + 600_000)).toMatchObject({ kind: 'rejected', reason: 'whoop stale_timestamp' });
   });
 
   it('Garmin: summary types map to resources; lifecycle events; an optional URL secret', () => {
@@ -52,9 +56,10 @@ describe('webhook adapters', () => {
     const options = { apiBaseUrl: 'https://apis.garmin.com/wellness-api/rest' };
     const body = { deregistrations: [{ userId: 'g1' }], userPermissionsChange: [{ userId: 'g2', permissions: [] }] };
     const result = garminWebhook(post(body), options);
-    expect(result).toMatchObject({ kind: 'events', events: [{ providerUserId: 'g1', kind: 'deauthorized' }, { providerUserId: 'g2', kind: 'data' }] });
-    expect(garminWebhook(post(body), { ...options, secret: 's3' })).toMatchObject({ kind: 'rejected', status: 401 });
-    expect(garminWebhook(post(body, {}, { secret: 's3' }), { ...options, secret: 's3' })).toMatchObject({ kind: 'events' });
+    // Without a configured secret nothing authenticates a delivery.
+    expect(result).toMatchObject({ kind: 'events', events: [{ providerUserId: 'g1', kind: 'deauthorized' }, { providerUserId: 'g2', kind: 'data' }], authenticated: false });
+    expect(garminWebhook(post(body), { ...options, secret: 's3' })).toMatchObject({ kind: 'rejected' });
+    expect(garminWebhook(post(body, {}, { secret: 's3' }), { ...options, secret: 's3' })).toMatchObject({ kind: 'events', authenticated: true });
   });
 
   it('Terra: auth events change nothing, unknown types are acknowledged, deauth and access_revoked revoke', () => {
@@ -69,15 +74,15 @@ describe('webhook adapters', () => {
       [{ type: 'access_revoked', status: 'warning', user }, [{ providerUserId: 'tu1', kind: 'deauthorized', changed: [] }]],
     ] as const) {
       const raw = JSON.stringify(payload);
-      expect(terraWebhook(post(raw, sign(raw)), 'ts', NOW)).toEqual({ kind: 'events', events: expected });
+      expect(terraWebhook(post(raw, sign(raw)), 'ts', NOW)).toEqual({ kind: 'events', events: expected, authenticated: true });
     }
   });
 
   it('COROS: one event per pushed workout, acknowledged the COROS way', () => {
     const creds = { clientId: 'cid', clientSecret: 'cs' };
     const headers = { client: 'cid', secret: 'cs' };
-    expect(corosWebhook(post({ sportDataList: 'nope' }, headers), creds)).toMatchObject({ kind: 'rejected', status: 400 });
-    expect(corosWebhook(post({}, headers), {})).toMatchObject({ kind: 'rejected', status: 401 });
+    expect(corosWebhook(post({ sportDataList: 'nope' }, headers), creds)).toMatchObject({ kind: 'rejected' });
+    expect(corosWebhook(post({}, headers), {})).toMatchObject({ kind: 'rejected' });
     expect(corosWebhook(post({}), creds)).toMatchObject({ kind: 'challenge', status: 200 });
   });
 });

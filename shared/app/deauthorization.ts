@@ -1,0 +1,76 @@
+/**
+ * Confirming a deauthorization that arrived unauthenticated (Strava's unsigned events; Garmin
+ * without its URL secret) before destroying anything: the stored tokens are tried on the
+ * provider with one authenticated read of the athlete profile (`GET /athlete` at Strava,
+ * `user/id` at Garmin), through the usual session (a refused access token is refreshed once;
+ * a refused refresh marks the connection revoked) and through the rate-limit gate like any read
+ * of that user. Only when the provider refuses our tokens is the connection revoked. A forged
+ * event therefore costs one provider read per connection and minute at most (a marker in the
+ * coordination store), and an inconclusive check (the provider limited or down) revokes
+ * nothing: the next real use of a dead token finds out anyway.
+ */
+import { CacheRequest, withCacheRequest } from '../cache/policy';
+import { cachePartition } from '../cache/keys';
+import { ProviderError } from '../models';
+import type { Connection } from '../store/ports';
+import type { Container } from './container';
+import { toErrorAnswer } from './error-answer';
+import { logger } from './observability';
+import { revokedConnection, withSession } from './sessions';
+
+/** One check per connection in this long, however many deliveries ask. */
+export const DEAUTHORIZATION_CHECK_INTERVAL_MS = 60_000;
+
+/** Claims this minute's check of the connection; false when another delivery already made it. */
+async function claimCheck(container: Container, connection: Connection): Promise<boolean> {
+  const now = container.deps.now();
+  const untilMs = now + DEAUTHORIZATION_CHECK_INTERVAL_MS;
+  const claimed = await container.coordination.update(
+    `deauth-check#${cachePartition(connection.tenantId, connection.userId, connection.provider)}`,
+    'check',
+    { untilMs },
+    { ifAny: [{ field: 'untilMs', op: 'missing' }, { field: 'untilMs', op: 'lt', value: now }], expiresAtSecs: Math.ceil(untilMs / 1000) },
+  );
+  return claimed !== undefined;
+}
+
+/** The provider refused the stored tokens (a refresh refused, or a token refused with none to refresh). */
+async function refused(container: Container, connection: Connection, error: unknown): Promise<boolean> {
+  if (error instanceof ProviderError) return error.kind === 'auth_failed' && error.status !== 403;
+  const latest = await container.connections.get(connection);
+  // The session marks the connection revoked when the provider refuses to refresh it.
+  return latest?.status === 'revoked';
+}
+
+/** The user took our access away at the provider: the tokens are worthless, forget them and the cached answers. */
+export async function revoke(container: Container, connection: Connection): Promise<void> {
+  const holdsTokens = connection.accessToken !== '' || connection.refreshToken !== undefined;
+  if (connection.status === 'connected' || (connection.status === 'revoked' && holdsTokens)) {
+    await container.connections.put(revokedConnection(connection, container.deps.now()));
+  }
+  await container.cache.invalidate(cachePartition(connection.tenantId, connection.userId, connection.provider));
+}
+
+/** True when the provider confirms our access ended (the connection is then revoked and its cache dropped). */
+export async function confirmDeauthorization(container: Container, connection: Connection): Promise<boolean> {
+  const provider = connection.provider;
+  if (connection.status !== 'connected') return false;
+  if (!(await claimCheck(container, connection))) {
+    logger.info('unauthenticated deauthorization: checked within the last minute; ignored', { provider });
+    return false;
+  }
+  const identity = { tenantId: connection.tenantId, userId: connection.userId };
+  try {
+    await withCacheRequest(new CacheRequest('bypass'), () => withSession(container, identity, provider, (p, session) => p.getAthlete(session)));
+    logger.warn('unauthenticated deauthorization: the provider still accepts our token; ignored', { provider });
+    return false;
+  } catch (error) {
+    if (!(await refused(container, connection, error))) {
+      logger.warn('unauthenticated deauthorization could not be confirmed now; ignored', { provider, reason: toErrorAnswer(error).code });
+      return false;
+    }
+  }
+  await revoke(container, (await container.connections.get(connection)) ?? connection);
+  logger.info('deauthorization confirmed by the provider; connection revoked', { provider });
+  return true;
+}
