@@ -10,7 +10,7 @@ import { buildContainer, setContainer, type Container, type ContainerOptions } f
 import { ensureTables } from '../shared/store/dynamodb/schema';
 import { CORS, GATEWAY_LIMITS } from '../functions/routes';
 import { buildEvent, matchRoute } from './apigw';
-import { DevAuth } from './dev-auth';
+import { DevAuth, devTokenProblem } from './dev-auth';
 import { HANDLERS, lambdaContext } from './handlers';
 import type { ProviderSimulator } from './simulators/kit';
 import { createSimulators } from './simulators';
@@ -195,6 +195,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (method === 'GET' && url.pathname === '/dev/token') {
       const user = url.searchParams.get('user') ?? 'demo-user';
       const tenant = url.searchParams.get('tenant') ?? 'demo-tenant';
+      const refused = devTokenProblem(user, tenant);
+      if (refused) return sendError(res, 400, 'invalid_request', refused);
       sendJson(res, 200, { token: await auth.issue(user, tenant) });
       return;
     }
