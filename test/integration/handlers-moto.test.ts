@@ -202,11 +202,18 @@ describe('handlers against moto (DynamoDB + Secrets Manager)', () => {
     expect(again.json.error.code).toBe('invalid_state');
   });
 
-  it('rejects a state issued for another provider', async () => {
+  it('rejects a state issued for another provider without consuming it: the real callback still connects', async () => {
     const connect = await invoke({ path: '/connect/acme', claims: alice });
-    const res = await invoke({ path: '/callback/strava', query: { state: connect.json.state, code: 'x' } });
-    expect(res.status).toBe(400);
-    expect(res.json.error.code).toBe('invalid_state');
+    const consent = await fetch(connect.json.authorization_url, { redirect: 'manual' });
+    const query = Object.fromEntries(new URL(consent.headers.get('location')!).searchParams);
+    for (const other of ['strava', 'synthetic']) {
+      const res = await invoke({ path: `/callback/${other}`, query });
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe('invalid_state');
+    }
+    const callback = await invoke({ path: '/callback/acme', query });
+    expect(callback.status).toBe(200);
+    expect(callback.json).toMatchObject({ provider: 'acme', connected: true });
   });
 
   it('answers unsupported_feature for sleep on an activity-only provider', async () => {
