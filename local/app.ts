@@ -58,7 +58,8 @@ export interface LocalServer {
   container: Container;
   /** Mounted simulators by provider name (empty when disabled). */
   simulators: ReadonlyMap<string, ProviderSimulator>;
-  issueToken(userId: string, tenantId: string): Promise<string>;
+  /** A development token; `ttlSecs` (default 12 h) also makes a second token of the same user differ. */
+  issueToken(userId: string, tenantId: string, ttlSecs?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -268,7 +269,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     stopBackground = startBackgroundWork(container, options.container?.queue !== undefined);
     const auth = new DevAuth(container.config.devJwtSecret, container.config.tenantClaim);
     ready = { container, auth };
-    return { url, container, simulators, issueToken: (userId, tenantId) => auth.issue(userId, tenantId), close };
+    return { url, container, simulators, issueToken: (userId, tenantId, ttlSecs) => auth.issue(userId, tenantId, ttlSecs), close };
   } catch (error) {
     await close();
     throw error;
