@@ -4,51 +4,11 @@
  * at most 5 MB whatever the tools return.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivitySchema, endDateOf, type Activity, type Athlete } from '../../shared/models';
-import { BaseProvider } from '../../shared/providers/base';
-import { Capability } from '../../shared/providers/capabilities';
 import { providerRegistry } from '../../shared/providers';
-import type { ActivityQuery, ProviderFactory } from '../../shared/providers/spi';
+import { bulkyFactory, setBulkyTitleBytes } from '../support/bulky-provider';
 import { startClient, type Client } from '../support/provider-flow';
 
 const MB5 = 5 * 1024 * 1024;
-
-/** A provider that needs no connection and names its activities at length: big answers on demand. */
-let titleBytes = 0;
-const BULKY_DESCRIPTOR = {
-  name: 'bulky',
-  displayName: 'Bulky',
-  capabilities: Capability.ACTIVITIES,
-  connection: 'none' as const,
-  apiBaseUrl: 'https://bulky.invalid/api',
-  defaultScopes: [],
-};
-class BulkyProvider extends BaseProvider {
-  async getAthlete(): Promise<Athlete> {
-    return { id: 'b', provider: 'bulky', username: null, firstname: null, lastname: null, profile_picture: null, sex: null, weight_kg: null, city: null, country: null };
-  }
-
-  async getActivity(): Promise<Activity> {
-    throw new Error('not needed');
-  }
-
-  async getActivities(_session: unknown, query: ActivityQuery): Promise<Activity[]> {
-    return Array.from({ length: query.limit }, (_, i) => {
-      const began = new Date(Date.UTC(2026, 10, 20) - (query.offset + i) * 86_400_000).toISOString();
-      return ActivitySchema.parse({
-        id: `b${query.offset + i}`,
-        provider: 'bulky',
-        name: `"quoted" ${'x'.repeat(titleBytes)}`,
-        sport_type: 'run',
-        start_date: began,
-        end_date: endDateOf(began, 1800),
-        duration_seconds: 1800,
-        distance_meters: 6000,
-      });
-    });
-  }
-}
-const bulkyFactory: ProviderFactory = { descriptor: BULKY_DESCRIPTOR, create: (config, deps) => new BulkyProvider(BULKY_DESCRIPTOR, config, deps) };
 
 type Answer = { jsonrpc: '2.0'; id: string | number | null; result?: any; error?: { code: number; message: string } };
 
@@ -146,7 +106,7 @@ describe('MCP limits per POST', () => {
     });
 
     it('keeps a batch of large results under 5 MB and tells the calls left out to ask for less', async () => {
-      titleBytes = 4_000; // about 1.7 MB per call of 200 activities, escaped
+      setBulkyTitleBytes(4_000); // about 1.7 MB per call of 200 activities, escaped
       const batch = Array.from({ length: 6 }, (_, i) => callMessage(i, 'get_activities', { provider: 'bulky', limit: 200, cache: 'bypass' }));
       const { status, bytes, body } = await post(batch);
       expect(status).toBe(200);
@@ -166,7 +126,7 @@ describe('MCP limits per POST', () => {
     });
 
     it('refuses one result larger than 5 MB on its own', async () => {
-      titleBytes = 14_000;
+      setBulkyTitleBytes(14_000);
       const { status, bytes, body } = await post(callMessage('big', 'get_activities', { provider: 'bulky', limit: 200, cache: 'bypass' }));
       expect(status).toBe(200);
       expect(bytes).toBeLessThan(2_000);
