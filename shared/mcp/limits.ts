@@ -120,23 +120,25 @@ function tooLarge(slot: Slot, bytes: number): unknown {
 /**
  * The answers in request order, each result that would take the whole past MAX_ANSWER_BYTES
  * replaced by an error saying to ask for less. Errors are small and always kept; results are
- * admitted first come, first served in request order.
+ * admitted first come, first served in request order. Room for every result's replacement is
+ * kept from the start, so the whole never passes the bound.
  */
 export function boundedAnswers(slots: readonly Slot[], answers: ReadonlyMap<Id, unknown>): unknown[] {
-  const ordered = slots.flatMap((slot) => {
+  type Sized = { answer: unknown; bytes: number; replacement?: unknown; replacementBytes: number };
+  const ordered = slots.flatMap((slot): Sized[] => {
     const answer = slot.refusal ?? answers.get(slot.id);
-    return answer === undefined ? [] : [{ slot, answer, bytes: answerBytes(answer) }];
+    if (answer === undefined) return [];
+    const bytes = answerBytes(answer);
+    if (!isObject(answer) || !('result' in answer)) return [{ answer, bytes, replacementBytes: 0 }];
+    const replacement = tooLarge(slot, bytes);
+    return [{ answer, bytes, replacement, replacementBytes: answerBytes(replacement) }];
   });
   const framing = 2 + Math.max(0, ordered.length - 1);
-  let used = framing + ordered.filter((o) => !isObject(o.answer) || !('result' in o.answer)).reduce((sum, o) => sum + o.bytes, 0);
-  return ordered.map(({ slot, answer, bytes }) => {
-    if (!isObject(answer) || !('result' in answer)) return answer;
-    if (used + bytes <= MAX_ANSWER_BYTES) {
-      used += bytes;
-      return answer;
-    }
-    const replaced = tooLarge(slot, bytes);
-    used += answerBytes(replaced);
-    return replaced;
+  let used = ordered.reduce((sum, o) => sum + (o.replacement ? o.replacementBytes : o.bytes), framing);
+  return ordered.map((o) => {
+    if (!o.replacement) return o.answer;
+    if (used - o.replacementBytes + o.bytes > MAX_ANSWER_BYTES) return o.replacement;
+    used += o.bytes - o.replacementBytes;
+    return o.answer;
   });
 }
