@@ -105,6 +105,12 @@ export function screen(body: unknown): Screened | undefined {
   return { batch, admitted, slots };
 }
 
+/**
+ * Whether a JSON answer fits without measuring it: escaped once more, a UTF-16 unit of JSON
+ * text takes at most 3 bytes (`"` and `\\` become 2, BMP characters at most 3 in UTF-8, pairs 4).
+ */
+export const surelyFits = (json: string): boolean => 3 * json.length + 2 <= MAX_ANSWER_BYTES;
+
 /** Bytes a message takes in the Lambda answer, where the body travels as an escaped JSON string. */
 function answerBytes(message: unknown): number {
   return Buffer.byteLength(JSON.stringify(JSON.stringify(message))) - 2;

@@ -1,6 +1,7 @@
 /** The answer-size bound of shared/mcp/limits.ts on answers built to sit right at the edge. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { boundedAnswers, MAX_ANSWER_BYTES, screen } from '../../shared/mcp/limits';
+import { boundedAnswers, MAX_ANSWER_BYTES, screen, surelyFits } from '../../shared/mcp/limits';
 
 const lambdaBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(JSON.stringify(value))) - 2;
 const result = (id: string, textBytes: number) => ({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'x'.repeat(textBytes) }] } });
@@ -28,5 +29,19 @@ describe('boundedAnswers', () => {
     expect(bounded.map((a) => JSON.stringify(a).includes('answer_too_large'))).toEqual([false, false, false]);
     const over = boundedAnswers(screened.slots, new Map(ids.map((id) => [id, result(id, third + 2_000)])));
     expect(over.map((a) => JSON.stringify(a).includes('answer_too_large'))).toEqual([false, false, true]);
+  });
+});
+
+describe('surelyFits', () => {
+  it('never vouches for JSON that escapes past three bytes a unit', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: 'binary' }), (value, text) => {
+        const json = JSON.stringify({ value, text });
+        expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThanOrEqual(3 * json.length + 2);
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(surelyFits('x'.repeat(Math.floor((MAX_ANSWER_BYTES - 2) / 3)))).toBe(true);
+    expect(surelyFits('x'.repeat(Math.floor((MAX_ANSWER_BYTES - 2) / 3) + 1))).toBe(false);
   });
 });
