@@ -9,6 +9,6 @@ export const handler = unauthenticated(async (event, { container, origin }) => {
   const { config } = container;
   if (event.routeKey === 'GET /openapi.json') return json(200, openApiDocument(config.publicBaseUrl ?? origin));
   if (event.routeKey !== 'GET /') throw new AppError(404, 'not_found', `No route ${event.routeKey}`);
-  const page = renderPage(await clientScript(), { devTokens: config.webDevTokens, tokenOrigins: [...config.returnTargets.origins] });
+  const page = renderPage(await clientScript(), { devTokens: config.webDevTokens, tokenOrigins: [...config.returnTargets.origins], tenantClaim: config.tenantClaim });
   return raw(200, page.html, page.headers);
 });

@@ -10,7 +10,7 @@ import { buildContainer, setContainer, type Container, type ContainerOptions } f
 import { ensureTables } from '../shared/store/dynamodb/schema';
 import { CORS, GATEWAY_LIMITS } from '../functions/routes';
 import { buildEvent, matchRoute } from './apigw';
-import { DevAuth } from './dev-auth';
+import { DevAuth, devTokenProblem } from './dev-auth';
 import { HANDLERS, lambdaContext } from './handlers';
 import type { ProviderSimulator } from './simulators/kit';
 import { createSimulators } from './simulators';
@@ -58,7 +58,8 @@ export interface LocalServer {
   container: Container;
   /** Mounted simulators by provider name (empty when disabled). */
   simulators: ReadonlyMap<string, ProviderSimulator>;
-  issueToken(userId: string, tenantId: string): Promise<string>;
+  /** A development token; `ttlSecs` (default 12 h) also makes a second token of the same user differ. */
+  issueToken(userId: string, tenantId: string, ttlSecs?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -195,6 +196,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (method === 'GET' && url.pathname === '/dev/token') {
       const user = url.searchParams.get('user') ?? 'demo-user';
       const tenant = url.searchParams.get('tenant') ?? 'demo-tenant';
+      const refused = devTokenProblem(user, tenant);
+      if (refused) return sendError(res, 400, 'invalid_request', refused);
       sendJson(res, 200, { token: await auth.issue(user, tenant) });
       return;
     }
@@ -266,7 +269,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     stopBackground = startBackgroundWork(container, options.container?.queue !== undefined);
     const auth = new DevAuth(container.config.devJwtSecret, container.config.tenantClaim);
     ready = { container, auth };
-    return { url, container, simulators, issueToken: (userId, tenantId) => auth.issue(userId, tenantId), close };
+    return { url, container, simulators, issueToken: (userId, tenantId, ttlSecs) => auth.issue(userId, tenantId, ttlSecs), close };
   } catch (error) {
     await close();
     throw error;

@@ -4,9 +4,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { identityProblem } from '../shared/app/identity';
 
 export const DEV_ISSUER = 'pierre-local';
 export const DEV_AUDIENCE = 'pierre-api';
+
+/** Why /dev/token refuses to mint a token for this user and tenant (the API would refuse it), or undefined. */
+export function devTokenProblem(user: string, tenant: string): string | undefined {
+  for (const [name, value] of [['user', user], ['tenant', tenant]] as const) {
+    if (value.length === 0) return `Invalid '${name}': must not be empty`;
+    const problem = identityProblem(value);
+    if (problem) return `Invalid '${name}': ${problem}`;
+  }
+  return undefined;
+}
 
 export class DevAuth {
   private readonly key: Uint8Array;

@@ -76,8 +76,8 @@ export async function completeConnection(
   if (container.provider(name).descriptor.connection === 'oauth2' && !query['code'] && !query['error']) {
     throw invalidRequest('code', 'the callback carries neither an authorization code nor an error');
   }
-  const state = await container.states.consume(stateValue, Math.floor(container.deps.now() / 1000));
-  if (!state || state.provider !== name) throw invalidState();
+  const state = await container.states.consume(stateValue, name, Math.floor(container.deps.now() / 1000));
+  if (!state) throw invalidState();
 
   try {
     const connection = await exchange(container, name, state, query);

@@ -3,3 +3,22 @@ export interface Identity {
   tenantId: string;
   userId: string;
 }
+
+/**
+ * The longest user or tenant id, in bytes once percent-encoded as the store keys hold it. Both
+ * go into DynamoDB partition keys (2,048 bytes at most), so an id of any length would pass the
+ * authorizer and fail only when stored, after the provider granted access.
+ */
+export const MAX_IDENTITY_BYTES = 256;
+
+/** Why a user or tenant id cannot be used (too long, or text that cannot be encoded), or undefined. */
+export function identityProblem(value: string): string | undefined {
+  let bytes: number;
+  try {
+    bytes = encodeURIComponent(value).length;
+  } catch {
+    return 'is not well-formed Unicode text'; // a lone surrogate, which no store key can hold
+  }
+  if (bytes > MAX_IDENTITY_BYTES) return `takes ${bytes} bytes percent-encoded; at most ${MAX_IDENTITY_BYTES} are accepted`;
+  return undefined;
+}

@@ -1,7 +1,7 @@
 /** Reads the caller's identity from the API Gateway JWT authorizer claims. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { unauthorized } from '../app/errors';
-import type { Identity } from '../app/identity';
+import { identityProblem, type Identity } from '../app/identity';
 
 type Claims = Record<string, string | number | boolean | string[]>;
 
@@ -16,12 +16,19 @@ function text(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A claim naming the user or tenant, refused (401) before any flow starts when absent or unusable. */
+function claim(claims: Claims, name: string): string {
+  const value = text(claims[name]);
+  if (!value) throw unauthorized(name === 'sub' ? 'The token has no subject (sub) claim' : `The token has no '${name}' claim`);
+  const problem = identityProblem(value);
+  if (problem) throw unauthorized(`The token's '${name}' claim ${problem}`);
+  return value;
+}
+
 export function identityFrom(event: APIGatewayProxyEventV2, tenantClaim: string): Identity {
   const claims = claimsOf(event);
   if (!claims) throw unauthorized();
-  const userId = text(claims['sub']);
-  if (!userId) throw unauthorized('The token has no subject (sub) claim');
-  const tenantId = text(claims[tenantClaim]);
-  if (!tenantId) throw unauthorized(`The token has no '${tenantClaim}' claim`);
+  const userId = claim(claims, 'sub');
+  const tenantId = claim(claims, tenantClaim);
   return { tenantId, userId };
 }

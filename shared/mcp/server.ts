@@ -19,6 +19,7 @@ import { CacheRequest, currentCacheRequest, withCacheRequest } from '../cache/po
 import { toErrorAnswer } from '../http/errors';
 import { CacheQuerySchema, parseInput } from '../http/query';
 import { inputJsonSchema, outputJsonSchema } from './json-schema';
+import { boundedAnswers, errorMessage, screen, surelyFits } from './limits';
 import { providerChoices, TOOLS, type ToolContext, type ToolSpec } from './tools';
 import { NO_ELICITATION_VALIDATOR } from './validator';
 
@@ -153,8 +154,19 @@ export async function callTool(name: string, args: Record<string, unknown> | und
   }
 }
 
-/** Answers one Streamable HTTP request (a JSON-RPC message or batch) for the caller in `ctx`. */
-export async function handleMcpRequest(request: Request, ctx: ToolContext): Promise<Response> {
+/** JSON-RPC answers outside any request, as the SDK transport sends its own (status 400, id null). */
+function protocolError(code: number, message: string): Response {
+  return Response.json(errorMessage(null, code, message), { status: 400 });
+}
+
+/** The SDK's answer as JSON-RPC messages by request id (none for a 202 or an empty body). */
+function answersById(text: string): Map<string | number, unknown> {
+  const parsed: unknown = text ? JSON.parse(text) : [];
+  const messages = Array.isArray(parsed) ? parsed : [parsed];
+  return new Map(messages.map((m: { id: string | number }) => [m.id, m]));
+}
+
+async function runSdk(request: Request, admitted: unknown[], ctx: ToolContext): Promise<Response> {
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: { listChanged: false } },
     instructions: INSTRUCTIONS,
@@ -165,8 +177,37 @@ export async function handleMcpRequest(request: Request, ctx: ToolContext): Prom
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   try {
-    return await transport.handleRequest(request);
+    return await transport.handleRequest(request, { parsedBody: admitted });
   } finally {
     await server.close();
   }
+}
+
+/**
+ * Answers one Streamable HTTP request (a JSON-RPC message or batch) for the caller in `ctx`,
+ * within the limits of ./limits: refused messages get their error, the rest go to the SDK, and
+ * the whole answer stays under MAX_ANSWER_BYTES.
+ */
+export async function handleMcpRequest(request: Request, ctx: ToolContext): Promise<Response> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.text());
+  } catch {
+    return protocolError(ErrorCode.ParseError, 'Parse error: Invalid JSON');
+  }
+  const screened = screen(body);
+  if (!screened) return protocolError(ErrorCode.InvalidRequest, 'Invalid Request: an empty batch; send at least one message');
+  const response = await runSdk(request, screened.admitted, ctx);
+  // The SDK's own refusals (headers, protocol version, malformed messages) stand as they are.
+  if (response.status !== 200 && response.status !== 202) return response;
+  const text = await response.text();
+  if (!screened.slots.some((slot) => slot.refusal) && surelyFits(text)) {
+    // The common case, as the SDK answered; it answers a batch of one request as one object.
+    if (!text) return new Response(null, { status: 202 });
+    const body = screened.batch && !text.startsWith('[') ? `[${text}]` : text;
+    return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+  }
+  const answers = boundedAnswers(screened.slots, answersById(text));
+  if (answers.length === 0) return new Response(null, { status: 202 });
+  return Response.json(screened.batch ? answers : answers[0], { status: 200 });
 }

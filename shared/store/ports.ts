@@ -70,10 +70,12 @@ export type OAuthState = z.infer<typeof OAuthStateSchema>;
 export interface OAuthStateStore {
   create(state: OAuthState): Promise<void>;
   /**
-   * Returns the state and deletes it in one atomic step; a second call, an unknown state or an
-   * expired one (relative to `nowSecs`) returns undefined.
+   * Returns the state and deletes it in one atomic step, provided it was issued for `provider`;
+   * a second call, an unknown state or an expired one (relative to `nowSecs`) returns undefined.
+   * A state of another provider also returns undefined and stays, so a callback that names the
+   * wrong provider cannot burn the user's attempt.
    */
-  consume(state: string, nowSecs: number): Promise<OAuthState | undefined>;
+  consume(state: string, provider: string, nowSecs: number): Promise<OAuthState | undefined>;
 }
 
 /** A stored value and when it was stored and expires (epoch ms). */

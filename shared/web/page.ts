@@ -31,6 +31,10 @@ ul.providers { grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); }
 .source { background: #eef0fb; border-color: #b9c0ee; color: #2c3a9a; }
 ul.capabilities { display: flex; flex-wrap: wrap; gap: .3rem; list-style: none; margin: 0; padding: 0; font-size: .8rem; color: var(--muted); }
 ul.capabilities li { border: 1px dashed var(--line); border-radius: .3rem; padding: 0 .35rem; }
+.identity { margin: -.5rem 0 1rem; color: var(--muted); font-weight: 600; overflow-wrap: anywhere; }
+.identity:empty { display: none; }
+.switch { padding: .75rem 1rem; border-radius: .5rem; margin-bottom: 1rem; background: #fff6e0; border: 1px solid #e7c36a; overflow-wrap: anywhere; }
+.switch p { margin: 0 0 .5rem; } .switch .choices { display: flex; flex-wrap: wrap; gap: .5rem; }
 .hint { margin: 0; font-size: .85rem; color: var(--muted); }
 button { font: inherit; min-height: 44px; padding: .5rem 1rem; border-radius: .45rem; border: 1px solid var(--accent); cursor: pointer; align-self: flex-start; }
 button.primary { background: var(--accent); color: #fff; }
@@ -50,6 +54,8 @@ const BODY = `
 <a class="skip" href="#main">Skip to content</a>
 <main id="main">
   <h1>Your fitness connections</h1>
+  <p id="identity" class="identity"></p>
+  <div id="switch" class="switch" role="alertdialog" aria-labelledby="switch-question" hidden></div>
   <div id="notice" role="status" aria-live="polite"></div>
   <div id="alert" role="alert"></div>
   <section aria-labelledby="providers-heading">

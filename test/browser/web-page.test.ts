@@ -233,6 +233,90 @@ describe('connections page embedded in an application (token hand-off)', () => {
     await context.close();
   });
 
+  it('shows who it connects for, from the token it holds', async () => {
+    const page = await browser.newPage();
+    await openPage(page, `${server.url}/#token=${token}`);
+    expect(await page.locator('#identity').innerText()).toBe('Connecting for embedded-user@tenant-e');
+    await page.close();
+  });
+
+  describe("a link carrying someone else's token", () => {
+    let mallory: string;
+    beforeAll(async () => {
+      mallory = await server.issueToken('mallory', 'tenant-m');
+    });
+
+    /** A tab that holds the embedded user's token, recording the bearer token of every API call. */
+    async function heldTab() {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const bearers: string[] = [];
+      page.on('request', (request) => {
+        const authorization = request.headers()['authorization'];
+        if (authorization) bearers.push(authorization.replace(/^Bearer /, ''));
+      });
+      await openPage(page, `${server.url}/#token=${token}`);
+      return { context, page, bearers };
+    }
+    const question = (page: Page) => page.getByRole('alertdialog');
+
+    it('does not replace the held token: it asks, and staying keeps it', async () => {
+      const { context, page, bearers } = await heldTab();
+      await openPage(page, `${server.url}/?from=mail#token=${mallory}`);
+      await question(page).waitFor();
+      expect(await page.locator('#switch-question').innerText()).toBe(
+        'This link signs you in as mallory@tenant-m; you are embedded-user@tenant-e. Switch?',
+      );
+      expect(new URL(page.url()).hash).toBe('');
+      expect(await page.locator('#identity').innerText()).toBe('Connecting for embedded-user@tenant-e');
+      expect(await page.evaluate(() => sessionStorage.getItem('pierre.token'))).toBe(token);
+      // The page loaded with the held token only, and the safe choice has the focus.
+      expect(bearers.length).toBeGreaterThan(0);
+      expect(new Set(bearers)).toEqual(new Set([token]));
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Stay as embedded-user@tenant-e');
+      await shot(page, 'page-switch-question');
+
+      await page.getByRole('button', { name: 'Stay as embedded-user@tenant-e' }).click();
+      expect(await question(page).count()).toBe(0);
+      expect(await page.locator('#notice').innerText()).toBe('You are still connecting for embedded-user@tenant-e.');
+      // Connect asks the API with the held token.
+      const before = bearers.length;
+      await page.getByRole('button', { name: 'Connect Strava' }).click();
+      await page.locator('#allow').waitFor();
+      expect(bearers.slice(before)).toEqual([token]);
+      await context.close();
+    });
+
+    it('switches only when the person says so', async () => {
+      const { context, page, bearers } = await heldTab();
+      // The link arrives while the page is open (same document, only the fragment changes).
+      await page.evaluate((t) => {
+        location.hash = `token=${t}`;
+      }, mallory);
+      await question(page).waitFor();
+      expect(await page.evaluate(() => sessionStorage.getItem('pierre.token'))).toBe(token);
+      const before = bearers.length;
+      await page.getByRole('button', { name: 'Switch to mallory@tenant-m' }).click();
+      await page.locator('#notice', { hasText: 'You are now connecting for mallory@tenant-m.' }).waitFor();
+      expect(await page.locator('#identity').innerText()).toBe('Connecting for mallory@tenant-m');
+      expect(await page.evaluate(() => sessionStorage.getItem('pierre.token'))).toBe(mallory);
+      await page.locator('#providers[aria-busy="false"]').waitFor();
+      await expect.poll(() => bearers.slice(before)).toContain(mallory);
+      expect(bearers.slice(before)).not.toContain(token);
+      await context.close();
+    });
+
+    it('takes a new token of the same person without asking', async () => {
+      const { context, page } = await heldTab();
+      const fresh = await server.issueToken('embedded-user', 'tenant-e', 3600);
+      expect(fresh).not.toBe(token);
+      await openPage(page, `${server.url}/?again=1#token=${fresh}`);
+      expect(await question(page).count()).toBe(0);
+      expect(await page.evaluate(() => sessionStorage.getItem('pierre.token'))).toBe(fresh);
+      await context.close();
+    });
+  });
+
   it('takes the token by postMessage from a listed embedding origin', async () => {
     const page = await browser.newPage();
     await page.addInitScript((t) => Object.assign(window, { TOKEN: t }), token);

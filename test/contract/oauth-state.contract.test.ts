@@ -33,7 +33,7 @@ export function oauthStateStoreContract(name: string, makeStore: () => OAuthStat
     it('creates and consumes a state, returning everything bound to it', async () => {
       const state = oauthState();
       await store.create(state);
-      expect(await store.consume(state.state, NOW)).toEqual(state);
+      expect(await store.consume(state.state, state.provider, NOW)).toEqual(state);
     });
 
     it('round-trips a state without PKCE verifier or returnTo', async () => {
@@ -41,7 +41,7 @@ export function oauthStateStoreContract(name: string, makeStore: () => OAuthStat
       delete state.codeVerifier;
       delete state.returnTo;
       await store.create(state);
-      const got = await store.consume(state.state, NOW);
+      const got = await store.consume(state.state, state.provider, NOW);
       expect(got).toEqual(state);
       expect(got).not.toHaveProperty('codeVerifier');
     });
@@ -49,37 +49,54 @@ export function oauthStateStoreContract(name: string, makeStore: () => OAuthStat
     it('consumes a state once: a replay fails', async () => {
       const state = oauthState();
       await store.create(state);
-      expect(await store.consume(state.state, NOW)).toBeDefined();
-      expect(await store.consume(state.state, NOW)).toBeUndefined();
+      expect(await store.consume(state.state, state.provider, NOW)).toBeDefined();
+      expect(await store.consume(state.state, state.provider, NOW)).toBeUndefined();
+    });
+
+    it('leaves a state of another provider in place for the right one', async () => {
+      const state = oauthState({ provider: 'strava' });
+      await store.create(state);
+      expect(await store.consume(state.state, 'coros', NOW)).toBeUndefined();
+      expect(await store.consume(state.state, 'strava', NOW)).toEqual(state);
+      expect(await store.consume(state.state, 'strava', NOW)).toBeUndefined();
+    });
+
+    it('lets exactly one of concurrent consumes win when some name the wrong provider', async () => {
+      const state = oauthState();
+      await store.create(state);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => store.consume(state.state, i % 2 === 0 ? 'strava' : state.provider, NOW)),
+      );
+      expect(results.filter((r) => r !== undefined)).toEqual([state]);
     });
 
     it('returns undefined for an unknown state', async () => {
-      expect(await store.consume('never-created', NOW)).toBeUndefined();
+      expect(await store.consume('never-created', 'fitbit', NOW)).toBeUndefined();
     });
 
     it('rejects an expired state, and it stays gone', async () => {
       const state = oauthState({ expiresAt: NOW - 1 });
       await store.create(state);
-      expect(await store.consume(state.state, NOW)).toBeUndefined();
-      expect(await store.consume(state.state, NOW - 10)).toBeUndefined();
+      expect(await store.consume(state.state, state.provider, NOW)).toBeUndefined();
+      expect(await store.consume(state.state, state.provider, NOW - 10)).toBeUndefined();
     });
 
     it('treats the expiry second itself as expired', async () => {
       const state = oauthState({ expiresAt: NOW });
       await store.create(state);
-      expect(await store.consume(state.state, NOW)).toBeUndefined();
+      expect(await store.consume(state.state, state.provider, NOW)).toBeUndefined();
     });
 
     it('accepts a state up to its last valid second', async () => {
       const state = oauthState({ expiresAt: NOW + 1 });
       await store.create(state);
-      expect(await store.consume(state.state, NOW)).toEqual(state);
+      expect(await store.consume(state.state, state.provider, NOW)).toEqual(state);
     });
 
     it('lets exactly one of concurrent consumes win', async () => {
       const state = oauthState();
       await store.create(state);
-      const results = await Promise.all(Array.from({ length: 5 }, () => store.consume(state.state, NOW)));
+      const results = await Promise.all(Array.from({ length: 5 }, () => store.consume(state.state, state.provider, NOW)));
       expect(results.filter((r) => r !== undefined)).toEqual([state]);
     });
 
@@ -88,15 +105,15 @@ export function oauthStateStoreContract(name: string, makeStore: () => OAuthStat
       const b = oauthState({ tenantId: 'tenant-b', userId: 'user-2', provider: 'strava' });
       await store.create(a);
       await store.create(b);
-      expect(await store.consume(b.state, NOW)).toEqual(b);
-      expect(await store.consume(a.state, NOW)).toEqual(a);
+      expect(await store.consume(b.state, b.provider, NOW)).toEqual(b);
+      expect(await store.consume(a.state, a.provider, NOW)).toEqual(a);
     });
 
     it('refuses to create a state that already exists', async () => {
       const state = oauthState();
       await store.create(state);
       await expect(store.create({ ...state, tenantId: 'someone-else' })).rejects.toThrow(/already exists/);
-      expect(await store.consume(state.state, NOW)).toEqual(state);
+      expect(await store.consume(state.state, state.provider, NOW)).toEqual(state);
     });
 
     it('rejects an invalid state', async () => {

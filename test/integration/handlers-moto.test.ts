@@ -83,6 +83,41 @@ describe('handlers against moto (DynamoDB + Secrets Manager)', () => {
     expect(noTenant.json.error.message).toContain('tenant_id');
   });
 
+  describe('identity claims too large for the store', () => {
+    const long = 'u'.repeat(2_100);
+    it.each([
+      ['sub', { sub: long, tenant_id: 'tenant-1' }],
+      ['tenant_id', { sub: 'alice', tenant_id: long }],
+      ['tenant_id', { sub: 'alice', tenant_id: '#'.repeat(86) }], // 86 bytes, 258 percent-encoded
+      ['sub', { sub: 'a\ud800b', tenant_id: 'tenant-1' }], // a lone surrogate no key can hold
+    ])('answer 401 naming the %s claim before any flow starts, on every authenticated route', async (name, claims) => {
+      const routes = [
+        { path: '/connect/acme' },
+        { path: '/providers' },
+        { path: '/connections' },
+        { path: '/activities', query: { provider: 'acme' } },
+        { method: 'DELETE' as const, path: '/connections/acme' },
+        { method: 'POST' as const, path: '/mcp', body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' },
+      ];
+      for (const route of routes) {
+        const res = await invoke({ ...route, claims });
+        expect(res.status, `${route.path}: ${JSON.stringify(res.json)}`).toBe(401);
+        expect(res.json.error).toEqual({ code: 'unauthorized', message: expect.stringContaining(`'${name}' claim`) });
+        expect(res.json.error.message).not.toContain(claims.sub === 'alice' ? claims.tenant_id : claims.sub);
+      }
+    });
+
+    it('connect and callback work for ids of 256 bytes percent-encoded, the most accepted', async () => {
+      const claims = { sub: `${'#'.repeat(85)}a`, tenant_id: `${'é'.repeat(42)}abcd` }; // 85*3+1 and 42*6+4 bytes
+      const connect = await invoke({ path: '/connect/acme', claims });
+      expect(connect.status).toBe(200);
+      const consent = await fetch(connect.json.authorization_url, { redirect: 'manual' });
+      const callback = await invoke({ path: '/callback/acme', query: Object.fromEntries(new URL(consent.headers.get('location')!).searchParams) });
+      expect(callback.status).toBe(200);
+      expect((await invoke({ path: '/connections', claims })).json.providers.acme.connected).toBe(true);
+    });
+  });
+
   it('connects, stores sealed tokens in DynamoDB, serves data and disconnects', async () => {
     const connect = await invoke({ path: '/connect/acme', claims: alice });
     expect(connect.status).toBe(200);
@@ -167,11 +202,18 @@ describe('handlers against moto (DynamoDB + Secrets Manager)', () => {
     expect(again.json.error.code).toBe('invalid_state');
   });
 
-  it('rejects a state issued for another provider', async () => {
+  it('rejects a state issued for another provider without consuming it: the real callback still connects', async () => {
     const connect = await invoke({ path: '/connect/acme', claims: alice });
-    const res = await invoke({ path: '/callback/strava', query: { state: connect.json.state, code: 'x' } });
-    expect(res.status).toBe(400);
-    expect(res.json.error.code).toBe('invalid_state');
+    const consent = await fetch(connect.json.authorization_url, { redirect: 'manual' });
+    const query = Object.fromEntries(new URL(consent.headers.get('location')!).searchParams);
+    for (const other of ['strava', 'synthetic']) {
+      const res = await invoke({ path: `/callback/${other}`, query });
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe('invalid_state');
+    }
+    const callback = await invoke({ path: '/callback/acme', query });
+    expect(callback.status).toBe(200);
+    expect(callback.json).toMatchObject({ provider: 'acme', connected: true });
   });
 
   it('answers unsupported_feature for sleep on an activity-only provider', async () => {

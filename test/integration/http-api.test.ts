@@ -33,6 +33,18 @@ describe('HTTP API on the local server', () => {
   });
 
   it.each([
+    ['a user id too long for the store', `user=${'u'.repeat(2_100)}&tenant=t2`, "'user'"],
+    ['a tenant id too long once percent-encoded', `user=bob&tenant=${'%23'.repeat(86)}`, "'tenant'"],
+    ['an empty user id', 'user=&tenant=t2', "'user'"],
+  ])('refuses to mint a development token for %s (400)', async (_label, query, named) => {
+    const res = await fetch(`${server.url}/dev/token?${query}`);
+    expect(res.status).toBe(400);
+    const error = await errorOf(res);
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toContain(named);
+  });
+
+  it.each([
     ['no token', undefined],
     ['a malformed token', 'Bearer not-a-jwt'],
     ['a token signed with another key', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'],

@@ -22,6 +22,7 @@ import {
   WindowLimiter,
   basicCredentials,
   bearer,
+  controlInput,
   form,
   isFailure,
   json,
@@ -201,7 +202,7 @@ export class CorosSimulator extends SimulatorBase {
 
   /** `event` is a ready `{sportDataList}` or `{openId, count}` (that user's latest workouts). */
   protected async deliverWebhook(target: string, event: unknown): Promise<number> {
-    const parsed = WebhookEventSchema.parse(event);
+    const parsed = controlInput(WebhookEventSchema, event, 'event');
     const body =
       'sportDataList' in parsed
         ? parsed

@@ -13,6 +13,7 @@ import * as z from '../../../shared/zod';
 import { hash32 } from '../../../shared/providers/synthetic/generator';
 import {
   basicCredentials,
+  controlInput,
   form,
   isFailure,
   json,
@@ -371,10 +372,10 @@ export class FitbitSimulator extends SimulatorBase {
         this.signingKey = newSigningKey();
         return json(200, { kid: this.signingKey.kid, retired: this.retiredKey.kid });
       case 'POST empty-pages':
-        this.emptyPages = z.object({ count: z.number().check(z.int(), z.gte(0), z.lte(100)) }).parse(body).count;
+        this.emptyPages = controlInput(z.object({ count: z.number().check(z.int(), z.gte(0), z.lte(100)) }), body).count;
         return json(204, undefined);
       case 'POST quota-answer': {
-        const q = z.object({ retry_after: z.optional(z.number().check(z.int(), z.gte(0))), message_retry: z._default(z.boolean(), false) }).parse(body);
+        const q = controlInput(z.object({ retry_after: z.optional(z.number().check(z.int(), z.gte(0))), message_retry: z._default(z.boolean(), false) }), body);
         this.quotaAnswer = { retryAfter: q.retry_after, messageRetry: q.message_retry };
         return json(204, undefined);
       }
@@ -389,7 +390,7 @@ export class FitbitSimulator extends SimulatorBase {
    * `signature` says, with the configured Authorization unless `authorization` overrides it.
    */
   protected async deliverWebhook(target: string, event: unknown): Promise<number> {
-    const e = WebhookEventSchema.parse(event);
+    const e = controlInput(WebhookEventSchema, event, 'event');
     const wrap = (n: z.infer<typeof NotificationInput>) => ({
       data: {
         version: '1',

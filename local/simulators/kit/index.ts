@@ -4,3 +4,4 @@ export * from './faults';
 export * from './rate-windows';
 export * from './consent';
 export * from './simulator';
+export * from './control-input';

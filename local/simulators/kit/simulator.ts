@@ -5,6 +5,7 @@
  */
 import * as z from '../../../shared/zod';
 import { ConsentDesk, ConsentDecisionSchema, consentPage } from './consent';
+import { ControlInputError, controlBody, controlInput } from './control-input';
 import { FaultPlan, FaultSchema } from './faults';
 import type { IssuedTokens, OAuthServer } from './oauth';
 import type { WindowLimiter, WindowUsage } from './rate-windows';
@@ -77,27 +78,35 @@ export abstract class SimulatorBase implements ProviderSimulator {
   }
 
   private async control(request: SimRequest, action: string): Promise<SimResponse> {
-    const body = request.body.length ? (JSON.parse(request.body.toString('utf8')) as unknown) : {};
+    try {
+      return await this.runControl(request, action, controlBody(request));
+    } catch (error) {
+      if (error instanceof ControlInputError) return json(400, { message: error.message });
+      throw error;
+    }
+  }
+
+  private async runControl(request: SimRequest, action: string, body: unknown): Promise<SimResponse> {
     switch (`${request.method} ${action}`) {
       case 'POST faults':
-        this.faults.add(FaultSchema.parse(body));
+        this.faults.add(controlInput(FaultSchema, body));
         return json(204, undefined);
       case 'DELETE faults':
         this.faults.clear();
         return json(204, undefined);
       case 'POST consent':
-        this.consent.push(ConsentDecisionSchema.parse(body));
+        this.consent.push(controlInput(ConsentDecisionSchema, body));
         return json(204, undefined);
       case 'POST expire-tokens':
         this.oauth.expireAccessTokens();
         return json(204, undefined);
       case 'POST rate-limits':
-        this.limiter.setLimits(z.record(z.string(), z.number().check(z.int(), z.gte(0))).parse(body));
+        this.limiter.setLimits(controlInput(z.record(z.string(), z.number().check(z.int(), z.gte(0))), body));
         this.limiter.reset();
         return json(204, undefined);
       case 'POST outage':
         // The whole provider down (every route, the API root included) until cleared.
-        this.outage = z.object({ down: z.boolean() }).parse(body).down;
+        this.outage = controlInput(z.object({ down: z.boolean() }), body).down;
         return json(204, undefined);
       case 'GET requests':
         return json(200, this.requestLog);
@@ -105,7 +114,7 @@ export abstract class SimulatorBase implements ProviderSimulator {
         this.requestLog.length = 0;
         return json(204, undefined);
       case 'POST webhooks': {
-        const { target, event } = WebhookRequestSchema.parse(body);
+        const { target, event } = controlInput(WebhookRequestSchema, body);
         const host = new URL(target).hostname;
         if (host !== '127.0.0.1' && host !== 'localhost') return json(400, { message: 'webhooks go to loopback only' });
         return json(200, { status: await this.deliverWebhook(target, event) });

@@ -10,7 +10,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import * as z from '../../../shared/zod';
 import { DAY_MS } from '../../../shared/providers/synthetic/generator';
-import { json, OAuthServer, SimulatorBase, type Route, type SimRequest, type SimResponse, type WindowUsage } from '../kit';
+import { controlInput, json, OAuthServer, SimulatorBase, type Route, type SimRequest, type SimResponse, type WindowUsage } from '../kit';
 import { BUCKET, DayBudget } from './budget';
 import { terraTime, UserData, userJson, type TerraUserRecord } from './render';
 import { DEFAULT_RESOURCES, resultUrl, widgetPage, WidgetSessions } from './widget';
@@ -311,7 +311,7 @@ export class TerraSimulator extends SimulatorBase {
 
   /** Signs like Terra: `terra-signature: t=<unix>,v1=hex(HMAC-SHA256(secret, "<t>.<raw body>"))`. */
   protected async deliverWebhook(target: string, event: unknown): Promise<number> {
-    const parsed = WebhookEventSchema.parse(event);
+    const parsed = controlInput(WebhookEventSchema, event, 'event');
     const payload = 'payload' in parsed ? parsed.payload : this.webhookPayload(parsed.type, parsed.user_id, parsed.days);
     const timestamp = parsed.signed_at ?? Math.floor(this.now() / 1000);
     const raw = JSON.stringify(payload);

@@ -33,16 +33,19 @@ export class DynamoOAuthStateStore implements OAuthStateStore {
     }
   }
 
-  async consume(state: string, nowSecs: number): Promise<OAuthState | undefined> {
+  async consume(state: string, provider: string, nowSecs: number): Promise<OAuthState | undefined> {
     let old: Record<string, unknown> | undefined;
     try {
-      // One conditional delete: of concurrent callers exactly one gets the old item back.
+      // One conditional delete: of concurrent callers exactly one gets the old item back, and
+      // only when it was issued for this provider (else it stays for the right callback).
       const out = await this.doc.delete({
-          TableName: this.tableName,
-          Key: stateKey(state),
-          ConditionExpression: 'attribute_exists(pk)',
-          ReturnValues: 'ALL_OLD',
-        });
+        TableName: this.tableName,
+        Key: stateKey(state),
+        ConditionExpression: 'attribute_exists(pk) AND #provider = :provider',
+        ExpressionAttributeNames: { '#provider': 'provider' },
+        ExpressionAttributeValues: { ':provider': provider },
+        ReturnValues: 'ALL_OLD',
+      });
       old = out.Attributes;
     } catch (err) {
       if (isConditionFailure(err)) return undefined;

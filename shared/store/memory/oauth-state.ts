@@ -12,11 +12,11 @@ export class MemoryOAuthStateStore implements OAuthStateStore {
     this.#items.set(key, rest);
   }
 
-  async consume(state: string, nowSecs: number): Promise<OAuthState | undefined> {
+  async consume(state: string, provider: string, nowSecs: number): Promise<OAuthState | undefined> {
     const key = hashState(state);
     // Read and delete with no await in between: atomic on the event loop.
     const stored = this.#items.get(key);
-    if (!stored) return undefined;
+    if (!stored || stored.provider !== provider) return undefined;
     this.#items.delete(key);
     if (stored.expiresAt <= nowSecs) return undefined;
     return { ...stored, state };

@@ -1,9 +1,9 @@
 /** The connections page: providers with Connect/Disconnect, recent activities, a weekly chart. */
 import { Api, ApiError } from './api';
 import { weekChart, type Metric } from './chart';
-import { TokenSource, type PageConfig } from './identity';
+import { TokenSource, whoText, type PageConfig, type Who } from './identity';
 import { outcomeMessage, readOutcome } from './messages';
-import { activityItem, providerCard, type ActivityEntry, type ProviderEntry } from './render';
+import { activityItem, el, providerCard, type ActivityEntry, type ProviderEntry } from './render';
 import { weeklyTotals } from './weeks';
 
 const WEEKS = 8;
@@ -19,7 +19,7 @@ interface ActivitiesAnswer {
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const config = JSON.parse(byId('pierre-config').textContent ?? '{}') as PageConfig;
-const tokens = new TokenSource(config);
+const tokens = new TokenSource(config, { identity: showIdentity, offer: offerSwitch });
 const api = new Api(tokens);
 
 let providers: ProviderEntry[] = [];
@@ -33,6 +33,37 @@ function say(text: string, kind: 'info' | 'error' = 'info'): void {
   const alert = byId('alert');
   info.textContent = kind === 'info' ? text : '';
   alert.textContent = kind === 'error' ? text : '';
+}
+
+function showIdentity(who: Who | undefined): void {
+  byId('identity').textContent = who ? `Connecting for ${whoText(who)}` : '';
+}
+
+/** A link carried someone else's token: nothing changes until the person chooses. */
+function offerSwitch(offered: Who | undefined, current: Who | undefined, decide: (switchTo: boolean) => void): void {
+  const box = byId('switch');
+  const choose = (switchTo: boolean) => {
+    box.replaceChildren();
+    box.hidden = true;
+    decide(switchTo);
+    if (!switchTo) {
+      say(`You are still connecting for ${whoText(current)}.`);
+      return;
+    }
+    say(`You are now connecting for ${whoText(offered)}.`);
+    Promise.all([loadProviders(), loadActivities()]).catch((error: unknown) => say(failure(error), 'error'));
+  };
+  const stay = el('button', { type: 'button', class: 'primary', 'data-choice': 'stay' }, `Stay as ${whoText(current)}`);
+  const swap = el('button', { type: 'button', class: 'secondary', 'data-choice': 'switch' }, `Switch to ${whoText(offered)}`);
+  stay.addEventListener('click', () => choose(false));
+  swap.addEventListener('click', () => choose(true));
+  box.replaceChildren(
+    el('p', { id: 'switch-question' }, `This link signs you in as ${whoText(offered)}; you are ${whoText(current)}. Switch?`),
+    el('p', { class: 'hint' }, 'Switch only if you opened this link yourself: whatever you connect goes to the account it names.'),
+    el('div', { class: 'choices' }, stay, swap),
+  );
+  box.hidden = false;
+  stay.focus();
 }
 
 function failure(error: unknown): string {

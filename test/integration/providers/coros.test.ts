@@ -320,3 +320,24 @@ describe('COROS against its simulator', () => {
     expect(await simForm('/oauth2/accesstoken', { ...exchange, client_secret: 'nope', code: other })).toMatchObject({ result: '5001' });
   });
 });
+
+describe('a Strava state at the COROS callback', () => {
+  let client: Client;
+  beforeAll(async () => {
+    client = await startClient({}, 'state-user', 'tenant-s');
+  });
+  afterAll(() => client.server.close());
+
+  it('answers invalid_state without consuming it, so the Strava callback afterwards still connects', async () => {
+    const { callbackUrl } = await client.authorize('strava');
+    const wrong = new URL(callbackUrl);
+    wrong.pathname = wrong.pathname.replace('/callback/strava', '/callback/coros');
+    const refused = await fetch(wrong, { redirect: 'manual' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_state');
+    const real = await fetch(callbackUrl, { redirect: 'manual' });
+    expect(real.status).toBe(200);
+    expect(await real.json()).toMatchObject({ provider: 'strava', connected: true });
+    expect((await (await client.api('/connections')).json()).providers.strava.connected).toBe(true);
+  });
+});
