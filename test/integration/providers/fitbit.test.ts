@@ -341,9 +341,10 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
       expect((await other.api(`/athlete?provider=${P}`)).status).toBe(200);
       await client.resetResilience();
       await client.control(P, 'quota-answer', { retry_after: 17 });
-      // (Another read: the same one would join the job already waiting.)
+      // (Another read: the same one would join the job already waiting.) It is this user's second
+      // pending job, so it waits Google's 17 s plus one turn (jobs take turns by user: shared/app/jobs.ts).
       const told = await client.api(`/activities?provider=${P}&limit=1`);
-      expect((await expectScheduled(told)).retry_after).toBe(17);
+      expect((await expectScheduled(told)).retry_after).toBe(17 + 1);
       const raw = await simGet('/v4/users/me/profile', (await connection())!.accessToken);
       expect(raw.status).toBe(429);
       expect((await raw.json()).error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED' });
