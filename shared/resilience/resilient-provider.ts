@@ -86,7 +86,7 @@ export class ResilientFitnessProvider extends ForwardingFitnessProvider implemen
           await gate.limited(context, error);
         } else if (countsAgainstCircuit(error)) {
           await circuit.recordFailure(provider, settings.circuit);
-        } else if (error instanceof ProviderError && error.kind !== 'rate_limited') {
+        } else if (error instanceof ProviderError && error.kind !== 'rate_limited' && error.kind !== 'circuit_open') {
           // The provider answered (a 4xx is the request's fault, not the provider's).
           await circuit.recordSuccess(provider, before);
         }

@@ -18,15 +18,28 @@ export interface CircuitSettings {
   openSecs: number;
 }
 
+export interface FairShareSettings {
+  /**
+   * Percent of an app-wide window one user may have spent and still be served once less than
+   * the window's reserve is left (never below one request).
+   */
+  userSharePct: number;
+}
+
 export interface ResilienceSettings {
   retry: RetrySettings;
   circuit: CircuitSettings;
+  fairShare: FairShareSettings;
 }
 
-/** The seed's defaults: 3 retries, 100 ms base, 5 s cap, 0.1 jitter; circuits open after 5 failures for 60 s. */
+/**
+ * The seed's defaults: 3 retries, 100 ms base, 5 s cap, 0.1 jitter; circuits open after 5
+ * failures for 60 s. A user's share of the reserve of a window is 10 % (see the README).
+ */
 export const DEFAULT_RESILIENCE: ResilienceSettings = {
   retry: { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 5_000, jitter: 0.1 },
   circuit: { failureThreshold: 5, openSecs: 60 },
+  fairShare: { userSharePct: 10 },
 };
 
 const whole = (max: number) =>
@@ -57,6 +70,7 @@ export function resilienceSettings(provider: string, raw: RawConfig): Resilience
       failureThreshold: read(raw, `${p}CIRCUIT_FAILURES`, 1_000, d.circuit.failureThreshold, 1),
       openSecs: read(raw, `${p}CIRCUIT_OPEN_SECS`, 86_400, d.circuit.openSecs, 1),
     },
+    fairShare: { userSharePct: read(raw, `${p}USER_SHARE`, 100, d.fairShare.userSharePct, 1) },
   };
 }
 

@@ -1,0 +1,119 @@
+/**
+ * What the rate-limit gate costs DynamoDB, and that it still holds across containers (issue 20
+ * §3): DynamoDB on moto, Strava served by its simulator, one injected clock.
+ *
+ * The call counts are a behaviour contract, counted by a DynamoDB client middleware
+ * (test/support/counting-dynamo.ts): an admitted read costs the gate one conditional write and
+ * no read, a refused one writes nothing, the circuit costs nothing of its own.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildContainer, type Container } from '../../shared/app/container';
+import { fetchActivities } from '../../shared/app/data';
+import { CacheRequest, withCacheRequest, type CachePolicy } from '../../shared/cache/policy';
+import { uniqueName, useMoto } from '../support/aws';
+import { countingDynamo, summarize } from '../support/counting-dynamo';
+import { startClient, type Client } from '../support/provider-flow';
+import { serialDynamo } from '../support/serial-dynamo';
+
+const TENANT = 'tenant-g';
+const USER = 'gate-user';
+const identity = { tenantId: TENANT, userId: USER };
+const QUARTER = 900_000;
+
+describe('the rate-limit gate on moto', () => {
+  let clock = Date.UTC(2026, 11, 7, 11, 0, 30);
+  const now = () => clock;
+  let client: Client;
+  let counting: Awaited<ReturnType<typeof countingDynamo>>;
+  let serial: Awaited<ReturnType<typeof serialDynamo>>;
+  let strava429s = 0;
+  const tables = { connections: uniqueName('conn'), cache: uniqueName('cache') };
+  const tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
+  const countingFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (response.status === 429 && String(input instanceof Request ? input.url : input).includes('/sim/strava/')) strava429s++;
+    return response;
+  };
+  const deps = { now, fetch: countingFetch };
+  const stravaReads = async () =>
+    ((await (await client.control('strava', 'requests', undefined, 'GET')).json()) as { method: string; path: string }[]).filter(
+      (r) => r.method === 'GET' && r.path.startsWith('/api/v3/'),
+    ).length;
+  const env = (extra: Record<string, string> = {}) => ({ ...process.env, ...client.server.container.raw, ...extra });
+  const read = (container: Container, offset: number, policy: CachePolicy = 'use') =>
+    withCacheRequest(new CacheRequest(policy), () => fetchActivities(container, identity, 'strava', { limit: 1, offset }));
+
+  beforeAll(async () => {
+    const endpoint = useMoto();
+    serial = await serialDynamo(tables, tokenKeys);
+    counting = await countingDynamo(tables, tokenKeys);
+    client = await startClient(
+      {
+        env: { AWS_ENDPOINT_URL: endpoint, PIERRE_CONNECTIONS_TABLE: tables.connections, PIERRE_CACHE_TABLE: tables.cache, PIERRE_TOKEN_KEYS: tokenKeys },
+        container: { deps },
+      },
+      USER,
+      TENANT,
+    );
+    expect((await client.connect('strava')).status).toBe(200);
+  });
+  afterAll(async () => {
+    counting?.destroy();
+    serial?.destroy();
+    await client?.server.close();
+  });
+  beforeEach(async () => {
+    // A fresh quarter hour: nothing learnt, nothing counted.
+    clock = (Math.floor(clock / QUARTER) + 1) * QUARTER + 30_000;
+    await client.control('strava', 'requests', undefined, 'DELETE');
+    strava429s = 0;
+  });
+
+  it('costs an admitted miss one gate write and no gate or circuit read; a refusal writes nothing; a hit touches only the cache', async () => {
+    await client.control('strava', 'rate-limits', { read_15min: 5, read_daily: 1_000 });
+    const container = await buildContainer({ env: env(), stores: counting.stores, deps });
+    await read(container, 0); // the first read of a window probes it
+    counting.take();
+
+    for (const offset of [1, 2, 3]) {
+      await read(container, offset);
+      const miss = summarize(counting.take());
+      expect(miss.byKind['gate']).toBe(1);
+      expect(miss.operations.filter((op) => op.endsWith('gate'))).toEqual(['UpdateItem gate']);
+      expect(miss.byKind['circuit']).toBeUndefined();
+      // cache get, fill lease, connection, gate, cache put
+      expect(miss.calls).toBe(5);
+    }
+
+    await read(container, 1);
+    expect(summarize(counting.take()).operations).toEqual(['GetItem cache']);
+
+    // 4 of 5 used: the reserve is reached and this lone user has had its share. Refused, the
+    // gate's one conditional write fails and nothing is written or read to say why.
+    await expect(read(container, 4)).rejects.toMatchObject({ kind: 'rate_limited' });
+    const refused = summarize(counting.take());
+    expect(refused.operations.filter((op) => op.includes('gate'))).toEqual(['UpdateItem gate (condition failed)']);
+    await expect(read(container, 5, 'bypass')).rejects.toMatchObject({ kind: 'rate_limited' });
+    expect(summarize(counting.take()).operations).toEqual(['GetItem connection', 'UpdateItem gate (condition failed)']);
+    expect(await stravaReads()).toBe(4);
+    expect(strava429s).toBe(0);
+  });
+
+  it('never lets three containers together spend more than the window, with no 429 from Strava', async () => {
+    await client.control('strava', 'rate-limits', { read_15min: 12, read_daily: 1_000 });
+    // Fair share out of the way (one user may have the whole window): this is about the window.
+    const containers = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        buildContainer({ env: env({ PIERRE_STRAVA_USER_SHARE: '100' }), stores: serial.stores(), deps, sleep: () => new Promise((r) => setTimeout(r, 1)) }),
+      ),
+    );
+    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => read(containers[i % 3]!, i, 'bypass')));
+    const served = results.filter((r) => r.status === 'fulfilled').length;
+    const refusals = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { kind?: string }).kind] : []));
+    expect(refusals.every((kind) => kind === 'rate_limited')).toBe(true);
+    expect(served).toBe(12);
+    expect(await stravaReads()).toBe(12);
+    expect(strava429s).toBe(0);
+  });
+});
