@@ -87,19 +87,21 @@ function refreshedSince(stale: Connection, latest: Connection | undefined, nowMs
  */
 async function refreshUnderLease(container: Container, provider: FitnessProvider, connection: Connection): Promise<Connection> {
   const store = container.coordination;
-  const sk = JSON.stringify([connection.tenantId, connection.userId, connection.provider]);
+  // One partition per user, so that refreshes of many users never share one hot key.
+  const pk = `lease#refresh#${encodeURIComponent(connection.tenantId)}#${encodeURIComponent(connection.userId)}`;
+  const sk = connection.provider;
   const holder = randomUUID();
   const giveUpAt = container.deps.now() + REFRESH_WAIT_MS;
   for (;;) {
     const now = container.deps.now();
-    if (await acquireLease(store, 'lease#refresh', sk, { holder, untilMs: now + REFRESH_LEASE_MS, nowMs: now })) {
+    if (await acquireLease(store, pk, sk, { holder, untilMs: now + REFRESH_LEASE_MS, nowMs: now })) {
       try {
         const latest = await container.connections.get(connection);
         if (refreshedSince(connection, latest, container.deps.now())) return latest!;
         if (latest && latest.status !== 'connected') throw notConnected(connection.provider);
         return await refreshOnce(container, provider, latest ?? connection);
       } finally {
-        await releaseLease(store, 'lease#refresh', sk, holder).catch(() => undefined);
+        await releaseLease(store, pk, sk, holder).catch(() => undefined);
       }
     }
     await container.sleep(REFRESH_POLL_MS);

@@ -100,6 +100,18 @@ describe('the rate-limit gate on moto', () => {
     expect(strava429s).toBe(0);
   });
 
+  it('keeps each user\'s refresh lease in a partition of its own (no hot key shared by every user)', async () => {
+    const key = { ...identity, provider: 'strava' };
+    const stored = (await client.server.container.connections.get(key))!;
+    await client.server.container.connections.put({ ...stored, expiresAt: Math.floor(clock / 1000) + 60 });
+    const container = await buildContainer({ env: env(), stores: counting.stores, deps });
+    counting.take();
+    await read(container, 0, 'bypass');
+    const leases = counting.take().filter((call) => call.pk.startsWith('lease#'));
+    expect(leases.length).toBeGreaterThan(0);
+    expect(new Set(leases.map((call) => call.pk))).toEqual(new Set([`lease#refresh#${TENANT}#${USER}`]));
+  });
+
   it('never lets three containers together spend more than the window, with no 429 from Strava', async () => {
     await client.control('strava', 'rate-limits', { read_15min: 12, read_daily: 1_000 });
     // Fair share out of the way (one user may have the whole window): this is about the window.
