@@ -12,7 +12,7 @@ import { personalRecordsFromActivities, statsFromActivities } from '../providers
 import { ForwardingFitnessProvider } from '../providers/forwarding';
 import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
 import type { CacheEntry, CacheStore } from '../store/ports';
-import { openSession } from './deferred-session';
+import { offersEarlyAdmission, openSession } from './deferred-session';
 import { cacheKey, cachePartition, RECENT_ACTIVITIES, type CacheKeyResource, type CacheResource } from './keys';
 import { currentCacheRequest, type CacheOutcome, type CachePolicy } from './policy';
 import type { CacheSettings } from './settings';
@@ -154,18 +154,41 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
     const policy: CachePolicy = request?.policy ?? 'use';
     const provider = this.descriptor.name;
     let served: Served;
-    const call = async () => fetch(opensSession ? await openSession(session) : session);
+    const call = async () => {
+      if (!opensSession) return fetch(session);
+      const opened = await openSession(session).catch(async (error: unknown) => {
+        await this.#abandon(session);
+        throw error;
+      });
+      return fetch(opened);
+    };
+    const prepare = opensSession ? () => this.#prepare(session) : undefined;
     if (policy === 'bypass') {
+      prepare?.();
       served = { value: await call(), outcome: 'BYPASS', ageSecs: 0 };
     } else {
       const partition = cachePartition(session.tenantId, session.userId, provider);
       const key = cacheKey(resource, parts);
-      const fill: Fill = { partition, key, policy, ttlSecs: this.deps.settings.ttlSecs[ttlOf], fetch: call };
+      const fill: Fill = { partition, key, policy, ttlSecs: this.deps.settings.ttlSecs[ttlOf], fetch: call, prepare, abandon: () => this.#abandon(session) };
       served = await this.#flights.run(`${policy}\n${partition}\n${key}`, () => this.#serve(fill));
     }
     request?.record(served.outcome, served.ageSecs);
     this.deps.observer.count(METRIC[served.outcome], provider, resource);
     return served.value as T;
+  }
+
+  /**
+   * Starts what the provider call of a fill needs, so that it runs alongside the fill lease
+   * instead of after it: the connection read (the deferred session opens once) and the
+   * rate-limit gate's admission. A fill that makes no call after all gives the admission back.
+   */
+  #prepare(session: ProviderSession): void {
+    openSession(session).catch(() => undefined); // the call awaits the same opening and sees its failure
+    if (offersEarlyAdmission(this.inner)) this.inner.prepare(session);
+  }
+
+  async #abandon(session: ProviderSession): Promise<void> {
+    if (offersEarlyAdmission(this.inner)) await this.inner.abandon(session).catch(() => undefined);
   }
 
   async #serve(fill: Fill): Promise<Served> {
@@ -189,6 +212,7 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
     const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
     // Past this, a waiter stops waiting for others and fetches for itself.
     const giveUpAt = this.deps.now() + 2 * leaseMs;
+    fill.prepare?.();
     for (;;) {
       const holder = `${this.#holderPrefix}:${++this.#fills}`;
       const now = this.deps.now();
@@ -203,7 +227,10 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
 
       this.deps.observer.count('CacheFillWait', this.descriptor.name, resourceOf(fill.key));
       const waited = await this.#awaitFill(fill, giveUpAt);
-      if (waited.fresh) return this.#fromEntry(waited.fresh, 'HIT');
+      if (waited.fresh) {
+        await fill.abandon();
+        return this.#fromEntry(waited.fresh, 'HIT');
+      }
       stale = waited.stale ?? stale;
       if (this.deps.now() >= giveUpAt) return { value: await fill.fetch(), outcome: 'MISS', ageSecs: 0 };
     }
@@ -267,6 +294,10 @@ interface Fill {
   policy: CachePolicy;
   ttlSecs: number;
   fetch: () => Promise<unknown>;
+  /** Starts the call's connection read and admission early (absent for values computed here). */
+  prepare: (() => void) | undefined;
+  /** Gives the early admission back when the fill ends without calling. */
+  abandon: () => Promise<void>;
 }
 
 const rangeParts = (range: DateRange) => [range.start.toISOString(), range.end.toISOString()];

@@ -132,6 +132,11 @@ export class RateLimitGate {
 
   /** Resolves when the request may be made; rejects with a GateRefusal (`rate_limited`) or `circuit_open` otherwise. */
   async admit(call: CallContext): Promise<void> {
+    const ahead = call.admission;
+    if (ahead) {
+      call.admission = undefined;
+      return ahead;
+    }
     const provider = call.provider;
     const giveUpAt = this.now() + PROBE_WAIT_MS;
     let pause = FIRST_POLL_MS;
@@ -229,6 +234,7 @@ export class RateLimitGate {
     });
     if (outcome.added) {
       this.items.merge(provider, scopeKey, outcome.values);
+      call.reserved = { scopeKey, add };
       return 'admitted';
     }
     // Nothing was written; the item as it stood says why.
@@ -330,6 +336,17 @@ export class RateLimitGate {
     this.items.remember(provider, scopeKey, after);
   }
 
+  /** Gives back the slot an admission reserved for a call that was never made (its fill found the value, its connection failed). */
+  async release(call: CallContext): Promise<void> {
+    await call.admission?.catch(() => undefined);
+    const reserved = call.reserved;
+    call.reserved = undefined;
+    if (!reserved) return;
+    const add = Object.fromEntries(Object.entries(reserved.add).flatMap(([field, by]) => (by === 0 ? [] : [[field, -by]])));
+    const outcome = await this.store.addAll(gatePk(call.provider), reserved.scopeKey, { add });
+    if (outcome.added) this.items.merge(call.provider, reserved.scopeKey, outcome.values);
+  }
+
   /** A 429 from the provider: the scope waits until its Retry-After, then its windows are probed anew. */
   async limited(call: CallContext, error: ProviderError): Promise<void> {
     const scope = error.rateLimitScope ?? 'app';
@@ -345,6 +362,8 @@ export class RateLimitGate {
 
   /** After a call: probes end; a probe whose answers reported no usage marks the provider as reporting none. */
   async finish(call: CallContext): Promise<void> {
+    // An admission started ahead but never taken may still be taking a probe lease.
+    await call.admission?.catch(() => undefined);
     if (call.probes.size === 0) return;
     if (!call.observed && call.unreported) {
       const after = await this.store.update(gatePk(call.provider), APP_SK, { reports: 'none' }, { ifAny: [{ field: 'reports', op: 'missing' }] });

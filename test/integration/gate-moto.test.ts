@@ -82,8 +82,9 @@ describe('the rate-limit gate on moto', () => {
       expect(miss.byKind['gate']).toBe(1);
       expect(miss.operations.filter((op) => op.endsWith('gate'))).toEqual(['UpdateItem gate']);
       expect(miss.byKind['circuit']).toBeUndefined();
-      // cache get, fill lease, connection, gate, cache put
+      // cache get; then fill lease, connection and gate together; then the cache put
       expect(miss.calls).toBe(5);
+      expect(miss.waves).toBe(3);
     }
 
     await read(container, 1);
@@ -98,6 +99,24 @@ describe('the rate-limit gate on moto', () => {
     expect(summarize(counting.take()).operations).toEqual(['GetItem connection', 'UpdateItem gate (condition failed)']);
     expect(await stravaReads()).toBe(4);
     expect(strava429s).toBe(0);
+  });
+
+  it('gives the slot back when the read makes no call (no connection): a stranger to the provider spends none of its budget', async () => {
+    await client.control('strava', 'rate-limits', { read_15min: 50, read_daily: 1_000 });
+    const container = await buildContainer({ env: env(), stores: counting.stores, deps });
+    await read(container, 0);
+    const counts = async () => {
+      const item = (await container.coordination.get('gate#strava', 'app', clock))!;
+      return Object.entries(item).filter(([field]) => field.startsWith('c:'));
+    };
+    const before = await counts();
+    const stranger = { tenantId: TENANT, userId: 'never-connected' };
+    for (const policy of ['use', 'bypass'] as const) {
+      await expect(
+        withCacheRequest(new CacheRequest(policy), () => fetchActivities(container, stranger, 'strava', { limit: 1, offset: 0 })),
+      ).rejects.toMatchObject({ code: 'not_connected' });
+    }
+    expect(await counts()).toEqual(before);
   });
 
   it('keeps each user\'s refresh lease in a partition of its own (no hot key shared by every user)', async () => {
