@@ -156,13 +156,15 @@ async function endRetired(container: Container, connection: Connection, message:
  * Runs `call` with a session for the user at the provider. The session is deferred: the
  * connection is read (and refreshed when it expires soon) only when the provider is really
  * called, so a cache hit costs no connection read. A token the provider rejects is refreshed
- * once and the call retried.
+ * once and the call retried. `known`: the connection as the caller already read it (provider=all
+ * lists them), used instead of reading it again.
  */
 export async function withSession<T>(
   container: Container,
   identity: Identity,
   providerName: string,
   call: (provider: FitnessProvider, session: ProviderSession) => Promise<T>,
+  known?: Connection,
 ): Promise<T> {
   const provider = container.provider(providerName);
   if (provider.descriptor.connection === 'none') {
@@ -170,7 +172,7 @@ export async function withSession<T>(
   }
   let connection: Connection | undefined;
   const open = async (): Promise<ProviderSession> => {
-    const stored = await container.connections.get({ ...identity, provider: providerName });
+    const stored = known ?? (await container.connections.get({ ...identity, provider: providerName }));
     if (stored?.status === 'reauthorization_required') throw unreadableConnection(providerName);
     if (!stored || stored.status !== 'connected') throw notConnected(providerName);
     const retired = provider.retiredConnection?.(stored);

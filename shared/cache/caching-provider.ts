@@ -11,10 +11,10 @@ import { ProviderError, type Activity } from '../models';
 import { personalRecordsFromActivities, statsFromActivities } from '../providers/derive';
 import { ForwardingFitnessProvider } from '../providers/forwarding';
 import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
-import type { CacheEntry, CacheStore } from '../store/ports';
+import type { CacheEntry, CacheRead, CacheStore } from '../store/ports';
 import { offersEarlyAdmission, openSession } from './deferred-session';
 import { cacheKey, cachePartition, RECENT_ACTIVITIES, type CacheKeyResource, type CacheResource } from './keys';
-import { currentCacheRequest, type CacheOutcome, type CachePolicy } from './policy';
+import { currentCacheRequest, type CacheOutcome, type CachePolicy, type CacheRequest } from './policy';
 import type { CacheSettings } from './settings';
 import { SingleFlight } from './single-flight';
 
@@ -61,6 +61,21 @@ function isTransient(error: unknown): boolean {
   return error instanceof ProviderError && (error.isRetryable() || error.kind === 'circuit_open');
 }
 
+/** Cache reads started ahead of their use, per request (see prefetchActivities). */
+const prefetched = new WeakMap<CacheRequest, Map<string, Promise<CacheRead>>>();
+
+/**
+ * Starts reading the cached activity list `provider.getActivities(session, query)` would read,
+ * so that it runs alongside other work of the request (provider=all: the connections query);
+ * the read is then taken instead of made again. No-op outside a request, under bypass, or for
+ * a provider without the cache.
+ */
+export function prefetchActivities(provider: FitnessProvider, identity: { tenantId: string; userId: string }, query: ActivityQuery): void {
+  if (provider instanceof CachingFitnessProvider) provider.prefetch(identity, 'activity_list', activityParts(query));
+}
+
+const activityParts = (query: ActivityQuery) => [query.limit, query.offset, query.before?.toISOString(), query.after?.toISOString()];
+
 export class CachingFitnessProvider extends ForwardingFitnessProvider implements FitnessProvider {
   readonly #flights = new SingleFlight<Served>();
   readonly #holderPrefix = randomUUID();
@@ -86,8 +101,18 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
   }
 
   getActivities(session: ProviderSession, query: ActivityQuery) {
-    const parts = [query.limit, query.offset, query.before?.toISOString(), query.after?.toISOString()];
-    return this.#cached(session, 'activity_list', parts, (s) => this.inner.getActivities(s, query));
+    return this.#cached(session, 'activity_list', activityParts(query), (s) => this.inner.getActivities(s, query));
+  }
+
+  prefetch(identity: { tenantId: string; userId: string }, resource: CacheKeyResource, parts: readonly (string | number | undefined)[]): void {
+    const request = currentCacheRequest();
+    if (!request || request.policy === 'bypass') return;
+    const partition = cachePartition(identity.tenantId, identity.userId, this.descriptor.name);
+    const read = this.deps.store.get(partition, cacheKey(resource, parts), this.deps.now());
+    read.catch(() => undefined); // its taker sees the failure
+    let reads = prefetched.get(request);
+    if (!reads) prefetched.set(request, (reads = new Map()));
+    reads.set(`${partition}\n${cacheKey(resource, parts)}`, read);
   }
 
   getActivity(session: ProviderSession, id: string) {
@@ -191,11 +216,21 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
     if (offersEarlyAdmission(this.inner)) await this.inner.abandon(session).catch(() => undefined);
   }
 
+  /** A read of this key started ahead in the running request, taken once. */
+  #takePrefetched(fill: Fill): Promise<CacheRead> | undefined {
+    const request = currentCacheRequest();
+    const reads = request ? prefetched.get(request) : undefined;
+    const id = `${fill.partition}\n${fill.key}`;
+    const read = reads?.get(id);
+    reads?.delete(id);
+    return read;
+  }
+
   async #serve(fill: Fill): Promise<Served> {
     const now = this.deps.now();
     let read;
     try {
-      read = await this.deps.store.get(fill.partition, fill.key, now);
+      read = await (this.#takePrefetched(fill) ?? this.deps.store.get(fill.partition, fill.key, now));
     } catch (error) {
       this.#warn('cache read failed; answering uncached', fill, error);
       return { value: await fill.fetch(), outcome: 'MISS', ageSecs: 0 };
