@@ -281,7 +281,12 @@ export class RateLimitGate {
       windows[w.name] = { limit: w.limit, resetsAt };
     }
     const used = (w: RateLimitUsage['windows'][number]) => Math.max(0, w.limit - w.remaining);
-    const known = new Set(Object.entries(meta.windows).map(([name, w]) => tagOf(name, w)));
+    // Windows already counted (known, or counted by containers that still know them after a
+    // 429 made the item forget its windows) are only ever raised, never set.
+    const known = new Set(
+      usage.windows.map((w) => tagOf(w.name, windows[w.name]!)).filter((tag) => item[countField(tag)] !== undefined),
+    );
+    for (const [name, w] of Object.entries(meta.windows)) known.add(tagOf(name, w));
     const appReports = metaOf(this.items.peek(provider, APP_SK)).reports;
     const writes: Promise<unknown>[] = [];
     if (JSON.stringify(windows) !== JSON.stringify(meta.windows) || (usage.scope === 'app' && appReports !== 'app')) {
