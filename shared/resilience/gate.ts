@@ -152,6 +152,9 @@ export class RateLimitGate {
         continue;
       }
       this.#refuseIfBlocked(call, app, appMeta, now);
+      const circuit = this.settingsOf(provider).circuit;
+      const state = circuitStateOf(app, circuit, now);
+      if (state.status === 'open') throw circuitOpenError(provider, state, circuit, now);
       call.reports = appMeta.reports;
       if (appMeta.reports === 'none') return;
       const scope: RateLimitScope = appMeta.reports === 'user' ? 'user' : 'app';

@@ -121,6 +121,39 @@ describe('the rate-limit gate on moto', () => {
     expect(hit.writes + hit.failedWrites).toBe(0);
   });
 
+  it('shares the circuit through the gate item: a container that still thinks it closed is refused by its one write, without calling', async () => {
+    await client.control('strava', 'rate-limits', { read_15min: 100, read_daily: 1_000 });
+    const noRetries = env({ PIERRE_STRAVA_MAX_RETRIES: '0' });
+    const [failing, other] = await Promise.all([
+      buildContainer({ env: noRetries, stores: serial.stores(), deps }),
+      buildContainer({ env: noRetries, stores: counting.stores, deps }),
+    ]);
+    await read(other, 0, 'bypass'); // learns the windows and a closed circuit
+    await client.control('strava', 'faults', { kind: 'status', status: 503, count: 5 });
+    for (let i = 0; i < 5; i++) await expect(read(failing, i, 'bypass')).rejects.toMatchObject({ kind: 'api_error' });
+    await client.control('strava', 'requests', undefined, 'DELETE');
+    counting.take();
+
+    await expect(read(other, 1, 'bypass')).rejects.toMatchObject({ kind: 'circuit_open' });
+    expect(summarize(counting.take()).operations).toEqual(['GetItem connection', 'UpdateItem gate (condition failed)']);
+    expect(await stravaReads()).toBe(0);
+    // Now it knows: refused from memory, no call at all to the gate.
+    await expect(read(other, 1, 'bypass')).rejects.toMatchObject({ kind: 'circuit_open' });
+    expect(summarize(counting.take()).byKind['gate']).toBeUndefined();
+
+    await client.control('strava', 'faults', undefined, 'DELETE');
+    clock += 60_000; // half-open: the next call goes through and closes it
+    await read(other, 2, 'bypass');
+    expect((await failing.circuit.state('strava', failing.resilience('strava').circuit)).status).toBe('closed');
+  });
+
+  it('lets the synthetic provider (no network) skip gate and circuit', async () => {
+    const container = await buildContainer({ env: env(), stores: counting.stores, deps });
+    counting.take();
+    await withCacheRequest(new CacheRequest('bypass'), () => fetchActivities(container, identity, 'synthetic', { limit: 1, offset: 0 }));
+    expect(summarize(counting.take()).calls).toBe(0);
+  });
+
   it('gives the slot back when the read makes no call (no connection): a stranger to the provider spends none of its budget', async () => {
     await client.control('strava', 'rate-limits', { read_15min: 50, read_daily: 1_000 });
     const container = await buildContainer({ env: env(), stores: counting.stores, deps });
