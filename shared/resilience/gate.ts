@@ -170,7 +170,7 @@ export class RateLimitGate {
       }
       const windows = metaOf(item).windows;
       if (appMeta.reports !== undefined && allCurrent(windows, now)) {
-        if ((await this.#reserve(call, scope, scopeKey, windows)) === 'admitted') return;
+        if ((await this.#reserve(call, scope, scopeKey, String(item['windows']), windows)) === 'admitted') return;
         if (++attempts >= MAX_RESERVE_ATTEMPTS) throw this.refusal(call, scope, 1, 'budget is changing');
         fresh = false;
         continue;
@@ -203,13 +203,17 @@ export class RateLimitGate {
    * One conditional write: a slot in every window (and, app-wide, in this user's count), if
    * every window has room, nothing blocks, the circuit is not open and fair share allows it.
    */
-  async #reserve(call: CallContext, scope: RateLimitScope, scopeKey: string, windows: Record<string, KnownWindow>): Promise<Reserved> {
+  async #reserve(call: CallContext, scope: RateLimitScope, scopeKey: string, stored: string, windows: Record<string, KnownWindow>): Promise<Reserved> {
     const provider = call.provider;
     const settings = this.settingsOf(provider);
     const now = this.now();
     // `failures` is added 0 so that the answer carries the circuit's count (recordSuccess resets it).
     const add: Record<string, number> = scope === 'app' ? { failures: 0 } : {};
-    const ifAll: StateCondition[][] = [[{ field: 'blockedUntilMs', op: 'missing' }, { field: 'blockedUntilMs', op: 'lt', value: now + 1 }]];
+    const ifAll: StateCondition[][] = [
+      // The windows this container knows are still the stored ones (not forgotten after a 429, nor re-learnt with another limit).
+      [{ field: 'windows', op: 'eq', value: stored }],
+      [{ field: 'blockedUntilMs', op: 'missing' }, { field: 'blockedUntilMs', op: 'lt', value: now + 1 }],
+    ];
     if (scope === 'app') {
       ifAll.push(circuitNotOpen(settings.circuit, now));
       ifAll.push([{ field: userBlockField(call), op: 'missing' }, { field: userBlockField(call), op: 'lt', value: now + 1 }]);
@@ -251,6 +255,8 @@ export class RateLimitGate {
     } else if (meta.blockedUntilMs !== undefined && meta.blockedUntilMs > now) {
       throw this.refusal(call, scope, (meta.blockedUntilMs - now) / 1000, 'is rate limited');
     }
+    // Other windows are stored now: decide again with them.
+    if (item['windows'] !== stored) return 'again';
     for (const [name, w] of Object.entries(windows)) {
       const tag = tagOf(name, w);
       const used = numberIn(item, countField(tag));
@@ -261,7 +267,6 @@ export class RateLimitGate {
         throw this.refusal(call, scope, w.resetsAt - now / 1000, `${name} budget is low and this user has had a fair share of it`);
       }
     }
-    // The windows changed meanwhile (another container learnt new ones): try again with what the item says.
     return 'again';
   }
 
