@@ -13,19 +13,19 @@ import type { RateLimitUsage } from '../../../shared/providers/rate-limit';
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 10);
 const RESETS_AT = Date.UTC(2026, 11, 7, 12, 15, 0) / 1000;
 
-function containers() {
+function containers(now = () => NOW) {
   const store = new MemoryStateStore();
   const gate = () => {
-    const items = new GateItems(store, () => NOW);
-    return new RateLimitGate(store, items, () => DEFAULT_RESILIENCE, () => NOW, async () => undefined);
+    const items = new GateItems(store, now);
+    return new RateLimitGate(store, items, () => DEFAULT_RESILIENCE, now, async () => undefined);
   };
   return { store, a: gate(), b: gate() };
 }
 
-const usage = (limit: number, remaining: number): RateLimitUsage => ({
+const usage = (limit: number, remaining: number, resetsAt = RESETS_AT): RateLimitUsage => ({
   provider: 'p',
   scope: 'app',
-  windows: [{ name: 'minute', limit, remaining, resets_at: RESETS_AT }],
+  windows: [{ name: 'minute', limit, remaining, resets_at: resetsAt }],
   observed_at: NOW / 1000,
 });
 const call = (userId: string) => newCallContext({ provider: 'p', tenantId: 't', userId });
@@ -62,5 +62,27 @@ describe('the rate-limit gate across containers', () => {
     const before = await store.get('gate#p', 'app', NOW);
     await expect(a.admit(call('u1'))).rejects.toMatchObject({ kind: 'rate_limited' });
     expect(await store.get('gate#p', 'app', NOW)).toEqual(before);
+  });
+
+  it('drops the counts of a window that rolled over when the next one is learnt, so the item does not grow', async () => {
+    let clock = NOW;
+    const { store, a } = containers(() => clock);
+    const probe = call('u1');
+    await a.admit(probe);
+    await a.observe(probe, usage(100, 100));
+    await a.finish(probe);
+    expect(await admitted(a, 'u2', 1)).toBe(1);
+    expect(await admitted(a, 'u3', 1)).toBe(1);
+    const old = Object.keys((await store.get('gate#p', 'app', clock))!).filter((f) => /^[cu]:/.test(f));
+    expect(old).toHaveLength(4); // the window's count and three users' counts
+
+    clock = RESETS_AT * 1000 + 1_000;
+    const next = call('u2');
+    await a.admit(next); // the window turned: a probe
+    await a.observe(next, usage(100, 99, RESETS_AT + 900));
+    await a.finish(next);
+    const fields = Object.keys((await store.get('gate#p', 'app', clock))!);
+    expect(fields.filter((f) => old.includes(f))).toEqual([]);
+    expect(fields.filter((f) => /^[cu]:/.test(f))).toHaveLength(2);
   });
 });
