@@ -47,10 +47,10 @@ async function main(): Promise<void> {
         const res = await fetch(`${server.url}/webhooks/garmin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         const text = await res.text();
         times.push(performance.now() - started);
-        const atAnswer = dynamo.total();
+        const atAnswer = dynamo.count();
         await new Promise((resolve) => setTimeout(resolve, 200));
-        const queries = dynamo.calls.get('QueryCommand') ?? 0;
-        line = `${res.status} ${text}; ${atAnswer} DynamoDB calls (${queries} queries), at most ${dynamo.peakInFlight()} in flight, ${dynamo.total() - atAnswer} after the answer`;
+        const queries = dynamo.count('QueryCommand');
+        line = `${res.status} ${text}; ${atAnswer} DynamoDB calls (${queries} queries), at most ${dynamo.peakInFlight()} in flight, ${dynamo.count() - atAnswer} after the answer`;
       }
       console.log(`  ${label} (${(body.length / 1024).toFixed(0)} KiB): median ${median(times).toFixed(0)} ms over ${RUNS}; ${line}`);
     }

@@ -10,7 +10,7 @@ import { ConfigError, parseAppConfig, resolveProviderConfig, loadRawConfig, type
 import { secretsManagerFetcher } from '../config/secrets';
 import { descriptorRegistry } from '../providers/descriptors';
 import { noImplementationMessage, type ProviderRegistry } from '../providers/registry';
-import type { FitnessProvider, ProviderConfig, ProviderDeps, ProviderFactory } from '../providers/spi';
+import { callsNetwork, type FitnessProvider, type ProviderConfig, type ProviderDeps, type ProviderFactory } from '../providers/spi';
 import type { CacheStore, ConnectionKey, ConnectionStore, JobQueue, OAuthStateStore, StateStore } from '../store/ports';
 import { generateDevKey, parseTokenKeys, TokenCipher } from '../store/token-cipher';
 import { MemoryCacheStore } from '../store/memory/cache';
@@ -28,6 +28,7 @@ import { SqsJobQueue } from '../queue/sqs';
 import { CircuitBreaker } from '../resilience/circuit';
 import { currentCall } from '../resilience/context';
 import { RateLimitGate } from '../resilience/gate';
+import { GateItems } from '../resilience/gate-items';
 import { ResilientFitnessProvider } from '../resilience/resilient-provider';
 import { resilienceSettings, type ResilienceSettings } from '../resilience/settings';
 import { CachingFitnessProvider, type CacheObserver } from '../cache/caching-provider';
@@ -143,8 +144,16 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
   const settings = cacheSettings(raw);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = () => deps.now();
-  const gate = new RateLimitGate(stores.coordination, now, sleep);
-  const circuit = new CircuitBreaker(stores.coordination, now);
+  // Parsed once per provider: every call and health check asks for them.
+  const parsedResilience = new Map<string, ResilienceSettings>();
+  const resilience = (name: string) => {
+    let settings = parsedResilience.get(name);
+    if (!settings) parsedResilience.set(name, (settings = resilienceSettings(name, raw)));
+    return settings;
+  };
+  const gateItems = new GateItems(stores.coordination, now);
+  const gate = new RateLimitGate(stores.coordination, gateItems, resilience, now, sleep);
+  const circuit = new CircuitBreaker(stores.coordination, gateItems, now);
   const queue = options.queue ?? chooseQueue(config, env, now);
   const cacheDeps = {
     store: stores.cache,
@@ -171,13 +180,6 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
       if (call?.provider === name) await gate.observe(call, usage);
     },
   });
-  // Parsed once per provider: every call and health check asks for them.
-  const parsedResilience = new Map<string, ResilienceSettings>();
-  const resilience = (name: string) => {
-    let settings = parsedResilience.get(name);
-    if (!settings) parsedResilience.set(name, (settings = resilienceSettings(name, raw)));
-    return settings;
-  };
 
   const providerConfig = (name: string): ProviderConfig => {
     const descriptor = registry.descriptor(name);
@@ -204,13 +206,11 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
       if (!factory) throw new AppError(404, 'unsupported_provider', registry.unsupportedMessage(name));
       let instance = instances.get(factory);
       if (!instance) {
-        const resilient = new ResilientFitnessProvider(factory.create(providerConfig(name), gatedDeps(name)), {
-          gate,
-          circuit,
-          settings: resilience(name),
-          sleep,
-        });
-        instance = new CachingFitnessProvider(resilient, cacheDeps);
+        // A provider that calls no network has no budget to guard and no outage to break on.
+        const inner = callsNetwork(factory.descriptor)
+          ? new ResilientFitnessProvider(factory.create(providerConfig(name), gatedDeps(name)), { gate, circuit, settings: resilience(name), sleep })
+          : factory.create(providerConfig(name), deps);
+        instance = new CachingFitnessProvider(inner, cacheDeps);
         instances.set(factory, instance);
       }
       return instance;

@@ -9,6 +9,7 @@ import { mergeActivities } from './merge';
 import type { Identity } from './identity';
 import { resolveProviderName } from './provider-name';
 import { withSession } from './sessions';
+import { prefetchActivities } from '../cache/caching-provider';
 
 async function read<T>(
   container: Container,
@@ -65,21 +66,22 @@ export async function fetchAllActivities(container: Container, identity: Identit
       `with provider=all, offset + limit may be at most ${MAX_MERGED_WINDOW}; for older activities pass before=<start_date of the last activity you have>`,
     );
   }
-  // Unreadable connections are asked too, so `sources` tells the user to reconnect them.
-  const connected = new Set(
-    (await container.connections.listForUser(identity.tenantId, identity.userId))
-      .filter((c) => c.status === 'connected' || c.status === 'reauthorization_required')
-      .map((c) => c.provider),
-  );
-  const names = container.registry
-    .descriptors()
-    .filter((d) => hasCapability(d.capabilities, Capability.ACTIVITIES))
-    .filter((d) => connected.has(d.name) || (d.connection === 'none' && d.name === container.config.defaultProvider))
-    .map((d) => d.name);
   // Every source must supply enough for the merged page, since any of them may fill it.
   const window = { ...query, offset: 0, limit: query.offset + query.limit };
+  const candidates = container.registry.descriptors().filter((d) => hasCapability(d.capabilities, Capability.ACTIVITIES));
+  // The cached pages are read alongside the connections query, so a hit answers in one round trip.
+  for (const d of candidates) if (container.registry.factory(d.name)) prefetchActivities(container.provider(d.name), identity, window);
+  // Unreadable connections are asked too, so `sources` tells the user to reconnect them.
+  const connected = new Map(
+    (await container.connections.listForUser(identity.tenantId, identity.userId))
+      .filter((c) => c.status === 'connected' || c.status === 'reauthorization_required')
+      .map((c) => [c.provider, c]),
+  );
+  const names = candidates
+    .filter((d) => connected.has(d.name) || (d.connection === 'none' && d.name === container.config.defaultProvider))
+    .map((d) => d.name);
   const settled = await Promise.allSettled(
-    names.map((name) => withSession(container, identity, name, (p, s) => p.getActivities(s, window))),
+    names.map((name) => withSession(container, identity, name, (p, s) => p.getActivities(s, window), connected.get(name))),
   );
   const sources: Record<string, SourceStatus> = {};
   const lists: Activity[][] = [];

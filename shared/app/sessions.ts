@@ -88,19 +88,21 @@ function refreshedSince(stale: Connection, latest: Connection | undefined, nowMs
  */
 async function refreshUnderLease(container: Container, provider: FitnessProvider, connection: Connection): Promise<Connection> {
   const store = container.coordination;
-  const sk = JSON.stringify([connection.tenantId, connection.userId, connection.provider]);
+  // One partition per user, so that refreshes of many users never share one hot key.
+  const pk = `lease#refresh#${encodeURIComponent(connection.tenantId)}#${encodeURIComponent(connection.userId)}`;
+  const sk = connection.provider;
   const holder = randomUUID();
   const giveUpAt = container.deps.now() + Math.min(REFRESH_WAIT_MS, remainingBudgetMs() ?? REFRESH_WAIT_MS);
   for (;;) {
     const now = container.deps.now();
-    if (await acquireLease(store, 'lease#refresh', sk, { holder, untilMs: now + REFRESH_LEASE_MS, nowMs: now })) {
+    if (await acquireLease(store, pk, sk, { holder, untilMs: now + REFRESH_LEASE_MS, nowMs: now })) {
       try {
         const latest = await container.connections.get(connection);
         if (refreshedSince(connection, latest, container.deps.now())) return latest!;
         if (latest && latest.status !== 'connected') throw notConnected(connection.provider);
         return await refreshOnce(container, provider, latest ?? connection);
       } finally {
-        await releaseLease(store, 'lease#refresh', sk, holder).catch(() => undefined);
+        await releaseLease(store, pk, sk, holder).catch(() => undefined);
       }
     }
     if (container.deps.now() + REFRESH_POLL_MS > giveUpAt) throw serviceTimeout('The connection is being refreshed; try again shortly');
@@ -153,13 +155,15 @@ async function endRetired(container: Container, connection: Connection, message:
  * Runs `call` with a session for the user at the provider. The session is deferred: the
  * connection is read (and refreshed when it expires soon) only when the provider is really
  * called, so a cache hit costs no connection read. A token the provider rejects is refreshed
- * once and the call retried.
+ * once and the call retried. `known`: the connection as the caller already read it (provider=all
+ * lists them), used instead of reading it again.
  */
 export async function withSession<T>(
   container: Container,
   identity: Identity,
   providerName: string,
   call: (provider: FitnessProvider, session: ProviderSession) => Promise<T>,
+  known?: Connection,
 ): Promise<T> {
   const provider = container.provider(providerName);
   if (provider.descriptor.connection === 'none') {
@@ -167,7 +171,7 @@ export async function withSession<T>(
   }
   let connection: Connection | undefined;
   const open = async (): Promise<ProviderSession> => {
-    const stored = await container.connections.get({ ...identity, provider: providerName });
+    const stored = known ?? (await container.connections.get({ ...identity, provider: providerName }));
     if (stored?.status === 'reauthorization_required') throw unreadableConnection(providerName);
     if (!stored || stored.status !== 'connected') throw notConnected(providerName);
     const retired = provider.retiredConnection?.(stored);

@@ -11,10 +11,10 @@ import { ProviderError, type Activity } from '../models';
 import { personalRecordsFromActivities, statsFromActivities } from '../providers/derive';
 import { ForwardingFitnessProvider } from '../providers/forwarding';
 import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
-import type { CacheEntry, CacheStore } from '../store/ports';
-import { openSession } from './deferred-session';
+import type { CacheEntry, CacheRead, CacheStore } from '../store/ports';
+import { offersEarlyAdmission, openSession } from './deferred-session';
 import { cacheKey, cachePartition, RECENT_ACTIVITIES, type CacheKeyResource, type CacheResource } from './keys';
-import { currentCacheRequest, type CacheOutcome, type CachePolicy } from './policy';
+import { currentCacheRequest, type CacheOutcome, type CachePolicy, type CacheRequest } from './policy';
 import type { CacheSettings } from './settings';
 import { SingleFlight } from './single-flight';
 
@@ -61,6 +61,21 @@ function isTransient(error: unknown): boolean {
   return error instanceof ProviderError && (error.isRetryable() || error.kind === 'circuit_open');
 }
 
+/** Cache reads started ahead of their use, per request (see prefetchActivities). */
+const prefetched = new WeakMap<CacheRequest, Map<string, Promise<CacheRead>>>();
+
+/**
+ * Starts reading the cached activity list `provider.getActivities(session, query)` would read,
+ * so that it runs alongside other work of the request (provider=all: the connections query);
+ * the read is then taken instead of made again. No-op outside a request, under bypass, or for
+ * a provider without the cache.
+ */
+export function prefetchActivities(provider: FitnessProvider, identity: { tenantId: string; userId: string }, query: ActivityQuery): void {
+  if (provider instanceof CachingFitnessProvider) provider.prefetch(identity, 'activity_list', activityParts(query));
+}
+
+const activityParts = (query: ActivityQuery) => [query.limit, query.offset, query.before?.toISOString(), query.after?.toISOString()];
+
 export class CachingFitnessProvider extends ForwardingFitnessProvider implements FitnessProvider {
   readonly #flights = new SingleFlight<Served>();
   readonly #holderPrefix = randomUUID();
@@ -86,8 +101,18 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
   }
 
   getActivities(session: ProviderSession, query: ActivityQuery) {
-    const parts = [query.limit, query.offset, query.before?.toISOString(), query.after?.toISOString()];
-    return this.#cached(session, 'activity_list', parts, (s) => this.inner.getActivities(s, query));
+    return this.#cached(session, 'activity_list', activityParts(query), (s) => this.inner.getActivities(s, query));
+  }
+
+  prefetch(identity: { tenantId: string; userId: string }, resource: CacheKeyResource, parts: readonly (string | number | undefined)[]): void {
+    const request = currentCacheRequest();
+    if (!request || request.policy === 'bypass') return;
+    const partition = cachePartition(identity.tenantId, identity.userId, this.descriptor.name);
+    const read = this.deps.store.get(partition, cacheKey(resource, parts), this.deps.now());
+    read.catch(() => undefined); // its taker sees the failure
+    let reads = prefetched.get(request);
+    if (!reads) prefetched.set(request, (reads = new Map()));
+    reads.set(`${partition}\n${cacheKey(resource, parts)}`, read);
   }
 
   getActivity(session: ProviderSession, id: string) {
@@ -154,13 +179,22 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
     const policy: CachePolicy = request?.policy ?? 'use';
     const provider = this.descriptor.name;
     let served: Served;
-    const call = async () => fetch(opensSession ? await openSession(session) : session);
+    const call = async () => {
+      if (!opensSession) return fetch(session);
+      const opened = await openSession(session).catch(async (error: unknown) => {
+        await this.#abandon(session);
+        throw error;
+      });
+      return fetch(opened);
+    };
+    const prepare = opensSession ? () => this.#prepare(session) : undefined;
     if (policy === 'bypass') {
+      prepare?.();
       served = { value: await call(), outcome: 'BYPASS', ageSecs: 0 };
     } else {
       const partition = cachePartition(session.tenantId, session.userId, provider);
       const key = cacheKey(resource, parts);
-      const fill: Fill = { partition, key, policy, ttlSecs: this.deps.settings.ttlSecs[ttlOf], fetch: call };
+      const fill: Fill = { partition, key, policy, ttlSecs: this.deps.settings.ttlSecs[ttlOf], fetch: call, prepare, abandon: () => this.#abandon(session) };
       served = await this.#flights.run(`${policy}\n${partition}\n${key}`, () => this.#serve(fill));
     }
     request?.record(served.outcome, served.ageSecs);
@@ -168,11 +202,35 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
     return served.value as T;
   }
 
+  /**
+   * Starts what the provider call of a fill needs, so that it runs alongside the fill lease
+   * instead of after it: the connection read (the deferred session opens once) and the
+   * rate-limit gate's admission. A fill that makes no call after all gives the admission back.
+   */
+  #prepare(session: ProviderSession): void {
+    openSession(session).catch(() => undefined); // the call awaits the same opening and sees its failure
+    if (offersEarlyAdmission(this.inner)) this.inner.prepare(session);
+  }
+
+  async #abandon(session: ProviderSession): Promise<void> {
+    if (offersEarlyAdmission(this.inner)) await this.inner.abandon(session).catch(() => undefined);
+  }
+
+  /** A read of this key started ahead in the running request, taken once. */
+  #takePrefetched(fill: Fill): Promise<CacheRead> | undefined {
+    const request = currentCacheRequest();
+    const reads = request ? prefetched.get(request) : undefined;
+    const id = `${fill.partition}\n${fill.key}`;
+    const read = reads?.get(id);
+    reads?.delete(id);
+    return read;
+  }
+
   async #serve(fill: Fill): Promise<Served> {
     const now = this.deps.now();
     let read;
     try {
-      read = await this.deps.store.get(fill.partition, fill.key, now);
+      read = await (this.#takePrefetched(fill) ?? this.deps.store.get(fill.partition, fill.key, now));
     } catch (error) {
       this.#warn('cache read failed; answering uncached', fill, error);
       return { value: await fill.fetch(), outcome: 'MISS', ageSecs: 0 };
@@ -189,6 +247,7 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
     const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
     // Past this, a waiter stops waiting for others and fetches for itself.
     const giveUpAt = this.deps.now() + 2 * leaseMs;
+    fill.prepare?.();
     for (;;) {
       const holder = `${this.#holderPrefix}:${++this.#fills}`;
       const now = this.deps.now();
@@ -203,7 +262,10 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
 
       this.deps.observer.count('CacheFillWait', this.descriptor.name, resourceOf(fill.key));
       const waited = await this.#awaitFill(fill, giveUpAt);
-      if (waited.fresh) return this.#fromEntry(waited.fresh, 'HIT');
+      if (waited.fresh) {
+        await fill.abandon();
+        return this.#fromEntry(waited.fresh, 'HIT');
+      }
       stale = waited.stale ?? stale;
       if (this.deps.now() >= giveUpAt) return { value: await fill.fetch(), outcome: 'MISS', ageSecs: 0 };
     }
@@ -267,6 +329,10 @@ interface Fill {
   policy: CachePolicy;
   ttlSecs: number;
   fetch: () => Promise<unknown>;
+  /** Starts the call's connection read and admission early (absent for values computed here). */
+  prepare: (() => void) | undefined;
+  /** Gives the early admission back when the fill ends without calling. */
+  abandon: () => Promise<void>;
 }
 
 const rangeParts = (range: DateRange) => [range.start.toISOString(), range.end.toISOString()];

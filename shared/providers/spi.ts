@@ -65,6 +65,14 @@ export const ProviderDescriptorSchema = z.object({
 export type ProviderDescriptor = z.output<typeof ProviderDescriptorSchema>;
 export type ProviderDescriptorInput = z.input<typeof ProviderDescriptorSchema>;
 
+/**
+ * Whether a provider's calls leave the process. One whose API sits under the reserved
+ * `.invalid` domain (RFC 2606: it never resolves), as the synthetic provider's, makes none.
+ */
+export function callsNetwork(descriptor: Pick<ProviderDescriptorInput, 'apiBaseUrl'>): boolean {
+  return !new URL(descriptor.apiBaseUrl).hostname.endsWith('.invalid');
+}
+
 /** A descriptor after `PIERRE_<NAME>_*` configuration has been applied. */
 export interface ProviderConfig {
   name: string;

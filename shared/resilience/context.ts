@@ -16,12 +16,20 @@ export interface CallContext {
   unreported: boolean;
   /** What the gate last read about which scope the provider's headers describe. */
   reports?: 'app' | 'user' | 'none' | undefined;
+  /** An admission started ahead of the call (while the cache took its fill lease); the call's first request takes it. */
+  admission?: Promise<void> | undefined;
+  /** The gate's last reservation for this call (what it added, to which scope), so that an unused one can be given back. */
+  reserved?: { scopeKey: string; add: Record<string, number> } | undefined;
 }
 
 const storage = new AsyncLocalStorage<CallContext>();
 
-export function withCallContext<T>(context: Pick<CallContext, 'provider' | 'tenantId' | 'userId'>, run: () => Promise<T>): Promise<T> {
-  return storage.run({ ...context, probes: new Map(), observed: false, unreported: false }, run);
+export function newCallContext(who: Pick<CallContext, 'provider' | 'tenantId' | 'userId'>): CallContext {
+  return { ...who, probes: new Map(), observed: false, unreported: false };
+}
+
+export function withCallContext<T>(context: CallContext, run: () => Promise<T>): Promise<T> {
+  return storage.run(context, run);
 }
 
 export function currentCall(): CallContext | undefined {

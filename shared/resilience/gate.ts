@@ -3,26 +3,40 @@
  * StateStore, consulted before each provider request so that nobody calls a provider known to
  * be limited.
  *
- * - Windows are learnt from the usage headers of answers (`observe`). Before each request a
- *   slot is reserved in every known window with a conditional increment, so concurrent
- *   containers can never spend more than the limit between two answers.
+ * - Windows are learnt from the usage headers of answers (`observe`). All windows of a scope
+ *   (the app, or one user where the provider counts per user) live in one item with a count
+ *   per window. Before each request ONE conditional write adds a slot to every window's count;
+ *   its condition checks every window (and blocks, the circuit and fair share) against the
+ *   stored item, so concurrent containers can never spend more than the limit between two
+ *   answers. It returns the new counts; a refused write returns the item as it stood, so a
+ *   refusal writes nothing and needs no read to say why.
+ * - Each container keeps the windows it learnt in memory until they reset (gate-items.ts), so
+ *   the common request reads nothing. The usage headers are written back only when the
+ *   provider counted more than was reserved (other apps, retries) or the windows changed.
  * - A window nobody has seen yet (first call, or after it rolled over) is probed by one request
  *   at a time (a lease); the others wait briefly for its headers.
  * - A 429 blocks the scope until its Retry-After (sent or computed), which wins over any
  *   window: the windows are forgotten and probed again afterwards.
- * - Fair share: when an app-wide window runs low, a user who has used more than the window's
- *   limit divided by its users is refused (and queued) while the others still pass.
+ * - Fair share: the last RESERVE of each app-wide window is kept for users who have not had
+ *   their share. Once less than that is left, a user who has spent PIERRE_<P>_USER_SHARE of the
+ *   window (10 % by default, at least one request) is refused (and queued); a lone user still
+ *   gets everything above the reserve.
+ * - Providers whose answers carry no usage headers are checked by one read per request (a 429
+ *   they sent blocks them everywhere), and are never written to per request.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ProviderError, type RateLimitScope } from '../models';
 import { remainingBudgetMs } from '../providers/deadline';
 import type { RateLimitUsage } from '../providers/rate-limit';
-import type { StateItem, StateStore } from '../store/ports';
+import type { StateCondition, StateItem, StateStore } from '../store/ports';
+import { circuitNotOpen, circuitOpenError, circuitStateOf } from './circuit';
 import type { CallContext } from './context';
+import { APP_SK, gatePk, type GateItems } from './gate-items';
 import { acquireLease, releaseLease } from './lease';
+import type { ResilienceSettings } from './settings';
 
-/** Below this share of a window left, fair share applies. */
-const LOW_WATER = 0.25;
+/** The share of each app-wide window kept for users who have not had their share. */
+export const RESERVE = 0.25;
 const PROBE_LEASE_MS = 10_000;
 /** How long a request waits for another's probe before it is refused (and queued), within the invocation's budget. */
 const PROBE_WAIT_MS = 8_000;
@@ -32,6 +46,10 @@ const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 200;
 /** Readings of one window whose reset times differ by less than this are the same window. */
 const SAME_WINDOW_SECS = 2;
+/** Stale counts removed per write when windows roll over (keeps each expression well under DynamoDB's 4 KB). */
+const REMOVALS_PER_WRITE = 150;
+/** Reservations refused for a reason that was gone when re-checked (a race with a roll-over) before giving up. */
+const MAX_RESERVE_ATTEMPTS = 3;
 
 interface KnownWindow {
   limit: number;
@@ -49,11 +67,24 @@ interface Meta {
 /** A refusal by the gate itself: nothing was sent, so it says nothing new about the provider. */
 export class GateRefusal extends ProviderError {}
 
+/*
+ * Field names inside a scope's item. A window is named by a short hash of its name and reset
+ * time, so the counts of a window that rolled over are simply other fields (removed when the
+ * new windows are written). Users are named by a short hash of tenant and user: the item
+ * carries one count per user and window, so fair share costs no write of its own. That makes
+ * the item grow by about 25 bytes per distinct user of a window (a window has at most `limit`
+ * users); the alternative, a second item per user, would be a second write on every request.
+ */
+const digest = (text: string, length: number) => createHash('sha256').update(text).digest('base64url').slice(0, length);
+const tagOf = (name: string, w: KnownWindow) => digest(`${name}\n${w.resetsAt}`, 6);
+const countField = (tag: string) => `c:${tag}`;
+const userOf = (call: CallContext) => digest(`${call.tenantId}\n${call.userId}`, 12);
+const userCountField = (tag: string, call: CallContext) => `u:${tag}:${userOf(call)}`;
+const userBlockField = (call: CallContext) => `b:${userOf(call)}`;
+
 const escape = (part: string) => encodeURIComponent(part);
 const userScope = (call: CallContext) => `user#${escape(call.tenantId)}#${escape(call.userId)}`;
-const scopeKeyOf = (scope: RateLimitScope, call: CallContext) => (scope === 'app' ? 'app' : userScope(call));
-const windowSk = (scopeKey: string, name: string, w: KnownWindow) => `${scopeKey}#w#${name}#${w.resetsAt}`;
-const userSk = (scopeKey: string, name: string, w: KnownWindow, call: CallContext) => `${windowSk(scopeKey, name, w)}#u#${userScope(call)}`;
+const scopeKeyOf = (scope: RateLimitScope, call: CallContext) => (scope === 'app' ? APP_SK : userScope(call));
 
 function metaOf(item: StateItem | undefined): Meta {
   let windows: Record<string, KnownWindow> = {};
@@ -70,40 +101,83 @@ function metaOf(item: StateItem | undefined): Meta {
   };
 }
 
+const numberIn = (item: StateItem | undefined, field: string) => (typeof item?.[field] === 'number' ? (item[field] as number) : 0);
+const allCurrent = (windows: Record<string, KnownWindow>, nowMs: number) =>
+  Object.keys(windows).length > 0 && Object.values(windows).every((w) => w.resetsAt * 1000 > nowMs);
+const lastReset = (windows: Record<string, KnownWindow>) => Math.max(...Object.values(windows).map((w) => w.resetsAt));
+
+/** How much of an app-wide window is kept back, and what one user may have spent and still be served once it is reached. */
+export function fairShareOf(limit: number, userSharePct: number): { freeBelow: number; share: number } {
+  return { freeBelow: limit - Math.floor(limit * RESERVE), share: Math.max(1, Math.floor((limit * userSharePct) / 100)) };
+}
+
+type Reserved = 'admitted' | 'again';
+
 export class RateLimitGate {
   readonly #holder = randomUUID();
   #probes = 0;
 
   constructor(
     private readonly store: StateStore,
+    private readonly items: GateItems,
+    private readonly settingsOf: (provider: string) => ResilienceSettings,
     private readonly now: () => number,
     private readonly sleep: (ms: number) => Promise<void>,
   ) {}
 
-  /** Resolves when the request may be made; rejects with a GateRefusal (`rate_limited`) otherwise. */
+  /** Forgets what this container learnt (tests that reset the stored items). */
+  forget(): void {
+    this.items.forget();
+  }
+
+  /** Resolves when the request may be made; rejects with a GateRefusal (`rate_limited`) or `circuit_open` otherwise. */
   async admit(call: CallContext): Promise<void> {
-    const pk = `gate#${call.provider}`;
+    const ahead = call.admission;
+    if (ahead) {
+      call.admission = undefined;
+      return ahead;
+    }
+    const provider = call.provider;
     const giveUpAt = this.now() + PROBE_WAIT_MS;
     let pause = FIRST_POLL_MS;
+    let attempts = 0;
+    // Memory first; the stored item when memory cannot decide, or after a wait.
+    let fresh = this.items.peek(provider, APP_SK) === undefined;
     for (;;) {
       const now = this.now();
-      const [app, user] = (await Promise.all([this.store.get(pk, 'app', now), this.store.get(pk, userScope(call), now)])).map(metaOf) as [Meta, Meta];
-      for (const [scope, meta] of [['app', app], ['user', user]] as const) {
-        if (meta.blockedUntilMs !== undefined && meta.blockedUntilMs > now) {
-          throw this.refusal(call, scope, (meta.blockedUntilMs - now) / 1000, 'is rate limited');
+      const app = fresh ? await this.items.read(provider, APP_SK) : this.items.peek(provider, APP_SK)!;
+      const appMeta = metaOf(app);
+      if (!fresh && (appMeta.reports === undefined || appMeta.reports === 'none' || (appMeta.reports === 'app' && !allCurrent(appMeta.windows, now)))) {
+        fresh = true;
+        continue;
+      }
+      this.#refuseIfBlocked(call, app, appMeta, now);
+      const circuit = this.settingsOf(provider).circuit;
+      const state = circuitStateOf(app, circuit, now);
+      if (state.status === 'open') throw circuitOpenError(provider, state, circuit, now);
+      call.reports = appMeta.reports;
+      if (appMeta.reports === 'none') return;
+      const scope: RateLimitScope = appMeta.reports === 'user' ? 'user' : 'app';
+      const scopeKey = scopeKeyOf(scope, call);
+      let item = app;
+      if (scope === 'user') {
+        const known = this.items.peek(provider, scopeKey);
+        item = known && !fresh && allCurrent(metaOf(known).windows, now) ? known : await this.items.read(provider, scopeKey);
+        const userMeta = metaOf(item);
+        if (userMeta.blockedUntilMs !== undefined && userMeta.blockedUntilMs > now) {
+          throw this.refusal(call, 'user', (userMeta.blockedUntilMs - now) / 1000, 'is rate limited');
         }
       }
-      call.reports = app.reports;
-      if (app.reports === 'none') return;
-      const scope: RateLimitScope = app.reports === 'user' ? 'user' : 'app';
-      const scopeKey = scopeKeyOf(scope, call);
-      const meta = scope === 'app' ? app : user;
-      const windows = Object.entries(meta.windows);
-      const known = app.reports !== undefined && windows.length > 0 && windows.every(([, w]) => w.resetsAt * 1000 > now);
-      if (known) return this.reserve(call, pk, scope, scopeKey, windows);
+      const windows = metaOf(item).windows;
+      if (appMeta.reports !== undefined && allCurrent(windows, now)) {
+        if ((await this.#reserve(call, scope, scopeKey, String(item['windows']), windows)) === 'admitted') return;
+        if (++attempts >= MAX_RESERVE_ATTEMPTS) throw this.refusal(call, scope, 1, 'budget is changing');
+        fresh = false;
+        continue;
+      }
       if (call.probes.has(scopeKey)) return;
       const probe = `${this.#holder}:${++this.#probes}`;
-      if (await acquireLease(this.store, pk, `${scopeKey}#probe`, { holder: probe, untilMs: now + PROBE_LEASE_MS, nowMs: now })) {
+      if (await acquireLease(this.store, gatePk(provider), `${scopeKey}#probe`, { holder: probe, untilMs: now + PROBE_LEASE_MS, nowMs: now })) {
         call.probes.set(scopeKey, probe);
         return;
       }
@@ -113,53 +187,87 @@ export class RateLimitGate {
       }
       await this.sleep(pause);
       pause = Math.min(MAX_POLL_MS, pause * 2);
+      fresh = true;
     }
   }
 
-  async #reserveOne(pk: string, sk: string, window: KnownWindow): Promise<StateItem | undefined> {
-    return this.store.add(pk, sk, 'used', 1, {
-      ifAny: [
-        { field: 'used', op: 'missing' },
-        { field: 'used', op: 'lt', value: window.limit },
-      ],
-      expiresAtSecs: window.resetsAt + 300,
-    });
-  }
-
-  private async reserve(call: CallContext, pk: string, scope: RateLimitScope, scopeKey: string, windows: [string, KnownWindow][]): Promise<void> {
-    const reserved = await Promise.all(windows.map(([name, w]) => this.#reserveOne(pk, windowSk(scopeKey, name, w), w)));
-    const undo = () =>
-      Promise.all(windows.map(([name, w], i) => (reserved[i] ? this.store.add(pk, windowSk(scopeKey, name, w), 'used', -1) : undefined)));
-    const full = windows.findIndex((_, i) => reserved[i] === undefined);
-    if (full >= 0) {
-      await undo();
-      const [name, w] = windows[full]!;
-      throw this.refusal(call, scope, w.resetsAt - this.now() / 1000, `${name} budget is used up`);
+  #refuseIfBlocked(call: CallContext, app: StateItem, meta: Meta, now: number): void {
+    if (meta.blockedUntilMs !== undefined && meta.blockedUntilMs > now) {
+      throw this.refusal(call, 'app', (meta.blockedUntilMs - now) / 1000, 'is rate limited');
     }
-    if (scope !== 'app') return;
-    const counts = await this.countUser(call, pk, scopeKey, windows);
-    const unfair = windows.findIndex(([, w], i) => {
-      const item = reserved[i]!;
-      const remaining = w.limit - Number(item['used'] ?? 0);
-      const users = Math.max(1, counts[i]!.users ?? Number(item['users'] ?? 1));
-      return remaining < LOW_WATER * w.limit && counts[i]!.n > Math.ceil(w.limit / users);
-    });
-    if (unfair < 0) return;
-    await Promise.all([undo(), ...windows.map(([name, w]) => this.store.add(pk, userSk(scopeKey, name, w, call), 'n', -1))]);
-    const [name, w] = windows[unfair]!;
-    throw this.refusal(call, scope, w.resetsAt - this.now() / 1000, `${name} budget is low and this user has had a fair share of it`);
+    const userBlock = numberIn(app, userBlockField(call));
+    if (userBlock > now) throw this.refusal(call, 'user', (userBlock - now) / 1000, 'is rate limited');
   }
 
-  /** Fair share's bookkeeping: this user's requests in each window, and the window's distinct users. */
-  private countUser(call: CallContext, pk: string, scopeKey: string, windows: [string, KnownWindow][]) {
-    return Promise.all(
-      windows.map(async ([name, w]) => {
-        const after = await this.store.add(pk, userSk(scopeKey, name, w, call), 'n', 1, { expiresAtSecs: w.resetsAt + 300 });
-        const n = Number(after?.['n'] ?? 1);
-        const users = n === 1 ? Number((await this.store.add(pk, windowSk(scopeKey, name, w), 'users', 1))?.['users'] ?? 1) : undefined;
-        return { n, users };
-      }),
-    );
+  /**
+   * One conditional write: a slot in every window (and, app-wide, in this user's count), if
+   * every window has room, nothing blocks, the circuit is not open and fair share allows it.
+   */
+  async #reserve(call: CallContext, scope: RateLimitScope, scopeKey: string, stored: string, windows: Record<string, KnownWindow>): Promise<Reserved> {
+    const provider = call.provider;
+    const settings = this.settingsOf(provider);
+    const now = this.now();
+    // `failures` is added 0 so that the answer carries the circuit's count (recordSuccess resets it).
+    const add: Record<string, number> = scope === 'app' ? { failures: 0 } : {};
+    const ifAll: StateCondition[][] = [
+      // The windows this container knows are still the stored ones (not forgotten after a 429, nor re-learnt with another limit).
+      [{ field: 'windows', op: 'eq', value: stored }],
+      [{ field: 'blockedUntilMs', op: 'missing' }, { field: 'blockedUntilMs', op: 'lt', value: now + 1 }],
+    ];
+    if (scope === 'app') {
+      ifAll.push(circuitNotOpen(settings.circuit, now));
+      ifAll.push([{ field: userBlockField(call), op: 'missing' }, { field: userBlockField(call), op: 'lt', value: now + 1 }]);
+    }
+    for (const [name, w] of Object.entries(windows)) {
+      const tag = tagOf(name, w);
+      const count = countField(tag);
+      add[count] = 1;
+      ifAll.push([{ field: count, op: 'missing' }, { field: count, op: 'lt', value: w.limit }]);
+      if (scope !== 'app') continue;
+      const mine = userCountField(tag, call);
+      add[mine] = 1;
+      const { freeBelow, share } = fairShareOf(w.limit, settings.fairShare.userSharePct);
+      ifAll.push([
+        { field: count, op: 'missing' },
+        { field: count, op: 'lt', value: freeBelow },
+        { field: mine, op: 'missing' },
+        { field: mine, op: 'lt', value: share },
+      ]);
+    }
+    const outcome = await this.store.addAll(gatePk(provider), scopeKey, {
+      add,
+      ifAll,
+      ...(scope === 'user' && { expiresAtSecs: lastReset(windows) + 300 }),
+    });
+    if (outcome.added) {
+      this.items.merge(provider, scopeKey, outcome.values);
+      call.reserved = { scopeKey, add };
+      return 'admitted';
+    }
+    // Nothing was written; the item as it stood says why.
+    const item = outcome.item ?? {};
+    this.items.remember(provider, scopeKey, item);
+    const meta = metaOf(item);
+    if (scope === 'app') {
+      this.#refuseIfBlocked(call, item, meta, now);
+      const circuit = circuitStateOf(item, settings.circuit, now);
+      if (circuit.status === 'open') throw circuitOpenError(provider, circuit, settings.circuit, now);
+    } else if (meta.blockedUntilMs !== undefined && meta.blockedUntilMs > now) {
+      throw this.refusal(call, scope, (meta.blockedUntilMs - now) / 1000, 'is rate limited');
+    }
+    // Other windows are stored now: decide again with them.
+    if (item['windows'] !== stored) return 'again';
+    for (const [name, w] of Object.entries(windows)) {
+      const tag = tagOf(name, w);
+      const used = numberIn(item, countField(tag));
+      if (used >= w.limit) throw this.refusal(call, scope, w.resetsAt - now / 1000, `${name} budget is used up`);
+      if (scope !== 'app') continue;
+      const { freeBelow, share } = fairShareOf(w.limit, settings.fairShare.userSharePct);
+      if (used >= freeBelow && numberIn(item, userCountField(tag, call)) >= share) {
+        throw this.refusal(call, scope, w.resetsAt - now / 1000, `${name} budget is low and this user has had a fair share of it`);
+      }
+    }
+    return 'again';
   }
 
   /** Learns the windows from an answer's usage headers (undefined: the answer carried none). */
@@ -169,10 +277,11 @@ export class RateLimitGate {
       return;
     }
     call.observed = true;
-    const pk = `gate#${call.provider}`;
-    const now = this.now();
+    const provider = call.provider;
+    const pk = gatePk(provider);
     const scopeKey = scopeKeyOf(usage.scope, call);
-    const meta = metaOf(await this.store.get(pk, scopeKey, now));
+    const item = await this.items.known(provider, scopeKey);
+    const meta = metaOf(item);
     const windows: Record<string, KnownWindow> = {};
     for (const w of usage.windows) {
       const known = meta.windows[w.name];
@@ -180,43 +289,104 @@ export class RateLimitGate {
       windows[w.name] = { limit: w.limit, resetsAt };
     }
     const used = (w: RateLimitUsage['windows'][number]) => Math.max(0, w.limit - w.remaining);
-    await Promise.all([
-      // What the provider counted may be more than we reserved (other apps, retries): raise ours to it.
-      ...usage.windows.map((w) =>
-        this.store.update(pk, windowSk(scopeKey, w.name, windows[w.name]!), { used: used(w) }, {
-          ifAny: [
-            { field: 'used', op: 'missing' },
-            { field: 'used', op: 'lt', value: used(w) },
-          ],
-          expiresAtSecs: windows[w.name]!.resetsAt + 300,
-        }),
-      ),
-      JSON.stringify(windows) === JSON.stringify(meta.windows) ? undefined : this.store.update(pk, scopeKey, { windows: JSON.stringify(windows) }),
-      call.reports === usage.scope ? undefined : this.store.update(pk, 'app', { reports: usage.scope }),
-      // A probe was let through without a reservation; it still counts toward its user's share.
-      usage.scope === 'app' && call.probes.has(scopeKey) ? this.countUser(call, pk, scopeKey, Object.entries(windows)) : undefined,
-    ]);
+    // Windows already counted (known, or counted by containers that still know them after a
+    // 429 made the item forget its windows) are only ever raised, never set.
+    const known = new Set(
+      usage.windows.map((w) => tagOf(w.name, windows[w.name]!)).filter((tag) => item[countField(tag)] !== undefined),
+    );
+    for (const [name, w] of Object.entries(meta.windows)) known.add(tagOf(name, w));
+    const appReports = metaOf(this.items.peek(provider, APP_SK)).reports;
+    const writes: Promise<unknown>[] = [];
+    if (JSON.stringify(windows) !== JSON.stringify(meta.windows) || (usage.scope === 'app' && appReports !== 'app')) {
+      writes.push(this.#learn(call, usage, scopeKey, item, windows, known));
+    }
+    if (usage.scope === 'user' && appReports !== 'user') {
+      writes.push(this.store.update(pk, APP_SK, { reports: 'user' }).then((after) => this.items.remember(provider, APP_SK, after)));
+    }
+    // What the provider counted may be more than we reserved (other apps, retries): raise ours to it.
+    for (const w of usage.windows) {
+      const tag = tagOf(w.name, windows[w.name]!);
+      if (!known.has(tag) || used(w) <= numberIn(this.items.peek(provider, scopeKey), countField(tag))) continue;
+      writes.push(
+        this.store
+          .update(pk, scopeKey, { [countField(tag)]: used(w) }, { ifAny: [{ field: countField(tag), op: 'missing' }, { field: countField(tag), op: 'lt', value: used(w) }] })
+          .then((after) => (after ? this.items.merge(provider, scopeKey, { [countField(tag)]: used(w) }) : undefined)),
+      );
+    }
+    await Promise.all(writes);
     await this.releaseProbes(call);
+  }
+
+  /**
+   * New windows (or limits): one write sets them with the provider's counts for windows new to
+   * us, counts a probe toward its user's share, and drops the counts of windows that rolled over.
+   */
+  async #learn(call: CallContext, usage: RateLimitUsage, scopeKey: string, item: StateItem, windows: Record<string, KnownWindow>, known: Set<string>): Promise<void> {
+    const provider = call.provider;
+    const pk = gatePk(provider);
+    const now = this.now();
+    const fields: StateItem = { windows: JSON.stringify(windows) };
+    if (usage.scope === 'app') fields['reports'] = 'app';
+    const current = new Set<string>();
+    for (const w of usage.windows) {
+      const tag = tagOf(w.name, windows[w.name]!);
+      current.add(tag);
+      if (known.has(tag)) continue;
+      fields[countField(tag)] = Math.max(0, w.limit - w.remaining);
+      if (usage.scope === 'app' && call.probes.has(scopeKey)) fields[userCountField(tag, call)] = 1;
+    }
+    const stale = Object.keys(item).filter((field) => {
+      const [kind, tag] = field.split(':');
+      if (kind === 'c' || kind === 'u') return !current.has(tag!);
+      return kind === 'b' && numberIn(item, field) <= now;
+    });
+    const write = usage.scope === 'user' ? { expiresAtSecs: lastReset(windows) + 300 } : {};
+    const removals = (chunk: string[]) => Object.fromEntries(chunk.map((field) => [field, null]));
+    let after = await this.store.update(pk, scopeKey, { ...fields, ...removals(stale.slice(0, REMOVALS_PER_WRITE)) }, write);
+    for (let i = REMOVALS_PER_WRITE; i < stale.length; i += REMOVALS_PER_WRITE) {
+      after = await this.store.update(pk, scopeKey, removals(stale.slice(i, i + REMOVALS_PER_WRITE)));
+    }
+    this.items.remember(provider, scopeKey, after);
+  }
+
+  /** Gives back the slot an admission reserved for a call that was never made (its fill found the value, its connection failed). */
+  async release(call: CallContext): Promise<void> {
+    await call.admission?.catch(() => undefined);
+    const reserved = call.reserved;
+    call.reserved = undefined;
+    if (!reserved) return;
+    const add = Object.fromEntries(Object.entries(reserved.add).flatMap(([field, by]) => (by === 0 ? [] : [[field, -by]])));
+    const outcome = await this.store.addAll(gatePk(call.provider), reserved.scopeKey, { add });
+    if (outcome.added) this.items.merge(call.provider, reserved.scopeKey, outcome.values);
   }
 
   /** A 429 from the provider: the scope waits until its Retry-After, then its windows are probed anew. */
   async limited(call: CallContext, error: ProviderError): Promise<void> {
     const scope = error.rateLimitScope ?? 'app';
     const until = this.now() + Math.max(1, error.retryAfterSecs ?? 60) * 1000;
-    await this.store.update(`gate#${call.provider}`, scopeKeyOf(scope, call), { blockedUntilMs: until, windows: '{}' });
+    const provider = call.provider;
+    const reports = metaOf(this.items.peek(provider, APP_SK)).reports;
+    // A user's own limit, where the provider's windows are app-wide (or unreported), is kept in
+    // the app item that every request of this provider already checks.
+    const [sk, fields]: [string, StateItem] =
+      scope === 'user' && reports !== 'user' ? [APP_SK, { [userBlockField(call)]: until }] : [scopeKeyOf(scope, call), { blockedUntilMs: until, windows: '{}' }];
+    this.items.remember(provider, sk, await this.store.update(gatePk(provider), sk, fields));
   }
 
   /** After a call: probes end; a probe whose answers reported no usage marks the provider as reporting none. */
   async finish(call: CallContext): Promise<void> {
+    // An admission started ahead but never taken may still be taking a probe lease.
+    await call.admission?.catch(() => undefined);
     if (call.probes.size === 0) return;
     if (!call.observed && call.unreported) {
-      await this.store.update(`gate#${call.provider}`, 'app', { reports: 'none' }, { ifAny: [{ field: 'reports', op: 'missing' }] });
+      const after = await this.store.update(gatePk(call.provider), APP_SK, { reports: 'none' }, { ifAny: [{ field: 'reports', op: 'missing' }] });
+      if (after) this.items.remember(call.provider, APP_SK, after);
     }
     await this.releaseProbes(call);
   }
 
   private async releaseProbes(call: CallContext): Promise<void> {
-    await Promise.all([...call.probes].map(([scopeKey, holder]) => releaseLease(this.store, `gate#${call.provider}`, `${scopeKey}#probe`, holder)));
+    await Promise.all([...call.probes].map(([scopeKey, holder]) => releaseLease(this.store, gatePk(call.provider), `${scopeKey}#probe`, holder)));
     call.probes.clear();
   }
 

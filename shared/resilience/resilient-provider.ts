@@ -8,8 +8,9 @@
 import { ProviderError, type Activity } from '../models';
 import { ForwardingFitnessProvider } from '../providers/forwarding';
 import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
-import { CircuitBreaker, countsAgainstCircuit } from './circuit';
-import { currentCall, withCallContext } from './context';
+import { originOf, type EarlyAdmission } from '../cache/deferred-session';
+import { CircuitBreaker, countsAgainstCircuit, type CircuitState } from './circuit';
+import { currentCall, newCallContext, withCallContext, type CallContext } from './context';
 import { GateRefusal, type RateLimitGate } from './gate';
 import { withRetries } from './retry';
 import type { ResilienceSettings } from './settings';
@@ -22,8 +23,10 @@ export interface ResilienceDeps {
   random?: () => number;
 }
 
-export class ResilientFitnessProvider extends ForwardingFitnessProvider implements FitnessProvider {
+export class ResilientFitnessProvider extends ForwardingFitnessProvider implements FitnessProvider, EarlyAdmission {
   readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
+  /** Admissions started ahead, by the request's (deferred) session; the next call with it takes one. */
+  readonly #ahead = new WeakMap<ProviderSession, CallContext>();
 
   constructor(
     inner: FitnessProvider,
@@ -69,15 +72,34 @@ export class ResilientFitnessProvider extends ForwardingFitnessProvider implemen
     return this.#guarded(s, () => this.inner.getHealthMetrics(s, range));
   }
 
+  prepare(session: ProviderSession): void {
+    if (this.#ahead.has(session)) return;
+    const context = newCallContext({ provider: this.descriptor.name, tenantId: session.tenantId, userId: session.userId });
+    context.admission = this.deps.gate.admit(context);
+    context.admission.catch(() => undefined); // taken (and thrown) by the call's first request
+    this.#ahead.set(session, context);
+  }
+
+  async abandon(session: ProviderSession): Promise<void> {
+    const context = this.#ahead.get(session);
+    this.#ahead.delete(session);
+    if (!context) return;
+    await this.deps.gate.release(context);
+    await this.deps.gate.finish(context);
+  }
+
   async #guarded<T>(session: ProviderSession, call: () => Promise<T>): Promise<T> {
     const provider = this.descriptor.name;
     const { gate, circuit, settings } = this.deps;
     // Nested calls (records derived from activities) run in the outer call's context.
     if (currentCall()?.provider === provider) return call();
-    const before = await circuit.check(provider, settings.circuit);
-    return withCallContext({ provider, tenantId: session.tenantId, userId: session.userId }, async () => {
-      const context = currentCall()!;
+    const origin = originOf(session);
+    const context = this.#ahead.get(origin) ?? newCallContext({ provider, tenantId: session.tenantId, userId: session.userId });
+    this.#ahead.delete(origin);
+    return withCallContext(context, async () => {
+      let before: CircuitState | undefined;
       try {
+        before = await circuit.check(provider, settings.circuit);
         const value = await withRetries(call, settings.retry, this.deps.sleep, this.deps.random);
         await circuit.recordSuccess(provider, before);
         return value;
@@ -86,7 +108,7 @@ export class ResilientFitnessProvider extends ForwardingFitnessProvider implemen
           await gate.limited(context, error);
         } else if (countsAgainstCircuit(error)) {
           await circuit.recordFailure(provider, settings.circuit);
-        } else if (error instanceof ProviderError && error.kind !== 'rate_limited') {
+        } else if (before && error instanceof ProviderError && error.kind !== 'rate_limited' && error.kind !== 'circuit_open') {
           // The provider answered (a 4xx is the request's fault, not the provider's).
           await circuit.recordSuccess(provider, before);
         }

@@ -18,17 +18,31 @@ export interface CircuitSettings {
   openSecs: number;
 }
 
+export interface FairShareSettings {
+  /**
+   * Percent of an app-wide window one user may have spent and still be served once less than
+   * the window's reserve is left (never below one request).
+   */
+  userSharePct: number;
+}
+
 export interface ResilienceSettings {
   retry: RetrySettings;
   circuit: CircuitSettings;
+  fairShare: FairShareSettings;
   /** Reads one user may have queued as jobs for the provider (beyond: 429 too_many_jobs). */
   maxPendingJobs: number;
 }
 
-/** The seed's defaults: 3 retries, 100 ms base, 5 s cap, 0.1 jitter; circuits open after 5 failures for 60 s; 20 pending jobs per user. */
+/**
+ * The seed's defaults: 3 retries, 100 ms base, 5 s cap, 0.1 jitter; circuits open after 5
+ * failures for 60 s. A user's share of the reserve of a window is 10 % (see the README); 20
+ * pending jobs per user.
+ */
 export const DEFAULT_RESILIENCE: ResilienceSettings = {
   retry: { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 5_000, jitter: 0.1 },
   circuit: { failureThreshold: 5, openSecs: 60 },
+  fairShare: { userSharePct: 10 },
   maxPendingJobs: 20,
 };
 
@@ -60,6 +74,7 @@ export function resilienceSettings(provider: string, raw: RawConfig): Resilience
       failureThreshold: read(raw, `${p}CIRCUIT_FAILURES`, 1_000, d.circuit.failureThreshold, 1),
       openSecs: read(raw, `${p}CIRCUIT_OPEN_SECS`, 86_400, d.circuit.openSecs, 1),
     },
+    fairShare: { userSharePct: read(raw, `${p}USER_SHARE`, 100, d.fairShare.userSharePct, 1) },
     maxPendingJobs: read(raw, `${p}MAX_PENDING_JOBS`, 1_000, d.maxPendingJobs, 1),
   };
 }

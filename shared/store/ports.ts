@@ -151,6 +151,23 @@ export interface StateWrite {
   expiresAtSecs?: number;
 }
 
+/**
+ * Adds to several numeric fields of one item in one conditional write. Each group of `ifAll`
+ * holds when one of its conditions does (OR); the write happens only when every group holds (AND).
+ */
+export interface StateAddition {
+  /** Field -> amount added (an absent field counts as 0). */
+  add: Readonly<Record<string, number>>;
+  ifAll?: readonly (readonly StateCondition[])[];
+  /** Epoch seconds after which the item reads as absent. */
+  expiresAtSecs?: number;
+}
+
+/** Written: the new values of the added fields. Refused: nothing was written; the item as it stood (absent: undefined). */
+export type StateAddOutcome =
+  | { added: true; values: Record<string, number> }
+  | { added: false; item: StateItem | undefined };
+
 export interface StateStore {
   /** The item, or undefined when absent or expired at `nowMs`. */
   get(pk: string, sk: string, nowMs: number): Promise<StateItem | undefined>;
@@ -160,6 +177,8 @@ export interface StateStore {
   update(pk: string, sk: string, fields: StateItem, write?: StateWrite): Promise<StateItem | undefined>;
   /** Adds `by` to a numeric field (absent counts as 0); the item after, or undefined when the condition failed. */
   add(pk: string, sk: string, field: string, by: number, write?: StateWrite): Promise<StateItem | undefined>;
+  /** One conditional write adding to several fields; a refusal costs no write and tells what stood in the way. */
+  addAll(pk: string, sk: string, addition: StateAddition): Promise<StateAddOutcome>;
   /** Deletes the item when the condition holds; false when it failed. */
   delete(pk: string, sk: string, write?: Pick<StateWrite, 'ifAny'>): Promise<boolean>;
 }

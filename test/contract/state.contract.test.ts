@@ -48,6 +48,40 @@ function stateStoreContract(name: string, makeStore: () => StateStore) {
       expect((await store.add(pk, 'counter', 'n', -3))?.['n']).toBe(7);
     });
 
+    it('adds to several fields in one write only when every condition group holds, and tells what stood in the way', async () => {
+      const bounded = (field: string, max: number) => [{ field, op: 'missing' as const }, { field, op: 'lt' as const, value: max }];
+      const first = await store.addAll(pk, 'w', { add: { a: 1, b: 2 }, ifAll: [bounded('a', 2), bounded('b', 3)], expiresAtSecs: NOW / 1000 + 60 });
+      expect(first).toEqual({ added: true, values: { a: 1, b: 2 } });
+      await store.update(pk, 'w', { note: 'kept' });
+      // b is 2, under 3: holds; a is 1, under 2: holds.
+      expect(await store.addAll(pk, 'w', { add: { a: 1, b: 1 }, ifAll: [bounded('a', 2), bounded('b', 3)] })).toEqual({ added: true, values: { a: 2, b: 3 } });
+      // a is now 2: the first group fails, so nothing is written, and the item comes back as it stood.
+      const refused = await store.addAll(pk, 'w', { add: { a: 1, b: 1 }, ifAll: [bounded('a', 2), [{ field: 'b', op: 'lt', value: 100 }]] });
+      expect(refused).toEqual({ added: false, item: { a: 2, b: 3, note: 'kept' } });
+      expect(await store.get(pk, 'w', NOW)).toEqual({ a: 2, b: 3, note: 'kept' });
+      // One group of several conditions holds when any of them does.
+      expect((await store.addAll(pk, 'w', { add: { a: 1 }, ifAll: [[{ field: 'a', op: 'lt', value: 1 }, { field: 'note', op: 'eq', value: 'kept' }]] })).added).toBe(true);
+      expect(await store.addAll(pk, 'absent', { add: { a: 1 }, ifAll: [[{ field: 'x', op: 'eq', value: 'y' }]] })).toEqual({ added: false, item: undefined });
+      expect(await store.get(pk, 'absent', NOW)).toBeUndefined();
+      expect(await store.get(pk, 'w', NOW + 61_000)).toBeUndefined();
+    });
+
+    it('adds atomically under every bound: 12 racing two-field additions under "a < 10 and b < 5" leave exactly 5 of each', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          store.addAll(pk, 'pair', {
+            add: { a: 1, b: 1 },
+            ifAll: [
+              [{ field: 'a', op: 'missing' }, { field: 'a', op: 'lt', value: 10 }],
+              [{ field: 'b', op: 'missing' }, { field: 'b', op: 'lt', value: 5 }],
+            ],
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.added)).toHaveLength(5);
+      expect(await store.get(pk, 'pair', NOW)).toEqual({ a: 5, b: 5 });
+    });
+
     it('hides an item once its expiry has passed, on get and on list', async () => {
       await store.update(pk, 'short', { v: 1 }, { expiresAtSecs: NOW / 1000 + 60 });
       await store.update(pk, 'long', { v: 2 }, { expiresAtSecs: NOW / 1000 + 3600 });

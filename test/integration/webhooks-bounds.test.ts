@@ -26,7 +26,7 @@ describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
 
   const garmin = (body: string) => fetch(`${client.server.url}/webhooks/garmin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const activities = (userIds: readonly string[]) => JSON.stringify({ activities: userIds.map((userId) => ({ userId, summaryId: 's1', activityType: 'RUNNING' })) });
-  const queries = () => dynamo.calls.get('QueryCommand') ?? 0;
+  const queries = () => dynamo.count('QueryCommand');
   /** Lets anything still running after an answer show itself (a few event-loop turns and moto round trips). */
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -52,13 +52,13 @@ describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, ignored_users: 500 });
     expect(elapsed).toBeLessThan(5_000);
-    const atAnswer = dynamo.total();
+    const atAnswer = dynamo.count();
     // One index query per user looked up, then the one known user's cache marked stale (a query of its partition).
     expect(queries()).toBeLessThanOrEqual(MAX_WEBHOOK_USERS + 1);
     expect(atAnswer).toBeLessThanOrEqual(MAX_WEBHOOK_USERS + 10);
     expect(dynamo.peakInFlight()).toBeLessThanOrEqual(USER_CONCURRENCY);
     await settle();
-    expect(dynamo.total()).toBe(atAnswer);
+    expect(dynamo.count()).toBe(atAnswer);
   });
 
   it('5,000 copies of one user (about 230 KB): one lookup, answered at once', async () => {
@@ -70,10 +70,10 @@ describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
     expect(await res.json()).toEqual({ ok: true });
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(queries()).toBeLessThanOrEqual(2);
-    const atAnswer = dynamo.total();
+    const atAnswer = dynamo.count();
     expect(atAnswer).toBeLessThanOrEqual(5);
     await settle();
-    expect(dynamo.total()).toBe(atAnswer);
+    expect(dynamo.count()).toBe(atAnswer);
   });
 
   it('a body of 130,000 distinct users (up to the 6 MiB limit) answers within seconds with at most one lookup per user applied', async () => {

@@ -70,10 +70,11 @@ export async function startClient(
     },
     async resetResilience() {
       const store = server.container.coordination;
-      const partitions = ['circuit', ...server.container.registry.supportedProviders().map((p) => `gate#${p}`)];
+      const partitions = server.container.registry.supportedProviders().map((p) => `gate#${p}`);
       for (const pk of partitions) {
         for (const sk of (await store.list(pk, 0)).keys()) await store.delete(pk, sk);
       }
+      server.container.gate.forget();
     },
   };
   return client;

@@ -1,6 +1,6 @@
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './client';
-import type { StateCondition, StateItem, StateStore, StateWrite } from '../ports';
+import type { StateAddition, StateAddOutcome, StateCondition, StateItem, StateStore, StateValue, StateWrite } from '../ports';
 
 const KEY_FIELDS = new Set(['pk', 'sk', 'ttl']);
 
@@ -34,6 +34,28 @@ class Expression {
       .map((clause) => `(${clause})`)
       .join(' OR ');
   }
+
+  /** Every group must hold; within a group one condition suffices. */
+  allOf(groups: readonly (readonly StateCondition[])[] | undefined): string | undefined {
+    const clauses = (groups ?? []).filter((group) => group.length > 0).map((group) => (group.length > 1 ? `(${this.condition(group)})` : this.condition(group)));
+    return clauses.length > 0 ? clauses.join(' AND ') : undefined;
+  }
+}
+
+/** The scalar attribute values a StateItem holds, from the wire format (a failed condition's item is not unmarshalled by the document client). */
+function fromWire(item: Record<string, Record<string, unknown>> | undefined): StateItem | undefined {
+  if (!item) return undefined;
+  const out: StateItem = {};
+  for (const [field, value] of Object.entries(item)) {
+    if (KEY_FIELDS.has(field)) continue;
+    let decoded: StateValue | undefined;
+    if (typeof value['S'] === 'string') decoded = value['S'];
+    else if (typeof value['N'] === 'string') decoded = Number(value['N']);
+    else if (typeof value['BOOL'] === 'boolean') decoded = value['BOOL'];
+    else if (value['NULL'] === true) decoded = null;
+    if (decoded !== undefined) out[field] = decoded;
+  }
+  return out;
 }
 
 function fromItem(item: Record<string, unknown> | undefined, nowMs: number): StateItem | undefined {
@@ -98,6 +120,33 @@ export class DynamoStateStore implements StateStore {
     const clauses = [`ADD ${expr.name(field)} ${expr.value(by)}`];
     if (write.expiresAtSecs !== undefined) clauses.push(`SET ${expr.name('ttl')} = ${expr.value(write.expiresAtSecs)}`);
     return this.#send(pk, sk, expr, clauses, write);
+  }
+
+  async addAll(pk: string, sk: string, addition: StateAddition): Promise<StateAddOutcome> {
+    const expr = new Expression();
+    const adds = Object.entries(addition.add).map(([field, by]) => [field, expr.name(field), expr.value(by)] as const);
+    const clauses = [`ADD ${adds.map(([, name, value]) => `${name} ${value}`).join(', ')}`];
+    if (addition.expiresAtSecs !== undefined) clauses.push(`SET ${expr.name('ttl')} = ${expr.value(addition.expiresAtSecs)}`);
+    const condition = expr.allOf(addition.ifAll);
+    try {
+      const { Attributes } = await this.doc.update({
+        TableName: this.tableName,
+        Key: { pk, sk },
+        UpdateExpression: clauses.join(' '),
+        ConditionExpression: condition,
+        ExpressionAttributeNames: expr.names,
+        ExpressionAttributeValues: expr.values,
+        // Only the counts just changed travel back, however many fields the item holds.
+        ReturnValues: 'UPDATED_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+      const values: Record<string, number> = {};
+      for (const [field] of adds) values[field] = Number(Attributes?.[field] ?? 0);
+      return { added: true, values };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return { added: false, item: fromWire((error as { Item?: Record<string, Record<string, unknown>> }).Item) };
+    }
   }
 
   async delete(pk: string, sk: string, write: Pick<StateWrite, 'ifAny'> = {}): Promise<boolean> {

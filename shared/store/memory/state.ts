@@ -1,4 +1,4 @@
-import type { StateCondition, StateItem, StateStore, StateWrite } from '../ports';
+import type { StateAddition, StateAddOutcome, StateCondition, StateItem, StateStore, StateWrite } from '../ports';
 
 interface Stored {
   item: StateItem;
@@ -54,6 +54,21 @@ export class MemoryStateStore implements StateStore {
       const current = item[field];
       item[field] = (typeof current === 'number' ? current : 0) + by;
     });
+  }
+
+  async addAll(pk: string, sk: string, addition: StateAddition): Promise<StateAddOutcome> {
+    const stored = this.#stored(pk, sk);
+    if (!(addition.ifAll ?? []).every((group) => holds(stored?.item, group))) {
+      return { added: false, item: stored ? { ...stored.item } : undefined };
+    }
+    const item = { ...(stored?.item ?? {}) };
+    const values: Record<string, number> = {};
+    for (const [field, by] of Object.entries(addition.add)) {
+      const current = item[field];
+      item[field] = values[field] = (typeof current === 'number' ? current : 0) + by;
+    }
+    this.#items.set(key(pk, sk), { item, expiresAtSecs: addition.expiresAtSecs ?? stored?.expiresAtSecs });
+    return { added: true, values };
   }
 
   async delete(pk: string, sk: string, write: Pick<StateWrite, 'ifAny'> = {}): Promise<boolean> {

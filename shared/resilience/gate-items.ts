@@ -1,0 +1,64 @@
+/**
+ * What this container knows of the rate-limit gate's items, kept between requests. Each
+ * provider has one app-wide item (`gate#<provider>` / `app`: who its usage headers describe,
+ * the learnt windows and their counts, blocks after a 429, and the provider's circuit) and, for
+ * providers whose windows are per user, one item per user.
+ *
+ * A copy in memory is what lets an admitted request cost the gate one write and no read: the
+ * reservation's condition checks the stored item itself, and what the write returns (or, when
+ * refused, the item as it stood) keeps the copy current. A container reads an item only when
+ * it has no copy, or when its copy cannot decide (the windows it knows have reset).
+ */
+import type { StateItem, StateStore } from '../store/ports';
+
+export const gatePk = (provider: string) => `gate#${provider}`;
+export const APP_SK = 'app';
+
+/** Copies kept per container (per-user items of many users); the oldest are dropped beyond it. */
+const MAX_COPIES = 10_000;
+
+export class GateItems {
+  readonly #copies = new Map<string, StateItem>();
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly now: () => number,
+  ) {}
+
+  /** The copy in memory, if any. */
+  peek(provider: string, sk: string): StateItem | undefined {
+    return this.#copies.get(key(provider, sk));
+  }
+
+  /** Reads the stored item (absent: empty) and keeps it. */
+  async read(provider: string, sk: string): Promise<StateItem> {
+    const item = (await this.store.get(gatePk(provider), sk, this.now())) ?? {};
+    this.remember(provider, sk, item);
+    return item;
+  }
+
+  /** The copy, or the stored item when there is none yet. */
+  async known(provider: string, sk: string): Promise<StateItem> {
+    return this.peek(provider, sk) ?? this.read(provider, sk);
+  }
+
+  /** Replaces the copy with an item as stored (undefined: absent). */
+  remember(provider: string, sk: string, item: StateItem | undefined): void {
+    const k = key(provider, sk);
+    this.#copies.delete(k);
+    this.#copies.set(k, { ...(item ?? {}) });
+    if (this.#copies.size > MAX_COPIES) this.#copies.delete(this.#copies.keys().next().value!);
+  }
+
+  /** Folds fields just written into the copy. */
+  merge(provider: string, sk: string, fields: StateItem): void {
+    this.remember(provider, sk, { ...this.peek(provider, sk), ...fields });
+  }
+
+  /** Drops every copy (tests that reset the stored items). */
+  forget(): void {
+    this.#copies.clear();
+  }
+}
+
+const key = (provider: string, sk: string) => `${provider}\n${sk}`;
