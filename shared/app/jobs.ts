@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from '../zod';
 import { ProviderError } from '../models';
-import { remainingBudgetMs } from '../providers/deadline';
+import { remainingBudgetMs } from '../context/request';
 import { MAX_QUEUE_DELAY_SECS, type StateItem } from '../store/ports';
 import type { Container } from './container';
 import { AppError, serviceTimeout } from './errors';

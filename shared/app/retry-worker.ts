@@ -9,13 +9,13 @@
  * retries, gate waits and provider calls end before the deadline, and a job still running at
  * the deadline is abandoned and handed back as a batch item failure (redelivered, claimed again).
  */
-import { CacheRequest, withCacheRequest } from '../cache/policy';
+import { CacheRequest } from '../cache/policy';
 import type { MemoryJobQueue } from '../queue/memory';
 import { ProviderError } from '../models';
 import { MAX_QUEUE_DELAY_SECS } from '../store/ports';
 import type { Container } from './container';
 import { toErrorAnswer } from './error-answer';
-import { withDeadline, remainingBudgetMs } from '../providers/deadline';
+import { newRequestContext, remainingBudgetMs, runRequest, withinRequest } from '../context/request';
 import { encodeResult, endJob, isDeferrable, JobMessageSchema, readJob, rescheduleJob, updateJob } from './jobs';
 import { logger } from './observability';
 import { runOperation } from './operations';
@@ -74,7 +74,7 @@ export async function processJobMessage(container: Container, body: string): Pro
   if (!claimed) return 'duplicate';
   const identity = { tenantId: String(job['tenantId']), userId: String(job['userId']) };
   try {
-    const value = await withCacheRequest(new CacheRequest('use'), () => runOperation(container, identity, stored.op));
+    const value = await withinRequest({ cache: new CacheRequest('use'), caller: identity }, () => runOperation(container, identity, stored.op));
     await endJob(container, jobId, claimed, { status: 'succeeded', ...encodeResult(value) });
     return 'succeeded';
   } catch (error) {
@@ -117,7 +117,7 @@ export async function processJobInTime(container: Container, body: string): Prom
 
 /** Runs a batch's work with the invocation's remaining time as its deadline, on the container's clock. */
 export function runWithinInvocation<T>(container: Container, remainingMs: number, work: () => Promise<T>): Promise<T> {
-  return withDeadline(remainingMs - WORKER_MARGIN_MS, work, container.deps.now);
+  return runRequest(newRequestContext({ remainingMs: remainingMs - WORKER_MARGIN_MS, now: container.deps.now }), work);
 }
 
 /**

@@ -8,7 +8,7 @@ import { deferredSession } from '../cache/deferred-session';
 import { acquireLease, releaseLease } from '../resilience/lease';
 import { cachePartition } from '../cache/keys';
 import { ProviderError } from '../models';
-import { remainingBudgetMs } from '../providers/deadline';
+import { remainingBudgetMs } from '../context/request';
 import type { FitnessProvider, ProviderSession, TokenSet } from '../providers/spi';
 import type { Connection } from '../store/ports';
 import type { Container } from './container';

@@ -26,7 +26,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { ProviderError, type RateLimitScope } from '../models';
-import { remainingBudgetMs } from '../providers/deadline';
+import { remainingBudgetMs } from '../context/request';
 import type { RateLimitUsage } from '../providers/rate-limit';
 import type { StateCondition, StateItem, StateStore } from '../store/ports';
 import { circuitNotOpen, circuitOpenError, circuitStateOf } from './circuit';
