@@ -26,7 +26,7 @@ import { runOrSchedule } from '../shared/app/jobs';
 import { runOperation, type Operation } from '../shared/app/operations';
 import { drainMemoryQueue } from '../shared/app/retry-worker';
 import { CacheRequest, withCacheRequest } from '../shared/cache/policy';
-import { withDeadline } from '../shared/providers/deadline';
+import { newRequestContext, runRequest } from '../shared/context/request';
 import { MemoryJobQueue } from '../shared/queue/memory';
 import { MemoryCacheStore } from '../shared/store/memory/cache';
 import { MemoryStateStore } from '../shared/store/memory/state';
@@ -142,7 +142,7 @@ async function main() {
     const ask = async (request: Request, container: Container) => {
       const identity = { tenantId: TENANT, userId: request.userId };
       try {
-        const answer = await withDeadline(REQUEST_BUDGET_MS, () => withCacheRequest(new CacheRequest('use'), () => runOrSchedule(container, identity, request.op)), clock.now);
+        const answer = await runRequest(newRequestContext({ remainingMs: REQUEST_BUDGET_MS, now: clock.now, cache: new CacheRequest('use'), caller: identity }), () => runOrSchedule(container, identity, request.op));
         count(String(answer.status));
         if (answer.status === 202) jobs.set(answer.body.job_id, { userId: request.userId, op: request.op });
       } catch (error) {

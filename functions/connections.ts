@@ -1,8 +1,7 @@
-// This function calls providers: its container carries their implementations.
-import '../shared/app/container';
 import { authenticated, json } from '../shared/http/handler';
 import { parseInput, ProviderPathSchema } from '../shared/http/query';
 import { connectionStatus, disconnect } from '../shared/app/connections';
+import { providerContainer } from '../shared/app/container';
 
 export const handler = authenticated(async (event, { container, identity }) => {
   if (event.requestContext.http.method === 'DELETE') {
@@ -10,4 +9,4 @@ export const handler = authenticated(async (event, { container, identity }) => {
     return json(200, await disconnect(container, identity, provider));
   }
   return json(200, await connectionStatus(container, identity));
-});
+}, { container: providerContainer });

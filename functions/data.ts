@@ -1,5 +1,3 @@
-// This function calls providers: its container carries their implementations.
-import '../shared/app/container';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { authenticated, json } from '../shared/http/handler';
 import {
@@ -13,6 +11,7 @@ import {
 import { AppError } from '../shared/app/errors';
 import { runOrSchedule } from '../shared/app/jobs';
 import type { Operation } from '../shared/app/operations';
+import { providerContainer } from '../shared/app/container';
 
 type ToOperation = (event: APIGatewayProxyEventV2) => Operation;
 
@@ -49,4 +48,4 @@ export const handler = authenticated(async (event, { container, identity }) => {
   const answer = await runOrSchedule(container, identity, op);
   if (answer.status === 200) return json(200, answer.body);
   return json(202, answer.body, { 'retry-after': String(answer.body.retry_after), location: `/jobs/${answer.body.job_id}` });
-});
+}, { container: providerContainer });

@@ -1,8 +1,7 @@
-// This function calls providers: its container carries their implementations.
-import '../shared/app/container';
 import { authenticated, json } from '../shared/http/handler';
 import { fromWebResponse, toWebRequest } from '../shared/http/web';
 import { handleMcpRequest } from '../shared/mcp/server';
+import { providerContainer } from '../shared/app/container';
 
 // Stateless Streamable HTTP: no SSE stream to open (GET) and no session to end (DELETE).
 export const handler = authenticated(async (event, ctx) => {
@@ -11,4 +10,4 @@ export const handler = authenticated(async (event, ctx) => {
     return json(405, { error: { code: 'method_not_allowed', message } }, { allow: 'POST' });
   }
   return fromWebResponse(await handleMcpRequest(toWebRequest(event), ctx));
-});
+}, { container: providerContainer });

@@ -5,13 +5,13 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { getContainer } from '../shared/app/container';
+import { providerContainer } from '../shared/app/container';
 import { processJobInTime, runWithinInvocation } from '../shared/app/retry-worker';
 
 const processor = new BatchProcessor(EventType.SQS);
 
 export const handler = async (event: SQSEvent, context: Context) => {
-  const container = await getContainer();
+  const container = await providerContainer();
   return runWithinInvocation(container, context.getRemainingTimeInMillis(), () =>
     processPartialResponse(event, (record: SQSRecord) => processJobInTime(container, record.body), processor, {
       context,

@@ -3,6 +3,7 @@ import { json, raw, unauthenticated } from '../shared/http/handler';
 import { openApiDocument } from '../shared/http/openapi';
 import { clientScript } from '../shared/web/assets';
 import { renderPage } from '../shared/web/page';
+import { coreContainer } from '../shared/app/container-core';
 
 // Public: the page gets its JWT from the embedding app (or, locally, from /dev/token) itself.
 export const handler = unauthenticated(async (event, { container, origin }) => {
@@ -11,4 +12,4 @@ export const handler = unauthenticated(async (event, { container, origin }) => {
   if (event.routeKey !== 'GET /') throw new AppError(404, 'not_found', `No route ${event.routeKey}`);
   const page = renderPage(await clientScript(), { devTokens: config.webDevTokens, tokenOrigins: [...config.returnTargets.origins], tenantClaim: config.tenantClaim });
   return raw(200, page.html, page.headers);
-});
+}, { container: coreContainer });

@@ -1,10 +1,9 @@
-// This function calls providers: its container carries their implementations.
-import '../shared/app/container';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { receiveWebhook } from '../shared/app/webhooks';
 import { unauthenticated } from '../shared/http/handler';
 import { parseInput, ProviderPathSchema } from '../shared/http/query';
 import type { WebhookRequest } from '../shared/providers/spi';
+import { providerContainer } from '../shared/app/container';
 
 /** Provider pushes can be large (Garmin sends whole summaries); API Gateway caps them at 10 MB. */
 const WEBHOOK_MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -24,5 +23,5 @@ export const handler = unauthenticated(
     const { provider } = parseInput(ProviderPathSchema, event.pathParameters);
     return receiveWebhook(container, provider, webhookRequest(event));
   },
-  { maxBodyBytes: WEBHOOK_MAX_BODY_BYTES },
+  { container: providerContainer, maxBodyBytes: WEBHOOK_MAX_BODY_BYTES },
 );

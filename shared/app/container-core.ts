@@ -1,10 +1,12 @@
 /**
  * The composition root: the only place that picks adapters. One container per Lambda
- * container (module scope), built on first use and reused by every invocation.
+ * container, built on first use by the source its function's entry names, and reused by every
+ * invocation.
  *
  * This core knows the providers by their descriptors only, so a function that never calls a
- * provider (health, web, jobs) bundles no provider code. shared/app/container.ts is the
- * provider-aware layer: importing it makes every container carry the providers' implementations.
+ * provider (health, web, jobs) takes `coreContainer` and bundles no provider code.
+ * shared/app/container.ts is the provider-aware layer: `providerContainer` builds containers
+ * that carry the providers' implementations.
  */
 import { ConfigError, parseAppConfig, resolveProviderConfig, loadRawConfig, type AppConfig, type RawConfig, type SecretFetcher } from '../config';
 import { secretsManagerFetcher } from '../config/secrets';
@@ -221,15 +223,6 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
   return container;
 }
 
-let current: Promise<Container> | undefined;
-let build: () => Promise<Container> = () => buildContainer();
-
-/** What getContainer builds: the provider-aware layer (shared/app/container.ts) sets it when imported. */
-export function setContainerBuilder(builder: () => Promise<Container>): void {
-  build = builder;
-}
-let failedAt: number | undefined;
-
 /** How long a failed start-up (an unreadable secret, say) is answered from memory before trying again. */
 export const CONTAINER_RETRY_MS = SERVICE_RETRY_SECS * 1000;
 
@@ -244,26 +237,46 @@ function causeOf(error: unknown): Record<string, string | undefined> {
 }
 
 /**
- * The container of this Lambda container. A failed build is logged once and answered from
- * memory for CONTAINER_RETRY_MS, so a broken secret is not fetched again on every request.
+ * Where an entry point gets its container: the container of this Lambda container, built on
+ * first use by the builder the function chose (`coreContainer` here, `providerContainer` in
+ * container.ts). A failed build is logged once and answered from memory for CONTAINER_RETRY_MS,
+ * so a broken secret is not fetched again on every request.
  */
-export function getContainer(now: () => number = Date.now): Promise<Container> {
-  if (current && failedAt !== undefined && now() - failedAt >= CONTAINER_RETRY_MS) current = undefined;
-  if (!current) {
+export type ContainerSource = (now?: () => number) => Promise<Container>;
+
+let replacement: Promise<Container> | undefined;
+const resets = new Set<() => void>();
+
+/** A source that builds its container with `build` once per Lambda container. */
+export function containerSource(build: () => Promise<Container>): ContainerSource {
+  let current: Promise<Container> | undefined;
+  let failedAt: number | undefined;
+  resets.add(() => {
+    current = undefined;
     failedAt = undefined;
-    const attempt = build();
-    current = attempt;
-    attempt.catch((error: unknown) => {
-      if (current !== attempt) return;
-      failedAt = now();
-      logger.error('the service could not start; retrying on a request after a back-off', { ...causeOf(error), retryInMs: CONTAINER_RETRY_MS });
-    });
-  }
-  return current;
+  });
+  return (now = Date.now) => {
+    if (replacement) return replacement;
+    if (current && failedAt !== undefined && now() - failedAt >= CONTAINER_RETRY_MS) current = undefined;
+    if (!current) {
+      failedAt = undefined;
+      const attempt = build();
+      current = attempt;
+      attempt.catch((error: unknown) => {
+        if (current !== attempt) return;
+        failedAt = now();
+        logger.error('the service could not start; retrying on a request after a back-off', { ...causeOf(error), retryInMs: CONTAINER_RETRY_MS });
+      });
+    }
+    return current;
+  };
 }
 
-/** Replaces the process-wide container (tests, local server). */
+/** Containers that know providers by descriptor only: for functions that never call a provider (health, web, jobs). */
+export const coreContainer: ContainerSource = containerSource(() => buildContainer());
+
+/** Replaces the container every source answers (tests, local server); undefined goes back to building. */
 export function setContainer(container: Container | Promise<Container> | undefined): void {
-  current = container === undefined ? undefined : Promise.resolve(container);
-  failedAt = undefined;
+  replacement = container === undefined ? undefined : Promise.resolve(container);
+  for (const reset of resets) reset();
 }

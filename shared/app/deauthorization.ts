@@ -12,7 +12,9 @@
 import { CacheRequest, withCacheRequest } from '../cache/policy';
 import { cachePartition } from '../cache/keys';
 import { ProviderError } from '../models';
+import * as z from '../zod';
 import type { Connection } from '../store/ports';
+import { recordCodec } from '../store/records';
 import type { Container } from './container';
 import { toErrorAnswer } from './error-answer';
 import { logger } from './observability';
@@ -21,6 +23,10 @@ import { revokedConnection, withSession } from './sessions';
 /** One check per connection in this long, however many deliveries ask. */
 export const DEAUTHORIZATION_CHECK_INTERVAL_MS = 60_000;
 
+/** The marker of a connection's last check (`deauth-check#<partition>` / `check`): no other check before `untilMs`. */
+const CHECK = recordCodec({ untilMs: z.number() });
+const untilField = CHECK.field('untilMs');
+
 /** Claims this minute's check of the connection; false when another delivery already made it. */
 async function claimCheck(container: Container, connection: Connection): Promise<boolean> {
   const now = container.deps.now();
@@ -28,8 +34,8 @@ async function claimCheck(container: Container, connection: Connection): Promise
   const claimed = await container.coordination.update(
     `deauth-check#${cachePartition(connection.tenantId, connection.userId, connection.provider)}`,
     'check',
-    { untilMs },
-    { ifAny: [{ field: 'untilMs', op: 'missing' }, { field: 'untilMs', op: 'lt', value: now }], expiresAtSecs: Math.ceil(untilMs / 1000) },
+    CHECK.encode({ untilMs }),
+    { ifAny: [{ field: untilField, op: 'missing' }, { field: untilField, op: 'lt', value: now }], expiresAtSecs: Math.ceil(untilMs / 1000) },
   );
   return claimed !== undefined;
 }

@@ -3,11 +3,22 @@
  * record per provider in the coordination store, closes a provider's circuit when it answers
  * and counts a failure against it when it does not, and emits a `ProviderHealthy` metric.
  */
+import * as z from '../zod';
 import type { StateItem } from '../store/ports';
+import { recordCodec } from '../store/records';
 import type { Container } from './container';
 import { logger, providerHealthMetric } from './observability';
 
 const PK = 'health';
+
+/** A provider's health record (`health` / `<provider>`). */
+const HEALTH = recordCodec({
+  healthy: z.boolean(),
+  /** Epoch ms of the last probe. */
+  lastCheckMs: z.number(),
+  consecutiveFailures: z.number(),
+  averageLatencyMs: z.number(),
+});
 /** Weight of the newest probe in the running latency average. */
 const LATENCY_WEIGHT = 0.3;
 
@@ -20,12 +31,13 @@ export interface ProviderHealth {
 }
 
 function toHealth(provider: string, item: StateItem): ProviderHealth {
+  const record = HEALTH.decode(item);
   return {
     provider,
-    healthy: item['healthy'] === true,
-    last_check: new Date(Number(item['lastCheckMs'])).toISOString(),
-    consecutive_failures: Number(item['consecutiveFailures'] ?? 0),
-    average_latency_ms: Math.round(Number(item['averageLatencyMs'] ?? 0)),
+    healthy: record.healthy === true,
+    last_check: new Date(record.lastCheckMs ?? 0).toISOString(),
+    consecutive_failures: record.consecutiveFailures ?? 0,
+    average_latency_ms: Math.round(record.averageLatencyMs ?? 0),
   };
 }
 
@@ -39,17 +51,21 @@ async function probe(container: Container, name: string): Promise<ProviderHealth
     logger.warn('provider health check failed', { provider: name, reason: error instanceof Error ? error.message : typeof error });
   }
   const latency = container.deps.now() - started;
-  const previous = await container.coordination.get(PK, name, started);
-  const average = previous?.['averageLatencyMs'] === undefined ? latency : LATENCY_WEIGHT * latency + (1 - LATENCY_WEIGHT) * Number(previous['averageLatencyMs']);
+  const previous = HEALTH.decode(await container.coordination.get(PK, name, started));
+  const average = previous.averageLatencyMs === undefined ? latency : LATENCY_WEIGHT * latency + (1 - LATENCY_WEIGHT) * previous.averageLatencyMs;
   const settings = container.resilience(name).circuit;
   if (healthy) await container.circuit.recordSuccess(name, await container.circuit.state(name, settings));
   else await container.circuit.recordFailure(name, settings);
-  const item = await container.coordination.update(PK, name, {
-    healthy,
-    lastCheckMs: container.deps.now(),
-    consecutiveFailures: healthy ? 0 : Number(previous?.['consecutiveFailures'] ?? 0) + 1,
-    averageLatencyMs: average,
-  });
+  const item = await container.coordination.update(
+    PK,
+    name,
+    HEALTH.encode({
+      healthy,
+      lastCheckMs: container.deps.now(),
+      consecutiveFailures: healthy ? 0 : (previous.consecutiveFailures ?? 0) + 1,
+      averageLatencyMs: average,
+    }),
+  );
   providerHealthMetric(name, healthy);
   return toHealth(name, item!);
 }

@@ -9,14 +9,57 @@ import { createHash, randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from '../zod';
 import { ProviderError } from '../models';
-import { remainingBudgetMs } from '../providers/deadline';
-import { MAX_QUEUE_DELAY_SECS, type StateItem } from '../store/ports';
+import { remainingBudgetMs } from '../context/request';
+import { MAX_QUEUE_DELAY_SECS, type StateWrite } from '../store/ports';
+import { jsonIn, recordCodec, type RecordOf, type RecordWrite } from '../store/records';
 import type { Container } from './container';
 import { AppError, serviceTimeout } from './errors';
 import type { Identity } from './identity';
 import { OperationSchema, runOperation, type Operation } from './operations';
 
-export type JobStatus = 'scheduled' | 'running' | 'succeeded' | 'failed';
+const JOB_STATUSES = ['scheduled', 'running', 'succeeded', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** A job's record (`job#<id>` / `job`). */
+const JOB_FIELDS = {
+  tenantId: z.string(),
+  userId: z.string(),
+  /** The Operation, as JSON. */
+  operation: z.string(),
+  status: z.enum(JOB_STATUSES),
+  dueAtMs: z.number(),
+  attempts: z.number(),
+  /** Until when the worker that claimed the job keeps duplicates away. */
+  claimUntilMs: z.number(),
+  /** Where its (user, read) claim and its pending-job slot are kept. */
+  dedupe: z.string(),
+  slots: z.string(),
+  slot: z.number(),
+  createdAtMs: z.number(),
+  updatedAtMs: z.number(),
+  /** The answer as JSON, or gzip-compressed JSON in base64; or none, when it was too large (`resultInCache`). */
+  result: z.string(),
+  resultGz: z.string(),
+  resultInCache: z.boolean(),
+  /** `{ code, message }` of a failed job, as JSON. */
+  error: z.string(),
+};
+const JOB = recordCodec(JOB_FIELDS);
+export type JobRecord = RecordOf<typeof JOB_FIELDS>;
+export type JobWrite = RecordWrite<typeof JOB_FIELDS>;
+
+/** A claim on a (user, read) dedupe key or on a pending-job slot: which job holds it, since when, until when. */
+const CLAIM = recordCodec({
+  jobId: z.string(),
+  claimedAtMs: z.number(),
+  openUntilMs: z.number(),
+});
+const heldBy = (id: string) => ({ ifAny: [{ field: CLAIM.field('jobId'), op: 'eq', value: id }] }) as const;
+const claimFree = (now: number) =>
+  [
+    { field: CLAIM.field('jobId'), op: 'missing' },
+    { field: CLAIM.field('openUntilMs'), op: 'lt', value: now },
+  ] as const;
 
 /** Jobs (and their results) are kept this long. */
 const JOB_RETENTION_SECS = 7 * 86_400;
@@ -69,16 +112,17 @@ export function slotsPk(identity: Identity, provider: string): string {
 type Rival = { pending: ScheduledAnswer } | { settling: true } | { takeOver: string } | { gone: true };
 
 async function rivalOf(container: Container, dedupe: string, nowMs: number): Promise<Rival> {
-  const claim = await container.jobs.get(dedupe, JOB_SK, nowMs);
-  if (typeof claim?.['jobId'] !== 'string') return { gone: true };
-  const jobId = claim['jobId'];
-  const job = await container.jobs.get(jobPk(jobId), JOB_SK, nowMs);
-  if (job && (job['status'] === 'scheduled' || job['status'] === 'running')) {
-    const due = Number(job['dueAtMs'] ?? nowMs);
-    return { pending: { job_id: jobId, status: job['status'], retry_after: Math.max(1, Math.ceil((due - nowMs) / 1000)) } };
+  const claim = CLAIM.decode(await container.jobs.get(dedupe, JOB_SK, nowMs));
+  if (claim.jobId === undefined) return { gone: true };
+  const jobId = claim.jobId;
+  const item = await container.jobs.get(jobPk(jobId), JOB_SK, nowMs);
+  const job = JOB.decode(item);
+  if (job.status === 'scheduled' || job.status === 'running') {
+    const due = job.dueAtMs ?? nowMs;
+    return { pending: { job_id: jobId, status: job.status, retry_after: Math.max(1, Math.ceil((due - nowMs) / 1000)) } };
   }
   // No record yet: the claim's request is between its claim and its record (or died there).
-  if (!job && Number(claim['claimedAtMs'] ?? 0) + CLAIM_SETTLE_MS > nowMs) return { settling: true };
+  if (!item && (claim.claimedAtMs ?? 0) + CLAIM_SETTLE_MS > nowMs) return { settling: true };
   return { takeOver: jobId };
 }
 
@@ -91,17 +135,12 @@ async function claimRead(container: Container, dedupe: string, id: string, waitM
   const giveUpAt = container.deps.now() + CLAIM_SETTLE_MS * 2;
   for (;;) {
     const now = container.deps.now();
-    const claim = { jobId: id, claimedAtMs: now, openUntilMs: now + waitMs + OPEN_AFTER_DUE_MS };
-    const free = [
-      { field: 'jobId', op: 'missing' },
-      { field: 'openUntilMs', op: 'lt', value: now },
-    ] as const;
-    if (await container.jobs.update(dedupe, JOB_SK, claim, { ifAny: free, expiresAtSecs })) return undefined;
+    const claim = CLAIM.encode({ jobId: id, claimedAtMs: now, openUntilMs: now + waitMs + OPEN_AFTER_DUE_MS });
+    if (await container.jobs.update(dedupe, JOB_SK, claim, { ifAny: claimFree(now), expiresAtSecs })) return undefined;
     const rival = await rivalOf(container, dedupe, now);
     if ('pending' in rival) return rival.pending;
     if ('takeOver' in rival) {
-      const ended = [{ field: 'jobId', op: 'eq', value: rival.takeOver }] as const;
-      if (await container.jobs.update(dedupe, JOB_SK, claim, { ifAny: ended, expiresAtSecs })) return undefined;
+      if (await container.jobs.update(dedupe, JOB_SK, claim, { ...heldBy(rival.takeOver), expiresAtSecs })) return undefined;
     }
     const left = remainingBudgetMs();
     if (now >= giveUpAt || (left !== undefined && left < CLAIM_POLL_MS)) throw serviceTimeout();
@@ -116,13 +155,9 @@ async function takeSlot(container: Container, pk: string, max: number, jobId: st
     const now = container.deps.now();
     const held = await container.jobs.list(pk, now);
     let slot = 0;
-    while (slot < max && Number(held.get(String(slot))?.['openUntilMs'] ?? 0) >= now) slot++;
+    while (slot < max && (CLAIM.decode(held.get(String(slot))).openUntilMs ?? 0) >= now) slot++;
     if (slot === max) return undefined;
-    const free = [
-      { field: 'jobId', op: 'missing' },
-      { field: 'openUntilMs', op: 'lt', value: now },
-    ] as const;
-    if (await container.jobs.update(pk, String(slot), { jobId, openUntilMs }, { ifAny: free, expiresAtSecs })) return slot;
+    if (await container.jobs.update(pk, String(slot), CLAIM.encode({ jobId, openUntilMs }), { ifAny: claimFree(now), expiresAtSecs })) return slot;
   }
   return undefined;
 }
@@ -153,7 +188,7 @@ export async function scheduleJob(container: Container, identity: Identity, op: 
     throw tooManyJobs(provider, max, wait);
   }
   const dueAtMs = now + wait * 1000 + slot * TURN_MS;
-  await container.jobs.update(jobPk(id), JOB_SK, {
+  await container.jobs.update(jobPk(id), JOB_SK, JOB.encode({
     tenantId: identity.tenantId,
     userId: identity.userId,
     operation: JSON.stringify(op),
@@ -165,32 +200,31 @@ export async function scheduleJob(container: Container, identity: Identity, op: 
     slot,
     createdAtMs: now,
     updatedAtMs: now,
-  }, { expiresAtSecs });
+  }), { expiresAtSecs });
   const delaySecs = Math.ceil((dueAtMs - now) / 1000);
   await container.queue.send(JSON.stringify({ job_id: id }), Math.min(delaySecs, MAX_QUEUE_DELAY_SECS));
   return { job_id: id, status: 'scheduled', retry_after: delaySecs };
 }
 
 /** Puts a limited job back for `waitSecs` plus its turn, keeping its dedupe and pending-job slot. */
-export async function rescheduleJob(container: Container, id: string, job: StateItem, waitSecs: number): Promise<number> {
+export async function rescheduleJob(container: Container, id: string, job: JobRecord, waitSecs: number): Promise<number> {
   const now = container.deps.now();
-  const dueAtMs = now + waitSecs * 1000 + Number(job['slot'] ?? 0) * TURN_MS;
-  const stillOurs = { ifAny: [{ field: 'jobId', op: 'eq', value: id }] } as const;
+  const dueAtMs = now + waitSecs * 1000 + (job.slot ?? 0) * TURN_MS;
+  const reopened = CLAIM.encode({ openUntilMs: dueAtMs + OPEN_AFTER_DUE_MS });
   await Promise.all([
     updateJob(container, id, { status: 'scheduled', claimUntilMs: null, dueAtMs }),
-    typeof job['slots'] === 'string' ? container.jobs.update(job['slots'], String(job['slot']), { openUntilMs: dueAtMs + OPEN_AFTER_DUE_MS }, stillOurs) : undefined,
-    typeof job['dedupe'] === 'string' ? container.jobs.update(job['dedupe'], JOB_SK, { openUntilMs: dueAtMs + OPEN_AFTER_DUE_MS }, stillOurs) : undefined,
+    job.slots !== undefined ? container.jobs.update(job.slots, String(job.slot), reopened, heldBy(id)) : undefined,
+    job.dedupe !== undefined ? container.jobs.update(job.dedupe, JOB_SK, reopened, heldBy(id)) : undefined,
   ]);
   return Math.ceil((dueAtMs - now) / 1000);
 }
 
 /** Records how a job ended and frees its (user, read) claim and pending-job slot. */
-export async function endJob(container: Container, id: string, job: StateItem, fields: StateItem): Promise<void> {
+export async function endJob(container: Container, id: string, job: JobRecord, fields: JobWrite): Promise<void> {
   await updateJob(container, id, { ...fields, claimUntilMs: null });
-  const ours = { ifAny: [{ field: 'jobId', op: 'eq', value: id }] } as const;
   await Promise.all([
-    typeof job['dedupe'] === 'string' ? container.jobs.delete(job['dedupe'], JOB_SK, ours) : undefined,
-    typeof job['slots'] === 'string' ? container.jobs.delete(job['slots'], String(job['slot']), ours) : undefined,
+    job.dedupe !== undefined ? container.jobs.delete(job.dedupe, JOB_SK, heldBy(id)) : undefined,
+    job.slots !== undefined ? container.jobs.delete(job.slots, String(job.slot), heldBy(id)) : undefined,
   ]);
 }
 
@@ -208,7 +242,7 @@ export async function runOrSchedule(
   }
 }
 
-export function encodeResult(value: unknown): StateItem {
+export function encodeResult(value: unknown): JobWrite {
   const json = JSON.stringify(value);
   if (Buffer.byteLength(json) <= COMPRESS_ABOVE_BYTES) return { result: json, resultGz: null };
   const gz = gzipSync(json).toString('base64');
@@ -217,10 +251,10 @@ export function encodeResult(value: unknown): StateItem {
   return { result: null, resultGz: gz };
 }
 
-function decodeResult(item: StateItem): unknown {
+function decodeResult(job: JobRecord): unknown {
   try {
-    if (typeof item['result'] === 'string') return JSON.parse(item['result']);
-    if (typeof item['resultGz'] === 'string') return JSON.parse(gunzipSync(Buffer.from(item['resultGz'], 'base64')).toString('utf8'));
+    if (job.result !== undefined) return JSON.parse(job.result);
+    if (job.resultGz !== undefined) return JSON.parse(gunzipSync(Buffer.from(job.resultGz, 'base64')).toString('utf8'));
   } catch {
     return undefined;
   }
@@ -228,57 +262,55 @@ function decodeResult(item: StateItem): unknown {
 }
 
 export interface StoredJob {
-  item: StateItem;
+  job: JobRecord;
   op: Operation;
 }
 
 export async function readJob(container: Container, id: string): Promise<StoredJob | undefined> {
-  const item = await container.jobs.get(jobPk(id), JOB_SK, container.deps.now());
-  if (!item || typeof item['operation'] !== 'string') return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(item['operation']);
-  } catch {
-    return undefined;
-  }
-  const op = OperationSchema.safeParse(parsed);
-  return op.success ? { item, op: op.data } : undefined;
+  const job = JOB.decode(await container.jobs.get(jobPk(id), JOB_SK, container.deps.now()));
+  const op = jsonIn(job.operation, OperationSchema);
+  return op ? { job, op } : undefined;
 }
 
-export async function updateJob(container: Container, id: string, fields: StateItem, ifAny?: Parameters<Container['jobs']['update']>[3]): Promise<StateItem | undefined> {
-  return container.jobs.update(jobPk(id), JOB_SK, { ...fields, updatedAtMs: container.deps.now() }, ifAny);
+/** Writes fields of job `id` (when `write`'s condition holds); its record as it stands after, or undefined when refused. */
+export async function updateJob(container: Container, id: string, fields: JobWrite, write?: StateWrite): Promise<JobRecord | undefined> {
+  const after = await container.jobs.update(jobPk(id), JOB_SK, JOB.encode({ ...fields, updatedAtMs: container.deps.now() }), write);
+  return after && JOB.decode(after);
 }
+
+/** Conditions on a job's own fields (the worker's claim). */
+export const jobField = JOB.field;
 
 /** Frees the (user, read) claim of job `jobId`, unless another job holds it by now. */
 async function releaseDedupe(container: Container, dedupe: string, jobId: string): Promise<void> {
-  await container.jobs.delete(dedupe, JOB_SK, { ifAny: [{ field: 'jobId', op: 'eq', value: jobId }] });
+  await container.jobs.delete(dedupe, JOB_SK, heldBy(jobId));
 }
 
 /** The owner's view of a job; another user's job is as unknown as a missing one. */
 export async function getJob(container: Container, identity: Identity, id: string) {
   const stored = await readJob(container, id);
-  const job = stored?.item;
-  if (!stored || !job || job['tenantId'] !== identity.tenantId || job['userId'] !== identity.userId) {
+  const job = stored?.job;
+  if (!stored || !job || job.tenantId !== identity.tenantId || job.userId !== identity.userId) {
     throw new AppError(404, 'not_found', `No job '${id}'`);
   }
   const now = container.deps.now();
-  const status = job['status'] as JobStatus;
+  const status = job.status;
   const answer: Record<string, unknown> = {
     job_id: id,
     status,
     operation: stored.op.name,
     provider: stored.op.provider ?? null,
-    attempts: Number(job['attempts'] ?? 0),
-    created_at: new Date(Number(job['createdAtMs'])).toISOString(),
-    updated_at: new Date(Number(job['updatedAtMs'])).toISOString(),
+    attempts: job.attempts ?? 0,
+    created_at: new Date(job.createdAtMs ?? Number.NaN).toISOString(),
+    updated_at: new Date(job.updatedAtMs ?? Number.NaN).toISOString(),
   };
   if (status === 'scheduled' || status === 'running') {
-    answer['retry_after'] = Math.max(1, Math.ceil((Number(job['dueAtMs'] ?? now) - now) / 1000));
+    answer['retry_after'] = Math.max(1, Math.ceil(((job.dueAtMs ?? now) - now) / 1000));
   }
   if (status === 'succeeded') {
     answer['data'] = decodeResult(job) ?? null;
-    if (job['resultInCache'] === true) answer['data_note'] = 'The result was too large to keep with the job; repeat the original request (it is cached)';
+    if (job.resultInCache === true) answer['data_note'] = 'The result was too large to keep with the job; repeat the original request (it is cached)';
   }
-  if (status === 'failed' && typeof job['error'] === 'string') answer['error'] = JSON.parse(job['error']);
+  if (status === 'failed' && job.error !== undefined) answer['error'] = JSON.parse(job.error);
   return answer;
 }

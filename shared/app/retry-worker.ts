@@ -9,14 +9,14 @@
  * retries, gate waits and provider calls end before the deadline, and a job still running at
  * the deadline is abandoned and handed back as a batch item failure (redelivered, claimed again).
  */
-import { CacheRequest, withCacheRequest } from '../cache/policy';
+import { CacheRequest } from '../cache/policy';
 import type { MemoryJobQueue } from '../queue/memory';
 import { ProviderError } from '../models';
 import { MAX_QUEUE_DELAY_SECS } from '../store/ports';
 import type { Container } from './container';
 import { toErrorAnswer } from './error-answer';
-import { withDeadline, remainingBudgetMs } from '../providers/deadline';
-import { encodeResult, endJob, isDeferrable, JobMessageSchema, readJob, rescheduleJob, updateJob } from './jobs';
+import { newRequestContext, remainingBudgetMs, runRequest, withinRequest } from '../context/request';
+import { encodeResult, endJob, isDeferrable, jobField, JobMessageSchema, readJob, rescheduleJob, updateJob } from './jobs';
 import { logger } from './observability';
 import { runOperation } from './operations';
 
@@ -57,24 +57,24 @@ export async function processJobMessage(container: Container, body: string): Pro
   }
   const stored = await readJob(container, jobId);
   if (!stored) return 'not_found';
-  const job = stored.item;
-  if (job['status'] === 'succeeded' || job['status'] === 'failed') return 'duplicate';
+  const { job } = stored;
+  if (job.status === 'succeeded' || job.status === 'failed') return 'duplicate';
   const now = container.deps.now();
-  const dueAtMs = Number(job['dueAtMs'] ?? 0);
+  const dueAtMs = job.dueAtMs ?? 0;
   if (dueAtMs > now) {
     await container.queue.send(body, Math.min(MAX_QUEUE_DELAY_SECS, Math.ceil((dueAtMs - now) / 1000)));
     return 'delayed';
   }
-  const claimed = await updateJob(container, jobId, { status: 'running', claimUntilMs: now + CLAIM_MS, attempts: Number(job['attempts'] ?? 0) + 1 }, {
+  const claimed = await updateJob(container, jobId, { status: 'running', claimUntilMs: now + CLAIM_MS, attempts: (job.attempts ?? 0) + 1 }, {
     ifAny: [
-      { field: 'status', op: 'eq', value: 'scheduled' },
-      { field: 'claimUntilMs', op: 'lt', value: now },
+      { field: jobField('status'), op: 'eq', value: 'scheduled' },
+      { field: jobField('claimUntilMs'), op: 'lt', value: now },
     ],
   });
   if (!claimed) return 'duplicate';
-  const identity = { tenantId: String(job['tenantId']), userId: String(job['userId']) };
+  const identity = { tenantId: String(job.tenantId), userId: String(job.userId) };
   try {
-    const value = await withCacheRequest(new CacheRequest('use'), () => runOperation(container, identity, stored.op));
+    const value = await withinRequest({ cache: new CacheRequest('use'), caller: identity }, () => runOperation(container, identity, stored.op));
     await endJob(container, jobId, claimed, { status: 'succeeded', ...encodeResult(value) });
     return 'succeeded';
   } catch (error) {
@@ -83,7 +83,7 @@ export async function processJobMessage(container: Container, body: string): Pro
       await container.queue.send(body, Math.min(MAX_QUEUE_DELAY_SECS, wait));
       return 'rescheduled';
     }
-    if (transient(error) && Number(claimed['attempts']) < MAX_ATTEMPTS) {
+    if (transient(error) && (claimed.attempts ?? 0) < MAX_ATTEMPTS) {
       await updateJob(container, jobId, { status: 'scheduled', claimUntilMs: null });
       logger.warn('job failed transiently; the queue will deliver it again', { jobId, operation: stored.op.name });
       throw error;
@@ -117,7 +117,7 @@ export async function processJobInTime(container: Container, body: string): Prom
 
 /** Runs a batch's work with the invocation's remaining time as its deadline, on the container's clock. */
 export function runWithinInvocation<T>(container: Container, remainingMs: number, work: () => Promise<T>): Promise<T> {
-  return withDeadline(remainingMs - WORKER_MARGIN_MS, work, container.deps.now);
+  return runRequest(newRequestContext({ remainingMs: remainingMs - WORKER_MARGIN_MS, now: container.deps.now }), work);
 }
 
 /**

@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { deferredSession } from '../cache/deferred-session';
+import { SingleFlight } from '../single-flight';
 import { acquireLease, releaseLease } from '../resilience/lease';
 import { cachePartition } from '../cache/keys';
 import { ProviderError } from '../models';
-import { remainingBudgetMs } from '../providers/deadline';
+import { remainingBudgetMs } from '../context/request';
 import type { FitnessProvider, ProviderSession, TokenSet } from '../providers/spi';
 import type { Connection } from '../store/ports';
 import type { Container } from './container';
@@ -62,18 +63,13 @@ function expiresSoon(connection: Connection, nowMs: number): boolean {
 
 // Concurrent requests of one container share a refresh: with rotating refresh tokens a second,
 // parallel refresh would be refused and could revoke a healthy connection.
-const refreshing = new WeakMap<Container, Map<string, Promise<Connection>>>();
+const refreshing = new WeakMap<Container, SingleFlight<Connection>>();
 
 function refresh(container: Container, provider: FitnessProvider, connection: Connection): Promise<Connection> {
-  let inflight = refreshing.get(container);
-  if (!inflight) refreshing.set(container, (inflight = new Map()));
+  let flights = refreshing.get(container);
+  if (!flights) refreshing.set(container, (flights = new SingleFlight()));
   const key = JSON.stringify([connection.tenantId, connection.userId, connection.provider]);
-  let pending = inflight.get(key);
-  if (!pending) {
-    pending = refreshUnderLease(container, provider, connection).finally(() => inflight.delete(key));
-    inflight.set(key, pending);
-  }
-  return pending;
+  return flights.run(key, () => refreshUnderLease(container, provider, connection));
 }
 
 /** A connection someone refreshed after `stale` was read: a new access token, not expiring soon. */

@@ -13,7 +13,7 @@
  * its deauthorizations are confirmed with the provider (`./deauthorization`).
  */
 import { cachePartition, stalePrefixes } from '../cache/keys';
-import { remainingBudgetMs } from '../providers/deadline';
+import { remainingBudgetMs } from '../context/request';
 import type { WebhookEvent, WebhookRequest, WebhookResource } from '../providers/spi';
 import type { Connection } from '../store/ports';
 import type { Container } from './container';

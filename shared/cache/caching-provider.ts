@@ -16,7 +16,7 @@ import { offersEarlyAdmission, openSession } from './deferred-session';
 import { cacheKey, cachePartition, RECENT_ACTIVITIES, type CacheKeyResource, type CacheResource } from './keys';
 import { currentCacheRequest, type CacheOutcome, type CachePolicy, type CacheRequest } from './policy';
 import type { CacheSettings } from './settings';
-import { SingleFlight } from './single-flight';
+import { SingleFlight } from '../single-flight';
 
 export type CacheMetric = 'CacheHit' | 'CacheMiss' | 'CacheStale' | 'CacheBypass' | 'CacheRefresh' | 'CacheFillWait' | 'CacheTooLarge';
 

@@ -1,9 +1,10 @@
 /**
  * The per-request cache policy, and what the cache did for the request. Both live in the
- * request's async context, so handlers and use cases stay unaware of caching: the HTTP layer
- * opens the context, the caching decorator reads the policy and reports outcomes into it.
+ * request context (shared/context/request.ts), so handlers and use cases stay unaware of
+ * caching: the entry point opens the context, the caching decorator reads the policy and
+ * reports outcomes into it.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { currentRequest, withinRequest } from '../context/request';
 
 export type CachePolicy = 'use' | 'bypass' | 'refresh';
 export type CacheOutcome = 'HIT' | 'MISS' | 'STALE' | 'BYPASS' | 'REFRESH';
@@ -31,15 +32,14 @@ export class CacheRequest {
   }
 }
 
-const storage = new AsyncLocalStorage<CacheRequest>();
-
+/** Runs `run` in the request context with `request` as its cache policy (an MCP tool's own, a job's). */
 export function withCacheRequest<T>(request: CacheRequest, run: () => Promise<T>): Promise<T> {
-  return storage.run(request, run);
+  return withinRequest({ cache: request }, run);
 }
 
-/** The running request's cache context; undefined outside HTTP requests (policy: use). */
+/** The running request's cache context; undefined outside one that sets a policy (policy: use). */
 export function currentCacheRequest(): CacheRequest | undefined {
-  return storage.getStore();
+  return currentRequest()?.cache;
 }
 
 /**

@@ -7,13 +7,13 @@ import httpEventNormalizer from '@middy/http-event-normalizer';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { getContainer, type Container } from '../app/container-core';
+import type { Container, ContainerSource } from '../app/container-core';
 import { AppError, invalidRequest } from '../app/errors';
-import { CacheRequest, policyFrom, withCacheRequest } from '../cache/policy';
+import { CacheRequest, policyFrom } from '../cache/policy';
+import { newRequestContext, runRequest, type RequestStart } from '../context/request';
 import type { Identity } from '../app/identity';
 import { logger } from '../app/observability';
 import { toErrorAnswer } from './errors';
-import { withDeadline } from '../providers/deadline';
 import { identityFrom } from './identity';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -35,6 +35,16 @@ export interface HttpContext {
    * comes from the request context, never from Host or X-Forwarded-* headers a client can set.
    */
   origin: string;
+}
+
+/**
+ * What a function's entry names: where its container comes from (`providerContainer` from
+ * shared/app/container.ts when it calls providers, `coreContainer` from container-core.ts when
+ * it never does, so its bundle holds no provider code), and its body limit.
+ */
+export interface EntryOptions {
+  container: ContainerSource;
+  maxBodyBytes?: number;
 }
 
 type Handler = (event: APIGatewayProxyEventV2, ctx: HttpContext) => Promise<HttpAnswer>;
@@ -77,7 +87,11 @@ function originOf(event: APIGatewayProxyEventV2): string {
   return `https://${event.requestContext.domainName}`;
 }
 
-function stack(run: (event: APIGatewayProxyEventV2, container: Container) => Promise<HttpAnswer>, maxBodyBytes = MAX_BODY_BYTES) {
+/** The invocation's part of the request context: its time budget, measured on the container's clock (Lambda's own; a test's injected one). */
+type Open = (event: APIGatewayProxyEventV2, container: Container, start: RequestStart) => Promise<HttpAnswer>;
+
+function stack(options: EntryOptions, open: Open) {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
@@ -91,33 +105,30 @@ function stack(run: (event: APIGatewayProxyEventV2, container: Container) => Pro
       if (bodyBytes(event) > maxBodyBytes) {
         throw new AppError(413, 'payload_too_large', `The request body exceeds ${maxBodyBytes} bytes`);
       }
-      const container = await getContainer();
-      // Measured on the container's clock (Lambda's own; a test's injected one).
-      return toResult(await withDeadline(context.getRemainingTimeInMillis(), () => run(event, container), container.deps.now));
+      const container = await options.container();
+      return toResult(await open(event, container, { remainingMs: context.getRemainingTimeInMillis(), now: container.deps.now }));
     });
 }
 
-/**
- * The request's cache policy (`?cache=`, `Cache-Control`) for the caching decorator, and its
- * `X-Cache` / `Age` on the answer. Handlers never see either.
- */
-async function withCachePolicy(event: APIGatewayProxyEventV2, run: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+/** The request's cache policy (`?cache=`, `Cache-Control`) for the caching decorator; handlers never see it. */
+function cacheRequestOf(event: APIGatewayProxyEventV2): CacheRequest {
   const policy = policyFrom(event.queryStringParameters?.['cache'], event.headers?.['cache-control']);
   if (!policy) throw invalidRequest('cache', 'must be one of use, bypass, refresh');
-  const request = new CacheRequest(policy);
-  const answer = await withCacheRequest(request, run);
-  return { ...answer, headers: { ...answer.headers, ...request.headers() } };
+  return new CacheRequest(policy);
 }
 
-/** An HTTP function behind the JWT authorizer. */
-export function authenticated(handler: Handler) {
-  return stack(async (event, container) => {
+/** An HTTP function behind the JWT authorizer; what the cache did is told in `X-Cache` / `Age`. */
+export function authenticated(handler: Handler, options: EntryOptions) {
+  return stack(options, async (event, container, start) => {
     const identity = identityFrom(event, container.config.tenantClaim);
-    return withCachePolicy(event, () => handler(event, { container, identity, origin: originOf(event) }));
+    const cache = cacheRequestOf(event);
+    const context = newRequestContext({ ...start, cache, caller: identity });
+    const answer = await runRequest(context, () => handler(event, { container, identity, origin: originOf(event) }));
+    return { ...answer, headers: { ...answer.headers, ...cache.headers() } };
   });
 }
 
 /** An HTTP function reached without the app's JWT (OAuth callback, health, webhooks). */
-export function unauthenticated(handler: PublicHandler, options: { maxBodyBytes?: number } = {}) {
-  return stack(async (event, container) => handler(event, { container, origin: originOf(event) }), options.maxBodyBytes);
+export function unauthenticated(handler: PublicHandler, options: EntryOptions) {
+  return stack(options, (event, container, start) => runRequest(newRequestContext(start), () => handler(event, { container, origin: originOf(event) })));
 }

@@ -5,7 +5,7 @@
  */
 import type * as z from '../zod';
 import { ProviderError, type RateLimitScope } from '../models';
-import { remainingBudgetMs } from './deadline';
+import { remainingBudgetMs } from '../context/request';
 import type { RateLimitUsage } from './rate-limit';
 import type { ProviderDeps } from './spi';
 

@@ -27,6 +27,7 @@ import type {
 } from './spi';
 import { ProviderDescriptorSchema } from './spi';
 import { timeoutSetting } from './settings';
+import { once } from '../single-flight';
 
 export type CreateProvider = (config: ProviderConfig, deps: ProviderDeps) => FitnessProvider;
 
@@ -63,7 +64,7 @@ export class LazyFitnessProvider implements FitnessProvider {
   readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
   readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
   readonly retiredConnection?: (grant: StoredGrant) => string | undefined;
-  #implementation: Promise<FitnessProvider> | undefined;
+  readonly #implementation = once(() => this.spec.load().then((create) => create(this.config, this.deps)));
 
   constructor(
     private readonly spec: LazyProviderSpec,
@@ -82,14 +83,7 @@ export class LazyFitnessProvider implements FitnessProvider {
 
   /** The implementation, loaded and built once; a failed load is tried again on the next call. */
   loaded(): Promise<FitnessProvider> {
-    if (!this.#implementation) {
-      const attempt = this.spec.load().then((create) => create(this.config, this.deps));
-      this.#implementation = attempt;
-      attempt.catch(() => {
-        if (this.#implementation === attempt) this.#implementation = undefined;
-      });
-    }
-    return this.#implementation;
+    return this.#implementation();
   }
 
   async authorizationUrl(request: AuthorizationRequest) {

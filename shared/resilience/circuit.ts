@@ -10,7 +10,7 @@
  */
 import { ProviderError } from '../models';
 import type { StateCondition, StateItem, StateStore } from '../store/ports';
-import { APP_SK, gatePk, type GateItems } from './gate-items';
+import { APP_SK, GATE_ITEM, gatePk, type GateItems } from './gate-items';
 import type { CircuitSettings } from './settings';
 
 export type CircuitStatus = 'closed' | 'open' | 'half_open';
@@ -28,8 +28,7 @@ export function countsAgainstCircuit(error: unknown): boolean {
 }
 
 export function circuitStateOf(item: StateItem | undefined, settings: CircuitSettings, nowMs: number): CircuitState {
-  const consecutiveFailures = typeof item?.['failures'] === 'number' ? item['failures'] : 0;
-  const openedAtMs = typeof item?.['openedAtMs'] === 'number' ? item['openedAtMs'] : undefined;
+  const { failures: consecutiveFailures = 0, openedAtMs } = GATE_ITEM.decode(item);
   if (openedAtMs === undefined || consecutiveFailures < settings.failureThreshold) return { status: 'closed', consecutiveFailures };
   const status = nowMs - openedAtMs < settings.openSecs * 1000 ? 'open' : 'half_open';
   return { status, consecutiveFailures, openedAtMs };
@@ -38,9 +37,9 @@ export function circuitStateOf(item: StateItem | undefined, settings: CircuitSet
 /** A write condition that holds while the circuit is not open (closed or half-open). */
 export function circuitNotOpen(settings: CircuitSettings, nowMs: number): StateCondition[] {
   return [
-    { field: 'openedAtMs', op: 'missing' },
-    { field: 'openedAtMs', op: 'lt', value: nowMs - settings.openSecs * 1000 + 1 },
-    { field: 'failures', op: 'lt', value: settings.failureThreshold },
+    { field: GATE_ITEM.field('openedAtMs'), op: 'missing' },
+    { field: GATE_ITEM.field('openedAtMs'), op: 'lt', value: nowMs - settings.openSecs * 1000 + 1 },
+    { field: GATE_ITEM.field('failures'), op: 'lt', value: settings.failureThreshold },
   ];
 }
 
@@ -89,24 +88,25 @@ export class CircuitBreaker {
     // The copy is as new as this call's reservation (which returns the failure count), so a
     // failure another container counted meanwhile is reset too.
     const known = this.items.peek(provider, APP_SK);
-    const failures = known ? Number(known['failures'] ?? 0) : before.consecutiveFailures;
-    const opened = known ? known['openedAtMs'] !== undefined : before.status !== 'closed';
+    const record = known && GATE_ITEM.decode(known);
+    const failures = record ? (record.failures ?? 0) : before.consecutiveFailures;
+    const opened = record ? record.openedAtMs !== undefined : before.status !== 'closed';
     if (failures === 0 && !opened) return;
-    this.items.remember(provider, APP_SK, await this.store.update(gatePk(provider), APP_SK, { failures: 0, openedAtMs: null }));
+    this.items.remember(provider, APP_SK, await this.store.update(gatePk(provider), APP_SK, GATE_ITEM.encode({ failures: 0, openedAtMs: null })));
   }
 
   /** Counts a failure; opens (or re-opens, when half-open) the circuit at the threshold. */
   async recordFailure(provider: string, settings: CircuitSettings): Promise<CircuitState> {
-    const after = await this.store.add(gatePk(provider), APP_SK, 'failures', 1);
+    const after = await this.store.add(gatePk(provider), APP_SK, GATE_ITEM.field('failures'), 1);
     this.items.remember(provider, APP_SK, after);
-    const failures = typeof after?.['failures'] === 'number' ? after['failures'] : 1;
+    const failures = GATE_ITEM.decode(after).failures ?? 1;
     if (failures >= settings.failureThreshold) {
       const now = this.now();
       // Only the first failure at the threshold, or one after the open period, (re)opens it.
-      const opened = await this.store.update(gatePk(provider), APP_SK, { openedAtMs: now }, {
+      const opened = await this.store.update(gatePk(provider), APP_SK, GATE_ITEM.encode({ openedAtMs: now }), {
         ifAny: [
-          { field: 'openedAtMs', op: 'missing' },
-          { field: 'openedAtMs', op: 'lt', value: now - settings.openSecs * 1000 + 1 },
+          { field: GATE_ITEM.field('openedAtMs'), op: 'missing' },
+          { field: GATE_ITEM.field('openedAtMs'), op: 'lt', value: now - settings.openSecs * 1000 + 1 },
         ],
       });
       return this.stateOf(opened ? (this.items.remember(provider, APP_SK, opened), opened) : await this.items.read(provider, APP_SK), settings);

@@ -1,9 +1,10 @@
 /**
- * Who a provider call is made for. The resilient decorator opens it around each data call so
- * that the rate-limit gate, consulted from deep inside the provider's HTTP client, knows the
- * user (per-user budgets, fair share) without the provider passing it along.
+ * Who a provider call is made for. The resilient decorator sets it in the request context
+ * (shared/context/request.ts) around each data call so that the rate-limit gate, consulted
+ * from deep inside the provider's HTTP client, knows the user (per-user budgets, fair share)
+ * without the provider passing it along.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { currentRequest, withinRequest } from '../context/request';
 
 export interface CallContext {
   provider: string;
@@ -22,16 +23,14 @@ export interface CallContext {
   reserved?: { scopeKey: string; add: Record<string, number> } | undefined;
 }
 
-const storage = new AsyncLocalStorage<CallContext>();
-
 export function newCallContext(who: Pick<CallContext, 'provider' | 'tenantId' | 'userId'>): CallContext {
   return { ...who, probes: new Map(), observed: false, unreported: false };
 }
 
 export function withCallContext<T>(context: CallContext, run: () => Promise<T>): Promise<T> {
-  return storage.run(context, run);
+  return withinRequest({ call: context }, run);
 }
 
 export function currentCall(): CallContext | undefined {
-  return storage.getStore();
+  return currentRequest()?.call;
 }

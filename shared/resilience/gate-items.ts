@@ -9,10 +9,52 @@
  * refused, the item as it stood) keeps the copy current. A container reads an item only when
  * it has no copy, or when its copy cannot decide (the windows it knows have reset).
  */
+import * as z from '../zod';
 import type { StateItem, StateStore } from '../store/ports';
+import { jsonIn, recordCodec } from '../store/records';
 
 export const gatePk = (provider: string) => `gate#${provider}`;
 export const APP_SK = 'app';
+
+/**
+ * A scope's gate item. Besides these fields it holds counts named by the gate (gate.ts): one
+ * per window (`c:<window>`), one per user and window (`u:<window>:<user>`) and a block per user
+ * (`b:<user>`, epoch ms); read them with `countIn`.
+ */
+export const GATE_ITEM = recordCodec({
+  /** Epoch ms until which a 429 blocks the scope. */
+  blockedUntilMs: z.number(),
+  /** Which scope the provider's usage headers describe; `none` when its answers carry none. */
+  reports: z.enum(['app', 'user', 'none']),
+  /** The learnt windows by name, as JSON (see WINDOWS). */
+  windows: z.string(),
+  /** The provider's circuit (app item only, see circuit.ts): consecutive failures, and when it opened. */
+  failures: z.number(),
+  openedAtMs: z.number(),
+});
+
+export interface KnownWindow {
+  limit: number;
+  /** Epoch seconds. */
+  resetsAt: number;
+}
+
+const WINDOWS = z.record(z.string(), z.object({ limit: z.number(), resetsAt: z.number() }));
+
+/** The learnt windows of an item (none when absent or unreadable). */
+export function windowsIn(item: StateItem | undefined): Record<string, KnownWindow> {
+  return jsonIn(GATE_ITEM.decode(item).windows, WINDOWS) ?? {};
+}
+
+export const encodeWindows = (windows: Record<string, KnownWindow>): StateItem => GATE_ITEM.encode({ windows: JSON.stringify(windows) });
+
+const COUNT = z.number();
+
+/** A count (or a user's block) of the item, by its field name; undefined when absent. */
+export function countIn(item: StateItem | undefined, field: string): number | undefined {
+  const parsed = COUNT.safeParse(item?.[field]);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /** Copies kept per container (per-user items of many users); the oldest are dropped beyond it. */
 const MAX_COPIES = 10_000;

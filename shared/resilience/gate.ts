@@ -26,12 +26,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { ProviderError, type RateLimitScope } from '../models';
-import { remainingBudgetMs } from '../providers/deadline';
+import { remainingBudgetMs } from '../context/request';
 import type { RateLimitUsage } from '../providers/rate-limit';
 import type { StateCondition, StateItem, StateStore } from '../store/ports';
 import { circuitNotOpen, circuitOpenError, circuitStateOf } from './circuit';
 import type { CallContext } from './context';
-import { APP_SK, gatePk, type GateItems } from './gate-items';
+import { APP_SK, countIn, encodeWindows, GATE_ITEM, gatePk, windowsIn, type GateItems, type KnownWindow } from './gate-items';
 import { acquireLease, releaseLease } from './lease';
 import type { ResilienceSettings } from './settings';
 
@@ -50,12 +50,6 @@ const SAME_WINDOW_SECS = 2;
 const REMOVALS_PER_WRITE = 150;
 /** Reservations refused for a reason that was gone when re-checked (a race with a roll-over) before giving up. */
 const MAX_RESERVE_ATTEMPTS = 3;
-
-interface KnownWindow {
-  limit: number;
-  /** Epoch seconds. */
-  resetsAt: number;
-}
 
 interface Meta {
   blockedUntilMs: number | undefined;
@@ -87,21 +81,11 @@ const userScope = (call: CallContext) => `user#${escape(call.tenantId)}#${escape
 const scopeKeyOf = (scope: RateLimitScope, call: CallContext) => (scope === 'app' ? APP_SK : userScope(call));
 
 function metaOf(item: StateItem | undefined): Meta {
-  let windows: Record<string, KnownWindow> = {};
-  try {
-    if (typeof item?.['windows'] === 'string') windows = JSON.parse(item['windows']) as Record<string, KnownWindow>;
-  } catch {
-    windows = {};
-  }
-  const reports = item?.['reports'];
-  return {
-    blockedUntilMs: typeof item?.['blockedUntilMs'] === 'number' ? item['blockedUntilMs'] : undefined,
-    reports: reports === 'app' || reports === 'user' || reports === 'none' ? reports : undefined,
-    windows,
-  };
+  const { blockedUntilMs, reports } = GATE_ITEM.decode(item);
+  return { blockedUntilMs, reports, windows: windowsIn(item) };
 }
 
-const numberIn = (item: StateItem | undefined, field: string) => (typeof item?.[field] === 'number' ? (item[field] as number) : 0);
+const numberIn = (item: StateItem | undefined, field: string) => countIn(item, field) ?? 0;
 const allCurrent = (windows: Record<string, KnownWindow>, nowMs: number) =>
   Object.keys(windows).length > 0 && Object.values(windows).every((w) => w.resetsAt * 1000 > nowMs);
 const lastReset = (windows: Record<string, KnownWindow>) => Math.max(...Object.values(windows).map((w) => w.resetsAt));
@@ -170,7 +154,7 @@ export class RateLimitGate {
       }
       const windows = metaOf(item).windows;
       if (appMeta.reports !== undefined && allCurrent(windows, now)) {
-        if ((await this.#reserve(call, scope, scopeKey, String(item['windows']), windows)) === 'admitted') return;
+        if ((await this.#reserve(call, scope, scopeKey, GATE_ITEM.decode(item).windows ?? '', windows)) === 'admitted') return;
         if (++attempts >= MAX_RESERVE_ATTEMPTS) throw this.refusal(call, scope, 1, 'budget is changing');
         fresh = false;
         continue;
@@ -208,11 +192,11 @@ export class RateLimitGate {
     const settings = this.settingsOf(provider);
     const now = this.now();
     // `failures` is added 0 so that the answer carries the circuit's count (recordSuccess resets it).
-    const add: Record<string, number> = scope === 'app' ? { failures: 0 } : {};
+    const add: Record<string, number> = scope === 'app' ? { [GATE_ITEM.field('failures')]: 0 } : {};
     const ifAll: StateCondition[][] = [
       // The windows this container knows are still the stored ones (not forgotten after a 429, nor re-learnt with another limit).
-      [{ field: 'windows', op: 'eq', value: stored }],
-      [{ field: 'blockedUntilMs', op: 'missing' }, { field: 'blockedUntilMs', op: 'lt', value: now + 1 }],
+      [{ field: GATE_ITEM.field('windows'), op: 'eq', value: stored }],
+      [{ field: GATE_ITEM.field('blockedUntilMs'), op: 'missing' }, { field: GATE_ITEM.field('blockedUntilMs'), op: 'lt', value: now + 1 }],
     ];
     if (scope === 'app') {
       ifAll.push(circuitNotOpen(settings.circuit, now));
@@ -256,7 +240,7 @@ export class RateLimitGate {
       throw this.refusal(call, scope, (meta.blockedUntilMs - now) / 1000, 'is rate limited');
     }
     // Other windows are stored now: decide again with them.
-    if (item['windows'] !== stored) return 'again';
+    if (GATE_ITEM.decode(item).windows !== stored) return 'again';
     for (const [name, w] of Object.entries(windows)) {
       const tag = tagOf(name, w);
       const used = numberIn(item, countField(tag));
@@ -292,7 +276,7 @@ export class RateLimitGate {
     // Windows already counted (known, or counted by containers that still know them after a
     // 429 made the item forget its windows) are only ever raised, never set.
     const known = new Set(
-      usage.windows.map((w) => tagOf(w.name, windows[w.name]!)).filter((tag) => item[countField(tag)] !== undefined),
+      usage.windows.map((w) => tagOf(w.name, windows[w.name]!)).filter((tag) => countIn(item, countField(tag)) !== undefined),
     );
     for (const [name, w] of Object.entries(meta.windows)) known.add(tagOf(name, w));
     const appReports = metaOf(this.items.peek(provider, APP_SK)).reports;
@@ -301,7 +285,7 @@ export class RateLimitGate {
       writes.push(this.#learn(call, usage, scopeKey, item, windows, known));
     }
     if (usage.scope === 'user' && appReports !== 'user') {
-      writes.push(this.store.update(pk, APP_SK, { reports: 'user' }).then((after) => this.items.remember(provider, APP_SK, after)));
+      writes.push(this.store.update(pk, APP_SK, GATE_ITEM.encode({ reports: 'user' })).then((after) => this.items.remember(provider, APP_SK, after)));
     }
     // What the provider counted may be more than we reserved (other apps, retries): raise ours to it.
     for (const w of usage.windows) {
@@ -325,8 +309,8 @@ export class RateLimitGate {
     const provider = call.provider;
     const pk = gatePk(provider);
     const now = this.now();
-    const fields: StateItem = { windows: JSON.stringify(windows) };
-    if (usage.scope === 'app') fields['reports'] = 'app';
+    const fields: StateItem = encodeWindows(windows);
+    if (usage.scope === 'app') Object.assign(fields, GATE_ITEM.encode({ reports: 'app' }));
     const current = new Set<string>();
     for (const w of usage.windows) {
       const tag = tagOf(w.name, windows[w.name]!);
@@ -369,7 +353,7 @@ export class RateLimitGate {
     // A user's own limit, where the provider's windows are app-wide (or unreported), is kept in
     // the app item that every request of this provider already checks.
     const [sk, fields]: [string, StateItem] =
-      scope === 'user' && reports !== 'user' ? [APP_SK, { [userBlockField(call)]: until }] : [scopeKeyOf(scope, call), { blockedUntilMs: until, windows: '{}' }];
+      scope === 'user' && reports !== 'user' ? [APP_SK, { [userBlockField(call)]: until }] : [scopeKeyOf(scope, call), GATE_ITEM.encode({ blockedUntilMs: until, windows: JSON.stringify({}) })];
     this.items.remember(provider, sk, await this.store.update(gatePk(provider), sk, fields));
   }
 
@@ -379,7 +363,7 @@ export class RateLimitGate {
     await call.admission?.catch(() => undefined);
     if (call.probes.size === 0) return;
     if (!call.observed && call.unreported) {
-      const after = await this.store.update(gatePk(call.provider), APP_SK, { reports: 'none' }, { ifAny: [{ field: 'reports', op: 'missing' }] });
+      const after = await this.store.update(gatePk(call.provider), APP_SK, GATE_ITEM.encode({ reports: 'none' }), { ifAny: [{ field: GATE_ITEM.field('reports'), op: 'missing' }] });
       if (after) this.items.remember(call.provider, APP_SK, after);
     }
     await this.releaseProbes(call);

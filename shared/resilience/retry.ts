@@ -1,6 +1,6 @@
 /** Retrying transient provider failures with exponential backoff and jitter, inside the call's deadline. */
 import { ProviderError } from '../models';
-import { remainingBudgetMs } from '../providers/deadline';
+import { remainingBudgetMs } from '../context/request';
 import type { RetrySettings } from './settings';
 
 /** Failures another attempt may fix now; a rate limit is waited out by the queue instead. */

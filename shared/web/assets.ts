@@ -1,10 +1,9 @@
 /** The page's script: a prebuilt file beside the deployed bundle, else built from source once. */
 import { readFile } from 'node:fs/promises';
+import { once } from '../single-flight';
 
 /** File name the stack writes next to the web function's bundle. */
 export const CLIENT_BUNDLE_FILE = 'web-client.js';
-
-let script: Promise<string> | undefined;
 
 async function load(): Promise<string> {
   try {
@@ -16,10 +15,4 @@ async function load(): Promise<string> {
   }
 }
 
-export function clientScript(): Promise<string> {
-  script ??= load().catch((error: unknown) => {
-    script = undefined;
-    throw error;
-  });
-  return script;
-}
+export const clientScript: () => Promise<string> = once(load);

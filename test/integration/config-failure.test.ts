@@ -3,7 +3,7 @@
  * the AWS error is logged once per attempt, and the secret is retried only after a back-off.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CONTAINER_RETRY_MS, getContainer, setContainer } from '../../shared/app/container';
+import { CONTAINER_RETRY_MS, providerContainer, setContainer } from '../../shared/app/container';
 import { useMoto } from '../support/aws';
 import { invoke } from '../support/events';
 
@@ -53,17 +53,17 @@ describe('configuration secret that cannot be read', () => {
     const clock = () => now;
     const attempts = () => lines.filter((l) => l.includes('could not start')).length;
 
-    await expect(getContainer(clock)).rejects.toThrow();
-    await expect(getContainer(clock)).rejects.toThrow();
+    await expect(providerContainer(clock)).rejects.toThrow();
+    await expect(providerContainer(clock)).rejects.toThrow();
     now += CONTAINER_RETRY_MS - 1;
-    await expect(getContainer(clock)).rejects.toThrow();
+    await expect(providerContainer(clock)).rejects.toThrow();
     await vi.waitFor(() => expect(attempts()).toBe(1));
     const logged = JSON.parse(lines.find((l) => l.includes('could not start'))!);
     expect(logged.causeName).toBe('ResourceNotFoundException');
     expect(logged.reason).toContain('ResourceNotFoundException');
 
     now += 1;
-    await expect(getContainer(clock)).rejects.toThrow();
+    await expect(providerContainer(clock)).rejects.toThrow();
     await vi.waitFor(() => expect(attempts()).toBe(2));
   });
 });

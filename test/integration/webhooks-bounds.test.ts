@@ -16,7 +16,7 @@ import { serialDynamo } from '../support/serial-dynamo';
 
 const TENANT = 'tenant-b';
 const USER = 'bounded-user';
-/** The deadline's own margin (shared/providers/deadline.ts). */
+/** The deadline's own margin (shared/context/request.ts). */
 const DEADLINE_MARGIN_MS = 500;
 
 describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {

@@ -13,6 +13,7 @@ import { KeyObject, verify } from 'node:crypto';
 import { importJWK } from 'jose';
 import * as z from '../../zod';
 import type { ProviderHttp } from '../http';
+import { SingleFlight } from '../../single-flight';
 
 export const KEYSET_TTL_MS = 3_600_000;
 /** The shortest time between two fetches (a failed one counts), so no delivery can make us fetch at will. */
@@ -62,7 +63,7 @@ export class WebhookKeyset {
   private keys: Key[] | undefined;
   private fetchedAt = -Infinity;
   private attemptedAt = -Infinity;
-  private inflight: Promise<Key[]> | undefined;
+  private readonly fetches = new SingleFlight<Key[]>();
 
   constructor(
     private readonly url: string,
@@ -91,7 +92,7 @@ export class WebhookKeyset {
 
   /** Whether a fetch may start now: one is under way (shared), or the last began a minute ago or more. */
   private mayFetch(): boolean {
-    return this.inflight !== undefined || this.now() - this.attemptedAt >= KEYSET_MIN_REFETCH_MS;
+    return this.fetches.running('') || this.now() - this.attemptedAt >= KEYSET_MIN_REFETCH_MS;
   }
 
   private matches(keys: readonly Key[], signature: Signature, body: Buffer): boolean {
@@ -101,9 +102,10 @@ export class WebhookKeyset {
 
   /** One fetch at a time; concurrent deliveries share it. */
   private refetch(): Promise<Key[]> {
-    if (!this.inflight) this.attemptedAt = this.now();
-    this.inflight ??= this.load().finally(() => (this.inflight = undefined));
-    return this.inflight;
+    return this.fetches.run('', () => {
+      this.attemptedAt = this.now();
+      return this.load();
+    });
   }
 
   private async load(): Promise<Key[]> {
