@@ -1,4 +1,4 @@
-/** Prints the README's model reference, generated from the zod schemas' descriptions. */
+/** Prints the model reference of docs/model.md, generated from the zod schemas' descriptions. */
 import { modelReference } from '../shared/models/reference';
 
 process.stdout.write(modelReference());
