@@ -57,7 +57,8 @@ function capabilities(d: Facts): string {
 function code(value: unknown): string {
   if (value === undefined || value === null || value === '') return '-';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(code).join(', ');
-  return '`' + (typeof value === 'string' ? value : JSON.stringify(value)).replaceAll('|', '\\|') + '`';
+  const text = (typeof value === 'string' ? value : JSON.stringify(value)).replaceAll('|', '\\|');
+  return `\`${text}\``;
 }
 
 function providerMatrix(link: string): string {
