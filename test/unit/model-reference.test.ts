@@ -27,7 +27,7 @@ describe('the model reference', () => {
     }
   });
 
-  it('is in docs/model.md as generated', () => {
+  it('is in docs/model.md as generated (npm run docs:model)', () => {
     const section = /<!-- model-reference:start -->\n([\s\S]*?)<!-- model-reference:end -->/.exec(MODEL_DOC)?.[1];
     expect(section).toBe(modelReference());
   });
