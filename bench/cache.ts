@@ -80,9 +80,15 @@ async function main(): Promise<void> {
     let cacheReads = 0;
     let connectionReads = 0;
     const cacheGet = hitContainer.cache.get.bind(hitContainer.cache);
-    hitContainer.cache.get = (...args) => (cacheReads++, cacheGet(...args));
+    hitContainer.cache.get = (...args) => {
+      cacheReads++;
+      return cacheGet(...args);
+    };
     const connGet = hitContainer.connections.get.bind(hitContainer.connections);
-    hitContainer.connections.get = (key) => (connectionReads++, connGet(key));
+    hitContainer.connections.get = (key) => {
+      connectionReads++;
+      return connGet(key);
+    };
     const raw = new DynamoDBClient({});
     const doc = await createDocumentClient(raw);
     const key = { pk: cachePartition(TENANT, USER, 'strava'), sk: cacheKey('activity_list', [QUERY.limit, QUERY.offset, undefined, undefined]) };

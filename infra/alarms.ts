@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { pascalCase } from './functions';
 
 /** The namespace and dimensions shared/app/observability.ts emits metrics under (Powertools adds `service`). */
-export const METRICS_NAMESPACE = 'Pierre';
+const METRICS_NAMESPACE = 'Pierre';
 export const SERVICE_NAME = 'pierre-providers';
 
 const PERIOD = Duration.minutes(5);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url));
+const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url));
 
 /** Files in functions/ that are not a Lambda entry. */
 const NOT_ENTRIES = new Set(['routes.ts']);
@@ -40,7 +40,7 @@ export const BUNDLE = {
  * loading those minified chunks on the first request takes about 40 ms less than loading the
  * runtime's packages (`npm run bench:cold-start`). It also pins the SDK to this lockfile.
  */
-export const SDK_MODULES = '@aws-sdk/*';
+const SDK_MODULES = '@aws-sdk/*';
 
 /**
  * What a function leaves out of its bundle: for the web function esbuild (which only a source

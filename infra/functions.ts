@@ -10,7 +10,7 @@ import { FUNCTION_NAMES, type FunctionName } from '../functions/routes';
 export const pascalCase = (name: string): string => name.replace(/(^|[-_])(\w)/g, (_m, _sep: string, c: string) => c.toUpperCase());
 
 /** The functions no route reaches: the SQS consumer and the scheduled probe. */
-export type BackgroundFunctionName = 'retry-worker' | 'health-check';
+type BackgroundFunctionName = 'retry-worker' | 'health-check';
 export type LambdaName = FunctionName | BackgroundFunctionName;
 export const LAMBDA_NAMES: readonly LambdaName[] = [...FUNCTION_NAMES, 'retry-worker', 'health-check'];
 

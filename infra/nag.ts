@@ -5,7 +5,7 @@
  * (SSL-only queues, one role per function writing only to its own log group, table grants
  * naming the index they query).
  */
-import { Stack, Validations, type App, type CfnElement } from 'aws-cdk-lib';
+import { type Stack, Validations, type App, type CfnElement } from 'aws-cdk-lib';
 import type { HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';

@@ -13,8 +13,8 @@ import { REPO_ROOT } from './bundling';
 /** Every built-in provider, in registration order (shared/providers/builtin.ts lists the same; a test keeps them equal). */
 export const BUILTIN_PROVIDER_NAMES = ['synthetic', 'strava', 'garmin', 'fitbit', 'whoop', 'coros', 'terra'] as const;
 
-export const PROVIDER_LIST_IMPORT = '#builtin-providers';
-export const DESCRIPTOR_LIST_IMPORT = '#builtin-descriptors';
+const PROVIDER_LIST_IMPORT = '#builtin-providers';
+const DESCRIPTOR_LIST_IMPORT = '#builtin-descriptors';
 
 /**
  * The chosen providers in registration order, or undefined for all of them. Accepts a

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CfnStage, CorsHttpMethod, LogGroupLogDestination, HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpRoute, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, CorsHttpMethod, LogGroupLogDestination, HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpRoute, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -27,7 +27,7 @@ import { BUILTIN_PROVIDER_NAMES, parseProviderSelection, providerListAlias } fro
 import { garminWebhookSecretEnv } from './webhook-secrets';
 
 /** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
-export const WEBHOOK_ROUTE_THROTTLE = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
+const WEBHOOK_ROUTE_THROTTLE = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
 
 /**
  * JWT settings, in order of precedence: stack props, CDK context (`cdk synth -c jwtIssuer=...
@@ -60,7 +60,7 @@ export interface PierreStackProps extends StackProps {
  * What API Gateway logs per request: no query string (the OAuth callback's code is there), no
  * header, no body; the route rather than the path.
  */
-export const ACCESS_LOG_FIELDS = {
+const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
   ip: '$context.identity.sourceIp',
   requestTime: '$context.requestTime',
@@ -80,11 +80,11 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * AWS advises a queue visibility timeout of six times the consumer's timeout, so a throttled or
  * retried invocation never lets the message reappear while it is still being processed.
  */
-export const RETRY_WORKER_TIMEOUT = FUNCTION_SPECS['retry-worker'].timeout;
+const RETRY_WORKER_TIMEOUT = FUNCTION_SPECS['retry-worker'].timeout;
 const RETRY_VISIBILITY_TIMEOUT = Duration.seconds(RETRY_WORKER_TIMEOUT.toSeconds() * 6);
 /** Jobs per worker invocation: Powertools processes them in parallel and reports each failure alone. */
-export const RETRY_BATCH_SIZE = 10;
-export const HEALTH_CHECK_RATE = Duration.minutes(5);
+const RETRY_BATCH_SIZE = 10;
+const HEALTH_CHECK_RATE = Duration.minutes(5);
 
 /**
  * Bundling hooks: every function's bundle is rebuilt split (infra/split-bundle.ts), so each

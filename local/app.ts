@@ -104,7 +104,8 @@ function gatewayLimit(req: IncomingMessage): { status: number; code: string; mes
 /** CORS preflight, answered by the gateway itself as the stack configures it (functions/routes.ts CORS). */
 function preflight(req: IncomingMessage, res: ServerResponse): void {
   if (!req.headers.origin || !req.headers['access-control-request-method']) {
-    return sendError(res, 404, 'not_found', 'No route for OPTIONS');
+    sendError(res, 404, 'not_found', 'No route for OPTIONS');
+    return;
   }
   res.writeHead(204, corsHeaders({
     'access-control-allow-methods': CORS.allowMethods.join(','),

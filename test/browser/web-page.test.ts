@@ -320,7 +320,7 @@ describe('connections page embedded in an application (token hand-off)', () => {
   it('takes the token by postMessage from a listed embedding origin', async () => {
     const page = await browser.newPage();
     await page.addInitScript((t) => Object.assign(window, { TOKEN: t }), token);
-    await page.goto(`${embedderUrl}/?target=${encodeURIComponent(server.url + '/')}`);
+    await page.goto(`${embedderUrl}/?target=${encodeURIComponent(`${server.url}/`)}`);
     const frame = page.frameLocator('#pierre');
     await frame.locator('body[data-ready="true"]').waitFor();
     expect(await frame.locator('li.provider').count()).toBe(server.container.registry.descriptors().length);

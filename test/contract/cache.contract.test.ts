@@ -15,7 +15,7 @@ async function stored(store: CacheStore, partition: string, key: string, nowMs: 
   return (await store.get(partition, key, nowMs)).entry?.value;
 }
 
-export function cacheStoreContract(name: string, makeStore: () => CacheStore) {
+function cacheStoreContract(name: string, makeStore: () => CacheStore) {
   describe(`CacheStore contract: ${name}`, () => {
     let store: CacheStore;
     let partition: string;

@@ -30,7 +30,7 @@ function connection(overrides: Partial<Connection> = {}): Connection {
 const byKey = (a: Connection, b: Connection) =>
   `${a.tenantId}/${a.userId}/${a.provider}`.localeCompare(`${b.tenantId}/${b.userId}/${b.provider}`);
 
-export function connectionStoreContract(name: string, makeStore: () => ConnectionStore) {
+function connectionStoreContract(name: string, makeStore: () => ConnectionStore) {
   describe(`ConnectionStore contract: ${name}`, () => {
     let store: ConnectionStore;
     // Every test works in its own tenant, so stores that share a table do not interfere.

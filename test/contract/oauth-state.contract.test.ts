@@ -23,7 +23,7 @@ function oauthState(overrides: Partial<OAuthState> = {}): OAuthState {
   };
 }
 
-export function oauthStateStoreContract(name: string, makeStore: () => OAuthStateStore) {
+function oauthStateStoreContract(name: string, makeStore: () => OAuthStateStore) {
   describe(`OAuthStateStore contract: ${name}`, () => {
     let store: OAuthStateStore;
     beforeEach(() => {

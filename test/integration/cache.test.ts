@@ -138,7 +138,10 @@ describe('cache on DynamoDB across containers', () => {
     const c = await clockedContainer();
     let connectionReads = 0;
     const get = c.connections.get.bind(c.connections);
-    c.connections.get = (key) => (connectionReads++, get(key));
+    c.connections.get = (key) => {
+      connectionReads++;
+      return get(key);
+    };
     await asUse(() => fetchAthlete(c, identity, 'strava'));
     expect(connectionReads).toBe(1);
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContainer, type Container } from '../../shared/app/container';
-import { AppError } from '../../shared/app/errors';
+import type { AppError } from '../../shared/app/errors';
 import { scheduleJob } from '../../shared/app/jobs';
 import type { Operation } from '../../shared/app/operations';
 import { MemoryJobQueue } from '../../shared/queue/memory';

@@ -50,7 +50,7 @@ const keyOf = (input: Record<string, unknown>): string => {
   return typeof first === 'string' ? first : (first?.S ?? '');
 };
 
-export function kindOf(pk: string): string {
+function kindOf(pk: string): string {
   if (pk.startsWith('gate#')) return 'gate';
   if (pk === 'circuit') return 'circuit';
   if (pk.startsWith('lease#')) return 'lease';
@@ -82,7 +82,7 @@ export function summarize(calls: readonly DynamoCall[], kind: (pk: string) => st
 }
 
 /** The most calls in flight at once among `calls` (one still running counts until now). */
-export function peakInFlight(calls: readonly DynamoCall[]): number {
+function peakInFlight(calls: readonly DynamoCall[]): number {
   const edges = calls.flatMap((c) => [
     [c.startMs, 1],
     [c.endMs || Number.POSITIVE_INFINITY, -1],

@@ -1,10 +1,10 @@
-/** Every field of the unified model says its unit and meaning, and the README shows exactly that. */
+/** Every field of the unified model says its unit and meaning, and docs/model.md shows exactly that. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as z from '../../shared/zod';
 import { MODEL_SCHEMAS, modelReference } from '../../shared/models/reference';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const MODEL_DOC = readFileSync(new URL('../../docs/model.md', import.meta.url), 'utf8');
 
 describe('the model reference', () => {
   it('has a description for every field of every model', () => {
@@ -27,8 +27,8 @@ describe('the model reference', () => {
     }
   });
 
-  it('is in the README as generated', () => {
-    const section = /<!-- model-reference:start -->\n([\s\S]*?)<!-- model-reference:end -->/.exec(README)?.[1];
+  it('is in docs/model.md as generated (npm run docs:model)', () => {
+    const section = /<!-- model-reference:start -->\n([\s\S]*?)<!-- model-reference:end -->/.exec(MODEL_DOC)?.[1];
     expect(section).toBe(modelReference());
   });
 });

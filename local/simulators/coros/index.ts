@@ -6,4 +6,3 @@ export function createCorosSimulator(options: SimulatorOptions): ProviderSimulat
   return new CorosSimulator(options.now);
 }
 
-export { CorosSimulator, COROS_SIM_CLIENT } from './simulator';

@@ -1,5 +1,5 @@
 /** Google's consent screen, simulated: the app asks, each Google Health scope is a checkbox the user may untick. */
-import { escapeHtml as escape, hiddenInputs } from '../kit';
+import { escapeHtml, hiddenInputs } from '../kit';
 
 const LABELS: Record<string, string> = {
   activity_and_fitness: 'See your activity and fitness data, such as exercise, steps and calories',
@@ -16,15 +16,15 @@ function label(scope: string): string {
 export function googleConsentPage(args: { title: string; action: string; query: URLSearchParams; scopes: string[] }): string {
   const hidden = hiddenInputs(args.query, '\n        ');
   const boxes = args.scopes
-    .map((s) => `<li><label><input type="checkbox" name="granted" value="${escape(s)}" checked> ${escape(label(s))}</label></li>`)
+    .map((s) => `<li><label><input type="checkbox" name="granted" value="${escapeHtml(s)}" checked> ${escapeHtml(label(s))}</label></li>`)
     .join('\n        ');
   return `<!doctype html>
 <html lang="en">
-  <head><meta charset="utf-8"><title>Sign in with Google – ${escape(args.title)} (simulator)</title></head>
+  <head><meta charset="utf-8"><title>Sign in with Google – ${escapeHtml(args.title)} (simulator)</title></head>
   <body>
     <h1>Sign in with Google</h1>
     <p>An application wants access to your Google Account (Fitbit data through the Google Health API).</p>
-    <form method="get" action="${escape(args.action)}">
+    <form method="get" action="${escapeHtml(args.action)}">
       <p>Select what it can access:</p>
       <ul>
         ${boxes}

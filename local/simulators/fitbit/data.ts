@@ -16,7 +16,7 @@ import {
 } from '../../../shared/providers/synthetic/generator';
 import { SPORT_LABELS, type SportType } from '../../../shared/models';
 
-export const HISTORY_DAYS = 180;
+const HISTORY_DAYS = 180;
 const SEED = 'google-health-simulator';
 
 /** How each generated sport is recorded: its ExerciseType and the name the app shows (others: OTHER). */

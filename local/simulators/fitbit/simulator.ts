@@ -34,8 +34,8 @@ import { KIND_OF_TYPE, parseFilter } from './filters';
 export const SIM_CLIENT_ID = 'sim-fitbit-client.apps.googleusercontent.com';
 export const SIM_CLIENT_SECRET = 'sim-fitbit-secret';
 export const SIM_WEBHOOK_AUTHORIZATION = 'Bearer sim-fitbit-webhook-secret';
-export const ACCESS_TTL_SECS = 3599;
-export const MINUTE_LIMIT = 300;
+const ACCESS_TTL_SECS = 3599;
+const MINUTE_LIMIT = 300;
 
 const SCOPE = (area: string) => `https://www.googleapis.com/auth/googlehealth.${area}.readonly`;
 export const SIM_SCOPES = {
@@ -67,7 +67,7 @@ const PAGE_DEFAULT = 1440;
 const DAY_MS = 86_400_000;
 
 /** `{"error":{"code","message","status","details":[ErrorInfo]}}`: Google's error body. */
-export function googleError(code: number, status: string, message: string, reason?: string, headers: Record<string, string> = {}): SimResponse {
+function googleError(code: number, status: string, message: string, reason?: string, headers: Record<string, string> = {}): SimResponse {
   const details = reason ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain: 'googleapis.com', metadata: { service: 'health.googleapis.com' } }] : [];
   return json(code, { error: { code, message, status, details } }, headers);
 }

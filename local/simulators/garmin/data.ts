@@ -226,7 +226,7 @@ function renderDaily(userId: string, profile: SyntheticProfile, data: SyntheticD
 }
 
 /** A scale reading on a little over half of the mornings. */
-function renderBodyComp(userId: string, profile: SyntheticProfile, data: SyntheticDay, offset: number): Uploaded | undefined {
+function renderBodyComp(userId: string, _profile: SyntheticProfile, data: SyntheticDay, offset: number): Uploaded | undefined {
   const rng = new Rng(`${userId}|${data.date}|scale`);
   const weight = data.health.weight_kg;
   if (!rng.chance(0.55) || weight === null) return undefined;

@@ -26,7 +26,7 @@ import { WebhookShorthandSchema, notificationBody, postNotification } from './we
 
 const GARMIN_SIM_CLIENT = { clientId: 'sim-garmin-client', clientSecret: 'sim-garmin-secret' };
 /** Access tokens live 24 hours, refresh tokens about 90 days (not enforced here). */
-export const ACCESS_TTL_SECS = 86_400;
+const ACCESS_TTL_SECS = 86_400;
 const REFRESH_TTL_SECS = 7_775_999;
 /** Evaluation keys: about 100 requests per minute per app (unverified). */
 const DEFAULT_MINUTE_LIMIT = 100;

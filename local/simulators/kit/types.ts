@@ -30,7 +30,7 @@ export interface ProviderSimulator {
   env(mountUrl: string): Record<string, string>;
 }
 
-export const text = (request: SimRequest): string => request.body.toString('utf8');
+const text = (request: SimRequest): string => request.body.toString('utf8');
 
 export function form(request: SimRequest): URLSearchParams {
   const type = String(request.headers['content-type'] ?? '');

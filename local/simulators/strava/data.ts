@@ -14,7 +14,7 @@ import {
   type UserKey,
 } from '../../../shared/providers/synthetic/generator';
 
-export const HISTORY_DAYS = 730;
+const HISTORY_DAYS = 730;
 const SEED = 'strava-simulator';
 
 export interface SimActivity {
@@ -42,11 +42,11 @@ export function athleteIdOf(userId: string): number {
 }
 
 /** `<day><athlete % 100000><index>`: unique, and growing with the day as Strava's ids do. */
-export function activityIdOf(athleteId: number, day: number, index: number): number {
+function activityIdOf(athleteId: number, day: number, index: number): number {
   return day * 1_000_000 + (athleteId % 100_000) * 10 + index;
 }
 
-export function dayOfActivityId(id: number): number {
+function dayOfActivityId(id: number): number {
   return Math.floor(id / 1_000_000);
 }
 

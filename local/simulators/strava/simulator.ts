@@ -32,11 +32,11 @@ import {
 } from './render';
 import { DEFAULT_VERIFY_TOKEN, isLoopback, WebhookDesk } from './webhooks';
 
-export const CLIENT_ID = 'sim-strava-client';
-export const CLIENT_SECRET = 'sim-strava-secret';
+const CLIENT_ID = 'sim-strava-client';
+const CLIENT_SECRET = 'sim-strava-secret';
 /** Strava access tokens live six hours. */
-export const ACCESS_TTL_SECS = 21_600;
-export const SCOPES = ['read', 'read_all', 'profile:read_all', 'profile:write', 'activity:read', 'activity:read_all', 'activity:write'] as const;
+const ACCESS_TTL_SECS = 21_600;
+const SCOPES = ['read', 'read_all', 'profile:read_all', 'profile:write', 'activity:read', 'activity:read_all', 'activity:write'] as const;
 
 const QUARTER_HOUR = 900;
 const DAY = 86_400;

@@ -6,4 +6,4 @@ export function createTerraSimulator(options: SimulatorOptions): ProviderSimulat
   return new TerraSimulator(options.now);
 }
 
-export { TerraSimulator, SIM_API_KEY, SIM_DEV_ID, SIM_WEBHOOK_SECRET } from './simulator';
+export { SIM_API_KEY, SIM_DEV_ID, SIM_WEBHOOK_SECRET } from './simulator';

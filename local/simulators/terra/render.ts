@@ -59,7 +59,7 @@ export function terraTime(ms: number, offsetHours: number): string {
 }
 
 /** A stable UUID-shaped id from any text (Terra summary ids are per-user unique strings). */
-export function uuidFrom(text: string): string {
+function uuidFrom(text: string): string {
   const h = createHash('sha256').update(text).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -4,7 +4,7 @@
  * to the developer's success or failure URL with `user_id`, `resource` and `reference_id`.
  */
 import { randomUUID } from 'node:crypto';
-import { escapeHtml as escape } from '../kit';
+import { escapeHtml } from '../kit';
 
 const SESSION_TTL_SECS = 900;
 export const DEFAULT_RESOURCES = ['GARMIN', 'FITBIT', 'OURA', 'POLAR', 'WITHINGS'];
@@ -55,15 +55,15 @@ export function resultUrl(session: WidgetSession, outcome: { userId: string | nu
 /** The device-selection screen; the form submits back to the same widget URL. */
 export function widgetPage(session: WidgetSession): string {
   const options = session.resources
-    .map((r, i) => `<label><input type="radio" name="resource" value="${escape(r)}"${i === 0 ? ' checked' : ''}> ${escape(r)}</label><br>`)
+    .map((r, i) => `<label><input type="radio" name="resource" value="${escapeHtml(r)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(r)}</label><br>`)
     .join('\n      ');
   return `<!doctype html>
-<html lang="${escape(session.language)}">
+<html lang="${escapeHtml(session.language)}">
   <head><meta charset="utf-8"><title>Terra – connect a device</title></head>
   <body>
     <h1>Terra (simulator)</h1>
     <p>Choose the account whose health data you want to share.</p>
-    <form method="get" action="${escape(session.id)}">
+    <form method="get" action="${escapeHtml(session.id)}">
       ${options}
       <button type="submit" name="decision" value="allow" id="allow">Connect</button>
       <button type="submit" name="decision" value="deny" id="deny">Cancel</button>

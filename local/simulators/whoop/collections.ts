@@ -6,8 +6,8 @@
 import { json, type SimResponse } from '../kit';
 import type { Dated } from './data';
 
-export const PAGE_DEFAULT = 10;
-export const PAGE_MAX = 25;
+const PAGE_DEFAULT = 10;
+const PAGE_MAX = 25;
 
 function badRequest(message: string): SimResponse {
   return json(400, { message });

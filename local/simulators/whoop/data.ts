@@ -56,7 +56,7 @@ const SPORT_NAMES: Partial<Record<SportType, string>> = {
 };
 
 /** A stable version-4-shaped UUID for a key. */
-export function uuidFor(key: string): string {
+function uuidFor(key: string): string {
   const hex = createHash('sha256').update(key).digest('hex');
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

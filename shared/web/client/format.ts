@@ -11,8 +11,9 @@ export function formatDuration(seconds: number): string {
   return hours > 0 ? `${hours} h ${String(minutes).padStart(2, '0')} min` : `${minutes} min`;
 }
 
-export function formatSport(sport: string): string {
-  const words = sport.replace(/_/g, ' ');
+/** A snake_case name in words: `health_metrics` → `Health metrics`, `trail_run` → `Trail run`. */
+export function formatName(name: string): string {
+  const words = name.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -22,5 +23,3 @@ export function formatDate(iso: string): string {
   return date.toLocaleDateString('en', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
-/** `health_metrics` → `Health metrics`. */
-export const formatCapability = formatSport;

@@ -19,8 +19,8 @@ export interface PageConfig {
   tenantClaim: string;
 }
 
-export const TOKEN_KEY = 'pierre.token';
-export const MESSAGE = { ready: 'pierre:ready', token: 'pierre:token', expired: 'pierre:token-expired' } as const;
+const TOKEN_KEY = 'pierre.token';
+const MESSAGE = { ready: 'pierre:ready', token: 'pierre:token', expired: 'pierre:token-expired' } as const;
 
 /** Who a token acts for, as its claims say (read, not verified: the API verifies). */
 export interface Who {
@@ -30,6 +30,7 @@ export interface Who {
 
 const MAX_SHOWN = 80;
 // Control and bidirectional-formatting characters could make one name look like another.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const DECEPTIVE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function shown(value: unknown): string {
@@ -38,7 +39,7 @@ function shown(value: unknown): string {
   return clean.length > MAX_SHOWN ? `${clean.slice(0, MAX_SHOWN)}…` : clean;
 }
 
-export function whoOf(token: string, tenantClaim: string): Who | undefined {
+function whoOf(token: string, tenantClaim: string): Who | undefined {
   try {
     const payload = token.split('.')[1] ?? '';
     const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));

@@ -140,7 +140,7 @@ async function start(): Promise<void> {
       renderChart();
     });
   });
-  if (!tokens.canWait) say('Waiting for your application to sign you in (see the README: token hand-off).');
+  if (!tokens.canWait) say('Waiting for your application to sign you in (see docs/connections-page.md: Identity).');
   try {
     await loadProviders();
   } catch (error) {

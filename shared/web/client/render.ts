@@ -1,7 +1,7 @@
 /** The page's lists, built with DOM calls only (provider data never becomes markup). */
 import type * as z from '../../zod';
 import type { ActivitiesAnswerSchema, ProvidersAnswerSchema } from '../../app/answers';
-import { formatCapability, formatDate, formatDistance, formatDuration, formatSport } from './format';
+import { formatDate, formatDistance, formatDuration, formatName } from './format';
 
 export type ProviderEntry = z.output<typeof ProvidersAnswerSchema>['providers'][number];
 export type ActivityEntry = z.output<typeof ActivitiesAnswerSchema>['activities'][number];
@@ -38,7 +38,7 @@ export function providerCard(provider: ProviderEntry, onAction: ProviderAction):
   const healthBadge = el('span', { class: `badge health-${health.kind}`, 'data-field': 'health' }, health.text);
   if (provider.health?.status === 'down') healthBadge.title = provider.health.message;
   const capabilities = el('ul', { class: 'capabilities', 'aria-label': `${provider.display_name} capabilities` });
-  for (const capability of provider.capabilities.filter((c) => c !== 'oauth')) capabilities.append(el('li', {}, formatCapability(capability)));
+  for (const capability of provider.capabilities.filter((c) => c !== 'oauth')) capabilities.append(el('li', {}, formatName(capability)));
 
   const card = el(
     'li',
@@ -71,11 +71,11 @@ export function activityItem(activity: ActivityEntry, providerName: (name: strin
   return el(
     'li',
     { class: 'activity', 'data-provider': activity.provider },
-    el('div', { class: 'activity-head' }, el('strong', {}, activity.name || formatSport(activity.sport_type)), el('span', { class: `badge source source-${activity.provider}`, 'aria-label': `from ${source}` }, source)),
+    el('div', { class: 'activity-head' }, el('strong', {}, activity.name || formatName(activity.sport_type)), el('span', { class: `badge source source-${activity.provider}`, 'aria-label': `from ${source}` }, source)),
     el(
       'p',
       { class: 'activity-meta' },
-      `${formatSport(activity.sport_type)} · `,
+      `${formatName(activity.sport_type)} · `,
       el('time', { datetime: activity.start_date }, formatDate(activity.start_date)),
       ` · ${formatDistance(activity.distance_meters)} · ${formatDuration(activity.duration_seconds)}`,
     ),

@@ -13,7 +13,7 @@ import {
   SleepSessionSchema,
   StatsSchema,
 } from '../../../shared/models';
-import { FitbitSimulator, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_SCOPES, SIM_WEBHOOK_AUTHORIZATION } from '../../../local/simulators/fitbit';
+import { type FitbitSimulator, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_SCOPES, SIM_WEBHOOK_AUTHORIZATION } from '../../../local/simulators/fitbit';
 import { expectScheduled, startClient, type Client } from '../../support/provider-flow';
 
 const P = 'fitbit';

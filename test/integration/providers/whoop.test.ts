@@ -40,23 +40,6 @@ describe('WHOOP through its simulator', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, ...form }),
     });
-  /** An authorize request straight at the simulator; returns where it redirects. */
-  const simAuthorize = async (params: { scope: string; verifier?: string; state?: string }) => {
-    const url = new URL(sim('/oauth/oauth2/auth'));
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('client_id', CLIENT_ID);
-    url.searchParams.set('redirect_uri', 'http://127.0.0.1:9/cb');
-    url.searchParams.set('scope', params.scope);
-    url.searchParams.set('state', params.state ?? 'state-0123456789');
-    if (params.verifier) {
-      url.searchParams.set('code_challenge', createHash('sha256').update(params.verifier).digest('base64url'));
-      url.searchParams.set('code_challenge_method', 'S256');
-    }
-    const res = await fetch(url, { redirect: 'manual' });
-    expect(res.status).toBe(302);
-    return new URL(res.headers.get('location')!);
-  };
-
   beforeAll(async () => {
     client = await startClient();
   });

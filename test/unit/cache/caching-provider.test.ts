@@ -211,7 +211,10 @@ describe('CachingFitnessProvider', () => {
 
   it('derives stats from cached activities without opening the session', async () => {
     let opened = 0;
-    const lazy = () => deferredSession({ tenantId: 't1', userId: 'u1' }, async () => (opened++, session));
+    const lazy = () => deferredSession({ tenantId: 't1', userId: 'u1' }, async () => {
+      opened++;
+      return session;
+    });
     const provider = decorate();
     await provider.getPersonalRecords(lazy());
     expect(opened).toBe(1);
@@ -222,7 +225,10 @@ describe('CachingFitnessProvider', () => {
 
   it('answers a hit without opening a deferred session; a miss opens it once', async () => {
     let opened = 0;
-    const lazy = () => deferredSession({ tenantId: 't1', userId: 'u1' }, async () => (opened++, session));
+    const lazy = () => deferredSession({ tenantId: 't1', userId: 'u1' }, async () => {
+      opened++;
+      return session;
+    });
     const provider = decorate();
     await provider.getAthlete(lazy());
     expect(opened).toBe(1);

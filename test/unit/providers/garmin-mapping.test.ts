@@ -3,7 +3,7 @@ import { HealthMetricsSchema, RecoveryMetricsSchema } from '../../../shared/mode
 import { readFileSync } from 'node:fs';
 import * as z from '../../../shared/zod';
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../shared/models';
+import type { ProviderError } from '../../../shared/models';
 import { ProviderHttp } from '../../../shared/providers/http';
 import {
   bodyCompDate,

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveProviderConfig } from '../../../shared/config';
-import { ProviderError } from '../../../shared/models';
+import type { ProviderError } from '../../../shared/models';
 import { ProviderHttp } from '../../../shared/providers/http';
 import { ProviderDescriptorSchema } from '../../../shared/providers/spi';
 import { TERRA_DESCRIPTOR, TerraClient } from '../../../shared/providers/terra';

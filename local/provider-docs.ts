@@ -1,0 +1,133 @@
+/**
+ * The provider pages under docs/providers/, generated from the registry's descriptors and
+ * factories plus the hand-written notes beside each provider (shared/providers/<p>/notes.md).
+ * `npm run docs:providers` writes them; test/unit/provider-docs.test.ts regenerates them in
+ * memory and fails when the files differ. Unknown descriptor fields are shown as they are, so
+ * a descriptor that grows a field still renders.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { BUILTIN_PROVIDERS } from '../shared/providers/builtin';
+import { capabilityNames } from '../shared/providers/capabilities';
+import type { ProviderFactory } from '../shared/providers/spi';
+
+const ROOT = new URL('../', import.meta.url);
+const MATRIX = /(<!-- provider-matrix:start -->\n)[\s\S]*?(<!-- provider-matrix:end -->)/;
+
+/** The files the generator owns: path relative to the repository -> content. */
+export function providerDocs(read: (path: string) => string = readRepoFile): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const factory of BUILTIN_PROVIDERS) files.set(`docs/providers/${factory.descriptor.name}.md`, providerPage(factory));
+  for (const [path, link] of [['README.md', 'docs/providers/'], ['docs/providers/README.md', '']] as const) {
+    files.set(path, read(path).replace(MATRIX, (_, start: string, end: string) => `${start}${providerMatrix(link)}${end}`));
+  }
+  return files;
+}
+
+function readRepoFile(path: string): string {
+  return readFileSync(new URL(path, ROOT), 'utf8');
+}
+
+type Facts = Record<string, unknown>;
+
+const KNOWN_FIELDS = new Set(['name', 'displayName', 'capabilities', 'connection', 'oauthEndpoints', 'oauthParams', 'apiBaseUrl', 'defaultScopes', 'requiredScopes']);
+
+const CONNECTIONS: Record<string, string> = {
+  oauth2: 'OAuth 2.0 authorization code',
+  redirect: "the provider's own page, which sends the user back to the callback",
+  none: 'always connected',
+};
+
+function facts(factory: ProviderFactory): Facts {
+  return factory.descriptor as unknown as Facts;
+}
+
+/** What the lazy factory declares without loading the client (absent on a plain factory). */
+function spec(factory: ProviderFactory): Facts {
+  return ((factory as unknown as { spec?: Facts }).spec ?? {}) as Facts;
+}
+
+function capabilities(d: Facts): string {
+  try {
+    return capabilityNames(d.capabilities as number).join(', ') || 'none';
+  } catch {
+    return code(d.capabilities);
+  }
+}
+
+function code(value: unknown): string {
+  if (value === undefined || value === null || value === '') return '-';
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(code).join(', ');
+  const text = (typeof value === 'string' ? value : JSON.stringify(value)).replaceAll('|', '\\|');
+  return `\`${text}\``;
+}
+
+function providerMatrix(link: string): string {
+  const rows = BUILTIN_PROVIDERS.map((factory) => {
+    const d = facts(factory);
+    const s = spec(factory);
+    const webhooks = s.webhooks === true ? 'yes' : s.webhooks === false ? 'no' : '-';
+    return `| [${d.displayName}](${link}${d.name}.md) | \`${d.name}\` | ${capabilities(d)} | ${code(d.connection)} | ${webhooks} |`;
+  });
+  return ['| Provider | Name | Capabilities | Connection | Webhooks |', '|---|---|---|---|---|', ...rows, ''].join('\n');
+}
+
+function providerPage(factory: ProviderFactory): string {
+  const d = facts(factory);
+  const s = spec(factory);
+  const name = String(d.name);
+  const upper = name.toUpperCase();
+  const endpoints = (d.oauthEndpoints ?? {}) as Facts;
+  const params = (d.oauthParams ?? {}) as Facts;
+  const rows: [string, string][] = [
+    ['Name (`provider=`)', code(name)],
+    ['Capabilities', capabilities(d)],
+    ['Connection', `${code(d.connection)}: ${CONNECTIONS[String(d.connection)] ?? ''}`],
+    ['API base URL', code(d.apiBaseUrl)],
+  ];
+  if (d.oauthEndpoints) {
+    rows.push(['Authorization URL', code(endpoints.authUrl)], ['Token URL', code(endpoints.tokenUrl)], ['Revoke URL', code(endpoints.revokeUrl)]);
+  }
+  if (d.connection === 'oauth2') {
+    rows.push(
+      ['Default scopes', code(d.defaultScopes ?? [])],
+      ['Required scopes', code(d.requiredScopes ?? [])],
+      ['Scope separator', code(params.scopeSeparator ?? ' ')],
+      ['PKCE', params.pkce ? 'yes' : 'no'],
+      ['Client credentials at the token endpoint', code(params.tokenEndpointAuth ?? 'body')],
+      ['Extra authorization parameters', Object.entries((params.extraAuthorizeParams ?? {}) as Facts).map(([k, v]) => code(`${k}=${String(v)}`)).join(', ') || 'none'],
+    );
+  }
+  if ('webhooks' in s) rows.push(['Webhooks', s.webhooks ? `yes: \`/webhooks/${name}\` ([Webhooks](../webhooks.md))` : 'no']);
+  if ('derivedFromActivities' in s) rows.push(['Derived from its activities', code(s.derivedFromActivities)]);
+  if (s.retiredConnection) rows.push(['Retired connections', 'recognised without loading the client (answered 409 `reauthorization_required`)']);
+  for (const [key, value] of Object.entries(d)) if (!KNOWN_FIELDS.has(key)) rows.push([code(key), code(value)]);
+
+  const connects = d.connection !== 'none';
+  const variables = [
+    ...(connects ? [`\`PIERRE_${upper}_CLIENT_ID\`, \`PIERRE_${upper}_CLIENT_SECRET\`: the client credentials`] : []),
+    ...(connects ? [`\`PIERRE_${upper}_AUTH_URL\`, \`_TOKEN_URL\`, \`_REVOKE_URL\`, \`_API_BASE_URL\`: override an endpoint`] : []),
+    ...(d.connection === 'oauth2' ? [`\`PIERRE_${upper}_SCOPES\`, \`PIERRE_${upper}_REDIRECT_URI\``] : []),
+    `\`PIERRE_${upper}_TIMEOUT_SECS\`, \`_MAX_RETRIES\`, \`_BASE_DELAY_MS\`, \`_CIRCUIT_FAILURES\`, \`_CIRCUIT_OPEN_SECS\`, \`_MAX_PENDING_JOBS\`, \`_USER_SHARE\`: as for every provider`,
+    `\`PIERRE_${upper}_<OTHER>\`: its own settings, named in the notes below`,
+  ];
+
+  const notesPath = new URL(`shared/providers/${name}/notes.md`, ROOT);
+  const notes = existsSync(notesPath) ? readFileSync(notesPath, 'utf8').trim() : 'No notes yet.';
+  return [
+    `<!-- Generated by \`npm run docs:providers\` from the descriptor and factory of shared/providers/${name}/ and its notes.md: edit those, not this file. -->`,
+    `# ${d.displayName}`,
+    '',
+    '| Fact | Value |',
+    '|---|---|',
+    ...rows.map(([fact, value]) => `| ${fact} | ${value} |`),
+    '',
+    '## Configuration',
+    '',
+    `Every variable is described in [the configuration reference](../configuration.md).`,
+    '',
+    ...variables.map((v) => `- ${v}`),
+    '',
+    notes,
+    '',
+  ].join('\n');
+}
