@@ -193,7 +193,7 @@ describe('MCP endpoint over Streamable HTTP', () => {
       const activity = tools.get('get_activity')!.inputSchema as any;
       expect(activity.required).toEqual(['provider', 'id']);
       expect(activity.properties.provider.default).toBeUndefined();
-      expect(Object.keys((tools.get('get_sleep_sessions')!.inputSchema as any).properties)).toEqual(['provider', 'start', 'end', 'cache']);
+      expect(Object.keys((tools.get('get_sleep_sessions')!.inputSchema as any).properties)).toEqual(['provider', 'start', 'end', 'cache', 'fallback']);
       expect((tools.get('get_stats')!.inputSchema as any).properties.cache.enum).toEqual(['use', 'bypass', 'refresh']);
       expect((tools.get('connect_provider')!.inputSchema as any).properties.cache).toBeUndefined();
       expect(tools.get('list_providers')!.inputSchema.properties).toEqual({});
