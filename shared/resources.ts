@@ -10,6 +10,7 @@ import {
   ActivitySchema,
   AthleteSchema,
   HealthMetricsSchema,
+  LapSchema,
   PersonalRecordSchema,
   RecoveryMetricsSchema,
   SleepSessionSchema,
@@ -107,7 +108,7 @@ type MethodArgumentsOf<K extends ArgumentKindName> = ReturnType<(typeof ARGUMENT
 
 /** The FitnessProvider methods that take a session and exactly the arguments `A`. */
 type MethodsTaking<A extends unknown[]> = {
-  [M in keyof FitnessProvider]-?: FitnessProvider[M] extends (session: ProviderSession, ...args: infer P) => Promise<unknown>
+  [M in keyof FitnessProvider]-?: NonNullable<FitnessProvider[M]> extends (session: ProviderSession, ...args: infer P) => Promise<unknown>
     ? [P] extends [A]
       ? [A] extends [P]
         ? M
@@ -204,6 +205,8 @@ export const PersonalRecordsAnswerSchema = z.object({ provider: ProviderNameSche
 export const SleepAnswerSchema = z.object({ provider: ProviderNameSchema, sleep_sessions: z.array(SleepSessionSchema), fallback: FallbackSchema });
 export const RecoveryAnswerSchema = z.object({ provider: ProviderNameSchema, recovery: z.array(RecoveryMetricsSchema), fallback: FallbackSchema });
 export const HealthMetricsAnswerSchema = z.object({ provider: ProviderNameSchema, health_metrics: z.array(HealthMetricsSchema), fallback: FallbackSchema });
+
+export const LapsAnswerSchema = z.object({ provider: ProviderNameSchema, laps: z.array(LapSchema) });
 
 export const RESOURCES = [
   resource({
@@ -342,6 +345,24 @@ export const RESOURCES = [
       title: 'Health metrics',
       description: `Returns daily health metrics between start and end (default: the last 7 days): weight (kg), height, body fat, muscle and bone mass, body water, BMI, resting heart rate, steps, total, active and basal calories, VO2max, blood pressure (mmHg) and blood glucose (mg/dL). ${UNITS}`,
       text: (a) => recordsText(`days of health metrics from ${a.provider}`, a.health_metrics),
+    },
+  }),
+  resource({
+    name: 'laps',
+    method: 'getActivityLaps',
+    arguments: 'item',
+    capability: ACTIVITIES,
+    fallback: false,
+    route: { path: '/activities/{provider}/{id}/laps', summary: "One activity's laps", extraErrors: ['not_found'] },
+    field: 'laps',
+    answer: LapsAnswerSchema,
+    cache: { resource: 'activity_laps', ttlSecs: HOUR },
+    changedBy: 'activities',
+    tool: {
+      name: 'get_activity_laps',
+      title: 'Laps of an activity',
+      description: `Returns the laps of one workout by its provider and id (as get_activities lists them), in order: start and end, elapsed and moving time, distance, ascent, average heart rate and active calories of each lap, and how the lap was made (manual, by distance, by time). Providers that do not record laps answer unsupported_feature. ${UNITS}`,
+      text: (a) => recordsText(`laps from ${a.provider}`, a.laps),
     },
   }),
 ] as const;

@@ -14,6 +14,7 @@ export {
   ActivityAnswerSchema,
   AthleteAnswerSchema,
   HealthMetricsAnswerSchema,
+  LapsAnswerSchema,
   PersonalRecordsAnswerSchema,
   RecoveryAnswerSchema,
   SleepAnswerSchema,

@@ -1,7 +1,8 @@
 /** Reading a user's data from one provider, in the unified model. */
 import { Capability, hasCapability } from '../providers/capabilities';
-import type { ActivityQuery, FitnessProvider, ProviderSession } from '../providers/spi';
-import { resourceNamed, type ReadArguments, type ReadMethod, type ResourceRow } from '../resources';
+import type { ActivityQuery } from '../providers/spi';
+import { resourceNamed, type ReadArguments, type ResourceRow } from '../resources';
+import { callRead } from '../providers/forwarding';
 import type { Container } from './container';
 import type { Activity, Athlete } from '../models';
 import { AppError, invalidRequest } from './errors';
@@ -25,13 +26,9 @@ async function readResource(
   if (needs && !hasCapability(container.provider(name).descriptor.capabilities, needs.flag)) {
     throw new AppError(400, 'unsupported_feature', `Provider '${name}' does not support ${needs.feature}`);
   }
-  const value = await withSession(container, identity, name, (p, s) => readOf(p, resource.method)(s, ...args));
+  const value = await withSession(container, identity, name, (p, s) => callRead(p, resource, s, args));
   return { provider: name, [resource.field]: value };
 }
-
-/** A read method of the table, called with the arguments its row's kind produced. */
-const readOf = (provider: FitnessProvider, method: ReadMethod) =>
-  provider[method].bind(provider) as (session: ProviderSession, ...args: readonly unknown[]) => Promise<unknown>;
 
 /** Runs a row of the resource table with its JSON arguments (a route's, a tool's or a job's). */
 export function fetchResource(container: Container, identity: Identity, resource: ResourceRow, args: ReadArguments): Promise<unknown> {

@@ -3,6 +3,7 @@
  * rows of the resource table: each decorator writes one interceptor that every read passes
  * through, instead of a method per read. Everything else goes straight to the wrapped provider.
  */
+import { ProviderError } from '../models';
 import { RESOURCES, type ReadMethod, type ResourceRow } from '../resources';
 import type { AuthorizationRequest, CodeExchange, FitnessProvider, ProviderSession } from './spi';
 
@@ -16,15 +17,22 @@ export interface ReadCall {
   on(target: FitnessProvider, session?: ProviderSession): Promise<unknown>;
 }
 
-export type ReadMethods = Pick<FitnessProvider, ReadMethod>;
+/** The read methods as a decorator offers them: every one, also those its provider lacks. */
+export type ReadMethods = Required<Pick<FitnessProvider, ReadMethod>>;
 type Read = (session: ProviderSession, ...args: readonly unknown[]) => Promise<unknown>;
+
+/** Calls a read on a provider; one without the (optional) method answers unsupported_feature. */
+export function callRead(target: FitnessProvider, resource: ResourceRow, session: ProviderSession, args: readonly unknown[]): Promise<unknown> {
+  const read = target[resource.method] as Read | undefined;
+  if (!read) return Promise.reject(ProviderError.unsupported(target.descriptor.name, resource.name.replaceAll('_', ' ')));
+  return read.call(target, session, ...args);
+}
 
 /** Every read method of the resource table, each handing its call to `intercept`. */
 export function interceptedReads(intercept: (call: ReadCall) => Promise<unknown>): ReadMethods {
   const reads: Partial<Record<ReadMethod, Read>> = {};
   for (const resource of RESOURCES) {
-    const on = (target: FitnessProvider, session: ProviderSession, args: readonly unknown[]) =>
-      (target[resource.method] as Read).call(target, session, ...args);
+    const on = (target: FitnessProvider, session: ProviderSession, args: readonly unknown[]) => callRead(target, resource, session, args);
     reads[resource.method] = (session, ...args) => intercept({ resource, session, args, on: (target, s = session) => on(target, s, args) });
   }
   // Each method returns what the wrapped provider's does (the interceptors pass values through).

@@ -144,7 +144,7 @@ describe('MCP endpoint over Streamable HTTP', () => {
       tools = new Map((await mcp.listTools()).tools.map((t) => [t.name, t]));
     });
 
-    it("lists Pierre's twelve tools, each described, with input and output schemas", () => {
+    it("lists Pierre's thirteen tools, each described, with input and output schemas", () => {
       expect([...tools.keys()].sort()).toEqual(
         [
           'list_providers',
@@ -159,6 +159,7 @@ describe('MCP endpoint over Streamable HTTP', () => {
           'get_sleep_sessions',
           'get_recovery_metrics',
           'get_health_metrics',
+          'get_activity_laps',
         ].sort(),
       );
       for (const tool of tools.values()) {
@@ -300,6 +301,13 @@ describe('MCP endpoint over Streamable HTTP', () => {
     it('refuses a provider without the capability', async () => {
       const error = toolError(await call('get_sleep_sessions', { provider: 'strava' }));
       expect(error).toEqual((await (await rest.api('/sleep?provider=strava')).json()).error);
+      expect(error.code).toBe('unsupported_feature');
+    });
+
+    it('refuses the laps of a provider without a laps method, as REST does', async () => {
+      const [first] = (await restJson('/activities?limit=1')).activities;
+      const error = toolError(await call('get_activity_laps', { provider: 'synthetic', id: first.id }));
+      expect(error).toEqual((await (await rest.api(`/activities/synthetic/${first.id}/laps`)).json()).error);
       expect(error.code).toBe('unsupported_feature');
     });
 
