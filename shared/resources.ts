@@ -69,7 +69,7 @@ const kind = <I extends z.ZodMiniType, A extends unknown[]>(spec: ArgumentKind<I
 const iso = (date: Date | undefined) => date?.toISOString();
 const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
 
-export const ARGUMENT_KINDS = {
+const ARGUMENT_KINDS = {
   /** The provider only: `?provider=`. */
   provider: kind({
     input: ProviderQuerySchema,

@@ -83,6 +83,7 @@ const DERIVE: Record<DerivedResource, Derive> = {
   stats: (provider, activities, nowMs) => statsFromActivities(provider, activities, nowMs),
   personal_records: (provider, activities) => personalRecordsFromActivities(provider, activities),
 };
+const derivable = (name: string): name is DerivedResource => Object.hasOwn(DERIVE, name);
 
 export class CachingFitnessProvider extends ForwardingFitnessProvider implements FitnessProvider {
   readonly #flights = new SingleFlight<Served>();
@@ -106,11 +107,9 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
 
   protected intercept(call: ReadCall): Promise<unknown> {
     const { resource, session } = call;
-    const derive = DERIVE[resource.name as DerivedResource] as Derive | undefined;
-    if (derive && this.#derives(resource.name as DerivedResource)) {
-      return this.#derived(session, resource.name as DerivedResource, async () =>
-        derive(this.descriptor.name, await this.#recentActivities(session), this.deps.now()),
-      );
+    const name = resource.name;
+    if (derivable(name) && this.#derives(name)) {
+      return this.#derived(session, name, async () => DERIVE[name](this.descriptor.name, await this.#recentActivities(session), this.deps.now()));
     }
     return this.#cached(session, resource.cache.resource, resource.keyParts(call.args), (s) => call.on(this.inner, s));
   }
