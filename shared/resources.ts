@@ -103,7 +103,7 @@ const ARGUMENT_KINDS = {
     keyParts: (id: string) => [id],
   }),
 };
-export type ArgumentKindName = keyof typeof ARGUMENT_KINDS;
+type ArgumentKindName = keyof typeof ARGUMENT_KINDS;
 type MethodArgumentsOf<K extends ArgumentKindName> = ReturnType<(typeof ARGUMENT_KINDS)[K]['methodArguments']>;
 
 /** The FitnessProvider methods that take a session and exactly the arguments `A`. */
@@ -141,7 +141,7 @@ interface ResourceSpec<N extends string, P extends string, C extends string, K e
   tool: { name: string; title: string; description: string; text(answer: z.output<S>): string };
 }
 
-export interface Resource<N extends string = string, P extends string = string, C extends string = string, M extends string = string> {
+interface Resource<N extends string = string, P extends string = string, C extends string = string, M extends string = string> {
   readonly name: N;
   readonly method: M;
   readonly arguments: ArgumentKindName;
@@ -368,7 +368,7 @@ export const RESOURCES = [
 ] as const;
 
 export type ResourceRow = (typeof RESOURCES)[number];
-export type OperationName = ResourceRow['name'];
+type OperationName = ResourceRow['name'];
 export type ReadMethod = ResourceRow['method'];
 
 export const OPERATION_NAMES = RESOURCES.map((r) => r.name) as [OperationName, ...OperationName[]];

@@ -76,7 +76,6 @@ const SplitSummarySchema = z.object({
   splitType: z._default(z.string(), 'SPLIT_TYPE_UNSPECIFIED'),
   activeDuration: z.optional(duration),
 });
-export type SplitSummary = z.infer<typeof SplitSummarySchema>;
 
 export const ExercisePointSchema = z.object({
   name: pointName,
