@@ -2,6 +2,8 @@
  * The HTTP API: which route goes to which function file. The CDK stack and the local server
  * both read this table, so the deployed API and `npm start` cannot drift apart.
  */
+import { RESOURCES } from '../shared/resources';
+
 export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'jobs' | 'health' | 'mcp' | 'webhooks' | 'web';
 
 export interface RouteSpec {
@@ -13,6 +15,9 @@ export interface RouteSpec {
   auth: boolean;
 }
 
+/** One route per row of the resource table, each served by the data function. */
+const DATA_ROUTES = RESOURCES.map((r) => ({ method: 'GET', path: r.route.path, fn: 'data', auth: true }) as const);
+
 export const ROUTES = [
   { method: 'GET', path: '/health', fn: 'health', auth: false },
   { method: 'GET', path: '/providers', fn: 'providers', auth: true },
@@ -20,14 +25,7 @@ export const ROUTES = [
   { method: 'GET', path: '/callback/{provider}', fn: 'callback', auth: false },
   { method: 'GET', path: '/connections', fn: 'connections', auth: true },
   { method: 'DELETE', path: '/connections/{provider}', fn: 'connections', auth: true },
-  { method: 'GET', path: '/activities', fn: 'data', auth: true },
-  { method: 'GET', path: '/activities/{provider}/{id}', fn: 'data', auth: true },
-  { method: 'GET', path: '/athlete', fn: 'data', auth: true },
-  { method: 'GET', path: '/stats', fn: 'data', auth: true },
-  { method: 'GET', path: '/personal-records', fn: 'data', auth: true },
-  { method: 'GET', path: '/sleep', fn: 'data', auth: true },
-  { method: 'GET', path: '/recovery', fn: 'data', auth: true },
-  { method: 'GET', path: '/health-metrics', fn: 'data', auth: true },
+  ...DATA_ROUTES,
   { method: 'GET', path: '/jobs/{id}', fn: 'jobs', auth: true },
   { method: 'POST', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'GET', path: '/mcp', fn: 'mcp', auth: true },

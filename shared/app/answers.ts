@@ -4,20 +4,24 @@
  * added to the model shows up here by itself.
  */
 import * as z from '../zod';
-import {
-  ActivitySchema,
-  AthleteSchema,
-  HealthMetricsSchema,
-  PersonalRecordSchema,
-  RecoveryMetricsSchema,
-  SleepSessionSchema,
-  StatsSchema,
-} from '../models';
 import { CAPABILITY_NAMES } from '../providers/capabilities';
 import { ConnectionSchema } from '../store/ports';
-import { OPERATION_NAMES } from './operations';
+import { OPERATION_NAMES, ProviderNameSchema, RESOURCES } from '../resources';
 
-const providerName = z.string().check(z.describe('Provider the data came from'));
+// The data reads' answers are rows of the resource table; published here with the others.
+export {
+  ActivitiesAnswerSchema,
+  ActivityAnswerSchema,
+  AthleteAnswerSchema,
+  HealthMetricsAnswerSchema,
+  LapsAnswerSchema,
+  PersonalRecordsAnswerSchema,
+  RecoveryAnswerSchema,
+  SleepAnswerSchema,
+  StatsAnswerSchema,
+} from '../resources';
+
+const providerName = ProviderNameSchema;
 
 /** Every status a provider can have for a user: a stored one, or none stored yet. */
 export const UserConnectionStatusSchema = z.enum([...ConnectionSchema.shape.status.options, 'disconnected']).check(
@@ -99,39 +103,12 @@ export const HealthAnswerSchema = z.object({
   time: z.iso.datetime().check(z.describe("The service's clock")),
 });
 
-/** With fallback=true, when another provider answered in place of the requested one. */
-const FallbackSchema = z
-  .optional(z.object({ requested: z.string(), reason: z.string().check(z.describe("The requested provider's error code")) }))
-  .check(z.describe('Present when the requested provider failed and `provider` answered instead (fallback=true)'));
-
 export const ErrorAnswerSchema = z.object({
   error: z.object({
     code: z.string().check(z.describe('Stable, machine-readable')),
     message: z.string().check(z.describe('For people; never carries tokens, codes or secrets')),
   }),
 });
-
-const SourceStatusSchema = z.object({
-  status: z.enum(['ok', 'error']),
-  count: z.optional(z.number()),
-  code: z.optional(z.string()),
-  message: z.optional(z.string()),
-});
-
-export const ActivitiesAnswerSchema = z.object({
-  provider: providerName,
-  activities: z.array(ActivitySchema),
-  sources: z.optional(z.record(z.string(), SourceStatusSchema)).check(z.describe("With provider=all: each provider's outcome")),
-  fallback: FallbackSchema,
-});
-
-export const ActivityAnswerSchema = z.object({ provider: providerName, activity: ActivitySchema });
-export const AthleteAnswerSchema = z.object({ provider: providerName, athlete: AthleteSchema, fallback: FallbackSchema });
-export const StatsAnswerSchema = z.object({ provider: providerName, stats: StatsSchema, fallback: FallbackSchema });
-export const PersonalRecordsAnswerSchema = z.object({ provider: providerName, personal_records: z.array(PersonalRecordSchema), fallback: FallbackSchema });
-export const SleepAnswerSchema = z.object({ provider: providerName, sleep_sessions: z.array(SleepSessionSchema), fallback: FallbackSchema });
-export const RecoveryAnswerSchema = z.object({ provider: providerName, recovery: z.array(RecoveryMetricsSchema), fallback: FallbackSchema });
-export const HealthMetricsAnswerSchema = z.object({ provider: providerName, health_metrics: z.array(HealthMetricsSchema), fallback: FallbackSchema });
 
 /** 202 from a data route: the provider is limited, the read is queued as a job (GET /jobs/{id}). */
 export const ScheduledAnswerSchema = z.object({
@@ -149,16 +126,7 @@ export const JobAnswerSchema = z.object({
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
   retry_after: z.optional(z.number().check(z.int(), z.positive())).check(z.describe('While scheduled or running: seconds until it is due')),
-  data: z.optional(z.nullable(z.union([
-    ActivitiesAnswerSchema,
-    ActivityAnswerSchema,
-    AthleteAnswerSchema,
-    StatsAnswerSchema,
-    PersonalRecordsAnswerSchema,
-    SleepAnswerSchema,
-    RecoveryAnswerSchema,
-    HealthMetricsAnswerSchema,
-  ]))).check(z.describe("When succeeded: the data route's answer (null when too large to keep; see data_note)")),
+  data: z.optional(z.nullable(z.union(RESOURCES.map((r) => r.answer) as [z.ZodMiniType, ...z.ZodMiniType[]]))).check(z.describe("When succeeded: the data route's answer (null when too large to keep; see data_note)")),
   data_note: z.optional(z.string()),
   error: z.optional(z.object({ code: z.string(), message: z.string() })).check(z.describe('When failed')),
 });

@@ -1,8 +1,10 @@
 /** Reading a user's data from one provider, in the unified model. */
-import { Capability, hasCapability, type CapabilityFlag } from '../providers/capabilities';
-import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
+import { Capability, hasCapability } from '../providers/capabilities';
+import type { ActivityQuery } from '../providers/spi';
+import { resourceNamed, type ReadArguments, type ResourceRow } from '../resources';
+import { callRead } from '../providers/forwarding';
 import type { Container } from './container';
-import type { Activity } from '../models';
+import type { Activity, Athlete } from '../models';
 import { AppError, invalidRequest } from './errors';
 import { toErrorAnswer } from './error-answer';
 import { mergeActivities } from './merge';
@@ -11,30 +13,37 @@ import { resolveProviderName } from './provider-name';
 import { withSession } from './sessions';
 import { prefetchActivities } from '../cache/caching-provider';
 
-async function read<T>(
+/** One read of the resource table from one provider: `{ provider, <field>: value }`. */
+async function readResource(
   container: Container,
   identity: Identity,
+  resource: ResourceRow,
   requested: string | undefined,
-  needs: { capability: CapabilityFlag; feature: string } | undefined,
-  call: (provider: FitnessProvider, session: ProviderSession) => Promise<T>,
-): Promise<{ provider: string; value: T }> {
+  args: readonly unknown[],
+): Promise<{ provider: string } & Record<string, unknown>> {
   const name = resolveProviderName(container, requested);
-  if (needs && !hasCapability(container.provider(name).descriptor.capabilities, needs.capability)) {
+  const needs = resource.capability;
+  if (needs && !hasCapability(container.provider(name).descriptor.capabilities, needs.flag)) {
     throw new AppError(400, 'unsupported_feature', `Provider '${name}' does not support ${needs.feature}`);
   }
-  return { provider: name, value: await withSession(container, identity, name, call) };
+  const value = await withSession(container, identity, name, (p, s) => callRead(p, resource, s, args));
+  return { provider: name, [resource.field]: value };
 }
 
-const ACTIVITIES = { capability: Capability.ACTIVITIES, feature: 'activities' };
+/** Runs a row of the resource table with its JSON arguments (a route's, a tool's or a job's). */
+export function fetchResource(container: Container, identity: Identity, resource: ResourceRow, args: ReadArguments): Promise<unknown> {
+  const methodArgs = resource.methodArguments(args);
+  // Only the activity list merges providers (`all` on its row), and its one argument is the page.
+  if (resource.all && args.provider === ALL_PROVIDERS) return fetchAllActivities(container, identity, methodArgs[0] as ActivityQuery);
+  return readResource(container, identity, resource, args.provider, methodArgs);
+}
 
-export async function fetchActivities(
-  container: Container,
-  identity: Identity,
-  provider: string | undefined,
-  query: ActivityQuery,
-) {
-  const r = await read(container, identity, provider, ACTIVITIES, (p, s) => p.getActivities(s, query));
-  return { provider: r.provider, activities: r.value };
+export async function fetchActivities(container: Container, identity: Identity, provider: string | undefined, query: ActivityQuery) {
+  return (await readResource(container, identity, resourceNamed('activities'), provider, [query])) as { provider: string; activities: Activity[] };
+}
+
+export async function fetchAthlete(container: Container, identity: Identity, provider: string | undefined) {
+  return (await readResource(container, identity, resourceNamed('athlete'), provider, [])) as { provider: string; athlete: Athlete };
 }
 
 /** The name that asks for every connected provider at once. */
@@ -97,47 +106,4 @@ export async function fetchAllActivities(container: Container, identity: Identit
   if (names.length > 0 && failures.length === names.length) throw failures[0]!.reason;
   const activities = mergeActivities(lists).slice(query.offset, query.offset + query.limit);
   return { provider: ALL_PROVIDERS, activities, sources };
-}
-
-export async function fetchActivity(container: Container, identity: Identity, provider: string, id: string) {
-  const r = await read(container, identity, provider, ACTIVITIES, (p, s) => p.getActivity(s, id));
-  return { provider: r.provider, activity: r.value };
-}
-
-export async function fetchAthlete(container: Container, identity: Identity, provider: string | undefined) {
-  const r = await read(container, identity, provider, undefined, (p, s) => p.getAthlete(s));
-  return { provider: r.provider, athlete: r.value };
-}
-
-export async function fetchStats(container: Container, identity: Identity, provider: string | undefined) {
-  const r = await read(container, identity, provider, ACTIVITIES, (p, s) => p.getStats(s));
-  return { provider: r.provider, stats: r.value };
-}
-
-export async function fetchPersonalRecords(container: Container, identity: Identity, provider: string | undefined) {
-  const r = await read(container, identity, provider, ACTIVITIES, (p, s) => p.getPersonalRecords(s));
-  return { provider: r.provider, personal_records: r.value };
-}
-
-export async function fetchSleep(container: Container, identity: Identity, provider: string | undefined, range: DateRange) {
-  const needs = { capability: Capability.SLEEP_TRACKING, feature: 'sleep tracking' };
-  const r = await read(container, identity, provider, needs, (p, s) => p.getSleepSessions(s, range));
-  return { provider: r.provider, sleep_sessions: r.value };
-}
-
-export async function fetchRecovery(container: Container, identity: Identity, provider: string | undefined, range: DateRange) {
-  const needs = { capability: Capability.RECOVERY_METRICS, feature: 'recovery metrics' };
-  const r = await read(container, identity, provider, needs, (p, s) => p.getRecoveryMetrics(s, range));
-  return { provider: r.provider, recovery: r.value };
-}
-
-export async function fetchHealthMetrics(
-  container: Container,
-  identity: Identity,
-  provider: string | undefined,
-  range: DateRange,
-) {
-  const needs = { capability: Capability.HEALTH_METRICS, feature: 'health metrics' };
-  const r = await read(container, identity, provider, needs, (p, s) => p.getHealthMetrics(s, range));
-  return { provider: r.provider, health_metrics: r.value };
 }

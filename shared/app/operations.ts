@@ -10,17 +10,7 @@ import type { Container } from './container';
 import { toErrorAnswer } from './error-answer';
 import * as data from './data';
 import type { Identity } from './identity';
-
-export const OPERATION_NAMES = [
-  'activities',
-  'activity',
-  'athlete',
-  'stats',
-  'personal_records',
-  'sleep',
-  'recovery',
-  'health_metrics',
-] as const;
+import { OPERATION_NAMES, resourceNamed } from '../resources';
 
 const iso = z.optional(z.iso.datetime());
 
@@ -39,24 +29,10 @@ export const OperationSchema = z.object({
 });
 export type Operation = z.infer<typeof OperationSchema>;
 
-const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
-const range = (op: Operation) => ({ start: new Date(op.start!), end: new Date(op.end!) });
-
-type Runner = (container: Container, identity: Identity, op: Operation) => Promise<unknown>;
-
-const RUNNERS: Record<Operation['name'], Runner> = {
-  activities: (c, id, op) => {
-    const query = { limit: op.limit ?? 30, offset: op.offset ?? 0, before: date(op.before), after: date(op.after) };
-    return op.provider === data.ALL_PROVIDERS ? data.fetchAllActivities(c, id, query) : data.fetchActivities(c, id, op.provider, query);
-  },
-  activity: (c, id, op) => data.fetchActivity(c, id, op.provider!, op.id!),
-  athlete: (c, id, op) => data.fetchAthlete(c, id, op.provider),
-  stats: (c, id, op) => data.fetchStats(c, id, op.provider),
-  personal_records: (c, id, op) => data.fetchPersonalRecords(c, id, op.provider),
-  sleep: (c, id, op) => data.fetchSleep(c, id, op.provider, range(op)),
-  recovery: (c, id, op) => data.fetchRecovery(c, id, op.provider, range(op)),
-  health_metrics: (c, id, op) => data.fetchHealthMetrics(c, id, op.provider, range(op)),
-};
+/** Every read runs here: REST routes, MCP tools and the retry worker's jobs. */
+function runOnce(container: Container, identity: Identity, op: Operation): Promise<unknown> {
+  return data.fetchResource(container, identity, resourceNamed(op.name), op);
+}
 
 /** Failures another provider may answer instead of: limits, open circuits, outages, timeouts. */
 function fallbackWorthy(error: unknown): boolean {
@@ -74,14 +50,14 @@ async function fallbackCandidates(container: Container, identity: Identity, requ
 
 export async function runOperation(container: Container, identity: Identity, op: Operation): Promise<unknown> {
   try {
-    return await RUNNERS[op.name](container, identity, op);
+    return await runOnce(container, identity, op);
   } catch (error) {
     const requested = op.provider ?? container.config.defaultProvider;
-    if (!op.fallback || op.name === 'activity' || requested === data.ALL_PROVIDERS || !fallbackWorthy(error)) throw error;
+    if (!op.fallback || !resourceNamed(op.name).fallback || requested === data.ALL_PROVIDERS || !fallbackWorthy(error)) throw error;
     const reason = toErrorAnswer(error).code;
     for (const candidate of await fallbackCandidates(container, identity, requested)) {
       try {
-        const answer = (await RUNNERS[op.name](container, identity, { ...op, provider: candidate })) as Record<string, unknown>;
+        const answer = (await runOnce(container, identity, { ...op, provider: candidate })) as Record<string, unknown>;
         return { ...answer, fallback: { requested, reason } };
       } catch {
         // The next one, then; the requested provider's own failure is what the caller hears.

@@ -9,8 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import { ProviderError, type Activity } from '../models';
 import { personalRecordsFromActivities, statsFromActivities } from '../providers/derive';
-import { ForwardingFitnessProvider } from '../providers/forwarding';
-import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
+import { ForwardingFitnessProvider, type ReadCall } from '../providers/forwarding';
+import { resourceNamed, type KeyParts } from '../resources';
+import type { ActivityQuery, DerivedResource, FitnessProvider, ProviderSession } from '../providers/spi';
 import type { CacheEntry, CacheRead, CacheStore } from '../store/ports';
 import { offersEarlyAdmission, openSession } from './deferred-session';
 import { cacheKey, cachePartition, RECENT_ACTIVITIES, type CacheKeyResource, type CacheResource } from './keys';
@@ -71,10 +72,18 @@ const prefetched = new WeakMap<CacheRequest, Map<string, Promise<CacheRead>>>();
  * a provider without the cache.
  */
 export function prefetchActivities(provider: FitnessProvider, identity: { tenantId: string; userId: string }, query: ActivityQuery): void {
-  if (provider instanceof CachingFitnessProvider) provider.prefetch(identity, 'activity_list', activityParts(query));
+  const list = resourceNamed('activities');
+  if (provider instanceof CachingFitnessProvider) provider.prefetch(identity, list.cache.resource, list.keyParts([query]));
 }
 
-const activityParts = (query: ActivityQuery) => [query.limit, query.offset, query.before?.toISOString(), query.after?.toISOString()];
+type Derive = (provider: string, activities: Activity[], nowMs: number) => unknown;
+
+/** Stats and records a provider leaves to `shared/providers/derive`, computed here over the cached recent activities. */
+const DERIVE: Record<DerivedResource, Derive> = {
+  stats: (provider, activities, nowMs) => statsFromActivities(provider, activities, nowMs),
+  personal_records: (provider, activities) => personalRecordsFromActivities(provider, activities),
+};
+const derivable = (name: string): name is DerivedResource => Object.hasOwn(DERIVE, name);
 
 export class CachingFitnessProvider extends ForwardingFitnessProvider implements FitnessProvider {
   readonly #flights = new SingleFlight<Served>();
@@ -96,15 +105,16 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
 
   // ---- cached -------------------------------------------------------------------------------
 
-  getAthlete(session: ProviderSession) {
-    return this.#cached(session, 'athlete_profile', [], (s) => this.inner.getAthlete(s));
+  protected intercept(call: ReadCall): Promise<unknown> {
+    const { resource, session } = call;
+    const name = resource.name;
+    if (derivable(name) && this.#derives(name)) {
+      return this.#derived(session, name, async () => DERIVE[name](this.descriptor.name, await this.#recentActivities(session), this.deps.now()));
+    }
+    return this.#cached(session, resource.cache.resource, resource.keyParts(call.args), (s) => call.on(this.inner, s));
   }
 
-  getActivities(session: ProviderSession, query: ActivityQuery) {
-    return this.#cached(session, 'activity_list', activityParts(query), (s) => this.inner.getActivities(s, query));
-  }
-
-  prefetch(identity: { tenantId: string; userId: string }, resource: CacheKeyResource, parts: readonly (string | number | undefined)[]): void {
+  prefetch(identity: { tenantId: string; userId: string }, resource: CacheKeyResource, parts: KeyParts): void {
     const request = currentCacheRequest();
     if (!request || request.policy === 'bypass') return;
     const partition = cachePartition(identity.tenantId, identity.userId, this.descriptor.name);
@@ -115,48 +125,14 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
     reads.set(`${partition}\n${cacheKey(resource, parts)}`, read);
   }
 
-  getActivity(session: ProviderSession, id: string) {
-    return this.#cached(session, 'activity', [id], (s) => this.inner.getActivity(s, id));
-  }
-
-  getStats(session: ProviderSession) {
-    if (this.#derives('stats')) {
-      return this.#derived(session, 'stats', async () =>
-        statsFromActivities(this.descriptor.name, await this.#recentActivities(session), this.deps.now()),
-      );
-    }
-    return this.#cached(session, 'stats', [], (s) => this.inner.getStats(s));
-  }
-
-  getPersonalRecords(session: ProviderSession) {
-    if (this.#derives('personal_records')) {
-      return this.#derived(session, 'personal_records', async () =>
-        personalRecordsFromActivities(this.descriptor.name, await this.#recentActivities(session)),
-      );
-    }
-    return this.#cached(session, 'personal_records', [], (s) => this.inner.getPersonalRecords(s));
-  }
-
-  getSleepSessions(session: ProviderSession, range: DateRange) {
-    return this.#cached(session, 'sleep', rangeParts(range), (s) => this.inner.getSleepSessions(s, range));
-  }
-
-  getRecoveryMetrics(session: ProviderSession, range: DateRange) {
-    return this.#cached(session, 'recovery', rangeParts(range), (s) => this.inner.getRecoveryMetrics(s, range));
-  }
-
-  getHealthMetrics(session: ProviderSession, range: DateRange) {
-    return this.#cached(session, 'health_metrics', rangeParts(range), (s) => this.inner.getHealthMetrics(s, range));
-  }
-
   // ---- derived resources --------------------------------------------------------------------
 
-  #derives(resource: 'stats' | 'personal_records'): boolean {
+  #derives(resource: DerivedResource): boolean {
     return this.inner.recentActivities !== undefined && (this.inner.derivedFromActivities ?? []).includes(resource);
   }
 
   /** A resource computed here: its fill opens no session (the activities it reads do, on their own miss). */
-  #derived<T>(session: ProviderSession, resource: 'stats' | 'personal_records', compute: () => Promise<T>): Promise<T> {
+  #derived<T>(session: ProviderSession, resource: DerivedResource, compute: () => Promise<T>): Promise<T> {
     return this.#cached(session, resource, [], compute, resource, false);
   }
 
@@ -170,7 +146,7 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
   async #cached<T>(
     session: ProviderSession,
     resource: CacheKeyResource,
-    parts: readonly (string | number | undefined)[],
+    parts: KeyParts,
     fetch: (session: ProviderSession) => Promise<T>,
     ttlOf: CacheResource = resource as CacheResource,
     opensSession = true,
@@ -334,7 +310,5 @@ interface Fill {
   /** Gives the early admission back when the fill ends without calling. */
   abandon: () => Promise<void>;
 }
-
-const rangeParts = (range: DateRange) => [range.start.toISOString(), range.end.toISOString()];
 
 const resourceOf = (key: string) => key.split(':', 1)[0] as CacheKeyResource;

@@ -4,19 +4,11 @@
  * partition); inside it, the key names the resource and its query.
  */
 import type { WebhookResource } from '../providers/spi';
+import { RESOURCES, type ResourceRow } from '../resources';
 
-/** Resources with their own TTL (`PIERRE_CACHE_TTL_<RESOURCE>_SECS`). */
-export const CACHE_RESOURCES = [
-  'athlete_profile',
-  'activity_list',
-  'activity',
-  'stats',
-  'personal_records',
-  'sleep',
-  'recovery',
-  'health_metrics',
-] as const;
-export type CacheResource = (typeof CACHE_RESOURCES)[number];
+/** Resources with their own TTL (`PIERRE_CACHE_TTL_<RESOURCE>_SECS`): one per row of the resource table. */
+export const CACHE_RESOURCES = RESOURCES.map((r) => r.cache.resource);
+export type CacheResource = ResourceRow['cache']['resource'];
 
 /** The activities stats and records are derived from; shares the stats TTL. */
 export const RECENT_ACTIVITIES = 'recent_activities';
@@ -37,24 +29,12 @@ export function cacheKey(resource: CacheKeyResource, parts: readonly (string | n
 /** Key prefixes of everything a webhook's changed resource may have made stale. */
 export function stalePrefixes(changed: readonly WebhookResource[]): string[] {
   const prefixes = new Set<string>();
-  for (const resource of changed) {
-    switch (resource) {
-      case 'athlete':
-        prefixes.add('athlete_profile');
-        break;
-      case 'activities':
-        for (const p of ['activity_list', 'activity:', 'stats', 'personal_records', RECENT_ACTIVITIES]) prefixes.add(p);
-        break;
-      case 'sleep':
-        prefixes.add('sleep:');
-        break;
-      case 'recovery':
-        prefixes.add('recovery:');
-        break;
-      case 'health_metrics':
-        prefixes.add('health_metrics:');
-        break;
-    }
+  for (const resource of RESOURCES) {
+    if (!changed.includes(resource.changedBy)) continue;
+    // A key without query parts is the resource's name alone; the others go on after a colon.
+    prefixes.add(resource.arguments === 'provider' ? resource.cache.resource : `${resource.cache.resource}:`);
   }
+  // Stats and records may be derived from these, cached under the stats TTL.
+  if (changed.includes('activities')) prefixes.add(RECENT_ACTIVITIES);
   return [...prefixes];
 }

@@ -1,21 +1,13 @@
 /** Cache TTLs and the stale grace period, from `PIERRE_CACHE_*` configuration. */
 import * as z from '../zod';
 import { ConfigError, type RawConfig } from '../config';
+import { RESOURCES } from '../resources';
 import { CACHE_RESOURCES, type CacheResource } from './keys';
 
 const HOUR = 3_600;
 
-/** The seed's TTLs (profile 24 h, list 15 min, activity 1 h, stats 6 h) and ours for the rest. */
-export const DEFAULT_TTL_SECS: Readonly<Record<CacheResource, number>> = {
-  athlete_profile: 24 * HOUR,
-  activity_list: 15 * 60,
-  activity: HOUR,
-  stats: 6 * HOUR,
-  personal_records: 6 * HOUR,
-  sleep: HOUR,
-  recovery: HOUR,
-  health_metrics: HOUR,
-};
+/** The TTLs of the resource table (the seed's: profile 24 h, list 15 min, activity 1 h, stats 6 h). */
+export const DEFAULT_TTL_SECS = Object.fromEntries(RESOURCES.map((r) => [r.cache.resource, r.cache.ttlSecs])) as Readonly<Record<CacheResource, number>>;
 const DEFAULT_STALE_SECS = 24 * HOUR;
 
 export interface CacheSettings {

@@ -7,16 +7,8 @@
 import * as z from '../zod';
 import * as answers from '../app/answers';
 import type { RouteKey } from '../../functions/routes';
-import {
-  ActivitiesQuerySchema,
-  ActivityPathSchema,
-  ConnectQuerySchema,
-  DateRangeQuerySchema,
-  JobPathSchema,
-  ProviderPathSchema,
-  ProviderQuerySchema,
-  ProvidersQuerySchema,
-} from './query';
+import { RESOURCES, type ResourceRow } from '../resources';
+import { ConnectQuerySchema, JobPathSchema, ProviderPathSchema, ProvidersQuerySchema } from './query';
 
 /** Every public error code and the statuses it comes with. */
 export const ERROR_CODES = {
@@ -138,14 +130,19 @@ const scheduled: Answer = {
   },
 };
 
-const dataRoute = (summary: string, query: z.ZodMiniType, schema: z.ZodMiniType): RouteContract => ({
-  summary,
+/** A data route's contract, from its row of the resource table. */
+const dataContract = (r: ResourceRow): RouteContract => ({
+  summary: r.route.summary,
   tag: 'Data',
-  query,
+  ...(r.input.in === 'path' ? { path: r.input.schema } : { query: r.input.schema }),
   cached: true,
-  answers: { ...ok(summary, schema), 202: scheduled },
-  errors: DATA_ERRORS,
+  answers: { ...ok(r.route.summary, r.answer), 202: scheduled },
+  errors: [...DATA_ERRORS, ...r.route.extraErrors],
 });
+
+const DATA_CONTRACTS = Object.fromEntries(RESOURCES.map((r) => [`GET ${r.route.path}`, dataContract(r)])) as Record<DataRouteKey, RouteContract>;
+
+type DataRouteKey = `GET ${ResourceRow['route']['path']}`;
 
 export const CONTRACTS: Record<RouteKey, RouteContract> = {
   'GET /health': {
@@ -213,13 +210,7 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
     answers: ok('Disconnected', answers.DisconnectAnswerSchema),
     errors: [...AUTH_ERRORS, 'unsupported_provider'],
   },
-  'GET /activities': dataRoute('Activities, newest first (provider=all merges every connected provider)', ActivitiesQuerySchema, answers.ActivitiesAnswerSchema),
-  'GET /activities/{provider}/{id}': {
-    ...dataRoute('One activity', z.object({}), answers.ActivityAnswerSchema),
-    query: undefined,
-    path: ActivityPathSchema,
-    errors: [...DATA_ERRORS, 'not_found'],
-  },
+  ...DATA_CONTRACTS,
   'GET /jobs/{id}': {
     summary: 'A queued read (from a 202): its status, and its data once it succeeded',
     tag: 'Data',
@@ -227,12 +218,6 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
     answers: ok("The caller's job", answers.JobAnswerSchema),
     errors: [...AUTH_ERRORS, 'not_found'],
   },
-  'GET /athlete': dataRoute("The athlete's profile", ProviderQuerySchema, answers.AthleteAnswerSchema),
-  'GET /stats': dataRoute('Totals: last 4 weeks, year to date, all time, by sport', ProviderQuerySchema, answers.StatsAnswerSchema),
-  'GET /personal-records': dataRoute('Personal records', ProviderQuerySchema, answers.PersonalRecordsAnswerSchema),
-  'GET /sleep': dataRoute('Sleep sessions in a date range', DateRangeQuerySchema, answers.SleepAnswerSchema),
-  'GET /recovery': dataRoute('Recovery metrics in a date range', DateRangeQuerySchema, answers.RecoveryAnswerSchema),
-  'GET /health-metrics': dataRoute('Health metrics in a date range', DateRangeQuerySchema, answers.HealthMetricsAnswerSchema),
   'POST /mcp': {
     summary: 'Model Context Protocol (Streamable HTTP, stateless): the same data as tools',
     description:

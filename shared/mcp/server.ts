@@ -17,7 +17,8 @@ import { invalidRequest } from '../app/errors';
 import { isDeferrable, scheduleJob, type ScheduledAnswer } from '../app/jobs';
 import { CacheRequest, currentCacheRequest, withCacheRequest } from '../cache/policy';
 import { toErrorAnswer } from '../http/errors';
-import { CacheQuerySchema, parseInput } from '../http/query';
+import { CacheQuerySchema, FallbackQuerySchema, parseInput } from '../http/query';
+import { runOperation } from '../app/operations';
 import { inputJsonSchema, outputJsonSchema } from './json-schema';
 import { boundedAnswers, errorMessage, screen, surelyFits } from './limits';
 import { providerChoices, TOOLS, type ToolContext, type ToolSpec } from './tools';
@@ -40,7 +41,8 @@ let published: Map<string, PublishedTool> | undefined;
 function inputSchemaOf(spec: ToolSpec): PublishedTool['inputSchema'] {
   const schema = inputJsonSchema(spec.input);
   if (!spec.cached) return schema;
-  return { ...schema, properties: { ...schema.properties, ...inputJsonSchema(CacheQuerySchema).properties } };
+  const fallback = spec.operation ? inputJsonSchema(FallbackQuerySchema).properties : {};
+  return { ...schema, properties: { ...schema.properties, ...inputJsonSchema(CacheQuerySchema).properties, ...fallback } };
 }
 
 /** JSON Schemas depend on code only, so they are built once per container. */
@@ -125,17 +127,27 @@ function errorResult(error: unknown): CallToolResult {
  * (`?cache=`, `Cache-Control`). What the cache did is told in `_meta`, as REST tells it in X-Cache.
  */
 async function runCached(tool: PublishedTool, query: Record<string, unknown>, ctx: ToolContext) {
-  const { cache, ...rest } = query;
+  const { cache, fallback, ...rest } = query;
   const policy = parseInput(CacheQuerySchema, { cache }).cache ?? currentCacheRequest()?.policy ?? 'use';
   const request = new CacheRequest(policy);
-  const args = parseInput(tool.spec.input, rest);
-  const answer = await withCacheRequest(request, () => tool.spec.run(args, ctx)).catch(async (error: unknown) => {
-    if (!isDeferrable(error) || !tool.spec.operation) throw error;
-    throw new QueuedRead(error, await scheduleJob(ctx.container, ctx.identity, tool.spec.operation(args), error.retryAfterSecs ?? 60));
-  });
+  const answer = await withCacheRequest(request, () => runTool(tool, fallback === undefined ? rest : { ...rest, fallback }, ctx));
   const headers = request.headers();
   const meta = headers['x-cache'] ? { 'pierre/cache': headers['x-cache'], ...(headers['age'] && { 'pierre/age_seconds': Number(headers['age']) }) } : undefined;
   return { answer, meta };
+}
+
+/** A data tool runs the operation its REST route would (fallback included); a limited read is queued as a job. */
+async function runTool(tool: PublishedTool, query: Record<string, unknown>, ctx: ToolContext): Promise<object> {
+  const { spec } = tool;
+  if (!spec.operation) return spec.run(parseInput(spec.input, query), ctx);
+  const { fallback, ...rest } = query;
+  const asked = parseInput(FallbackQuerySchema, { fallback }).fallback === 'true';
+  const op = { ...spec.operation(parseInput(spec.input, rest)), ...(asked && { fallback: true }) };
+  const answer = await runOperation(ctx.container, ctx.identity, op).catch(async (error: unknown) => {
+    if (!isDeferrable(error)) throw error;
+    throw new QueuedRead(error, await scheduleJob(ctx.container, ctx.identity, op, error.retryAfterSecs ?? 60));
+  });
+  return answer as object;
 }
 
 export async function callTool(name: string, args: Record<string, unknown> | undefined, ctx: ToolContext): Promise<CallToolResult> {
@@ -145,7 +157,7 @@ export async function callTool(name: string, args: Record<string, unknown> | und
     const query = asQuery(tool, args);
     const { answer, meta } = tool.spec.cached
       ? await runCached(tool, query, ctx)
-      : { answer: await tool.spec.run(parseInput(tool.spec.input, query), ctx), meta: undefined };
+      : { answer: await runTool(tool, query, ctx), meta: undefined };
     // Exactly the JSON the REST route sends (dates as strings, undefined fields dropped).
     const structuredContent = JSON.parse(JSON.stringify(answer)) as Record<string, unknown>;
     return { structuredContent, content: [{ type: 'text', text: tool.spec.text(answer) }], ...(meta && { _meta: meta }) };

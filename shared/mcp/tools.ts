@@ -8,14 +8,14 @@ import * as answers from '../app/answers';
 import { startConnection } from '../app/connect';
 import { connectionStatus, disconnect } from '../app/connections';
 import type { Container } from '../app/container';
-import * as data from '../app/data';
+import { ALL_PROVIDERS } from '../app/data';
 import type { Identity } from '../app/identity';
 import { listProviders } from '../app/list-providers';
 import type { Operation } from '../app/operations';
-import { ActivitiesQuerySchema, ActivityPathSchema, ConnectQuerySchema, DateRangeQuerySchema, ProviderPathSchema, ProviderQuerySchema } from '../http/query';
-import { Capability, hasCapability, type CapabilityFlag } from '../providers/capabilities';
+import { ConnectQuerySchema, ProviderPathSchema } from '../http/query';
+import { hasCapability, type CapabilityFlag } from '../providers/capabilities';
 import type { ProviderDescriptor } from '../providers/spi';
-import { activitiesText, activityLine, recordsText, recordText } from './text';
+import { RESOURCES, type ResourceRow } from '../resources';
 
 export interface ToolContext {
   container: Container;
@@ -34,7 +34,7 @@ export interface ProviderChoice {
   all?: boolean;
 }
 
-export interface ToolSpec {
+interface CommonSpec {
   name: string;
   title: string;
   description: string;
@@ -45,12 +45,17 @@ export interface ToolSpec {
   readOnly: boolean;
   /** Reads provider data through the cache, so it takes the `cache` policy argument. */
   cached: boolean;
-  /** Data tools: the read as a job operation, queued (job_id in the error) when the provider is limited. */
-  operation?(args: any): Operation;
-  // The typed `tool()` helper below ties each run to its text; the list holds them erased.
-  run(args: any, ctx: ToolContext): Promise<object>;
+  // The typed helpers below tie each run to its text; the list holds them erased.
   text(answer: any): string;
 }
+
+/**
+ * A tool either runs a use case of its own, or (the data tools) is a read of the resource
+ * table: its arguments become the operation REST would run, and it runs through runOperation
+ * (fallback included), queued as a job when the provider is limited.
+ */
+export type ToolSpec = CommonSpec &
+  ({ run(args: any, ctx: ToolContext): Promise<object>; operation?: undefined } | { operation(args: any): Operation; run?: undefined });
 
 const tool = <S extends z.ZodMiniType, A extends object>(spec: {
   name: string;
@@ -60,23 +65,26 @@ const tool = <S extends z.ZodMiniType, A extends object>(spec: {
   output: z.ZodMiniType;
   providers?: ProviderChoice;
   readOnly?: boolean;
-  cached?: boolean;
-  operation?(args: z.output<S>): Operation;
   run(args: z.output<S>, ctx: ToolContext): Promise<A>;
   text(answer: A): string;
 }): ToolSpec => ({ readOnly: true, cached: false, ...spec });
 
 const NO_ARGUMENTS = z.object({});
-const UNITS =
-  'Units are in the field names (*_meters, *_seconds, *_kg, *_celsius, *_ms, *_percentage); heart rates in bpm, speeds in m/s, power in watts, energy (*calories) in kcal; instants (*_date) in ISO-8601 UTC. Each field of the output schema describes its unit and meaning.';
-const ACTIVITY_DATA = { capability: Capability.ACTIVITIES };
-const iso = (date: Date | undefined) => date?.toISOString();
-const ranged = (name: 'sleep' | 'recovery' | 'health_metrics', args: { provider?: string | undefined; range: { start: Date; end: Date } }): Operation => ({
-  name,
-  provider: args.provider,
-  start: iso(args.range.start),
-  end: iso(args.range.end),
-});
+/** A row of the resource table as a tool: the route's input, the read's answer, the same operation. */
+function dataTool(resource: ResourceRow): ToolSpec {
+  return {
+    name: resource.tool.name,
+    title: resource.tool.title,
+    description: resource.tool.description,
+    input: resource.input.schema,
+    output: resource.answer,
+    providers: { ...(resource.capability && { capability: resource.capability.flag }), ...(resource.all && { all: true }) },
+    readOnly: true,
+    cached: true,
+    operation: (args) => ({ name: resource.name, ...resource.toArguments(args) }),
+    text: (answer) => resource.tool.text(answer),
+  };
+}
 
 export const TOOLS: readonly ToolSpec[] = [
   tool({
@@ -135,106 +143,7 @@ export const TOOLS: readonly ToolSpec[] = [
     run: (args, { container, identity }) => disconnect(container, identity, args.provider),
     text: (a) => `${a.provider} is disconnected.`,
   }),
-  tool({
-    name: 'get_activities',
-    cached: true,
-    title: 'List activities',
-    description: `Lists workouts newest first (paged by limit and offset, filtered by before/after), each with sport (and the provider's own label), start and end (UTC and local), elapsed and moving time, distance, elevation gain, heart rate and zones, speed, power, cadence, total and active calories, steps, training load (Strava suffer score, WHOOP strain 0-21, TSS), route polyline, place and device where the provider records them. provider=all merges every connected provider and collapses duplicates. ${UNITS}`,
-    input: ActivitiesQuerySchema,
-    output: answers.ActivitiesAnswerSchema,
-    providers: { ...ACTIVITY_DATA, all: true },
-    operation: ({ provider, limit, offset, before, after }) => ({ name: 'activities', provider, limit, offset, before: iso(before), after: iso(after) }),
-    run: ({ provider, ...query }, { container, identity }) =>
-      provider === data.ALL_PROVIDERS
-        ? data.fetchAllActivities(container, identity, query)
-        : data.fetchActivities(container, identity, provider, query),
-    text: (a) => activitiesText(a.provider, a.activities),
-  }),
-  tool({
-    name: 'get_activity',
-    cached: true,
-    title: 'One activity',
-    description: `Returns one workout by its provider and id (as get_activities lists them). ${UNITS}`,
-    input: ActivityPathSchema,
-    output: answers.ActivityAnswerSchema,
-    providers: ACTIVITY_DATA,
-    operation: (args) => ({ name: 'activity', provider: args.provider, id: args.id }),
-    run: (args, { container, identity }) => data.fetchActivity(container, identity, args.provider, args.id),
-    text: (a) => activityLine(a.activity),
-  }),
-  tool({
-    name: 'get_athlete',
-    cached: true,
-    title: 'Athlete profile',
-    description: 'Returns the athlete profile the provider keeps: name, username, sex, weight in kg, city and country (null when unknown).',
-    input: ProviderQuerySchema,
-    output: answers.AthleteAnswerSchema,
-    providers: {},
-    operation: (args) => ({ name: 'athlete', provider: args.provider }),
-    run: (args, { container, identity }) => data.fetchAthlete(container, identity, args.provider),
-    text: (a) => recordText(`Athlete on ${a.provider}`, a.athlete),
-  }),
-  tool({
-    name: 'get_stats',
-    cached: true,
-    title: 'Training totals',
-    description: `Returns activity totals (count, distance_meters, duration_seconds as elapsed time, moving_time_seconds, elevation_gain_meters) for the last 4 weeks, the year to date, all time and per sport. ${UNITS}`,
-    input: ProviderQuerySchema,
-    output: answers.StatsAnswerSchema,
-    providers: ACTIVITY_DATA,
-    operation: (args) => ({ name: 'stats', provider: args.provider }),
-    run: (args, { container, identity }) => data.fetchStats(container, identity, args.provider),
-    text: (a) => recordText(`Totals on ${a.provider}`, a.stats),
-  }),
-  tool({
-    name: 'get_personal_records',
-    cached: true,
-    title: 'Personal records',
-    description:
-      'Returns personal bests (fastest 1k/5k/10k/half/marathon in seconds, longest distance in meters, longest duration in seconds, most elevation gain in meters, highest average power in watts), each with the activity and date it was set.',
-    input: ProviderQuerySchema,
-    output: answers.PersonalRecordsAnswerSchema,
-    providers: ACTIVITY_DATA,
-    operation: (args) => ({ name: 'personal_records', provider: args.provider }),
-    run: (args, { container, identity }) => data.fetchPersonalRecords(container, identity, args.provider),
-    text: (a) => recordsText(`personal records on ${a.provider}`, a.personal_records),
-  }),
-  tool({
-    name: 'get_sleep_sessions',
-    cached: true,
-    title: 'Sleep sessions',
-    description: `Returns sleep sessions between start and end (default: the last 7 days): start and end, time in bed and time asleep, efficiency and sleep score (0-100), nap flag, wake count, time to fall asleep, time per stage (awake, light, deep, REM), heart rate, HRV (RMSSD, ms), respiratory rate, SpO2 and skin temperature deviation. ${UNITS}`,
-    input: DateRangeQuerySchema,
-    output: answers.SleepAnswerSchema,
-    providers: { capability: Capability.SLEEP_TRACKING },
-    operation: (args) => ranged('sleep', args),
-    run: (args, { container, identity }) => data.fetchSleep(container, identity, args.provider, args.range),
-    text: (a) => recordsText(`sleep sessions from ${a.provider}`, a.sleep_sessions),
-  }),
-  tool({
-    name: 'get_recovery_metrics',
-    cached: true,
-    title: 'Recovery metrics',
-    description: `Returns daily recovery between start and end (default: the last 7 days): recovery score (0-100), resting heart rate, HRV (RMSSD, ms), respiratory rate, SpO2 percentage, skin temperature and its deviation (Celsius), stress (0-100) and WHOOP day strain (0-21) where the provider reports them. ${UNITS}`,
-    input: DateRangeQuerySchema,
-    output: answers.RecoveryAnswerSchema,
-    providers: { capability: Capability.RECOVERY_METRICS },
-    operation: (args) => ranged('recovery', args),
-    run: (args, { container, identity }) => data.fetchRecovery(container, identity, args.provider, args.range),
-    text: (a) => recordsText(`days of recovery metrics from ${a.provider}`, a.recovery),
-  }),
-  tool({
-    name: 'get_health_metrics',
-    cached: true,
-    title: 'Health metrics',
-    description: `Returns daily health metrics between start and end (default: the last 7 days): weight (kg), height, body fat, muscle and bone mass, body water, BMI, resting heart rate, steps, total, active and basal calories, VO2max, blood pressure (mmHg) and blood glucose (mg/dL). ${UNITS}`,
-    input: DateRangeQuerySchema,
-    output: answers.HealthMetricsAnswerSchema,
-    providers: { capability: Capability.HEALTH_METRICS },
-    operation: (args) => ranged('health_metrics', args),
-    run: (args, { container, identity }) => data.fetchHealthMetrics(container, identity, args.provider, args.range),
-    text: (a) => recordsText(`days of health metrics from ${a.provider}`, a.health_metrics),
-  }),
+  ...RESOURCES.map(dataTool),
 ];
 
 /** The names a tool's `provider` argument offers right now. */
@@ -243,5 +152,5 @@ export function providerChoices(descriptors: readonly ProviderDescriptor[], choi
     .filter((d) => choice.capability === undefined || hasCapability(d.capabilities, choice.capability))
     .filter((d) => !choice.connectable || d.connection !== 'none')
     .map((d) => d.name);
-  return choice.all && names.length > 0 ? [...names, data.ALL_PROVIDERS] : names;
+  return choice.all && names.length > 0 ? [...names, ALL_PROVIDERS] : names;
 }

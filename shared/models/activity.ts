@@ -60,6 +60,20 @@ export type Activity = z.infer<typeof ActivitySchema>;
 /** What a provider mapping hands over: unknown metrics may simply be left out. */
 export type ActivityInput = z.input<typeof ActivitySchema>;
 
+export const LapSchema = z.object({
+  lap_index: z.number().check(z.int(), z.nonnegative(), z.describe('Position of the lap in the activity, from 0 (Number of the lap)')),
+  start_date: isoInstant.check(z.describe('When the lap started, ISO-8601 UTC')),
+  end_date: isoInstant.check(z.describe('When the lap ended, ISO-8601 UTC')),
+  elapsed_time_seconds: z.number().check(z.nonnegative(), z.describe('Time from the start to the end of the lap, seconds')),
+  moving_time_seconds: num('Time in motion during the lap (pauses excluded), seconds'),
+  distance_meters: num('Distance covered in the lap, metres'),
+  elevation_gain_meters: num('Ascent during the lap, metres'),
+  average_heart_rate: num('Average heart rate during the lap, beats per minute'),
+  active_calories: num('Energy burned in the lap above resting, kilocalories'),
+  lap_type: text("How the lap was made, as the provider names it (Google `MANUAL`, `DISTANCE`, `DURATION`, `CALORIES`)"),
+}).check(z.describe('One lap of an activity, as the device recorded it'));
+export type Lap = z.infer<typeof LapSchema>;
+
 /** End of an activity from its start and elapsed seconds, ISO-8601 UTC (whole seconds stay whole). */
 export function endDateOf(startDate: string, durationSeconds: number): string {
   const iso = new Date(Date.parse(startDate) + Math.round(durationSeconds * 1000)).toISOString();

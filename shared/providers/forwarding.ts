@@ -1,9 +1,49 @@
 /**
- * The base of the provider decorators (the cache, the resilience layer): everything that is not
- * a data read goes straight to the wrapped provider, so a decorator writes only what it changes.
+ * The base of the provider decorators (the cache, the resilience layer). The data reads are the
+ * rows of the resource table: each decorator writes one interceptor that every read passes
+ * through, instead of a method per read. Everything else goes straight to the wrapped provider.
  */
+import { ProviderError } from '../models';
+import { RESOURCES, type ReadMethod, type ResourceRow } from '../resources';
 import type { AuthorizationRequest, CodeExchange, FitnessProvider, ProviderSession } from './spi';
 
+/** One data read passing through a decorator. */
+export interface ReadCall {
+  readonly resource: ResourceRow;
+  readonly session: ProviderSession;
+  /** The read's arguments after the session (a page, a range, an id, or none). */
+  readonly args: readonly unknown[];
+  /** Makes the read on `target` (usually the wrapped provider), with another session if given. */
+  on(target: FitnessProvider, session?: ProviderSession): Promise<unknown>;
+}
+
+/** The read methods as a decorator offers them: every one, also those its provider lacks. */
+export type ReadMethods = Required<Pick<FitnessProvider, ReadMethod>>;
+type Read = (session: ProviderSession, ...args: readonly unknown[]) => Promise<unknown>;
+
+/** Calls a read on a provider; one without the (optional) method answers unsupported_feature. */
+export function callRead(target: FitnessProvider, resource: ResourceRow, session: ProviderSession, args: readonly unknown[]): Promise<unknown> {
+  const read = target[resource.method] as Read | undefined;
+  if (!read) return Promise.reject(ProviderError.unsupported(target.descriptor.name, resource.name.replaceAll('_', ' ')));
+  return read.call(target, session, ...args);
+}
+
+/** Every read method of the resource table, each handing its call to `intercept`. */
+export function interceptedReads(intercept: (call: ReadCall) => Promise<unknown>): ReadMethods {
+  const reads: Partial<Record<ReadMethod, Read>> = {};
+  for (const resource of RESOURCES) {
+    const on = (target: FitnessProvider, session: ProviderSession, args: readonly unknown[]) => callRead(target, resource, session, args);
+    reads[resource.method] = (session, ...args) => intercept({ resource, session, args, on: (target, s = session) => on(target, s, args) });
+  }
+  // Each method returns what the wrapped provider's does (the interceptors pass values through).
+  return reads as ReadMethods;
+}
+
+// The read methods are assigned in the constructor from the resource table.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface ForwardingFitnessProvider extends ReadMethods {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class ForwardingFitnessProvider {
   readonly handleWebhook?: FitnessProvider['handleWebhook'];
   readonly retiredConnection?: FitnessProvider['retiredConnection'];
@@ -12,7 +52,11 @@ export abstract class ForwardingFitnessProvider {
     // Present only when the wrapped provider has them: callers test for them.
     if (inner.handleWebhook) this.handleWebhook = (request) => inner.handleWebhook!(request);
     if (inner.retiredConnection) this.retiredConnection = (connection) => inner.retiredConnection!(connection);
+    Object.assign(this, interceptedReads((call) => this.intercept(call)));
   }
+
+  /** What the decorator does around every data read; `call.on(this.inner)` makes the read. */
+  protected abstract intercept(call: ReadCall): Promise<unknown>;
 
   get descriptor() {
     return this.inner.descriptor;

@@ -8,11 +8,10 @@
  * declaration against the implementation (test/unit/lazy-providers.test.ts).
  */
 import type { Activity } from '../models';
+import { interceptedReads, type ReadMethods } from './forwarding';
 import type {
-  ActivityQuery,
   AuthorizationRequest,
   CodeExchange,
-  DateRange,
   DerivedResource,
   FitnessProvider,
   ProviderConfig,
@@ -59,6 +58,11 @@ export function lazyProvider(spec: LazyProviderSpec): LazyProviderFactory {
   };
 }
 
+// The read methods are assigned in the constructor from the resource table.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface LazyFitnessProvider extends ReadMethods {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class LazyFitnessProvider implements FitnessProvider {
   readonly derivedFromActivities: readonly DerivedResource[];
   readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
@@ -79,6 +83,7 @@ export class LazyFitnessProvider implements FitnessProvider {
     if (spec.derivedFromActivities.length > 0) this.recentActivities = async (s) => (await this.loaded()).recentActivities!(s);
     if (spec.webhooks) this.handleWebhook = async (request) => (await this.loaded()).handleWebhook!(request);
     if (spec.retiredConnection) this.retiredConnection = spec.retiredConnection;
+    Object.assign(this, interceptedReads(async (call) => call.on(await this.loaded())));
   }
 
   /** The implementation, loaded and built once; a failed load is tried again on the next call. */
@@ -100,38 +105,6 @@ export class LazyFitnessProvider implements FitnessProvider {
 
   async revokeToken(session: ProviderSession) {
     return (await this.loaded()).revokeToken(session);
-  }
-
-  async getAthlete(session: ProviderSession) {
-    return (await this.loaded()).getAthlete(session);
-  }
-
-  async getActivities(session: ProviderSession, query: ActivityQuery) {
-    return (await this.loaded()).getActivities(session, query);
-  }
-
-  async getActivity(session: ProviderSession, id: string) {
-    return (await this.loaded()).getActivity(session, id);
-  }
-
-  async getStats(session: ProviderSession) {
-    return (await this.loaded()).getStats(session);
-  }
-
-  async getPersonalRecords(session: ProviderSession) {
-    return (await this.loaded()).getPersonalRecords(session);
-  }
-
-  async getSleepSessions(session: ProviderSession, range: DateRange) {
-    return (await this.loaded()).getSleepSessions(session, range);
-  }
-
-  async getRecoveryMetrics(session: ProviderSession, range: DateRange) {
-    return (await this.loaded()).getRecoveryMetrics(session, range);
-  }
-
-  async getHealthMetrics(session: ProviderSession, range: DateRange) {
-    return (await this.loaded()).getHealthMetrics(session, range);
   }
 
   async healthCheck() {

@@ -7,6 +7,7 @@ import type {
   Activity,
   Athlete,
   HealthMetrics,
+  Lap,
   PersonalRecord,
   RecoveryMetrics,
   SleepSession,
@@ -155,6 +156,8 @@ export interface FitnessProvider {
   getSleepSessions(session: ProviderSession, range: DateRange): Promise<SleepSession[]>;
   getRecoveryMetrics(session: ProviderSession, range: DateRange): Promise<RecoveryMetrics[]>;
   getHealthMetrics(session: ProviderSession, range: DateRange): Promise<HealthMetrics[]>;
+  /** Optional: a provider without it answers unsupported_feature (shared/providers/forwarding.ts). */
+  getActivityLaps?(session: ProviderSession, id: string): Promise<Lap[]>;
 
   /**
    * The newest activities (at most 1,000) that `derivedFromActivities` resources are computed

@@ -6,8 +6,8 @@
  * queue the request).
  */
 import { ProviderError, type Activity } from '../models';
-import { ForwardingFitnessProvider } from '../providers/forwarding';
-import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
+import { ForwardingFitnessProvider, type ReadCall } from '../providers/forwarding';
+import type { FitnessProvider, ProviderSession } from '../providers/spi';
 import { originOf, type EarlyAdmission } from '../cache/deferred-session';
 import { CircuitBreaker, countsAgainstCircuit, type CircuitState } from './circuit';
 import { currentCall, newCallContext, withCallContext, type CallContext } from './context';
@@ -40,36 +40,8 @@ export class ResilientFitnessProvider extends ForwardingFitnessProvider implemen
     return this.inner.derivedFromActivities;
   }
 
-  getAthlete(s: ProviderSession) {
-    return this.#guarded(s, () => this.inner.getAthlete(s));
-  }
-
-  getActivities(s: ProviderSession, query: ActivityQuery) {
-    return this.#guarded(s, () => this.inner.getActivities(s, query));
-  }
-
-  getActivity(s: ProviderSession, id: string) {
-    return this.#guarded(s, () => this.inner.getActivity(s, id));
-  }
-
-  getStats(s: ProviderSession) {
-    return this.#guarded(s, () => this.inner.getStats(s));
-  }
-
-  getPersonalRecords(s: ProviderSession) {
-    return this.#guarded(s, () => this.inner.getPersonalRecords(s));
-  }
-
-  getSleepSessions(s: ProviderSession, range: DateRange) {
-    return this.#guarded(s, () => this.inner.getSleepSessions(s, range));
-  }
-
-  getRecoveryMetrics(s: ProviderSession, range: DateRange) {
-    return this.#guarded(s, () => this.inner.getRecoveryMetrics(s, range));
-  }
-
-  getHealthMetrics(s: ProviderSession, range: DateRange) {
-    return this.#guarded(s, () => this.inner.getHealthMetrics(s, range));
+  protected intercept(call: ReadCall): Promise<unknown> {
+    return this.#guarded(call.session, () => call.on(this.inner));
   }
 
   prepare(session: ProviderSession): void {

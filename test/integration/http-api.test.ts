@@ -93,6 +93,13 @@ describe('HTTP API on the local server', () => {
     expect(one.activity).toEqual(first);
   });
 
+  it('answers 400 unsupported_feature for the laps of a provider that records none (no laps method), over REST and MCP alike', async () => {
+    const [first] = (await (await get('/activities?limit=1')).json()).activities;
+    const res = await get(`/activities/synthetic/${first.id}/laps`);
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toEqual({ code: 'unsupported_feature', message: "Provider 'synthetic' does not support laps" });
+  });
+
   it.each(['/athlete', '/stats', '/personal-records', '/sleep', '/recovery', '/health-metrics'])('serves %s', async (path) => {
     const res = await get(`${path}?provider=synthetic`);
     expect(res.status).toBe(200);

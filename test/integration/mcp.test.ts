@@ -144,7 +144,7 @@ describe('MCP endpoint over Streamable HTTP', () => {
       tools = new Map((await mcp.listTools()).tools.map((t) => [t.name, t]));
     });
 
-    it("lists Pierre's twelve tools, each described, with input and output schemas", () => {
+    it("lists Pierre's thirteen tools, each described, with input and output schemas", () => {
       expect([...tools.keys()].sort()).toEqual(
         [
           'list_providers',
@@ -159,6 +159,7 @@ describe('MCP endpoint over Streamable HTTP', () => {
           'get_sleep_sessions',
           'get_recovery_metrics',
           'get_health_metrics',
+          'get_activity_laps',
         ].sort(),
       );
       for (const tool of tools.values()) {
@@ -193,7 +194,7 @@ describe('MCP endpoint over Streamable HTTP', () => {
       const activity = tools.get('get_activity')!.inputSchema as any;
       expect(activity.required).toEqual(['provider', 'id']);
       expect(activity.properties.provider.default).toBeUndefined();
-      expect(Object.keys((tools.get('get_sleep_sessions')!.inputSchema as any).properties)).toEqual(['provider', 'start', 'end', 'cache']);
+      expect(Object.keys((tools.get('get_sleep_sessions')!.inputSchema as any).properties)).toEqual(['provider', 'start', 'end', 'cache', 'fallback']);
       expect((tools.get('get_stats')!.inputSchema as any).properties.cache.enum).toEqual(['use', 'bypass', 'refresh']);
       expect((tools.get('connect_provider')!.inputSchema as any).properties.cache).toBeUndefined();
       expect(tools.get('list_providers')!.inputSchema.properties).toEqual({});
@@ -300,6 +301,13 @@ describe('MCP endpoint over Streamable HTTP', () => {
     it('refuses a provider without the capability', async () => {
       const error = toolError(await call('get_sleep_sessions', { provider: 'strava' }));
       expect(error).toEqual((await (await rest.api('/sleep?provider=strava')).json()).error);
+      expect(error.code).toBe('unsupported_feature');
+    });
+
+    it('refuses the laps of a provider without a laps method, as REST does', async () => {
+      const [first] = (await restJson('/activities?limit=1')).activities;
+      const error = toolError(await call('get_activity_laps', { provider: 'synthetic', id: first.id }));
+      expect(error).toEqual((await (await rest.api(`/activities/synthetic/${first.id}/laps`)).json()).error);
       expect(error.code).toBe('unsupported_feature');
     });
 

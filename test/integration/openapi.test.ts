@@ -139,6 +139,7 @@ describe('OpenAPI document', () => {
     await conforms('GET', '/activities', await api('/activities?provider=coros'));
     await conforms('GET', '/activities/{provider}/{id}', await api(`/activities/strava/${encodeURIComponent(strava.activities[0].id)}`));
     await conforms('GET', '/activities/{provider}/{id}', await api('/activities/strava/999999999999'));
+    await conforms('GET', '/activities/{provider}/{id}/laps', await api(`/activities/strava/${encodeURIComponent(strava.activities[0].id)}/laps`));
     for (const provider of ['strava', 'whoop', 'synthetic']) {
       await conforms('GET', '/athlete', await api(`/athlete?provider=${provider}`));
       await conforms('GET', '/stats', await api(`/stats?provider=${provider}`));

@@ -184,6 +184,28 @@ describe('resilience', () => {
     expect((await client.api('/athlete?provider=strava&fallback=maybe')).status).toBe(400);
   });
 
+  it('falls back the same way over MCP: the data tools run the REST operation, fallback included', async () => {
+    await client.control('strava', 'faults', { kind: 'status', status: 503, count: 10 });
+    const rpc = async (id: number, method: string, params: Record<string, unknown>) => {
+      const res = await client.api('/mcp', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id, method, params }),
+      });
+      return (await res.json()).result;
+    };
+    await rpc(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '0' } });
+    const failed = await rpc(2, 'tools/call', { name: 'get_athlete', arguments: { provider: 'strava', cache: 'bypass' } });
+    expect(failed.isError).toBe(true);
+    expect(JSON.parse(failed.content[0].text).error.code).toBe('provider_error');
+    const fell = await rpc(3, 'tools/call', { name: 'get_athlete', arguments: { provider: 'strava', cache: 'bypass', fallback: true } });
+    expect(fell.isError).toBeFalsy();
+    expect(fell.structuredContent.provider).toBe('synthetic');
+    expect(fell.structuredContent.fallback).toEqual({ requested: 'strava', reason: 'provider_error' });
+    const refused = await rpc(4, 'tools/call', { name: 'get_athlete', arguments: { provider: 'strava', fallback: 'maybe' } });
+    expect(JSON.parse(refused.content[0].text).error.code).toBe('invalid_request');
+  });
+
   it('records scheduled health checks per provider, shows them in /health, and opens a failing provider\'s circuit', async () => {
     const container = client.server.container;
     await runHealthChecks(container);

@@ -217,11 +217,45 @@ export class GoogleHealthUser {
         displayName: sport.name,
         activeDuration: `${movingSecs}s`,
         metricsSummary: metrics,
+        splitSummaries: this.laps(a, startMs, endMs, movingSecs),
         exerciseMetadata: { hasGps: a.start_latitude !== null },
         createTime: new Date(endMs + 300_000).toISOString(),
         updateTime: new Date(endMs + 300_000).toISOString(),
       },
     }, true);
+  }
+
+  /**
+   * The watch's laps: one per whole kilometre (an auto-lap, `DISTANCE`) and the rest, the time
+   * shared in proportion to the distance; a single `MANUAL` lap when there is no distance.
+   */
+  private laps(a: SyntheticDay['activities'][number], startMs: number, endMs: number, movingSecs: number): Record<string, unknown>[] {
+    const meters = a.distance_meters ?? 0;
+    const whole = Math.min(49, Math.floor(meters / 1000));
+    const lengths = meters > 0 ? [...Array.from({ length: whole }, () => 1000), ...(meters - whole * 1000 > 0 ? [meters - whole * 1000] : [])] : [0];
+    const total = endMs - startMs;
+    let from = startMs;
+    let covered = 0;
+    return lengths.map((length, i) => {
+      covered += length;
+      const to = i === lengths.length - 1 ? endMs : startMs + Math.round((total * covered) / meters / 1000) * 1000;
+      const share = total > 0 ? (to - from) / total : 1;
+      const { startTime, endTime, startUtcOffset, endUtcOffset } = this.interval(from, to);
+      const metrics: Record<string, unknown> = {};
+      if (length > 0) metrics['distanceMillimeters'] = Math.round(length * 1000);
+      if (a.active_calories !== null) metrics['caloriesKcal'] = Math.round(a.active_calories * share * 10) / 10;
+      if (a.average_heart_rate !== null) metrics['averageHeartRateBeatsPerMinute'] = String(Math.round(a.average_heart_rate));
+      from = to;
+      return {
+        startTime,
+        startUtcOffset,
+        endTime,
+        endUtcOffset,
+        metricsSummary: metrics,
+        splitType: meters > 0 && length === 1000 ? 'DISTANCE' : 'MANUAL',
+        activeDuration: `${Math.round(movingSecs * share)}s`,
+      };
+    });
   }
 
   private sleep(d: SyntheticDay): SimPoint {

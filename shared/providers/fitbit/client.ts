@@ -7,7 +7,7 @@
  * its own routes.
  */
 import * as z from '../../zod';
-import { ProviderError, type Activity, type Athlete, type HealthMetrics, type RecoveryMetrics, type SleepSession } from '../../models';
+import { ProviderError, type Activity, type Athlete, type HealthMetrics, type Lap, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
 import type {
   ActivityQuery,
@@ -23,7 +23,7 @@ import type {
 } from '../spi';
 import { FITBIT_DESCRIPTOR, type ScopeArea } from './descriptor';
 import { googleStatus, PROVIDER } from './errors';
-import { toActivity, toAthlete, toHealthMetrics, toRecoveryMetrics, toSleepSession } from './mapping';
+import { toActivity, toAthlete, toHealthMetrics, toLaps, toRecoveryMetrics, toSleepSession } from './mapping';
 import {
   BodyFatPointSchema,
   DailyRollUpSchema,
@@ -180,10 +180,18 @@ export class FitbitClient extends BaseProvider {
   }
 
   async getActivity(session: ProviderSession, id: string): Promise<Activity> {
+    return toActivity(await this.exercise(session, id));
+  }
+
+  async getActivityLaps(session: ProviderSession, id: string): Promise<Lap[]> {
+    return toLaps(await this.exercise(session, id));
+  }
+
+  private exercise(session: ProviderSession, id: string) {
     if (!POINT_ID.test(id)) {
       throw new ProviderError({ kind: 'not_found', provider: PROVIDER, status: 404, message: 'No Fitbit activity with this id' });
     }
-    return toActivity(await this.call(session, 'activity', `users/me/dataTypes/exercise/dataPoints/${id}`, ExercisePointSchema));
+    return this.call(session, 'activity', `users/me/dataTypes/exercise/dataPoints/${id}`, ExercisePointSchema);
   }
 
   /** One walk for stats and records (the default would restart the walk for every page). */

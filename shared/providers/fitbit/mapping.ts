@@ -8,6 +8,7 @@ import {
   AthleteSchema,
   cadenceUnitOf,
   HealthMetricsSchema,
+  LapSchema,
   RecoveryMetricsSchema,
   SleepSessionSchema,
   SPORT_LABELS,
@@ -15,6 +16,7 @@ import {
   type Athlete,
   type HeartRateZone,
   type HealthMetrics,
+  type Lap,
   type RecoveryMetrics,
   type SleepSession,
   type SportType,
@@ -134,6 +136,29 @@ export function toActivity(point: ExercisePoint): Activity {
     average_cadence: cadence,
     steps: orNull(m.steps),
     device_name: orNull(point.dataSource?.device?.displayName),
+  });
+}
+
+/** An exercise's laps (`splitSummaries`), in time order; `caloriesKcal` is active energy as for the exercise. */
+export function toLaps(point: ExercisePoint): Lap[] {
+  const laps = [...point.exercise.splitSummaries].sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime));
+  return laps.map((lap, index) => {
+    const startMs = Date.parse(lap.startTime);
+    const endMs = Math.max(startMs, Date.parse(lap.endTime));
+    const elapsed = (endMs - startMs) / 1000;
+    const m = lap.metricsSummary;
+    return LapSchema.parse({
+      lap_index: index,
+      start_date: isoInstant(startMs),
+      end_date: isoInstant(endMs),
+      elapsed_time_seconds: elapsed,
+      moving_time_seconds: lap.activeDuration === undefined ? null : Math.min(Math.max(0, lap.activeDuration), elapsed),
+      distance_meters: mm(m.distanceMillimeters, 1),
+      elevation_gain_meters: mm(m.elevationGainMillimeters, 1),
+      average_heart_rate: orNull(m.averageHeartRateBeatsPerMinute),
+      active_calories: m.caloriesKcal !== undefined ? Math.round(m.caloriesKcal) : null,
+      lap_type: lap.splitType,
+    });
   });
 }
 

@@ -68,6 +68,15 @@ export const MetricsSummarySchema = z.object({
 /** Where a point came from: the device's name is the only part the mapping reads. */
 const DataSourceSchema = z.optional(z.object({ device: z.optional(z.object({ displayName: z.optional(z.string()) })) }));
 
+/** A lap: Google's `splitSummaries` (laps that do not overlap; `splits` are the automatic ones per km or mile). */
+const SplitSummarySchema = z.object({
+  startTime: timestamp,
+  endTime: timestamp,
+  metricsSummary: z._default(MetricsSummarySchema, {}),
+  splitType: z._default(z.string(), 'SPLIT_TYPE_UNSPECIFIED'),
+  activeDuration: z.optional(duration),
+});
+
 export const ExercisePointSchema = z.object({
   name: pointName,
   dataSource: DataSourceSchema,
@@ -78,6 +87,7 @@ export const ExercisePointSchema = z.object({
     displayName: z._default(z.string(), ''),
     activeDuration: z.optional(duration),
     metricsSummary: z._default(MetricsSummarySchema, {}),
+    splitSummaries: z._default(z.array(SplitSummarySchema), []),
   }),
 });
 export type ExercisePoint = z.infer<typeof ExercisePointSchema>;

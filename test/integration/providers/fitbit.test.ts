@@ -243,6 +243,37 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
     }
   });
 
+  it("serves an activity's laps from the exercise's splitSummaries (a resource-table row), checked against the raw point", async () => {
+    const stored = (await connection())!;
+    const raw = (await rawPoints('exercise', stored.accessToken)).find((p) => (p.exercise.metricsSummary.distanceMillimeters ?? 0) > 2_500_000)!;
+    const id = raw.name.split('/').pop();
+    await clearRequests();
+    const answer = await json(`/activities/${P}/${id}/laps`);
+    expect(await paths()).toEqual([`GET ${DATA}/exercise/dataPoints/${id}`]);
+    expect(answer.provider).toBe(P);
+    const splits = raw.exercise.splitSummaries as Array<Record<string, any>>;
+    expect(splits.length).toBeGreaterThanOrEqual(3);
+    expect(answer.laps).toHaveLength(splits.length);
+    for (const [i, lap] of (answer.laps as Array<Record<string, any>>).entries()) {
+      const split = splits[i]!;
+      expect(lap.lap_index).toBe(i);
+      expect(lap.start_date).toBe(split.startTime);
+      expect(lap.end_date).toBe(split.endTime);
+      expect(lap.elapsed_time_seconds).toBe((Date.parse(split.endTime) - Date.parse(split.startTime)) / 1000);
+      expect(lap.moving_time_seconds).toBe(Number(split.activeDuration.slice(0, -1)));
+      expect(lap.distance_meters).toBeCloseTo(split.metricsSummary.distanceMillimeters / 1000, 1);
+      expect(lap.lap_type).toBe(split.splitType);
+    }
+    expect(answer.laps[0].lap_type).toBe('DISTANCE');
+    expect(answer.laps[0].distance_meters).toBe(1000);
+    expect(answer.laps.at(-1).end_date).toBe(raw.exercise.interval.endTime);
+    const total = (answer.laps as Array<{ distance_meters: number }>).reduce((sum, l) => sum + l.distance_meters, 0);
+    expect(total).toBeCloseTo(raw.exercise.metricsSummary.distanceMillimeters / 1000, 0);
+    const unknown = await client.api(`/activities/${P}/123/laps`);
+    expect(unknown.status).toBe(404);
+    expect((await errorOf(unknown)).code).toBe('not_found');
+  });
+
   it('serves the athlete (healthUserId, from users/me/profile), stats and personal records', async () => {
     await clearRequests();
     const { athlete } = await json(`/athlete?provider=${P}`);
