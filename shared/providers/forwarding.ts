@@ -39,11 +39,11 @@ export function interceptedReads(intercept: (call: ReadCall) => Promise<unknown>
   return reads as ReadMethods;
 }
 
-// The read methods are assigned in the constructor from the resource table.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// The read methods are assigned in the constructor from the resource table (interceptedReads),
+// so the merged interface's members are always initialised.
 export interface ForwardingFitnessProvider extends ReadMethods {}
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor assigns every read method
 export abstract class ForwardingFitnessProvider {
   readonly handleWebhook?: FitnessProvider['handleWebhook'];
   readonly retiredConnection?: FitnessProvider['retiredConnection'];

@@ -58,11 +58,11 @@ export function lazyProvider(spec: LazyProviderSpec): LazyProviderFactory {
   };
 }
 
-// The read methods are assigned in the constructor from the resource table.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// The read methods are assigned in the constructor from the resource table (interceptedReads),
+// so the merged interface's members are always initialised.
 export interface LazyFitnessProvider extends ReadMethods {}
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor assigns every read method
 export class LazyFitnessProvider implements FitnessProvider {
   readonly derivedFromActivities: readonly DerivedResource[];
   readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
