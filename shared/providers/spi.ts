@@ -26,11 +26,40 @@ const OAuthEndpointsSchema = z.object({
 const OAuthParamsSchema = z.object({
   /** Joins scopes in the authorize URL: `,` for Strava, a space for most others. */
   scopeSeparator: z._default(z.string().check(z.minLength(1)), ' '),
+  /** False where the authorize page takes no `scope` (Garmin: the app's portal settings decide). */
+  authorizeScope: z._default(z.boolean(), true),
   pkce: z._default(z.boolean(), false),
   extraAuthorizeParams: z._default(z.record(z.string(), z.string()), {}),
   /** How client credentials reach the token endpoint: form body or HTTP Basic. */
   tokenEndpointAuth: z._default(z.enum(['body', 'basic']), 'body'),
+  /** False where the code exchange takes no `redirect_uri` (Strava). */
+  exchangeRedirectUri: z._default(z.boolean(), true),
+  /** Extra form fields of a refresh (WHOOP: `scope=offline`, or no new refresh token comes back). */
+  refreshParams: z._default(z.record(z.string(), z.string()), {}),
+  /** Dotted path in the token answer to the provider's user id (Strava: `athlete.id`). */
+  tokenUserIdPath: z.optional(z.string().check(z.minLength(1))),
+  /** False where the token answer's `scope` is not the user's grant (Garmin: identity-service scopes). */
+  tokenScopes: z._default(z.boolean(), true),
+  /**
+   * How a connection is revoked at `revokeUrl`: `form` posts the access token as `revokeTokenField`
+   * (with the client credentials when `revokeClientAuth`), `bearer_delete` sends DELETE with the
+   * user's bearer token (WHOOP, Garmin's registration delete).
+   */
+  revokeStyle: z._default(z.enum(['form', 'bearer_delete']), 'form'),
+  revokeTokenField: z._default(z.string().check(z.minLength(1)), 'token'),
+  revokeClientAuth: z._default(z.boolean(), true),
 });
+
+const DEFAULT_OAUTH_PARAMS = z.parse(OAuthParamsSchema, {});
+
+/** A whole-number `PIERRE_<P>_<KEY>` setting: its range, default and meaning. */
+const IntSettingSchema = z.object({
+  min: z.number().check(z.int()),
+  max: z.number().check(z.int()),
+  default: z.optional(z.number().check(z.int())),
+  description: z.string().check(z.minLength(1)),
+});
+export type IntSettingSpec = z.output<typeof IntSettingSchema>;
 
 export const ProviderDescriptorSchema = z.object({
   /** Lower-case id; also forms the `PIERRE_<NAME>_*` configuration keys. */
@@ -47,16 +76,22 @@ export const ProviderDescriptorSchema = z.object({
    */
   connection: z.enum(['oauth2', 'redirect', 'none']),
   oauthEndpoints: z.optional(OAuthEndpointsSchema),
-  oauthParams: z._default(OAuthParamsSchema, {
-    scopeSeparator: ' ',
-    pkce: false,
-    extraAuthorizeParams: {},
-    tokenEndpointAuth: 'body',
-  }),
+  oauthParams: z._default(OAuthParamsSchema, DEFAULT_OAUTH_PARAMS),
   apiBaseUrl: z.url(),
   defaultScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
   /** Scopes without which the connection is useless; a callback missing one is refused. */
   requiredScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
+  /** Whether the implementation handles webhooks (`handleWebhook`). */
+  webhooks: z._default(z.boolean(), false),
+  /** Which of stats and personal records the service derives from `recentActivities`. */
+  derivedFromActivities: z._default(z.array(z.enum(['stats', 'personal_records'])), []),
+  /**
+   * The implementation's `retiredConnection`, where it has one: asked synchronously on every
+   * call, so it lives with the descriptor rather than in the lazily loaded client.
+   */
+  retiredConnection: z.optional(z.custom<(grant: StoredGrant) => string | undefined>((value) => typeof value === 'function')),
+  /** The provider's whole-number settings (`PIERRE_<P>_<KEY>`), checked at start-up. */
+  intSettings: z._default(z.record(z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), IntSettingSchema), {}),
 }).check(z.refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {
   message: 'oauth2 providers need oauthEndpoints',
   path: ['oauthEndpoints'],
@@ -64,6 +99,21 @@ export const ProviderDescriptorSchema = z.object({
 
 export type ProviderDescriptor = z.output<typeof ProviderDescriptorSchema>;
 export type ProviderDescriptorInput = z.input<typeof ProviderDescriptorSchema>;
+
+const parsed = new WeakMap<ProviderDescriptorInput, ProviderDescriptor>();
+
+/**
+ * The one place a descriptor is validated (the registry, the lazy factory and the implementation
+ * all ask here): each descriptor object is parsed once and the result shared.
+ */
+export function parseDescriptor(input: ProviderDescriptorInput): ProviderDescriptor {
+  let descriptor = parsed.get(input);
+  if (!descriptor) {
+    descriptor = ProviderDescriptorSchema.parse(input);
+    parsed.set(input, descriptor);
+  }
+  return descriptor;
+}
 
 /**
  * Whether a provider's calls leave the process. One whose API sits under the reserved

@@ -25,7 +25,10 @@ import {
   type ProviderConfig,
   type ProviderSession,
 } from '../../shared/providers/spi';
-import { SYNTHETIC_DESCRIPTOR, SyntheticProvider, syntheticProvider } from '../../shared/providers/synthetic';
+import { builtinProvider } from '../../shared/providers/builtin';
+import { SYNTHETIC_DESCRIPTOR, SyntheticProvider } from '../../shared/providers/synthetic';
+
+const syntheticProvider = builtinProvider('synthetic');
 import {
   activityId,
   DAY_MS,

@@ -93,14 +93,8 @@ export class CorosProvider extends BaseProvider {
 
   /** `POST /oauth2/deauthorize` with the access token. */
   override async revokeToken(session: ProviderSession): Promise<void> {
-    if (!this.config.revokeUrl) return;
-    const { data } = await this.http.request({
-      url: this.config.revokeUrl,
-      method: 'POST',
-      form: { token: session.accessToken },
-      schema: CorosEnvelopeSchema,
-    });
-    if (data.result !== COROS_OK) throw errorForResult(this.name, data.result);
+    const data = await this.revokeRequest(session, CorosEnvelopeSchema);
+    if (data && data.result !== COROS_OK) throw errorForResult(this.name, data.result);
   }
 
   // ---- data -------------------------------------------------------------------------------------
@@ -220,3 +214,5 @@ export class CorosProvider extends BaseProvider {
     return new ProviderError({ kind, provider: this.name, ...(status !== undefined && { status }), message: `${this.name} ${what} (${detail})` });
   }
 }
+
+export default CorosProvider;

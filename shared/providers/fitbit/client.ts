@@ -16,7 +16,6 @@ import type {
   ProviderConfig,
   ProviderDeps,
   ProviderSession,
-  StoredGrant,
   TokenSet,
   WebhookRequest,
   WebhookResult,
@@ -40,7 +39,6 @@ import {
 } from './schemas';
 import { addDays, civilLiteral, dayChunks, googleDate, isoInstant, MAX_UTC_OFFSET_MS, wholeDays } from './time';
 import { FitbitWebhooks } from './webhook';
-import { retiredFitbitConnection } from './retired';
 
 /** Exercise and sleep pages hold at most 25 points; other types up to 10,000. */
 export const SESSION_PAGE_SIZE = 25;
@@ -54,7 +52,7 @@ export const ROLLUP_MAX_DAYS = { steps: 90, 'total-calories': 14 } as const;
 
 const POINT_ID = /^[A-Za-z0-9-]{1,63}$/;
 
-export class FitbitClient extends BaseProvider {
+export class FitbitProvider extends BaseProvider {
   private readonly webhooks: FitbitWebhooks;
 
   constructor(config: ProviderConfig, deps: ProviderDeps) {
@@ -64,10 +62,6 @@ export class FitbitClient extends BaseProvider {
 
   handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
     return this.webhooks.handle(request);
-  }
-
-  retiredConnection(grant: StoredGrant): string | undefined {
-    return retiredFitbitConnection(grant);
   }
 
   // ---- connection --------------------------------------------------------------------------
@@ -87,12 +81,6 @@ export class FitbitClient extends BaseProvider {
       onStatus: googleStatus('activity', this.deps.now),
     });
     return data;
-  }
-
-  /** Google's revoke takes the token alone; revoking the access token revokes its refresh token too. */
-  override async revokeToken(session: ProviderSession): Promise<void> {
-    if (!this.config.revokeUrl) return;
-    await this.http.request({ url: this.config.revokeUrl, method: 'POST', form: { token: session.accessToken }, schema: z.unknown() });
   }
 
   // ---- plumbing ----------------------------------------------------------------------------
@@ -267,3 +255,5 @@ export class FitbitClient extends BaseProvider {
   }
 }
 
+
+export default FitbitProvider;

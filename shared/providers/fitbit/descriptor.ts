@@ -1,4 +1,4 @@
-import { fullHealth, type ProviderDescriptorInput } from '../spi';
+import { fullHealth, type ProviderDescriptorInput, type StoredGrant } from '../spi';
 
 /**
  * Fitbit (and Pixel Watch) data through the Google Health API with Google OAuth 2.0. The
@@ -16,6 +16,14 @@ export const SCOPES = {
 } as const;
 export type ScopeArea = keyof typeof SCOPES;
 
+const RETIRED_MESSAGE =
+  'Fitbit moved to Google accounts: this connection was made with the retired Fitbit Web API (switched off on 2026-11-02) and can no longer be used; connect Fitbit again and sign in with Google';
+
+/** Tokens from the retired Fitbit Web API carry Fitbit's scope names, never a Google Health one. */
+function retiredFitbitConnection(grant: StoredGrant): string | undefined {
+  return grant.scopes.some((s) => s.startsWith(SCOPE_PREFIX)) ? undefined : RETIRED_MESSAGE;
+}
+
 export const FITBIT_DESCRIPTOR = {
   name: 'fitbit',
   displayName: 'Fitbit (Google Health)',
@@ -32,9 +40,14 @@ export const FITBIT_DESCRIPTOR = {
     pkce: true,
     extraAuthorizeParams: { access_type: 'offline', prompt: 'consent' },
     tokenEndpointAuth: 'body',
+    // Google's revoke takes the token alone; revoking the access token revokes its refresh token too.
+    revokeClientAuth: false,
   },
   apiBaseUrl: 'https://health.googleapis.com/v4',
   defaultScopes: [SCOPES.activity, SCOPES.metrics, SCOPES.sleep, SCOPES.profile],
   // Sleep, health metrics and profile may be unticked: only the routes needing them refuse.
   requiredScopes: [SCOPES.activity],
+  webhooks: true,
+  derivedFromActivities: ['stats', 'personal_records'],
+  retiredConnection: retiredFitbitConnection,
 } satisfies ProviderDescriptorInput;

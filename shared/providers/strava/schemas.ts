@@ -49,9 +49,6 @@ export const StravaTokenResponseSchema = z.extend(TokenResponseSchema, {
 });
 export type StravaTokenResponse = z.infer<typeof StravaTokenResponseSchema>;
 
-/** POST /oauth/deauthorize answers with the access token it revoked. */
-export const StravaDeauthorizeResponseSchema = z.looseObject({ access_token: z.optional(z.string()) });
-
 // ---- activities ----------------------------------------------------------------------------------
 
 /** SummaryActivity (list, resource_state 2); DetailedActivity (resource_state 3) adds a few fields. */

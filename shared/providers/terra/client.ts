@@ -55,7 +55,7 @@ const ACTIVITY_MARGIN_MS = DAY_MS;
 
 type DataEndpoint = 'activity' | 'sleep' | 'body' | 'daily';
 
-export class TerraClient extends BaseProvider {
+export class TerraProvider extends BaseProvider {
   constructor(config: ProviderConfig, deps: ProviderDeps) {
     super(TERRA_DESCRIPTOR, config, deps, { rateLimitHint: terraRateLimitHint, rateLimitUsage: terraRateLimitUsage });
   }
@@ -343,3 +343,5 @@ function withQuery(base: string, params: Record<string, string>): string {
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   return url.toString();
 }
+
+export default TerraProvider;

@@ -18,4 +18,6 @@ export const TERRA_DESCRIPTOR = {
   },
   apiBaseUrl: 'https://api.tryterra.co/v2',
   defaultScopes: [],
+  webhooks: true,
+  derivedFromActivities: ['stats', 'personal_records'],
 } satisfies ProviderDescriptorInput;

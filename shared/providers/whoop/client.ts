@@ -96,17 +96,6 @@ export class WhoopProvider extends BaseProvider {
     }
   }
 
-  /** WHOOP only returns a new refresh token when the refresh asks for `offline` again. */
-  protected override extraRefreshParams(): Record<string, string> {
-    return { scope: 'offline' };
-  }
-
-  /** `DELETE /v2/user/access` with the user's bearer token (204): revokes the grant. */
-  override async revokeToken(session: ProviderSession): Promise<void> {
-    const url = this.config.revokeUrl ?? this.apiUrl('/v2/user/access').toString();
-    await this.http.request({ url, method: 'DELETE', headers: this.bearer(session.accessToken), schema: z.unknown() });
-  }
-
   // ---- data ---------------------------------------------------------------------------------
 
   async getAthlete(session: ProviderSession): Promise<Athlete> {
@@ -275,3 +264,5 @@ export class WhoopProvider extends BaseProvider {
     }
   }
 }
+
+export default WhoopProvider;

@@ -1,4 +1,3 @@
-export { whoopProvider } from './factory';
 export { WHOOP_DESCRIPTOR } from './descriptor';
 export { WhoopProvider } from './client';
 export * from './webhook';

@@ -209,3 +209,5 @@ export class SyntheticProvider extends BaseProvider {
     return out;
   }
 }
+
+export default SyntheticProvider;
