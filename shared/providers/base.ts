@@ -15,6 +15,7 @@ import {
 } from '../models';
 import { personalRecordsFromActivities, statsFromActivities } from './derive';
 import { ProviderHttp, type ProviderHttpOptions } from './http';
+import { nextWindowHint, xRateLimitUsage } from './rate-limit';
 import { timeoutSetting } from './settings';
 import { buildAuthorizationUrl, clientAuth, parseScopes, requestToken, tokenAnswerField, tokenSetFrom, type TokenResponse } from './oauth2';
 import {
@@ -54,7 +55,9 @@ export abstract class BaseProvider implements FitnessProvider {
     this.descriptor = parseDescriptor(descriptor);
     if (this.descriptor.retiredConnection) this.retiredConnection = this.descriptor.retiredConnection;
     const timeoutMs = timeoutSetting(this.descriptor.name, config.settings) ?? httpOptions.timeoutMs;
-    this.http = new ProviderHttp({ provider: this.descriptor.name, deps, ...httpOptions, timeoutMs });
+    const headers = this.descriptor.rateLimitHeaders;
+    const declared = headers ? { rateLimitHint: nextWindowHint(headers), rateLimitUsage: xRateLimitUsage(this.descriptor.name, headers) } : {};
+    this.http = new ProviderHttp({ provider: this.descriptor.name, deps, ...declared, ...httpOptions, timeoutMs });
   }
 
   protected get name(): string {

@@ -3,6 +3,7 @@
  * to plug into the service. Core code only ever talks to providers through these types.
  */
 import * as z from '../zod';
+import { RateLimitScopeSchema } from '../models';
 import type {
   Activity,
   Athlete,
@@ -90,6 +91,17 @@ export const ProviderDescriptorSchema = z.object({
    * call, so it lives with the descriptor rather than in the lazily loaded client.
    */
   retiredConnection: z.optional(z.custom<(grant: StoredGrant) => string | undefined>((value) => typeof value === 'function')),
+  /**
+   * Where the provider reports rate-limit usage in the conventional `X-RateLimit-*` trio over one
+   * fixed window; providers with their own headers (Strava, WHOOP, Terra) parse them in code.
+   */
+  rateLimitHeaders: z.optional(
+    z.object({
+      windowName: z.string().check(z.minLength(1)),
+      windowSecs: z.number().check(z.int(), z.positive()),
+      scope: RateLimitScopeSchema,
+    }),
+  ),
   /** The provider's whole-number settings (`PIERRE_<P>_<KEY>`), checked at start-up. */
   intSettings: z._default(z.record(z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), IntSettingSchema), {}),
 }).check(z.refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {

@@ -12,7 +12,6 @@ import { COROS_OK, errorForResult, safeCode } from './codes';
 import { COROS_DESCRIPTOR } from './descriptor';
 import { activityFromWorkout, athleteFromUser } from './mapping';
 import { inWindow, planWindows, type CorosWindow, type WindowQuery } from './pagination';
-import { corosRateLimitHint, corosRateLimitUsage } from './rate-limit';
 import {
   CorosEnvelopeSchema,
   CorosTokenResponseSchema,
@@ -35,10 +34,7 @@ export class CorosProvider extends BaseProvider {
   readonly settings: CorosSettings;
 
   constructor(config: ProviderConfig, deps: ProviderDeps) {
-    super(COROS_DESCRIPTOR, config, deps, {
-      rateLimitHint: corosRateLimitHint,
-      rateLimitUsage: corosRateLimitUsage(COROS_DESCRIPTOR.name),
-    });
+    super(COROS_DESCRIPTOR, config, deps);
     this.settings = resolveCorosSettings(config);
   }
 

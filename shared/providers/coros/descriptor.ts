@@ -17,6 +17,9 @@ export const COROS_DESCRIPTOR = {
   oauthParams: { scopeSeparator: ' ', pkce: false, extraAuthorizeParams: {}, tokenEndpointAuth: 'body', revokeClientAuth: false },
   apiBaseUrl: 'https://open.coros.com',
   defaultScopes: [],
+  // COROS publishes no rate limits or usage headers: a per-application limit counted in clock
+  // minutes is assumed, and the common trio is read should COROS ever send it.
+  rateLimitHeaders: { windowName: 'window', windowSecs: 60, scope: 'app' },
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
   intSettings: {

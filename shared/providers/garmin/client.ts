@@ -27,7 +27,6 @@ import type {
 } from '../spi';
 import { GARMIN_DESCRIPTOR } from './descriptor';
 import { bodyCompDate, sleepDate, toActivity, toHealthMetrics, toRecoveryMetrics, toSleepSession } from './mapping';
-import { garminRateLimitHint, garminRateLimitUsage } from './rate-limit';
 import { garminWebhook, WEBHOOK_SECRET_SETTING } from './webhook';
 import { PermissionsSchema, SUMMARY_ENDPOINTS, UserIdSchema, type SummaryOf, type SummaryType } from './schemas';
 import { garminSettings, type GarminSettings } from './settings';
@@ -68,7 +67,7 @@ export class GarminProvider extends BaseProvider {
   readonly settings: GarminSettings;
 
   constructor(config: ProviderConfig, deps: ProviderDeps) {
-    super(GARMIN_DESCRIPTOR, config, deps, { rateLimitHint: garminRateLimitHint, rateLimitUsage: garminRateLimitUsage });
+    super(GARMIN_DESCRIPTOR, config, deps);
     this.settings = garminSettings(config.settings);
   }
 

@@ -33,6 +33,9 @@ export const GARMIN_DESCRIPTOR = {
   apiBaseUrl: 'https://apis.garmin.com/wellness-api/rest',
   defaultScopes: ['ACTIVITY_EXPORT', 'HEALTH_EXPORT'],
   requiredScopes: ['ACTIVITY_EXPORT'],
+  // Garmin documents no usage headers; evaluation keys get about 100 requests per minute per
+  // application (unverified). A gateway's conventional trio is read when present.
+  rateLimitHeaders: { windowName: 'minute', windowSecs: 60, scope: 'app' },
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
   intSettings: {
