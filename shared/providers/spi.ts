@@ -24,6 +24,13 @@ const OAuthEndpointsSchema = z.object({
   revokeUrl: z.optional(z.url()),
 });
 
+/** A `redirect` connection: a session endpoint that answers the page to send the user to (Terra's widget). */
+const WidgetEndpointsSchema = z.object({
+  /** POSTed to create a session; `PIERRE_<P>_AUTH_URL` overrides it. */
+  sessionUrl: z.url(),
+  revokeUrl: z.optional(z.url()),
+});
+
 const OAuthParamsSchema = z.object({
   /** Joins scopes in the authorize URL: `,` for Strava, a space for most others. */
   scopeSeparator: z._default(z.string().check(z.minLength(1)), ' '),
@@ -71,12 +78,13 @@ export const ProviderDescriptorSchema = z.object({
   displayName: z.string().check(z.minLength(1)),
   capabilities: z.number().check(z.int(), z.gte(0), z.lte(ALL_CAPABILITIES)),
   /**
-   * How a user connects: `oauth2` (authorization code), `redirect` (a provider-specific page
-   * that sends the user back to the callback, e.g. an aggregator widget), or `none`
+   * How a user connects: `oauth2` (authorization code, `oauthEndpoints`), `redirect` (a widget
+   * session at `widgetEndpoints` whose page sends the user back to the callback: Terra), or `none`
    * (always connected, like the synthetic provider).
    */
   connection: z.enum(['oauth2', 'redirect', 'none']),
   oauthEndpoints: z.optional(OAuthEndpointsSchema),
+  widgetEndpoints: z.optional(WidgetEndpointsSchema),
   oauthParams: z._default(OAuthParamsSchema, DEFAULT_OAUTH_PARAMS),
   apiBaseUrl: z.url(),
   defaultScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
@@ -104,10 +112,16 @@ export const ProviderDescriptorSchema = z.object({
   ),
   /** The provider's whole-number settings (`PIERRE_<P>_<KEY>`), checked at start-up. */
   intSettings: z._default(z.record(z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), IntSettingSchema), {}),
-}).check(z.refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {
-  message: 'oauth2 providers need oauthEndpoints',
-  path: ['oauthEndpoints'],
-}));
+}).check(
+  z.refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {
+    message: 'oauth2 providers need oauthEndpoints',
+    path: ['oauthEndpoints'],
+  }),
+  z.refine((d) => d.connection !== 'redirect' || d.widgetEndpoints !== undefined, {
+    message: 'redirect providers need widgetEndpoints',
+    path: ['widgetEndpoints'],
+  }),
+);
 
 export type ProviderDescriptor = z.output<typeof ProviderDescriptorSchema>;
 export type ProviderDescriptorInput = z.input<typeof ProviderDescriptorSchema>;

@@ -97,7 +97,7 @@ export class TerraProvider extends BaseProvider {
       provider: this.name,
       status: 410,
       retryable: false,
-      message: `terra retired the widget-session endpoint at PIERRE_TERRA_AUTH_URL; set it to ${TERRA_DESCRIPTOR.oauthEndpoints.authUrl} (or unset it for the default)`,
+      message: `terra retired the widget-session endpoint at PIERRE_TERRA_AUTH_URL; set it to ${TERRA_DESCRIPTOR.widgetEndpoints.sessionUrl} (or unset it for the default)`,
     });
   }
 
