@@ -17,9 +17,7 @@ import {
 import { ProviderRegistry } from '../../shared/providers/registry';
 import { LazyFitnessProvider } from '../../shared/providers/lazy';
 import {
-  Capability,
-  capabilityNames,
-  hasCapability,
+  answerCapabilities,
   ProviderDescriptorSchema,
   type FitnessProvider,
   type ProviderConfig,
@@ -91,8 +89,7 @@ describe('synthetic descriptor and factory', () => {
       apiBaseUrl: 'https://synthetic.invalid/api',
       defaultScopes: [],
     });
-    expect(hasCapability(descriptor.capabilities, Capability.OAUTH)).toBe(false);
-    expect(capabilityNames(descriptor.capabilities)).toEqual(['activities', 'sleep_tracking', 'recovery_metrics', 'health_metrics']);
+    expect(answerCapabilities(descriptor)).toEqual(['activities', 'sleep_tracking', 'recovery_metrics', 'health_metrics']);
   });
 
   it('registers and creates through the registry', async () => {
