@@ -110,6 +110,28 @@ export const ProviderDescriptorSchema = z.object({
       scope: RateLimitScopeSchema,
     }),
   ),
+  /**
+   * How collections page: `offset` (page numbers or offsets: Strava, synthetic), `time_windows`
+   * (no paging: the client walks date windows, shared/providers/time-spans.ts: Garmin, COROS,
+   * Terra) or `cursor` (a token in the answer asks for the next page, shared/providers/pagination.ts).
+   */
+  pagination: z._default(
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('offset') }),
+      z.object({ kind: z.literal('time_windows') }),
+      z.object({
+        kind: z.literal('cursor'),
+        /** Query parameter carrying the token (`nextToken`, `pageToken`). */
+        tokenParam: z.string().check(z.minLength(1)),
+        /** Answer fields: the page's items and the next token. */
+        itemsField: z.string().check(z.minLength(1)),
+        nextField: z.string().check(z.minLength(1)),
+        /** Whether an empty page or a repeated token ends the walk (WHOOP), or only a missing token does (Google: an empty page may repeat it). */
+        emptyPageEnds: z.boolean(),
+      }),
+    ]),
+    { kind: 'offset' },
+  ),
   /** The provider's whole-number settings (`PIERRE_<P>_<KEY>`), checked at start-up. */
   intSettings: z._default(z.record(z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), IntSettingSchema), {}),
 }).check(

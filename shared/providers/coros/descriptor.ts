@@ -20,6 +20,7 @@ export const COROS_DESCRIPTOR = {
   // COROS publishes no rate limits or usage headers: a per-application limit counted in clock
   // minutes is assumed, and the common trio is read should COROS ever send it.
   rateLimitHeaders: { windowName: 'window', windowSecs: 60, scope: 'app' },
+  pagination: { kind: 'time_windows' },
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
   intSettings: {

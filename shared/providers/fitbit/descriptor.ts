@@ -47,6 +47,8 @@ export const FITBIT_DESCRIPTOR = {
   defaultScopes: [SCOPES.activity, SCOPES.metrics, SCOPES.sleep, SCOPES.profile],
   // Sleep, health metrics and profile may be unticked: only the routes needing them refuse.
   requiredScopes: [SCOPES.activity],
+  // A page may be empty and still carry a token: only a missing token ends.
+  pagination: { kind: 'cursor', tokenParam: 'pageToken', itemsField: 'dataPoints', nextField: 'nextPageToken', emptyPageEnds: false },
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
   retiredConnection: retiredFitbitConnection,

@@ -36,6 +36,7 @@ export const GARMIN_DESCRIPTOR = {
   // Garmin documents no usage headers; evaluation keys get about 100 requests per minute per
   // application (unverified). A gateway's conventional trio is read when present.
   rateLimitHeaders: { windowName: 'minute', windowSecs: 60, scope: 'app' },
+  pagination: { kind: 'time_windows' },
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
   intSettings: {

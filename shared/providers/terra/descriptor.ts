@@ -17,6 +17,7 @@ export const TERRA_DESCRIPTOR = {
   },
   apiBaseUrl: 'https://api.tryterra.co/v2',
   defaultScopes: [],
+  pagination: { kind: 'time_windows' },
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
 } satisfies ProviderDescriptorInput;

@@ -24,6 +24,7 @@ export const WHOOP_DESCRIPTOR = {
   // `offline` is what makes WHOOP issue a refresh token at all.
   defaultScopes: ['offline', 'read:profile', 'read:body_measurement', 'read:workout', 'read:sleep', 'read:recovery', 'read:cycles'],
   requiredScopes: ['offline', 'read:workout'],
+  pagination: { kind: 'cursor', tokenParam: 'nextToken', itemsField: 'records', nextField: 'next_token', emptyPageEnds: true },
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
 } satisfies ProviderDescriptorInput;

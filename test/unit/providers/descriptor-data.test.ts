@@ -8,6 +8,7 @@ import { resolveProviderConfig } from '../../../shared/config/provider-config';
 import type { RateLimitUsage } from '../../../shared/providers/rate-limit';
 import { BUILTIN_DESCRIPTORS } from '../../../shared/providers/builtin-descriptors';
 import { builtinProvider } from '../../../shared/providers/builtin';
+import { cursorPaging, walkCursorPages } from '../../../shared/providers/pagination';
 import { parseDescriptor, type ProviderDeps } from '../../../shared/providers/spi';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 30);
@@ -108,5 +109,36 @@ describe('descriptor data drives the rate-limit header family', () => {
       const { fetch } = recorder(() => new Response('{}', { status: 429 }));
       await expect(create(name, fetch).revokeToken(session), name).rejects.toMatchObject({ kind: 'rate_limited', retryAfterSecs: 30 });
     }
+  });
+});
+
+describe('descriptor data drives the cursor pager', () => {
+  const paging = (name: string) => cursorPaging(parseDescriptor(BUILTIN_DESCRIPTORS.find((d) => d.name === name)!));
+  /** Pages of a fake collection: each answer names the token it was asked with. */
+  const walk = async (name: string, pages: { items: number[]; next?: string }[]) => {
+    const { itemsField, nextField, tokenParam } = paging(name);
+    const asked: Record<string, string>[] = [];
+    const seen: number[] = [];
+    await walkCursorPages<number>(
+      paging(name),
+      async (cursor) => {
+        asked.push(cursor);
+        const page = pages[asked.length - 1] ?? { items: [] };
+        return { [itemsField]: page.items, ...(page.next !== undefined && { [nextField]: page.next }) };
+      },
+      (items) => (seen.push(...items), true),
+    );
+    return { seen, asked: asked.map((c) => c[tokenParam]) };
+  };
+
+  it('names the token where each provider wants it, and stops on a missing token', async () => {
+    expect(await walk('whoop', [{ items: [1], next: 'a' }, { items: [2] }])).toEqual({ seen: [1, 2], asked: [undefined, 'a'] });
+    expect(await walk('fitbit', [{ items: [1], next: 'p' }, { items: [2], next: '' }])).toEqual({ seen: [1, 2], asked: [undefined, 'p'] });
+  });
+
+  it('ends a WHOOP walk on an empty page or a repeated token, but goes on through Google empty pages', async () => {
+    expect((await walk('whoop', [{ items: [1], next: 'a' }, { items: [], next: 'b' }, { items: [3] }])).seen).toEqual([1]);
+    expect((await walk('whoop', [{ items: [1], next: 'a' }, { items: [2], next: 'a' }, { items: [3] }])).seen).toEqual([1, 2]);
+    expect((await walk('fitbit', [{ items: [1], next: 'a' }, { items: [], next: 'a' }, { items: [3] }])).seen).toEqual([1, 3]);
   });
 });
