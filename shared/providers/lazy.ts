@@ -28,8 +28,6 @@ import type {
 import { parseDescriptor } from './spi';
 import { checkSettings } from './settings';
 
-export type CreateProvider = (config: ProviderConfig, deps: ProviderDeps) => FitnessProvider;
-
 /** What a provider folder's `client.ts` exports: its implementation class as the default export. */
 export interface ProviderModule {
   readonly default: new (config: ProviderConfig, deps: ProviderDeps) => FitnessProvider;
