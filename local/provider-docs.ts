@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BUILTIN_PROVIDERS } from '../shared/providers/builtin';
 import { capabilityNames } from '../shared/providers/capabilities';
-import type { ProviderFactory } from '../shared/providers/spi';
+import { parseDescriptor, type ProviderFactory } from '../shared/providers/spi';
 
 const ROOT = new URL('../', import.meta.url);
 const MATRIX = /(<!-- provider-matrix:start -->\n)[\s\S]*?(<!-- provider-matrix:end -->)/;
@@ -29,7 +29,24 @@ function readRepoFile(path: string): string {
 
 type Facts = Record<string, unknown>;
 
-const KNOWN_FIELDS = new Set(['name', 'displayName', 'capabilities', 'connection', 'oauthEndpoints', 'oauthParams', 'apiBaseUrl', 'defaultScopes', 'requiredScopes']);
+const KNOWN_FIELDS = new Set([
+  'name',
+  'displayName',
+  'capabilities',
+  'connection',
+  'oauthEndpoints',
+  'widgetEndpoints',
+  'oauthParams',
+  'apiBaseUrl',
+  'defaultScopes',
+  'requiredScopes',
+  'webhooks',
+  'derivedFromActivities',
+  'retiredConnection',
+  'rateLimitHeaders',
+  'pagination',
+  'intSettings',
+]);
 
 const CONNECTIONS: Record<string, string> = {
   oauth2: 'OAuth 2.0 authorization code',
@@ -37,13 +54,9 @@ const CONNECTIONS: Record<string, string> = {
   none: 'always connected',
 };
 
+/** The descriptor with its defaults filled in, as the service reads it. */
 function facts(factory: ProviderFactory): Facts {
-  return factory.descriptor as unknown as Facts;
-}
-
-/** What the lazy factory declares without loading the client (absent on a plain factory). */
-function spec(factory: ProviderFactory): Facts {
-  return ((factory as unknown as { spec?: Facts }).spec ?? {}) as Facts;
+  return parseDescriptor(factory.descriptor) as unknown as Facts;
 }
 
 function capabilities(d: Facts): string {
@@ -57,15 +70,14 @@ function capabilities(d: Facts): string {
 function code(value: unknown): string {
   if (value === undefined || value === null || value === '') return '-';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(code).join(', ');
-  const text = (typeof value === 'string' ? value : JSON.stringify(value)).replaceAll('|', '\\|');
+  const text = (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))).replaceAll('|', '\\|');
   return `\`${text}\``;
 }
 
 function providerMatrix(link: string): string {
   const rows = BUILTIN_PROVIDERS.map((factory) => {
     const d = facts(factory);
-    const s = spec(factory);
-    const webhooks = s.webhooks === true ? 'yes' : s.webhooks === false ? 'no' : '-';
+    const webhooks = d.webhooks ? 'yes' : 'no';
     return `| [${d.displayName}](${link}${d.name}.md) | \`${d.name}\` | ${capabilities(d)} | ${code(d.connection)} | ${webhooks} |`;
   });
   return ['| Provider | Name | Capabilities | Connection | Webhooks |', '|---|---|---|---|---|', ...rows, ''].join('\n');
@@ -73,7 +85,6 @@ function providerMatrix(link: string): string {
 
 function providerPage(factory: ProviderFactory): string {
   const d = facts(factory);
-  const s = spec(factory);
   const name = String(d.name);
   const upper = name.toUpperCase();
   const endpoints = (d.oauthEndpoints ?? {}) as Facts;
@@ -87,19 +98,34 @@ function providerPage(factory: ProviderFactory): string {
   if (d.oauthEndpoints) {
     rows.push(['Authorization URL', code(endpoints.authUrl)], ['Token URL', code(endpoints.tokenUrl)], ['Revoke URL', code(endpoints.revokeUrl)]);
   }
+  if (d.widgetEndpoints) {
+    const widget = d.widgetEndpoints as Facts;
+    rows.push(['Widget session URL', code(widget.sessionUrl)], ['Revoke URL', code(widget.revokeUrl)]);
+  }
   if (d.connection === 'oauth2') {
+    const pairs = (record: unknown) => Object.entries((record ?? {}) as Facts).map(([k, v]) => code(`${k}=${String(v)}`)).join(', ') || 'none';
     rows.push(
       ['Default scopes', code(d.defaultScopes ?? [])],
       ['Required scopes', code(d.requiredScopes ?? [])],
       ['Scope separator', code(params.scopeSeparator ?? ' ')],
+      ['Scope sent when authorizing', params.authorizeScope === false ? 'no' : 'yes'],
       ['PKCE', params.pkce ? 'yes' : 'no'],
       ['Client credentials at the token endpoint', code(params.tokenEndpointAuth ?? 'body')],
-      ['Extra authorization parameters', Object.entries((params.extraAuthorizeParams ?? {}) as Facts).map(([k, v]) => code(`${k}=${String(v)}`)).join(', ') || 'none'],
+      ['Extra authorization parameters', pairs(params.extraAuthorizeParams)],
+      ['`redirect_uri` in the code exchange', params.exchangeRedirectUri === false ? 'no' : 'yes'],
+      ['Extra refresh parameters', pairs(params.refreshParams)],
+      ['User id in the token answer', code(params.tokenUserIdPath)],
+      ["Scopes from the token answer", params.tokenScopes === false ? 'no (the granted scopes are the requested ones)' : 'yes'],
+      ['Revocation', `${code(params.revokeStyle)}${params.revokeStyle === 'form' ? ` (field ${code(params.revokeTokenField ?? 'token')}${params.revokeClientAuth ? ', with client credentials' : ''})` : ''}`],
     );
   }
-  if ('webhooks' in s) rows.push(['Webhooks', s.webhooks ? `yes: \`/webhooks/${name}\` ([Webhooks](../webhooks.md))` : 'no']);
-  if ('derivedFromActivities' in s) rows.push(['Derived from its activities', code(s.derivedFromActivities)]);
-  if (s.retiredConnection) rows.push(['Retired connections', 'recognised without loading the client (answered 409 `reauthorization_required`)']);
+  const pagination = d.pagination as Facts | undefined;
+  if (pagination) rows.push(['Paging', code(pagination.kind)]);
+  const headers = d.rateLimitHeaders as Facts | undefined;
+  if (headers) rows.push(['Rate-limit headers', `\`X-RateLimit-Limit/-Remaining/-Reset\` over one ${code(headers.windowSecs)} s window (${code(headers.scope)})`]);
+  rows.push(['Webhooks', d.webhooks ? `yes: \`/webhooks/${name}\` ([Webhooks](../webhooks.md))` : 'no']);
+  rows.push(['Derived from its activities', code(d.derivedFromActivities)]);
+  if (d.retiredConnection) rows.push(['Retired connections', 'recognised without loading the client (answered 409 `reauthorization_required`)']);
   for (const [key, value] of Object.entries(d)) if (!KNOWN_FIELDS.has(key)) rows.push([code(key), code(value)]);
 
   const connects = d.connection !== 'none';
@@ -108,13 +134,17 @@ function providerPage(factory: ProviderFactory): string {
     ...(connects ? [`\`PIERRE_${upper}_AUTH_URL\`, \`_TOKEN_URL\`, \`_REVOKE_URL\`, \`_API_BASE_URL\`: override an endpoint`] : []),
     ...(d.connection === 'oauth2' ? [`\`PIERRE_${upper}_SCOPES\`, \`PIERRE_${upper}_REDIRECT_URI\``] : []),
     `\`PIERRE_${upper}_TIMEOUT_SECS\`, \`_MAX_RETRIES\`, \`_BASE_DELAY_MS\`, \`_CIRCUIT_FAILURES\`, \`_CIRCUIT_OPEN_SECS\`, \`_MAX_PENDING_JOBS\`, \`_USER_SHARE\`: as for every provider`,
-    `\`PIERRE_${upper}_<OTHER>\`: its own settings, named in the notes below`,
+    ...Object.entries((d.intSettings ?? {}) as Record<string, Facts>).map(
+      ([key, setting]) =>
+        `\`PIERRE_${upper}_${key}\`: ${String(setting.description)} (whole number ${String(setting.min)}-${String(setting.max)}${setting.default === undefined ? '' : `, default ${String(setting.default)}`})`,
+    ),
+    `\`PIERRE_${upper}_<OTHER>\`: any other setting of its own, named in the notes below`,
   ];
 
   const notesPath = new URL(`shared/providers/${name}/notes.md`, ROOT);
   const notes = existsSync(notesPath) ? readFileSync(notesPath, 'utf8').trim() : 'No notes yet.';
   return [
-    `<!-- Generated by \`npm run docs:providers\` from the descriptor and factory of shared/providers/${name}/ and its notes.md: edit those, not this file. -->`,
+    `<!-- Generated by \`npm run docs:providers\` from the descriptor of shared/providers/${name}/ and its notes.md: edit those, not this file. -->`,
     `# ${d.displayName}`,
     '',
     '| Fact | Value |',

@@ -1,4 +1,4 @@
-import { capabilityNames } from '../providers/capabilities';
+import { answerCapabilities } from '../providers/capabilities';
 import type { Container } from './container';
 import { toErrorAnswer } from './error-answer';
 import type { Identity } from './identity';
@@ -38,7 +38,7 @@ export async function listProviders(container: Container, identity: Identity, op
     providers: descriptors.map((d, i) => ({
       name: d.name,
       display_name: d.displayName,
-      capabilities: capabilityNames(d.capabilities),
+      capabilities: answerCapabilities(d),
       requires_oauth: d.connection === 'oauth2',
       connection_type: d.connection,
       configured: container.providerConfig(d.name).configured,

@@ -1,10 +1,10 @@
 /**
- * The model reference as Markdown, from the zod schemas' own descriptions: the README's
- * "Model reference" section is this text (`npm run model:reference` prints it, and a test keeps
- * the README equal to it).
+ * The model reference as Markdown, from the zod schemas' own descriptions: docs/model.md's
+ * "Model reference" section is this text (`npm run docs:model` writes it, and a test keeps
+ * the page equal to it).
  */
 import * as z from '../zod';
-import { ActivitySchema, HeartRateZoneSchema } from './activity';
+import { ActivitySchema, HeartRateZoneSchema, LapSchema } from './activity';
 import { AthleteSchema } from './athlete';
 import { HealthMetricsSchema, RecoveryMetricsSchema, SleepSessionSchema, SleepStageSchema } from './health';
 import { PersonalRecordSchema, StatsSchema, TotalsSchema } from './stats';
@@ -12,6 +12,7 @@ import { PersonalRecordSchema, StatsSchema, TotalsSchema } from './stats';
 export const MODEL_SCHEMAS: ReadonlyArray<readonly [string, z.ZodMiniObject]> = [
   ['Activity', ActivitySchema],
   ['HeartRateZone (in `heart_rate_zones`)', HeartRateZoneSchema],
+  ['Lap (`GET /activities/{provider}/{id}/laps`)', LapSchema],
   ['Athlete', AthleteSchema],
   ['SleepSession', SleepSessionSchema],
   ['SleepStage (in `stages`)', SleepStageSchema],

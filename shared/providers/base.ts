@@ -15,10 +15,11 @@ import {
 } from '../models';
 import { personalRecordsFromActivities, statsFromActivities } from './derive';
 import { ProviderHttp, type ProviderHttpOptions } from './http';
+import { nextWindowHint, xRateLimitUsage } from './rate-limit';
 import { timeoutSetting } from './settings';
-import { buildAuthorizationUrl, clientAuth, parseScopes, requestToken, tokenSetFrom, type TokenResponse } from './oauth2';
+import { buildAuthorizationUrl, clientAuth, parseScopes, requestToken, tokenAnswerField, tokenSetFrom, type TokenResponse } from './oauth2';
 import {
-  ProviderDescriptorSchema,
+  parseDescriptor,
   type ActivityQuery,
   type AuthorizationRequest,
   type CodeExchange,
@@ -30,6 +31,7 @@ import {
   type ProviderDescriptor,
   type ProviderDescriptorInput,
   type ProviderSession,
+  type StoredGrant,
   type TokenSet,
 } from './spi';
 import * as z from '../zod';
@@ -39,6 +41,7 @@ const DERIVE_MAX_ACTIVITIES = 1_000;
 
 export abstract class BaseProvider implements FitnessProvider {
   readonly descriptor: ProviderDescriptor;
+  readonly retiredConnection?: (grant: StoredGrant) => string | undefined;
   protected readonly http: ProviderHttp;
   /** Page size used to read activities for derived stats and records: the provider's largest page. */
   protected readonly derivePageSize: number = 100;
@@ -49,9 +52,12 @@ export abstract class BaseProvider implements FitnessProvider {
     protected readonly deps: ProviderDeps,
     httpOptions: Partial<Omit<ProviderHttpOptions, 'provider' | 'deps'>> = {},
   ) {
-    this.descriptor = ProviderDescriptorSchema.parse(descriptor);
+    this.descriptor = parseDescriptor(descriptor);
+    if (this.descriptor.retiredConnection) this.retiredConnection = this.descriptor.retiredConnection;
     const timeoutMs = timeoutSetting(this.descriptor.name, config.settings) ?? httpOptions.timeoutMs;
-    this.http = new ProviderHttp({ provider: this.descriptor.name, deps, ...httpOptions, timeoutMs });
+    const headers = this.descriptor.rateLimitHeaders;
+    const declared = headers ? { rateLimitHint: nextWindowHint(headers), rateLimitUsage: xRateLimitUsage(this.descriptor.name, headers) } : {};
+    this.http = new ProviderHttp({ provider: this.descriptor.name, deps, ...declared, ...httpOptions, timeoutMs });
   }
 
   protected get name(): string {
@@ -80,16 +86,14 @@ export abstract class BaseProvider implements FitnessProvider {
     return buildAuthorizationUrl(this.descriptor, this.config, request);
   }
 
+  /** The code exchange as the descriptor's `oauthParams` describe it. */
   async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
     const code = exchange.query['code'];
     if (!code) {
       throw new ProviderError({ kind: 'auth_failed', provider: this.name, message: 'the callback carries no authorization code' });
     }
-    const form: Record<string, string> = {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: exchange.redirectUri,
-    };
+    const form: Record<string, string> = { grant_type: 'authorization_code', code };
+    if (this.descriptor.oauthParams.exchangeRedirectUri) form['redirect_uri'] = exchange.redirectUri;
     if (exchange.codeVerifier) form['code_verifier'] = exchange.codeVerifier;
     const raw = await requestToken(this.http, this.descriptor, this.config, form, 'auth_failed');
     return this.toTokenSet(raw, exchange.query);
@@ -100,32 +104,43 @@ export abstract class BaseProvider implements FitnessProvider {
       this.http,
       this.descriptor,
       this.config,
-      { grant_type: 'refresh_token', refresh_token: refreshToken, ...this.extraRefreshParams() },
+      { grant_type: 'refresh_token', refresh_token: refreshToken, ...this.descriptor.oauthParams.refreshParams },
       'token_refresh_failed',
     );
     return this.toTokenSet(raw, {});
   }
 
-  /** Extra form fields some providers want on refresh (WHOOP: `scope=offline`). */
-  protected extraRefreshParams(): Record<string, string> {
-    return {};
+  /** The token answer as a TokenSet: scopes and the user id where the descriptor says they are. */
+  protected toTokenSet(raw: TokenResponse, callbackQuery: Readonly<Record<string, string>>): TokenSet {
+    const { tokenScopes, tokenUserIdPath } = this.descriptor.oauthParams;
+    const tokens = tokenSetFrom(raw, this.deps.now(), parseScopes(callbackQuery['scope']));
+    if (!tokenScopes) tokens.scopes = [];
+    if (tokenUserIdPath) tokens.providerUserId = tokenAnswerField(raw, tokenUserIdPath);
+    return tokens;
   }
 
-  /** Hook for providers whose token response carries more (user id, athlete). */
-  protected async toTokenSet(raw: TokenResponse, callbackQuery: Readonly<Record<string, string>>): Promise<TokenSet> {
-    return tokenSetFrom(raw, this.deps.now(), parseScopes(callbackQuery['scope']));
-  }
-
+  /** Revokes at `revokeUrl` in the descriptor's `revokeStyle`; nothing to do without one. */
   async revokeToken(session: ProviderSession): Promise<void> {
-    if (!this.config.revokeUrl) return;
-    const auth = clientAuth(this.descriptor, this.config);
-    await this.http.request({
+    await this.revokeRequest(session);
+  }
+
+  /** The revoke request's answer (a provider with its own success envelope reads it). */
+  protected async revokeRequest<T>(session: ProviderSession, schema: z.ZodMiniType<T> = z.unknown() as z.ZodMiniType<T>): Promise<T | undefined> {
+    if (!this.config.revokeUrl) return undefined;
+    const params = this.descriptor.oauthParams;
+    if (params.revokeStyle === 'bearer_delete') {
+      const { data } = await this.http.request({ url: this.config.revokeUrl, method: 'DELETE', headers: this.bearer(session.accessToken), schema });
+      return data;
+    }
+    const auth = params.revokeClientAuth ? clientAuth(this.descriptor, this.config) : { headers: {}, form: {} };
+    const { data } = await this.http.request({
       url: this.config.revokeUrl,
       method: 'POST',
       headers: auth.headers,
-      form: { ...auth.form, token: session.accessToken },
-      schema: z.unknown(),
+      form: { ...auth.form, [params.revokeTokenField]: session.accessToken },
+      schema,
     });
+    return data;
   }
 
   // ---- data ---------------------------------------------------------------------------------

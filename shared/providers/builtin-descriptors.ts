@@ -1,9 +1,10 @@
 /**
- * The descriptors of the built-in providers a build includes (the same list as builtin.ts),
- * without their implementations: functions that only need to know which providers exist
- * (health, web, jobs) import this as `#builtin-descriptors`, so no client, mapping, response
- * schema or webhook code is in their bundles. A build with PIERRE_PROVIDERS aliases this name
- * to a generated list as well (infra/providers.ts).
+ * The one list of built-in providers, in registration order: their descriptors, without their
+ * implementations. builtin.ts (the lazy factories), infra/providers.ts (build-time selection)
+ * and the local simulators derive from it. Functions that only need to know which providers
+ * exist (health, web, jobs) import this as `#builtin-descriptors`, so no client, mapping,
+ * response schema or webhook code is in their bundles. A build with PIERRE_PROVIDERS aliases
+ * this name to a generated list as well (infra/providers.ts).
  */
 import type { ProviderDescriptorInput } from './spi';
 import { COROS_DESCRIPTOR } from './coros/descriptor';

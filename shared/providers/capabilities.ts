@@ -1,6 +1,5 @@
 /** Provider capabilities as bit flags, so a set of them is one small integer. */
 export const Capability = {
-  OAUTH: 1,
   ACTIVITIES: 2,
   SLEEP_TRACKING: 4,
   RECOVERY_METRICS: 8,
@@ -10,15 +9,17 @@ export type CapabilityFlag = (typeof Capability)[keyof typeof Capability];
 export type Capabilities = number;
 
 const NAMES: ReadonlyArray<readonly [CapabilityFlag, string]> = [
-  [Capability.OAUTH, 'oauth'],
   [Capability.ACTIVITIES, 'activities'],
   [Capability.SLEEP_TRACKING, 'sleep_tracking'],
   [Capability.RECOVERY_METRICS, 'recovery_metrics'],
   [Capability.HEALTH_METRICS, 'health_metrics'],
 ];
 
+/** `oauth` heads an answer's capabilities for a provider connected by OAuth (`connection: 'oauth2'`). */
+const OAUTH_NAME = 'oauth';
+
 /** Every capability name, in the order answers list them. */
-export const CAPABILITY_NAMES: readonly string[] = NAMES.map(([, name]) => name);
+export const CAPABILITY_NAMES: readonly string[] = [OAUTH_NAME, ...NAMES.map(([, name]) => name)];
 
 export const ALL_CAPABILITIES: Capabilities = NAMES.reduce((all, [flag]) => all | flag, 0);
 
@@ -26,9 +27,9 @@ export function combine(...flags: CapabilityFlag[]): Capabilities {
   return flags.reduce<number>((all, flag) => all | flag, 0);
 }
 
-/** OAuth plus activities: the Strava shape. */
+/** Activities only: the Strava shape. */
 export function activityOnly(): Capabilities {
-  return combine(Capability.OAUTH, Capability.ACTIVITIES);
+  return combine(Capability.ACTIVITIES);
 }
 
 /** Every capability there is. */
@@ -41,9 +42,14 @@ export function hasCapability(caps: Capabilities, required: Capabilities): boole
   return (caps & required) === required;
 }
 
-/** Names for JSON, in a stable order: `["oauth", "activities", ...]`. */
+/** Names of the flags, in a stable order: `["activities", "sleep_tracking", ...]`. */
 export function capabilityNames(caps: Capabilities): string[] {
   return NAMES.filter(([flag]) => hasCapability(caps, flag)).map(([, name]) => name);
+}
+
+/** A provider's capabilities as answers list them: `oauth` for an OAuth connection, then the flags. */
+export function answerCapabilities(descriptor: { connection: string; capabilities: Capabilities }): string[] {
+  return [...(descriptor.connection === 'oauth2' ? [OAUTH_NAME] : []), ...capabilityNames(descriptor.capabilities)];
 }
 
 export function fromNames(names: readonly string[]): Capabilities {

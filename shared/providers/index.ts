@@ -1,6 +1,6 @@
 /**
  * The provider registry of this build. Adding a built-in provider is a folder under
- * shared/providers/ plus one line in builtin.ts (and its name in infra/providers.ts); custom
+ * shared/providers/ (descriptor.ts, client.ts) plus its descriptor in builtin-descriptors.ts; custom
  * providers can also call `providerRegistry.register(factory)` from their own code.
  */
 import { BUILTIN_PROVIDERS } from '#builtin-providers';

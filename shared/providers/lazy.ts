@@ -4,7 +4,7 @@
  * own (infra/esbuild.ts): a cold start loads the descriptors only, and a call loads just the one
  * provider it needs. Elsewhere (tests, the local server) the import simply resolves the module.
  *
- * What the service must know synchronously is declared beside the loader, and a test checks each
+ * What the service must know synchronously is declared in the descriptor, and a test checks each
  * declaration against the implementation (test/unit/lazy-providers.test.ts).
  */
 import type { Activity } from '../models';
@@ -24,24 +24,20 @@ import type {
   WebhookRequest,
   WebhookResult,
 } from './spi';
-import { ProviderDescriptorSchema } from './spi';
-import { timeoutSetting } from './settings';
+import { parseDescriptor } from './spi';
+import { checkSettings } from './settings';
 import { once } from '../single-flight';
 
-export type CreateProvider = (config: ProviderConfig, deps: ProviderDeps) => FitnessProvider;
+/** What a provider folder's `client.ts` exports: its implementation class as the default export. */
+export interface ProviderModule {
+  readonly default: new (config: ProviderConfig, deps: ProviderDeps) => FitnessProvider;
+}
 
 export interface LazyProviderSpec {
+  /** Also declares what must be known before loading: webhooks, derived resources, retired connections, settings. */
   readonly descriptor: ProviderDescriptorInput;
-  /** Loads the implementation: `() => import('./client').then((m) => (config, deps) => new m.Client(config, deps))`. */
-  readonly load: () => Promise<CreateProvider>;
-  /** Whether the implementation handles webhooks (`handleWebhook`). */
-  readonly webhooks: boolean;
-  /** What the implementation's `derivedFromActivities` holds. */
-  readonly derivedFromActivities: readonly DerivedResource[];
-  /** The implementation's `retiredConnection`, where it has one: it is asked synchronously on every call. */
-  readonly retiredConnection?: (grant: StoredGrant) => string | undefined;
-  /** Throws a ConfigError for an invalid `PIERRE_<P>_*` setting, so start-up fails before any call loads the provider. */
-  readonly checkSettings?: (config: ProviderConfig) => void;
+  /** Loads the implementation: `() => import('./client')`. */
+  readonly load: () => Promise<ProviderModule>;
 }
 
 export interface LazyProviderFactory extends ProviderFactory {
@@ -49,13 +45,16 @@ export interface LazyProviderFactory extends ProviderFactory {
 }
 
 export function lazyProvider(spec: LazyProviderSpec): LazyProviderFactory {
-  // Validated on the first create and shared by every instance (one per container).
-  let descriptor: ProviderDescriptor | undefined;
   return {
     spec,
     descriptor: spec.descriptor,
-    create: (config, deps) => new LazyFitnessProvider(spec, (descriptor ??= ProviderDescriptorSchema.parse(spec.descriptor)), config, deps),
+    create: (config, deps) => new LazyFitnessProvider(spec, parseDescriptor(spec.descriptor), config, deps),
   };
+}
+
+/** The built-in providers of `descriptors`, each loading `<folder>/client.ts` through `load(name)` on first use. */
+export function lazyProviders(descriptors: readonly ProviderDescriptorInput[], load: (name: string) => Promise<ProviderModule>): LazyProviderFactory[] {
+  return descriptors.map((descriptor) => lazyProvider({ descriptor, load: () => load(descriptor.name) }));
 }
 
 // The read methods are assigned in the constructor from the resource table (interceptedReads),
@@ -68,7 +67,7 @@ export class LazyFitnessProvider implements FitnessProvider {
   readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
   readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
   readonly retiredConnection?: (grant: StoredGrant) => string | undefined;
-  readonly #implementation = once(() => this.spec.load().then((create) => create(this.config, this.deps)));
+  readonly #implementation = once(() => this.spec.load().then((module) => new module.default(this.config, this.deps)));
 
   constructor(
     private readonly spec: LazyProviderSpec,
@@ -76,13 +75,12 @@ export class LazyFitnessProvider implements FitnessProvider {
     readonly config: ProviderConfig,
     private readonly deps: ProviderDeps,
   ) {
-    timeoutSetting(this.descriptor.name, config.settings);
-    spec.checkSettings?.(config);
-    this.derivedFromActivities = spec.derivedFromActivities;
+    checkSettings(descriptor, config.settings);
+    this.derivedFromActivities = descriptor.derivedFromActivities;
     // Present only when the implementation has them: callers test for them.
-    if (spec.derivedFromActivities.length > 0) this.recentActivities = async (s) => (await this.loaded()).recentActivities!(s);
-    if (spec.webhooks) this.handleWebhook = async (request) => (await this.loaded()).handleWebhook!(request);
-    if (spec.retiredConnection) this.retiredConnection = spec.retiredConnection;
+    if (descriptor.derivedFromActivities.length > 0) this.recentActivities = async (s) => (await this.loaded()).recentActivities!(s);
+    if (descriptor.webhooks) this.handleWebhook = async (request) => (await this.loaded()).handleWebhook!(request);
+    if (descriptor.retiredConnection) this.retiredConnection = descriptor.retiredConnection;
     Object.assign(this, interceptedReads(async (call) => call.on(await this.loaded())));
   }
 

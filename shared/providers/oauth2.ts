@@ -25,7 +25,7 @@ export function buildAuthorizationUrl(
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', config.clientId ?? '');
   url.searchParams.set('redirect_uri', request.redirectUri);
-  if (request.scopes.length > 0) url.searchParams.set('scope', request.scopes.join(params.scopeSeparator));
+  if (params.authorizeScope && request.scopes.length > 0) url.searchParams.set('scope', request.scopes.join(params.scopeSeparator));
   url.searchParams.set('state', request.state);
   if (params.pkce && request.codeChallenge) {
     url.searchParams.set('code_challenge', request.codeChallenge);
@@ -85,6 +85,13 @@ export async function requestToken<T extends TokenResponse>(
         : undefined,
   });
   return data;
+}
+
+/** The value at a dotted `path` of a token answer (`athlete.id`), as a string; undefined when absent. */
+export function tokenAnswerField(raw: unknown, path: string): string | undefined {
+  let value: unknown = raw;
+  for (const key of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
 /** Normalises a token response: `expires_at` wins over `expires_in`. */

@@ -3,7 +3,7 @@
  * (routes, status, error messages) asks it, so adding a provider is registering a factory.
  */
 import {
-  ProviderDescriptorSchema,
+  parseDescriptor,
   type FitnessProvider,
   type ProviderConfig,
   type ProviderDeps,
@@ -23,14 +23,14 @@ export class ProviderRegistry {
 
   /** Registers (or replaces) a provider; its descriptor is validated here. */
   register(factory: ProviderFactory): this {
-    const descriptor = ProviderDescriptorSchema.parse(factory.descriptor);
+    const descriptor = parseDescriptor(factory.descriptor);
     this.registrations.set(descriptor.name, { descriptor, factory });
     return this;
   }
 
   /** Registers (or replaces) what a provider is, without its implementation. */
   registerDescriptor(input: ProviderDescriptorInput): this {
-    const descriptor = ProviderDescriptorSchema.parse(input);
+    const descriptor = parseDescriptor(input);
     this.registrations.set(descriptor.name, { descriptor });
     return this;
   }

@@ -6,19 +6,19 @@
 import { ConfigError } from '../config/raw';
 import { providerEnvPrefix } from '../config/provider-config';
 
-export function intSetting(
+function intSetting(
   provider: string,
   settings: Readonly<Record<string, string | undefined>>,
   key: string,
   range: { min: number; max: number; fallback: number },
 ): number;
-export function intSetting(
+function intSetting(
   provider: string,
   settings: Readonly<Record<string, string | undefined>>,
   key: string,
   range: { min: number; max: number; fallback?: undefined },
 ): number | undefined;
-export function intSetting(
+function intSetting(
   provider: string,
   settings: Readonly<Record<string, string | undefined>>,
   key: string,
@@ -37,4 +37,33 @@ export function intSetting(
 export function timeoutSetting(provider: string, settings: Readonly<Record<string, string | undefined>>): number | undefined {
   const secs = intSetting(provider, settings, 'TIMEOUT_SECS', { min: 1, max: 900 });
   return secs === undefined ? undefined : secs * 1000;
+}
+
+interface IntSettingInput {
+  readonly min: number;
+  readonly max: number;
+  readonly default?: number;
+}
+type IntValues<S> = { -readonly [K in keyof S]: S[K] extends { default: number } ? number : number | undefined };
+
+/** A descriptor's whole-number settings, read and checked (a bad value throws a ConfigError naming it). */
+export function readIntSettings<S extends Readonly<Record<string, IntSettingInput>>>(
+  provider: string,
+  specs: S,
+  settings: Readonly<Record<string, string | undefined>>,
+): IntValues<S> {
+  const values: Record<string, number | undefined> = {};
+  for (const [key, { min, max, default: fallback }] of Object.entries(specs)) {
+    values[key] = fallback === undefined ? intSetting(provider, settings, key, { min, max }) : intSetting(provider, settings, key, { min, max, fallback });
+  }
+  return values as IntValues<S>;
+}
+
+/** Every setting a provider declares plus the common ones; called when a provider is created, so start-up fails on a typo. */
+export function checkSettings(
+  descriptor: { name: string; intSettings: Readonly<Record<string, IntSettingInput>> },
+  settings: Readonly<Record<string, string | undefined>>,
+): void {
+  timeoutSetting(descriptor.name, settings);
+  readIntSettings(descriptor.name, descriptor.intSettings, settings);
 }

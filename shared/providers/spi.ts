@@ -3,6 +3,7 @@
  * to plug into the service. Core code only ever talks to providers through these types.
  */
 import * as z from '../zod';
+import { RateLimitScopeSchema } from '../models';
 import type {
   Activity,
   Athlete,
@@ -24,14 +25,50 @@ const OAuthEndpointsSchema = z.object({
   revokeUrl: z.optional(z.url()),
 });
 
+/** A `redirect` connection: a session endpoint that answers the page to send the user to (Terra's widget). */
+const WidgetEndpointsSchema = z.object({
+  /** POSTed to create a session; `PIERRE_<P>_AUTH_URL` overrides it. */
+  sessionUrl: z.url(),
+  revokeUrl: z.optional(z.url()),
+});
+
 const OAuthParamsSchema = z.object({
   /** Joins scopes in the authorize URL: `,` for Strava, a space for most others. */
   scopeSeparator: z._default(z.string().check(z.minLength(1)), ' '),
+  /** False where the authorize page takes no `scope` (Garmin: the app's portal settings decide). */
+  authorizeScope: z._default(z.boolean(), true),
   pkce: z._default(z.boolean(), false),
   extraAuthorizeParams: z._default(z.record(z.string(), z.string()), {}),
   /** How client credentials reach the token endpoint: form body or HTTP Basic. */
   tokenEndpointAuth: z._default(z.enum(['body', 'basic']), 'body'),
+  /** False where the code exchange takes no `redirect_uri` (Strava). */
+  exchangeRedirectUri: z._default(z.boolean(), true),
+  /** Extra form fields of a refresh (WHOOP: `scope=offline`, or no new refresh token comes back). */
+  refreshParams: z._default(z.record(z.string(), z.string()), {}),
+  /** Dotted path in the token answer to the provider's user id (Strava: `athlete.id`). */
+  tokenUserIdPath: z.optional(z.string().check(z.minLength(1))),
+  /** False where the token answer's `scope` is not the user's grant (Garmin: identity-service scopes). */
+  tokenScopes: z._default(z.boolean(), true),
+  /**
+   * How a connection is revoked at `revokeUrl`: `form` posts the access token as `revokeTokenField`
+   * (with the client credentials when `revokeClientAuth`), `bearer_delete` sends DELETE with the
+   * user's bearer token (WHOOP, Garmin's registration delete).
+   */
+  revokeStyle: z._default(z.enum(['form', 'bearer_delete']), 'form'),
+  revokeTokenField: z._default(z.string().check(z.minLength(1)), 'token'),
+  revokeClientAuth: z._default(z.boolean(), true),
 });
+
+const DEFAULT_OAUTH_PARAMS = z.parse(OAuthParamsSchema, {});
+
+/** A whole-number `PIERRE_<P>_<KEY>` setting: its range, default and meaning. */
+const IntSettingSchema = z.object({
+  min: z.number().check(z.int()),
+  max: z.number().check(z.int()),
+  default: z.optional(z.number().check(z.int())),
+  description: z.string().check(z.minLength(1)),
+});
+export type IntSettingSpec = z.output<typeof IntSettingSchema>;
 
 export const ProviderDescriptorSchema = z.object({
   /** Lower-case id; also forms the `PIERRE_<NAME>_*` configuration keys. */
@@ -42,29 +79,90 @@ export const ProviderDescriptorSchema = z.object({
   displayName: z.string().check(z.minLength(1)),
   capabilities: z.number().check(z.int(), z.gte(0), z.lte(ALL_CAPABILITIES)),
   /**
-   * How a user connects: `oauth2` (authorization code), `redirect` (a provider-specific page
-   * that sends the user back to the callback, e.g. an aggregator widget), or `none`
+   * How a user connects: `oauth2` (authorization code, `oauthEndpoints`), `redirect` (a widget
+   * session at `widgetEndpoints` whose page sends the user back to the callback: Terra), or `none`
    * (always connected, like the synthetic provider).
    */
   connection: z.enum(['oauth2', 'redirect', 'none']),
   oauthEndpoints: z.optional(OAuthEndpointsSchema),
-  oauthParams: z._default(OAuthParamsSchema, {
-    scopeSeparator: ' ',
-    pkce: false,
-    extraAuthorizeParams: {},
-    tokenEndpointAuth: 'body',
-  }),
+  widgetEndpoints: z.optional(WidgetEndpointsSchema),
+  oauthParams: z._default(OAuthParamsSchema, DEFAULT_OAUTH_PARAMS),
   apiBaseUrl: z.url(),
   defaultScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
   /** Scopes without which the connection is useless; a callback missing one is refused. */
   requiredScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
-}).check(z.refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {
-  message: 'oauth2 providers need oauthEndpoints',
-  path: ['oauthEndpoints'],
-}));
+  /** Whether the implementation handles webhooks (`handleWebhook`). */
+  webhooks: z._default(z.boolean(), false),
+  /** Which of stats and personal records the service derives from `recentActivities`. */
+  derivedFromActivities: z._default(z.array(z.enum(['stats', 'personal_records'])), []),
+  /**
+   * The implementation's `retiredConnection`, where it has one: asked synchronously on every
+   * call, so it lives with the descriptor rather than in the lazily loaded client.
+   */
+  retiredConnection: z.optional(z.custom<(grant: StoredGrant) => string | undefined>((value) => typeof value === 'function')),
+  /**
+   * Where the provider reports rate-limit usage in the conventional `X-RateLimit-*` trio over one
+   * fixed window; providers with their own headers (Strava, WHOOP, Terra) parse them in code.
+   */
+  rateLimitHeaders: z.optional(
+    z.object({
+      windowName: z.string().check(z.minLength(1)),
+      windowSecs: z.number().check(z.int(), z.positive()),
+      scope: RateLimitScopeSchema,
+    }),
+  ),
+  /**
+   * How collections page: `offset` (page numbers or offsets: Strava, synthetic), `time_windows`
+   * (no paging: the client walks date windows, shared/providers/time-spans.ts: Garmin, COROS,
+   * Terra) or `cursor` (a token in the answer asks for the next page, shared/providers/pagination.ts).
+   */
+  pagination: z._default(
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('offset') }),
+      z.object({ kind: z.literal('time_windows') }),
+      z.object({
+        kind: z.literal('cursor'),
+        /** Query parameter carrying the token (`nextToken`, `pageToken`). */
+        tokenParam: z.string().check(z.minLength(1)),
+        /** Answer fields: the page's items and the next token. */
+        itemsField: z.string().check(z.minLength(1)),
+        nextField: z.string().check(z.minLength(1)),
+        /** Whether an empty page or a repeated token ends the walk (WHOOP), or only a missing token does (Google: an empty page may repeat it). */
+        emptyPageEnds: z.boolean(),
+      }),
+    ]),
+    { kind: 'offset' },
+  ),
+  /** The provider's whole-number settings (`PIERRE_<P>_<KEY>`), checked at start-up. */
+  intSettings: z._default(z.record(z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), IntSettingSchema), {}),
+}).check(
+  z.refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {
+    message: 'oauth2 providers need oauthEndpoints',
+    path: ['oauthEndpoints'],
+  }),
+  z.refine((d) => d.connection !== 'redirect' || d.widgetEndpoints !== undefined, {
+    message: 'redirect providers need widgetEndpoints',
+    path: ['widgetEndpoints'],
+  }),
+);
 
 export type ProviderDescriptor = z.output<typeof ProviderDescriptorSchema>;
 export type ProviderDescriptorInput = z.input<typeof ProviderDescriptorSchema>;
+
+const parsed = new WeakMap<ProviderDescriptorInput, ProviderDescriptor>();
+
+/**
+ * The one place a descriptor is validated (the registry, the lazy factory and the implementation
+ * all ask here): each descriptor object is parsed once and the result shared.
+ */
+export function parseDescriptor(input: ProviderDescriptorInput): ProviderDescriptor {
+  let descriptor = parsed.get(input);
+  if (!descriptor) {
+    descriptor = ProviderDescriptorSchema.parse(input);
+    parsed.set(input, descriptor);
+  }
+  return descriptor;
+}
 
 /**
  * Whether a provider's calls leave the process. One whose API sits under the reserved

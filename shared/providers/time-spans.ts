@@ -1,6 +1,6 @@
 /**
  * Time spans for providers that page by time rather than by offset (Garmin upload windows,
- * Terra date ranges): contiguous spans, `start` inclusive and `end` exclusive, in whatever
+ * Terra date ranges, COROS calendar-day windows): the one window walker, contiguous spans, `start` inclusive and `end` exclusive, in whatever
  * unit the caller uses.
  */
 export interface Span {

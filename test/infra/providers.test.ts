@@ -42,10 +42,11 @@ describe('provider selection', () => {
   });
 
   it('generates a provider list importing only the chosen folders', () => {
-    const source = providerListSource(['synthetic', 'strava']);
-    expect(source).toContain(join('shared', 'providers', 'strava', 'factory.ts'));
+    const source = providerListSource(['synthetic', 'strava'], '/tmp/synthetic-strava.descriptors.ts');
+    expect(source).toContain(join('shared', 'providers', 'strava', 'client.ts'));
+    expect(source).toContain(join('shared', 'providers', 'synthetic', 'client.ts'));
     expect(source).not.toContain(join('shared', 'providers', 'garmin'));
-    expect(source).toContain('export const BUILTIN_PROVIDERS = [syntheticProvider, stravaProvider];');
+    expect(source).toContain('import { BUILTIN_DESCRIPTORS } from "/tmp/synthetic-strava.descriptors.ts";');
   });
 
   it.each([

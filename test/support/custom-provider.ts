@@ -13,7 +13,7 @@ import type { ActivityQuery, ProviderFactory, ProviderSession } from '../../shar
 export const ACME_DESCRIPTOR = {
   name: 'acme',
   displayName: 'Acme Fitness',
-  capabilities: combine(Capability.OAUTH, Capability.ACTIVITIES),
+  capabilities: combine(Capability.ACTIVITIES),
   connection: 'oauth2' as const,
   oauthEndpoints: {
     authUrl: 'https://acme.invalid/oauth/authorize',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveProviderConfig } from '../../shared/config/provider-config';
 import { BUILTIN_PROVIDERS } from '../../shared/providers/builtin';
-import { LazyFitnessProvider, lazyProvider, type LazyProviderFactory, type LazyProviderSpec } from '../../shared/providers/lazy';
-import { ProviderDescriptorSchema, type FitnessProvider, type ProviderConfig, type ProviderDeps } from '../../shared/providers/spi';
+import { LazyFitnessProvider, lazyProvider, type LazyProviderFactory, type LazyProviderSpec, type ProviderModule } from '../../shared/providers/lazy';
+import { ProviderDescriptorSchema, type FitnessProvider, type ProviderConfig, type ProviderDeps, type ProviderDescriptorInput } from '../../shared/providers/spi';
 import { ConfigError } from '../../shared/config/raw';
 import { ACME_DESCRIPTOR, acmeFactory } from '../support/custom-provider';
 
@@ -14,23 +14,24 @@ describe.each(BUILTIN_PROVIDERS.map((factory) => [factory.descriptor.name, facto
   "%s's lazy factory declares what its implementation does",
   (_name, factory) => {
     const { spec } = factory as LazyProviderFactory;
+    const load = async (config: ProviderConfig) => new (await spec.load()).default(config, deps);
 
-    it('is lazy, and its declarations match the loaded implementation', async () => {
+    it('is lazy, and its descriptor declares what the loaded implementation does', async () => {
       expect(spec, 'built-in factories load their implementation on first use').toBeDefined();
-      const config = configOf(spec.descriptor);
-      const implementation = (await spec.load())(config, deps);
+      const declared = ProviderDescriptorSchema.parse(spec.descriptor);
+      const implementation = await load(configOf(spec.descriptor));
       expect(implementation).not.toBeInstanceOf(LazyFitnessProvider);
-      expect(spec.webhooks).toBe(typeof implementation.handleWebhook === 'function');
-      expect(spec.derivedFromActivities).toEqual(implementation.derivedFromActivities ?? []);
-      expect(spec.retiredConnection !== undefined).toBe(typeof implementation.retiredConnection === 'function');
+      expect(declared.webhooks).toBe(typeof implementation.handleWebhook === 'function');
+      expect(declared.derivedFromActivities).toEqual(implementation.derivedFromActivities ?? []);
+      expect(declared.retiredConnection !== undefined).toBe(typeof implementation.retiredConnection === 'function');
       for (const grant of [{ scopes: [] }, { scopes: ['https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly'] }, { scopes: ['activity'] }]) {
-        expect(spec.retiredConnection?.(grant)).toBe(implementation.retiredConnection?.(grant));
+        expect(declared.retiredConnection?.(grant)).toBe(implementation.retiredConnection?.(grant));
       }
     });
 
     it('exposes the same synchronous surface as its implementation, before loading it', async () => {
       const lazy = factory.create(configOf(spec.descriptor), deps);
-      const implementation = (await spec.load())(configOf(spec.descriptor), deps);
+      const implementation = await load(configOf(spec.descriptor));
       for (const member of ['handleWebhook', 'retiredConnection', 'recentActivities'] as const) {
         const derives = (implementation.derivedFromActivities ?? []).length > 0;
         const expected = member === 'recentActivities' ? derives : typeof implementation[member] === 'function';
@@ -42,18 +43,19 @@ describe.each(BUILTIN_PROVIDERS.map((factory) => [factory.descriptor.name, facto
 );
 
 /** A lazy Acme whose loads are counted, and which fails to load while `failing` is set. */
-function countingAcme(overrides: Partial<LazyProviderSpec> = {}) {
+function countingAcme(overrides: Partial<ProviderDescriptorInput> = {}) {
   const state = { loads: 0, failing: false };
   const factory = lazyProvider({
-    descriptor: ACME_DESCRIPTOR,
+    descriptor: { ...ACME_DESCRIPTOR, webhooks: false, derivedFromActivities: ['stats', 'personal_records'], ...overrides },
     load: async () => {
       state.loads += 1;
       if (state.failing) throw new Error('chunk missing');
-      return (config, deps) => acmeFactory.create(config, deps);
+      // A plain function called with `new` may return another object: the provider the factory builds.
+      const build = function (this: unknown, config: ProviderConfig, deps: ProviderDeps) {
+        return acmeFactory.create(config, deps);
+      };
+      return { default: build as unknown as ProviderModule['default'] };
     },
-    webhooks: false,
-    derivedFromActivities: ['stats', 'personal_records'],
-    ...overrides,
   });
   return { state, factory };
 }
@@ -88,13 +90,12 @@ describe('a lazy provider', () => {
 
   it('refuses invalid settings when created, without loading the implementation', () => {
     const { state, factory } = countingAcme({
-      checkSettings: (config) => {
-        if (config.settings['MODE'] === 'bad') throw new ConfigError('PIERRE_ACME_MODE must be good');
-      },
+      intSettings: { BATCH: { min: 1, max: 10, description: 'items per batch' } },
     });
     expect(() => factory.create(acmeConfig({ PIERRE_ACME_TIMEOUT_SECS: 'soon' }), deps)).toThrow(/PIERRE_ACME_TIMEOUT_SECS/);
-    expect(() => factory.create(acmeConfig({ PIERRE_ACME_MODE: 'bad' }), deps)).toThrow('PIERRE_ACME_MODE must be good');
-    expect(factory.create(acmeConfig({ PIERRE_ACME_MODE: 'good' }), deps)).toBeInstanceOf(LazyFitnessProvider);
+    expect(() => factory.create(acmeConfig({ PIERRE_ACME_BATCH: '11' }), deps)).toThrow(ConfigError);
+    expect(() => factory.create(acmeConfig({ PIERRE_ACME_BATCH: '11' }), deps)).toThrow("PIERRE_ACME_BATCH must be a whole number from 1 to 10, got '11'");
+    expect(factory.create(acmeConfig({ PIERRE_ACME_BATCH: '3' }), deps)).toBeInstanceOf(LazyFitnessProvider);
     expect(state.loads).toBe(0);
   });
 

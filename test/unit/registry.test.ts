@@ -25,6 +25,11 @@ describe('provider registry', () => {
     expect(() => registry.register(bad)).toThrow(/name/);
     const noEndpoints = { ...acmeFactory, descriptor: { ...acmeFactory.descriptor, oauthEndpoints: undefined } };
     expect(() => registry.register(noEndpoints as never)).toThrow(/oauthEndpoints/);
+    // A widget connection has a session endpoint of its own, not a stretched OAuth shape.
+    const widgetWithoutSession = { ...acmeFactory, descriptor: { ...acmeFactory.descriptor, connection: 'redirect' as const } };
+    expect(() => registry.register(widgetWithoutSession)).toThrow(/widgetEndpoints/);
+    const widget = { ...widgetWithoutSession, descriptor: { ...widgetWithoutSession.descriptor, widgetEndpoints: { sessionUrl: 'https://acme.invalid/widget/session' } } };
+    expect(registry.register(widget).descriptor('acme')?.widgetEndpoints?.sessionUrl).toBe('https://acme.invalid/widget/session');
     const reserved = { ...acmeFactory, descriptor: { ...acmeFactory.descriptor, name: 'all' } };
     expect(() => registry.register(reserved)).toThrow(/reserved/);
   });

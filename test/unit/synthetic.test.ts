@@ -17,15 +17,16 @@ import {
 import { ProviderRegistry } from '../../shared/providers/registry';
 import { LazyFitnessProvider } from '../../shared/providers/lazy';
 import {
-  Capability,
-  capabilityNames,
-  hasCapability,
+  answerCapabilities,
   ProviderDescriptorSchema,
   type FitnessProvider,
   type ProviderConfig,
   type ProviderSession,
 } from '../../shared/providers/spi';
-import { SYNTHETIC_DESCRIPTOR, SyntheticProvider, syntheticProvider } from '../../shared/providers/synthetic';
+import { builtinProvider } from '../../shared/providers/builtin';
+import { SYNTHETIC_DESCRIPTOR, SyntheticProvider } from '../../shared/providers/synthetic';
+
+const syntheticProvider = builtinProvider('synthetic');
 import {
   activityId,
   DAY_MS,
@@ -88,8 +89,7 @@ describe('synthetic descriptor and factory', () => {
       apiBaseUrl: 'https://synthetic.invalid/api',
       defaultScopes: [],
     });
-    expect(hasCapability(descriptor.capabilities, Capability.OAUTH)).toBe(false);
-    expect(capabilityNames(descriptor.capabilities)).toEqual(['activities', 'sleep_tracking', 'recovery_metrics', 'health_metrics']);
+    expect(answerCapabilities(descriptor)).toEqual(['activities', 'sleep_tracking', 'recovery_metrics', 'health_metrics']);
   });
 
   it('registers and creates through the registry', async () => {

@@ -86,7 +86,6 @@ export class TerraSimulator extends SimulatorBase {
       PIERRE_TERRA_CLIENT_ID: SIM_DEV_ID,
       PIERRE_TERRA_CLIENT_SECRET: SIM_API_KEY,
       PIERRE_TERRA_AUTH_URL: `${mountUrl}/api/widget/session`,
-      PIERRE_TERRA_TOKEN_URL: `${mountUrl}/v2/auth/authenticateUser`,
       PIERRE_TERRA_REVOKE_URL: `${mountUrl}/v2/auth/deauthenticateUser`,
       PIERRE_TERRA_API_BASE_URL: `${mountUrl}/v2`,
       PIERRE_TERRA_WEBHOOK_SECRET: this.webhookSecret,

@@ -12,7 +12,6 @@ import { COROS_OK, errorForResult, safeCode } from './codes';
 import { COROS_DESCRIPTOR } from './descriptor';
 import { activityFromWorkout, athleteFromUser } from './mapping';
 import { inWindow, planWindows, type CorosWindow, type WindowQuery } from './pagination';
-import { corosRateLimitHint, corosRateLimitUsage } from './rate-limit';
 import {
   CorosEnvelopeSchema,
   CorosTokenResponseSchema,
@@ -35,10 +34,7 @@ export class CorosProvider extends BaseProvider {
   readonly settings: CorosSettings;
 
   constructor(config: ProviderConfig, deps: ProviderDeps) {
-    super(COROS_DESCRIPTOR, config, deps, {
-      rateLimitHint: corosRateLimitHint,
-      rateLimitUsage: corosRateLimitUsage(COROS_DESCRIPTOR.name),
-    });
+    super(COROS_DESCRIPTOR, config, deps);
     this.settings = resolveCorosSettings(config);
   }
 
@@ -93,14 +89,8 @@ export class CorosProvider extends BaseProvider {
 
   /** `POST /oauth2/deauthorize` with the access token. */
   override async revokeToken(session: ProviderSession): Promise<void> {
-    if (!this.config.revokeUrl) return;
-    const { data } = await this.http.request({
-      url: this.config.revokeUrl,
-      method: 'POST',
-      form: { token: session.accessToken },
-      schema: CorosEnvelopeSchema,
-    });
-    if (data.result !== COROS_OK) throw errorForResult(this.name, data.result);
+    const data = await this.revokeRequest(session, CorosEnvelopeSchema);
+    if (data && data.result !== COROS_OK) throw errorForResult(this.name, data.result);
   }
 
   // ---- data -------------------------------------------------------------------------------------
@@ -220,3 +210,5 @@ export class CorosProvider extends BaseProvider {
     return new ProviderError({ kind, provider: this.name, ...(status !== undefined && { status }), message: `${this.name} ${what} (${detail})` });
   }
 }
+
+export default CorosProvider;

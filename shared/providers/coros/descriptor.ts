@@ -14,7 +14,22 @@ export const COROS_DESCRIPTOR = {
     tokenUrl: 'https://open.coros.com/oauth2/accesstoken',
     revokeUrl: 'https://open.coros.com/oauth2/deauthorize',
   },
-  oauthParams: { scopeSeparator: ' ', pkce: false, extraAuthorizeParams: {}, tokenEndpointAuth: 'body' },
+  oauthParams: { scopeSeparator: ' ', pkce: false, extraAuthorizeParams: {}, tokenEndpointAuth: 'body', revokeClientAuth: false },
   apiBaseUrl: 'https://open.coros.com',
   defaultScopes: [],
+  // COROS publishes no rate limits or usage headers: a per-application limit counted in clock
+  // minutes is assumed, and the common trio is read should COROS ever send it.
+  rateLimitHeaders: { windowName: 'window', windowSecs: 60, scope: 'app' },
+  pagination: { kind: 'time_windows' },
+  webhooks: true,
+  derivedFromActivities: ['stats', 'personal_records'],
+  intSettings: {
+    WINDOW_DAYS: {
+      min: 1,
+      max: 29,
+      default: 28,
+      description: 'Days of one sport/list request, before the one-day pad on each side (public integrations ask for at most 30 days)',
+    },
+    HISTORY_DAYS: { min: 1, max: 3_650, default: 90, description: 'How far back COROS serves workouts (public integrations: three months)' },
+  },
 } satisfies ProviderDescriptorInput;

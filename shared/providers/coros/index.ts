@@ -1,3 +1,2 @@
-export { corosProvider } from './factory';
 export { CorosProvider } from './client';
 export { COROS_DESCRIPTOR } from './descriptor';

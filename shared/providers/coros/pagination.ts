@@ -8,6 +8,7 @@
  * is padded by one day on both sides and only workouts whose UTC start day falls in the window's
  * own days are kept: windows never overlap and no time zone can hide a workout at a boundary.
  */
+import { spansBackward } from '../time-spans';
 import { corosDate } from './mapping';
 
 const DAY_MS = 86_400_000;
@@ -37,14 +38,12 @@ export function planWindows(q: WindowQuery): CorosWindow[] {
   const upperMs = Math.min(q.before?.getTime() ?? q.nowMs, q.nowMs);
   const floorMs = q.nowMs - q.historyDays * DAY_MS;
   const lowerMs = Math.max(q.after?.getTime() ?? floorMs, floorMs);
-  const windows: CorosWindow[] = [];
-  const lowerDay = dayOf(lowerMs);
-  for (let last = dayOf(upperMs); last >= lowerDay; ) {
-    const first = Math.max(lowerDay, last - q.windowDays + 1);
-    windows.push({ firstDay: first, lastDay: last, startDate: corosDate(first - PAD_DAYS), endDate: corosDate(last + PAD_DAYS) });
-    last = first - 1;
-  }
-  return windows;
+  return [...spansBackward(dayOf(upperMs) + 1, dayOf(lowerMs), q.windowDays)].map(({ start, end }) => ({
+    firstDay: start,
+    lastDay: end - 1,
+    startDate: corosDate(start - PAD_DAYS),
+    endDate: corosDate(end - 1 + PAD_DAYS),
+  }));
 }
 
 /** Whether a workout starting at `startSecs` belongs to `window` and to the query's bounds. */

@@ -3,8 +3,9 @@
  * `PIERRE_COROS_<KEY>` (handed to the provider as `config.settings.<KEY>`). The defaults are
  * what public integrations use; COROS's own reference is only given to approved partners.
  */
-import { intSetting } from '../settings';
+import { readIntSettings } from '../settings';
 import type { ProviderConfig } from '../spi';
+import { COROS_DESCRIPTOR } from './descriptor';
 
 /** Paths are joined to `PIERRE_COROS_API_BASE_URL`; an absolute URL is used as it is. */
 const COROS_SETTING_DEFAULTS = {
@@ -14,13 +15,6 @@ const COROS_SETTING_DEFAULTS = {
   WORKOUTS_PATH: '/v2/coros/sport/list',
   /** The connected user's profile; `none` skips the call (the athlete is then the openId alone). */
   USER_PATH: '/v2/user',
-  /**
-   * Days of one sport/list request, before the one-day pad on each side. Public integrations
-   * ask for at most 30 days per request; 28 + 2 pad days stays within that.
-   */
-  WINDOW_DAYS: 28,
-  /** How far back COROS serves workouts (public integrations: three months). */
-  HISTORY_DAYS: 90,
 } as const;
 
 export interface CorosSettings {
@@ -45,7 +39,12 @@ export function resolveCorosSettings(config: ProviderConfig): CorosSettings {
     refreshUrl: refresh || (config.tokenUrl ? new URL('refresh-token', config.tokenUrl).toString() : undefined),
     workoutsUrl: joinUrl(config.apiBaseUrl, s['WORKOUTS_PATH']?.trim() || COROS_SETTING_DEFAULTS.WORKOUTS_PATH),
     userUrl: user.toLowerCase() === 'none' ? undefined : joinUrl(config.apiBaseUrl, user),
-    windowDays: intSetting('coros', s, 'WINDOW_DAYS', { min: 1, max: 29, fallback: COROS_SETTING_DEFAULTS.WINDOW_DAYS }),
-    historyDays: intSetting('coros', s, 'HISTORY_DAYS', { min: 1, max: 3_650, fallback: COROS_SETTING_DEFAULTS.HISTORY_DAYS }),
+    // WINDOW_DAYS and HISTORY_DAYS: the descriptor's intSettings.
+    ...windowSettings(s),
   };
+}
+
+function windowSettings(settings: Readonly<Record<string, string>>): Pick<CorosSettings, 'windowDays' | 'historyDays'> {
+  const values = readIntSettings(COROS_DESCRIPTOR.name, COROS_DESCRIPTOR.intSettings, settings);
+  return { windowDays: values.WINDOW_DAYS, historyDays: values.HISTORY_DAYS };
 }

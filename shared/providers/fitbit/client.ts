@@ -9,6 +9,7 @@
 import * as z from '../../zod';
 import { ProviderError, type Activity, type Athlete, type HealthMetrics, type Lap, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
+import { cursorPaging, walkCursorPages, type CursorPaging } from '../pagination';
 import type {
   ActivityQuery,
   CodeExchange,
@@ -16,7 +17,6 @@ import type {
   ProviderConfig,
   ProviderDeps,
   ProviderSession,
-  StoredGrant,
   TokenSet,
   WebhookRequest,
   WebhookResult,
@@ -40,7 +40,6 @@ import {
 } from './schemas';
 import { addDays, civilLiteral, dayChunks, googleDate, isoInstant, MAX_UTC_OFFSET_MS, wholeDays } from './time';
 import { FitbitWebhooks } from './webhook';
-import { retiredFitbitConnection } from './retired';
 
 /** Exercise and sleep pages hold at most 25 points; other types up to 10,000. */
 export const SESSION_PAGE_SIZE = 25;
@@ -48,26 +47,23 @@ export const DAILY_PAGE_SIZE = 1_000;
 /** How far back stats and records look, newest first. */
 export const RECENT_MAX_ACTIVITIES = 1_000;
 /** A bound on followed page tokens (empty pages included), whatever the API answers. */
-export const MAX_PAGES = 200;
 /** `dailyRollUp` ranges: at most 14 days for calories, 90 for the other types. */
 export const ROLLUP_MAX_DAYS = { steps: 90, 'total-calories': 14 } as const;
 
 const POINT_ID = /^[A-Za-z0-9-]{1,63}$/;
 
-export class FitbitClient extends BaseProvider {
+export class FitbitProvider extends BaseProvider {
+  private readonly paging: CursorPaging;
   private readonly webhooks: FitbitWebhooks;
 
   constructor(config: ProviderConfig, deps: ProviderDeps) {
     super(FITBIT_DESCRIPTOR, config, deps);
+    this.paging = cursorPaging(this.descriptor);
     this.webhooks = new FitbitWebhooks(config.settings, this.http, deps.now);
   }
 
   handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
     return this.webhooks.handle(request);
-  }
-
-  retiredConnection(grant: StoredGrant): string | undefined {
-    return retiredFitbitConnection(grant);
   }
 
   // ---- connection --------------------------------------------------------------------------
@@ -87,12 +83,6 @@ export class FitbitClient extends BaseProvider {
       onStatus: googleStatus('activity', this.deps.now),
     });
     return data;
-  }
-
-  /** Google's revoke takes the token alone; revoking the access token revokes its refresh token too. */
-  override async revokeToken(session: ProviderSession): Promise<void> {
-    if (!this.config.revokeUrl) return;
-    await this.http.request({ url: this.config.revokeUrl, method: 'POST', form: { token: session.accessToken }, schema: z.unknown() });
   }
 
   // ---- plumbing ----------------------------------------------------------------------------
@@ -123,15 +113,9 @@ export class FitbitClient extends BaseProvider {
     visit: (point: T) => boolean | void,
   ): Promise<void> {
     const schema = listSchema(point);
-    let pageToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const data = (await this.call(session, area, `users/me/dataTypes/${type}/dataPoints`, schema, {
-        query: { filter, pageSize, pageToken },
-      })) as { dataPoints: T[]; nextPageToken?: string | undefined };
-      for (const p of data.dataPoints) if (visit(p) === true) return;
-      if (!data.nextPageToken) return;
-      pageToken = data.nextPageToken;
-    }
+    const request = (cursor: Record<string, string>) =>
+      this.call(session, area, `users/me/dataTypes/${type}/dataPoints`, schema, { query: { filter, pageSize, ...cursor } });
+    await walkCursorPages<T>(this.paging, request, (points) => !points.some((p) => visit(p) === true));
   }
 
   private async all<T>(session: ProviderSession, area: ScopeArea, type: string, point: z.ZodMiniType<T>, filter: string, pageSize = DAILY_PAGE_SIZE): Promise<T[]> {
@@ -275,3 +259,5 @@ export class FitbitClient extends BaseProvider {
   }
 }
 
+
+export default FitbitProvider;

@@ -1,2 +1,1 @@
-export { fitbitProvider } from './factory';
 export { FITBIT_DESCRIPTOR } from './descriptor';

@@ -14,10 +14,8 @@ import {
   type SleepSession,
 } from '../../models';
 import { BaseProvider } from '../base';
-import { tokenSetFrom, type TokenResponse } from '../oauth2';
 import type {
   ActivityQuery,
-  AuthorizationRequest,
   CodeExchange,
   DateRange,
   ProviderConfig,
@@ -29,7 +27,6 @@ import type {
 } from '../spi';
 import { GARMIN_DESCRIPTOR } from './descriptor';
 import { bodyCompDate, sleepDate, toActivity, toHealthMetrics, toRecoveryMetrics, toSleepSession } from './mapping';
-import { garminRateLimitHint, garminRateLimitUsage } from './rate-limit';
 import { garminWebhook, WEBHOOK_SECRET_SETTING } from './webhook';
 import { PermissionsSchema, SUMMARY_ENDPOINTS, UserIdSchema, type SummaryOf, type SummaryType } from './schemas';
 import { garminSettings, type GarminSettings } from './settings';
@@ -70,7 +67,7 @@ export class GarminProvider extends BaseProvider {
   readonly settings: GarminSettings;
 
   constructor(config: ProviderConfig, deps: ProviderDeps) {
-    super(GARMIN_DESCRIPTOR, config, deps, { rateLimitHint: garminRateLimitHint, rateLimitUsage: garminRateLimitUsage });
+    super(GARMIN_DESCRIPTOR, config, deps);
     this.settings = garminSettings(config.settings);
   }
 
@@ -85,13 +82,6 @@ export class GarminProvider extends BaseProvider {
 
   // ---- connection -------------------------------------------------------------------------
 
-  /** Garmin's consent page shows the permissions configured for the app; it takes no `scope`. */
-  override async authorizationUrl(request: AuthorizationRequest): Promise<string> {
-    const url = new URL(await super.authorizationUrl(request));
-    url.searchParams.delete('scope');
-    return url.toString();
-  }
-
   /** After the exchange: the Garmin user id (webhooks name users by it) and the permissions granted. */
   override async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
     const tokens = await super.exchangeCode(exchange);
@@ -100,24 +90,6 @@ export class GarminProvider extends BaseProvider {
       this.get(tokens.accessToken, 'user/permissions', PermissionsSchema),
     ]);
     return { ...tokens, providerUserId: user.userId, scopes: permissions };
-  }
-
-  /**
-   * The token's own `scope` names Garmin's identity-service scopes, not the user's data
-   * permissions: it is ignored, so a refresh keeps the permissions recorded at connection.
-   */
-  protected override async toTokenSet(raw: TokenResponse): Promise<TokenSet> {
-    return { ...tokenSetFrom(raw, this.deps.now()), scopes: [] };
-  }
-
-  /** Garmin has no token revocation: deleting the user's registration ends the connection (204). */
-  override async revokeToken(session: ProviderSession): Promise<void> {
-    await this.http.request({
-      url: this.config.revokeUrl ?? this.apiUrl('user/registration'),
-      method: 'DELETE',
-      headers: this.bearer(session.accessToken),
-      schema: z.unknown(),
-    });
   }
 
   // ---- data ---------------------------------------------------------------------------------
@@ -235,3 +207,5 @@ export class GarminProvider extends BaseProvider {
     );
   }
 }
+
+export default GarminProvider;

@@ -19,8 +19,34 @@ export const GARMIN_DESCRIPTOR = {
     // Garmin has no token revocation endpoint; deleting the user registration is the revoke.
     revokeUrl: 'https://apis.garmin.com/wellness-api/rest/user/registration',
   },
-  oauthParams: { scopeSeparator: ' ', pkce: true, extraAuthorizeParams: {}, tokenEndpointAuth: 'body' },
+  // The token answer's `scope` names Garmin's identity-service scopes, not the user's data
+  // permissions: the client reads those from `GET /user/permissions` after the exchange.
+  oauthParams: {
+    scopeSeparator: ' ',
+    authorizeScope: false,
+    pkce: true,
+    extraAuthorizeParams: {},
+    tokenEndpointAuth: 'body',
+    tokenScopes: false,
+    revokeStyle: 'bearer_delete',
+  },
   apiBaseUrl: 'https://apis.garmin.com/wellness-api/rest',
   defaultScopes: ['ACTIVITY_EXPORT', 'HEALTH_EXPORT'],
   requiredScopes: ['ACTIVITY_EXPORT'],
+  // Garmin documents no usage headers; evaluation keys get about 100 requests per minute per
+  // application (unverified). A gateway's conventional trio is read when present.
+  rateLimitHeaders: { windowName: 'minute', windowSecs: 60, scope: 'app' },
+  pagination: { kind: 'time_windows' },
+  webhooks: true,
+  derivedFromActivities: ['stats', 'personal_records'],
+  intSettings: {
+    PULL_HORIZON_DAYS: { min: 1, max: 366, default: 90, description: 'How far back (by upload time) the client looks: Garmin serves pulls by upload window only' },
+    UPLOAD_GRACE_HOURS: {
+      min: 0,
+      max: 24 * 14,
+      default: 24,
+      description: "How long after an activity's start its upload may come and still be found by a query with `before` (a watch synced the next day)",
+    },
+    WINDOW_CONCURRENCY: { min: 1, max: 16, default: 4, description: 'Upload windows fetched in parallel when every window of a range is needed anyway' },
+  },
 } satisfies ProviderDescriptorInput;

@@ -1,4 +1,3 @@
-export { garminProvider } from './factory';
 export { GARMIN_DESCRIPTOR } from './descriptor';
 export { GarminProvider } from './client';
 export { parseGarminWebhook, isTrustedCallbackUrl, type GarminWebhookEvent, type GarminWebhookResult } from './webhook';

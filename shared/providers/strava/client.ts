@@ -1,12 +1,10 @@
 /**
- * The Strava API v3 client: OAuth as Strava runs it (client credentials in the body, no
- * redirect_uri or PKCE at the token endpoint, the athlete in the code exchange, deauthorize
- * with the access token), activities with page/per_page, and stats from Strava's own totals.
+ * The Strava API v3 client (its OAuth quirks are descriptor data): activities with
+ * page/per_page, and stats from Strava's own totals.
  */
 import { ProviderError, type Activity, type Athlete, type PersonalRecord, type Stats } from '../../models';
 import { BaseProvider } from '../base';
-import { requestToken } from '../oauth2';
-import type { ActivityQuery, CodeExchange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
+import type { ActivityQuery, ProviderConfig, ProviderDeps, ProviderSession, WebhookRequest, WebhookResult } from '../spi';
 import { STRAVA_DESCRIPTOR } from './descriptor';
 import { activityFromStrava, athleteFromStrava, statsFromStrava } from './mapping';
 import { planPages, STRAVA_MAX_PER_PAGE } from './pages';
@@ -16,10 +14,7 @@ import {
   StravaActivitySchema,
   StravaActivityStatsSchema,
   StravaAthleteSchema,
-  StravaDeauthorizeResponseSchema,
-  StravaTokenResponseSchema,
   type StravaActivity,
-  type StravaTokenResponse,
 } from './schemas';
 import { stravaWebhook } from './webhook';
 
@@ -34,38 +29,6 @@ export class StravaProvider extends BaseProvider {
 
   async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
     return stravaWebhook(request, this.config.settings);
-  }
-
-  // ---- connection -------------------------------------------------------------------------
-
-  /** Strava's token endpoint takes client_id, client_secret, code and grant_type only. */
-  override async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
-    const code = exchange.query['code'];
-    if (!code) {
-      throw new ProviderError({ kind: 'auth_failed', provider: this.name, message: 'the callback carries no authorization code' });
-    }
-    const raw = await requestToken<StravaTokenResponse>(
-      this.http,
-      this.descriptor,
-      this.config,
-      { grant_type: 'authorization_code', code },
-      'auth_failed',
-      StravaTokenResponseSchema,
-    );
-    const tokens = await this.toTokenSet(raw, exchange.query);
-    // The athlete id is the owner_id of webhook events: it links them to the connection.
-    return { ...tokens, providerUserId: raw.athlete ? String(raw.athlete.id) : undefined };
-  }
-
-  /** POST /oauth/deauthorize with the access token: Strava revokes every token of the athlete for this app. */
-  override async revokeToken(session: ProviderSession): Promise<void> {
-    if (!this.config.revokeUrl) return;
-    await this.http.request({
-      url: this.config.revokeUrl,
-      method: 'POST',
-      form: { access_token: session.accessToken },
-      schema: StravaDeauthorizeResponseSchema,
-    });
   }
 
   // ---- data ---------------------------------------------------------------------------------
@@ -140,3 +103,5 @@ export class StravaProvider extends BaseProvider {
     return statsFromStrava(data, this.name);
   }
 }
+
+export default StravaProvider;

@@ -15,8 +15,17 @@ export const STRAVA_DESCRIPTOR = {
     pkce: false,
     extraAuthorizeParams: { approval_prompt: 'force' },
     tokenEndpointAuth: 'body',
+    // The token endpoint takes client_id, client_secret, code and grant_type only.
+    exchangeRedirectUri: false,
+    // The athlete id is the owner_id of webhook events: it links them to the connection.
+    tokenUserIdPath: 'athlete.id',
+    // Deauthorize with the access token: Strava revokes every token of the athlete for this app.
+    revokeTokenField: 'access_token',
+    revokeClientAuth: false,
   },
   apiBaseUrl: 'https://www.strava.com/api/v3',
   defaultScopes: ['read', 'activity:read_all', 'profile:read_all'],
   requiredScopes: ['activity:read_all'],
+  webhooks: true,
+  derivedFromActivities: ['personal_records'],
 } satisfies ProviderDescriptorInput;

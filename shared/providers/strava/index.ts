@@ -1,3 +1,2 @@
-export { stravaProvider } from './factory';
 export { STRAVA_DESCRIPTOR } from './descriptor';
 export { StravaProvider } from './client';

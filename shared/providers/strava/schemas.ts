@@ -47,10 +47,6 @@ export const StravaTokenResponseSchema = z.extend(TokenResponseSchema, {
   token_type: z.optional(z.string()),
   athlete: z.optional(StravaAthleteSchema),
 });
-export type StravaTokenResponse = z.infer<typeof StravaTokenResponseSchema>;
-
-/** POST /oauth/deauthorize answers with the access token it revoked. */
-export const StravaDeauthorizeResponseSchema = z.looseObject({ access_token: z.optional(z.string()) });
 
 // ---- activities ----------------------------------------------------------------------------------
 

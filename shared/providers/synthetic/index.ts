@@ -1,3 +1,2 @@
-export { syntheticProvider } from './factory';
 export { SYNTHETIC_DESCRIPTOR } from './descriptor';
-export { DEFAULT_SEED, SEED_SETTING, SyntheticProvider } from './provider';
+export { SyntheticProvider } from './client';

@@ -55,7 +55,7 @@ const ACTIVITY_MARGIN_MS = DAY_MS;
 
 type DataEndpoint = 'activity' | 'sleep' | 'body' | 'daily';
 
-export class TerraClient extends BaseProvider {
+export class TerraProvider extends BaseProvider {
   constructor(config: ProviderConfig, deps: ProviderDeps) {
     super(TERRA_DESCRIPTOR, config, deps, { rateLimitHint: terraRateLimitHint, rateLimitUsage: terraRateLimitUsage });
   }
@@ -97,7 +97,7 @@ export class TerraClient extends BaseProvider {
       provider: this.name,
       status: 410,
       retryable: false,
-      message: `terra retired the widget-session endpoint at PIERRE_TERRA_AUTH_URL; set it to ${TERRA_DESCRIPTOR.oauthEndpoints.authUrl} (or unset it for the default)`,
+      message: `terra retired the widget-session endpoint at PIERRE_TERRA_AUTH_URL; set it to ${TERRA_DESCRIPTOR.widgetEndpoints.sessionUrl} (or unset it for the default)`,
     });
   }
 
@@ -343,3 +343,5 @@ function withQuery(base: string, params: Record<string, string>): string {
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   return url.toString();
 }
+
+export default TerraProvider;

@@ -1,5 +1,4 @@
-export { terraProvider } from './factory';
-export { TerraClient } from './client';
+export { TerraProvider } from './client';
 export { TERRA_DESCRIPTOR } from './descriptor';
 export * from './webhook';
 export { parseReferenceId } from './reference';

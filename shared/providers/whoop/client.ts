@@ -13,6 +13,7 @@ import {
   type SleepSession,
 } from '../../models';
 import { BaseProvider } from '../base';
+import { cursorPaging, walkCursorPages, type CursorPaging } from '../pagination';
 import type { ActivityQuery, CodeExchange, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
 import { WHOOP_DESCRIPTOR } from './descriptor';
 import {
@@ -45,7 +46,6 @@ const WHOOP_PAGE_MAX = 25;
 /** Stats and records look at this many workouts at most, newest first. */
 const DERIVE_MAX = 1_000;
 /** A safety stop for collections that never end (a token that repeats). */
-const MAX_PAGES = 200;
 const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -69,11 +69,13 @@ function wholeDays(range: DateRange): { startMs: number; endMs: number } {
 }
 
 export class WhoopProvider extends BaseProvider {
+  private readonly paging: CursorPaging;
   constructor(config: ProviderConfig, deps: ProviderDeps) {
     super(WHOOP_DESCRIPTOR, config, deps, {
       rateLimitHint: whoopRateLimitHint,
       rateLimitUsage: (headers, nowMs) => whoopRateLimitUsage(headers, nowMs, WHOOP_DESCRIPTOR.name),
     });
+    this.paging = cursorPaging(this.descriptor);
   }
 
   async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
@@ -94,17 +96,6 @@ export class WhoopProvider extends BaseProvider {
       if (error instanceof ProviderError) return tokens;
       throw error;
     }
-  }
-
-  /** WHOOP only returns a new refresh token when the refresh asks for `offline` again. */
-  protected override extraRefreshParams(): Record<string, string> {
-    return { scope: 'offline' };
-  }
-
-  /** `DELETE /v2/user/access` with the user's bearer token (204): revokes the grant. */
-  override async revokeToken(session: ProviderSession): Promise<void> {
-    const url = this.config.revokeUrl ?? this.apiUrl('/v2/user/access').toString();
-    await this.http.request({ url, method: 'DELETE', headers: this.bearer(session.accessToken), schema: z.unknown() });
   }
 
   // ---- data ---------------------------------------------------------------------------------
@@ -260,18 +251,17 @@ export class WhoopProvider extends BaseProvider {
     size: () => number,
     take: (records: T[]) => boolean,
   ): Promise<void> {
-    let token: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const url = this.apiUrl(path);
-      url.searchParams.set('limit', String(Math.min(WHOOP_PAGE_MAX, Math.max(1, size()))));
-      if (window.start) url.searchParams.set('start', window.start.toISOString());
-      if (window.end) url.searchParams.set('end', window.end.toISOString());
-      if (token) url.searchParams.set('nextToken', token);
-      const { data } = await this.http.request({ url, headers: this.bearer(session.accessToken), schema });
-      const more = take(data.records);
-      const next = data.next_token ?? undefined;
-      if (!more || !next || next === token || data.records.length === 0) return;
-      token = next;
-    }
+    const request = async (cursor: Record<string, string>) => {
+      const url = this.apiUrl(path, {
+        limit: Math.min(WHOOP_PAGE_MAX, Math.max(1, size())),
+        start: window.start?.toISOString(),
+        end: window.end?.toISOString(),
+        ...cursor,
+      });
+      return (await this.http.request({ url, headers: this.bearer(session.accessToken), schema })).data;
+    };
+    await walkCursorPages(this.paging, request, take);
   }
 }
+
+export default WhoopProvider;

@@ -10,9 +10,21 @@ export const WHOOP_DESCRIPTOR = {
     tokenUrl: 'https://api.prod.whoop.com/oauth/oauth2/token',
     revokeUrl: 'https://api.prod.whoop.com/developer/v2/user/access',
   },
-  oauthParams: { scopeSeparator: ' ', pkce: true, extraAuthorizeParams: {}, tokenEndpointAuth: 'body' },
+  oauthParams: {
+    scopeSeparator: ' ',
+    pkce: true,
+    extraAuthorizeParams: {},
+    tokenEndpointAuth: 'body',
+    // WHOOP only returns a new refresh token when the refresh asks for `offline` again.
+    refreshParams: { scope: 'offline' },
+    // `DELETE /v2/user/access` with the user's bearer token (204) revokes the grant.
+    revokeStyle: 'bearer_delete',
+  },
   apiBaseUrl: 'https://api.prod.whoop.com/developer',
   // `offline` is what makes WHOOP issue a refresh token at all.
   defaultScopes: ['offline', 'read:profile', 'read:body_measurement', 'read:workout', 'read:sleep', 'read:recovery', 'read:cycles'],
   requiredScopes: ['offline', 'read:workout'],
+  pagination: { kind: 'cursor', tokenParam: 'nextToken', itemsField: 'records', nextField: 'next_token', emptyPageEnds: true },
+  webhooks: true,
+  derivedFromActivities: ['stats', 'personal_records'],
 } satisfies ProviderDescriptorInput;

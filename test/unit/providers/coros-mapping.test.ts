@@ -8,7 +8,11 @@ import { CorosProvider, COROS_DESCRIPTOR } from '../../../shared/providers/coros
 import { errorForResult } from '../../../shared/providers/coros/codes';
 import { activityFromWorkout, athleteFromUser } from '../../../shared/providers/coros/mapping';
 import { inWindow, planWindows } from '../../../shared/providers/coros/pagination';
-import { corosRateLimitHint, corosRateLimitUsage } from '../../../shared/providers/coros/rate-limit';
+import { nextWindowHint, xRateLimitUsage } from '../../../shared/providers/rate-limit';
+
+// As CorosProvider reads them: from its descriptor's rateLimitHeaders.
+const corosRateLimitHint = nextWindowHint(COROS_DESCRIPTOR.rateLimitHeaders);
+const corosRateLimitUsage = (provider: string) => xRateLimitUsage(provider, COROS_DESCRIPTOR.rateLimitHeaders);
 import { CorosUserSchema, CorosWorkoutSchema } from '../../../shared/providers/coros/schemas';
 import { resolveCorosSettings } from '../../../shared/providers/coros/settings';
 import { corosSport } from '../../../shared/providers/coros/sports';

@@ -15,7 +15,12 @@ import {
   toRecoveryMetrics,
   toSleepSession,
 } from '../../../shared/providers/garmin/mapping';
-import { garminRateLimitHint, garminRateLimitUsage, nextMinute } from '../../../shared/providers/garmin/rate-limit';
+import { GARMIN_DESCRIPTOR } from '../../../shared/providers/garmin/descriptor';
+import { nextWindowHint, xRateLimitUsage } from '../../../shared/providers/rate-limit';
+
+// As GarminProvider reads them: from its descriptor's rateLimitHeaders.
+const garminRateLimitHint = nextWindowHint(GARMIN_DESCRIPTOR.rateLimitHeaders);
+const garminRateLimitUsage = xRateLimitUsage('garmin', GARMIN_DESCRIPTOR.rateLimitHeaders);
 import {
   ActivitySummarySchema,
   BodyCompSummarySchema,
@@ -252,8 +257,9 @@ describe('Garmin rate limits', () => {
   const at = Date.UTC(2024, 10, 25, 8, 0, 42, 300);
 
   it('waits for the next minute when a 429 has no Retry-After', () => {
-    expect(nextMinute(at)).toBe(Date.UTC(2024, 10, 25, 8, 1, 0) / 1000);
-    expect(garminRateLimitHint(new Headers(), at)).toEqual({ retryAfterSecs: 17, scope: 'app' });
+    // 17.7 s to the minute boundary, rounded up: a retry never comes before the window turns.
+    expect(garminRateLimitHint(new Headers(), at)).toEqual({ retryAfterSecs: 18, scope: 'app' });
+    expect(garminRateLimitHint(new Headers(), Date.UTC(2024, 10, 25, 8, 0, 59, 900))).toEqual({ retryAfterSecs: 1, scope: 'app' });
   });
 
   it('maps a 429 to rate_limited using Retry-After first, the minute window otherwise', async () => {
@@ -267,7 +273,7 @@ describe('Garmin rate limits', () => {
         .catch((e: unknown) => e as ProviderError);
     const withHeader = await answer({ 'retry-after': '42' });
     expect(withHeader).toMatchObject({ kind: 'rate_limited', retryAfterSecs: 42, rateLimitScope: 'app' });
-    expect(await answer({})).toMatchObject({ kind: 'rate_limited', retryAfterSecs: 17 });
+    expect(await answer({})).toMatchObject({ kind: 'rate_limited', retryAfterSecs: 18 });
   });
 
   it('reads conventional usage headers when present and reports nothing otherwise', () => {
@@ -278,6 +284,7 @@ describe('Garmin rate limits', () => {
       windows: [{ name: 'minute', limit: 100, remaining: 37, resets_at: Math.floor(at / 1000) + 18 }],
       observed_at: Math.floor(at / 1000),
     });
+    expect(garminRateLimitUsage(new Headers({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '37' }), at)?.windows[0]?.resets_at).toBe(Date.UTC(2024, 10, 25, 8, 1, 0) / 1000);
     expect(garminRateLimitUsage(new Headers(), at)).toBeUndefined();
     expect(garminRateLimitUsage(new Headers({ 'x-ratelimit-limit': 'lots', 'x-ratelimit-remaining': '1' }), at)).toBeUndefined();
   });

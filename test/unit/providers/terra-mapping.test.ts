@@ -11,7 +11,7 @@ import { resolveProviderConfig } from '../../../shared/config';
 import type { ProviderError } from '../../../shared/models';
 import { ProviderHttp } from '../../../shared/providers/http';
 import { ProviderDescriptorSchema } from '../../../shared/providers/spi';
-import { TERRA_DESCRIPTOR, TerraClient } from '../../../shared/providers/terra';
+import { TERRA_DESCRIPTOR, TerraProvider } from '../../../shared/providers/terra';
 import { sportTypeOf } from '../../../shared/providers/terra/activity-types';
 import { activityFromTerra, athleteFromTerra, healthFromTerra, sleepFromTerra } from '../../../shared/providers/terra/mapping';
 import { terraRateLimitHint, terraRateLimitUsage } from '../../../shared/providers/terra/rate-limit';
@@ -406,7 +406,7 @@ function stubTerra(days: number, handler?: (url: URL) => Response | undefined) {
     PIERRE_TERRA_CLIENT_SECRET: 'key',
     PIERRE_TERRA_API_BASE_URL: 'http://127.0.0.1:9/v2',
   });
-  const client = new TerraClient(config, { fetch: fetch as typeof globalThis.fetch, now: () => NOW });
+  const client = new TerraProvider(config, { fetch: fetch as typeof globalThis.fetch, now: () => NOW });
   const session = { tenantId: 't', userId: 'u', accessToken: 'tu-1', providerUserId: 'tu-1' };
   return { client, session, requests };
 }
@@ -459,7 +459,7 @@ describe('Terra date-window paging', () => {
 
   it('maps a rejected API key to a non-retryable provider error, and an unknown user to auth_failed', async () => {
     const wrongKey = stubTerra(5);
-    const bad = new TerraClient(
+    const bad = new TerraProvider(
       { ...wrongKey.client.config, clientSecret: 'wrong' },
       { fetch: (async () => Response.json({ title: 'unauthorized' }, { status: 401 })) as typeof fetch, now: () => NOW },
     );

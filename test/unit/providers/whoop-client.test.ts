@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveProviderConfig } from '../../../shared/config';
 import { ProviderError } from '../../../shared/models';
-import { whoopProvider } from '../../../shared/providers/whoop';
+import { builtinProvider } from '../../../shared/providers/builtin';
+
+const whoopProvider = builtinProvider('whoop');
 import { ProviderDescriptorSchema, type ProviderDeps } from '../../../shared/providers/spi';
 
 const BASE = 'https://whoop.test/developer';

@@ -32,8 +32,8 @@ import {
 } from './generator';
 
 /** `PIERRE_SYNTHETIC_SEED` arrives as this settings key. */
-export const SEED_SETTING = 'SEED';
-export const DEFAULT_SEED = '42';
+const SEED_SETTING = 'SEED';
+const DEFAULT_SEED = '42';
 
 /** Insertion-ordered map that forgets its least recently used entry beyond `capacity`. */
 class BoundedMap<K, V> {
@@ -209,3 +209,5 @@ export class SyntheticProvider extends BaseProvider {
     return out;
   }
 }
+
+export default SyntheticProvider;

@@ -1,5 +1,0 @@
-export { whoopProvider } from './factory';
-export { WHOOP_DESCRIPTOR } from './descriptor';
-export { WhoopProvider } from './client';
-export * from './webhook';
-export { whoopRateLimitHint, whoopRateLimitUsage } from './rate-limit';
