@@ -28,6 +28,7 @@ import { functionFiles, NODE_OPTIONS, REPO_ROOT } from '../infra/bundling';
 import { bundleFunction, type BuiltBundle } from '../infra/esbuild';
 import { parseProviderSelection } from '../infra/providers';
 import { median } from './stats';
+import { runBench } from './moto';
 
 const { values: args } = parseArgs({
   options: {
@@ -193,7 +194,4 @@ async function main(): Promise<void> {
   console.log(`bundles in ${relative(process.cwd(), OUT_ROOT) || '.'}/<build>/<function>/index.mjs`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -9,7 +9,6 @@
  *    JSON) beside a bare GetItem of the same item, interleaved in the same run.
  */
 import { randomBytes } from 'node:crypto';
-import type { TestProject } from 'vitest/node';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalServer } from '../local/app';
 import { buildContainer } from '../shared/app/container';
@@ -17,8 +16,8 @@ import { fetchActivities } from '../shared/app/data';
 import { cacheKey, cachePartition } from '../shared/cache/keys';
 import { CacheRequest, withCacheRequest } from '../shared/cache/policy';
 import { createDocumentClient } from '../shared/store/dynamodb/client';
-import startMoto from '../test/support/moto-global';
 import { serialDynamo } from '../test/support/serial-dynamo';
+import { startBenchMoto, runBench } from './moto';
 
 const TENANT = 'bench-tenant';
 const USER = 'bench-user';
@@ -30,12 +29,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const fmt = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
 
 async function main(): Promise<void> {
-  let endpoint = '';
-  const stopMoto = await startMoto({ provide: (_key: string, value: string) => void (endpoint = value) } as unknown as TestProject);
-  process.env['AWS_ENDPOINT_URL'] = endpoint;
-  process.env['AWS_REGION'] ??= 'us-east-1';
-  process.env['AWS_ACCESS_KEY_ID'] ??= 'bench';
-  process.env['AWS_SECRET_ACCESS_KEY'] ??= 'bench';
+  const { endpoint, stop: stopMoto } = await startBenchMoto();
   const tables = { connections: `bench-conn-${Date.now()}`, cache: `bench-cache-${Date.now()}` };
   const tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
   const server = await startLocalServer({
@@ -131,7 +125,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -17,12 +17,11 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { availableParallelism, loadavg } from 'node:os';
-import type { TestProject } from 'vitest/node';
 import { NODE_OPTIONS, REPO_ROOT } from '../infra/bundling';
 import { bundleFunction } from '../infra/esbuild';
 import { provisionLambdaOnMoto } from '../test/support/lambda-env';
-import startMoto from '../test/support/moto-global';
 import { median } from './stats';
+import { startBenchMoto, runBench } from './moto';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '15' }, function: { type: 'string', default: 'data' } } });
 const RUNS = Number(args.runs);
@@ -57,10 +56,8 @@ interface Sample {
 }
 
 async function main(): Promise<void> {
-  let endpoint = '';
-  const stopMoto = await startMoto({ provide: (_key: string, value: string) => void (endpoint = value) } as unknown as TestProject);
+  const { endpoint, stop: stopMoto } = await startBenchMoto();
   try {
-    Object.assign(process.env, { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' });
     const suffix = randomBytes(4).toString('hex');
     const lambda = await provisionLambdaOnMoto(endpoint, 'bench');
 
@@ -110,7 +107,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

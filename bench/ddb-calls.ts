@@ -13,13 +13,12 @@
  * and the calls by what they touch (gate, circuit, lease, cache, connection).
  */
 import { randomBytes } from 'node:crypto';
-import type { TestProject } from 'vitest/node';
 import { startLocalServer } from '../local/app';
 import { buildContainer } from '../shared/app/container';
 import { fetchActivities, fetchAllActivities } from '../shared/app/data';
 import { CacheRequest, withCacheRequest, type CachePolicy } from '../shared/cache/policy';
 import { countingDynamo, summarize, type CallSummary } from '../test/support/counting-dynamo';
-import startMoto from '../test/support/moto-global';
+import { startBenchMoto, runBench } from './moto';
 
 const TENANT = 'bench-tenant';
 const USER = 'bench-user';
@@ -27,12 +26,7 @@ const identity = { tenantId: TENANT, userId: USER };
 const other = { tenantId: 'bench-other-tenant', userId: 'other-user' };
 
 async function main(): Promise<void> {
-  let endpoint = '';
-  const stopMoto = await startMoto({ provide: (_key: string, value: string) => void (endpoint = value) } as unknown as TestProject);
-  process.env['AWS_ENDPOINT_URL'] = endpoint;
-  process.env['AWS_REGION'] ??= 'us-east-1';
-  process.env['AWS_ACCESS_KEY_ID'] ??= 'bench';
-  process.env['AWS_SECRET_ACCESS_KEY'] ??= 'bench';
+  const { endpoint, stop: stopMoto } = await startBenchMoto();
   const tables = { connections: `bench-conn-${Date.now()}`, cache: `bench-cache-${Date.now()}` };
   const tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
   let clock = Date.UTC(2026, 11, 7, 9, 1, 0);
@@ -95,7 +89,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -19,7 +19,6 @@
  * the fake time it took and the real time.
  */
 import { randomBytes } from 'node:crypto';
-import type { TestProject } from 'vitest/node';
 import { startLocalServer } from '../local/app';
 import { buildContainer, type Container } from '../shared/app/container';
 import { runOrSchedule } from '../shared/app/jobs';
@@ -31,8 +30,8 @@ import { MemoryJobQueue } from '../shared/queue/memory';
 import { MemoryCacheStore } from '../shared/store/memory/cache';
 import { MemoryStateStore } from '../shared/store/memory/state';
 import { FakeClock } from '../test/support/fake-clock';
-import startMoto from '../test/support/moto-global';
 import { serialDynamo } from '../test/support/serial-dynamo';
+import { startBenchMoto, runBench } from './moto';
 
 const USERS = Number(process.env['BENCH_USERS'] ?? 100);
 const CONTAINERS = Number(process.env['BENCH_CONTAINERS'] ?? 3);
@@ -69,12 +68,7 @@ interface Request {
 
 async function main() {
   const realStart = performance.now();
-  let endpoint = '';
-  const stopMoto = await startMoto({ provide: (_key: string, value: string) => void (endpoint = value) } as unknown as TestProject);
-  process.env['AWS_ENDPOINT_URL'] = endpoint;
-  process.env['AWS_REGION'] ??= 'us-east-1';
-  process.env['AWS_ACCESS_KEY_ID'] ??= 'bench';
-  process.env['AWS_SECRET_ACCESS_KEY'] ??= 'bench';
+  const { stop: stopMoto } = await startBenchMoto();
   const tables = { connections: `bench-conn-${Date.now()}`, cache: `bench-cache-${Date.now()}` };
   const tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
 
@@ -212,7 +206,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

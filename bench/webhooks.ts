@@ -4,24 +4,18 @@
  * For each: the answer, its time (median of RUNS), the DynamoDB calls it made and the most in
  * flight at once, counted at the SDK; and whether any call came after the answer.
  */
-import type { TestProject } from 'vitest/node';
 import { startLocalServer } from '../local/app';
 import { MAX_WEBHOOK_USERS, USER_CONCURRENCY } from '../shared/app/webhooks';
-import startMoto from '../test/support/moto-global';
 import { countingDynamo } from '../test/support/counting-dynamo';
 import { median } from './stats';
+import { startBenchMoto, runBench } from './moto';
 
 const RUNS = 5;
 const TENANT = 'bench-tenant';
 const USER = 'bench-user';
 
 async function main(): Promise<void> {
-  let endpoint = '';
-  const stopMoto = await startMoto({ provide: (_key: string, value: string) => void (endpoint = value) } as unknown as TestProject);
-  process.env['AWS_ENDPOINT_URL'] = endpoint;
-  process.env['AWS_REGION'] ??= 'us-east-1';
-  process.env['AWS_ACCESS_KEY_ID'] ??= 'bench';
-  process.env['AWS_SECRET_ACCESS_KEY'] ??= 'bench';
+  const { endpoint, stop: stopMoto } = await startBenchMoto();
   const dynamo = await countingDynamo({ connections: `bench-conn-${Date.now()}`, cache: `bench-cache-${Date.now()}` });
   const server = await startLocalServer({ container: { stores: dynamo.stores } });
   try {
@@ -61,7 +55,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

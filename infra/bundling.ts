@@ -73,9 +73,10 @@ export const BUNDLE_TARGET_BYTES = 250_000;
 
 /**
  * mcp is over the target: the MCP SDK brings its own classic zod (about 64 kB, beside our
- * zod/mini) and itself (56 kB). Its limit is the size measured when this was set, plus about 5 %.
+ * zod/mini) and itself (56 kB). Its limit is the size measured when this was set (340 kB on
+ * 2026-12-07, after the resource table and the laps tool), plus about 5 %.
  */
-const INIT_CEILINGS: Partial<Record<string, number>> = { mcp: 340_000 };
+const INIT_CEILINGS: Partial<Record<string, number>> = { mcp: 357_000 };
 
 /**
  * All of a function's JavaScript, lazy chunks included, may not grow past this: the bundled AWS

@@ -12,6 +12,7 @@
 import * as z from '../zod';
 import type { StateItem, StateStore } from '../store/ports';
 import { jsonIn, recordCodec } from '../store/records';
+import { SingleFlight } from '../single-flight';
 
 export const gatePk = (provider: string) => `gate#${provider}`;
 export const APP_SK = 'app';
@@ -61,6 +62,8 @@ const MAX_COPIES = 10_000;
 
 export class GateItems {
   readonly #copies = new Map<string, StateItem>();
+  /** Requests waiting together (for a probe's answer) share one read instead of each polling the table. */
+  readonly #reads = new SingleFlight<StateItem>();
 
   constructor(
     private readonly store: StateStore,
@@ -73,10 +76,12 @@ export class GateItems {
   }
 
   /** Reads the stored item (absent: empty) and keeps it. */
-  async read(provider: string, sk: string): Promise<StateItem> {
-    const item = (await this.store.get(gatePk(provider), sk, this.now())) ?? {};
-    this.remember(provider, sk, item);
-    return item;
+  read(provider: string, sk: string): Promise<StateItem> {
+    return this.#reads.run(key(provider, sk), async () => {
+      const item = (await this.store.get(gatePk(provider), sk, this.now())) ?? {};
+      this.remember(provider, sk, item);
+      return item;
+    });
   }
 
   /** The copy, or the stored item when there is none yet. */
