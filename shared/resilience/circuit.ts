@@ -13,7 +13,7 @@ import type { StateCondition, StateItem, StateStore } from '../store/ports';
 import { APP_SK, GATE_ITEM, gatePk, type GateItems } from './gate-items';
 import type { CircuitSettings } from './settings';
 
-export type CircuitStatus = 'closed' | 'open' | 'half_open';
+type CircuitStatus = 'closed' | 'open' | 'half_open';
 
 export interface CircuitState {
   status: CircuitStatus;

@@ -36,7 +36,7 @@ import { acquireLease, releaseLease } from './lease';
 import type { ResilienceSettings } from './settings';
 
 /** The share of each app-wide window kept for users who have not had their share. */
-export const RESERVE = 0.25;
+const RESERVE = 0.25;
 const PROBE_LEASE_MS = 10_000;
 /** How long a request waits for another's probe before it is refused (and queued), within the invocation's budget. */
 const PROBE_WAIT_MS = 8_000;
