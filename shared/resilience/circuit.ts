@@ -109,7 +109,9 @@ export class CircuitBreaker {
           { field: GATE_ITEM.field('openedAtMs'), op: 'lt', value: now - settings.openSecs * 1000 + 1 },
         ],
       });
-      return this.stateOf(opened ? (this.items.remember(provider, APP_SK, opened), opened) : await this.items.read(provider, APP_SK), settings);
+      if (!opened) return this.stateOf(await this.items.read(provider, APP_SK), settings);
+      this.items.remember(provider, APP_SK, opened);
+      return this.stateOf(opened, settings);
     }
     return this.stateOf(after, settings);
   }

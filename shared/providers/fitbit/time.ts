@@ -55,6 +55,7 @@ export function dayChunks(first: string, last: string, maxDays: number): Array<{
   for (let start = first; start <= last; start = addDays(start, maxDays)) {
     const end = addDays(start, maxDays);
     const stop = addDays(last, 1);
+    // biome-ignore lint/complexity/useMathMinMax: ISO days are strings (they sort in date order); Math.min takes numbers.
     chunks.push({ start, end: end < stop ? end : stop });
   }
   return chunks;
