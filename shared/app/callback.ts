@@ -4,6 +4,7 @@
  */
 import { cachePartition } from '../cache/keys';
 import { ProviderError } from '../models';
+import type { TokenSet } from '../providers/spi';
 import type { OAuthState } from '../store/ports';
 import type { Container } from './container';
 import { AppError, invalidRequest, invalidState } from './errors';
@@ -33,7 +34,7 @@ async function exchange(container: Container, name: string, state: OAuthState, q
     throw new AppError(400, 'access_denied', `The authorization at ${name} was not granted (${query['error'].slice(0, 64)})`);
   }
   const provider = container.provider(name);
-  let tokens;
+  let tokens: TokenSet;
   try {
     tokens = await provider.exchangeCode({ query, redirectUri: state.redirectUri, codeVerifier: state.codeVerifier });
   } catch (error) {

@@ -9,7 +9,7 @@ export interface Identity {
  * go into DynamoDB partition keys (2,048 bytes at most), so an id of any length would pass the
  * authorizer and fail only when stored, after the provider granted access.
  */
-export const MAX_IDENTITY_BYTES = 256;
+const MAX_IDENTITY_BYTES = 256;
 
 /** Why a user or tenant id cannot be used (too long, or text that cannot be encoded), or undefined. */
 export function identityProblem(value: string): string | undefined {

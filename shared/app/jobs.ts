@@ -18,7 +18,6 @@ import type { Identity } from './identity';
 import { OperationSchema, runOperation, type Operation } from './operations';
 
 const JOB_STATUSES = ['scheduled', 'running', 'succeeded', 'failed'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** A job's record (`job#<id>` / `job`). */
 const JOB_FIELDS = {
@@ -162,7 +161,7 @@ async function takeSlot(container: Container, pk: string, max: number, jobId: st
   return undefined;
 }
 
-export function tooManyJobs(provider: string, max: number, retryAfterSecs: number): AppError {
+function tooManyJobs(provider: string, max: number, retryAfterSecs: number): AppError {
   return new AppError(
     429,
     'too_many_jobs',

@@ -23,7 +23,7 @@ function detail(activity: Activity): number {
   return Object.values(activity).filter((value) => value !== null).length;
 }
 
-export function newestFirst(a: Activity, b: Activity): number {
+function newestFirst(a: Activity, b: Activity): number {
   return Date.parse(b.start_date) - Date.parse(a.start_date) || a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id);
 }
 

@@ -34,12 +34,12 @@ const MIN_JOB_MS = 2_000;
 
 export type JobOutcome = 'not_found' | 'duplicate' | 'delayed' | 'succeeded' | 'rescheduled' | 'failed';
 
-export class PoisonMessage extends Error {
+class PoisonMessage extends Error {
   override name = 'PoisonMessage';
 }
 
 /** A job this invocation had no time to run or finish: a batch item failure, so the queue delivers it again. */
-export class OutOfTime extends Error {
+class OutOfTime extends Error {
   override name = 'OutOfTime';
 }
 

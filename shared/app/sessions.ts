@@ -169,7 +169,7 @@ export async function withSession<T>(
   const open = async (): Promise<ProviderSession> => {
     const stored = known ?? (await container.connections.get({ ...identity, provider: providerName }));
     if (stored?.status === 'reauthorization_required') throw unreadableConnection(providerName);
-    if (!stored || stored.status !== 'connected') throw notConnected(providerName);
+    if (stored?.status !== 'connected') throw notConnected(providerName);
     const retired = provider.retiredConnection?.(stored);
     if (retired !== undefined) await endRetired(container, stored, retired);
     connection = expiresSoon(stored, container.deps.now()) ? await refresh(container, provider, stored) : stored;

@@ -44,7 +44,7 @@ const MAX_PROVIDER_USER_ID_LENGTH = 255;
 const ACK: WebhookAnswer = { status: 200, body: { ok: true } };
 
 /** The one answer to every refused delivery, whatever the reason, so that nothing can be learnt by counting. */
-export const REJECTED: WebhookAnswer = {
+const REJECTED: WebhookAnswer = {
   status: 401,
   body: { error: { code: 'webhook_rejected', message: 'The delivery could not be verified' } },
 };

@@ -4,8 +4,8 @@
  * with these a stalled request is abandoned and retried (the SDK's standard mode tries three
  * times). DynamoDB, SQS and Secrets Manager answer in milliseconds to tens of milliseconds.
  */
-export const AWS_CONNECTION_TIMEOUT_MS = 1_000;
-export const AWS_REQUEST_TIMEOUT_MS = 2_000;
+const AWS_CONNECTION_TIMEOUT_MS = 1_000;
+const AWS_REQUEST_TIMEOUT_MS = 2_000;
 
 export function awsClientConfig(requestTimeoutMs = AWS_REQUEST_TIMEOUT_MS) {
   return {

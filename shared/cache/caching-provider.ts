@@ -204,7 +204,7 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
 
   async #serve(fill: Fill): Promise<Served> {
     const now = this.deps.now();
-    let read;
+    let read: CacheRead;
     try {
       read = await (this.#takePrefetched(fill) ?? this.deps.store.get(fill.partition, fill.key, now));
     } catch (error) {

@@ -14,16 +14,14 @@ export type CacheResource = ResourceRow['cache']['resource'];
 export const RECENT_ACTIVITIES = 'recent_activities';
 export type CacheKeyResource = CacheResource | typeof RECENT_ACTIVITIES;
 
-const escape = (part: string): string => encodeURIComponent(part);
-
 export function cachePartition(tenantId: string, userId: string, provider: string): string {
-  return `tenant:${escape(tenantId)}:user:${escape(userId)}:provider:${escape(provider)}`;
+  return `tenant:${encodeURIComponent(tenantId)}:user:${encodeURIComponent(userId)}:provider:${encodeURIComponent(provider)}`;
 }
 
 /** `resource` alone, or `resource:` and its escaped query parts (an absent part stays empty). */
 export function cacheKey(resource: CacheKeyResource, parts: readonly (string | number | undefined)[] = []): string {
   if (parts.length === 0) return resource;
-  return `${resource}:${parts.map((p) => (p === undefined ? '' : escape(String(p)))).join(':')}`;
+  return `${resource}:${parts.map((p) => (p === undefined ? '' : encodeURIComponent(String(p)))).join(':')}`;
 }
 
 /** Key prefixes of everything a webhook's changed resource may have made stale. */

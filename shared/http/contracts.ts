@@ -98,7 +98,7 @@ export const JsonRpcResponseSchema = z.object({
 }).check(z.describe('One JSON-RPC 2.0 answer: result or error'));
 const McpAnswerSchema = z.union([JsonRpcResponseSchema, z.array(JsonRpcResponseSchema)]);
 
-export const WebhookAnswerSchema = z.record(z.string(), z.unknown()).check(
+const WebhookAnswerSchema = z.record(z.string(), z.unknown()).check(
   z.describe('`{"ok":true}` (with `ignored_users` when the delivery named more users than one delivery may touch), or what the provider expects (Strava: `{"hub.challenge"}`)'),
 );
 

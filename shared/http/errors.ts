@@ -1,2 +1,2 @@
 /** HTTP callers share the use cases' one error vocabulary. */
-export { toErrorAnswer, type ErrorAnswer } from '../app/error-answer';
+export { toErrorAnswer } from '../app/error-answer';

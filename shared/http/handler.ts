@@ -27,7 +27,7 @@ export interface HttpAnswer {
   headers?: Record<string, string>;
 }
 
-export interface HttpContext {
+interface HttpContext {
   container: Container;
   identity: Identity;
   /**

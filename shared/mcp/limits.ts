@@ -8,8 +8,8 @@
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { ALL_PROVIDERS } from '../app/data';
 
-export const MAX_BATCH_MESSAGES = 10;
-export const MAX_ALL_PROVIDER_CALLS = 1;
+const MAX_BATCH_MESSAGES = 10;
+const MAX_ALL_PROVIDER_CALLS = 1;
 export const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
 
 type Id = string | number;

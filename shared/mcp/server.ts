@@ -54,7 +54,7 @@ function publishedTools(): Map<string, PublishedTool> {
 }
 
 /** The tool list as of now: provider enums come from the registry at this moment. */
-export function listTools(ctx: ToolContext): Tool[] {
+function listTools(ctx: ToolContext): Tool[] {
   const descriptors = ctx.container.registry.descriptors();
   const tools: Tool[] = [];
   for (const { spec, inputSchema, outputSchema } of publishedTools().values()) {
@@ -150,7 +150,7 @@ async function runTool(tool: PublishedTool, query: Record<string, unknown>, ctx:
   return answer as object;
 }
 
-export async function callTool(name: string, args: Record<string, unknown> | undefined, ctx: ToolContext): Promise<CallToolResult> {
+async function callTool(name: string, args: Record<string, unknown> | undefined, ctx: ToolContext): Promise<CallToolResult> {
   const tool = publishedTools().get(name);
   if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Tools: ${[...publishedTools().keys()].join(', ')}`);
   try {

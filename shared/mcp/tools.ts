@@ -45,8 +45,9 @@ interface CommonSpec {
   readOnly: boolean;
   /** Reads provider data through the cache, so it takes the `cache` policy argument. */
   cached: boolean;
-  // The typed helpers below tie each run to its text; the list holds them erased.
-  text(answer: any): string;
+  // The typed helpers below tie each run to its text; the list holds them erased to `unknown`
+  // (method syntax: TypeScript accepts a method with a narrower parameter in its place).
+  text(answer: unknown): string;
 }
 
 /**
@@ -55,7 +56,7 @@ interface CommonSpec {
  * (fallback included), queued as a job when the provider is limited.
  */
 export type ToolSpec = CommonSpec &
-  ({ run(args: any, ctx: ToolContext): Promise<object>; operation?: undefined } | { operation(args: any): Operation; run?: undefined });
+  ({ run(args: unknown, ctx: ToolContext): Promise<object>; operation?: undefined } | { operation(args: unknown): Operation; run?: undefined });
 
 const tool = <S extends z.ZodMiniType, A extends object>(spec: {
   name: string;

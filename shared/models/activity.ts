@@ -57,8 +57,6 @@ export const ActivitySchema = z.object({
   device_name: text('Device that recorded the activity (`Garmin Forerunner 965`)'),
 }).check(z.describe('One workout, in the unified model'));
 export type Activity = z.infer<typeof ActivitySchema>;
-/** What a provider mapping hands over: unknown metrics may simply be left out. */
-export type ActivityInput = z.input<typeof ActivitySchema>;
 
 export const LapSchema = z.object({
   lap_index: z.number().check(z.int(), z.nonnegative(), z.describe('Position of the lap in the activity, from 0 (Number of the lap)')),

@@ -14,4 +14,3 @@ export const AthleteSchema = z.object({
   country: text('Home country'),
 }).check(z.describe("An athlete's profile"));
 export type Athlete = z.infer<typeof AthleteSchema>;
-export type AthleteInput = z.input<typeof AthleteSchema>;

@@ -14,10 +14,6 @@ import * as z from '../zod';
  * - Unknown values are present as `null`, never left out.
  */
 
-/** A number the provider may not report: always present in JSON, `null` when unknown. */
-export const maybeNumber = z._default(z.nullable(z.number()), null);
-export const maybeString = z._default(z.nullable(z.string()), null);
-
 /** A documented nullable number: `description` names its unit and meaning. */
 export const num = (description: string) => z._default(z.nullable(z.number()), null).check(z.describe(description));
 /** A documented nullable text. */
@@ -34,7 +30,7 @@ export const localDateTime = z.iso.datetime({ local: true });
  * Sport types: Pierre's named types and the families our providers report. A provider's own
  * label always travels beside it in `sport_type_detail`, so `other` loses nothing.
  */
-export const SPORT_TYPES = [
+const SPORT_TYPES = [
   'run',
   'trail_run',
   'virtual_run',

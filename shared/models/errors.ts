@@ -14,7 +14,7 @@ export const PROVIDER_ERROR_KINDS = [
   'invalid_data',
   'circuit_open',
 ] as const;
-export const ProviderErrorKindSchema = z.enum(PROVIDER_ERROR_KINDS);
+const ProviderErrorKindSchema = z.enum(PROVIDER_ERROR_KINDS);
 export type ProviderErrorKind = z.infer<typeof ProviderErrorKindSchema>;
 
 /** Whether a rate limit applies to the whole application or to one user's connection. */
@@ -22,7 +22,7 @@ export const RateLimitScopeSchema = z.enum(['app', 'user']);
 export type RateLimitScope = z.infer<typeof RateLimitScopeSchema>;
 
 /** The serialisable description of a provider failure (what crosses SQS and logs). */
-export const ProviderErrorDataSchema = z.object({
+const ProviderErrorDataSchema = z.object({
   kind: ProviderErrorKindSchema,
   provider: z.string(),
   message: z.string(),

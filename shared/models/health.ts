@@ -35,7 +35,6 @@ export const SleepSessionSchema = z.object({
   skin_temp_deviation_celsius: num("Skin temperature's deviation from the person's baseline during the sleep, degrees Celsius"),
 }).check(z.describe('One sleep session (a night or a nap)'));
 export type SleepSession = z.infer<typeof SleepSessionSchema>;
-export type SleepSessionInput = z.input<typeof SleepSessionSchema>;
 
 export const RecoveryMetricsSchema = z.object({
   provider: z.string().check(z.minLength(1), z.describe('Provider the values came from')),
@@ -51,7 +50,6 @@ export const RecoveryMetricsSchema = z.object({
   strain: num("WHOOP day strain: the day's cardiovascular load on WHOOP's logarithmic 0-21 scale"),
 }).check(z.describe('One day of recovery measurements'));
 export type RecoveryMetrics = z.infer<typeof RecoveryMetricsSchema>;
-export type RecoveryMetricsInput = z.input<typeof RecoveryMetricsSchema>;
 
 export const HealthMetricsSchema = z.object({
   provider: z.string().check(z.minLength(1), z.describe('Provider the values came from')),
@@ -74,4 +72,3 @@ export const HealthMetricsSchema = z.object({
   blood_glucose_mg_dl: num("Blood glucose (the day's average), mg/dL"),
 }).check(z.describe('One day of body and health measurements'));
 export type HealthMetrics = z.infer<typeof HealthMetricsSchema>;
-export type HealthMetricsInput = z.input<typeof HealthMetricsSchema>;

@@ -43,11 +43,11 @@ function descriptionOf(schema: z.ZodMiniType): string {
 export function modelReference(): string {
   const out: string[] = [];
   for (const [title, schema] of MODEL_SCHEMAS) {
-    out.push(`#### ${title}`, '', descriptionOf(schema) + '.', '', '| Field | Type | Unit and meaning |', '|---|---|---|');
+    out.push(`#### ${title}`, '', `${descriptionOf(schema)}.`, '', '| Field | Type | Unit and meaning |', '|---|---|---|');
     for (const [field, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodMiniType>)) {
       out.push(`| \`${field}\` | ${typeOf(fieldSchema)} | ${descriptionOf(fieldSchema)} |`);
     }
     out.push('');
   }
-  return out.join('\n').trimEnd() + '\n';
+  return `${out.join('\n').trimEnd()}\n`;
 }

@@ -19,7 +19,7 @@ export const StatsSchema = z.object({
 }).check(z.describe('Activity totals'));
 export type Stats = z.infer<typeof StatsSchema>;
 
-export const PERSONAL_RECORD_METRICS = [
+const PERSONAL_RECORD_METRICS = [
   'fastest_1k',
   'fastest_5k',
   'fastest_10k',

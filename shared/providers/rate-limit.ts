@@ -25,11 +25,6 @@ const RateLimitUsageSchema = z.object({
 });
 export type RateLimitUsage = z.infer<typeof RateLimitUsageSchema>;
 
-/** The window that runs out first relative to its size, or undefined. */
-export function tightestWindow(usage: RateLimitUsage): RateLimitWindow | undefined {
-  return [...usage.windows].sort((a, b) => a.remaining / Math.max(a.limit, 1) - b.remaining / Math.max(b.limit, 1))[0];
-}
-
 /** Parses an integer header; undefined when absent or not a number. */
 export function intHeader(headers: Headers, name: string): number | undefined {
   const value = headers.get(name);

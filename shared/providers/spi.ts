@@ -14,7 +14,7 @@ import type {
   SleepSession,
   Stats,
 } from '../models';
-import { ALL_CAPABILITIES, type Capabilities } from './capabilities';
+import { ALL_CAPABILITIES } from './capabilities';
 import type { RateLimitUsage } from './rate-limit';
 
 export * from './capabilities';
@@ -68,7 +68,6 @@ const IntSettingSchema = z.object({
   default: z.optional(z.number().check(z.int())),
   description: z.string().check(z.minLength(1)),
 });
-export type IntSettingSpec = z.output<typeof IntSettingSchema>;
 
 export const ProviderDescriptorSchema = z.object({
   /** Lower-case id; also forms the `PIERRE_<NAME>_*` configuration keys. */
@@ -355,5 +354,3 @@ export interface ProviderFactory {
   readonly descriptor: ProviderDescriptorInput;
   create(config: ProviderConfig, deps: ProviderDeps): FitnessProvider;
 }
-
-export type { Capabilities };

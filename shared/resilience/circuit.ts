@@ -13,7 +13,7 @@ import type { StateCondition, StateItem, StateStore } from '../store/ports';
 import { APP_SK, GATE_ITEM, gatePk, type GateItems } from './gate-items';
 import type { CircuitSettings } from './settings';
 
-export type CircuitStatus = 'closed' | 'open' | 'half_open';
+type CircuitStatus = 'closed' | 'open' | 'half_open';
 
 export interface CircuitState {
   status: CircuitStatus;
@@ -109,7 +109,9 @@ export class CircuitBreaker {
           { field: GATE_ITEM.field('openedAtMs'), op: 'lt', value: now - settings.openSecs * 1000 + 1 },
         ],
       });
-      return this.stateOf(opened ? (this.items.remember(provider, APP_SK, opened), opened) : await this.items.read(provider, APP_SK), settings);
+      if (!opened) return this.stateOf(await this.items.read(provider, APP_SK), settings);
+      this.items.remember(provider, APP_SK, opened);
+      return this.stateOf(opened, settings);
     }
     return this.stateOf(after, settings);
   }

@@ -36,7 +36,7 @@ import { acquireLease, releaseLease } from './lease';
 import type { ResilienceSettings } from './settings';
 
 /** The share of each app-wide window kept for users who have not had their share. */
-export const RESERVE = 0.25;
+const RESERVE = 0.25;
 const PROBE_LEASE_MS = 10_000;
 /** How long a request waits for another's probe before it is refused (and queued), within the invocation's budget. */
 const PROBE_WAIT_MS = 8_000;
@@ -76,8 +76,7 @@ const userOf = (call: CallContext) => digest(`${call.tenantId}\n${call.userId}`,
 const userCountField = (tag: string, call: CallContext) => `u:${tag}:${userOf(call)}`;
 const userBlockField = (call: CallContext) => `b:${userOf(call)}`;
 
-const escape = (part: string) => encodeURIComponent(part);
-const userScope = (call: CallContext) => `user#${escape(call.tenantId)}#${escape(call.userId)}`;
+const userScope = (call: CallContext) => `user#${encodeURIComponent(call.tenantId)}#${encodeURIComponent(call.userId)}`;
 const scopeKeyOf = (scope: RateLimitScope, call: CallContext) => (scope === 'app' ? APP_SK : userScope(call));
 
 function metaOf(item: StateItem | undefined): Meta {
@@ -117,7 +116,7 @@ export class RateLimitGate {
   /** Resolves when the request may be made; rejects with a GateRefusal (`rate_limited`) or `circuit_open` otherwise. */
   async admit(call: CallContext): Promise<void> {
     const ahead = call.admission;
-    if (ahead) {
+    if (ahead !== undefined) {
       call.admission = undefined;
       return ahead;
     }

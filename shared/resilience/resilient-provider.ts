@@ -9,7 +9,7 @@ import { ProviderError, type Activity } from '../models';
 import { ForwardingFitnessProvider, type ReadCall } from '../providers/forwarding';
 import type { FitnessProvider, ProviderSession } from '../providers/spi';
 import { originOf, type EarlyAdmission } from '../cache/deferred-session';
-import { CircuitBreaker, countsAgainstCircuit, type CircuitState } from './circuit';
+import { type CircuitBreaker, countsAgainstCircuit, type CircuitState } from './circuit';
 import { currentCall, newCallContext, withCallContext, type CallContext } from './context';
 import { GateRefusal, type RateLimitGate } from './gate';
 import { withRetries } from './retry';

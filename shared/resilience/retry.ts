@@ -4,11 +4,11 @@ import { remainingBudgetMs } from '../context/request';
 import type { RetrySettings } from './settings';
 
 /** Failures another attempt may fix now; a rate limit is waited out by the queue instead. */
-export function retriesHelp(error: unknown): boolean {
+function retriesHelp(error: unknown): boolean {
   return error instanceof ProviderError && error.isRetryable() && error.kind !== 'rate_limited';
 }
 
-export function backoffMs(attempt: number, settings: RetrySettings, random: () => number): number {
+function backoffMs(attempt: number, settings: RetrySettings, random: () => number): number {
   const base = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** attempt);
   return Math.max(0, Math.round(base * (1 + settings.jitter * (2 * random() - 1))));
 }

@@ -18,7 +18,7 @@ export interface CircuitSettings {
   openSecs: number;
 }
 
-export interface FairShareSettings {
+interface FairShareSettings {
   /**
    * Percent of an app-wide window one user may have spent and still be served once less than
    * the window's reserve is left (never below one request).

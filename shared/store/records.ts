@@ -8,7 +8,7 @@
  * code: a field that is absent or of another type reads as absent, and the rest of the record
  * still reads.
  */
-import * as z from '../zod';
+import type * as z from '../zod';
 import type { StateItem, StateValue } from './ports';
 
 type FieldSchemas = Record<string, z.ZodMiniType<StateValue>>;

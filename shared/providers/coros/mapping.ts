@@ -7,7 +7,7 @@ import { corosSport } from './sports';
 const positive = (value: number | undefined): number | null => (value !== undefined && value > 0 ? value : null);
 
 /** Elapsed seconds of the workout: end minus start, else `duration` or `totalTime`. */
-export function workoutSeconds(w: CorosWorkout): number {
+function workoutSeconds(w: CorosWorkout): number {
   if (w.endTime > w.startTime) return w.endTime - w.startTime;
   return w.duration ?? w.totalTime ?? 0;
 }

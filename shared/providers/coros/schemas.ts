@@ -22,7 +22,7 @@ export const CorosEnvelopeSchema = z.looseObject({
 });
 
 /** One leg of a triathlon / multisport workout. */
-export const CorosWorkoutLegSchema = z.looseObject({
+const CorosWorkoutLegSchema = z.looseObject({
   mode: z.number().check(z.int()),
   subMode: z.number().check(z.int()),
   distance: z.optional(count),

@@ -6,7 +6,7 @@
  * its `dailyRollUp`, and names the scope it needs, so an unticked optional scope refuses only
  * its own routes.
  */
-import * as z from '../../zod';
+import type * as z from '../../zod';
 import { ProviderError, type Activity, type Athlete, type HealthMetrics, type Lap, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
 import { cursorPaging, walkCursorPages, type CursorPaging } from '../pagination';
@@ -110,7 +110,7 @@ export class FitbitProvider extends BaseProvider {
     point: z.ZodMiniType<T>,
     filter: string,
     pageSize: number,
-    visit: (point: T) => boolean | void,
+    visit: (point: T) => unknown,
   ): Promise<void> {
     const schema = listSchema(point);
     const request = (cursor: Record<string, string>) =>

@@ -22,7 +22,7 @@ const WHAT: Record<ScopeArea, string> = {
   profile: 'profile',
 };
 
-export function readGoogleError(body: string): GoogleError | undefined {
+function readGoogleError(body: string): GoogleError | undefined {
   try {
     const parsed = GoogleErrorSchema.safeParse(JSON.parse(body));
     return parsed.success ? parsed.data.error : undefined;
@@ -31,7 +31,7 @@ export function readGoogleError(body: string): GoogleError | undefined {
   }
 }
 
-export function missingScope(area: ScopeArea): ProviderError {
+function missingScope(area: ScopeArea): ProviderError {
   return new ProviderError({
     kind: 'insufficient_scope',
     provider: PROVIDER,
@@ -53,7 +53,7 @@ export function secondsToNextMinute(nowMs: number): number {
   return 60 - (Math.floor(nowMs / 1000) % 60);
 }
 
-export function rateLimited(headers: Headers, body: GoogleError | undefined, nowMs: number): ProviderError {
+function rateLimited(headers: Headers, body: GoogleError | undefined, nowMs: number): ProviderError {
   const retryAfterSecs =
     parseRetryAfter(headers.get('retry-after'), nowMs) ?? (body && retryFromMessage(body.message, nowMs)) ?? secondsToNextMinute(nowMs);
   return new ProviderError({

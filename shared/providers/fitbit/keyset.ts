@@ -15,9 +15,9 @@ import * as z from '../../zod';
 import type { ProviderHttp } from '../http';
 import { SingleFlight } from '../../single-flight';
 
-export const KEYSET_TTL_MS = 3_600_000;
+const KEYSET_TTL_MS = 3_600_000;
 /** The shortest time between two fetches (a failed one counts), so no delivery can make us fetch at will. */
-export const KEYSET_MIN_REFETCH_MS = 60_000;
+const KEYSET_MIN_REFETCH_MS = 60_000;
 
 const JwkSchema = z.looseObject({
   kty: z.literal('EC'),
@@ -26,7 +26,7 @@ const JwkSchema = z.looseObject({
   y: z.string().check(z.minLength(1)),
   kid: z.optional(z.string()),
 });
-export const KeysetSchema = z.object({ keys: z.array(z.unknown()) });
+const KeysetSchema = z.object({ keys: z.array(z.unknown()) });
 
 export type Verdict = 'valid' | 'forged' | 'malformed' | 'unavailable';
 

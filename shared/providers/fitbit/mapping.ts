@@ -64,7 +64,7 @@ export function sportOf(exerciseType: string): SportType {
 }
 
 /** The `{id}` of `users/{user}/dataTypes/{type}/dataPoints/{id}`. */
-export function pointId(name: string): string {
+function pointId(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);
 }
 

@@ -14,9 +14,9 @@ export const int64 = z.union([
 /** A google-duration: seconds with up to nine decimals and an `s` (`"3600s"`, `"-18000s"`). */
 export const duration = z.pipe(z.string().check(z.regex(/^-?\d{1,12}(\.\d{1,9})?s$/, 'expected a duration such as "1800s"')), z.transform((value) => Number(value.slice(0, -1))));
 
-export const timestamp = z.iso.datetime({ offset: true });
+const timestamp = z.iso.datetime({ offset: true });
 
-export const DateSchema = z.object({
+const DateSchema = z.object({
   year: z.number().check(z.int(), z.gte(1), z.lte(9999)),
   month: z.number().check(z.int(), z.gte(1), z.lte(12)),
   day: z.number().check(z.int(), z.gte(1), z.lte(31)),
@@ -52,7 +52,7 @@ export type GoogleProfile = z.infer<typeof ProfileSchema>;
 
 // ---- exercise ------------------------------------------------------------------------------
 
-export const MetricsSummarySchema = z.object({
+const MetricsSummarySchema = z.object({
   caloriesKcal: z.optional(z.number().check(z.nonnegative())),
   /** A double, not an int64. */
   distanceMillimeters: z.optional(z.number().check(z.nonnegative())),

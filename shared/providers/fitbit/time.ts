@@ -2,7 +2,7 @@
 import type { DateRange } from '../spi';
 import type { GoogleDate } from './schemas';
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 /** The widest UTC offsets there are (UTC-12 .. UTC+14): civil-time filters are widened by this. */
 export const MAX_UTC_OFFSET_MS = 14 * 3_600_000;
 
@@ -12,7 +12,7 @@ export function isoInstant(ms: number): string {
 }
 
 /** `YYYY-MM-DD` of an instant, in UTC. */
-export function isoDay(ms: number): string {
+function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
@@ -55,6 +55,7 @@ export function dayChunks(first: string, last: string, maxDays: number): Array<{
   for (let start = first; start <= last; start = addDays(start, maxDays)) {
     const end = addDays(start, maxDays);
     const stop = addDays(last, 1);
+    // biome-ignore lint/complexity/useMathMinMax: ISO days are strings (they sort in date order); Math.min takes numbers.
     chunks.push({ start, end: end < stop ? end : stop });
   }
   return chunks;

@@ -20,12 +20,12 @@ import type { ProviderHttp } from '../http';
 import type { WebhookEvent, WebhookRequest, WebhookResource, WebhookResult } from '../spi';
 import { WebhookKeyset } from './keyset';
 
-export const WEBHOOK_AUTHORIZATION_SETTING = 'WEBHOOK_AUTHORIZATION';
-export const WEBHOOK_KEYSET_URL_SETTING = 'WEBHOOK_KEYSET_URL';
-export const SIGNATURE_HEADERS = ['x-healthapi-signature', 'google-health-api-signature'] as const;
+const WEBHOOK_AUTHORIZATION_SETTING = 'WEBHOOK_AUTHORIZATION';
+const WEBHOOK_KEYSET_URL_SETTING = 'WEBHOOK_KEYSET_URL';
+const SIGNATURE_HEADERS = ['x-healthapi-signature', 'google-health-api-signature'] as const;
 
 /** What each notified data type makes stale; types we do not read change nothing. */
-export const RESOURCES_OF_DATA_TYPE: Readonly<Record<string, readonly WebhookResource[]>> = {
+const RESOURCES_OF_DATA_TYPE: Readonly<Record<string, readonly WebhookResource[]>> = {
   exercise: ['activities'],
   sleep: ['sleep'],
   'daily-resting-heart-rate': ['recovery', 'health_metrics'],
@@ -39,7 +39,7 @@ export const RESOURCES_OF_DATA_TYPE: Readonly<Record<string, readonly WebhookRes
 
 const VerificationSchema = z.object({ type: z.literal('verification') });
 
-export const NotificationSchema = z.object({
+const NotificationSchema = z.object({
   data: z.looseObject({
     version: z.optional(z.string()),
     healthUserId: z.string().check(z.minLength(1), z.maxLength(63)),

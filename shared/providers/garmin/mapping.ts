@@ -126,7 +126,7 @@ export function localDate(epochSecs: number, offsetSecs: number | null | undefin
 }
 
 /** The id an activity has in the unified model: Garmin's summary id. */
-export function activityIdOf(summary: GarminActivitySummary): string {
+function activityIdOf(summary: GarminActivitySummary): string {
   return summary.summaryId;
 }
 

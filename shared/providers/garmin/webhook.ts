@@ -41,7 +41,7 @@ const EntrySchema = z.looseObject({ userId: z.string().check(z.minLength(1)) });
 const PermissionsEntrySchema = z.extend(EntrySchema, { permissions: z.array(z.string()) });
 const NotificationSchema = z.record(z.string(), z.array(z.unknown()));
 
-export type GarminWebhookEvent =
+type GarminWebhookEvent =
   | { kind: 'push'; summaryType: string; userId: string; summary: Record<string, unknown> }
   | { kind: 'ping'; summaryType: string; userId: string; callbackUrl: string }
   | { kind: 'deregistration'; userId: string }

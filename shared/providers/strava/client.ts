@@ -2,7 +2,7 @@
  * The Strava API v3 client (its OAuth quirks are descriptor data): activities with
  * page/per_page, and stats from Strava's own totals.
  */
-import { ProviderError, type Activity, type Athlete, type PersonalRecord, type Stats } from '../../models';
+import { ProviderError, type Activity, type Athlete, type Stats } from '../../models';
 import { BaseProvider } from '../base';
 import type { ActivityQuery, ProviderConfig, ProviderDeps, ProviderSession, WebhookRequest, WebhookResult } from '../spi';
 import { STRAVA_DESCRIPTOR } from './descriptor';

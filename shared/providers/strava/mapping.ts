@@ -115,7 +115,7 @@ const textOf = (value: string | null | undefined): string | null => (value && va
  * 4.184 kJ, so the energy burned in kcal is close to the work in kJ (the rule Strava and
  * cycling computers apply). Both are total energy, resting energy included.
  */
-export function caloriesOf(activity: Pick<StravaActivity, 'calories' | 'kilojoules'>): number | null {
+function caloriesOf(activity: Pick<StravaActivity, 'calories' | 'kilojoules'>): number | null {
   const calories = positive(activity.calories);
   if (calories !== null) return calories;
   const kilojoules = positive(activity.kilojoules);

@@ -12,7 +12,7 @@ import type { RateLimitHint } from '../http';
 import type { RateLimitUsage, RateLimitWindow } from '../rate-limit';
 
 const QUARTER_HOUR_SECS = 900;
-export const DAY_SECS = 86_400;
+const DAY_SECS = 86_400;
 
 /** Defaults of a new Strava application (what its settings page shows). */
 const STRAVA_DEFAULT_LIMITS = {

@@ -12,7 +12,7 @@ const optionalNumber = z.nullish(z.number());
 const optionalString = z.nullish(z.string());
 
 /** `[lat, lng]`; Strava sends `[]` (newer) or null (older) for activities without GPS. */
-export const LatLngSchema = z.nullish(z.union([z.tuple([z.number(), z.number()]), z.tuple([])]));
+const LatLngSchema = z.nullish(z.union([z.tuple([z.number(), z.number()]), z.tuple([])]));
 
 // ---- athletes ------------------------------------------------------------------------------------
 
@@ -114,7 +114,7 @@ export const StravaActivityListSchema = z.array(StravaActivitySchema);
 // ---- stats ---------------------------------------------------------------------------------------
 
 /** ActivityTotal: a roll-up in metres and seconds. */
-export const StravaActivityTotalSchema = z.looseObject({
+const StravaActivityTotalSchema = z.looseObject({
   count: z.number().check(z.int(), z.nonnegative()),
   distance: z.number().check(z.nonnegative()),
   moving_time: z.number().check(z.nonnegative()),

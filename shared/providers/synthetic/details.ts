@@ -7,7 +7,7 @@
 import { cadenceUnitOf, type Activity, type HeartRateZone, type SportType } from '../../models';
 
 /** The few RNG operations the details need (the generator's Rng has them). */
-export interface Draw {
+interface Draw {
   next(): number;
   between(lo: number, hi: number): number;
   int(lo: number, hi: number): number;
@@ -15,7 +15,7 @@ export interface Draw {
   pick<T>(items: readonly T[]): T;
 }
 
-export interface Athlete {
+interface Athlete {
   restingHr: number;
   maxHr: number;
   weightKg: number;
@@ -24,7 +24,7 @@ export interface Athlete {
   device: string;
 }
 
-export interface Place {
+interface Place {
   city: string;
   region: string;
   country: string;

@@ -21,7 +21,7 @@ import {
 } from '../../models';
 import { detailed, type CoreMetrics } from './details';
 
-export const WINDOW_DAYS = 90;
+const WINDOW_DAYS = 90;
 export const DAY_MS = 86_400_000;
 
 // ---- randomness ------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ export function isoDay(day: number): string {
 }
 
 /** 0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday). */
-export function weekdayOf(day: number): number {
+function weekdayOf(day: number): number {
   return (((day + 4) % 7) + 7) % 7;
 }
 
@@ -168,7 +168,7 @@ export function parseActivityId(id: string): { day: number; index: number } | un
 // ---- profile -------------------------------------------------------------------------------------
 
 /** Fixed standard-time offsets: daylight saving time is ignored on purpose. */
-export interface City {
+interface City {
   city: string;
   region: string;
   country: string;

@@ -4,7 +4,7 @@
  * redirects back to our callback with the Terra `user_id`; that id is the whole "credential"
  * of the connection (there is no user token, no expiry and no refresh).
  */
-import * as z from '../../zod';
+import type * as z from '../../zod';
 import {
   ProviderError,
   type Activity,

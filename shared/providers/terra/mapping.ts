@@ -10,7 +10,6 @@ import {
   type Athlete,
   type HealthMetrics,
   type SleepSession,
-  type SportType,
   SPORT_LABELS,
 } from '../../models';
 import { sportTypeOf, typeTitleOf } from './activity-types';

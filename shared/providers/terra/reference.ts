@@ -25,7 +25,7 @@ export function referenceIdFor(key: string, state: string, owner: ReferenceOwner
 /** Tenant and user named by a reference id (no proof of origin: for signed webhooks). */
 export function parseReferenceId(referenceId: string | null | undefined): (ReferenceOwner & { tag: string }) | undefined {
   const parts = referenceId?.split(':');
-  if (!parts || parts.length !== 3 || parts.some((p) => p.length === 0)) return undefined;
+  if (parts?.length !== 3 || parts.some((p) => p.length === 0)) return undefined;
   try {
     return { tenantId: decodeURIComponent(parts[0]!), userId: decodeURIComponent(parts[1]!), tag: parts[2]! };
   } catch {

@@ -10,7 +10,7 @@ const num = z.nullish(z.number());
 const str = z.nullish(z.string());
 
 /** Offsets are optional in Terra timestamps ("microsecond precision, timezone when possible"). */
-export const TERRA_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([zZ]|[+-]\d{2}:?\d{2})?$/;
+const TERRA_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([zZ]|[+-]\d{2}:?\d{2})?$/;
 const time = z.string().check(z.regex(TERRA_TIME, 'not an ISO-8601 date-time'), z.refine((value) => !Number.isNaN(parseTerraTime(value)), 'not a valid date-time'));
 
 export const TerraUserSchema = z.looseObject({
@@ -157,7 +157,7 @@ export const TerraDailySchema = z.looseObject({
 });
 export type TerraDaily = z.infer<typeof TerraDailySchema>;
 
-export const TerraAthleteSchema = z.looseObject({
+const TerraAthleteSchema = z.looseObject({
   first_name: str,
   last_name: str,
   sex: str,
@@ -169,7 +169,7 @@ export const TerraAthleteSchema = z.looseObject({
 export type TerraAthlete = z.infer<typeof TerraAthleteSchema>;
 
 /** A `to_webhook=false` data answer: `{status, type, user, data: [...]}`. */
-export function dataResponseSchema<T extends z.ZodMiniType>(item: T) {
+function dataResponseSchema<T extends z.ZodMiniType>(item: T) {
   return z.looseObject({
     status: str,
     type: str,

@@ -12,9 +12,9 @@ import { TerraActivitySchema, TerraBodySchema, TerraDailySchema, TerraSleepSchem
 
 const TERRA_SIGNATURE_HEADER = 'terra-signature';
 /** `PIERRE_TERRA_WEBHOOK_SECRET` arrives as this settings key. */
-export const WEBHOOK_SECRET_SETTING = 'WEBHOOK_SECRET';
+const WEBHOOK_SECRET_SETTING = 'WEBHOOK_SECRET';
 /** How far a delivery's timestamp may be from our clock. */
-export const DEFAULT_TOLERANCE_SECS = 300;
+const DEFAULT_TOLERANCE_SECS = 300;
 
 export function terraWebhookSecret(config: Pick<ProviderConfig, 'settings'>): string | undefined {
   const secret = config.settings[WEBHOOK_SECRET_SETTING]?.trim();

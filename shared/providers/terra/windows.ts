@@ -7,7 +7,7 @@ import { spansBackward, spansForward, type Span } from '../time-spans';
 
 export const DAY_MS = 86_400_000;
 /** Window of one data request: small enough for a synchronous (`to_webhook=false`) answer. */
-export const WINDOW_DAYS = 28;
+const WINDOW_DAYS = 28;
 /** How far back from `before` (or now) activity queries look. */
 export const HORIZON_DAYS = 365;
 

@@ -3,7 +3,7 @@
  * `scope=offline`), the user id from the basic profile, revoke by `DELETE /v2/user/access`,
  * and every collection read through `nextToken` pagination.
  */
-import * as z from '../../zod';
+import type * as z from '../../zod';
 import {
   ProviderError,
   type Activity,

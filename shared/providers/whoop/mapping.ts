@@ -17,7 +17,7 @@ import {
 } from '../../models';
 import type { WhoopBodyMeasurement, WhoopCycle, WhoopProfile, WhoopRecovery, WhoopSleep, WhoopWorkout } from './schemas';
 
-export const KJ_PER_KCAL = 4.184;
+const KJ_PER_KCAL = 4.184;
 const DAY_MS = 86_400_000;
 
 const orNull = (value: number | null | undefined): number | null => (value === undefined || value === null ? null : value);
@@ -26,7 +26,7 @@ export function kilojoulesToKcal(kj: number | null | undefined, digits = 1): num
   return kj === undefined || kj === null ? null : roundTo(kj / KJ_PER_KCAL, digits);
 }
 
-export function millisToSeconds(ms: number | null | undefined): number | null {
+function millisToSeconds(ms: number | null | undefined): number | null {
   return ms === undefined || ms === null ? null : Math.round(ms / 1000);
 }
 
@@ -190,7 +190,7 @@ export function toSleepSession(provider: string, sleep: WhoopSleep): SleepSessio
 }
 
 /** Minutes east of UTC from a WHOOP `timezone_offset` (`-05:00`, `+0530`, `Z`); 0 when unknown. */
-export function offsetMinutes(offset: string | undefined): number {
+function offsetMinutes(offset: string | undefined): number {
   const match = offset ? /^([+-])(\d{2}):?(\d{2})$/.exec(offset.trim()) : null;
   if (!match) return 0;
   const minutes = Number(match[2]) * 60 + Number(match[3]);

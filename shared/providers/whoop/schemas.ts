@@ -10,7 +10,7 @@ const instant = z.iso.datetime({ offset: true });
 const optionalNumber = z.nullish(z.number());
 const scoreState = z.enum(['SCORED', 'PENDING_SCORE', 'UNSCORABLE']);
 
-export const WhoopWorkoutScoreSchema = z.looseObject({
+const WhoopWorkoutScoreSchema = z.looseObject({
   strain: optionalNumber,
   average_heart_rate: optionalNumber,
   max_heart_rate: optionalNumber,
@@ -44,7 +44,7 @@ export const WhoopWorkoutSchema = z.looseObject({
 });
 export type WhoopWorkout = z.infer<typeof WhoopWorkoutSchema>;
 
-export const WhoopSleepStageSummarySchema = z.looseObject({
+const WhoopSleepStageSummarySchema = z.looseObject({
   total_in_bed_time_milli: optionalNumber,
   total_awake_time_milli: optionalNumber,
   total_no_data_time_milli: optionalNumber,

@@ -8,10 +8,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from '../../zod';
 import type { WebhookResource, WebhookRequest, WebhookResult } from '../spi';
 
-export const SIGNATURE_HEADER = 'x-whoop-signature';
+const SIGNATURE_HEADER = 'x-whoop-signature';
 const TIMESTAMP_HEADER = 'x-whoop-signature-timestamp';
 /** How old (or how far in the future) a signed timestamp may be. */
-export const DEFAULT_TOLERANCE_SECS = 300;
+const DEFAULT_TOLERANCE_SECS = 300;
 
 const WHOOP_WEBHOOK_TYPES = [
   'workout.updated',

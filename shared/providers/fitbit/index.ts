@@ -1,1 +1,0 @@
-export { FITBIT_DESCRIPTOR } from './descriptor';

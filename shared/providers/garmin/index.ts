@@ -1,3 +1,0 @@
-export { GARMIN_DESCRIPTOR } from './descriptor';
-export { GarminProvider } from './client';
-export { parseGarminWebhook, isTrustedCallbackUrl, type GarminWebhookEvent, type GarminWebhookResult } from './webhook';

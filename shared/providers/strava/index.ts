@@ -1,2 +1,0 @@
-export { STRAVA_DESCRIPTOR } from './descriptor';
-export { StravaProvider } from './client';
