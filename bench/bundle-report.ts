@@ -164,15 +164,26 @@ async function main(): Promise<void> {
   }
   const lazyMs = new Map<Bundle, number[]>();
   for (const b of bundles.filter((b) => b.lazy)) {
-    lazyMs.set(b, Array.from({ length: RUNS }, () => timeLazyLoad(b.file, b.lazy!.file)));
+    lazyMs.set(
+      b,
+      Array.from({ length: RUNS }, () => timeLazyLoad(b.file, b.lazy!.file)),
+    );
   }
   const wall = (list: Sample[]) => median(list.map((s) => s.wallMs));
   const cpu = (list: Sample[]) => median(list.map((s) => s.cpuMs));
   const beyond = (list: Sample[]) => ({ wall: wall(list) - wall(bare), cpu: cpu(list) - cpu(bare) });
 
-  console.log(`Node ${process.version}, ${RUNS} fresh processes each, NODE_OPTIONS='${args['node-options']}', SDK ${args['external-sdk'] ? 'left to the runtime' : 'bundled'}`);
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores (wall times inflate on a busy machine; CPU times much less)`);
-  console.log(`bare node -e '': ${ms(wall(bare))} wall, ${ms(cpu(bare))} CPU (medians); an empty .mjs: +${ms(beyond(empty).wall)} wall, +${ms(beyond(empty).cpu)} CPU`);
+  console.log(
+    `Node ${process.version}, ${RUNS} fresh processes each, NODE_OPTIONS='${args['node-options']}', SDK ${args['external-sdk'] ? 'left to the runtime' : 'bundled'}`,
+  );
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores (wall times inflate on a busy machine; CPU times much less)`,
+  );
+  console.log(
+    `bare node -e '': ${ms(wall(bare))} wall, ${ms(cpu(bare))} CPU (medians); an empty .mjs: +${ms(beyond(empty).wall)} wall, +${ms(beyond(empty).cpu)} CPU`,
+  );
   console.log('');
   const rows = bundles.map((b) => ({
     build: b.build,

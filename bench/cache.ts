@@ -116,7 +116,9 @@ async function main(): Promise<void> {
     console.log(`  cache hit vs bare GetItem, ${HIT_ROUNDS} interleaved rounds, item ${itemBytes} bytes:`);
     console.log(`    bare GetItem  median ${fmt(percentile(bareTimes, 0.5))}  p90 ${fmt(percentile(bareTimes, 0.9))}  mean ${fmt(mean(bareTimes))}`);
     console.log(`    cache hit     median ${fmt(percentile(hitTimes, 0.5))}  p90 ${fmt(percentile(hitTimes, 0.9))}  mean ${fmt(mean(hitTimes))}`);
-    console.log(`    ratio (median) ${(percentile(hitTimes, 0.5) / percentile(bareTimes, 0.5)).toFixed(2)}x, (mean) ${(mean(hitTimes) / mean(bareTimes)).toFixed(2)}x (target <= 1.2x)`);
+    console.log(
+      `    ratio (median) ${(percentile(hitTimes, 0.5) / percentile(bareTimes, 0.5)).toFixed(2)}x, (mean) ${(mean(hitTimes) / mean(bareTimes)).toFixed(2)}x (target <= 1.2x)`,
+    );
     console.log(`    reads per hit: ${(cacheReads / HIT_ROUNDS).toFixed(2)} cache GetItem, ${(connectionReads / HIT_ROUNDS).toFixed(2)} connection reads`);
   } finally {
     serial.destroy();

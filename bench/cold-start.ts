@@ -67,7 +67,10 @@ async function main(): Promise<void> {
     ];
     const files = new Map<string, string>();
     for (const v of variants) {
-      const built = await bundleFunction(FN, { outdir: join(REPO_ROOT, '.bundle-report', 'cold-start', v.externalSdk ? 'runtime' : 'bundled'), externalSdk: v.externalSdk });
+      const built = await bundleFunction(FN, {
+        outdir: join(REPO_ROOT, '.bundle-report', 'cold-start', v.externalSdk ? 'runtime' : 'bundled'),
+        externalSdk: v.externalSdk,
+      });
       files.set(v.label, built.file);
     }
     const env = {
@@ -89,14 +92,26 @@ async function main(): Promise<void> {
     }
 
     console.log(`Node ${process.version}, function ${FN}, ${RUNS} fresh processes per variant, NODE_OPTIONS='${NODE_OPTIONS}', moto on ${endpoint}`);
-    console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores; medians`);
+    console.log(
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} cores; medians`,
+    );
     console.log('');
     const ms = (value: number) => `${value.toFixed(0)} ms`;
     const rows = variants.map((v) => {
       const list = samples.get(v.label)!;
       const pick = (key: keyof Sample) => median(list.map((s) => s[key]));
       const total = median(list.map((s) => s.importMs + s.firstMs));
-      return [v.label, ms(pick('importMs')), ms(pick('firstMs')), ms(total), ms(pick('importCpuMs') + pick('firstCpuMs')), ms(pick('warmMs')), String(failures.get(v.label)?.length ?? 0)];
+      return [
+        v.label,
+        ms(pick('importMs')),
+        ms(pick('firstMs')),
+        ms(total),
+        ms(pick('importCpuMs') + pick('firstCpuMs')),
+        ms(pick('warmMs')),
+        String(failures.get(v.label)?.length ?? 0),
+      ];
     });
     const header = ['variant', 'import', 'first request', 'import + first', 'CPU of both', 'second request', 'failed'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -46,13 +46,19 @@ async function main(): Promise<void> {
       if (callback.status !== 200) throw new Error(`connecting Strava failed: ${callback.status}`);
     }
     clock += 15 * 60_000; // a fresh window: connecting read profiles
-    await fetch(`${server.url}/sim/strava/_sim/rate-limits`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ read_15min: 4 }) });
+    await fetch(`${server.url}/sim/strava/_sim/rate-limits`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ read_15min: 4 }),
+    });
 
     const container = await buildContainer({ env: { ...process.env, ...server.container.raw }, stores: counting.stores, deps: { now }, sleep });
     counting.take();
     const measure = async (run: () => Promise<unknown>): Promise<{ outcome: string; summary: CallSummary }> => {
       let outcome = 'ok';
-      await run().catch((error: unknown) => void (outcome = (error as { kind?: string; code?: string }).kind ?? (error as { code?: string }).code ?? String(error)));
+      await run().catch(
+        (error: unknown) => void (outcome = (error as { kind?: string; code?: string }).kind ?? (error as { code?: string }).code ?? String(error)),
+      );
       return { outcome, summary: summarize(counting.take()) };
     };
     const read = (offset: number, policy: CachePolicy = 'use', who = identity) =>
@@ -65,7 +71,7 @@ async function main(): Promise<void> {
     rows.push(['admitted miss (again)', await read(2)]);
     rows.push(['cache hit', await read(1)]);
     rows.push(['refused miss (user had its share)', await read(3)]);
-    rows.push(['admitted miss, other tenant\'s user', await read(0, 'use', other)]);
+    rows.push(["admitted miss, other tenant's user", await read(0, 'use', other)]);
     rows.push(['refused miss (window spent)', await read(1, 'use', other)]);
     rows.push(['refused bypass read', await read(5, 'bypass')]);
     clock += 15 * 60_000;
@@ -75,7 +81,9 @@ async function main(): Promise<void> {
 
     console.log(`DynamoDB calls per read (moto ${endpoint}, Strava simulator limited to 4 reads a window, activities, one container)`);
     for (const [name, { outcome, summary: s }] of rows) {
-      const kinds = Object.entries(s.byKind).map(([k, n]) => `${k} ${n}`).join(', ');
+      const kinds = Object.entries(s.byKind)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
       console.log(
         `  ${name.padEnd(38)} ${outcome.padEnd(13)} ${String(s.calls).padStart(2)} calls in ${String(s.waves).padStart(2)} waves; ` +
           `${s.reads} reads, ${s.writes} writes (+${s.failedWrites} failed conditions); ${kinds}`,

@@ -94,7 +94,11 @@ async function main() {
   // concurrent conditional writes one at a time (see test/support/serial-dynamo.ts).
   const serial = await serialDynamo(tables, tokenKeys);
   const sim = (action: string, body?: unknown, method = 'POST') =>
-    fetch(`${server.url}/sim/strava/_sim/${action}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${server.url}/sim/strava/_sim/${action}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   try {
     const env = { ...process.env, ...server.container.raw };
     const containers: Container[] = await Promise.all(
@@ -136,7 +140,10 @@ async function main() {
     const ask = async (request: Request, container: Container) => {
       const identity = { tenantId: TENANT, userId: request.userId };
       try {
-        const answer = await runRequest(newRequestContext({ remainingMs: REQUEST_BUDGET_MS, now: clock.now, cache: new CacheRequest('use'), caller: identity }), () => runOrSchedule(container, identity, request.op));
+        const answer = await runRequest(
+          newRequestContext({ remainingMs: REQUEST_BUDGET_MS, now: clock.now, cache: new CacheRequest('use'), caller: identity }),
+          () => runOrSchedule(container, identity, request.op),
+        );
         count(String(answer.status));
         if (answer.status === 202) jobs.set(answer.body.job_id, { userId: request.userId, op: request.op });
       } catch (error) {
@@ -170,7 +177,13 @@ async function main() {
     // Every job's answer against the simulator: the same read made afresh at the moment the job
     // ended, by a container with no cache and no learnt budget, with the limits lifted.
     await sim('rate-limits', { '15min': 1_000_000, daily: 1_000_000, read_15min: 1_000_000, read_daily: 1_000_000 });
-    const truth = await buildContainer({ env, stores: { ...serial.stores(), cache: new MemoryCacheStore(), coordination: new MemoryStateStore() }, deps: { now: clock.now }, queue, sleep: clock.sleep });
+    const truth = await buildContainer({
+      env,
+      stores: { ...serial.stores(), cache: new MemoryCacheStore(), coordination: new MemoryStateStore() },
+      deps: { now: clock.now },
+      queue,
+      sleep: clock.sleep,
+    });
     const outcomes = new Map<string, number>();
     let matching = 0;
     const stored = await Promise.all([...jobs.keys()].map(async (id) => ({ id, item: await truth.jobs.get(`job#${id}`, 'job', ended) })));
@@ -190,9 +203,13 @@ async function main() {
     const lost = requests.length - answered + (jobs.size - matching) + queue.deadLetters.length;
     const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
     console.log(`containers:                ${CONTAINERS} over one DynamoDB (moto) and one retry queue`);
-    console.log(`users x requests:          ${USERS} x ${PER_USER} = ${requests.length}, arriving over ${ARRIVAL_MINUTES} min (each user's within ${USER_BURST_SECS} s)`);
+    console.log(
+      `users x requests:          ${USERS} x ${PER_USER} = ${requests.length}, arriving over ${ARRIVAL_MINUTES} min (each user's within ${USER_BURST_SECS} s)`,
+    );
     console.log(`answers by status:         ${JSON.stringify(Object.fromEntries(statuses))}`);
-    console.log(`jobs:                      ${jobs.size}, outcomes ${JSON.stringify(Object.fromEntries(outcomes))}, queue messages handled ${handled}, dead letters ${queue.deadLetters.length}`);
+    console.log(
+      `jobs:                      ${jobs.size}, outcomes ${JSON.stringify(Object.fromEntries(outcomes))}, queue messages handled ${handled}, dead letters ${queue.deadLetters.length}`,
+    );
     console.log(`job answers checked:       ${matching} of ${jobs.size} equal to the simulator's`);
     console.log(`Strava reads made:         ${stravaReads} (budget 100 per 15 min)`);
     console.log(`429s received from Strava: ${provider429s} (target 0)`);

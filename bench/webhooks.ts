@@ -27,11 +27,16 @@ async function main(): Promise<void> {
 
     const bodies: [string, string][] = [
       ['600 distinct userIds', JSON.stringify({ activities: [known, ...Array.from({ length: 599 }, (_, i) => `u${i}`)].map((userId) => ({ userId })) })],
-      ['5,000 copies of one userId', JSON.stringify({ activities: Array.from({ length: 5_000 }, () => ({ userId: known, summaryId: 's1', activityType: 'RUNNING' })) })],
+      [
+        '5,000 copies of one userId',
+        JSON.stringify({ activities: Array.from({ length: 5_000 }, () => ({ userId: known, summaryId: 's1', activityType: 'RUNNING' })) }),
+      ],
       ['130,000 distinct userIds', JSON.stringify({ activities: Array.from({ length: 130_000 }, (_, i) => ({ userId: `u${i}`, summaryId: `s${i}` })) })],
       ['5,000 forged deregistrations', JSON.stringify({ deregistrations: Array.from({ length: 5_000 }, (_, i) => ({ userId: i === 0 ? known : `u${i}` })) })],
     ];
-    console.log(`Webhook delivery costs (local server, DynamoDB on moto ${endpoint}, Node ${process.version}; ${MAX_WEBHOOK_USERS} users per delivery, ${USER_CONCURRENCY} at a time)`);
+    console.log(
+      `Webhook delivery costs (local server, DynamoDB on moto ${endpoint}, Node ${process.version}; ${MAX_WEBHOOK_USERS} users per delivery, ${USER_CONCURRENCY} at a time)`,
+    );
     for (const [label, body] of bodies) {
       const times: number[] = [];
       let line = '';

@@ -38,8 +38,11 @@ export const ROUTES = [
 ] as const satisfies readonly RouteSpec[];
 
 /** `GET /activities/{provider}/{id}`: a route as API Gateway names it (its route key). */
-export type RouteKey = (typeof ROUTES)[number] extends infer R ? (R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never) : never;
-
+export type RouteKey = (typeof ROUTES)[number] extends infer R
+  ? R extends { method: infer M extends string; path: infer P extends string }
+    ? `${M} ${P}`
+    : never
+  : never;
 
 /** Function files, one Lambda each: `functions/<name>.ts` exporting `handler`. */
 export const FUNCTION_NAMES: readonly FunctionName[] = [...new Set(ROUTES.map((r) => r.fn))];

@@ -6,10 +6,17 @@ import { renderPage } from '../shared/web/page';
 import { coreContainer } from '../shared/app/container-core';
 
 // Public: the page gets its JWT from the embedding app (or, locally, from /dev/token) itself.
-export const handler = unauthenticated(async (event, { container, origin }) => {
-  const { config } = container;
-  if (event.routeKey === 'GET /openapi.json') return json(200, openApiDocument(config.publicBaseUrl ?? origin));
-  if (event.routeKey !== 'GET /') throw new AppError(404, 'not_found', `No route ${event.routeKey}`);
-  const page = renderPage(await clientScript(), { devTokens: config.webDevTokens, tokenOrigins: [...config.returnTargets.origins], tenantClaim: config.tenantClaim });
-  return raw(200, page.html, page.headers);
-}, { container: coreContainer });
+export const handler = unauthenticated(
+  async (event, { container, origin }) => {
+    const { config } = container;
+    if (event.routeKey === 'GET /openapi.json') return json(200, openApiDocument(config.publicBaseUrl ?? origin));
+    if (event.routeKey !== 'GET /') throw new AppError(404, 'not_found', `No route ${event.routeKey}`);
+    const page = renderPage(await clientScript(), {
+      devTokens: config.webDevTokens,
+      tokenOrigins: [...config.returnTargets.origins],
+      tenantClaim: config.tenantClaim,
+    });
+    return raw(200, page.html, page.headers);
+  },
+  { container: coreContainer },
+);

@@ -43,7 +43,15 @@ export class PierreAlarms extends Construct {
     if (props.alarmEmail && !props.alarmTopicArn) (this.topic as Topic).addSubscription(new EmailSubscription(props.alarmEmail));
     const action: IAlarmAction | undefined = this.topic && new SnsAction(this.topic);
 
-    const add = (alarmId: string, description: string, metric: Metric, threshold: number, comparison: ComparisonOperator, missing: TreatMissingData, periods = 1) => {
+    const add = (
+      alarmId: string,
+      description: string,
+      metric: Metric,
+      threshold: number,
+      comparison: ComparisonOperator,
+      missing: TreatMissingData,
+      periods = 1,
+    ) => {
       const alarm = new Alarm(this, alarmId, {
         alarmDescription: description,
         metric,
@@ -70,8 +78,22 @@ export class PierreAlarms extends Construct {
     );
     for (const [name, fn] of props.functions) {
       const base = pascalCase(name);
-      add(`${base}Errors`, `The ${name} function failed (an uncaught error or timeout); see its log group`, fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), 0, ComparisonOperator.GREATER_THAN_THRESHOLD, TreatMissingData.NOT_BREACHING);
-      add(`${base}Throttles`, `The ${name} function was throttled (account or reserved concurrency exhausted)`, fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), 0, ComparisonOperator.GREATER_THAN_THRESHOLD, TreatMissingData.NOT_BREACHING);
+      add(
+        `${base}Errors`,
+        `The ${name} function failed (an uncaught error or timeout); see its log group`,
+        fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+        0,
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
+        TreatMissingData.NOT_BREACHING,
+      );
+      add(
+        `${base}Throttles`,
+        `The ${name} function was throttled (account or reserved concurrency exhausted)`,
+        fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+        0,
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
+        TreatMissingData.NOT_BREACHING,
+      );
     }
     for (const provider of props.providers) {
       const base = pascalCase(provider);
@@ -80,7 +102,13 @@ export class PierreAlarms extends Construct {
       add(
         `${base}Unhealthy`,
         `${provider} failed its scheduled health check twice in a row (or no check ran): its circuit may open; see the health-check logs and GET /health`,
-        new Metric({ namespace: METRICS_NAMESPACE, metricName: 'ProviderHealthy', dimensionsMap: { service: SERVICE_NAME, provider }, period: PERIOD, statistic: 'Minimum' }),
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'ProviderHealthy',
+          dimensionsMap: { service: SERVICE_NAME, provider },
+          period: PERIOD,
+          statistic: 'Minimum',
+        }),
         1,
         ComparisonOperator.LESS_THAN_THRESHOLD,
         TreatMissingData.BREACHING,

@@ -15,8 +15,7 @@ export const CHUNK_DIR = 'chunks';
 const STATIC_IMPORT = /\bimport\s*(?:[\w$*{},\s]*?\bfrom\s*)?"(\.\.?\/[^"]+\.mjs)"/g;
 const DYNAMIC_IMPORT = /\bimport\("(\.\.?\/[^"]+\.mjs)"\)/g;
 
-const importsOf = (file: string, pattern: RegExp): string[] =>
-  [...readFileSync(file, 'utf8').matchAll(pattern)].map((m) => resolve(dirname(file), m[1]!));
+const importsOf = (file: string, pattern: RegExp): string[] => [...readFileSync(file, 'utf8').matchAll(pattern)].map((m) => resolve(dirname(file), m[1]!));
 
 export interface BundleLayout {
   /** The entry and every chunk it imports statically, transitively: what a cold start loads. */
@@ -37,7 +36,11 @@ export function bundleLayout(dir: string): BundleLayout {
   };
   visit(entry);
   const chunkDir = join(dir, CHUNK_DIR);
-  const chunks = existsSync(chunkDir) ? readdirSync(chunkDir).filter((f) => f.endsWith('.mjs')).map((f) => join(chunkDir, f)) : [];
+  const chunks = existsSync(chunkDir)
+    ? readdirSync(chunkDir)
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => join(chunkDir, f))
+    : [];
   const allFiles = [entry, ...chunks.sort()];
   const size = (files: Iterable<string>) => [...files].reduce((sum, file) => sum + statSync(file).size, 0);
   return { initFiles: [...init], allFiles, initBytes: size(init), totalBytes: size(allFiles) };
@@ -52,5 +55,7 @@ export function lazyChunksOf(dir: string): string[] {
 
 /** All the bundle's JavaScript as one string, for tests that look for a piece of code anywhere in it. */
 export function bundleCode(dir: string): string {
-  return bundleLayout(dir).allFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
+  return bundleLayout(dir)
+    .allFiles.map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
 }

@@ -25,8 +25,7 @@ export const PUBLIC_ROUTE_REASONS: Partial<Record<FunctionName, string>> = {
   web: 'The connections page and the OpenAPI document are static; the page obtains its JWT from the embedding app and calls the authorised routes with it',
 };
 
-const ack = (scope: IConstruct, rule: string, reason: string): void =>
-  Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule}`, reason });
+const ack = (scope: IConstruct, rule: string, reason: string): void => Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule}`, reason });
 
 export interface AcknowledgedParts {
   functions: Iterable<IFunction>;

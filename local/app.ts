@@ -29,14 +29,29 @@ function startBackgroundWork(container: Container, queueInjected: boolean): () =
   const quietly = (work: () => Promise<unknown>) => () => void work().catch(() => undefined);
   if (container.queue instanceof MemoryJobQueue && !queueInjected) {
     const queue = container.queue;
-    timers.push(setInterval(quietly(() => drainMemoryQueue(container, queue)), QUEUE_POLL_MS));
+    timers.push(
+      setInterval(
+        quietly(() => drainMemoryQueue(container, queue)),
+        QUEUE_POLL_MS,
+      ),
+    );
   }
   const queueUrl = container.config.retryQueueUrl;
   if (queueUrl && !queueInjected) {
     const client = localSqsClient();
-    timers.push(setInterval(quietly(() => drainSqsQueue(container, client, queueUrl)), QUEUE_POLL_MS));
+    timers.push(
+      setInterval(
+        quietly(() => drainSqsQueue(container, client, queueUrl)),
+        QUEUE_POLL_MS,
+      ),
+    );
   }
-  timers.push(setInterval(quietly(() => runHealthChecks(container)), HEALTH_CHECK_MS));
+  timers.push(
+    setInterval(
+      quietly(() => runHealthChecks(container)),
+      HEALTH_CHECK_MS,
+    ),
+  );
   for (const timer of timers) timer.unref();
   return () => timers.forEach(clearInterval);
 }
@@ -107,11 +122,14 @@ function preflight(req: IncomingMessage, res: ServerResponse): void {
     sendError(res, 404, 'not_found', 'No route for OPTIONS');
     return;
   }
-  res.writeHead(204, corsHeaders({
-    'access-control-allow-methods': CORS.allowMethods.join(','),
-    'access-control-allow-headers': CORS.allowHeaders.join(','),
-    'access-control-max-age': String(CORS.maxAgeSecs),
-  }));
+  res.writeHead(
+    204,
+    corsHeaders({
+      'access-control-allow-methods': CORS.allowMethods.join(','),
+      'access-control-allow-headers': CORS.allowHeaders.join(','),
+      'access-control-max-age': String(CORS.maxAgeSecs),
+    }),
+  );
   res.end();
 }
 
@@ -140,11 +158,7 @@ async function prepareTables(env: Record<string, string | undefined>): Promise<v
  * Points each provider without real credentials at its simulator. A provider with its own
  * PIERRE_<P>_CLIENT_ID (or legacy <P>_CLIENT_ID) keeps talking to the real API.
  */
-function simulatorEnv(
-  env: Record<string, string | undefined>,
-  simulators: ReadonlyMap<string, ProviderSimulator>,
-  baseUrl: string,
-): Record<string, string> {
+function simulatorEnv(env: Record<string, string | undefined>, simulators: ReadonlyMap<string, ProviderSimulator>, baseUrl: string): Record<string, string> {
   const overlay: Record<string, string> = {};
   for (const [name, simulator] of simulators) {
     const upper = name.toUpperCase();
@@ -230,7 +244,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
     const [status, code, reason] = tooLarge ? [431, 'headers_too_large', 'Request Header Fields Too Large'] : [400, 'invalid_request', 'Bad Request'];
     const body = JSON.stringify({ error: { code, message: tooLarge ? 'The request headers are too large' : 'The request could not be parsed' } });
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   };
 
   const server = createServer((req, res) => {

@@ -11,7 +11,10 @@ export const DEV_AUDIENCE = 'pierre-api';
 
 /** Why /dev/token refuses to mint a token for this user and tenant (the API would refuse it), or undefined. */
 export function devTokenProblem(user: string, tenant: string): string | undefined {
-  for (const [name, value] of [['user', user], ['tenant', tenant]] as const) {
+  for (const [name, value] of [
+    ['user', user],
+    ['tenant', tenant],
+  ] as const) {
     if (value.length === 0) return `Invalid '${name}': must not be empty`;
     const problem = identityProblem(value);
     if (problem) return `Invalid '${name}': ${problem}`;

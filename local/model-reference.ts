@@ -10,7 +10,10 @@ if (process.argv.includes('--write')) {
   const text = readFileSync(page, 'utf8');
   const section = /(<!-- model-reference:start -->\n)[\s\S]*?(<!-- model-reference:end -->)/;
   if (!section.test(text)) throw new Error('docs/model.md has no model-reference markers');
-  writeFileSync(page, text.replace(section, (_, start: string, end: string) => `${start}${modelReference()}${end}`));
+  writeFileSync(
+    page,
+    text.replace(section, (_, start: string, end: string) => `${start}${modelReference()}${end}`),
+  );
 } else {
   process.stdout.write(modelReference());
 }

@@ -17,8 +17,14 @@ const MATRIX = /(<!-- provider-matrix:start -->\n)[\s\S]*?(<!-- provider-matrix:
 export function providerDocs(read: (path: string) => string = readRepoFile): Map<string, string> {
   const files = new Map<string, string>();
   for (const factory of BUILTIN_PROVIDERS) files.set(`docs/providers/${factory.descriptor.name}.md`, providerPage(factory));
-  for (const [path, link] of [['README.md', 'docs/providers/'], ['docs/providers/README.md', '']] as const) {
-    files.set(path, read(path).replace(MATRIX, (_, start: string, end: string) => `${start}${providerMatrix(link)}${end}`));
+  for (const [path, link] of [
+    ['README.md', 'docs/providers/'],
+    ['docs/providers/README.md', ''],
+  ] as const) {
+    files.set(
+      path,
+      read(path).replace(MATRIX, (_, start: string, end: string) => `${start}${providerMatrix(link)}${end}`),
+    );
   }
   return files;
 }
@@ -103,7 +109,10 @@ function providerPage(factory: ProviderFactory): string {
     rows.push(['Widget session URL', code(widget.sessionUrl)], ['Revoke URL', code(widget.revokeUrl)]);
   }
   if (d.connection === 'oauth2') {
-    const pairs = (record: unknown) => Object.entries((record ?? {}) as Facts).map(([k, v]) => code(`${k}=${String(v)}`)).join(', ') || 'none';
+    const pairs = (record: unknown) =>
+      Object.entries((record ?? {}) as Facts)
+        .map(([k, v]) => code(`${k}=${String(v)}`))
+        .join(', ') || 'none';
     rows.push(
       ['Default scopes', code(d.defaultScopes ?? [])],
       ['Required scopes', code(d.requiredScopes ?? [])],
@@ -115,14 +124,18 @@ function providerPage(factory: ProviderFactory): string {
       ['`redirect_uri` in the code exchange', params.exchangeRedirectUri === false ? 'no' : 'yes'],
       ['Extra refresh parameters', pairs(params.refreshParams)],
       ['User id in the token answer', code(params.tokenUserIdPath)],
-      ["Scopes from the token answer", params.tokenScopes === false ? 'no (the granted scopes are the requested ones)' : 'yes'],
-      ['Revocation', `${code(params.revokeStyle)}${params.revokeStyle === 'form' ? ` (field ${code(params.revokeTokenField ?? 'token')}${params.revokeClientAuth ? ', with client credentials' : ''})` : ''}`],
+      ['Scopes from the token answer', params.tokenScopes === false ? 'no (the granted scopes are the requested ones)' : 'yes'],
+      [
+        'Revocation',
+        `${code(params.revokeStyle)}${params.revokeStyle === 'form' ? ` (field ${code(params.revokeTokenField ?? 'token')}${params.revokeClientAuth ? ', with client credentials' : ''})` : ''}`,
+      ],
     );
   }
   const pagination = d.pagination as Facts | undefined;
   if (pagination) rows.push(['Paging', code(pagination.kind)]);
   const headers = d.rateLimitHeaders as Facts | undefined;
-  if (headers) rows.push(['Rate-limit headers', `\`X-RateLimit-Limit/-Remaining/-Reset\` over one ${code(headers.windowSecs)} s window (${code(headers.scope)})`]);
+  if (headers)
+    rows.push(['Rate-limit headers', `\`X-RateLimit-Limit/-Remaining/-Reset\` over one ${code(headers.windowSecs)} s window (${code(headers.scope)})`]);
   rows.push(['Webhooks', d.webhooks ? `yes: \`/webhooks/${name}\` ([Webhooks](../webhooks.md))` : 'no']);
   rows.push(['Derived from its activities', code(d.derivedFromActivities)]);
   if (d.retiredConnection) rows.push(['Retired connections', 'recognised without loading the client (answered 409 `reauthorization_required`)']);

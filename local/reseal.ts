@@ -10,7 +10,9 @@ import { resealConnections } from '../shared/app/reseal';
 async function main(): Promise<number> {
   const env = process.env;
   if (!env['PIERRE_CONNECTIONS_TABLE'] && !env['PIERRE_CONFIG_SECRET_ID']) {
-    console.error('Set PIERRE_CONNECTIONS_TABLE (and PIERRE_CACHE_TABLE, PIERRE_TOKEN_KEYS) or PIERRE_CONFIG_SECRET_ID: there is nothing to re-seal in memory.');
+    console.error(
+      'Set PIERRE_CONNECTIONS_TABLE (and PIERRE_CACHE_TABLE, PIERRE_TOKEN_KEYS) or PIERRE_CONFIG_SECRET_ID: there is nothing to re-seal in memory.',
+    );
     return 2;
   }
   const container = await buildContainer({ env });

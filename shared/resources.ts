@@ -119,7 +119,14 @@ type MethodsTaking<A extends unknown[]> = {
 
 // ---- the rows -------------------------------------------------------------------------------
 
-interface ResourceSpec<N extends string, P extends string, C extends string, K extends ArgumentKindName, M extends MethodsTaking<MethodArgumentsOf<K>>, S extends z.ZodMiniType> {
+interface ResourceSpec<
+  N extends string,
+  P extends string,
+  C extends string,
+  K extends ArgumentKindName,
+  M extends MethodsTaking<MethodArgumentsOf<K>>,
+  S extends z.ZodMiniType,
+> {
   /** The operation name: jobs store it, `GET /jobs/{id}` reports it. */
   name: N;
   /** The provider method (the SPI) that reads it. */
@@ -201,7 +208,11 @@ export const ActivitiesAnswerSchema = z.object({
 export const ActivityAnswerSchema = z.object({ provider: ProviderNameSchema, activity: ActivitySchema });
 export const AthleteAnswerSchema = z.object({ provider: ProviderNameSchema, athlete: AthleteSchema, fallback: FallbackSchema });
 export const StatsAnswerSchema = z.object({ provider: ProviderNameSchema, stats: StatsSchema, fallback: FallbackSchema });
-export const PersonalRecordsAnswerSchema = z.object({ provider: ProviderNameSchema, personal_records: z.array(PersonalRecordSchema), fallback: FallbackSchema });
+export const PersonalRecordsAnswerSchema = z.object({
+  provider: ProviderNameSchema,
+  personal_records: z.array(PersonalRecordSchema),
+  fallback: FallbackSchema,
+});
 export const SleepAnswerSchema = z.object({ provider: ProviderNameSchema, sleep_sessions: z.array(SleepSessionSchema), fallback: FallbackSchema });
 export const RecoveryAnswerSchema = z.object({ provider: ProviderNameSchema, recovery: z.array(RecoveryMetricsSchema), fallback: FallbackSchema });
 export const HealthMetricsAnswerSchema = z.object({ provider: ProviderNameSchema, health_metrics: z.array(HealthMetricsSchema), fallback: FallbackSchema });

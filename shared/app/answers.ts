@@ -24,19 +24,21 @@ export {
 const providerName = ProviderNameSchema;
 
 /** Every status a provider can have for a user: a stored one, or none stored yet. */
-export const UserConnectionStatusSchema = z.enum([...ConnectionSchema.shape.status.options, 'disconnected']).check(
-  z.describe('connected; disconnected (nothing stored); revoked (at the provider); reauthorization_required (connect again)'),
-);
+export const UserConnectionStatusSchema = z
+  .enum([...ConnectionSchema.shape.status.options, 'disconnected'])
+  .check(z.describe('connected; disconnected (nothing stored); revoked (at the provider); reauthorization_required (connect again)'));
 
-export const ProviderHealthSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('up') }),
-  z.object({
-    status: z.literal('down'),
-    code: z.string().check(z.describe('The public error code of the failed probe (provider_unavailable, provider_timeout, ...)')),
-    message: z.string(),
-  }),
-  z.object({ status: z.literal('not_configured') }),
-]).check(z.describe("The provider's reachability probe (only with health=true)"));
+export const ProviderHealthSchema = z
+  .discriminatedUnion('status', [
+    z.object({ status: z.literal('up') }),
+    z.object({
+      status: z.literal('down'),
+      code: z.string().check(z.describe('The public error code of the failed probe (provider_unavailable, provider_timeout, ...)')),
+      message: z.string(),
+    }),
+    z.object({ status: z.literal('not_configured') }),
+  ])
+  .check(z.describe("The provider's reachability probe (only with health=true)"));
 
 export const ProvidersAnswerSchema = z.object({
   default_provider: z.string().check(z.describe('Provider used when a request names none')),
@@ -126,7 +128,9 @@ export const JobAnswerSchema = z.object({
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
   retry_after: z.optional(z.number().check(z.int(), z.positive())).check(z.describe('While scheduled or running: seconds until it is due')),
-  data: z.optional(z.nullable(z.union(RESOURCES.map((r) => r.answer) as [z.ZodMiniType, ...z.ZodMiniType[]]))).check(z.describe("When succeeded: the data route's answer (null when too large to keep; see data_note)")),
+  data: z
+    .optional(z.nullable(z.union(RESOURCES.map((r) => r.answer) as [z.ZodMiniType, ...z.ZodMiniType[]])))
+    .check(z.describe("When succeeded: the data route's answer (null when too large to keep; see data_note)")),
   data_note: z.optional(z.string()),
   error: z.optional(z.object({ code: z.string(), message: z.string() })).check(z.describe('When failed')),
 });

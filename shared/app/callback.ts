@@ -65,11 +65,7 @@ async function exchange(container: Container, name: string, state: OAuthState, q
   return connection;
 }
 
-export async function completeConnection(
-  container: Container,
-  providerName: string,
-  query: Record<string, string>,
-): Promise<CallbackResult> {
+export async function completeConnection(container: Container, providerName: string, query: Record<string, string>): Promise<CallbackResult> {
   const name = resolveProviderName(container, providerName);
   const stateValue = query['state'];
   if (!stateValue) throw invalidState();

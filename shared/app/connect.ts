@@ -40,11 +40,7 @@ export async function startConnection(container: Container, identity: Identity, 
 
   const config = container.providerConfig(name);
   if (!config.configured) {
-    throw new AppError(
-      503,
-      'provider_not_configured',
-      `Provider '${name}' is not configured: set ${credentialVariables(name).join(' and ')}`,
-    );
+    throw new AppError(503, 'provider_not_configured', `Provider '${name}' is not configured: set ${credentialVariables(name).join(' and ')}`);
   }
   const baseUrl = container.config.publicBaseUrl ?? request.requestOrigin;
   const returnTo = checkReturnTo(container, request.returnTo, new URL(baseUrl).origin);

@@ -8,9 +8,7 @@ import { resolveProviderName } from './provider-name';
 import { withSession } from './sessions';
 
 export async function connectionStatus(container: Container, identity: Identity) {
-  const stored = new Map(
-    (await container.connections.listForUser(identity.tenantId, identity.userId)).map((c) => [c.provider, c]),
-  );
+  const stored = new Map((await container.connections.listForUser(identity.tenantId, identity.userId)).map((c) => [c.provider, c]));
   const providers: Record<string, object> = {};
   for (const descriptor of container.registry.descriptors()) {
     const connection = stored.get(descriptor.name);

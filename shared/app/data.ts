@@ -86,9 +86,7 @@ export async function fetchAllActivities(container: Container, identity: Identit
       .filter((c) => c.status === 'connected' || c.status === 'reauthorization_required')
       .map((c) => [c.provider, c]),
   );
-  const names = candidates
-    .filter((d) => connected.has(d.name) || (d.connection === 'none' && d.name === container.config.defaultProvider))
-    .map((d) => d.name);
+  const names = candidates.filter((d) => connected.has(d.name) || (d.connection === 'none' && d.name === container.config.defaultProvider)).map((d) => d.name);
   const settled = await Promise.allSettled(
     names.map((name) => withSession(container, identity, name, (p, s) => p.getActivities(s, window), connected.get(name))),
   );

@@ -35,7 +35,13 @@ async function claimCheck(container: Container, connection: Connection): Promise
     `deauth-check#${cachePartition(connection.tenantId, connection.userId, connection.provider)}`,
     'check',
     CHECK.encode({ untilMs }),
-    { ifAny: [{ field: untilField, op: 'missing' }, { field: untilField, op: 'lt', value: now }], expiresAtSecs: Math.ceil(untilMs / 1000) },
+    {
+      ifAny: [
+        { field: untilField, op: 'missing' },
+        { field: untilField, op: 'lt', value: now },
+      ],
+      expiresAtSecs: Math.ceil(untilMs / 1000),
+    },
   );
   return claimed !== undefined;
 }

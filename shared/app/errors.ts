@@ -14,11 +14,9 @@ export class AppError extends Error {
   }
 }
 
-export const invalidRequest = (field: string, problem: string) =>
-  new AppError(400, 'invalid_request', `Invalid '${field}': ${problem}`);
+export const invalidRequest = (field: string, problem: string) => new AppError(400, 'invalid_request', `Invalid '${field}': ${problem}`);
 
-export const invalidState = () =>
-  new AppError(400, 'invalid_state', 'The OAuth state is unknown, expired or already used; start the connection again');
+export const invalidState = () => new AppError(400, 'invalid_state', 'The OAuth state is unknown, expired or already used; start the connection again');
 
 export const notConnected = (provider: string) =>
   new AppError(409, 'not_connected', `You are not connected to '${provider}'; connect first (GET /connect/${provider}, or the connect_provider tool)`);

@@ -8,7 +8,16 @@ export async function serviceHealth(container: Container) {
   const circuits = store === 'ok' ? await container.circuit.states((name) => container.resilience(name).circuit, names).catch(() => undefined) : undefined;
   const perProvider = names.map((name) => {
     const checked = providers.get(name);
-    return [name, { healthy: checked?.healthy ?? null, last_check: checked?.last_check ?? null, consecutive_failures: checked?.consecutive_failures ?? 0, average_latency_ms: checked?.average_latency_ms ?? null, circuit: circuits?.get(name)?.status ?? 'unknown' }] as const;
+    return [
+      name,
+      {
+        healthy: checked?.healthy ?? null,
+        last_check: checked?.last_check ?? null,
+        consecutive_failures: checked?.consecutive_failures ?? 0,
+        average_latency_ms: checked?.average_latency_ms ?? null,
+        circuit: circuits?.get(name)?.status ?? 'unknown',
+      },
+    ] as const;
   });
   const degraded = store !== 'ok' || perProvider.some(([, p]) => p.healthy === false || p.circuit === 'open');
   return {

@@ -81,7 +81,9 @@ export function isDeferrable(error: unknown): error is ProviderError {
 }
 
 function dedupeKey(identity: Identity, op: Operation): string {
-  return createHash('sha256').update(JSON.stringify([identity.tenantId, identity.userId, op])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([identity.tenantId, identity.userId, op]))
+    .digest('hex');
 }
 
 /** The queue message of a job: its id only (the job record holds the rest). */
@@ -101,7 +103,9 @@ const CLAIM_POLL_MS = 50;
 
 /** The partition of a user's pending-job slots for a provider. */
 export function slotsPk(identity: Identity, provider: string): string {
-  return `jobslots#${createHash('sha256').update(JSON.stringify([identity.tenantId, identity.userId, provider])).digest('hex')}`;
+  return `jobslots#${createHash('sha256')
+    .update(JSON.stringify([identity.tenantId, identity.userId, provider]))
+    .digest('hex')}`;
 }
 
 /**
@@ -162,12 +166,9 @@ async function takeSlot(container: Container, pk: string, max: number, jobId: st
 }
 
 function tooManyJobs(provider: string, max: number, retryAfterSecs: number): AppError {
-  return new AppError(
-    429,
-    'too_many_jobs',
-    `You already have ${max} reads from '${provider}' waiting; ask again once one of them has run`,
-    { 'retry-after': String(retryAfterSecs) },
-  );
+  return new AppError(429, 'too_many_jobs', `You already have ${max} reads from '${provider}' waiting; ask again once one of them has run`, {
+    'retry-after': String(retryAfterSecs),
+  });
 }
 
 export async function scheduleJob(container: Container, identity: Identity, op: Operation, retryAfterSecs: number): Promise<ScheduledAnswer> {
@@ -187,19 +188,24 @@ export async function scheduleJob(container: Container, identity: Identity, op: 
     throw tooManyJobs(provider, max, wait);
   }
   const dueAtMs = now + wait * 1000 + slot * TURN_MS;
-  await container.jobs.update(jobPk(id), JOB_SK, JOB.encode({
-    tenantId: identity.tenantId,
-    userId: identity.userId,
-    operation: JSON.stringify(op),
-    status: 'scheduled',
-    dueAtMs,
-    attempts: 0,
-    dedupe,
-    slots,
-    slot,
-    createdAtMs: now,
-    updatedAtMs: now,
-  }), { expiresAtSecs });
+  await container.jobs.update(
+    jobPk(id),
+    JOB_SK,
+    JOB.encode({
+      tenantId: identity.tenantId,
+      userId: identity.userId,
+      operation: JSON.stringify(op),
+      status: 'scheduled',
+      dueAtMs,
+      attempts: 0,
+      dedupe,
+      slots,
+      slot,
+      createdAtMs: now,
+      updatedAtMs: now,
+    }),
+    { expiresAtSecs },
+  );
   const delaySecs = Math.ceil((dueAtMs - now) / 1000);
   await container.queue.send(JSON.stringify({ job_id: id }), Math.min(delaySecs, MAX_QUEUE_DELAY_SECS));
   return { job_id: id, status: 'scheduled', retry_after: delaySecs };

@@ -46,9 +46,7 @@ function better(challenger: Candidate, holder: Candidate): boolean {
  * merging n activities costs O(n log n), not O(n²).
  */
 export function mergeActivities(lists: readonly (readonly Activity[])[]): Activity[] {
-  const candidates: Candidate[] = lists.flatMap((list, index) =>
-    list.map((activity) => ({ activity, startMs: Date.parse(activity.start_date), list: index })),
-  );
+  const candidates: Candidate[] = lists.flatMap((list, index) => list.map((activity) => ({ activity, startMs: Date.parse(activity.start_date), list: index })));
   candidates.sort((a, b) => a.startMs - b.startMs || a.list - b.list);
   const kept: Candidate[] = [];
   let windowStart = 0;

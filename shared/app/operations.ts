@@ -44,7 +44,9 @@ async function fallbackCandidates(container: Container, identity: Identity, requ
   const order = fallbackOrder(container.raw);
   const at = order.indexOf(requested);
   const next = at < 0 ? order : [...order.slice(at + 1), ...order.slice(0, at)];
-  const connected = new Set((await container.connections.listForUser(identity.tenantId, identity.userId)).filter((c) => c.status === 'connected').map((c) => c.provider));
+  const connected = new Set(
+    (await container.connections.listForUser(identity.tenantId, identity.userId)).filter((c) => c.status === 'connected').map((c) => c.provider),
+  );
   return next.filter((name) => container.registry.isSupported(name) && (connected.has(name) || container.provider(name).descriptor.connection === 'none'));
 }
 

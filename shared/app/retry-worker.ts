@@ -65,12 +65,17 @@ export async function processJobMessage(container: Container, body: string): Pro
     await container.queue.send(body, Math.min(MAX_QUEUE_DELAY_SECS, Math.ceil((dueAtMs - now) / 1000)));
     return 'delayed';
   }
-  const claimed = await updateJob(container, jobId, { status: 'running', claimUntilMs: now + CLAIM_MS, attempts: (job.attempts ?? 0) + 1 }, {
-    ifAny: [
-      { field: jobField('status'), op: 'eq', value: 'scheduled' },
-      { field: jobField('claimUntilMs'), op: 'lt', value: now },
-    ],
-  });
+  const claimed = await updateJob(
+    container,
+    jobId,
+    { status: 'running', claimUntilMs: now + CLAIM_MS, attempts: (job.attempts ?? 0) + 1 },
+    {
+      ifAny: [
+        { field: jobField('status'), op: 'eq', value: 'scheduled' },
+        { field: jobField('claimUntilMs'), op: 'lt', value: now },
+      ],
+    },
+  );
   if (!claimed) return 'duplicate';
   const identity = { tenantId: String(job.tenantId), userId: String(job.userId) };
   try {
@@ -129,9 +134,7 @@ export function runWithinInvocation<T>(container: Container, remainingMs: number
 export async function drainMemoryQueue(container: Container, queue: MemoryJobQueue): Promise<JobOutcome[]> {
   const outcomes: JobOutcome[] = [];
   for (let batch = queue.receive(10); batch.length > 0; batch = queue.receive(10)) {
-    const settled = await runWithinInvocation(container, WORKER_INVOCATION_MS, () =>
-      Promise.allSettled(batch.map((m) => processJobInTime(container, m.body))),
-    );
+    const settled = await runWithinInvocation(container, WORKER_INVOCATION_MS, () => Promise.allSettled(batch.map((m) => processJobInTime(container, m.body))));
     settled.forEach((result, i) => {
       if (result.status === 'fulfilled') {
         queue.delete(batch[i]!.messageId);

@@ -24,13 +24,7 @@ const REFRESH_LEASE_MS = 15_000;
 const REFRESH_WAIT_MS = 20_000;
 const REFRESH_POLL_MS = 100;
 
-export function connectionFromTokens(
-  identity: Identity,
-  provider: string,
-  tokens: TokenSet,
-  nowMs: number,
-  previous?: Connection,
-): Connection {
+export function connectionFromTokens(identity: Identity, provider: string, tokens: TokenSet, nowMs: number, previous?: Connection): Connection {
   const now = new Date(nowMs).toISOString();
   return {
     tenantId: identity.tenantId,

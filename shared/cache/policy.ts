@@ -48,7 +48,10 @@ export function currentCacheRequest(): CacheRequest | undefined {
  */
 export function policyFrom(query: string | undefined, cacheControl: string | undefined): CachePolicy | undefined {
   if (query !== undefined) return (CACHE_POLICIES as readonly string[]).includes(query) ? (query as CachePolicy) : undefined;
-  const directives = (cacheControl ?? '').toLowerCase().split(',').map((d) => d.trim());
+  const directives = (cacheControl ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((d) => d.trim());
   if (directives.includes('no-store')) return 'bypass';
   if (directives.includes('no-cache')) return 'refresh';
   return 'use';

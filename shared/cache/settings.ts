@@ -33,8 +33,9 @@ function read(raw: RawConfig, name: string, fallback: number): number {
 }
 
 export function cacheSettings(raw: RawConfig): CacheSettings {
-  const ttlSecs = Object.fromEntries(
-    CACHE_RESOURCES.map((resource) => [resource, read(raw, ttlVariable(resource), DEFAULT_TTL_SECS[resource])]),
-  ) as Record<CacheResource, number>;
+  const ttlSecs = Object.fromEntries(CACHE_RESOURCES.map((resource) => [resource, read(raw, ttlVariable(resource), DEFAULT_TTL_SECS[resource])])) as Record<
+    CacheResource,
+    number
+  >;
   return { ttlSecs, staleSecs: read(raw, STALE_VARIABLE, DEFAULT_STALE_SECS) };
 }

@@ -7,16 +7,7 @@ import { parseScopes } from '../providers/oauth2';
 import type { ProviderConfig, ProviderDescriptor } from '../providers/spi';
 import type { RawConfig } from './raw';
 
-const PROVIDER_KEYS = [
-  'CLIENT_ID',
-  'CLIENT_SECRET',
-  'AUTH_URL',
-  'TOKEN_URL',
-  'API_BASE_URL',
-  'REVOKE_URL',
-  'SCOPES',
-  'REDIRECT_URI',
-] as const;
+const PROVIDER_KEYS = ['CLIENT_ID', 'CLIENT_SECRET', 'AUTH_URL', 'TOKEN_URL', 'API_BASE_URL', 'REVOKE_URL', 'SCOPES', 'REDIRECT_URI'] as const;
 
 export function providerEnvPrefix(name: string): string {
   return `PIERRE_${name.toUpperCase()}_`;

@@ -7,10 +7,7 @@ import * as z from '../zod';
 
 export type RawConfig = Readonly<Record<string, string>>;
 
-const SecretJsonSchema = z.record(
-  z.string(),
-  z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())]),
-);
+const SecretJsonSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())]));
 
 /** A configuration that cannot run. Its message is for the logs only: callers get a generic 503. */
 export class ConfigError extends Error {
@@ -32,23 +29,16 @@ export function parseSecretJson(text: string, secretId: string): Record<string, 
   if (!parsed.success) {
     throw new ConfigError(`Secret '${secretId}' must be a JSON object of PIERRE_* keys`);
   }
-  return Object.fromEntries(
-    Object.entries(parsed.data).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
-  );
+  return Object.fromEntries(Object.entries(parsed.data).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
 }
 
 function withoutEmpty(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
-  );
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }
 
 export type SecretFetcher = (secretId: string) => Promise<string>;
 
-export async function loadRawConfig(
-  env: Record<string, string | undefined>,
-  fetchSecret: SecretFetcher,
-): Promise<RawConfig> {
+export async function loadRawConfig(env: Record<string, string | undefined>, fetchSecret: SecretFetcher): Promise<RawConfig> {
   const secretId = env['PIERRE_CONFIG_SECRET_ID'];
   const fromSecret = secretId ? parseSecretJson(await fetchSecret(secretId), secretId) : {};
   return Object.freeze({ ...withoutEmpty(fromSecret), ...withoutEmpty(env) });

@@ -37,7 +37,10 @@ export function parseReturnTargets(value: string | undefined): { targets: Return
   const origins: string[] = [];
   const appPrefixes: string[] = [];
   const malformed: string[] = [];
-  for (const entry of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const parsed = parseEntry(entry);
     if (!parsed) malformed.push(entry);
     else if ('origin' in parsed) origins.push(parsed.origin);

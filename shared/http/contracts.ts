@@ -84,23 +84,31 @@ const DATA_ERRORS = [...AUTH_ERRORS, ...PROVIDER_CALL_ERRORS, 'unsupported_featu
 const ok = (description: string, schema: z.ZodMiniType): Partial<Record<number, Answer>> => ({ 200: { description, schema } });
 
 const JsonRpcId = z.union([z.string(), z.number(), z.null()]);
-export const JsonRpcRequestSchema = z.object({
-  jsonrpc: z.literal('2.0'),
-  id: z.optional(JsonRpcId).check(z.describe('Absent for a notification')),
-  method: z.string().check(z.describe('initialize, tools/list, tools/call, ...')),
-  params: z.optional(z.record(z.string(), z.unknown())),
-}).check(z.describe('One JSON-RPC 2.0 message'));
-export const JsonRpcResponseSchema = z.object({
-  jsonrpc: z.literal('2.0'),
-  id: JsonRpcId,
-  result: z.optional(z.record(z.string(), z.unknown())),
-  error: z.optional(z.object({ code: z.number().check(z.int()), message: z.string(), data: z.optional(z.unknown()) })),
-}).check(z.describe('One JSON-RPC 2.0 answer: result or error'));
+export const JsonRpcRequestSchema = z
+  .object({
+    jsonrpc: z.literal('2.0'),
+    id: z.optional(JsonRpcId).check(z.describe('Absent for a notification')),
+    method: z.string().check(z.describe('initialize, tools/list, tools/call, ...')),
+    params: z.optional(z.record(z.string(), z.unknown())),
+  })
+  .check(z.describe('One JSON-RPC 2.0 message'));
+export const JsonRpcResponseSchema = z
+  .object({
+    jsonrpc: z.literal('2.0'),
+    id: JsonRpcId,
+    result: z.optional(z.record(z.string(), z.unknown())),
+    error: z.optional(z.object({ code: z.number().check(z.int()), message: z.string(), data: z.optional(z.unknown()) })),
+  })
+  .check(z.describe('One JSON-RPC 2.0 answer: result or error'));
 const McpAnswerSchema = z.union([JsonRpcResponseSchema, z.array(JsonRpcResponseSchema)]);
 
-const WebhookAnswerSchema = z.record(z.string(), z.unknown()).check(
-  z.describe('`{"ok":true}` (with `ignored_users` when the delivery named more users than one delivery may touch), or what the provider expects (Strava: `{"hub.challenge"}`)'),
-);
+const WebhookAnswerSchema = z
+  .record(z.string(), z.unknown())
+  .check(
+    z.describe(
+      '`{"ok":true}` (with `ignored_users` when the delivery named more users than one delivery may touch), or what the provider expects (Strava: `{"hub.challenge"}`)',
+    ),
+  );
 
 const mcpMethodNotAllowed = {
   summary: 'Not served: the MCP endpoint is stateless (no SSE stream, no session)',
@@ -161,7 +169,7 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
   'GET /connect/{provider}': {
     summary: 'Start connecting a provider',
     description:
-      'OAuth providers answer with the consent page to open; providers without OAuth are connected at once. `return_to` must be on the service\'s own origin or listed in PIERRE_ALLOWED_RETURN_ORIGINS.',
+      "OAuth providers answer with the consent page to open; providers without OAuth are connected at once. `return_to` must be on the service's own origin or listed in PIERRE_ALLOWED_RETURN_ORIGINS.",
     tag: 'Connections',
     path: ProviderPathSchema,
     query: ConnectQuerySchema,
@@ -220,8 +228,7 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
   },
   'POST /mcp': {
     summary: 'Model Context Protocol (Streamable HTTP, stateless): the same data as tools',
-    description:
-      'Send `Accept: application/json, text/event-stream`. Malformed JSON-RPC is answered by the MCP SDK with a JSON-RPC error object and HTTP 400.',
+    description: 'Send `Accept: application/json, text/event-stream`. Malformed JSON-RPC is answered by the MCP SDK with a JSON-RPC error object and HTTP 400.',
     tag: 'MCP',
     body: { description: 'A JSON-RPC message or a batch', schema: z.union([JsonRpcRequestSchema, z.array(JsonRpcRequestSchema)]) },
     answers: {

@@ -44,7 +44,10 @@ function toComponentRefs(schema: JsonSchema): JsonSchema {
     if (Array.isArray(value)) return value.map(rewrite);
     if (!value || typeof value !== 'object') return value;
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, key === '$ref' && typeof inner === 'string' ? inner.replace(/^#\/\$defs\//, COMPONENT_PREFIX) : rewrite(inner)]),
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        key === '$ref' && typeof inner === 'string' ? inner.replace(/^#\/\$defs\//, COMPONENT_PREFIX) : rewrite(inner),
+      ]),
     );
   };
   return rewrite(rest) as JsonSchema;
@@ -172,13 +175,13 @@ function operation(convert: Converter, key: RouteKey, auth: boolean, contract: R
     ...(contract.description && { description: contract.description }),
     tags: [contract.tag],
     security: auth ? [{ bearerAuth: [] }] : [],
-    parameters: [
-      ...parameters(convert, contract.path, 'path'),
-      ...parameters(convert, contract.query, 'query'),
-      ...(cached ? cacheParameters(convert) : []),
-    ],
+    parameters: [...parameters(convert, contract.path, 'path'), ...parameters(convert, contract.query, 'query'), ...(cached ? cacheParameters(convert) : [])],
     ...(contract.body && {
-      requestBody: { required: true, description: contract.body.description, content: { 'application/json': { schema: convert.output(contract.body.schema) } } },
+      requestBody: {
+        required: true,
+        description: contract.body.description,
+        content: { 'application/json': { schema: convert.output(contract.body.schema) } },
+      },
     }),
     responses,
   };
@@ -197,14 +200,15 @@ function buildOpenApiDocument(serverUrl?: string): Record<string, unknown> {
     info: {
       title: 'Pierre Providers',
       version: '0.1.0',
-      description:
-        "Connect your users' fitness accounts and read their data through one unified model. Errors are always `{\"error\":{\"code\",\"message\"}}`.",
+      description: 'Connect your users\' fitness accounts and read their data through one unified model. Errors are always `{"error":{"code","message"}}`.',
     },
     ...(serverUrl && { servers: [{ url: serverUrl }] }),
     tags: [...new Set(Object.values(CONTRACTS).map((c) => c.tag))].map((name) => ({ name })),
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "Your identity provider's JWT (locally: GET /dev/token)" } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "Your identity provider's JWT (locally: GET /dev/token)" },
+      },
       schemas: convert.components,
     },
   };

@@ -23,18 +23,21 @@ function realCalendarFields(match: RegExpExecArray): boolean {
 
 /** An ISO-8601 date or date-time (with offset), or epoch seconds. */
 const INSTANT_FORMS = 'ISO-8601 date (2026-11-25), date-time (2026-11-25T06:00:00Z) or epoch seconds';
-const instant = z.pipe(z.string().check(z.describe(INSTANT_FORMS)), z.transform((value, ctx) => {
-  const trimmed = value.trim();
-  let ms = Number.NaN;
-  const iso = ISO_INSTANT.exec(trimmed);
-  if (/^\d{1,12}$/.test(trimmed)) ms = Number(trimmed) * 1000;
-  else if (iso && realCalendarFields(iso)) ms = Date.parse(trimmed);
-  if (Number.isNaN(ms)) {
-    ctx.issues.push({ code: 'custom', message: `must be a real ${INSTANT_FORMS}`, input: value });
-    return z.NEVER;
-  }
-  return new Date(ms);
-}));
+const instant = z.pipe(
+  z.string().check(z.describe(INSTANT_FORMS)),
+  z.transform((value, ctx) => {
+    const trimmed = value.trim();
+    let ms = Number.NaN;
+    const iso = ISO_INSTANT.exec(trimmed);
+    if (/^\d{1,12}$/.test(trimmed)) ms = Number(trimmed) * 1000;
+    else if (iso && realCalendarFields(iso)) ms = Date.parse(trimmed);
+    if (Number.isNaN(ms)) {
+      ctx.issues.push({ code: 'custom', message: `must be a real ${INSTANT_FORMS}`, input: value });
+      return z.NEVER;
+    }
+    return new Date(ms);
+  }),
+);
 
 // A query string carries digits; the published schema says what they stand for.
 const intParam = (min: number, max: number) =>
@@ -48,28 +51,35 @@ const intParam = (min: number, max: number) =>
 
 export const ProviderQuerySchema = z.object({ provider: z.optional(providerName) });
 
-export const ActivitiesQuerySchema = z.object({
-  provider: z.optional(providerName),
-  limit: z._default(intParam(1, 200), 30).check(z.describe('Activities per page (default 30)')),
-  offset: z._default(intParam(0, 10_000), 0).check(z.describe('Activities to skip, newest first (default 0)')),
-  before: z.optional(instant).check(z.describe(`Only activities that started before this ${INSTANT_FORMS}`)),
-  after: z.optional(instant).check(z.describe(`Only activities that started after this ${INSTANT_FORMS}`)),
-}).check(z.refine((q) => !q.before || !q.after || q.after < q.before, { message: 'must be earlier than before', path: ['after'] }));
+export const ActivitiesQuerySchema = z
+  .object({
+    provider: z.optional(providerName),
+    limit: z._default(intParam(1, 200), 30).check(z.describe('Activities per page (default 30)')),
+    offset: z._default(intParam(0, 10_000), 0).check(z.describe('Activities to skip, newest first (default 0)')),
+    before: z.optional(instant).check(z.describe(`Only activities that started before this ${INSTANT_FORMS}`)),
+    after: z.optional(instant).check(z.describe(`Only activities that started after this ${INSTANT_FORMS}`)),
+  })
+  .check(z.refine((q) => !q.before || !q.after || q.after < q.before, { message: 'must be earlier than before', path: ['after'] }));
 
-export const DateRangeQuerySchema = z.pipe(z.object({
-  provider: z.optional(providerName),
-  start: z.optional(instant).check(z.describe(`Start of the range (default: 7 days before end); ${INSTANT_FORMS}`)),
-  end: z.optional(instant).check(z.describe(`End of the range (default: the next full hour); ${INSTANT_FORMS}`)),
-}), z.transform((q) => {
-  // The default end is the next full hour, not this millisecond: nothing has happened after
-  // now anyway, and the same range (hence the same cache key) serves a whole hour of requests.
-  const end = q.end ?? new Date(Math.ceil(Date.now() / HOUR_MS) * HOUR_MS);
-  const start = q.start ?? new Date(end.getTime() - 7 * DAY_MS);
-  return { provider: q.provider, range: { start, end } };
-})).check(
-  z.refine((q) => q.range.start <= q.range.end, { message: 'must not be after end', path: ['start'] }),
-  z.refine((q) => q.range.end.getTime() - q.range.start.getTime() <= 366 * DAY_MS, { message: 'range must be at most a year', path: ['start'] }),
-);
+export const DateRangeQuerySchema = z
+  .pipe(
+    z.object({
+      provider: z.optional(providerName),
+      start: z.optional(instant).check(z.describe(`Start of the range (default: 7 days before end); ${INSTANT_FORMS}`)),
+      end: z.optional(instant).check(z.describe(`End of the range (default: the next full hour); ${INSTANT_FORMS}`)),
+    }),
+    z.transform((q) => {
+      // The default end is the next full hour, not this millisecond: nothing has happened after
+      // now anyway, and the same range (hence the same cache key) serves a whole hour of requests.
+      const end = q.end ?? new Date(Math.ceil(Date.now() / HOUR_MS) * HOUR_MS);
+      const start = q.start ?? new Date(end.getTime() - 7 * DAY_MS);
+      return { provider: q.provider, range: { start, end } };
+    }),
+  )
+  .check(
+    z.refine((q) => q.range.start <= q.range.end, { message: 'must not be after end', path: ['start'] }),
+    z.refine((q) => q.range.end.getTime() - q.range.start.getTime() <= 366 * DAY_MS, { message: 'range must be at most a year', path: ['start'] }),
+  );
 
 const namedProvider = z.string().check(z.minLength(1), z.maxLength(64), z.describe('Provider name (GET /providers lists them)'));
 
@@ -83,9 +93,12 @@ export const ProviderPathSchema = z.object({ provider: namedProvider });
 export const JobPathSchema = z.object({ id: z.uuid({ message: 'must be a job id (a UUID)' }).check(z.describe('The job_id a 202 answer gave')) });
 
 export const ProvidersQuerySchema = z.object({
-  health: z.pipe(z._default(z.enum(['true', 'false'], { error: 'must be true or false' }), 'false'), z.transform((value) => value === 'true')).check(
-    z.describe("true: probe every configured provider and report each one's health (one cheap call per provider)"),
-  ),
+  health: z
+    .pipe(
+      z._default(z.enum(['true', 'false'], { error: 'must be true or false' }), 'false'),
+      z.transform((value) => value === 'true'),
+    )
+    .check(z.describe("true: probe every configured provider and report each one's health (one cheap call per provider)")),
 });
 
 export const ConnectQuerySchema = z.object({
@@ -95,15 +108,19 @@ export const ConnectQuerySchema = z.object({
 /** `?cache=` as a named argument (the HTTP layer reads it with Cache-Control, in shared/cache/policy.ts). */
 /** `?fallback=true`: when the provider fails or is limited, the next connected one of PIERRE_PROVIDER_FALLBACK answers. */
 export const FallbackQuerySchema = z.object({
-  fallback: z.optional(z.enum(['true', 'false'], { message: 'must be true or false' })).check(
-    z.describe('true: when the provider fails or is limited, the next connected provider of PIERRE_PROVIDER_FALLBACK answers (the answer says so in `fallback`)'),
-  ),
+  fallback: z
+    .optional(z.enum(['true', 'false'], { message: 'must be true or false' }))
+    .check(
+      z.describe(
+        'true: when the provider fails or is limited, the next connected provider of PIERRE_PROVIDER_FALLBACK answers (the answer says so in `fallback`)',
+      ),
+    ),
 });
 
 export const CacheQuerySchema = z.object({
-  cache: z.optional(z.enum(CACHE_POLICIES, { error: 'must be one of use, bypass, refresh' })).check(
-    z.describe('use (default): a fresh cached answer if there is one; refresh: fetch anew and store; bypass: fetch without touching the cache'),
-  ),
+  cache: z
+    .optional(z.enum(CACHE_POLICIES, { error: 'must be one of use, bypass, refresh' }))
+    .check(z.describe('use (default): a fresh cached answer if there is one; refresh: fetch anew and store; bypass: fetch without touching the cache')),
 });
 
 export function parseInput<S extends z.ZodMiniType>(schema: S, input: unknown): z.output<S> {

@@ -49,7 +49,11 @@ const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(valu
 /** Why a request within the batch size is refused, or undefined to let it run. */
 function refusalOf(request: { id: Id; method: string; params: unknown }, seen: Set<Id>, allCalls: { count: number }): ErrorMessage | undefined {
   if (seen.has(request.id)) {
-    return errorMessage(request.id, ErrorCode.InvalidRequest, `Invalid Request: id ${JSON.stringify(request.id)} repeats an earlier message of this batch; give each request its own id`);
+    return errorMessage(
+      request.id,
+      ErrorCode.InvalidRequest,
+      `Invalid Request: id ${JSON.stringify(request.id)} repeats an earlier message of this batch; give each request its own id`,
+    );
   }
   if (request.method !== 'tools/call' || !isObject(request.params) || !('arguments' in request.params)) return undefined;
   const args = request.params['arguments'];

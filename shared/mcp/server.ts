@@ -5,14 +5,7 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import {
-  CallToolRequestSchema,
-  ErrorCode,
-  ListToolsRequestSchema,
-  McpError,
-  type CallToolResult,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { invalidRequest } from '../app/errors';
 import { isDeferrable, scheduleJob, type ScheduledAnswer } from '../app/jobs';
 import { CacheRequest, currentCacheRequest, withCacheRequest } from '../cache/policy';
@@ -28,7 +21,7 @@ const SERVER_INFO = { name: 'pierre-providers', version: '0.1.0' };
 
 const INSTRUCTIONS =
   'Fitness data (activities, stats, records, sleep, recovery, health metrics) from the providers list_providers names. ' +
-  "Tools take an optional provider (the default one when omitted). When a tool answers not_connected, call connect_provider and ask the user to open the URL it returns.";
+  'Tools take an optional provider (the default one when omitted). When a tool answers not_connected, call connect_provider and ask the user to open the URL it returns.';
 
 interface PublishedTool {
   spec: ToolSpec;
@@ -47,9 +40,7 @@ function inputSchemaOf(spec: ToolSpec): PublishedTool['inputSchema'] {
 
 /** JSON Schemas depend on code only, so they are built once per container. */
 function publishedTools(): Map<string, PublishedTool> {
-  published ??= new Map(
-    TOOLS.map((spec) => [spec.name, { spec, inputSchema: inputSchemaOf(spec), outputSchema: outputJsonSchema(spec.output) }]),
-  );
+  published ??= new Map(TOOLS.map((spec) => [spec.name, { spec, inputSchema: inputSchemaOf(spec), outputSchema: outputJsonSchema(spec.output) }]));
   return published;
 }
 
@@ -114,7 +105,8 @@ function errorResult(error: unknown): CallToolResult {
   const body = {
     error: {
       code: answer.code,
-      message: error instanceof QueuedRead ? `${answer.message}; the read is queued as job ${error.job.job_id} (GET /jobs/${error.job.job_id})` : answer.message,
+      message:
+        error instanceof QueuedRead ? `${answer.message}; the read is queued as job ${error.job.job_id} (GET /jobs/${error.job.job_id})` : answer.message,
       ...(retryAfter !== undefined && { retry_after_seconds: Number(retryAfter) }),
       ...(error instanceof QueuedRead && { job_id: error.job.job_id }),
     },
@@ -155,9 +147,7 @@ async function callTool(name: string, args: Record<string, unknown> | undefined,
   if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Tools: ${[...publishedTools().keys()].join(', ')}`);
   try {
     const query = asQuery(tool, args);
-    const { answer, meta } = tool.spec.cached
-      ? await runCached(tool, query, ctx)
-      : { answer: await runTool(tool, query, ctx), meta: undefined };
+    const { answer, meta } = tool.spec.cached ? await runCached(tool, query, ctx) : { answer: await runTool(tool, query, ctx), meta: undefined };
     // Exactly the JSON the REST route sends (dates as strings, undefined fields dropped).
     const structuredContent = JSON.parse(JSON.stringify(answer)) as Record<string, unknown>;
     return { structuredContent, content: [{ type: 'text', text: tool.spec.text(answer) }], ...(meta && { _meta: meta }) };

@@ -100,7 +100,8 @@ export const TOOLS: readonly ToolSpec[] = [
       [
         `Default provider: ${a.default_provider}`,
         ...a.providers.map(
-          (p) => `${p.name} (${p.display_name}): ${p.capabilities.join(', ') || 'no data'}; ${p.connected ? 'connected' : p.configured ? 'not connected' : 'not configured'}`,
+          (p) =>
+            `${p.name} (${p.display_name}): ${p.capabilities.join(', ') || 'no data'}; ${p.connected ? 'connected' : p.configured ? 'not connected' : 'not configured'}`,
         ),
       ].join('\n'),
   }),
@@ -136,7 +137,7 @@ export const TOOLS: readonly ToolSpec[] = [
   tool({
     name: 'disconnect_provider',
     title: 'Disconnect a provider',
-    description: "Disconnects a provider: revokes the access at the provider where it can and deletes the stored tokens and cached data.",
+    description: 'Disconnects a provider: revokes the access at the provider where it can and deletes the stored tokens and cached data.',
     input: ProviderPathSchema,
     output: answers.DisconnectAnswerSchema,
     providers: { connectable: true },

@@ -91,9 +91,9 @@ const SPORT_TYPES = [
   'workout',
   'other',
 ] as const;
-export const SportTypeSchema = z.enum(SPORT_TYPES).check(
-  z.describe("Unified sport; `workout` is a generic session, `other` a sport the model has no name for (the provider's label is in sport_type_detail)"),
-);
+export const SportTypeSchema = z
+  .enum(SPORT_TYPES)
+  .check(z.describe("Unified sport; `workout` is a generic session, `other` a sport the model has no name for (the provider's label is in sport_type_detail)"));
 export type SportType = z.infer<typeof SportTypeSchema>;
 
 /** How a sport reads in a default activity name ("Morning Run"). */

@@ -52,7 +52,10 @@ export abstract class ForwardingFitnessProvider {
     // Present only when the wrapped provider has them: callers test for them.
     if (inner.handleWebhook) this.handleWebhook = (request) => inner.handleWebhook!(request);
     if (inner.retiredConnection) this.retiredConnection = (connection) => inner.retiredConnection!(connection);
-    Object.assign(this, interceptedReads((call) => this.intercept(call)));
+    Object.assign(
+      this,
+      interceptedReads((call) => this.intercept(call)),
+    );
   }
 
   /** What the decorator does around every data read; `call.on(this.inner)` makes the read. */

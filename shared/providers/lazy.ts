@@ -81,7 +81,10 @@ export class LazyFitnessProvider implements FitnessProvider {
     if (descriptor.derivedFromActivities.length > 0) this.recentActivities = async (s) => (await this.loaded()).recentActivities!(s);
     if (descriptor.webhooks) this.handleWebhook = async (request) => (await this.loaded()).handleWebhook!(request);
     if (descriptor.retiredConnection) this.retiredConnection = descriptor.retiredConnection;
-    Object.assign(this, interceptedReads(async (call) => call.on(await this.loaded())));
+    Object.assign(
+      this,
+      interceptedReads(async (call) => call.on(await this.loaded())),
+    );
   }
 
   /** The implementation, loaded and built once; a failed load is tried again on the next call. */

@@ -14,11 +14,7 @@ export const TokenResponseSchema = z.looseObject({
 });
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
-export function buildAuthorizationUrl(
-  descriptor: ProviderDescriptor,
-  config: ProviderConfig,
-  request: AuthorizationRequest,
-): string {
+export function buildAuthorizationUrl(descriptor: ProviderDescriptor, config: ProviderConfig, request: AuthorizationRequest): string {
   if (!config.authUrl) throw new Error(`${descriptor.name} has no authorization URL configured`);
   const url = new URL(config.authUrl);
   const params = descriptor.oauthParams;
@@ -41,10 +37,7 @@ export function parseScopes(scope: string | undefined): string[] {
   return scope.split(/[\s,]+/).filter((s) => s.length > 0);
 }
 
-export function clientAuth(
-  descriptor: ProviderDescriptor,
-  config: ProviderConfig,
-): { headers: Record<string, string>; form: Record<string, string> } {
+export function clientAuth(descriptor: ProviderDescriptor, config: ProviderConfig): { headers: Record<string, string>; form: Record<string, string> } {
   const id = config.clientId ?? '';
   const secret = config.clientSecret ?? '';
   if (descriptor.oauthParams.tokenEndpointAuth === 'basic') {
@@ -77,10 +70,7 @@ export async function requestToken<T extends TokenResponse>(
             kind: failureKind,
             provider: descriptor.name,
             status,
-            message:
-              failureKind === 'auth_failed'
-                ? `${descriptor.name} refused the authorization code`
-                : `${descriptor.name} refused the refresh token`,
+            message: failureKind === 'auth_failed' ? `${descriptor.name} refused the authorization code` : `${descriptor.name} refused the refresh token`,
           })
         : undefined,
   });
@@ -97,11 +87,7 @@ export function tokenAnswerField(raw: unknown, path: string): string | undefined
 /** Normalises a token response: `expires_at` wins over `expires_in`. */
 export function tokenSetFrom(raw: TokenResponse, nowMs: number, fallbackScopes: string[] = []): TokenSet {
   const expiresAt =
-    raw.expires_at !== undefined
-      ? Math.floor(raw.expires_at)
-      : raw.expires_in !== undefined
-        ? Math.floor(nowMs / 1000 + raw.expires_in)
-        : undefined;
+    raw.expires_at !== undefined ? Math.floor(raw.expires_at) : raw.expires_in !== undefined ? Math.floor(nowMs / 1000 + raw.expires_in) : undefined;
   const scopes = parseScopes(raw.scope);
   return {
     accessToken: raw.access_token,

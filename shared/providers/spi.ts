@@ -4,16 +4,7 @@
  */
 import * as z from '../zod';
 import { RateLimitScopeSchema } from '../models';
-import type {
-  Activity,
-  Athlete,
-  HealthMetrics,
-  Lap,
-  PersonalRecord,
-  RecoveryMetrics,
-  SleepSession,
-  Stats,
-} from '../models';
+import type { Activity, Athlete, HealthMetrics, Lap, PersonalRecord, RecoveryMetrics, SleepSession, Stats } from '../models';
 import { ALL_CAPABILITIES } from './capabilities';
 import type { RateLimitUsage } from './rate-limit';
 
@@ -69,81 +60,83 @@ const IntSettingSchema = z.object({
   description: z.string().check(z.minLength(1)),
 });
 
-export const ProviderDescriptorSchema = z.object({
-  /** Lower-case id; also forms the `PIERRE_<NAME>_*` configuration keys. */
-  name: z.string().check(
-    z.regex(/^[a-z][a-z0-9_]{1,31}$/, 'lower-case letters, digits and _'),
-    z.refine((name) => name !== 'all', "'all' is reserved: it asks for every connected provider"),
-  ),
-  displayName: z.string().check(z.minLength(1)),
-  capabilities: z.number().check(z.int(), z.gte(0), z.lte(ALL_CAPABILITIES)),
-  /**
-   * How a user connects: `oauth2` (authorization code, `oauthEndpoints`), `redirect` (a widget
-   * session at `widgetEndpoints` whose page sends the user back to the callback: Terra), or `none`
-   * (always connected, like the synthetic provider).
-   */
-  connection: z.enum(['oauth2', 'redirect', 'none']),
-  oauthEndpoints: z.optional(OAuthEndpointsSchema),
-  widgetEndpoints: z.optional(WidgetEndpointsSchema),
-  oauthParams: z._default(OAuthParamsSchema, DEFAULT_OAUTH_PARAMS),
-  apiBaseUrl: z.url(),
-  defaultScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
-  /** Scopes without which the connection is useless; a callback missing one is refused. */
-  requiredScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
-  /** Whether the implementation handles webhooks (`handleWebhook`). */
-  webhooks: z._default(z.boolean(), false),
-  /** Which of stats and personal records the service derives from `recentActivities`. */
-  derivedFromActivities: z._default(z.array(z.enum(['stats', 'personal_records'])), []),
-  /**
-   * The implementation's `retiredConnection`, where it has one: asked synchronously on every
-   * call, so it lives with the descriptor rather than in the lazily loaded client.
-   */
-  retiredConnection: z.optional(z.custom<(grant: StoredGrant) => string | undefined>((value) => typeof value === 'function')),
-  /**
-   * Where the provider reports rate-limit usage in the conventional `X-RateLimit-*` trio over one
-   * fixed window; providers with their own headers (Strava, WHOOP, Terra) parse them in code.
-   */
-  rateLimitHeaders: z.optional(
-    z.object({
-      windowName: z.string().check(z.minLength(1)),
-      windowSecs: z.number().check(z.int(), z.positive()),
-      scope: RateLimitScopeSchema,
-    }),
-  ),
-  /**
-   * How collections page: `offset` (page numbers or offsets: Strava, synthetic), `time_windows`
-   * (no paging: the client walks date windows, shared/providers/time-spans.ts: Garmin, COROS,
-   * Terra) or `cursor` (a token in the answer asks for the next page, shared/providers/pagination.ts).
-   */
-  pagination: z._default(
-    z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('offset') }),
-      z.object({ kind: z.literal('time_windows') }),
+export const ProviderDescriptorSchema = z
+  .object({
+    /** Lower-case id; also forms the `PIERRE_<NAME>_*` configuration keys. */
+    name: z.string().check(
+      z.regex(/^[a-z][a-z0-9_]{1,31}$/, 'lower-case letters, digits and _'),
+      z.refine((name) => name !== 'all', "'all' is reserved: it asks for every connected provider"),
+    ),
+    displayName: z.string().check(z.minLength(1)),
+    capabilities: z.number().check(z.int(), z.gte(0), z.lte(ALL_CAPABILITIES)),
+    /**
+     * How a user connects: `oauth2` (authorization code, `oauthEndpoints`), `redirect` (a widget
+     * session at `widgetEndpoints` whose page sends the user back to the callback: Terra), or `none`
+     * (always connected, like the synthetic provider).
+     */
+    connection: z.enum(['oauth2', 'redirect', 'none']),
+    oauthEndpoints: z.optional(OAuthEndpointsSchema),
+    widgetEndpoints: z.optional(WidgetEndpointsSchema),
+    oauthParams: z._default(OAuthParamsSchema, DEFAULT_OAUTH_PARAMS),
+    apiBaseUrl: z.url(),
+    defaultScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
+    /** Scopes without which the connection is useless; a callback missing one is refused. */
+    requiredScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
+    /** Whether the implementation handles webhooks (`handleWebhook`). */
+    webhooks: z._default(z.boolean(), false),
+    /** Which of stats and personal records the service derives from `recentActivities`. */
+    derivedFromActivities: z._default(z.array(z.enum(['stats', 'personal_records'])), []),
+    /**
+     * The implementation's `retiredConnection`, where it has one: asked synchronously on every
+     * call, so it lives with the descriptor rather than in the lazily loaded client.
+     */
+    retiredConnection: z.optional(z.custom<(grant: StoredGrant) => string | undefined>((value) => typeof value === 'function')),
+    /**
+     * Where the provider reports rate-limit usage in the conventional `X-RateLimit-*` trio over one
+     * fixed window; providers with their own headers (Strava, WHOOP, Terra) parse them in code.
+     */
+    rateLimitHeaders: z.optional(
       z.object({
-        kind: z.literal('cursor'),
-        /** Query parameter carrying the token (`nextToken`, `pageToken`). */
-        tokenParam: z.string().check(z.minLength(1)),
-        /** Answer fields: the page's items and the next token. */
-        itemsField: z.string().check(z.minLength(1)),
-        nextField: z.string().check(z.minLength(1)),
-        /** Whether an empty page or a repeated token ends the walk (WHOOP), or only a missing token does (Google: an empty page may repeat it). */
-        emptyPageEnds: z.boolean(),
+        windowName: z.string().check(z.minLength(1)),
+        windowSecs: z.number().check(z.int(), z.positive()),
+        scope: RateLimitScopeSchema,
       }),
-    ]),
-    { kind: 'offset' },
-  ),
-  /** The provider's whole-number settings (`PIERRE_<P>_<KEY>`), checked at start-up. */
-  intSettings: z._default(z.record(z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), IntSettingSchema), {}),
-}).check(
-  z.refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {
-    message: 'oauth2 providers need oauthEndpoints',
-    path: ['oauthEndpoints'],
-  }),
-  z.refine((d) => d.connection !== 'redirect' || d.widgetEndpoints !== undefined, {
-    message: 'redirect providers need widgetEndpoints',
-    path: ['widgetEndpoints'],
-  }),
-);
+    ),
+    /**
+     * How collections page: `offset` (page numbers or offsets: Strava, synthetic), `time_windows`
+     * (no paging: the client walks date windows, shared/providers/time-spans.ts: Garmin, COROS,
+     * Terra) or `cursor` (a token in the answer asks for the next page, shared/providers/pagination.ts).
+     */
+    pagination: z._default(
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('offset') }),
+        z.object({ kind: z.literal('time_windows') }),
+        z.object({
+          kind: z.literal('cursor'),
+          /** Query parameter carrying the token (`nextToken`, `pageToken`). */
+          tokenParam: z.string().check(z.minLength(1)),
+          /** Answer fields: the page's items and the next token. */
+          itemsField: z.string().check(z.minLength(1)),
+          nextField: z.string().check(z.minLength(1)),
+          /** Whether an empty page or a repeated token ends the walk (WHOOP), or only a missing token does (Google: an empty page may repeat it). */
+          emptyPageEnds: z.boolean(),
+        }),
+      ]),
+      { kind: 'offset' },
+    ),
+    /** The provider's whole-number settings (`PIERRE_<P>_<KEY>`), checked at start-up. */
+    intSettings: z._default(z.record(z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), IntSettingSchema), {}),
+  })
+  .check(
+    z.refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {
+      message: 'oauth2 providers need oauthEndpoints',
+      path: ['oauthEndpoints'],
+    }),
+    z.refine((d) => d.connection !== 'redirect' || d.widgetEndpoints !== undefined, {
+      message: 'redirect providers need widgetEndpoints',
+      path: ['widgetEndpoints'],
+    }),
+  );
 
 export type ProviderDescriptor = z.output<typeof ProviderDescriptorSchema>;
 export type ProviderDescriptorInput = z.input<typeof ProviderDescriptorSchema>;

@@ -195,17 +195,26 @@ export class RateLimitGate {
     const ifAll: StateCondition[][] = [
       // The windows this container knows are still the stored ones (not forgotten after a 429, nor re-learnt with another limit).
       [{ field: GATE_ITEM.field('windows'), op: 'eq', value: stored }],
-      [{ field: GATE_ITEM.field('blockedUntilMs'), op: 'missing' }, { field: GATE_ITEM.field('blockedUntilMs'), op: 'lt', value: now + 1 }],
+      [
+        { field: GATE_ITEM.field('blockedUntilMs'), op: 'missing' },
+        { field: GATE_ITEM.field('blockedUntilMs'), op: 'lt', value: now + 1 },
+      ],
     ];
     if (scope === 'app') {
       ifAll.push(circuitNotOpen(settings.circuit, now));
-      ifAll.push([{ field: userBlockField(call), op: 'missing' }, { field: userBlockField(call), op: 'lt', value: now + 1 }]);
+      ifAll.push([
+        { field: userBlockField(call), op: 'missing' },
+        { field: userBlockField(call), op: 'lt', value: now + 1 },
+      ]);
     }
     for (const [name, w] of Object.entries(windows)) {
       const tag = tagOf(name, w);
       const count = countField(tag);
       add[count] = 1;
-      ifAll.push([{ field: count, op: 'missing' }, { field: count, op: 'lt', value: w.limit }]);
+      ifAll.push([
+        { field: count, op: 'missing' },
+        { field: count, op: 'lt', value: w.limit },
+      ]);
       if (scope !== 'app') continue;
       const mine = userCountField(tag, call);
       add[mine] = 1;
@@ -274,9 +283,7 @@ export class RateLimitGate {
     const used = (w: RateLimitUsage['windows'][number]) => Math.max(0, w.limit - w.remaining);
     // Windows already counted (known, or counted by containers that still know them after a
     // 429 made the item forget its windows) are only ever raised, never set.
-    const known = new Set(
-      usage.windows.map((w) => tagOf(w.name, windows[w.name]!)).filter((tag) => countIn(item, countField(tag)) !== undefined),
-    );
+    const known = new Set(usage.windows.map((w) => tagOf(w.name, windows[w.name]!)).filter((tag) => countIn(item, countField(tag)) !== undefined));
     for (const [name, w] of Object.entries(meta.windows)) known.add(tagOf(name, w));
     const appReports = metaOf(this.items.peek(provider, APP_SK)).reports;
     const writes: Promise<unknown>[] = [];
@@ -292,7 +299,17 @@ export class RateLimitGate {
       if (!known.has(tag) || used(w) <= numberIn(this.items.peek(provider, scopeKey), countField(tag))) continue;
       writes.push(
         this.store
-          .update(pk, scopeKey, { [countField(tag)]: used(w) }, { ifAny: [{ field: countField(tag), op: 'missing' }, { field: countField(tag), op: 'lt', value: used(w) }] })
+          .update(
+            pk,
+            scopeKey,
+            { [countField(tag)]: used(w) },
+            {
+              ifAny: [
+                { field: countField(tag), op: 'missing' },
+                { field: countField(tag), op: 'lt', value: used(w) },
+              ],
+            },
+          )
           .then((after) => (after ? this.items.merge(provider, scopeKey, { [countField(tag)]: used(w) }) : undefined)),
       );
     }
@@ -304,7 +321,14 @@ export class RateLimitGate {
    * New windows (or limits): one write sets them with the provider's counts for windows new to
    * us, counts a probe toward its user's share, and drops the counts of windows that rolled over.
    */
-  async #learn(call: CallContext, usage: RateLimitUsage, scopeKey: string, item: StateItem, windows: Record<string, KnownWindow>, known: Set<string>): Promise<void> {
+  async #learn(
+    call: CallContext,
+    usage: RateLimitUsage,
+    scopeKey: string,
+    item: StateItem,
+    windows: Record<string, KnownWindow>,
+    known: Set<string>,
+  ): Promise<void> {
     const provider = call.provider;
     const pk = gatePk(provider);
     const now = this.now();
@@ -352,7 +376,9 @@ export class RateLimitGate {
     // A user's own limit, where the provider's windows are app-wide (or unreported), is kept in
     // the app item that every request of this provider already checks.
     const [sk, fields]: [string, StateItem] =
-      scope === 'user' && reports !== 'user' ? [APP_SK, { [userBlockField(call)]: until }] : [scopeKeyOf(scope, call), GATE_ITEM.encode({ blockedUntilMs: until, windows: JSON.stringify({}) })];
+      scope === 'user' && reports !== 'user'
+        ? [APP_SK, { [userBlockField(call)]: until }]
+        : [scopeKeyOf(scope, call), GATE_ITEM.encode({ blockedUntilMs: until, windows: JSON.stringify({}) })];
     this.items.remember(provider, sk, await this.store.update(gatePk(provider), sk, fields));
   }
 
@@ -362,7 +388,9 @@ export class RateLimitGate {
     await call.admission?.catch(() => undefined);
     if (call.probes.size === 0) return;
     if (!call.observed && call.unreported) {
-      const after = await this.store.update(gatePk(call.provider), APP_SK, GATE_ITEM.encode({ reports: 'none' }), { ifAny: [{ field: GATE_ITEM.field('reports'), op: 'missing' }] });
+      const after = await this.store.update(gatePk(call.provider), APP_SK, GATE_ITEM.encode({ reports: 'none' }), {
+        ifAny: [{ field: GATE_ITEM.field('reports'), op: 'missing' }],
+      });
       if (after) this.items.remember(call.provider, APP_SK, after);
     }
     await this.releaseProbes(call);

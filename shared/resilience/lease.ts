@@ -17,12 +17,7 @@ export const LEASE = recordCodec({
 const holder = LEASE.field('holder');
 const leaseUntilMs = LEASE.field('leaseUntilMs');
 
-export async function acquireLease(
-  store: StateStore,
-  pk: string,
-  sk: string,
-  lease: { holder: string; untilMs: number; nowMs: number },
-): Promise<boolean> {
+export async function acquireLease(store: StateStore, pk: string, sk: string, lease: { holder: string; untilMs: number; nowMs: number }): Promise<boolean> {
   const taken = await store.update(pk, sk, LEASE.encode({ holder: lease.holder, leaseUntilMs: lease.untilMs }), {
     ifAny: [
       { field: holder, op: 'missing' },

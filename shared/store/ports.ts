@@ -140,10 +140,7 @@ export interface CacheStore {
 export type StateValue = string | number | boolean | null;
 export type StateItem = Record<string, StateValue>;
 
-export type StateCondition =
-  | { field: string; op: 'missing' }
-  | { field: string; op: 'eq'; value: StateValue }
-  | { field: string; op: 'lt'; value: number };
+export type StateCondition = { field: string; op: 'missing' } | { field: string; op: 'eq'; value: StateValue } | { field: string; op: 'lt'; value: number };
 
 export interface StateWrite {
   ifAny?: readonly StateCondition[];
@@ -164,9 +161,7 @@ export interface StateAddition {
 }
 
 /** Written: the new values of the added fields. Refused: nothing was written; the item as it stood (absent: undefined). */
-export type StateAddOutcome =
-  | { added: true; values: Record<string, number> }
-  | { added: false; item: StateItem | undefined };
+export type StateAddOutcome = { added: true; values: Record<string, number> } | { added: false; item: StateItem | undefined };
 
 export interface StateStore {
   /** The item, or undefined when absent or expired at `nowMs`. */

@@ -59,4 +59,3 @@ export function jsonIn<T>(text: string | undefined, schema: z.ZodMiniType<T>): T
     return undefined;
   }
 }
-

@@ -82,9 +82,7 @@ export class TokenCipher {
       decipher.setAuthTag(tag);
       return Buffer.concat([decipher.update(Buffer.from(ctPart, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
-      throw new TokenCipherError(
-        'could not decrypt: the data was tampered with or the associated data (AAD) does not match',
-      );
+      throw new TokenCipherError('could not decrypt: the data was tampered with or the associated data (AAD) does not match');
     }
   }
 
@@ -94,18 +92,23 @@ export class TokenCipher {
   }
 }
 
-const TokenKeysSchema = z.array(
-  z.object({
-    id: z.string().check(z.regex(KEY_ID_PATTERN, 'key id must be 1-64 characters of A-Z a-z 0-9 _ -')),
-    key: z.base64('key must be base64').check(z.refine((b64) => Buffer.from(b64, 'base64').length === KEY_BYTES, `key must decode to ${KEY_BYTES} bytes`)),
-  }),
-).check(z.minLength(1, 'at least one key is required'), z.superRefine((keys, ctx) => {
-  const seen = new Set<string>();
-  keys.forEach(({ id }, index) => {
-    if (seen.has(id)) ctx.addIssue({ code: 'custom', message: `duplicate key id '${id}'`, path: [index, 'id'] });
-    seen.add(id);
-  });
-}));
+const TokenKeysSchema = z
+  .array(
+    z.object({
+      id: z.string().check(z.regex(KEY_ID_PATTERN, 'key id must be 1-64 characters of A-Z a-z 0-9 _ -')),
+      key: z.base64('key must be base64').check(z.refine((b64) => Buffer.from(b64, 'base64').length === KEY_BYTES, `key must decode to ${KEY_BYTES} bytes`)),
+    }),
+  )
+  .check(
+    z.minLength(1, 'at least one key is required'),
+    z.superRefine((keys, ctx) => {
+      const seen = new Set<string>();
+      keys.forEach(({ id }, index) => {
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', message: `duplicate key id '${id}'`, path: [index, 'id'] });
+        seen.add(id);
+      });
+    }),
+  );
 
 /**
  * Parses `[{"id": "...", "key": "<base64 of 32 bytes>"}, ...]`, first key = sealing key.
@@ -120,9 +123,7 @@ export function parseTokenKeys(json: string): TokenKey[] {
   }
   const parsed = TokenKeysSchema.safeParse(raw);
   if (!parsed.success) {
-    const details = parsed.error.issues
-      .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-      .join('; ');
+    const details = parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ');
     throw new TokenCipherError(`token keys: ${details}`);
   }
   return parsed.data.map(({ id, key }) => ({ id, key: Buffer.from(key, 'base64') }));

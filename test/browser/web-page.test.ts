@@ -111,7 +111,9 @@ describe('connections page in a browser', () => {
     expect(await card(page, 'strava').locator('[data-field="status"]').innerText()).toBe('Not connected');
     await expect.poll(() => page.locator('li.activity[data-provider="strava"]').count()).toBe(0);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Connect Strava');
-    const status = await (await fetch(`${server.url}/connections`, { headers: { authorization: `Bearer ${await server.issueToken('demo-user', 'demo-tenant')}` } })).json();
+    const status = await (
+      await fetch(`${server.url}/connections`, { headers: { authorization: `Bearer ${await server.issueToken('demo-user', 'demo-tenant')}` } })
+    ).json();
     expect(status.providers.strava.status).toBe('disconnected');
   });
 
@@ -264,9 +266,7 @@ describe('connections page embedded in an application (token hand-off)', () => {
       const { context, page, bearers } = await heldTab();
       await openPage(page, `${server.url}/?from=mail#token=${mallory}`);
       await question(page).waitFor();
-      expect(await page.locator('#switch-question').innerText()).toBe(
-        'This link signs you in as mallory@tenant-m; you are embedded-user@tenant-e. Switch?',
-      );
+      expect(await page.locator('#switch-question').innerText()).toBe('This link signs you in as mallory@tenant-m; you are embedded-user@tenant-e. Switch?');
       expect(new URL(page.url()).hash).toBe('');
       expect(await page.locator('#identity').innerText()).toBe('Connecting for embedded-user@tenant-e');
       expect(await page.evaluate(() => sessionStorage.getItem('pierre.token'))).toBe(token);

@@ -29,14 +29,7 @@ function cacheStoreContract(name: string, makeStore: () => CacheStore) {
     });
 
     it('sets and gets JSON values', async () => {
-      const values: unknown[] = [
-        { id: 1, name: 'Ada', nested: { list: [1, 'two', null, true] } },
-        [{ id: 'a' }, { id: 'b' }],
-        'text',
-        0,
-        false,
-        null,
-      ];
+      const values: unknown[] = [{ id: 1, name: 'Ada', nested: { list: [1, 'two', null, true] } }, [{ id: 'a' }, { id: 'b' }], 'text', 0, false, null];
       for (const [i, value] of values.entries()) await store.set(partition, `k${i}`, value, w(60, NOW_MS));
       for (const [i, value] of values.entries()) expect(await stored(store, partition, `k${i}`, NOW_MS)).toEqual(value);
     });
@@ -237,9 +230,7 @@ describe('DynamoDB (moto)', () => {
   it('stores the TTL attribute (end of the grace period) in epoch seconds and the exact expiry in ms', async () => {
     const store = new DynamoCacheStore(moto.doc, moto.tables.cache);
     await store.set('p', 'k', { a: 1 }, w(90, NOW_MS + 500, { staleSecs: 10 }));
-    const { Item } = await moto.client.send(
-      new GetItemCommand({ TableName: moto.tables.cache, Key: { pk: { S: 'p' }, sk: { S: 'k' } } }),
-    );
+    const { Item } = await moto.client.send(new GetItemCommand({ TableName: moto.tables.cache, Key: { pk: { S: 'p' }, sk: { S: 'k' } } }));
     expect(Item?.expiresAtMs?.N).toBe(String(NOW_MS + 90_500));
     expect(Item?.keepUntilMs?.N).toBe(String(NOW_MS + 100_500));
     expect(Item?.ttl?.N).toBe(String(Math.ceil((NOW_MS + 100_500) / 1000)));

@@ -27,8 +27,7 @@ function connection(overrides: Partial<Connection> = {}): Connection {
   };
 }
 
-const byKey = (a: Connection, b: Connection) =>
-  `${a.tenantId}/${a.userId}/${a.provider}`.localeCompare(`${b.tenantId}/${b.userId}/${b.provider}`);
+const byKey = (a: Connection, b: Connection) => `${a.tenantId}/${a.userId}/${a.provider}`.localeCompare(`${b.tenantId}/${b.userId}/${b.provider}`);
 
 function connectionStoreContract(name: string, makeStore: () => ConnectionStore) {
   describe(`ConnectionStore contract: ${name}`, () => {
@@ -183,9 +182,7 @@ describe('DynamoDB (moto)', () => {
       await store.put(conn);
 
       const pk = connectionKeys.pk(conn.tenantId, conn.userId);
-      const { Item } = await moto.client.send(
-        new GetItemCommand({ TableName: moto.tables.connections, Key: { pk: { S: pk }, sk: { S: 'CONN#strava' } } }),
-      );
+      const { Item } = await moto.client.send(new GetItemCommand({ TableName: moto.tables.connections, Key: { pk: { S: pk }, sk: { S: 'CONN#strava' } } }));
       expect(Item).toBeDefined();
       const raw = JSON.stringify(Item);
       for (const secret of [conn.accessToken, conn.refreshToken!]) {
@@ -216,9 +213,7 @@ describe('DynamoDB (moto)', () => {
       await store.put(victim);
       await store.put(attacker);
       const key = (c: Connection) => ({ pk: { S: connectionKeys.pk(c.tenantId, c.userId) }, sk: { S: 'CONN#strava' } });
-      const { Item: victimItem } = await moto.client.send(
-        new GetItemCommand({ TableName: moto.tables.connections, Key: key(victim) }),
-      );
+      const { Item: victimItem } = await moto.client.send(new GetItemCommand({ TableName: moto.tables.connections, Key: key(victim) }));
       await moto.client.send(
         new UpdateItemCommand({
           TableName: moto.tables.connections,
@@ -239,11 +234,7 @@ describe('DynamoDB (moto)', () => {
       const before = new DynamoConnectionStore(moto.doc, moto.tables.connections, new TokenCipher([oldKey]));
       const conn = connection({ tenantId: `tenant-${randomUUID()}` });
       await before.put(conn);
-      const after = new DynamoConnectionStore(
-        moto.doc,
-        moto.tables.connections,
-        new TokenCipher([generateDevKey(), oldKey]),
-      );
+      const after = new DynamoConnectionStore(moto.doc, moto.tables.connections, new TokenCipher([generateDevKey(), oldKey]));
       expect(await after.get(conn)).toEqual(conn);
     });
   });

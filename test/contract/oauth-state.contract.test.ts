@@ -64,9 +64,7 @@ function oauthStateStoreContract(name: string, makeStore: () => OAuthStateStore)
     it('lets exactly one of concurrent consumes win when some name the wrong provider', async () => {
       const state = oauthState();
       await store.create(state);
-      const results = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => store.consume(state.state, i % 2 === 0 ? 'strava' : state.provider, NOW)),
-      );
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.consume(state.state, i % 2 === 0 ? 'strava' : state.provider, NOW)));
       expect(results.filter((r) => r !== undefined)).toEqual([state]);
     });
 

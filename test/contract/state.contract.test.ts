@@ -28,19 +28,29 @@ function stateStoreContract(name: string, makeStore: () => StateStore) {
       expect(await store.update(pk, 'job', { status: 'running' }, { ifAny: [{ field: 'status', op: 'missing' }] })).toBeUndefined();
       expect(await store.update(pk, 'job', { status: 'done' }, { ifAny: [{ field: 'status', op: 'eq', value: 'scheduled' }] })).toBeUndefined();
       await store.update(pk, 'job', { until: 100 });
-      const taken = await store.update(pk, 'job', { status: 'done' }, {
-        ifAny: [
-          { field: 'status', op: 'eq', value: 'scheduled' },
-          { field: 'until', op: 'lt', value: 101 },
-        ],
-      });
+      const taken = await store.update(
+        pk,
+        'job',
+        { status: 'done' },
+        {
+          ifAny: [
+            { field: 'status', op: 'eq', value: 'scheduled' },
+            { field: 'until', op: 'lt', value: 101 },
+          ],
+        },
+      );
       expect(taken?.['status']).toBe('done');
     });
 
     it('adds atomically under a bound: 20 racing increments under "n < 10" leave exactly 10', async () => {
       const results = await Promise.all(
         Array.from({ length: 20 }, () =>
-          store.add(pk, 'counter', 'n', 1, { ifAny: [{ field: 'n', op: 'missing' }, { field: 'n', op: 'lt', value: 10 }] }),
+          store.add(pk, 'counter', 'n', 1, {
+            ifAny: [
+              { field: 'n', op: 'missing' },
+              { field: 'n', op: 'lt', value: 10 },
+            ],
+          }),
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(10);
@@ -49,7 +59,10 @@ function stateStoreContract(name: string, makeStore: () => StateStore) {
     });
 
     it('adds to several fields in one write only when every condition group holds, and tells what stood in the way', async () => {
-      const bounded = (field: string, max: number) => [{ field, op: 'missing' as const }, { field, op: 'lt' as const, value: max }];
+      const bounded = (field: string, max: number) => [
+        { field, op: 'missing' as const },
+        { field, op: 'lt' as const, value: max },
+      ];
       const first = await store.addAll(pk, 'w', { add: { a: 1, b: 2 }, ifAll: [bounded('a', 2), bounded('b', 3)], expiresAtSecs: NOW / 1000 + 60 });
       expect(first).toEqual({ added: true, values: { a: 1, b: 2 } });
       await store.update(pk, 'w', { note: 'kept' });
@@ -60,7 +73,19 @@ function stateStoreContract(name: string, makeStore: () => StateStore) {
       expect(refused).toEqual({ added: false, item: { a: 2, b: 3, note: 'kept' } });
       expect(await store.get(pk, 'w', NOW)).toEqual({ a: 2, b: 3, note: 'kept' });
       // One group of several conditions holds when any of them does.
-      expect((await store.addAll(pk, 'w', { add: { a: 1 }, ifAll: [[{ field: 'a', op: 'lt', value: 1 }, { field: 'note', op: 'eq', value: 'kept' }]] })).added).toBe(true);
+      expect(
+        (
+          await store.addAll(pk, 'w', {
+            add: { a: 1 },
+            ifAll: [
+              [
+                { field: 'a', op: 'lt', value: 1 },
+                { field: 'note', op: 'eq', value: 'kept' },
+              ],
+            ],
+          })
+        ).added,
+      ).toBe(true);
       expect(await store.addAll(pk, 'absent', { add: { a: 1 }, ifAll: [[{ field: 'x', op: 'eq', value: 'y' }]] })).toEqual({ added: false, item: undefined });
       expect(await store.get(pk, 'absent', NOW)).toBeUndefined();
       expect(await store.get(pk, 'w', NOW + 61_000)).toBeUndefined();
@@ -72,8 +97,14 @@ function stateStoreContract(name: string, makeStore: () => StateStore) {
           store.addAll(pk, 'pair', {
             add: { a: 1, b: 1 },
             ifAll: [
-              [{ field: 'a', op: 'missing' }, { field: 'a', op: 'lt', value: 10 }],
-              [{ field: 'b', op: 'missing' }, { field: 'b', op: 'lt', value: 5 }],
+              [
+                { field: 'a', op: 'missing' },
+                { field: 'a', op: 'lt', value: 10 },
+              ],
+              [
+                { field: 'b', op: 'missing' },
+                { field: 'b', op: 'lt', value: 5 },
+              ],
             ],
           }),
         ),

@@ -94,10 +94,39 @@ describe('fuzzing the HTTP API', () => {
     fc.string({ maxLength: 20 }),
     fc.string({ unit: 'grapheme', maxLength: 10 }),
     fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
-    fc.constantFrom('2026-02-30', '2026-11-25T06:00:00Z', '1764000000', 'NaN', '-1', '0', '1e400', 'all', 'refresh', 'javascript:alert(1)//', 'https://app.example.com/x'),
+    fc.constantFrom(
+      '2026-02-30',
+      '2026-11-25T06:00:00Z',
+      '1764000000',
+      'NaN',
+      '-1',
+      '0',
+      '1e400',
+      'all',
+      'refresh',
+      'javascript:alert(1)//',
+      'https://app.example.com/x',
+    ),
   );
   const key = fc.oneof(
-    fc.constantFrom('provider', 'limit', 'offset', 'before', 'after', 'start', 'end', 'cache', 'return_to', 'code', 'state', 'error', 'scope', 'provider[]', 'limit[0]', 'hub.challenge'),
+    fc.constantFrom(
+      'provider',
+      'limit',
+      'offset',
+      'before',
+      'after',
+      'start',
+      'end',
+      'cache',
+      'return_to',
+      'code',
+      'state',
+      'error',
+      'scope',
+      'provider[]',
+      'limit[0]',
+      'hub.challenge',
+    ),
     fc.string({ minLength: 1, maxLength: 8 }),
   );
   const query = fc
@@ -118,7 +147,12 @@ describe('fuzzing the HTTP API', () => {
     scheme: fc.constantFrom('Bearer ', 'bearer ', 'Basic ', ''),
     contentType: fc.constantFrom('application/json', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded; charset=utf-8'),
     body,
-    extraHeader: fc.option(fc.tuple(fc.constantFrom('x-forwarded-host', 'origin', 'cache-control', 'x-whoop-signature', 'terra-signature'), fc.string({ maxLength: 30 }).filter((v) => !/[\r\n\0]/.test(v) && /^[\x20-\x7e]*$/.test(v)))),
+    extraHeader: fc.option(
+      fc.tuple(
+        fc.constantFrom('x-forwarded-host', 'origin', 'cache-control', 'x-whoop-signature', 'terra-signature'),
+        fc.string({ maxLength: 30 }).filter((v) => !/[\r\n\0]/.test(v) && /^[\x20-\x7e]*$/.test(v)),
+      ),
+    ),
   });
 
   it('never answers 5xx, always in the error shape, and leaks no secret', async () => {

@@ -13,7 +13,16 @@ import { bulkyFactory, setBulkyTitleBytes } from '../support/bulky-provider';
 import { startClient, type Client } from '../support/provider-flow';
 
 const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
-const TOOLS = ['list_providers', 'get_connection_status', 'get_activities', 'get_activity', 'get_athlete', 'get_stats', 'get_sleep_sessions', 'connect_provider'];
+const TOOLS = [
+  'list_providers',
+  'get_connection_status',
+  'get_activities',
+  'get_activity',
+  'get_athlete',
+  'get_stats',
+  'get_sleep_sessions',
+  'connect_provider',
+];
 
 type Id = string | number;
 type Message = { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown; result?: unknown; error?: unknown };
@@ -42,7 +51,11 @@ describe('fuzzing the MCP endpoint', () => {
     fc.constantFrom(null, true, [], {}, Number.POSITIVE_INFINITY),
     fc.string({ maxLength: 10 }),
   );
-  const read = fc.record({ provider: fc.constantFrom('all', 'bulky', 'bulky', 'synthetic', 'strava'), limit: fc.integer({ min: 1, max: 200 }), cache: fc.constantFrom('use', 'bypass') });
+  const read = fc.record({
+    provider: fc.constantFrom('all', 'bulky', 'bulky', 'synthetic', 'strava'),
+    limit: fc.integer({ min: 1, max: 200 }),
+    cache: fc.constantFrom('use', 'bypass'),
+  });
   const callParams = fc.oneof(
     { weight: 3, arbitrary: fc.record({ name: fc.constant('get_activities'), arguments: read }) },
     {
@@ -50,12 +63,22 @@ describe('fuzzing the MCP endpoint', () => {
       arbitrary: fc.record(
         {
           name: fc.constantFrom(...TOOLS),
-          arguments: fc.dictionary(fc.constantFrom('provider', 'limit', 'offset', 'before', 'after', 'start', 'end', 'cache', 'id', 'return_to', 'zzz'), argValue, { maxKeys: 4 }),
+          arguments: fc.dictionary(
+            fc.constantFrom('provider', 'limit', 'offset', 'before', 'after', 'start', 'end', 'cache', 'id', 'return_to', 'zzz'),
+            argValue,
+            { maxKeys: 4 },
+          ),
         },
         { requiredKeys: ['name'] },
       ),
     },
-    { weight: 1, arbitrary: fc.record({ name: fc.oneof(fc.constantFrom(...TOOLS), fc.string({ maxLength: 8 })), arguments: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: ['name'] }) },
+    {
+      weight: 1,
+      arbitrary: fc.record(
+        { name: fc.oneof(fc.constantFrom(...TOOLS), fc.string({ maxLength: 8 })), arguments: fc.jsonValue({ maxDepth: 2 }) },
+        { requiredKeys: ['name'] },
+      ),
+    },
   );
   const call = fc.record({ jsonrpc: fc.constant('2.0'), id, method: fc.constant('tools/call'), params: callParams });
   const other = fc.record({
@@ -68,7 +91,12 @@ describe('fuzzing the MCP endpoint', () => {
     fc.jsonValue({ maxDepth: 2 }),
     fc.record({ jsonrpc: fc.constantFrom('1.0', 2, null), id, method: fc.string({ maxLength: 8 }), params: fc.jsonValue({ maxDepth: 2 }) }),
   );
-  const message = fc.oneof({ weight: 60, arbitrary: call }, { weight: 15, arbitrary: other }, { weight: 9, arbitrary: notification }, { weight: 1, arbitrary: odd });
+  const message = fc.oneof(
+    { weight: 60, arbitrary: call },
+    { weight: 15, arbitrary: other },
+    { weight: 9, arbitrary: notification },
+    { weight: 1, arbitrary: odd },
+  );
   const post = fc.record({
     body: fc.oneof(
       { weight: 6, arbitrary: fc.array(message, { maxLength: 25, size: 'max' }) },

@@ -53,15 +53,26 @@ describe('fuzzing the webhook routes with many entries', () => {
       }),
     );
   const garminBody = fc
-    .array(fc.tuple(fc.constantFrom('activities', 'sleeps', 'dailies', 'deregistrations', 'userPermissionsChange', 'bodyComps', 'unknownType'), entries), { minLength: 1, maxLength: 3 })
-    .map((pairs) => Object.fromEntries(pairs.map(([key, list]) => [key, key === 'userPermissionsChange' ? list.map((e) => ({ ...e, permissions: [] })) : list])));
+    .array(fc.tuple(fc.constantFrom('activities', 'sleeps', 'dailies', 'deregistrations', 'userPermissionsChange', 'bodyComps', 'unknownType'), entries), {
+      minLength: 1,
+      maxLength: 3,
+    })
+    .map((pairs) =>
+      Object.fromEntries(pairs.map(([key, list]) => [key, key === 'userPermissionsChange' ? list.map((e) => ({ ...e, permissions: [] })) : list])),
+    );
   const stravaBody = fc.record({
     object_type: fc.constantFrom('activity', 'athlete', 'club'),
     object_id: fc.oneof(fc.nat(), fc.constant(-1)),
     aspect_type: fc.constantFrom('create', 'update', 'delete'),
     updates: fc.constantFrom({}, { authorized: 'false' }, { title: 'x' }),
-    owner_id: fc.oneof(fc.nat(), fc.constant('strava').map(() => Number(known['strava']))),
-    subscription_id: fc.oneof(fc.nat({ max: 200_000 }), fc.constant('sub').map(() => Number(client.server.container.providerConfig('strava').settings['WEBHOOK_SUBSCRIPTION_ID']))),
+    owner_id: fc.oneof(
+      fc.nat(),
+      fc.constant('strava').map(() => Number(known['strava'])),
+    ),
+    subscription_id: fc.oneof(
+      fc.nat({ max: 200_000 }),
+      fc.constant('sub').map(() => Number(client.server.container.providerConfig('strava').settings['WEBHOOK_SUBSCRIPTION_ID'])),
+    ),
     event_time: fc.nat(),
   });
   const fitbitBody = entries.map((list) => list.map((e) => ({ data: { healthUserId: e.userId, operation: 'UPSERT', dataType: 'exercise' } })));
@@ -90,27 +101,30 @@ describe('fuzzing the webhook routes with many entries', () => {
     headers: fc.constantFrom<Record<string, string>>({}, { authorization: 'Bearer guess' }, { client: 'x', secret: 'y' }, { 'terra-signature': 't=1,v1=00' }),
   });
 
-  it('never answers 5xx, answers within bounds, refuses in the error shape, and never revokes on a stranger\'s word', async () => {
+  it("never answers 5xx, answers within bounds, refuses in the error shape, and never revokes on a stranger's word", async () => {
     await fc.assert(
-      fc.asyncProperty(delivery.chain((d) => (d.junk === 0 ? fc.constant(d) : shapeOf[d.provider].map((own) => ({ ...d, body: own })))), async (d) => {
-        const raw = Buffer.from(d.body);
-        const started = Date.now();
-        const answer = await rawRequest(client.server.url, {
-          method: 'POST',
-          path: `/webhooks/${d.provider}${d.query}`,
-          headers: { 'content-type': 'application/json', 'content-length': String(raw.length), ...d.headers },
-          body: raw,
-        });
-        const elapsed = Date.now() - started;
-        const where = `${d.provider}${d.query} (${raw.length} bytes) -> ${answer.status} ${answer.body.slice(0, 200)}`;
-        expect(answer.status, where).toBeLessThan(500);
-        expect(elapsed, where).toBeLessThan(ANSWER_BOUND_MS);
-        if (answer.status >= 400) {
-          const parsed = JSON.parse(answer.body) as { error?: { code?: unknown; message?: unknown } };
-          expect(typeof parsed.error?.code, where).toBe('string');
-          expect(typeof parsed.error?.message, where).toBe('string');
-        }
-      }),
+      fc.asyncProperty(
+        delivery.chain((d) => (d.junk === 0 ? fc.constant(d) : shapeOf[d.provider].map((own) => ({ ...d, body: own })))),
+        async (d) => {
+          const raw = Buffer.from(d.body);
+          const started = Date.now();
+          const answer = await rawRequest(client.server.url, {
+            method: 'POST',
+            path: `/webhooks/${d.provider}${d.query}`,
+            headers: { 'content-type': 'application/json', 'content-length': String(raw.length), ...d.headers },
+            body: raw,
+          });
+          const elapsed = Date.now() - started;
+          const where = `${d.provider}${d.query} (${raw.length} bytes) -> ${answer.status} ${answer.body.slice(0, 200)}`;
+          expect(answer.status, where).toBeLessThan(500);
+          expect(elapsed, where).toBeLessThan(ANSWER_BOUND_MS);
+          if (answer.status >= 400) {
+            const parsed = JSON.parse(answer.body) as { error?: { code?: unknown; message?: unknown } };
+            expect(typeof parsed.error?.code, where).toBe('string');
+            expect(typeof parsed.error?.message, where).toBe('string');
+          }
+        },
+      ),
       { numRuns: 100 },
     );
     const connections = await client.server.container.connections.listForUser(TENANT, USER);

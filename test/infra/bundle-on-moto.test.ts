@@ -35,19 +35,31 @@ describe('the data bundle on moto, with the AWS SDK bundled', () => {
     expect(external.filter((path) => !path.startsWith('node:'))).toEqual([]);
   });
 
-  it('answers from its secret, its DynamoDB tables and the synthetic provider, and caches the answer', async () => {
-    const request = { path: '/activities?provider=synthetic&limit=3', claims: { sub: 'moto-user', tenant_id: 'moto-tenant' } };
-    const answer = await requestBundle(bundle.file, request, env);
-    expect(answer).toMatchObject({ statusCode: 200, body: { provider: 'synthetic' } });
-    expect((answer.body as { activities: unknown[] }).activities).toHaveLength(3);
-    // The answer was written to the cache table through the bundled DynamoDB client.
-    const { Items = [] } = await new DynamoDBClient({}).send(new ScanCommand({ TableName: cacheTable }));
-    expect(Items.some((item) => JSON.stringify(item).includes('synthetic'))).toBe(true);
-  }, BUILD_TIMEOUT);
+  it(
+    'answers from its secret, its DynamoDB tables and the synthetic provider, and caches the answer',
+    async () => {
+      const request = { path: '/activities?provider=synthetic&limit=3', claims: { sub: 'moto-user', tenant_id: 'moto-tenant' } };
+      const answer = await requestBundle(bundle.file, request, env);
+      expect(answer).toMatchObject({ statusCode: 200, body: { provider: 'synthetic' } });
+      expect((answer.body as { activities: unknown[] }).activities).toHaveLength(3);
+      // The answer was written to the cache table through the bundled DynamoDB client.
+      const { Items = [] } = await new DynamoDBClient({}).send(new ScanCommand({ TableName: cacheTable }));
+      expect(Items.some((item) => JSON.stringify(item).includes('synthetic'))).toBe(true);
+    },
+    BUILD_TIMEOUT,
+  );
 
-  it('refuses to start without its secret, with a 503 and no secret in the answer', async () => {
-    const answer = await requestBundle(bundle.file, { path: '/activities', claims: { sub: 'u', tenant_id: 't' } }, { ...env, PIERRE_CONFIG_SECRET_ID: 'no-such-secret' });
-    expect(answer.statusCode).toBe(503);
-    expect(answer.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
-  }, BUILD_TIMEOUT);
+  it(
+    'refuses to start without its secret, with a 503 and no secret in the answer',
+    async () => {
+      const answer = await requestBundle(
+        bundle.file,
+        { path: '/activities', claims: { sub: 'u', tenant_id: 't' } },
+        { ...env, PIERRE_CONFIG_SECRET_ID: 'no-such-secret' },
+      );
+      expect(answer.statusCode).toBe(503);
+      expect(answer.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+    },
+    BUILD_TIMEOUT,
+  );
 });

@@ -63,7 +63,10 @@ describe('provider selection', () => {
         for (const name of BUILTIN_PROVIDER_NAMES) {
           const included = providers.includes(name);
           expect(code.includes(apiBaseUrl(name)), `${fn}: ${name}'s API URL`).toBe(included);
-          expect(inputs.some((input) => input.includes(`shared/providers/${name}/`)), `${fn}: ${name}'s files`).toBe(included);
+          expect(
+            inputs.some((input) => input.includes(`shared/providers/${name}/`)),
+            `${fn}: ${name}'s files`,
+          ).toBe(included);
         }
         if (fn === 'health') {
           // The health answer counts the registered providers and names the default one.
@@ -75,18 +78,27 @@ describe('provider selection', () => {
     BUILD_TIMEOUT,
   );
 
-  it('bundles every provider by default, and no zod locale but English', async () => {
-    const bundle = await bundleFunction('health', { outdir: join(OUT_ROOT, 'all-health') });
-    // `import { z }` (instead of `import * as z`) or `z.core` anywhere drags all 64 locales in.
-    const included = Object.values(bundle.metafile.outputs).flatMap((output) =>
-      Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([input]) => input),
-    );
-    const locales = included.filter((input) => input.includes('zod/v4/locales/'));
-    expect(locales.map((input) => input.replace(/.*\/locales\//, ''))).toEqual(['en.js']);
-    const code = bundleCode(dirname(bundle.file));
-    for (const name of BUILTIN_PROVIDER_NAMES) expect(code.includes(apiBaseUrl(name)), name).toBe(true);
-    expect(await probeBundle(bundle.file)).toMatchObject({ statusCode: 200, body: { providers: BUILTIN_PROVIDER_NAMES.length, default_provider: 'synthetic' } });
-  }, BUILD_TIMEOUT);
+  it(
+    'bundles every provider by default, and no zod locale but English',
+    async () => {
+      const bundle = await bundleFunction('health', { outdir: join(OUT_ROOT, 'all-health') });
+      // `import { z }` (instead of `import * as z`) or `z.core` anywhere drags all 64 locales in.
+      const included = Object.values(bundle.metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+          .map(([input]) => input),
+      );
+      const locales = included.filter((input) => input.includes('zod/v4/locales/'));
+      expect(locales.map((input) => input.replace(/.*\/locales\//, ''))).toEqual(['en.js']);
+      const code = bundleCode(dirname(bundle.file));
+      for (const name of BUILTIN_PROVIDER_NAMES) expect(code.includes(apiBaseUrl(name)), name).toBe(true);
+      expect(await probeBundle(bundle.file)).toMatchObject({
+        statusCode: 200,
+        body: { providers: BUILTIN_PROVIDER_NAMES.length, default_provider: 'synthetic' },
+      });
+    },
+    BUILD_TIMEOUT,
+  );
 
   it('lists the same descriptors as the providers, in the same order', () => {
     expect(descriptorRegistry().descriptors()).toEqual(providerRegistry.descriptors());
@@ -108,7 +120,9 @@ describe('provider selection', () => {
     async (fn) => {
       const bundle = await bundleFunction(fn, { outdir: join(OUT_ROOT, `lean-${fn}`) });
       const included = Object.values(bundle.metafile.outputs).flatMap((output) =>
-        Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([input]) => input),
+        Object.entries(output.inputs)
+          .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+          .map(([input]) => input),
       );
       const providerFiles = included.filter((input) => /shared\/providers\/[a-z]+\//.test(input));
       expect(providerFiles.filter((input) => !input.endsWith('/descriptor.ts'))).toEqual([]);
@@ -117,79 +131,106 @@ describe('provider selection', () => {
       for (const marker of IMPLEMENTATION_MARKERS) expect(code.includes(marker), marker).toBe(false);
       for (const name of BUILTIN_PROVIDER_NAMES) expect(code.includes(apiBaseUrl(name)), `${name}'s descriptor`).toBe(true);
       if (fn === 'health') {
-        expect(await probeBundle(bundle.file)).toMatchObject({ statusCode: 200, body: { providers: BUILTIN_PROVIDER_NAMES.length, default_provider: 'synthetic' } });
+        expect(await probeBundle(bundle.file)).toMatchObject({
+          statusCode: 200,
+          body: { providers: BUILTIN_PROVIDER_NAMES.length, default_provider: 'synthetic' },
+        });
       }
     },
     BUILD_TIMEOUT,
   );
 
-  it('bundles every provider implementation where providers are called, each in a chunk loaded on first use', async () => {
-    const outdir = join(OUT_ROOT, 'full-data');
-    const bundle = await bundleFunction('data', { outdir });
-    const all = bundleCode(outdir);
-    const atInit = bundle.initFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
-    for (const marker of IMPLEMENTATION_MARKERS) {
-      expect(all.includes(marker), marker).toBe(true);
-      expect(atInit.includes(marker), `${marker} at init`).toBe(false);
-    }
-    // One chunk per provider implementation, named by the factory's import().
-    const lazy = Object.entries(bundle.metafile.outputs).filter(([, o]) => o.entryPoint?.startsWith('shared/providers/'));
-    expect(lazy.map(([, o]) => o.entryPoint!.replace(/^shared\/providers\/([a-z]+)\/.*/, '$1')).sort()).toEqual([...BUILTIN_PROVIDER_NAMES].sort());
-    // Reading the files finds them among the chunks the entry imports with import().
-    expect(lazyChunksOf(outdir)).toEqual(expect.arrayContaining(lazy.map(([file]) => relative(outdir, join(REPO_ROOT, file)))));
-
-    // And what esbuild says the entry imports statically.
-    const outputs = bundle.metafile.outputs;
-    const closure = new Set<string>();
-    const visit = (file: string) => {
-      if (closure.has(file)) return;
-      closure.add(file);
-      for (const i of outputs[file]!.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
-    };
-    visit(Object.keys(outputs).find((file) => outputs[file]!.entryPoint === 'functions/data.ts')!);
-    expect(bundle.initFiles.map((file) => relative(REPO_ROOT, file)).sort()).toEqual([...closure].sort());
-    expect(bundleLayout(outdir).totalBytes).toBe(Object.entries(outputs).filter(([f]) => f.endsWith('.mjs')).reduce((n, [, o]) => n + o.bytes, 0));
-
-    // A call loads its provider's chunk and no other: with every other provider's chunk deleted,
-    // the synthetic provider still answers through the bundle.
-    for (const [file, output] of Object.entries(outputs)) {
-      if (output.entryPoint?.startsWith('shared/providers/') && !output.entryPoint.startsWith('shared/providers/synthetic/')) rmSync(join(REPO_ROOT, file));
-    }
-    expect(bundleLayout(outdir).allFiles.length).toBe(Object.keys(outputs).filter((f) => f.endsWith('.mjs')).length - (BUILTIN_PROVIDER_NAMES.length - 1));
-    const answer = await probeBundle(bundle.file, '/activities?provider=synthetic&limit=2', { sub: 'probe-user', tenant_id: 'probe-tenant' });
-    expect(answer.statusCode).toBe(200);
-    expect(answer.body).toMatchObject({ provider: 'synthetic', activities: [{ provider: 'synthetic' }, { provider: 'synthetic' }] });
-  }, BUILD_TIMEOUT);
-
-  it('leaves ajv out of the mcp bundle, which still answers initialize and a tool call through a provider chunk', async () => {
-    const bundle = await bundleFunction('mcp', { outdir: join(OUT_ROOT, 'mcp') });
-    expect(Object.keys(bundle.metafile.inputs).filter((input) => /node_modules\/ajv/.test(input))).toEqual([]);
-    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
-    const claims = { sub: 'probe-user', tenant_id: 'probe-tenant' };
-    const rpc = (id: number, method: string, params: unknown) =>
-      requestBundle(bundle.file, { method: 'POST', path: '/mcp', headers, claims, body: JSON.stringify({ jsonrpc: '2.0', id, method, params }) });
-    const init = await rpc(1, 'initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'probe', version: '1' } });
-    expect(init).toMatchObject({ statusCode: 200, body: { result: { protocolVersion: '2025-11-25', serverInfo: { name: 'pierre-providers' } } } });
-    const call = await rpc(2, 'tools/call', { name: 'get_activities', arguments: { provider: 'synthetic', limit: 1 } });
-    expect(call).toMatchObject({ statusCode: 200, body: { result: { structuredContent: { provider: 'synthetic', activities: [{ provider: 'synthetic' }] } } } });
-  }, BUILD_TIMEOUT);
-
-  it('bundles zod/mini only: no function bundle holds classic zod, and none of our files imports it', async () => {
-    const isClassic = (input: string) => /node_modules\/zod\/(index\.js|v4\/index\.js|v4\/classic\/)/.test(input);
-    for (const fn of functionFiles()) {
-      const bundle = await bundleFunction(fn, { outdir: join(OUT_ROOT, `zod-${fn}`) });
-      const inputs = bundle.metafile.inputs;
-      const ours = Object.keys(inputs).filter((input) => !input.includes('node_modules/'));
-      expect(ours.length, fn).toBeGreaterThan(10);
-      for (const input of ours) {
-        expect(inputs[input]!.imports.filter((i) => isClassic(i.path)).map((i) => i.path), `${fn}: ${input}`).toEqual([]);
+  it(
+    'bundles every provider implementation where providers are called, each in a chunk loaded on first use',
+    async () => {
+      const outdir = join(OUT_ROOT, 'full-data');
+      const bundle = await bundleFunction('data', { outdir });
+      const all = bundleCode(outdir);
+      const atInit = bundle.initFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
+      for (const marker of IMPLEMENTATION_MARKERS) {
+        expect(all.includes(marker), marker).toBe(true);
+        expect(atInit.includes(marker), `${marker} at init`).toBe(false);
       }
-      const included = Object.values(bundle.metafile.outputs).flatMap((output) =>
-        Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([input]) => input),
+      // One chunk per provider implementation, named by the factory's import().
+      const lazy = Object.entries(bundle.metafile.outputs).filter(([, o]) => o.entryPoint?.startsWith('shared/providers/'));
+      expect(lazy.map(([, o]) => o.entryPoint!.replace(/^shared\/providers\/([a-z]+)\/.*/, '$1')).sort()).toEqual([...BUILTIN_PROVIDER_NAMES].sort());
+      // Reading the files finds them among the chunks the entry imports with import().
+      expect(lazyChunksOf(outdir)).toEqual(expect.arrayContaining(lazy.map(([file]) => relative(outdir, join(REPO_ROOT, file)))));
+
+      // And what esbuild says the entry imports statically.
+      const outputs = bundle.metafile.outputs;
+      const closure = new Set<string>();
+      const visit = (file: string) => {
+        if (closure.has(file)) return;
+        closure.add(file);
+        for (const i of outputs[file]!.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+      };
+      visit(Object.keys(outputs).find((file) => outputs[file]!.entryPoint === 'functions/data.ts')!);
+      expect(bundle.initFiles.map((file) => relative(REPO_ROOT, file)).sort()).toEqual([...closure].sort());
+      expect(bundleLayout(outdir).totalBytes).toBe(
+        Object.entries(outputs)
+          .filter(([f]) => f.endsWith('.mjs'))
+          .reduce((n, [, o]) => n + o.bytes, 0),
       );
-      expect(included.filter((input) => input.includes('node_modules/zod/v4/mini/')).length, fn).toBeGreaterThan(0);
-      // The MCP SDK validates JSON-RPC with classic zod itself; every other bundle is classic-free.
-      if (fn !== 'mcp') expect(included.filter(isClassic), fn).toEqual([]);
-    }
-  }, BUILD_TIMEOUT);
+
+      // A call loads its provider's chunk and no other: with every other provider's chunk deleted,
+      // the synthetic provider still answers through the bundle.
+      for (const [file, output] of Object.entries(outputs)) {
+        if (output.entryPoint?.startsWith('shared/providers/') && !output.entryPoint.startsWith('shared/providers/synthetic/')) rmSync(join(REPO_ROOT, file));
+      }
+      expect(bundleLayout(outdir).allFiles.length).toBe(Object.keys(outputs).filter((f) => f.endsWith('.mjs')).length - (BUILTIN_PROVIDER_NAMES.length - 1));
+      const answer = await probeBundle(bundle.file, '/activities?provider=synthetic&limit=2', { sub: 'probe-user', tenant_id: 'probe-tenant' });
+      expect(answer.statusCode).toBe(200);
+      expect(answer.body).toMatchObject({ provider: 'synthetic', activities: [{ provider: 'synthetic' }, { provider: 'synthetic' }] });
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    'leaves ajv out of the mcp bundle, which still answers initialize and a tool call through a provider chunk',
+    async () => {
+      const bundle = await bundleFunction('mcp', { outdir: join(OUT_ROOT, 'mcp') });
+      expect(Object.keys(bundle.metafile.inputs).filter((input) => /node_modules\/ajv/.test(input))).toEqual([]);
+      const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
+      const claims = { sub: 'probe-user', tenant_id: 'probe-tenant' };
+      const rpc = (id: number, method: string, params: unknown) =>
+        requestBundle(bundle.file, { method: 'POST', path: '/mcp', headers, claims, body: JSON.stringify({ jsonrpc: '2.0', id, method, params }) });
+      const init = await rpc(1, 'initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'probe', version: '1' } });
+      expect(init).toMatchObject({ statusCode: 200, body: { result: { protocolVersion: '2025-11-25', serverInfo: { name: 'pierre-providers' } } } });
+      const call = await rpc(2, 'tools/call', { name: 'get_activities', arguments: { provider: 'synthetic', limit: 1 } });
+      expect(call).toMatchObject({
+        statusCode: 200,
+        body: { result: { structuredContent: { provider: 'synthetic', activities: [{ provider: 'synthetic' }] } } },
+      });
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    'bundles zod/mini only: no function bundle holds classic zod, and none of our files imports it',
+    async () => {
+      const isClassic = (input: string) => /node_modules\/zod\/(index\.js|v4\/index\.js|v4\/classic\/)/.test(input);
+      for (const fn of functionFiles()) {
+        const bundle = await bundleFunction(fn, { outdir: join(OUT_ROOT, `zod-${fn}`) });
+        const inputs = bundle.metafile.inputs;
+        const ours = Object.keys(inputs).filter((input) => !input.includes('node_modules/'));
+        expect(ours.length, fn).toBeGreaterThan(10);
+        for (const input of ours) {
+          expect(
+            inputs[input]!.imports.filter((i) => isClassic(i.path)).map((i) => i.path),
+            `${fn}: ${input}`,
+          ).toEqual([]);
+        }
+        const included = Object.values(bundle.metafile.outputs).flatMap((output) =>
+          Object.entries(output.inputs)
+            .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+            .map(([input]) => input),
+        );
+        expect(included.filter((input) => input.includes('node_modules/zod/v4/mini/')).length, fn).toBeGreaterThan(0);
+        // The MCP SDK validates JSON-RPC with classic zod itself; every other bundle is classic-free.
+        if (fn !== 'mcp') expect(included.filter(isClassic), fn).toEqual([]);
+      }
+    },
+    BUILD_TIMEOUT,
+  );
 });

@@ -33,8 +33,7 @@ const ENV_VARS = [
 
 // In-process synths write their cloud assemblies here rather than leaving temp dirs behind.
 const OUT_ROOT = mkdtempSync(join(tmpdir(), 'pierre-infra-test-'));
-const newApp = (context: Record<string, unknown> = {}): App =>
-  new App({ outdir: mkdtempSync(join(OUT_ROOT, 'app-')), context });
+const newApp = (context: Record<string, unknown> = {}): App => new App({ outdir: mkdtempSync(join(OUT_ROOT, 'app-')), context });
 afterAll(() => rmSync(OUT_ROOT, { recursive: true, force: true }));
 
 /** The name of the Garmin webhook secret every synth with the Garmin provider must be given. */
@@ -55,8 +54,7 @@ function jwtConfiguration(template: Template): { Issuer: string; Audience: strin
 describe('PierreStack (bundled with the local esbuild)', () => {
   let stack: PierreStack;
   let template: Template;
-  const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
-    stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  const logicalId = (construct: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(construct.node.defaultChild as CfnElement);
 
   beforeAll(() => {
     vi.stubEnv('PIERRE_JWT_ISSUER', '');
@@ -186,7 +184,11 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       expect(roles[logicalId(fn.role!)]!.Properties.ManagedPolicyArns, name).toBeUndefined();
       const logs = statementsOf(name).filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith('logs:')));
       expect(logs, name).toEqual([
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(stack.node.findChild(`${fn.node.id}Logs`)), 'Arn'] } },
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logicalId(stack.node.findChild(`${fn.node.id}Logs`)), 'Arn'] },
+        },
       ]);
       const index = statementsOf(name).some((s) => JSON.stringify(s.Resource).includes('/index/'));
       expect(index, name).toBe(FUNCTION_SPECS[name].providerUserIndex === true);
@@ -249,9 +251,7 @@ describe('PierreStack (bundled with the local esbuild)', () => {
   });
 
   it('defines the cache table: keys, TTL, destroyed with the stack', () => {
-    const cache = (template.findResources('AWS::DynamoDB::GlobalTable') as Record<string, Resource>)[
-      logicalId(stack.cacheTable)
-    ]!;
+    const cache = (template.findResources('AWS::DynamoDB::GlobalTable') as Record<string, Resource>)[logicalId(stack.cacheTable)]!;
     expect(cache.DeletionPolicy).toBe('Delete');
     expect(cache.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
@@ -275,7 +275,7 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     expect(Object.values(format).join(' ')).not.toMatch(/querystring|rawQueryString|header|\$context\.path|body/i);
   });
 
-  it('alarms on the dead-letter queue, each function\'s errors and throttles, and each bundled provider\'s health', () => {
+  it("alarms on the dead-letter queue, each function's errors and throttles, and each bundled provider's health", () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
     const dlq = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
     expect(dlq).toHaveLength(1);
@@ -370,9 +370,7 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     expect(queues[dlqId]).toBeDefined();
     for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
 
-    const worker = (template.findResources('AWS::Lambda::Function') as Record<string, Resource>)[
-      logicalId(stack.functions.get('retry-worker')!)
-    ]!;
+    const worker = (template.findResources('AWS::Lambda::Function') as Record<string, Resource>)[logicalId(stack.functions.get('retry-worker')!)]!;
     expect(retry.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (worker.Properties.Timeout as number));
   });
 
@@ -422,10 +420,10 @@ describe('PierreStack options', () => {
   });
 
   const connectionsReplica = (template: Template) =>
-    (Object.values(template.findResources('AWS::DynamoDB::GlobalTable')) as Resource[]).find((t) => t.Properties.GlobalSecondaryIndexes)!
-      .Properties.Replicas[0];
+    (Object.values(template.findResources('AWS::DynamoDB::GlobalTable')) as Resource[]).find((t) => t.Properties.GlobalSecondaryIndexes)!.Properties
+      .Replicas[0];
 
-  it('turns the connections table\'s deletion protection off with -c deletionProtection=false', () => {
+  it("turns the connections table's deletion protection off with -c deletionProtection=false", () => {
     expect(connectionsReplica(synthUnbundled()).DeletionProtectionEnabled).toBe(true);
     expect(connectionsReplica(synthUnbundled({}, { deletionProtection: 'false' })).DeletionProtectionEnabled).toBe(false);
     expect(connectionsReplica(synthUnbundled({}, { deletionProtection: false })).DeletionProtectionEnabled).toBe(false);
@@ -494,9 +492,7 @@ describe('cdk CLI', () => {
     async () => {
       const startedAt = Date.now();
       // No AWS credentials or config reach the CLI: with any, it asks STS for the default account.
-      const env: NodeJS.ProcessEnv = Object.fromEntries(
-        Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')),
-      );
+      const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')));
       Object.assign(env, {
         CDK_DISABLE_CLI_TELEMETRY: 'true',
         CDK_DISABLE_VERSION_CHECK: 'true',
@@ -562,8 +558,7 @@ describe('cdk CLI', () => {
         // Every bundle loads and answers; health says ok, the others refuse this event with a 4xx (not a 500).
         if (bundle.id.startsWith('HealthFunction')) {
           expect(answer, bundle.id).toMatchObject({ statusCode: 200, body: { status: 'ok', providers: BUILTIN_PROVIDER_NAMES.length } });
-        }
-        else expect(answer.statusCode >= 400 && answer.statusCode < 500, `${bundle.id}: ${answer.statusCode}`).toBe(true);
+        } else expect(answer.statusCode >= 400 && answer.statusCode < 500, `${bundle.id}: ${answer.statusCode}`).toBe(true);
       }
 
       // A call loads the provider's chunk: the deployed data function answers from the synthetic provider.

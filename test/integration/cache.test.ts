@@ -115,9 +115,7 @@ describe('cache on DynamoDB across containers', () => {
 
   it('makes one Strava call for concurrent misses spread over four containers', async () => {
     const containers: Container[] = await Promise.all([container(), container(), container(), container()]);
-    const results = await Promise.all(
-      containers.flatMap((c) => Array.from({ length: 25 }, () => asUse(() => fetchActivities(c, identity, 'strava', QUERY)))),
-    );
+    const results = await Promise.all(containers.flatMap((c) => Array.from({ length: 25 }, () => asUse(() => fetchActivities(c, identity, 'strava', QUERY)))));
     expect(await stravaCalls()).toBe(1);
     expect(new Set(results.map((r) => JSON.stringify(r.activities))).size).toBe(1);
   });

@@ -27,10 +27,15 @@ describe('fair share of an app-wide window', () => {
 
   beforeAll(async () => {
     // cache=bypass on every call of the heavy user (the client's default policy).
-    heavy = await startClient({ container: { deps: { now: () => clock, fetch: countingFetch }, sleep: async (ms) => void (clock += ms) } }, 'heavy', 'tenant-a');
+    heavy = await startClient(
+      { container: { deps: { now: () => clock, fetch: countingFetch }, sleep: async (ms) => void (clock += ms) } },
+      'heavy',
+      'tenant-a',
+    );
     expect((await heavy.connect('whoop')).status).toBe(200);
     const token = await heavy.server.issueToken('reader', 'tenant-b');
-    other = (path, init = {}) => fetch(`${heavy.server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'cache-control': 'no-store', ...init.headers } });
+    other = (path, init = {}) =>
+      fetch(`${heavy.server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'cache-control': 'no-store', ...init.headers } });
     const connect = await (await other('/connect/whoop')).json();
     const consent = await fetch(connect.authorization_url, { redirect: 'manual' });
     expect((await fetch(consent.headers.get('location')!, { redirect: 'manual' })).status).toBe(200);

@@ -172,7 +172,7 @@ describe('the rate-limit gate on moto', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('keeps each user\'s refresh lease in a partition of its own (no hot key shared by every user)', async () => {
+  it("keeps each user's refresh lease in a partition of its own (no hot key shared by every user)", async () => {
     const key = { ...identity, provider: 'strava' };
     const stored = (await client.server.container.connections.get(key))!;
     await client.server.container.connections.put({ ...stored, expiresAt: Math.floor(clock / 1000) + 60 });

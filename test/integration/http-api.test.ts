@@ -60,7 +60,11 @@ describe('HTTP API on the local server', () => {
     const names = body.providers.map((p: { name: string }) => p.name);
     expect(names).toEqual(expect.arrayContaining(['synthetic', 'strava', 'garmin', 'fitbit', 'whoop', 'coros', 'terra']));
     const synthetic = body.providers.find((p: { name: string }) => p.name === 'synthetic');
-    expect(synthetic).toMatchObject({ connected: true, requires_oauth: false, capabilities: ['activities', 'sleep_tracking', 'recovery_metrics', 'health_metrics'] });
+    expect(synthetic).toMatchObject({
+      connected: true,
+      requires_oauth: false,
+      capabilities: ['activities', 'sleep_tracking', 'recovery_metrics', 'health_metrics'],
+    });
     const strava = body.providers.find((p: { name: string }) => p.name === 'strava');
     expect(strava).toMatchObject({ configured: false, connected: false, requires_oauth: true });
   });

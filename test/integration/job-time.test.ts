@@ -37,7 +37,17 @@ describe('jobs in time and in turn', () => {
     ).length;
   const sqsEvent = (messages: QueuedMessage[]) =>
     ({
-      Records: messages.map((m) => ({ messageId: m.messageId, receiptHandle: m.messageId, body: m.body, attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:local:000000000000:retry', awsRegion: 'local' })),
+      Records: messages.map((m) => ({
+        messageId: m.messageId,
+        receiptHandle: m.messageId,
+        body: m.body,
+        attributes: {},
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:local:000000000000:retry',
+        awsRegion: 'local',
+      })),
     }) as unknown as SQSEvent;
   /** One retry-worker invocation with `remainingMs` of Lambda time, on the visible messages. */
   const invokeWorker = async (remainingMs: number) => {
@@ -51,7 +61,12 @@ describe('jobs in time and in turn', () => {
     queue = new MemoryJobQueue({ now });
     client = await startClient(
       {
-        env: { PIERRE_STRAVA_MAX_RETRIES: '10', PIERRE_STRAVA_BASE_DELAY_MS: '5000', PIERRE_STRAVA_CIRCUIT_FAILURES: '1000', PIERRE_STRAVA_MAX_PENDING_JOBS: '3' },
+        env: {
+          PIERRE_STRAVA_MAX_RETRIES: '10',
+          PIERRE_STRAVA_BASE_DELAY_MS: '5000',
+          PIERRE_STRAVA_CIRCUIT_FAILURES: '1000',
+          PIERRE_STRAVA_MAX_PENDING_JOBS: '3',
+        },
         // Waiting (backoff, gate and lease polls) moves the clock instead of the test waiting for it.
         container: { deps: { now }, queue, sleep: time.sleep },
       },
@@ -82,7 +97,10 @@ describe('jobs in time and in turn', () => {
 
   describe('the retry worker keeps to its invocation', () => {
     it('starts no job with too little of the invocation left and hands every one back as a batch item failure', async () => {
-      const jobs = [await scheduleJob(client.server.container, HEAVY, { name: 'athlete', provider: 'strava' }, 1), await scheduleJob(client.server.container, HEAVY, { name: 'stats', provider: 'strava' }, 1)];
+      const jobs = [
+        await scheduleJob(client.server.container, HEAVY, { name: 'athlete', provider: 'strava' }, 1),
+        await scheduleJob(client.server.container, HEAVY, { name: 'stats', provider: 'strava' }, 1),
+      ];
       time.ms += 5_000;
       const { messages, failed } = await invokeWorker(2_000);
       expect(messages).toHaveLength(2);
@@ -91,7 +109,7 @@ describe('jobs in time and in turn', () => {
       expect(await stravaReads()).toBe(0);
     });
 
-    it('ends a job\'s retries before the invocation\'s deadline and hands the job back', async () => {
+    it("ends a job's retries before the invocation's deadline and hands the job back", async () => {
       // Strava fails every call: 10 retries 5 s apart would take about 50 s of a 30 s invocation.
       await client.control('strava', 'faults', { kind: 'status', status: 503, count: 100 });
       const job = await scheduleJob(client.server.container, HEAVY, { name: 'personal_records', provider: 'strava' }, 1);
@@ -105,7 +123,7 @@ describe('jobs in time and in turn', () => {
     });
   });
 
-  it('bounds the wait for another container\'s token refresh by the data function\'s 10 s and answers 503 service_timeout', async () => {
+  it("bounds the wait for another container's token refresh by the data function's 10 s and answers 503 service_timeout", async () => {
     const key = { ...HEAVY, provider: 'strava' };
     const stored = (await client.server.container.connections.get(key))!;
     await client.server.container.connections.put({ ...stored, expiresAt: Math.floor(time.ms / 1000) + 60 });
@@ -130,11 +148,18 @@ describe('jobs in time and in turn', () => {
       },
       sleep: time.sleep,
     });
-    const otherRead = withCacheRequest(new CacheRequest('bypass'), () => fetchActivities(other, HEAVY, 'strava', { limit: 1, offset: 0 })).catch(() => undefined);
+    const otherRead = withCacheRequest(new CacheRequest('bypass'), () => fetchActivities(other, HEAVY, 'strava', { limit: 1, offset: 0 })).catch(
+      () => undefined,
+    );
     await started;
     try {
       const before = time.ms;
-      const event = apiEvent({ path: '/activities', query: { provider: 'strava' }, claims: { sub: HEAVY.userId, tenant_id: TENANT }, headers: { 'cache-control': 'no-store' } });
+      const event = apiEvent({
+        path: '/activities',
+        query: { provider: 'strava' },
+        claims: { sub: HEAVY.userId, tenant_id: TENANT },
+        headers: { 'cache-control': 'no-store' },
+      });
       const result = (await data(event, lambdaContext('data', 'req-refresh-wait', 10_000))) as APIGatewayProxyStructuredResultV2;
       expect(JSON.parse(result.body!)).toEqual({ error: { code: 'service_timeout', message: 'The connection is being refreshed; try again shortly' } });
       expect(result.statusCode).toBe(503);
@@ -147,7 +172,7 @@ describe('jobs in time and in turn', () => {
     }
   });
 
-  it('caps a user\'s pending jobs per provider: beyond PIERRE_STRAVA_MAX_PENDING_JOBS the read answers 429 too_many_jobs', async () => {
+  it("caps a user's pending jobs per provider: beyond PIERRE_STRAVA_MAX_PENDING_JOBS the read answers 429 too_many_jobs", async () => {
     await client.control('strava', 'rate-limits', { read_15min: 1 });
     expect((await client.api('/athlete?provider=strava')).status).toBe(200);
     const queued: { job_id: string; retry_after: number }[] = [];
@@ -168,7 +193,7 @@ describe('jobs in time and in turn', () => {
     expect((await client.api('/activities?provider=strava&limit=5&offset=3')).status).toBe(202);
   });
 
-  it('runs every user\'s first job before anyone\'s second when a window opens', async () => {
+  it("runs every user's first job before anyone's second when a window opens", async () => {
     await client.control('strava', 'rate-limits', { read_15min: 2 });
     for (const offset of [40, 41]) expect((await client.api(`/activities?provider=strava&limit=1&offset=${offset}&cache=bypass`)).status).toBe(200);
     // The heavy user queues three reads, then the light user one.

@@ -40,7 +40,11 @@ describe('jobs across containers on moto', () => {
     const queue = new MemoryJobQueue({ now: Date.now });
     queues.push(queue);
     const stores = serial.stores();
-    return buildContainer({ env: { PIERRE_TOKEN_KEYS: tokenKeys, ...env }, stores: slowRecords ? { ...stores, jobs: slowJobRecords(stores.jobs) } : stores, queue });
+    return buildContainer({
+      env: { PIERRE_TOKEN_KEYS: tokenKeys, ...env },
+      stores: slowRecords ? { ...stores, jobs: slowJobRecords(stores.jobs) } : stores,
+      queue,
+    });
   };
 
   beforeAll(async () => {

@@ -78,17 +78,24 @@ describe('MCP limits per POST', () => {
     expect(byId.get('second')!.error).toEqual({ code: -32600, message: expect.stringContaining('at most 1 provider=all call') });
   });
 
-  it.each([['a string', 'x'], ['a number', 3], ['an array', [{ provider: 'synthetic' }]], ['null', null], ['a boolean', true]])(
-    'answers arguments that are %s with Invalid params (-32602)',
-    async (kind, args) => {
-      const single = await post(callMessage(5, 'get_athlete', args));
-      expect(single.status).toBe(200);
-      expect(single.body).toEqual({ jsonrpc: '2.0', id: 5, error: { code: -32602, message: `Invalid params: arguments must be an object of named arguments, not ${kind}` } });
-      const { body } = await post([callMessage(6, 'get_athlete', args), callMessage(7, 'get_athlete', {})]);
-      expect(body[0].error.code).toBe(-32602);
-      expect(body[1].result.structuredContent.provider).toBe('synthetic');
-    },
-  );
+  it.each([
+    ['a string', 'x'],
+    ['a number', 3],
+    ['an array', [{ provider: 'synthetic' }]],
+    ['null', null],
+    ['a boolean', true],
+  ])('answers arguments that are %s with Invalid params (-32602)', async (kind, args) => {
+    const single = await post(callMessage(5, 'get_athlete', args));
+    expect(single.status).toBe(200);
+    expect(single.body).toEqual({
+      jsonrpc: '2.0',
+      id: 5,
+      error: { code: -32602, message: `Invalid params: arguments must be an object of named arguments, not ${kind}` },
+    });
+    const { body } = await post([callMessage(6, 'get_athlete', args), callMessage(7, 'get_athlete', {})]);
+    expect(body[0].error.code).toBe(-32602);
+    expect(body[1].result.structuredContent.provider).toBe('synthetic');
+  });
 
   it('refuses a repeated id in a batch instead of losing an answer', async () => {
     const { body } = await post([callMessage(1, 'get_athlete', {}), callMessage(1, 'list_providers', {})]);

@@ -32,8 +32,7 @@ describe('MCP endpoint over Streamable HTTP', () => {
     return client;
   }
 
-  const call = async (name: string, args: Record<string, unknown> = {}, client = mcp) =>
-    (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const call = async (name: string, args: Record<string, unknown> = {}, client = mcp) => (await client.callTool({ name, arguments: args })) as CallToolResult;
   const restJson = async (path: string, init?: RequestInit) => {
     const res = await rest.api(path, init);
     expect(res.status, `${path}: ${res.status}`).toBe(200);
@@ -247,7 +246,9 @@ describe('MCP endpoint over Streamable HTTP', () => {
 
     it('renders activities as one text line each: date, sport, distance, duration', async () => {
       const result = await call('get_activities', { limit: 3 });
-      const { activities } = result.structuredContent as { activities: { start_date: string; sport_type: string; distance_meters: number | null; duration_seconds: number; name: string }[] };
+      const { activities } = result.structuredContent as {
+        activities: { start_date: string; sport_type: string; distance_meters: number | null; duration_seconds: number; name: string }[];
+      };
       const lines = textOf(result).split('\n').slice(1);
       expect(lines).toHaveLength(3);
       lines.forEach((line, i) => {

@@ -166,7 +166,11 @@ describe('OpenAPI document', () => {
 
     // MCP: real JSON-RPC calls, and the methods it does not serve.
     await conforms('POST', '/mcp', await mcp({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
-    const called = await conforms('POST', '/mcp', await mcp({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_providers', arguments: {} } }));
+    const called = await conforms(
+      'POST',
+      '/mcp',
+      await mcp({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_providers', arguments: {} } }),
+    );
     expect(called.result.structuredContent.providers.length).toBeGreaterThan(0);
     await conforms('POST', '/mcp', await mcp({ jsonrpc: '2.0', method: 'notifications/initialized' }));
     await conforms('GET', '/mcp', await mcp(undefined, 'GET'));
@@ -177,7 +181,11 @@ describe('OpenAPI document', () => {
     await conforms('GET', '/webhooks/{provider}', await publicGet(`/webhooks/strava?hub.mode=subscribe&hub.challenge=c1&hub.verify_token=${token}`));
     await conforms('GET', '/webhooks/{provider}', await publicGet('/webhooks/strava?hub.mode=subscribe&hub.challenge=c1&hub.verify_token=guess'));
     await conforms('POST', '/webhooks/{provider}', await publicGet('/webhooks/synthetic', { method: 'POST', body: '{}' }));
-    await conforms('POST', '/webhooks/{provider}', await publicGet('/webhooks/terra', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+    await conforms(
+      'POST',
+      '/webhooks/{provider}',
+      await publicGet('/webhooks/terra', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+    );
 
     await conforms('DELETE', '/connections/{provider}', await api('/connections/strava', { method: 'DELETE' }));
     await conforms('DELETE', '/connections/{provider}', await api('/connections/synthetic', { method: 'DELETE' }));
@@ -189,7 +197,16 @@ describe('OpenAPI document', () => {
 
   it('rejects an answer that carries a field the document does not describe', () => {
     const validate = ajv.getSchema('openapi.json#/components/schemas/ProvidersAnswer')!;
-    const entry = { name: 'x', display_name: 'X', capabilities: ['activities'], requires_oauth: false, connection_type: 'none', configured: true, connected: true, status: 'connected' };
+    const entry = {
+      name: 'x',
+      display_name: 'X',
+      capabilities: ['activities'],
+      requires_oauth: false,
+      connection_type: 'none',
+      configured: true,
+      connected: true,
+      status: 'connected',
+    };
     expect(validate({ default_provider: 'x', providers: [entry] })).toBe(true);
     expect(validate({ default_provider: 'x', providers: [{ ...entry, surprise: 1 }] })).toBe(false);
     expect(validate({ default_provider: 'x', providers: [{ ...entry, status: 'sort of' }] })).toBe(false);

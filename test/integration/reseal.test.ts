@@ -84,7 +84,10 @@ describe('re-sealing connections with the newest key', () => {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env(newKey, oldKey), POWERTOOLS_LOG_LEVEL: 'SILENT' },
     });
-    const failure = await run.then(() => undefined, (error: { code: number; stdout: string }) => error);
+    const failure = await run.then(
+      () => undefined,
+      (error: { code: number; stdout: string }) => error,
+    );
     expect(failure?.code).toBe(1);
     expect(failure?.stdout).toContain('re-sealed 1, already on the current key 3, changed meanwhile 0, unreadable 1 (of 5)');
     expect(failure?.stdout).toContain('unreadable: tenant=tenant-r user=u4 provider=strava');

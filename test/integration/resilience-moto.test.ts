@@ -41,9 +41,13 @@ describe('resilience across containers on moto', () => {
     sqs = new SQSClient({});
     queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('retry') }))).QueueUrl!;
     serial = await serialDynamo(tables, tokenKeys);
-    client = await startClient({
-      env: { AWS_ENDPOINT_URL: endpoint, PIERRE_CONNECTIONS_TABLE: tables.connections, PIERRE_CACHE_TABLE: tables.cache, PIERRE_TOKEN_KEYS: tokenKeys },
-    }, USER, TENANT);
+    client = await startClient(
+      {
+        env: { AWS_ENDPOINT_URL: endpoint, PIERRE_CONNECTIONS_TABLE: tables.connections, PIERRE_CACHE_TABLE: tables.cache, PIERRE_TOKEN_KEYS: tokenKeys },
+      },
+      USER,
+      TENANT,
+    );
     expect((await client.connect('strava')).status).toBe(200);
   });
   afterAll(async () => {
@@ -80,7 +84,17 @@ describe('resilience across containers on moto', () => {
     const messages = received.Messages ?? [];
     expect(messages.map((m) => JSON.parse(m.Body!))).toEqual([{ job_id: job.job_id }]);
     const event = {
-      Records: messages.map((m) => ({ messageId: m.MessageId!, receiptHandle: m.ReceiptHandle!, body: m.Body!, attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:retry', awsRegion: 'us-east-1' })),
+      Records: messages.map((m) => ({
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: m.Body!,
+        attributes: {},
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:retry',
+        awsRegion: 'us-east-1',
+      })),
     } as unknown as SQSEvent;
     setContainer(worker);
     try {
@@ -99,7 +113,21 @@ describe('resilience across containers on moto', () => {
   it('reports a poison message as a batch item failure, so SQS redelivers it and its DLQ takes it after 5 receives', async () => {
     setContainer(await container());
     try {
-      const event = { Records: [{ messageId: 'm-poison', receiptHandle: 'r', body: 'not json', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn', awsRegion: 'us-east-1' }] } as unknown as SQSEvent;
+      const event = {
+        Records: [
+          {
+            messageId: 'm-poison',
+            receiptHandle: 'r',
+            body: 'not json',
+            attributes: {},
+            messageAttributes: {},
+            md5OfBody: '',
+            eventSource: 'aws:sqs',
+            eventSourceARN: 'arn',
+            awsRegion: 'us-east-1',
+          },
+        ],
+      } as unknown as SQSEvent;
       expect(await retryWorker(event, lambdaContext('retry-worker', 'req-2'))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-poison' }] });
     } finally {
       setContainer(client.server.container);

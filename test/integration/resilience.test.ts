@@ -31,7 +31,10 @@ describe('resilience', () => {
     queue = new MemoryJobQueue({ now });
     client = await startClient(
       // Waiting (backoff, gate and lease polls) moves the clock instead of the test waiting.
-      { env: { PIERRE_STRAVA_MAX_RETRIES: '0', PIERRE_PROVIDER_FALLBACK: 'strava,synthetic' }, container: { deps: { now }, queue, sleep: async (ms) => void (clock += ms) } },
+      {
+        env: { PIERRE_STRAVA_MAX_RETRIES: '0', PIERRE_PROVIDER_FALLBACK: 'strava,synthetic' },
+        container: { deps: { now }, queue, sleep: async (ms) => void (clock += ms) },
+      },
       'heavy-user',
       'tenant-r',
       { cache: 'use' },
@@ -206,7 +209,7 @@ describe('resilience', () => {
     expect(JSON.parse(refused.content[0].text).error.code).toBe('invalid_request');
   });
 
-  it('records scheduled health checks per provider, shows them in /health, and opens a failing provider\'s circuit', async () => {
+  it("records scheduled health checks per provider, shows them in /health, and opens a failing provider's circuit", async () => {
     const container = client.server.container;
     await runHealthChecks(container);
     const healthy = await (await fetch(`${client.server.url}/health`)).json();

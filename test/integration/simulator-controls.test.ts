@@ -47,7 +47,8 @@ describe('simulator control routes refuse malformed bodies with 400', () => {
 
   it.each(SIMULATORS)('%s: JSON of the wrong shape, with the problem named', async (provider) => {
     for (const action of [...SHARED_ACTIONS, ...(provider === 'fitbit' ? ['empty-pages', 'quota-answer'] : [])]) {
-      for (const body of WRONG_SHAPE[action]!) await expect400(await control(provider, action, JSON.stringify(body)), `${provider} ${action} ${JSON.stringify(body)}`);
+      for (const body of WRONG_SHAPE[action]!)
+        await expect400(await control(provider, action, JSON.stringify(body)), `${provider} ${action} ${JSON.stringify(body)}`);
     }
     const res = await control(provider, 'faults', JSON.stringify({ kind: 'status', status: 200 }));
     expect((await res.json()).message).toMatch(/^invalid body at status: /);

@@ -33,7 +33,12 @@ describe('time budgets', () => {
 
   it('stops a provider call before the invocation runs out, and provider=all keeps the sources that answered', async () => {
     await client.control('strava', 'faults', { kind: 'latency', ms: 1_600 });
-    const event = apiEvent({ path: '/activities', query: { provider: 'all', limit: '5' }, claims: { sub: USER, tenant_id: TENANT }, headers: { 'cache-control': 'no-store' } });
+    const event = apiEvent({
+      path: '/activities',
+      query: { provider: 'all', limit: '5' },
+      claims: { sub: USER, tenant_id: TENANT },
+      headers: { 'cache-control': 'no-store' },
+    });
     const started = Date.now();
     // The function has 1.2 s left: the provider call must give up first, leaving time to answer.
     const result = (await data(event, lambdaContext('data', 'req-budget', 1_200))) as APIGatewayProxyStructuredResultV2;

@@ -33,14 +33,18 @@ describe('a connection that cannot be opened', () => {
   beforeAll(async () => {
     const endpoint = useMoto();
     doc = await createDocumentClient();
-    client = await startClient({
-      env: {
-        AWS_ENDPOINT_URL: endpoint,
-        PIERRE_CONNECTIONS_TABLE: table,
-        PIERRE_CACHE_TABLE: uniqueName('cache'),
-        PIERRE_TOKEN_KEYS: JSON.stringify([{ id: current.id, key: current.key.toString('base64') }]),
+    client = await startClient(
+      {
+        env: {
+          AWS_ENDPOINT_URL: endpoint,
+          PIERRE_CONNECTIONS_TABLE: table,
+          PIERRE_CACHE_TABLE: uniqueName('cache'),
+          PIERRE_TOKEN_KEYS: JSON.stringify([{ id: current.id, key: current.key.toString('base64') }]),
+        },
       },
-    }, USER, TENANT);
+      USER,
+      TENANT,
+    );
     for (const provider of ['strava', 'whoop']) expect((await client.connect(provider)).status).toBe(200);
     // Strava's item as an older deployment left it: sealed with a key this one no longer has.
     const plain = (await client.server.container.connections.get(strava))!;

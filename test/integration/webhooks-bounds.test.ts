@@ -25,7 +25,8 @@ describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
   let garminUser: string;
 
   const garmin = (body: string) => fetch(`${client.server.url}/webhooks/garmin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const activities = (userIds: readonly string[]) => JSON.stringify({ activities: userIds.map((userId) => ({ userId, summaryId: 's1', activityType: 'RUNNING' })) });
+  const activities = (userIds: readonly string[]) =>
+    JSON.stringify({ activities: userIds.map((userId) => ({ userId, summaryId: 's1', activityType: 'RUNNING' })) });
   const queries = () => dynamo.count('QueryCommand');
   /** Lets anything still running after an answer show itself (a few event-loop turns and moto round trips). */
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
@@ -112,7 +113,15 @@ describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
       const key = { tenantId: TENANT, userId: USER, provider: 'strava' };
       const owner = Number((await client.server.container.connections.get(key))!.providerUserId);
       const subscription = Number(client.server.container.providerConfig('strava').settings['WEBHOOK_SUBSCRIPTION_ID']);
-      const event = { object_type: 'athlete', object_id: owner, aspect_type: 'update', owner_id: owner, updates: { authorized: 'false' }, subscription_id: subscription, event_time: Math.floor(Date.now() / 1000) };
+      const event = {
+        object_type: 'athlete',
+        object_id: owner,
+        aspect_type: 'update',
+        owner_id: owner,
+        updates: { authorized: 'false' },
+        subscription_id: subscription,
+        event_time: Math.floor(Date.now() / 1000),
+      };
       const request = { method: 'POST' as const, query: {}, headers: {}, rawBody: Buffer.from(JSON.stringify(event)) };
       await client.control('strava', 'requests', undefined, 'DELETE');
       const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => receiveWebhook(containers[i % 2]!, 'strava', request)));

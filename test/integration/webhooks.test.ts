@@ -86,9 +86,18 @@ describe('provider webhooks', () => {
       await client.api('/activities?provider=strava');
       const owner = Number(await providerUserId('strava'));
       const post = (subscription_id: number) =>
-        fetch(hook('strava'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object_type: 'activity', object_id: 5, aspect_type: 'create', owner_id: 424242, subscription_id, event_time: 1, updates: {} }) });
+        fetch(hook('strava'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ object_type: 'activity', object_id: 5, aspect_type: 'create', owner_id: 424242, subscription_id, event_time: 1, updates: {} }),
+        });
       const ours = Number(client.server.container.providerConfig('strava').settings['WEBHOOK_SUBSCRIPTION_ID']);
-      const answers = await Promise.all([ours, 1, 2, ours + 1].map(async (id) => { const res = await post(id); return [res.status, await res.text()]; }));
+      const answers = await Promise.all(
+        [ours, 1, 2, ours + 1].map(async (id) => {
+          const res = await post(id);
+          return [res.status, await res.text()];
+        }),
+      );
       expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify([200, '{"ok":true}'])]));
       expect(await deliver('strava', { object_id: 5, owner_id: owner, subscription_id: 1 })).toBe(200);
       expect(await xCache('/activities?provider=strava')).toBe('HIT');
@@ -123,7 +132,11 @@ describe('provider webhooks', () => {
     const answers = new Set<string>();
     const record = async (res: Response) => answers.add(JSON.stringify([res.status, res.headers.get('content-type'), await res.text()]));
     const postJson = (provider: string, body: unknown, headers: Record<string, string> = {}, query = '') =>
-      fetch(hook(provider, query), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      fetch(hook(provider, query), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
     const stravaEvent = { object_type: 'athlete', object_id: 1, aspect_type: 'update', owner_id: 1, updates: { authorized: 'false' }, event_time: 1 };
     await record(await postJson('strava', 'not json'));
     await record(await postJson('strava', { ...stravaEvent, subscription_id: 'x' }));
@@ -133,17 +146,30 @@ describe('provider webhooks', () => {
     await record(await postJson('garmin', { activities: [{ userId: 'u', callbackURL: 'https://evil.example.com/steal' }] }));
     await record(await postJson('garmin', '[]'));
     await record(await fetch(hook('garmin')));
-    await record(await postJson('terra', { type: 'deauth', user: { user_id: 'x' } }, { 'terra-signature': `t=${Math.floor(Date.now() / 1000) - 3_600},v1=${'0'.repeat(64)}` }));
+    await record(
+      await postJson(
+        'terra',
+        { type: 'deauth', user: { user_id: 'x' } },
+        { 'terra-signature': `t=${Math.floor(Date.now() / 1000) - 3_600},v1=${'0'.repeat(64)}` },
+      ),
+    );
     await record(await postJson('coros', { sportDataList: [] }, { client: COROS_SIM_CLIENT.clientId, secret: 'guess' }));
     await record(await postJson('fitbit', { type: 'verification' }));
     await record(await postJson('fitbit', [{ data: { healthUserId: 'h', operation: 'UPSERT', dataType: 'exercise' } }], { authorization: 'Bearer guess' }));
     expect([...answers]).toEqual([
-      JSON.stringify([401, 'application/json; charset=utf-8', JSON.stringify({ error: { code: 'webhook_rejected', message: 'The delivery could not be verified' } })]),
+      JSON.stringify([
+        401,
+        'application/json; charset=utf-8',
+        JSON.stringify({ error: { code: 'webhook_rejected', message: 'The delivery could not be verified' } }),
+      ]),
     ]);
   });
 
   describe('WHOOP', () => {
-    const sign = (timestamp: string, body: string) => createHmac('sha256', WHOOP_SIM_CLIENT.clientSecret).update(timestamp + body).digest('base64');
+    const sign = (timestamp: string, body: string) =>
+      createHmac('sha256', WHOOP_SIM_CLIENT.clientSecret)
+        .update(timestamp + body)
+        .digest('base64');
     const post = (body: string, headers: Record<string, string>) =>
       fetch(hook('whoop'), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
@@ -281,7 +307,14 @@ describe('provider webhooks', () => {
         body: new URLSearchParams({ access_token: accessToken }),
       });
       expect(deauthorized.status).toBe(200);
-      const event = { object_type: 'athlete', object_id: owner, aspect_type: 'update', owner_id: owner, updates: { authorized: 'false' }, subscription_id: subscriptionId };
+      const event = {
+        object_type: 'athlete',
+        object_id: owner,
+        aspect_type: 'update',
+        owner_id: owner,
+        updates: { authorized: 'false' },
+        subscription_id: subscriptionId,
+      };
       // ...and Strava tells us. Within a minute of the last check (which found the token accepted) nobody asks Strava again...
       expect(await deliver('strava', event)).toBe(200);
       expect(await status('strava')).toBe('connected');

@@ -24,7 +24,18 @@ const BULKY_DESCRIPTOR = {
 
 class BulkyProvider extends BaseProvider {
   async getAthlete(): Promise<Athlete> {
-    return { id: 'b', provider: 'bulky', username: null, firstname: null, lastname: null, profile_picture: null, sex: null, weight_kg: null, city: null, country: null };
+    return {
+      id: 'b',
+      provider: 'bulky',
+      username: null,
+      firstname: null,
+      lastname: null,
+      profile_picture: null,
+      sex: null,
+      weight_kg: null,
+      city: null,
+      country: null,
+    };
   }
 
   async getActivity(): Promise<Activity> {

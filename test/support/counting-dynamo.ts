@@ -98,7 +98,10 @@ function peakInFlight(calls: readonly DynamoCall[]): number {
  * Creates the tables when missing (AWS_ENDPOINT_URL must name moto) and stores over a client
  * that records its calls. `take()` returns and clears what was recorded; `reset()` clears it.
  */
-export async function countingDynamo(tables: { connections: string; cache: string }, tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }])) {
+export async function countingDynamo(
+  tables: { connections: string; cache: string },
+  tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]),
+) {
   const client = new DynamoDBClient({});
   let recorded: DynamoCall[] = [];
   client.middlewareStack.add(

@@ -50,7 +50,18 @@ class AcmeProvider extends BaseProvider {
   }
 
   async getAthlete(session: ProviderSession): Promise<Athlete> {
-    return { id: session.userId, provider: 'acme', username: null, firstname: 'Ada', lastname: null, profile_picture: null, sex: null, weight_kg: null, city: null, country: null };
+    return {
+      id: session.userId,
+      provider: 'acme',
+      username: null,
+      firstname: 'Ada',
+      lastname: null,
+      profile_picture: null,
+      sex: null,
+      weight_kg: null,
+      city: null,
+      country: null,
+    };
   }
 
   async getActivities(session: ProviderSession, query: ActivityQuery): Promise<Activity[]> {

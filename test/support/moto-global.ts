@@ -80,8 +80,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const fail = async (reason: string): Promise<never> => {
     await stop(child);
     throw new Error(
-      `moto server on ${url} ${reason}. Is Python moto installed (python3 -m moto.server)?\n` +
-        `--- moto stderr (tail) ---\n${stderr || '(empty)'}`,
+      `moto server on ${url} ${reason}. Is Python moto installed (python3 -m moto.server)?\n` + `--- moto stderr (tail) ---\n${stderr || '(empty)'}`,
     );
   };
 

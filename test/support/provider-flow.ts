@@ -47,8 +47,7 @@ export async function startClient(
   const client: Client = {
     server,
     token,
-    api: (path, init = {}) =>
-      fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...policy, ...init.headers } }),
+    api: (path, init = {}) => fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...policy, ...init.headers } }),
     control: (provider, action, body, method = 'POST') =>
       fetch(`${server.url}/sim/${provider}/_sim/${action}`, {
         method,

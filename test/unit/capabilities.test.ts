@@ -26,9 +26,23 @@ describe('capability bitflags', () => {
 
   it('lists oauth first in answers for an OAuth connection only', () => {
     expect(answerCapabilities({ connection: 'oauth2', capabilities: activityOnly() })).toEqual(['oauth', 'activities']);
-    expect(answerCapabilities({ connection: 'oauth2', capabilities: fullHealth() })).toEqual(['oauth', 'activities', 'sleep_tracking', 'recovery_metrics', 'health_metrics']);
-    expect(answerCapabilities({ connection: 'redirect', capabilities: combine(Capability.ACTIVITIES, Capability.HEALTH_METRICS) })).toEqual(['activities', 'health_metrics']);
-    expect(answerCapabilities({ connection: 'none', capabilities: fullHealth() })).toEqual(['activities', 'sleep_tracking', 'recovery_metrics', 'health_metrics']);
+    expect(answerCapabilities({ connection: 'oauth2', capabilities: fullHealth() })).toEqual([
+      'oauth',
+      'activities',
+      'sleep_tracking',
+      'recovery_metrics',
+      'health_metrics',
+    ]);
+    expect(answerCapabilities({ connection: 'redirect', capabilities: combine(Capability.ACTIVITIES, Capability.HEALTH_METRICS) })).toEqual([
+      'activities',
+      'health_metrics',
+    ]);
+    expect(answerCapabilities({ connection: 'none', capabilities: fullHealth() })).toEqual([
+      'activities',
+      'sleep_tracking',
+      'recovery_metrics',
+      'health_metrics',
+    ]);
   });
 
   it('checks containment of every flag of a set', () => {
@@ -40,7 +54,12 @@ describe('capability bitflags', () => {
   });
 
   it('round-trips names for every subset', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 15 }).map((bits) => bits * 2), (caps) => fromNames(capabilityNames(caps)) === caps));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 15 }).map((bits) => bits * 2),
+        (caps) => fromNames(capabilityNames(caps)) === caps,
+      ),
+    );
   });
 
   it('rejects unknown names', () => {

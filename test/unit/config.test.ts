@@ -10,9 +10,8 @@ const synthetic = providerRegistry.descriptor('synthetic')!;
 
 describe('raw configuration', () => {
   it('overlays the secret with the environment and ignores empty values', async () => {
-    const raw = await loadRawConfig(
-      { PIERRE_CONFIG_SECRET_ID: 'cfg', PIERRE_DEFAULT_PROVIDER: '', PIERRE_STRAVA_CLIENT_ID: 'env-id' },
-      async () => JSON.stringify({ PIERRE_DEFAULT_PROVIDER: 'strava', PIERRE_STRAVA_CLIENT_ID: 'secret-id', PIERRE_TOKEN_KEYS: [{ id: 'a' }] }),
+    const raw = await loadRawConfig({ PIERRE_CONFIG_SECRET_ID: 'cfg', PIERRE_DEFAULT_PROVIDER: '', PIERRE_STRAVA_CLIENT_ID: 'env-id' }, async () =>
+      JSON.stringify({ PIERRE_DEFAULT_PROVIDER: 'strava', PIERRE_STRAVA_CLIENT_ID: 'secret-id', PIERRE_TOKEN_KEYS: [{ id: 'a' }] }),
     );
     expect(raw['PIERRE_DEFAULT_PROVIDER']).toBe('strava');
     expect(raw['PIERRE_STRAVA_CLIENT_ID']).toBe('env-id');

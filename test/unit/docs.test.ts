@@ -3,13 +3,25 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../../', import.meta.url);
-const PAGES = ['README.md', ...readdirSync(new URL('docs/', ROOT), { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith('.md')).map((p) => `docs/${p}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(new URL('docs/', ROOT), { recursive: true, encoding: 'utf8' })
+    .filter((p) => p.endsWith('.md'))
+    .map((p) => `docs/${p}`),
+];
 const read = (path: string) => readFileSync(new URL(path, ROOT), 'utf8');
 
 /** Anchors GitHub makes of a page's headings. */
 function anchors(markdown: string): Set<string> {
   const headings = [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!);
-  return new Set(headings.map((h) => h.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replaceAll(' ', '-')));
+  return new Set(
+    headings.map((h) =>
+      h
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replaceAll(' ', '-'),
+    ),
+  );
 }
 
 describe('the documentation', () => {
@@ -29,7 +41,9 @@ describe('the documentation', () => {
   });
 
   it.each(PAGES)('%s: no table cell is over 400 characters', (page) => {
-    for (const line of read(page).split('\n').filter((l) => l.startsWith('|'))) {
+    for (const line of read(page)
+      .split('\n')
+      .filter((l) => l.startsWith('|'))) {
       for (const cell of line.split(/(?<!\\)\|/)) expect(cell.trim().length, `${page}: ${cell.slice(0, 60)}`).toBeLessThanOrEqual(400);
     }
   });

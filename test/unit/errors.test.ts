@@ -18,7 +18,14 @@ describe('ProviderError', () => {
   });
 
   it('survives a JSON round trip (queues, logs)', () => {
-    const error = new ProviderError({ kind: 'rate_limited', provider: 'strava', message: 'slow down', status: 429, retryAfterSecs: 120, rateLimitScope: 'app' });
+    const error = new ProviderError({
+      kind: 'rate_limited',
+      provider: 'strava',
+      message: 'slow down',
+      status: 429,
+      retryAfterSecs: 120,
+      rateLimitScope: 'app',
+    });
     const copy = ProviderError.fromJSON(JSON.parse(JSON.stringify(error)));
     expect(copy).toMatchObject({ kind: 'rate_limited', provider: 'strava', retryAfterSecs: 120, rateLimitScope: 'app', status: 429 });
   });
@@ -26,7 +33,8 @@ describe('ProviderError', () => {
 
 describe('error answers', () => {
   it('maps provider errors to statuses and codes', () => {
-    const answer = (kind: ProviderError['kind']) => toErrorAnswer(new ProviderError({ kind, provider: 'p', message: 'm', retryAfterSecs: kind === 'rate_limited' ? 61.2 : undefined }));
+    const answer = (kind: ProviderError['kind']) =>
+      toErrorAnswer(new ProviderError({ kind, provider: 'p', message: 'm', retryAfterSecs: kind === 'rate_limited' ? 61.2 : undefined }));
     expect(answer('invalid_data')).toMatchObject({ status: 502, code: 'provider_invalid_data' });
     expect(answer('not_found')).toMatchObject({ status: 404, code: 'not_found' });
     expect(answer('unsupported_feature')).toMatchObject({ status: 400, code: 'unsupported_feature' });

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { resolveProviderConfig } from '../../shared/config/provider-config';
 import { BUILTIN_PROVIDERS } from '../../shared/providers/builtin';
 import { LazyFitnessProvider, lazyProvider, type LazyProviderFactory, type LazyProviderSpec, type ProviderModule } from '../../shared/providers/lazy';
-import { ProviderDescriptorSchema, type FitnessProvider, type ProviderConfig, type ProviderDeps, type ProviderDescriptorInput } from '../../shared/providers/spi';
+import {
+  ProviderDescriptorSchema,
+  type FitnessProvider,
+  type ProviderConfig,
+  type ProviderDeps,
+  type ProviderDescriptorInput,
+} from '../../shared/providers/spi';
 import { ConfigError } from '../../shared/config/raw';
 import { ACME_DESCRIPTOR, acmeFactory } from '../support/custom-provider';
 
@@ -24,7 +30,11 @@ describe.each(BUILTIN_PROVIDERS.map((factory) => [factory.descriptor.name, facto
       expect(declared.webhooks).toBe(typeof implementation.handleWebhook === 'function');
       expect(declared.derivedFromActivities).toEqual(implementation.derivedFromActivities ?? []);
       expect(declared.retiredConnection !== undefined).toBe(typeof implementation.retiredConnection === 'function');
-      for (const grant of [{ scopes: [] }, { scopes: ['https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly'] }, { scopes: ['activity'] }]) {
+      for (const grant of [
+        { scopes: [] },
+        { scopes: ['https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly'] },
+        { scopes: ['activity'] },
+      ]) {
         expect(declared.retiredConnection?.(grant)).toBe(implementation.retiredConnection?.(grant));
       }
     });
@@ -60,7 +70,8 @@ function countingAcme(overrides: Partial<ProviderDescriptorInput> = {}) {
   return { state, factory };
 }
 
-const acmeConfig = (raw: Record<string, string> = {}) => configOf(ACME_DESCRIPTOR, { PIERRE_ACME_CLIENT_ID: 'id', PIERRE_ACME_CLIENT_SECRET: 'secret', ...raw });
+const acmeConfig = (raw: Record<string, string> = {}) =>
+  configOf(ACME_DESCRIPTOR, { PIERRE_ACME_CLIENT_ID: 'id', PIERRE_ACME_CLIENT_SECRET: 'secret', ...raw });
 const request = { tenantId: 't', userId: 'u', state: 's', redirectUri: 'https://app.example/callback/acme', scopes: ['workouts'] };
 
 describe('a lazy provider', () => {

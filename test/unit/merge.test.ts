@@ -5,7 +5,16 @@ import { ActivitySchema, endDateOf, type Activity } from '../../shared/models';
 
 /** `duration` is the elapsed time; the end follows from it. */
 const activity = (provider: string, id: string, start: string, duration: number, extra: Partial<Activity> = {}): Activity =>
-  ActivitySchema.parse({ id, provider, name: 'Run', sport_type: 'run', start_date: start, end_date: endDateOf(start, duration), duration_seconds: duration, ...extra });
+  ActivitySchema.parse({
+    id,
+    provider,
+    name: 'Run',
+    sport_type: 'run',
+    start_date: start,
+    end_date: endDateOf(start, duration),
+    duration_seconds: duration,
+    ...extra,
+  });
 
 describe('merging activities across providers', () => {
   const garmin = activity('garmin', 'g1', '2026-11-20T07:00:00Z', 3600, { distance_meters: 10_000, average_heart_rate: 150 });

@@ -17,7 +17,8 @@ describe('the model reference', () => {
   });
 
   it('names units in the descriptions of numeric fields', () => {
-    const UNIT = /seconds|metres|meters|bpm|beats per minute|per second|watts|kilocalories|kilograms|percent|0-100|0-21|Celsius|mmHg|mg\/dL|kg\/m²|degrees|per minute|millilitres|milliseconds|breaths|Number of|Steps|Times|TSS|index|Offset|unit|Relative Effort/i;
+    const UNIT =
+      /seconds|metres|meters|bpm|beats per minute|per second|watts|kilocalories|kilograms|percent|0-100|0-21|Celsius|mmHg|mg\/dL|kg\/m²|degrees|per minute|millilitres|milliseconds|breaths|Number of|Steps|Times|TSS|index|Offset|unit|Relative Effort/i;
     for (const [title, schema] of MODEL_SCHEMAS) {
       for (const [field, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodMiniType>)) {
         const json = z.toJSONSchema(fieldSchema, { io: 'output', unrepresentable: 'any' }) as { type?: unknown; anyOf?: { type?: unknown }[] };

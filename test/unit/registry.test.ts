@@ -28,7 +28,10 @@ describe('provider registry', () => {
     // A widget connection has a session endpoint of its own, not a stretched OAuth shape.
     const widgetWithoutSession = { ...acmeFactory, descriptor: { ...acmeFactory.descriptor, connection: 'redirect' as const } };
     expect(() => registry.register(widgetWithoutSession)).toThrow(/widgetEndpoints/);
-    const widget = { ...widgetWithoutSession, descriptor: { ...widgetWithoutSession.descriptor, widgetEndpoints: { sessionUrl: 'https://acme.invalid/widget/session' } } };
+    const widget = {
+      ...widgetWithoutSession,
+      descriptor: { ...widgetWithoutSession.descriptor, widgetEndpoints: { sessionUrl: 'https://acme.invalid/widget/session' } },
+    };
     expect(registry.register(widget).descriptor('acme')?.widgetEndpoints?.sessionUrl).toBe('https://acme.invalid/widget/session');
     const reserved = { ...acmeFactory, descriptor: { ...acmeFactory.descriptor, name: 'all' } };
     expect(() => registry.register(reserved)).toThrow(/reserved/);
@@ -38,7 +41,19 @@ describe('provider registry', () => {
     const registry = new ProviderRegistry().register(acmeFactory);
     const provider = registry.create(
       'acme',
-      { name: 'acme', clientId: 'c', clientSecret: 's', authUrl: undefined, tokenUrl: undefined, revokeUrl: undefined, apiBaseUrl: 'http://127.0.0.1:9/api', scopes: [], redirectUri: undefined, configured: true, settings: {} },
+      {
+        name: 'acme',
+        clientId: 'c',
+        clientSecret: 's',
+        authUrl: undefined,
+        tokenUrl: undefined,
+        revokeUrl: undefined,
+        apiBaseUrl: 'http://127.0.0.1:9/api',
+        scopes: [],
+        redirectUri: undefined,
+        configured: true,
+        settings: {},
+      },
       { fetch: globalThis.fetch, now: () => 0 },
     );
     expect(provider.descriptor.name).toBe('acme');

@@ -49,7 +49,11 @@ describe('the resource table', () => {
     } as unknown as FitnessProvider;
     const lazy = lazyProvider({
       descriptor: { name: 'bare', displayName: 'Bare', capabilities: 2, connection: 'none', apiBaseUrl: 'https://bare.invalid' },
-      load: async () => ({ default: function Bare() { return inner; } as unknown as new () => FitnessProvider }),
+      load: async () => ({
+        default: function Bare() {
+          return inner;
+        } as unknown as new () => FitnessProvider,
+      }),
     }).create({ name: 'bare', settings: {} } as unknown as FitnessProvider['config'], { fetch, now: () => 0 });
     const resilient = new ResilientFitnessProvider(lazy, {
       gate: { admit: async () => undefined, release: async () => undefined, finish: async () => undefined, limited: async () => undefined } as never,

@@ -16,13 +16,7 @@ import {
 } from '../../shared/models';
 import { ProviderRegistry } from '../../shared/providers/registry';
 import { LazyFitnessProvider } from '../../shared/providers/lazy';
-import {
-  answerCapabilities,
-  ProviderDescriptorSchema,
-  type FitnessProvider,
-  type ProviderConfig,
-  type ProviderSession,
-} from '../../shared/providers/spi';
+import { answerCapabilities, ProviderDescriptorSchema, type FitnessProvider, type ProviderConfig, type ProviderSession } from '../../shared/providers/spi';
 import { builtinProvider } from '../../shared/providers/builtin';
 import { SYNTHETIC_DESCRIPTOR, SyntheticProvider } from '../../shared/providers/synthetic';
 
@@ -567,15 +561,7 @@ describe('synthetic activity queries', () => {
 
   it('answers not_found for unknown, malformed and out-of-window ids', async () => {
     const todayId = isoDay(TODAY).replaceAll('-', '');
-    const ids = [
-      `syn-${todayId}-9`,
-      'not-an-id',
-      '',
-      'syn-20260230-1',
-      activityId(TODAY - 90, 1),
-      activityId(TODAY + 1, 1),
-      activityId(TODAY - 400, 1),
-    ];
+    const ids = [`syn-${todayId}-9`, 'not-an-id', '', 'syn-20260230-1', activityId(TODAY - 90, 1), activityId(TODAY + 1, 1), activityId(TODAY - 400, 1)];
     for (const id of ids) {
       const error = await p.getActivity(s, id).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProviderError);
@@ -604,7 +590,7 @@ describe('synthetic date ranges', () => {
 
   it('clamps to the 90-day window', async () => {
     expect(await dates(days(TODAY - 365, TODAY + 365))).toHaveLength(90);
-    expect((await dates(days(TODAY - 365, TODAY - 80)))).toEqual(Array.from({ length: 10 }, (_, i) => isoDay(TODAY - 89 + i)));
+    expect(await dates(days(TODAY - 365, TODAY - 80))).toEqual(Array.from({ length: 10 }, (_, i) => isoDay(TODAY - 89 + i)));
     expect(await dates(days(TODAY - 2, TODAY + 30))).toEqual([isoDay(TODAY - 2), isoDay(TODAY - 1), isoDay(TODAY)]);
     expect(await dates(days(TODAY - 365, TODAY - 90))).toEqual([]);
     expect(await dates(days(TODAY + 1, TODAY + 30))).toEqual([]);

@@ -129,7 +129,13 @@ describe('parseTokenKeys', () => {
     [JSON.stringify([{ id: 'k', key: b64(16) }]), /32 bytes/],
     [JSON.stringify([{ id: '', key: b64(32) }]), /key id must be/],
     [JSON.stringify([{ id: 'has.dot', key: b64(32) }]), /key id must be/],
-    [JSON.stringify([{ id: 'k', key: b64(32) }, { id: 'k', key: b64(32) }]), /duplicate key id 'k'/],
+    [
+      JSON.stringify([
+        { id: 'k', key: b64(32) },
+        { id: 'k', key: b64(32) },
+      ]),
+      /duplicate key id 'k'/,
+    ],
   ])('rejects %s', (json, message) => {
     expect(() => parseTokenKeys(json)).toThrow(message);
   });

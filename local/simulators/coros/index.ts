@@ -5,4 +5,3 @@ import { CorosSimulator } from './simulator';
 export function createCorosSimulator(options: SimulatorOptions): ProviderSimulator {
   return new CorosSimulator(options.now);
 }
-

@@ -204,9 +204,7 @@ export class CorosSimulator extends SimulatorBase {
   protected async deliverWebhook(target: string, event: unknown): Promise<number> {
     const parsed = controlInput(WebhookEventSchema, event, 'event');
     const body =
-      'sportDataList' in parsed
-        ? parsed
-        : { sportDataList: this.workouts.latest(parsed.openId, parsed.count).map((w) => ({ openId: parsed.openId, ...w })) };
+      'sportDataList' in parsed ? parsed : { sportDataList: this.workouts.latest(parsed.openId, parsed.count).map((w) => ({ openId: parsed.openId, ...w })) };
     const response = await fetch(target, {
       method: 'POST',
       headers: { 'content-type': 'application/json', client: COROS_SIM_CLIENT.clientId, secret: COROS_SIM_CLIENT.clientSecret },

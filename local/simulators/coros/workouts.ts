@@ -124,5 +124,3 @@ function render(openId: string, profile: SyntheticProfile, a: Activity): SimWork
   if (a.steps !== null) workout.step = a.steps;
   return workout;
 }
-
-

@@ -135,7 +135,11 @@ export class GoogleHealthUser {
       date,
       body: {
         ...(named && { name: this.name(type, id) }),
-        dataSource: { platform: 'FITBIT', recordingMethod: type === 'exercise' ? 'ACTIVELY_MEASURED' : 'PASSIVELY_MEASURED', device: type === 'weight' || type === 'body-fat' ? SCALE : DEVICE },
+        dataSource: {
+          platform: 'FITBIT',
+          recordingMethod: type === 'exercise' ? 'ACTIVELY_MEASURED' : 'PASSIVELY_MEASURED',
+          device: type === 'weight' || type === 'body-fat' ? SCALE : DEVICE,
+        },
         ...payload,
       },
     };
@@ -164,15 +168,29 @@ export class GoogleHealthUser {
       case 'daily-resting-heart-rate':
         return d.recovery.resting_heart_rate === null
           ? []
-          : daily({ dailyRestingHeartRate: { date: dateOf(d.date), beatsPerMinute: String(d.recovery.resting_heart_rate), dailyRestingHeartRateMetadata: { calculationMethod: 'WITH_SLEEP' } } }).map((p) => ({ ...p, endMs: sleepEnd }));
+          : daily({
+              dailyRestingHeartRate: {
+                date: dateOf(d.date),
+                beatsPerMinute: String(d.recovery.resting_heart_rate),
+                dailyRestingHeartRateMetadata: { calculationMethod: 'WITH_SLEEP' },
+              },
+            }).map((p) => ({ ...p, endMs: sleepEnd }));
       case 'daily-heart-rate-variability':
         return d.recovery.hrv_rmssd_ms === null
           ? []
-          : daily({ dailyHeartRateVariability: { date: dateOf(d.date), averageHeartRateVariabilityMilliseconds: d.recovery.hrv_rmssd_ms } }).map((p) => ({ ...p, endMs: sleepEnd }));
+          : daily({ dailyHeartRateVariability: { date: dateOf(d.date), averageHeartRateVariabilityMilliseconds: d.recovery.hrv_rmssd_ms } }).map((p) => ({
+              ...p,
+              endMs: sleepEnd,
+            }));
       case 'daily-oxygen-saturation': {
         const avg = d.recovery.spo2_percentage ?? 97;
         return daily({
-          dailyOxygenSaturation: { date: dateOf(d.date), averagePercentage: avg, lowerBoundPercentage: Math.max(88, avg - 3.2), upperBoundPercentage: Math.min(100, avg + 2.1) },
+          dailyOxygenSaturation: {
+            date: dateOf(d.date),
+            averagePercentage: avg,
+            lowerBoundPercentage: Math.max(88, avg - 3.2),
+            upperBoundPercentage: Math.min(100, avg + 2.1),
+          },
         }).map((p) => ({ ...p, endMs: sleepEnd }));
       }
       case 'weight':
@@ -210,19 +228,26 @@ export class GoogleHealthUser {
     if (a.average_cadence !== null && (a.sport_type === 'run' || a.sport_type === 'trail_run')) {
       metrics['mobilityMetrics'] = { avgCadenceStepsPerMinute: a.average_cadence };
     }
-    return this.point('exercise', id, startMs, endMs, {
-      exercise: {
-        interval: this.interval(startMs, endMs),
-        exerciseType: sport.type,
-        displayName: sport.name,
-        activeDuration: `${movingSecs}s`,
-        metricsSummary: metrics,
-        splitSummaries: this.laps(a, startMs, endMs, movingSecs),
-        exerciseMetadata: { hasGps: a.start_latitude !== null },
-        createTime: new Date(endMs + 300_000).toISOString(),
-        updateTime: new Date(endMs + 300_000).toISOString(),
+    return this.point(
+      'exercise',
+      id,
+      startMs,
+      endMs,
+      {
+        exercise: {
+          interval: this.interval(startMs, endMs),
+          exerciseType: sport.type,
+          displayName: sport.name,
+          activeDuration: `${movingSecs}s`,
+          metricsSummary: metrics,
+          splitSummaries: this.laps(a, startMs, endMs, movingSecs),
+          exerciseMetadata: { hasGps: a.start_latitude !== null },
+          createTime: new Date(endMs + 300_000).toISOString(),
+          updateTime: new Date(endMs + 300_000).toISOString(),
+        },
       },
-    }, true);
+      true,
+    );
   }
 
   /**
@@ -268,29 +293,37 @@ export class GoogleHealthUser {
       const { startTime, endTime, startUtcOffset, endUtcOffset } = this.interval(from, from + st.duration_seconds * 1000);
       return { startTime, startUtcOffset, endTime, endUtcOffset, type: TYPE[st.stage] };
     });
-    const minutesOf = (stage: keyof typeof TYPE) => Math.round(s.stages.filter((st) => st.stage === stage).reduce((sum, st) => sum + st.duration_seconds, 0) / 60);
+    const minutesOf = (stage: keyof typeof TYPE) =>
+      Math.round(s.stages.filter((st) => st.stage === stage).reduce((sum, st) => sum + st.duration_seconds, 0) / 60);
     const awake = minutesOf('awake');
     const inPeriod = Math.round(s.time_in_bed_seconds / 60);
-    return this.point('sleep', this.pointId(d.day, 9), startMs, endMs, {
-      sleep: {
-        interval: this.interval(startMs, endMs),
-        type: 'STAGES',
-        stages,
-        metadata: { nap: false, processed: true, stagesStatus: 'SUCCEEDED' },
-        summary: {
-          minutesAsleep: String(inPeriod - awake),
-          minutesAwake: String(awake),
-          minutesInSleepPeriod: String(inPeriod),
-          minutesToFallAsleep: String(Math.round((s.onset_latency_seconds ?? 0) / 60)),
-          minutesAfterWakeUp: '0',
-          stagesSummary: (Object.keys(TYPE) as Array<keyof typeof TYPE>).map((stage) => ({
-            type: TYPE[stage],
-            minutes: String(minutesOf(stage)),
-            count: String(s.stages.filter((st) => st.stage === stage).length),
-          })),
+    return this.point(
+      'sleep',
+      this.pointId(d.day, 9),
+      startMs,
+      endMs,
+      {
+        sleep: {
+          interval: this.interval(startMs, endMs),
+          type: 'STAGES',
+          stages,
+          metadata: { nap: false, processed: true, stagesStatus: 'SUCCEEDED' },
+          summary: {
+            minutesAsleep: String(inPeriod - awake),
+            minutesAwake: String(awake),
+            minutesInSleepPeriod: String(inPeriod),
+            minutesToFallAsleep: String(Math.round((s.onset_latency_seconds ?? 0) / 60)),
+            minutesAfterWakeUp: '0',
+            stagesSummary: (Object.keys(TYPE) as Array<keyof typeof TYPE>).map((stage) => ({
+              type: TYPE[stage],
+              minutes: String(minutesOf(stage)),
+              count: String(s.stages.filter((st) => st.stage === stage).length),
+            })),
+          },
         },
       },
-    }, true);
+      true,
+    );
   }
 
   /** Weigh-ins on about six mornings in ten, on a scale. */

@@ -71,7 +71,8 @@ export function parseFilter(type: string, filter: string): Filter {
       let literal: string | number;
       if (field.literal === 'instant') {
         literal = Date.parse(text);
-        if (Number.isNaN(literal) || !/Z$|[+-]\d{2}:\d{2}$/.test(text)) return { ok: false, reason: 'INVALID_FILTER', message: `Invalid RFC 3339 time: ${text.slice(0, 40)}` };
+        if (Number.isNaN(literal) || !/Z$|[+-]\d{2}:\d{2}$/.test(text))
+          return { ok: false, reason: 'INVALID_FILTER', message: `Invalid RFC 3339 time: ${text.slice(0, 40)}` };
       } else if (field.literal === 'date') {
         if (!DATE.test(text)) return { ok: false, reason: 'INVALID_FILTER', message: `Invalid date: ${text.slice(0, 40)}` };
         literal = text;

@@ -68,7 +68,9 @@ const DAY_MS = 86_400_000;
 
 /** `{"error":{"code","message","status","details":[ErrorInfo]}}`: Google's error body. */
 function googleError(code: number, status: string, message: string, reason?: string, headers: Record<string, string> = {}): SimResponse {
-  const details = reason ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain: 'googleapis.com', metadata: { service: 'health.googleapis.com' } }] : [];
+  const details = reason
+    ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain: 'googleapis.com', metadata: { service: 'health.googleapis.com' } }]
+    : [];
   return json(code, { error: { code, message, status, details } }, headers);
 }
 
@@ -204,11 +206,23 @@ export class FitbitSimulator extends SimulatorBase {
       { method: 'GET', path: /^\/o\/oauth2\/v2\/auth$/, handle: (req) => this.authorizeEndpoint(req) },
       { method: 'POST', path: /^\/token$/, handle: (req) => this.tokenEndpoint(req) },
       { method: 'POST', path: /^\/revoke$/, handle: (req) => this.revokeEndpoint(req) },
-      { method: 'GET', path: new RegExp(`^/v4/users/${user}/identity$`), handle: this.data(undefined, (u) => ({ name: 'users/me/identity', healthUserId: u.healthUserId, legacyUserId: this.legacyId(u.healthUserId) })) },
+      {
+        method: 'GET',
+        path: new RegExp(`^/v4/users/${user}/identity$`),
+        handle: this.data(undefined, (u) => ({ name: 'users/me/identity', healthUserId: u.healthUserId, legacyUserId: this.legacyId(u.healthUserId) })),
+      },
       { method: 'GET', path: new RegExp(`^/v4/users/${user}/profile$`), handle: this.data('profile', (u) => u.profileBody()) },
       { method: 'GET', path: new RegExp(`^/v4/users/${user}/dataTypes/([a-z-]+)/dataPoints$`), handle: this.typed((u, req, type) => this.list(u, req, type)) },
-      { method: 'GET', path: new RegExp(`^/v4/users/${user}/dataTypes/([a-z-]+)/dataPoints/([^/:]+)$`), handle: this.typed((u, _req, type, id) => this.getPoint(u, type, id!)) },
-      { method: 'POST', path: new RegExp(`^/v4/users/${user}/dataTypes/([a-z-]+)/dataPoints:dailyRollUp$`), handle: this.typed((u, req, type) => this.dailyRollUp(u, req, type)) },
+      {
+        method: 'GET',
+        path: new RegExp(`^/v4/users/${user}/dataTypes/([a-z-]+)/dataPoints/([^/:]+)$`),
+        handle: this.typed((u, _req, type, id) => this.getPoint(u, type, id!)),
+      },
+      {
+        method: 'POST',
+        path: new RegExp(`^/v4/users/${user}/dataTypes/([a-z-]+)/dataPoints:dailyRollUp$`),
+        handle: this.typed((u, req, type) => this.dailyRollUp(u, req, type)),
+      },
     ];
   }
 
@@ -253,7 +267,12 @@ export class FitbitSimulator extends SimulatorBase {
       const code = params.get('code');
       if (!code) return oauthError(400, 'invalid_request', 'Missing required parameter: code');
       const offline = this.offlineCodes.delete(code);
-      const issued = this.oauth.exchangeCode({ clientId: client.clientId, code, redirectUri: params.get('redirect_uri'), codeVerifier: params.get('code_verifier') });
+      const issued = this.oauth.exchangeCode({
+        clientId: client.clientId,
+        code,
+        redirectUri: params.get('redirect_uri'),
+        codeVerifier: params.get('code_verifier'),
+      });
       if (isFailure(issued)) return oauthError(400, issued.error, 'Malformed auth code.');
       return json(200, {
         access_token: issued.accessToken,
@@ -288,7 +307,8 @@ export class FitbitSimulator extends SimulatorBase {
       const { grant } = guarded;
       const [owner, ...rest] = params;
       if (owner !== 'me' && owner !== grant.userId) return googleError(403, 'PERMISSION_DENIED', 'The caller does not have permission', 'PERMISSION_DENIED');
-      const granted = area === undefined ? grant.scopes.some((s) => s !== SIM_SCOPES.location && s.includes('googlehealth.')) : grant.scopes.includes(SIM_SCOPES[area]);
+      const granted =
+        area === undefined ? grant.scopes.some((s) => s !== SIM_SCOPES.location && s.includes('googlehealth.')) : grant.scopes.includes(SIM_SCOPES[area]);
       if (!granted) return googleError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', 'MISSING_OAUTH_SCOPE');
       const result = render(this.user(grant.userId), request, rest);
       return isResponse(result) ? result : json(200, result);
@@ -343,9 +363,17 @@ export class FitbitSimulator extends SimulatorBase {
   private dailyRollUp(user: GoogleHealthUser, request: SimRequest, type: string): unknown {
     const maxDays = ROLLUP_MAX_DAYS[type];
     if (!maxDays) return googleError(400, 'INVALID_ARGUMENT', `${type} has no daily roll-up here`, 'INVALID_DATA_TYPE');
-    const DateSchema = z.object({ year: z.number().check(z.int(), z.gte(1), z.lte(9999)), month: z.number().check(z.int(), z.gte(1), z.lte(12)), day: z.number().check(z.int(), z.gte(1), z.lte(31)) });
-    const parsed = z.object({ range: z.object({ start: z.object({ date: DateSchema }), end: z.object({ date: DateSchema }) }), windowSizeDays: z._default(z.number().check(z.int(), z.gte(1)), 1) })
-    .safeParse(safeJson(request.body.toString('utf8')));
+    const DateSchema = z.object({
+      year: z.number().check(z.int(), z.gte(1), z.lte(9999)),
+      month: z.number().check(z.int(), z.gte(1), z.lte(12)),
+      day: z.number().check(z.int(), z.gte(1), z.lte(31)),
+    });
+    const parsed = z
+      .object({
+        range: z.object({ start: z.object({ date: DateSchema }), end: z.object({ date: DateSchema }) }),
+        windowSizeDays: z._default(z.number().check(z.int(), z.gte(1)), 1),
+      })
+      .safeParse(safeJson(request.body.toString('utf8')));
     if (!parsed.success) return googleError(400, 'INVALID_ARGUMENT', 'Invalid DailyRollUpDataPointsRequest', 'INVALID_ARGUMENT');
     const day = (d: { year: number; month: number; day: number }) =>
       `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
@@ -397,10 +425,18 @@ export class FitbitSimulator extends SimulatorBase {
         healthUserId: n.healthUserId,
         operation: n.operation,
         dataType: n.dataType,
-        intervals: n.intervals ?? [{ physicalTimeInterval: { startTime: new Date(this.now() - 3_600_000).toISOString(), endTime: new Date(this.now()).toISOString() } }],
+        intervals: n.intervals ?? [
+          { physicalTimeInterval: { startTime: new Date(this.now() - 3_600_000).toISOString(), endTime: new Date(this.now()).toISOString() } },
+        ],
       },
     });
-    const payload = e.verification ? { type: 'verification' } : Array.isArray(e.notifications) ? e.notifications.map(wrap) : e.notifications ? wrap(e.notifications) : [];
+    const payload = e.verification
+      ? { type: 'verification' }
+      : Array.isArray(e.notifications)
+        ? e.notifications.map(wrap)
+        : e.notifications
+          ? wrap(e.notifications)
+          : [];
     const body = JSON.stringify(payload);
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Google-Health-API-Webhooks' };
     const authorization = e.authorization === undefined ? SIM_WEBHOOK_AUTHORIZATION : e.authorization;
@@ -423,5 +459,7 @@ function safeJson(text: string): unknown {
 }
 
 function isResponse(value: unknown): value is SimResponse {
-  return typeof value === 'object' && value !== null && 'status' in value && typeof (value as { status: unknown }).status === 'number' && !('dataPoints' in value);
+  return (
+    typeof value === 'object' && value !== null && 'status' in value && typeof (value as { status: unknown }).status === 'number' && !('dataPoints' in value)
+  );
 }

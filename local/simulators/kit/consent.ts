@@ -25,8 +25,7 @@ export class ConsentDesk {
 }
 
 /** Text made safe for HTML content and attribute values. */
-export const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The authorize request's parameters as hidden inputs, so a consent form submits them back (its own fields left out). */
 export function hiddenInputs(query: URLSearchParams, separator: string): string {

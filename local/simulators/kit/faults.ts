@@ -3,7 +3,11 @@ import * as z from '../../../shared/zod';
 import type { SimResponse } from './types';
 
 export const FaultSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('status'), status: z._default(z.number().check(z.int(), z.gte(400), z.lte(599)), 503), count: z._default(z.number().check(z.int(), z.gte(1)), 1) }),
+  z.object({
+    kind: z.literal('status'),
+    status: z._default(z.number().check(z.int(), z.gte(400), z.lte(599)), 503),
+    count: z._default(z.number().check(z.int(), z.gte(1)), 1),
+  }),
   z.object({ kind: z.literal('latency'), ms: z.number().check(z.int(), z.gte(1), z.lte(60_000)), count: z._default(z.number().check(z.int(), z.gte(1)), 1) }),
   z.object({ kind: z.literal('rate_limit'), count: z._default(z.number().check(z.int(), z.gte(1)), 1) }),
   /** 200 with a body that is not JSON. */
@@ -13,10 +17,7 @@ export const FaultSchema = z.discriminatedUnion('kind', [
 ]);
 export type Fault = z.infer<typeof FaultSchema>;
 
-type FaultOutcome =
-  | { kind: 'respond'; response: SimResponse }
-  | { kind: 'rate_limit' }
-  | { kind: 'none' };
+type FaultOutcome = { kind: 'respond'; response: SimResponse } | { kind: 'rate_limit' } | { kind: 'none' };
 
 export class FaultPlan {
   private readonly queue: Fault[] = [];

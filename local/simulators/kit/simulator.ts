@@ -72,7 +72,11 @@ export abstract class SimulatorBase implements ProviderSimulator {
       const match = route.path.exec(path);
       if (!match) continue;
       pathMatched = true;
-      if (route.method === request.method) return route.handle(request, match.slice(1).map((p) => decodeURIComponent(p ?? '')));
+      if (route.method === request.method)
+        return route.handle(
+          request,
+          match.slice(1).map((p) => decodeURIComponent(p ?? '')),
+        );
     }
     return json(pathMatched ? 405 : 404, { message: pathMatched ? 'Method Not Allowed' : 'Record Not Found' });
   }

@@ -4,15 +4,7 @@
  * activities, moving vs elapsed time, and Strava's own stats roll-ups.
  */
 import type { Activity } from '../../../shared/models';
-import {
-  DAY_MS,
-  dayNumberOf,
-  generateDay,
-  generateProfile,
-  hash32,
-  type SyntheticProfile,
-  type UserKey,
-} from '../../../shared/providers/synthetic/generator';
+import { DAY_MS, dayNumberOf, generateDay, generateProfile, hash32, type SyntheticProfile, type UserKey } from '../../../shared/providers/synthetic/generator';
 
 const HISTORY_DAYS = 730;
 const SEED = 'strava-simulator';

@@ -259,7 +259,11 @@ export class StravaSimulator extends SimulatorBase {
     // With `after`, Strava lists from that instant forwards: oldest first.
     if (ints['after'] !== undefined) list = list.reverse();
     const slice = list.slice((page - 1) * perPage, page * perPage);
-    return json(200, slice.map((a) => summaryActivity(a, athlete)), headers);
+    return json(
+      200,
+      slice.map((a) => summaryActivity(a, athlete)),
+      headers,
+    );
   }
 
   private async activityRoute(request: SimRequest, id: string): Promise<SimResponse> {
@@ -312,7 +316,10 @@ export class StravaSimulator extends SimulatorBase {
     const client = this.clientOf(request);
     if (!client.ok) return client.response;
     const s = this.webhooks.subscription;
-    return json(200, s ? [{ id: s.id, resource_state: 2, application_id: 1, callback_url: s.callbackUrl, created_at: s.createdAt, updated_at: s.createdAt }] : []);
+    return json(
+      200,
+      s ? [{ id: s.id, resource_state: 2, application_id: 1, callback_url: s.callbackUrl, created_at: s.createdAt, updated_at: s.createdAt }] : [],
+    );
   }
 
   private deleteSubscription(request: SimRequest, id: string): SimResponse {

@@ -16,9 +16,7 @@ interface Bucket {
   used: number;
 }
 
-export type Charge =
-  | { allowed: true; usage: WindowUsage }
-  | { allowed: false; rule: 'r1' | 'r2'; usage: WindowUsage };
+export type Charge = { allowed: true; usage: WindowUsage } | { allowed: false; rule: 'r1' | 'r2'; usage: WindowUsage };
 
 export class DayBudget extends WindowLimiter {
   private limitDays = DAYS_PER_HOUR;

@@ -72,7 +72,13 @@ export class TerraSimulator extends SimulatorBase {
     const budget = new DayBudget(now);
     // The kit's base class wants an OAuth server; Terra has none (API keys), so it stays idle.
     super(
-      new OAuthServer({ clients: [{ clientId: SIM_DEV_ID, clientSecret: SIM_API_KEY }], accessTtlSecs: 0, rotateRefreshTokens: false, requirePkce: false, now }),
+      new OAuthServer({
+        clients: [{ clientId: SIM_DEV_ID, clientSecret: SIM_API_KEY }],
+        accessTtlSecs: 0,
+        rotateRefreshTokens: false,
+        requirePkce: false,
+        now,
+      }),
       budget,
       now,
     );
@@ -202,7 +208,10 @@ export class TerraSimulator extends SimulatorBase {
     }
     const referenceId = query.get('reference_id');
     if (referenceId) {
-      return json(200, [...this.users.values()].filter((d) => d.user.reference_id === referenceId).map((d) => userJson(d.user)));
+      return json(
+        200,
+        [...this.users.values()].filter((d) => d.user.reference_id === referenceId).map((d) => userJson(d.user)),
+      );
     }
     return problem(400, 'bad request', request, 'user_id or reference_id is required');
   }
@@ -336,7 +345,14 @@ export class TerraSimulator extends SimulatorBase {
     const now = this.now();
     switch (type) {
       case 'auth':
-        return { type, status: 'success', message: 'User has successfully authenticated', user, reference_id: user.reference_id, widget_session_id: randomUUID() };
+        return {
+          type,
+          status: 'success',
+          message: 'User has successfully authenticated',
+          user,
+          reference_id: user.reference_id,
+          widget_session_id: randomUUID(),
+        };
       case 'deauth':
         return { type, status: 'success', message: 'User has deauthenticated', user: { ...user, active: false } };
       case 'access_revoked':

@@ -33,9 +33,20 @@ const ACCESS_TTL_SECS = 3_600;
 const MIN_STATE_LENGTH = 8;
 
 const OAUTH_ERRORS: Record<OAuthFailure['error'], { status: number; description: string }> = {
-  invalid_request: { status: 400, description: 'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.' },
-  invalid_client: { status: 401, description: 'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).' },
-  invalid_grant: { status: 400, description: 'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.' },
+  invalid_request: {
+    status: 400,
+    description:
+      'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.',
+  },
+  invalid_client: {
+    status: 401,
+    description: 'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).',
+  },
+  invalid_grant: {
+    status: 400,
+    description:
+      'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+  },
   unauthorized_client: { status: 400, description: 'The client is not authorized to request a token using this method.' },
 };
 
@@ -258,7 +269,9 @@ class WhoopSimulator extends SimulatorBase {
       trace_id: given['trace_id'] ?? randomUUID(),
     });
     const timestamp = String(this.now());
-    const signature = createHmac('sha256', WHOOP_SIM_CLIENT.clientSecret).update(timestamp + body).digest('base64');
+    const signature = createHmac('sha256', WHOOP_SIM_CLIENT.clientSecret)
+      .update(timestamp + body)
+      .digest('base64');
     const response = await fetch(target, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'X-WHOOP-Signature': signature, 'X-WHOOP-Signature-Timestamp': timestamp },

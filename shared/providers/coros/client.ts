@@ -12,14 +12,7 @@ import { COROS_OK, errorForResult, safeCode } from './codes';
 import { COROS_DESCRIPTOR } from './descriptor';
 import { activityFromWorkout, athleteFromUser } from './mapping';
 import { inWindow, planWindows, type CorosWindow, type WindowQuery } from './pagination';
-import {
-  CorosEnvelopeSchema,
-  CorosTokenResponseSchema,
-  CorosUserSchema,
-  CorosWorkoutListSchema,
-  type CorosTokenResponse,
-  type CorosWorkout,
-} from './schemas';
+import { CorosEnvelopeSchema, CorosTokenResponseSchema, CorosUserSchema, CorosWorkoutListSchema, type CorosTokenResponse, type CorosWorkout } from './schemas';
 import { resolveCorosSettings, type CorosSettings } from './settings';
 import { decodeRefreshHandle, encodeRefreshHandle } from './tokens';
 import { corosWebhook } from './webhook';
@@ -47,11 +40,7 @@ export class CorosProvider extends BaseProvider {
   override async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
     const code = exchange.query['code'];
     if (!code) throw this.failure('auth_failed', 'the callback carries no authorization code');
-    const raw = await this.tokenRequest(
-      this.config.tokenUrl,
-      { grant_type: 'authorization_code', code, redirect_uri: exchange.redirectUri },
-      'auth_failed',
-    );
+    const raw = await this.tokenRequest(this.config.tokenUrl, { grant_type: 'authorization_code', code, redirect_uri: exchange.redirectUri }, 'auth_failed');
     if (!raw.access_token) throw this.refusal(raw, 'auth_failed');
     if (!raw.openId) {
       throw new ProviderError({ kind: 'invalid_data', provider: this.name, message: `${this.name} returned a token without the user's openId` });
@@ -68,11 +57,7 @@ export class CorosProvider extends BaseProvider {
   /** `POST /oauth2/refresh-token`; COROS answers OK and keeps the tokens (30 more days). */
   override async refreshToken(stored: string): Promise<TokenSet> {
     const { refreshToken, accessToken } = decodeRefreshHandle(stored);
-    const raw = await this.tokenRequest(
-      this.settings.refreshUrl,
-      { grant_type: 'refresh_token', refresh_token: refreshToken },
-      'token_refresh_failed',
-    );
+    const raw = await this.tokenRequest(this.settings.refreshUrl, { grant_type: 'refresh_token', refresh_token: refreshToken }, 'token_refresh_failed');
     const ok = raw.access_token !== undefined || raw.result === COROS_OK || (raw.result === undefined && raw.message?.toUpperCase() === 'OK');
     if (!ok) throw this.refusal(raw, 'token_refresh_failed');
     const access = raw.access_token ?? accessToken;

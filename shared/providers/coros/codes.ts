@@ -29,7 +29,13 @@ export function errorForResult(provider: string, raw: string): ProviderError {
     });
   }
   if (TRANSIENT_CODES.has(result)) {
-    return new ProviderError({ kind: 'api_error', provider, status: 503, retryable: true, message: `${provider} is temporarily unavailable (result ${result})` });
+    return new ProviderError({
+      kind: 'api_error',
+      provider,
+      status: 503,
+      retryable: true,
+      message: `${provider} is temporarily unavailable (result ${result})`,
+    });
   }
   return new ProviderError({ kind: 'api_error', provider, retryable: false, message: `${provider} refused the request (result ${result})` });
 }

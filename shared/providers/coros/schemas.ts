@@ -7,7 +7,10 @@
 import * as z from '../../zod';
 
 /** `result` codes arrive as strings ("0000"); tolerate a number, keeping four digits. */
-const resultCode = z.pipe(z.union([z.string(), z.number()]), z.transform((v) => (typeof v === 'number' ? String(v).padStart(4, '0') : v)));
+const resultCode = z.pipe(
+  z.union([z.string(), z.number()]),
+  z.transform((v) => (typeof v === 'number' ? String(v).padStart(4, '0') : v)),
+);
 
 /** Large ids (int64) are strings; a number is accepted and turned into its decimal text. */
 const idText = z.pipe(z.union([z.string().check(z.minLength(1)), z.number().check(z.int(), z.nonnegative())]), z.transform(String));
@@ -61,7 +64,10 @@ export const CorosWorkoutSchema = z.looseObject({
 export type CorosWorkout = z.infer<typeof CorosWorkoutSchema>;
 
 /** `data` of the sport list: an array, `null` when the range holds nothing. */
-export const CorosWorkoutListSchema = z.pipe(z.optional(z.nullable(z.array(CorosWorkoutSchema))), z.transform((list) => list ?? []));
+export const CorosWorkoutListSchema = z.pipe(
+  z.optional(z.nullable(z.array(CorosWorkoutSchema))),
+  z.transform((list) => list ?? []),
+);
 
 /** `data` of `GET /v2/user` (assumed beyond `openId`: names follow COROS's account API). */
 export const CorosUserSchema = z.looseObject({

@@ -38,9 +38,7 @@ interface CorosWorkoutEvent {
   activity: Activity;
 }
 
-type CorosWebhookParse =
-  | { ok: true; events: CorosWorkoutEvent[] }
-  | { ok: false; reason: string };
+type CorosWebhookParse = { ok: true; events: CorosWorkoutEvent[] } | { ok: false; reason: string };
 
 function header(headers: HeaderSource, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;

@@ -10,17 +10,7 @@ import type * as z from '../../zod';
 import { ProviderError, type Activity, type Athlete, type HealthMetrics, type Lap, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
 import { cursorPaging, walkCursorPages, type CursorPaging } from '../pagination';
-import type {
-  ActivityQuery,
-  CodeExchange,
-  DateRange,
-  ProviderConfig,
-  ProviderDeps,
-  ProviderSession,
-  TokenSet,
-  WebhookRequest,
-  WebhookResult,
-} from '../spi';
+import type { ActivityQuery, CodeExchange, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
 import { FITBIT_DESCRIPTOR, type ScopeArea } from './descriptor';
 import { googleStatus, PROVIDER } from './errors';
 import { toActivity, toAthlete, toHealthMetrics, toLaps, toRecoveryMetrics, toSleepSession } from './mapping';
@@ -87,7 +77,13 @@ export class FitbitProvider extends BaseProvider {
 
   // ---- plumbing ----------------------------------------------------------------------------
 
-  private async call<T>(session: ProviderSession, area: ScopeArea, path: string, schema: z.ZodMiniType<T>, init: { query?: Record<string, string | number | undefined>; json?: unknown } = {}): Promise<T> {
+  private async call<T>(
+    session: ProviderSession,
+    area: ScopeArea,
+    path: string,
+    schema: z.ZodMiniType<T>,
+    init: { query?: Record<string, string | number | undefined>; json?: unknown } = {},
+  ): Promise<T> {
     const { data } = await this.http.request({
       url: this.apiUrl(path, init.query),
       method: init.json === undefined ? 'GET' : 'POST',
@@ -118,7 +114,14 @@ export class FitbitProvider extends BaseProvider {
     await walkCursorPages<T>(this.paging, request, (points) => !points.some((p) => visit(p) === true));
   }
 
-  private async all<T>(session: ProviderSession, area: ScopeArea, type: string, point: z.ZodMiniType<T>, filter: string, pageSize = DAILY_PAGE_SIZE): Promise<T[]> {
+  private async all<T>(
+    session: ProviderSession,
+    area: ScopeArea,
+    type: string,
+    point: z.ZodMiniType<T>,
+    filter: string,
+    pageSize = DAILY_PAGE_SIZE,
+  ): Promise<T[]> {
     const out: T[] = [];
     await this.walk(session, area, type, point, filter, pageSize, (p) => void out.push(p));
     return out;
@@ -131,7 +134,12 @@ export class FitbitProvider extends BaseProvider {
    * user's offset is not known up front: the filter is widened by the largest offset and the
    * exact instants are compared here.
    */
-  private async walkExercise(session: ProviderSession, beforeMs: number | undefined, afterMs: number | undefined, visit: (a: Activity) => boolean): Promise<void> {
+  private async walkExercise(
+    session: ProviderSession,
+    beforeMs: number | undefined,
+    afterMs: number | undefined,
+    visit: (a: Activity) => boolean,
+  ): Promise<void> {
     const clauses: string[] = [];
     if (afterMs !== undefined) clauses.push(`exercise.interval.civil_start_time >= "${civilLiteral(afterMs - MAX_UTC_OFFSET_MS)}"`);
     if (beforeMs !== undefined) clauses.push(`exercise.interval.civil_start_time < "${civilLiteral(beforeMs + MAX_UTC_OFFSET_MS)}"`);
@@ -258,6 +266,5 @@ export class FitbitProvider extends BaseProvider {
     return answers.flatMap((a) => a.rollupDataPoints);
   }
 }
-
 
 export default FitbitProvider;

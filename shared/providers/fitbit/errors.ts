@@ -54,8 +54,7 @@ export function secondsToNextMinute(nowMs: number): number {
 }
 
 function rateLimited(headers: Headers, body: GoogleError | undefined, nowMs: number): ProviderError {
-  const retryAfterSecs =
-    parseRetryAfter(headers.get('retry-after'), nowMs) ?? (body && retryFromMessage(body.message, nowMs)) ?? secondsToNextMinute(nowMs);
+  const retryAfterSecs = parseRetryAfter(headers.get('retry-after'), nowMs) ?? (body && retryFromMessage(body.message, nowMs)) ?? secondsToNextMinute(nowMs);
   return new ProviderError({
     kind: 'rate_limited',
     provider: PROVIDER,

@@ -23,17 +23,7 @@ import {
 } from '../../models';
 import { roundTo } from '../units';
 import { PROVIDER } from './errors';
-import type {
-  BodyFatPoint,
-  DailyRollUp,
-  ExercisePoint,
-  GoogleProfile,
-  HrvPoint,
-  RestingHeartRatePoint,
-  SleepPoint,
-  Spo2Point,
-  WeightPoint,
-} from './schemas';
+import type { BodyFatPoint, DailyRollUp, ExercisePoint, GoogleProfile, HrvPoint, RestingHeartRatePoint, SleepPoint, Spo2Point, WeightPoint } from './schemas';
 import { dayString, isoInstant, localDay } from './time';
 
 /**

@@ -12,7 +12,10 @@ export const int64 = z.union([
 ]);
 
 /** A google-duration: seconds with up to nine decimals and an `s` (`"3600s"`, `"-18000s"`). */
-export const duration = z.pipe(z.string().check(z.regex(/^-?\d{1,12}(\.\d{1,9})?s$/, 'expected a duration such as "1800s"')), z.transform((value) => Number(value.slice(0, -1))));
+export const duration = z.pipe(
+  z.string().check(z.regex(/^-?\d{1,12}(\.\d{1,9})?s$/, 'expected a duration such as "1800s"')),
+  z.transform((value) => Number(value.slice(0, -1))),
+);
 
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -62,7 +65,9 @@ const MetricsSummarySchema = z.object({
   averageSpeedMillimetersPerSecond: z.optional(z.number().check(z.nonnegative())),
   mobilityMetrics: z.optional(z.object({ avgCadenceStepsPerMinute: z.optional(z.number().check(z.nonnegative())) })),
   /** Time in each of Google's four heart-rate zones. */
-  heartRateZoneDurations: z.optional(z.object({ lightTime: z.optional(duration), moderateTime: z.optional(duration), vigorousTime: z.optional(duration), peakTime: z.optional(duration) })),
+  heartRateZoneDurations: z.optional(
+    z.object({ lightTime: z.optional(duration), moderateTime: z.optional(duration), vigorousTime: z.optional(duration), peakTime: z.optional(duration) }),
+  ),
 });
 
 /** Where a point came from: the device's name is the only part the mapping reads. */
@@ -101,13 +106,15 @@ export const SleepPointSchema = z.object({
     type: z.optional(z.string()),
     stages: z._default(z.array(z.object({ startTime: timestamp, endTime: timestamp, type: z.string() })), []),
     metadata: z.optional(z.object({ externalId: z.optional(z.string()), nap: z.optional(z.boolean()) })),
-    summary: z.optional(z.object({
-      minutesAsleep: z.optional(int64),
-      minutesAwake: z.optional(int64),
-      minutesInSleepPeriod: z.optional(int64),
-      minutesToFallAsleep: z.optional(int64),
-      stagesSummary: z._default(z.array(z.object({ type: z.string(), minutes: z.optional(int64), count: z.optional(int64) })), []),
-    })),
+    summary: z.optional(
+      z.object({
+        minutesAsleep: z.optional(int64),
+        minutesAwake: z.optional(int64),
+        minutesInSleepPeriod: z.optional(int64),
+        minutesToFallAsleep: z.optional(int64),
+        stagesSummary: z._default(z.array(z.object({ type: z.string(), minutes: z.optional(int64), count: z.optional(int64) })), []),
+      }),
+    ),
   }),
 });
 export type SleepPoint = z.infer<typeof SleepPointSchema>;
@@ -142,13 +149,16 @@ export function listSchema<T extends z.ZodMiniType>(point: T) {
 const CivilDateTime = z.object({ date: DateSchema });
 
 export const DailyRollUpSchema = z.object({
-  rollupDataPoints: z._default(z.array(
-    z.object({
-      civilStartTime: CivilDateTime,
-      steps: z.optional(z.object({ countSum: z.optional(int64) })),
-      totalCalories: z.optional(z.object({ kcalSum: z.optional(z.number().check(z.nonnegative())) })),
-    }),
-  ), []),
+  rollupDataPoints: z._default(
+    z.array(
+      z.object({
+        civilStartTime: CivilDateTime,
+        steps: z.optional(z.object({ countSum: z.optional(int64) })),
+        totalCalories: z.optional(z.object({ kcalSum: z.optional(z.number().check(z.nonnegative())) })),
+      }),
+    ),
+    [],
+  ),
 });
 export type DailyRollUp = z.infer<typeof DailyRollUpSchema>;
 
@@ -164,4 +174,3 @@ export const GoogleErrorSchema = z.object({
   }),
 });
 export type GoogleError = z.infer<typeof GoogleErrorSchema>['error'];
-

@@ -49,7 +49,13 @@ const NotificationSchema = z.object({
   }),
 });
 export type Notification = z.infer<typeof NotificationSchema>;
-const NotificationsSchema = z.union([z.array(NotificationSchema), z.pipe(NotificationSchema, z.transform((n) => [n]))]);
+const NotificationsSchema = z.union([
+  z.array(NotificationSchema),
+  z.pipe(
+    NotificationSchema,
+    z.transform((n) => [n]),
+  ),
+]);
 
 function same(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
@@ -59,7 +65,10 @@ function same(a: string, b: string): boolean {
 
 /** Google sends kebab-case type ids; accept the camelCase and snake_case spellings too. */
 export function dataTypeId(dataType: string): string {
-  return dataType.replace(/^users\/[^/]+\/dataTypes\//, '').replace(/_/g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return dataType
+    .replace(/^users\/[^/]+\/dataTypes\//, '')
+    .replace(/_/g, '-')
+    .replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 export function toEvents(notifications: readonly Notification[]): WebhookEvent[] {
@@ -93,9 +102,7 @@ export class FitbitWebhooks {
       return { kind: 'rejected', reason: 'fitbit webhook body is not JSON' };
     }
     if (VerificationSchema.safeParse(json).success) {
-      return authorized
-        ? { kind: 'challenge', status: 201 }
-        : { kind: 'rejected', reason: 'fitbit verification without the configured authorization' };
+      return authorized ? { kind: 'challenge', status: 201 } : { kind: 'rejected', reason: 'fitbit verification without the configured authorization' };
     }
     if (!authorized) return { kind: 'rejected', reason: 'fitbit notification without the configured authorization' };
     if (!this.keyset) return { kind: 'unavailable', reason: 'PIERRE_FITBIT_WEBHOOK_KEYSET_URL is not set: signatures cannot be checked' };

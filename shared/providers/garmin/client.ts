@@ -4,42 +4,15 @@
  * code exchange, deregistration as revoke, and every data read as 24-hour upload windows.
  */
 import * as z from '../../zod';
-import {
-  AthleteSchema,
-  ProviderError,
-  type Activity,
-  type Athlete,
-  type HealthMetrics,
-  type RecoveryMetrics,
-  type SleepSession,
-} from '../../models';
+import { AthleteSchema, ProviderError, type Activity, type Athlete, type HealthMetrics, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
-import type {
-  ActivityQuery,
-  CodeExchange,
-  DateRange,
-  ProviderConfig,
-  ProviderDeps,
-  ProviderSession,
-  TokenSet,
-  WebhookRequest,
-  WebhookResult,
-} from '../spi';
+import type { ActivityQuery, CodeExchange, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
 import { GARMIN_DESCRIPTOR } from './descriptor';
 import { bodyCompDate, sleepDate, toActivity, toHealthMetrics, toRecoveryMetrics, toSleepSession } from './mapping';
 import { garminWebhook, WEBHOOK_SECRET_SETTING } from './webhook';
 import { PermissionsSchema, SUMMARY_ENDPOINTS, UserIdSchema, type SummaryOf, type SummaryType } from './schemas';
 import { garminSettings, type GarminSettings } from './settings';
-import {
-  inDates,
-  newestFirst,
-  planActivities,
-  planRange,
-  startMs,
-  walkComplete,
-  windowsBackwards,
-  type UploadWindow,
-} from './windows';
+import { inDates, newestFirst, planActivities, planRange, startMs, walkComplete, windowsBackwards, type UploadWindow } from './windows';
 
 const DAY_SECS = 86_400;
 
@@ -184,10 +157,7 @@ export class GarminProvider extends BaseProvider {
   /** Oldest first, one per day: resting heart rate (dailies) and last night's HRV. */
   override async getRecoveryMetrics(session: ProviderSession, range: DateRange): Promise<RecoveryMetrics[]> {
     const plan = planRange(range, this.deps.now(), this.settings);
-    const [dailies, hrvs] = await Promise.all([
-      this.collect(session, 'dailies', plan.upper, plan.lower),
-      this.collect(session, 'hrv', plan.upper, plan.lower),
-    ]);
+    const [dailies, hrvs] = await Promise.all([this.collect(session, 'dailies', plan.upper, plan.lower), this.collect(session, 'hrv', plan.upper, plan.lower)]);
     return toRecoveryMetrics(
       dailies.filter((d) => inDates(d.calendarDate, plan)),
       hrvs.filter((h) => inDates(h.calendarDate, plan)),

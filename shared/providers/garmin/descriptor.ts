@@ -40,7 +40,12 @@ export const GARMIN_DESCRIPTOR = {
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
   intSettings: {
-    PULL_HORIZON_DAYS: { min: 1, max: 366, default: 90, description: 'How far back (by upload time) the client looks: Garmin serves pulls by upload window only' },
+    PULL_HORIZON_DAYS: {
+      min: 1,
+      max: 366,
+      default: 90,
+      description: 'How far back (by upload time) the client looks: Garmin serves pulls by upload window only',
+    },
     UPLOAD_GRACE_HOURS: {
       min: 0,
       max: 24 * 14,

@@ -16,13 +16,7 @@ import {
   type SleepSession,
   type SportType,
 } from '../../models';
-import type {
-  GarminActivitySummary,
-  GarminBodyCompSummary,
-  GarminDailySummary,
-  GarminHrvSummary,
-  GarminSleepSummary,
-} from './schemas';
+import type { GarminActivitySummary, GarminBodyCompSummary, GarminDailySummary, GarminHrvSummary, GarminSleepSummary } from './schemas';
 
 const PROVIDER = 'garmin';
 
@@ -268,7 +262,8 @@ export function toRecoveryMetrics(dailies: readonly GarminDailySummary[], hrvs: 
         resting_heart_rate: orNull(daily?.restingHeartRateInBeatsPerMinute),
         hrv_rmssd_ms: orNull(hrv?.lastNightAvg),
         // Garmin writes -1 for a day with too little data.
-        stress_level: daily?.averageStressLevel !== undefined && daily.averageStressLevel !== null && daily.averageStressLevel >= 0 ? daily.averageStressLevel : null,
+        stress_level:
+          daily?.averageStressLevel !== undefined && daily.averageStressLevel !== null && daily.averageStressLevel >= 0 ? daily.averageStressLevel : null,
       }),
     );
 }

@@ -9,13 +9,7 @@ import { STRAVA_DESCRIPTOR } from './descriptor';
 import { activityFromStrava, athleteFromStrava, statsFromStrava } from './mapping';
 import { planPages, STRAVA_MAX_PER_PAGE } from './pages';
 import { stravaRateLimitHint, stravaRateLimitUsage } from './rate-limit';
-import {
-  StravaActivityListSchema,
-  StravaActivitySchema,
-  StravaActivityStatsSchema,
-  StravaAthleteSchema,
-  type StravaActivity,
-} from './schemas';
+import { StravaActivityListSchema, StravaActivitySchema, StravaActivityStatsSchema, StravaAthleteSchema, type StravaActivity } from './schemas';
 import { stravaWebhook } from './webhook';
 
 const NUMERIC_ID = /^\d{1,19}$/;

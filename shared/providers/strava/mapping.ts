@@ -2,17 +2,7 @@
  * Strava's JSON -> the unified model. Units: Strava already speaks metres, seconds, m/s and
  * watts; duration is `elapsed_time` (as Pierre fills it), moving time rides beside it.
  */
-import {
-  ActivitySchema,
-  AthleteSchema,
-  cadenceUnitOf,
-  endDateOf,
-  type Activity,
-  type Athlete,
-  type SportType,
-  type Stats,
-  type Totals,
-} from '../../models';
+import { ActivitySchema, AthleteSchema, cadenceUnitOf, endDateOf, type Activity, type Athlete, type SportType, type Stats, type Totals } from '../../models';
 import type { StravaActivity, StravaActivityStats, StravaActivityTotal, StravaAthlete } from './schemas';
 
 /** Strava `sport_type` (or the legacy `type`) -> unified sport; anything else is `other`. */

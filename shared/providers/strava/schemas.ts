@@ -51,62 +51,64 @@ export const StravaTokenResponseSchema = z.extend(TokenResponseSchema, {
 // ---- activities ----------------------------------------------------------------------------------
 
 /** SummaryActivity (list, resource_state 2); DetailedActivity (resource_state 3) adds a few fields. */
-export const StravaActivitySchema = z.looseObject({
-  id: stravaId,
-  resource_state: z.optional(z.number().check(z.int())),
-  athlete: z.optional(z.looseObject({ id: stravaId })),
-  name: z.string(),
-  /** Metres; 0 for activities without distance. */
-  distance: z.number().check(z.nonnegative()),
-  /** Seconds. */
-  moving_time: z.number().check(z.nonnegative()),
-  /** Seconds. */
-  elapsed_time: z.number().check(z.nonnegative()),
-  /** Metres. */
-  total_elevation_gain: optionalNumber,
-  /** Deprecated by Strava in favour of sport_type, but still sent. */
-  type: z.nullish(z.string()),
-  sport_type: z.nullish(z.string()),
-  /** 0/10 default, 1/11 race, 2 long run, 3/12 workout (runs / rides). */
-  workout_type: optionalNumber,
-  start_date: z.iso.datetime({ offset: true }),
-  start_date_local: z.nullish(z.string()),
-  timezone: z.nullish(z.string()),
-  utc_offset: optionalNumber,
-  start_latlng: LatLngSchema,
-  /** Deprecated by Strava and often null, but still sent. */
-  location_city: optionalString,
-  location_state: optionalString,
-  location_country: optionalString,
-  /** `summary_polyline` is a Google encoded polyline; empty without GPS. */
-  map: z.nullish(z.looseObject({ summary_polyline: optionalString })),
-  end_latlng: LatLngSchema,
-  trainer: z.nullish(z.boolean()),
-  commute: z.nullish(z.boolean()),
-  manual: z.nullish(z.boolean()),
-  private: z.nullish(z.boolean()),
-  /** Metres per second. */
-  average_speed: optionalNumber,
-  max_speed: optionalNumber,
-  /** Revolutions per minute on a bike; strides (one foot) per minute on foot. */
-  average_cadence: optionalNumber,
-  /** Watts; weighted_average_watts is Strava's normalized power. */
-  average_watts: optionalNumber,
-  weighted_average_watts: optionalNumber,
-  max_watts: optionalNumber,
-  device_watts: z.nullish(z.boolean()),
-  /** Work done, for rides with power (measured or estimated). */
-  kilojoules: optionalNumber,
-  has_heartrate: z.nullish(z.boolean()),
-  average_heartrate: optionalNumber,
-  max_heartrate: optionalNumber,
-  /** Relative Effort. */
-  suffer_score: optionalNumber,
-  /** DetailedActivity only: kilocalories. */
-  calories: optionalNumber,
-  description: optionalString,
-  device_name: optionalString,
-}).check(z.refine((a) => Boolean(a.sport_type ?? a.type), { message: 'an activity needs a sport_type or type', path: ['sport_type'] }));
+export const StravaActivitySchema = z
+  .looseObject({
+    id: stravaId,
+    resource_state: z.optional(z.number().check(z.int())),
+    athlete: z.optional(z.looseObject({ id: stravaId })),
+    name: z.string(),
+    /** Metres; 0 for activities without distance. */
+    distance: z.number().check(z.nonnegative()),
+    /** Seconds. */
+    moving_time: z.number().check(z.nonnegative()),
+    /** Seconds. */
+    elapsed_time: z.number().check(z.nonnegative()),
+    /** Metres. */
+    total_elevation_gain: optionalNumber,
+    /** Deprecated by Strava in favour of sport_type, but still sent. */
+    type: z.nullish(z.string()),
+    sport_type: z.nullish(z.string()),
+    /** 0/10 default, 1/11 race, 2 long run, 3/12 workout (runs / rides). */
+    workout_type: optionalNumber,
+    start_date: z.iso.datetime({ offset: true }),
+    start_date_local: z.nullish(z.string()),
+    timezone: z.nullish(z.string()),
+    utc_offset: optionalNumber,
+    start_latlng: LatLngSchema,
+    /** Deprecated by Strava and often null, but still sent. */
+    location_city: optionalString,
+    location_state: optionalString,
+    location_country: optionalString,
+    /** `summary_polyline` is a Google encoded polyline; empty without GPS. */
+    map: z.nullish(z.looseObject({ summary_polyline: optionalString })),
+    end_latlng: LatLngSchema,
+    trainer: z.nullish(z.boolean()),
+    commute: z.nullish(z.boolean()),
+    manual: z.nullish(z.boolean()),
+    private: z.nullish(z.boolean()),
+    /** Metres per second. */
+    average_speed: optionalNumber,
+    max_speed: optionalNumber,
+    /** Revolutions per minute on a bike; strides (one foot) per minute on foot. */
+    average_cadence: optionalNumber,
+    /** Watts; weighted_average_watts is Strava's normalized power. */
+    average_watts: optionalNumber,
+    weighted_average_watts: optionalNumber,
+    max_watts: optionalNumber,
+    device_watts: z.nullish(z.boolean()),
+    /** Work done, for rides with power (measured or estimated). */
+    kilojoules: optionalNumber,
+    has_heartrate: z.nullish(z.boolean()),
+    average_heartrate: optionalNumber,
+    max_heartrate: optionalNumber,
+    /** Relative Effort. */
+    suffer_score: optionalNumber,
+    /** DetailedActivity only: kilocalories. */
+    calories: optionalNumber,
+    description: optionalString,
+    device_name: optionalString,
+  })
+  .check(z.refine((a) => Boolean(a.sport_type ?? a.type), { message: 'an activity needs a sport_type or type', path: ['sport_type'] }));
 export type StravaActivity = z.infer<typeof StravaActivitySchema>;
 
 export const StravaActivityListSchema = z.array(StravaActivitySchema);

@@ -136,9 +136,7 @@ function toEvent(notice: StravaWebhookNotice): WebhookEvent {
 export function stravaWebhook(request: WebhookRequest, settings: Settings): WebhookResult {
   if (request.method === 'GET') {
     const answer = answerSubscriptionChallenge(request.query, settings);
-    return answer.status === 200
-      ? { kind: 'challenge', status: 200, body: answer.body }
-      : { kind: 'rejected', reason: answer.reason };
+    return answer.status === 200 ? { kind: 'challenge', status: 200, body: answer.body } : { kind: 'rejected', reason: answer.reason };
   }
   const parsed = parseStravaWebhook(request.rawBody.toString('utf8'), settings);
   if (!parsed.ok && parsed.reason === 'wrong_subscription') return { kind: 'events', events: [], authenticated: false };

@@ -4,12 +4,7 @@ import { Capability, combine, type ProviderDescriptorInput } from '../spi';
 export const SYNTHETIC_DESCRIPTOR = {
   name: 'synthetic',
   displayName: 'Synthetic (demo data)',
-  capabilities: combine(
-    Capability.ACTIVITIES,
-    Capability.SLEEP_TRACKING,
-    Capability.RECOVERY_METRICS,
-    Capability.HEALTH_METRICS,
-  ),
+  capabilities: combine(Capability.ACTIVITIES, Capability.SLEEP_TRACKING, Capability.RECOVERY_METRICS, Capability.HEALTH_METRICS),
   connection: 'none',
   apiBaseUrl: 'https://synthetic.invalid/api',
   defaultScopes: [],

@@ -174,7 +174,8 @@ export function detailed(core: CoreMetrics, ctx: DetailContext, label: string): 
     average_cadence: cadenceUnit === undefined ? null : core.average_cadence,
     max_cadence: cadenceUnit === undefined || core.average_cadence === null ? null : r1(core.average_cadence * rng.between(1.08, 1.2)),
     steps: core.steps,
-    suffer_score: avgHr === null ? null : Math.max(0, Math.round((moving / 60) * ((avgHr - athlete.restingHr) / (athlete.maxHr - athlete.restingHr)) ** 2 * 2.2)),
+    suffer_score:
+      avgHr === null ? null : Math.max(0, Math.round((moving / 60) * ((avgHr - athlete.restingHr) / (athlete.maxHr - athlete.restingHr)) ** 2 * 2.2)),
     strain: sessionStrain(athlete, avgHr, moving),
     training_stress_score: intensity === null ? null : Math.round(((moving * intensity * intensity) / 3600) * 1000) / 10,
     start_latitude: core.start_latitude,

@@ -200,8 +200,26 @@ const CITIES: readonly City[] = [
 const FEMALE_NAMES = ['Emma', 'Sofia', 'Mia', 'Lena', 'Chloe', 'Aiko', 'Zoe', 'Isabel', 'Nora', 'Freya', 'Maya', 'Clara'];
 const MALE_NAMES = ['Liam', 'Lucas', 'Noah', 'Felix', 'Mateo', 'Hugo', 'Kenji', 'Oliver', 'Elias', 'Samuel', 'Leo', 'Jonas'];
 const LAST_NAMES = [
-  'Andersen', 'Moreau', 'Schmidt', 'Rossi', 'Silva', 'Tanaka', 'Walker', 'Novak', 'Jensen', 'Garcia',
-  'Okafor', 'Fischer', 'Larsen', 'Dubois', 'Kowalski', 'Murphy', 'Costa', 'Bauer', 'Nakamura', 'Evans',
+  'Andersen',
+  'Moreau',
+  'Schmidt',
+  'Rossi',
+  'Silva',
+  'Tanaka',
+  'Walker',
+  'Novak',
+  'Jensen',
+  'Garcia',
+  'Okafor',
+  'Fischer',
+  'Larsen',
+  'Dubois',
+  'Kowalski',
+  'Murphy',
+  'Costa',
+  'Bauer',
+  'Nakamura',
+  'Evans',
 ];
 
 const DEVICES = ['Garmin Forerunner 965', 'Garmin Fenix 7', 'COROS PACE 3', 'Wahoo ELEMNT BOLT', 'Apple Watch Series 9', 'Polar Vantage V3'];
@@ -574,9 +592,13 @@ type Slot = 'morning' | 'lunch' | 'evening';
 /** Local start time in seconds after local midnight. */
 function localStart(rng: Rng, slot: Slot, weekend: boolean): number {
   const minutes =
-    slot === 'morning' ? (weekend ? rng.int(8 * 60, 10 * 60 + 30) : rng.int(6 * 60, 7 * 60 + 45))
-    : slot === 'lunch' ? rng.int(12 * 60, 12 * 60 + 45)
-    : rng.int(17 * 60 + 15, 19 * 60 + 30);
+    slot === 'morning'
+      ? weekend
+        ? rng.int(8 * 60, 10 * 60 + 30)
+        : rng.int(6 * 60, 7 * 60 + 45)
+      : slot === 'lunch'
+        ? rng.int(12 * 60, 12 * 60 + 45)
+        : rng.int(17 * 60 + 15, 19 * 60 + 30);
   return minutes * 60 + rng.int(0, 59);
 }
 
@@ -643,7 +665,15 @@ function generateActivities(profile: SyntheticProfile, rng: Rng, day: number, pr
       start_date: isoInstant(d.startMs),
       ...detailed(
         d.metrics,
-        { rng: new Rng(`${dayKey}|details|${i + 1}`), athlete, place, sport: d.sport, startMs: d.startMs, long: d.long, bmrPerDay: bmrOf(profile, profile.weightKg) },
+        {
+          rng: new Rng(`${dayKey}|details|${i + 1}`),
+          athlete,
+          place,
+          sport: d.sport,
+          startMs: d.startMs,
+          long: d.long,
+          bmrPerDay: bmrOf(profile, profile.weightKg),
+        },
         d.label,
       ),
     }),
@@ -707,10 +737,7 @@ function generateSleep(
   const efficiency = r1((100 * asleep) / inBed);
   const restorative = (totals.deep + totals.rem) / asleep;
   const score = Math.round(
-    100 *
-      (0.45 * Math.min(1, asleep / (8 * 3600)) +
-        0.3 * clamp((efficiency - 75) / 25, 0, 1) +
-        0.25 * clamp(restorative / 0.45, 0, 1)),
+    100 * (0.45 * Math.min(1, asleep / (8 * 3600)) + 0.3 * clamp((efficiency - 75) / 25, 0, 1) + 0.25 * clamp(restorative / 0.45, 0, 1)),
   );
   return SleepSessionSchema.parse({
     id: `syn-sleep-${isoDay(day).replaceAll('-', '')}`,
@@ -782,11 +809,7 @@ export function generateDay(user: UserKey, profile: SyntheticProfile, day: numbe
     date,
     recovery_score: clamp(
       Math.round(
-        58 +
-          110 * (hrvMs / profile.hrvBaselineMs - 1) +
-          0.35 * ((sleep.sleep_score ?? 75) - 75) -
-          2.5 * (restingHr - profile.restingHr) +
-          rng.between(-4, 4),
+        58 + 110 * (hrvMs / profile.hrvBaselineMs - 1) + 0.35 * ((sleep.sleep_score ?? 75) - 75) - 2.5 * (restingHr - profile.restingHr) + rng.between(-4, 4),
       ),
       1,
       99,

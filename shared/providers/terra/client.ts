@@ -5,13 +5,7 @@
  * of the connection (there is no user token, no expiry and no refresh).
  */
 import type * as z from '../../zod';
-import {
-  ProviderError,
-  type Activity,
-  type Athlete,
-  type HealthMetrics,
-  type SleepSession,
-} from '../../models';
+import { ProviderError, type Activity, type Athlete, type HealthMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
 import type {
   ActivityQuery,
@@ -121,8 +115,7 @@ export class TerraProvider extends BaseProvider {
       headers: this.apiHeaders(),
       schema: UserInfoResponseSchema,
       onStatus: (status) =>
-        this.credentialError(status) ??
-        (status === 400 || status === 404 ? this.connectFailed('Terra does not know the user the widget returned') : undefined),
+        this.credentialError(status) ?? (status === 400 || status === 404 ? this.connectFailed('Terra does not know the user the widget returned') : undefined),
     });
     const user = data.user;
     if (user.user_id !== terraUserId || user.reference_id !== query['reference_id'] || data.is_authenticated === false || user.active === false) {
@@ -272,13 +265,7 @@ export class TerraProvider extends BaseProvider {
     return out;
   }
 
-  private async fetchData<T>(
-    endpoint: DataEndpoint,
-    userId: string,
-    window: TimeWindow,
-    schema: z.ZodMiniType<T>,
-    endMarginMs = 0,
-  ): Promise<T> {
+  private async fetchData<T>(endpoint: DataEndpoint, userId: string, window: TimeWindow, schema: z.ZodMiniType<T>, endMarginMs = 0): Promise<T> {
     const params = windowParams({ start: window.start, end: window.end + endMarginMs });
     const { data } = await this.http.request({
       url: this.apiUrl(endpoint, { user_id: userId, ...params, to_webhook: 'false' }),

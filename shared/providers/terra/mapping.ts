@@ -26,7 +26,15 @@ function zonesOf(hr: NonNullable<NonNullable<TerraActivity['heart_rate_data']>['
   const out = zones.flatMap((z, i) =>
     z.duration_seconds === null || z.duration_seconds === undefined
       ? []
-      : [{ zone: z.zone ?? i, name: z.name ?? null, min_heart_rate: bpm(z.start_percentage), max_heart_rate: bpm(z.end_percentage), duration_seconds: z.duration_seconds }],
+      : [
+          {
+            zone: z.zone ?? i,
+            name: z.name ?? null,
+            min_heart_rate: bpm(z.start_percentage),
+            max_heart_rate: bpm(z.end_percentage),
+            duration_seconds: z.duration_seconds,
+          },
+        ],
   );
   return out.length > 0 ? out : null;
 }
@@ -253,11 +261,7 @@ function sexOf(value: string | null | undefined): Athlete['sex'] {
   return 'other';
 }
 
-export function athleteFromTerra(
-  user: Pick<TerraUser, 'user_id'>,
-  athlete: TerraAthlete,
-  provider: string,
-): Athlete {
+export function athleteFromTerra(user: Pick<TerraUser, 'user_id'>, athlete: TerraAthlete, provider: string): Athlete {
   return AthleteSchema.parse({
     id: user.user_id,
     provider,

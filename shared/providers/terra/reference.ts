@@ -12,10 +12,7 @@ interface ReferenceOwner {
 }
 
 function tag(key: string, state: string, owner: ReferenceOwner): string {
-  return createHmac('sha256', key)
-    .update(`terra-reference\n${state}\n${owner.tenantId}\n${owner.userId}`)
-    .digest('base64url')
-    .slice(0, 22);
+  return createHmac('sha256', key).update(`terra-reference\n${state}\n${owner.tenantId}\n${owner.userId}`).digest('base64url').slice(0, 22);
 }
 
 export function referenceIdFor(key: string, state: string, owner: ReferenceOwner): string {

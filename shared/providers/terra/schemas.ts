@@ -11,7 +11,10 @@ const str = z.nullish(z.string());
 
 /** Offsets are optional in Terra timestamps ("microsecond precision, timezone when possible"). */
 const TERRA_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([zZ]|[+-]\d{2}:?\d{2})?$/;
-const time = z.string().check(z.regex(TERRA_TIME, 'not an ISO-8601 date-time'), z.refine((value) => !Number.isNaN(parseTerraTime(value)), 'not a valid date-time'));
+const time = z.string().check(
+  z.regex(TERRA_TIME, 'not an ISO-8601 date-time'),
+  z.refine((value) => !Number.isNaN(parseTerraTime(value)), 'not a valid date-time'),
+);
 
 export const TerraUserSchema = z.looseObject({
   user_id: z.string().check(z.minLength(1)),
@@ -66,24 +69,32 @@ export const TerraActivitySchema = z.looseObject({
   active_durations_data: z.nullish(z.looseObject({ activity_seconds: num, rest_seconds: num })),
   /** Total energy (resting included) and the energy above resting, kcal. */
   calories_data: z.nullish(z.looseObject({ total_burned_calories: num, net_activity_calories: num })),
-  distance_data: z.nullish(z.looseObject({
-    summary: z.nullish(z.looseObject({
-      distance_meters: num,
-      steps: num,
-      elevation: z.nullish(z.looseObject({ gain_actual_meters: num })),
-    })),
-  })),
+  distance_data: z.nullish(
+    z.looseObject({
+      summary: z.nullish(
+        z.looseObject({
+          distance_meters: num,
+          steps: num,
+          elevation: z.nullish(z.looseObject({ gain_actual_meters: num })),
+        }),
+      ),
+    }),
+  ),
   heart_rate_data: z.nullish(HeartRateDataSchema),
-  movement_data: z.nullish(z.looseObject({
-    avg_speed_meters_per_second: num,
-    max_speed_meters_per_second: num,
-    avg_cadence_rpm: num,
-    max_cadence_rpm: num,
-  })),
+  movement_data: z.nullish(
+    z.looseObject({
+      avg_speed_meters_per_second: num,
+      max_speed_meters_per_second: num,
+      avg_cadence_rpm: num,
+      max_cadence_rpm: num,
+    }),
+  ),
   position_data: z.nullish(z.looseObject({ start_pos_lat_lng_deg: z.nullish(z.array(z.nullable(z.number()))) })),
   polyline_map_data: z.nullish(z.looseObject({ summary_polyline: str })),
   power_data: z.nullish(z.looseObject({ avg_watts: num, max_watts: num })),
-  TSS_data: z.nullish(z.looseObject({ TSS_samples: z.nullish(z.array(z.looseObject({ actual: num, planned: num, method: str, normalized_power_watts: num }))) })),
+  TSS_data: z.nullish(
+    z.looseObject({ TSS_samples: z.nullish(z.array(z.looseObject({ actual: num, planned: num, method: str, normalized_power_watts: num }))) }),
+  ),
   device_data: z.nullish(z.looseObject({ name: str, manufacturer: str })),
 });
 export type TerraActivity = z.infer<typeof TerraActivitySchema>;
@@ -96,23 +107,29 @@ export const TerraSleepSchema = z.looseObject({
     is_nap: z.nullish(z.boolean()),
     upload_type: num,
   }),
-  sleep_durations_data: z.nullish(z.looseObject({
-    asleep: z.nullish(z.looseObject({
-      duration_asleep_state_seconds: num,
-      duration_deep_sleep_state_seconds: num,
-      duration_light_sleep_state_seconds: num,
-      duration_REM_sleep_state_seconds: num,
-    })),
-    awake: z.nullish(z.looseObject({ duration_awake_state_seconds: num, num_wakeup_events: num, sleep_latency_seconds: num })),
-    other: z.nullish(z.looseObject({ duration_in_bed_seconds: num })),
-    sleep_efficiency: num,
-    hypnogram_samples: z.nullish(z.array(z.looseObject({ timestamp: str, level: num }))),
-  })),
+  sleep_durations_data: z.nullish(
+    z.looseObject({
+      asleep: z.nullish(
+        z.looseObject({
+          duration_asleep_state_seconds: num,
+          duration_deep_sleep_state_seconds: num,
+          duration_light_sleep_state_seconds: num,
+          duration_REM_sleep_state_seconds: num,
+        }),
+      ),
+      awake: z.nullish(z.looseObject({ duration_awake_state_seconds: num, num_wakeup_events: num, sleep_latency_seconds: num })),
+      other: z.nullish(z.looseObject({ duration_in_bed_seconds: num })),
+      sleep_efficiency: num,
+      hypnogram_samples: z.nullish(z.array(z.looseObject({ timestamp: str, level: num }))),
+    }),
+  ),
   heart_rate_data: z.nullish(HeartRateDataSchema),
-  respiration_data: z.nullish(z.looseObject({
-    breaths_data: z.nullish(z.looseObject({ avg_breaths_per_min: num })),
-    oxygen_saturation_data: z.nullish(z.looseObject({ avg_saturation_percentage: num })),
-  })),
+  respiration_data: z.nullish(
+    z.looseObject({
+      breaths_data: z.nullish(z.looseObject({ avg_breaths_per_min: num })),
+      oxygen_saturation_data: z.nullish(z.looseObject({ avg_saturation_percentage: num })),
+    }),
+  ),
   /** `delta`: skin temperature's deviation from the user's baseline, Celsius. */
   temperature_data: z.nullish(z.looseObject({ delta: num })),
   // The data models call it `scores.sleep`; older SDKs `scores.sleep_score`.
@@ -122,27 +139,33 @@ export type TerraSleep = z.infer<typeof TerraSleepSchema>;
 
 export const TerraBodySchema = z.looseObject({
   metadata: z.looseObject({ start_time: time, end_time: time }),
-  measurements_data: z.nullish(z.looseObject({
-    measurements: z.nullish(z.array(
-      z.looseObject({
-        measurement_time: str,
-        weight_kg: num,
-        bodyfat_percentage: num,
-        BMI: num,
-        height_cm: num,
-        muscle_mass_g: num,
-        bone_mass_g: num,
-        water_percentage: num,
-      }),
-    )),
-  })),
+  measurements_data: z.nullish(
+    z.looseObject({
+      measurements: z.nullish(
+        z.array(
+          z.looseObject({
+            measurement_time: str,
+            weight_kg: num,
+            bodyfat_percentage: num,
+            BMI: num,
+            height_cm: num,
+            muscle_mass_g: num,
+            bone_mass_g: num,
+            water_percentage: num,
+          }),
+        ),
+      ),
+    }),
+  ),
   heart_data: z.nullish(z.looseObject({ heart_rate_data: z.nullish(HeartRateDataSchema) })),
   /** mmHg. */
-  blood_pressure_data: z.nullish(z.looseObject({
-    day_avg_systolic_bp: num,
-    day_avg_diastolic_bp: num,
-    blood_pressure_samples: z.nullish(z.array(z.looseObject({ timestamp: str, systolic_bp: num, diastolic_bp: num }))),
-  })),
+  blood_pressure_data: z.nullish(
+    z.looseObject({
+      day_avg_systolic_bp: num,
+      day_avg_diastolic_bp: num,
+      blood_pressure_samples: z.nullish(z.array(z.looseObject({ timestamp: str, systolic_bp: num, diastolic_bp: num }))),
+    }),
+  ),
   /** mg/dL; Terra's docs spell the key both `..._mg_per_dL` and `..._mg_per_dl`. */
   glucose_data: z.nullish(z.looseObject({ day_avg_blood_glucose_mg_per_dL: num, day_avg_blood_glucose_mg_per_dl: num })),
 });

@@ -117,10 +117,7 @@ export function parseTerraWebhook(rawBody: string | Buffer): ParsedWebhook {
   } catch {
     return { kind: 'invalid', type: undefined };
   }
-  const type =
-    typeof json === 'object' && json !== null && typeof (json as { type?: unknown }).type === 'string'
-      ? (json as { type: string }).type
-      : undefined;
+  const type = typeof json === 'object' && json !== null && typeof (json as { type?: unknown }).type === 'string' ? (json as { type: string }).type : undefined;
   if (type === undefined) return { kind: 'invalid', type };
   if (!KNOWN_TYPES.has(type)) return { kind: 'ignored', type };
   const result = TerraWebhookEventSchema.safeParse(json);

@@ -4,28 +4,12 @@
  * and every collection read through `nextToken` pagination.
  */
 import type * as z from '../../zod';
-import {
-  ProviderError,
-  type Activity,
-  type Athlete,
-  type HealthMetrics,
-  type RecoveryMetrics,
-  type SleepSession,
-} from '../../models';
+import { ProviderError, type Activity, type Athlete, type HealthMetrics, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
 import { cursorPaging, walkCursorPages, type CursorPaging } from '../pagination';
 import type { ActivityQuery, CodeExchange, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
 import { WHOOP_DESCRIPTOR } from './descriptor';
-import {
-  bodyOnlyHealthMetrics,
-  joinDays,
-  toActivity,
-  toAthlete,
-  toHealthMetrics,
-  toRecoveryMetrics,
-  toSleepSession,
-  type WhoopDay,
-} from './mapping';
+import { bodyOnlyHealthMetrics, joinDays, toActivity, toAthlete, toHealthMetrics, toRecoveryMetrics, toSleepSession, type WhoopDay } from './mapping';
 import { whoopRateLimitHint, whoopRateLimitUsage } from './rate-limit';
 import { whoopWebhook } from './webhook';
 import {
@@ -151,10 +135,7 @@ export class WhoopProvider extends BaseProvider {
    */
   override async getHealthMetrics(session: ProviderSession, range: DateRange): Promise<HealthMetrics[]> {
     const reachesToday = wholeDays(range).endMs > this.deps.now();
-    const [days, body] = await Promise.all([
-      this.days(session, range),
-      reachesToday ? this.bodyMeasurement(session) : Promise.resolve(undefined),
-    ]);
+    const [days, body] = await Promise.all([this.days(session, range), reachesToday ? this.bodyMeasurement(session) : Promise.resolve(undefined)]);
     const metrics = days.map((day, i) => toHealthMetrics(this.name, day, i === days.length - 1 ? body : undefined));
     if (metrics.length === 0 && body) metrics.push(bodyOnlyHealthMetrics(this.name, new Date(this.deps.now()).toISOString().slice(0, 10), body));
     return metrics;
@@ -191,18 +172,25 @@ export class WhoopProvider extends BaseProvider {
     const afterMs = after?.getTime() ?? Number.NEGATIVE_INFINITY;
     const kept: WhoopWorkout[] = [];
     let exhausted = false;
-    await this.pages(session, '/v2/activity/workout', WorkoutPage, { start: after, end: before }, () => wanted - kept.length, (records) => {
-      for (const workout of records) {
-        const started = Date.parse(workout.start);
-        // WHOOP's window is inclusive and overlap-based; ours is strict on the start time.
-        if (started <= afterMs) {
-          exhausted = true; // newest first: every later record started even earlier
-          break;
+    await this.pages(
+      session,
+      '/v2/activity/workout',
+      WorkoutPage,
+      { start: after, end: before },
+      () => wanted - kept.length,
+      (records) => {
+        for (const workout of records) {
+          const started = Date.parse(workout.start);
+          // WHOOP's window is inclusive and overlap-based; ours is strict on the start time.
+          if (started <= afterMs) {
+            exhausted = true; // newest first: every later record started even earlier
+            break;
+          }
+          if (started < beforeMs && kept.length < wanted) kept.push(workout);
         }
-        if (started < beforeMs && kept.length < wanted) kept.push(workout);
-      }
-      return !exhausted && kept.length < wanted;
-    });
+        return !exhausted && kept.length < wanted;
+      },
+    );
     return kept;
   }
 
@@ -232,10 +220,17 @@ export class WhoopProvider extends BaseProvider {
     window: Window,
   ): Promise<T[]> {
     const all: T[] = [];
-    await this.pages(session, path, schema, window, () => WHOOP_PAGE_MAX, (records) => {
-      all.push(...records);
-      return true;
-    });
+    await this.pages(
+      session,
+      path,
+      schema,
+      window,
+      () => WHOOP_PAGE_MAX,
+      (records) => {
+        all.push(...records);
+        return true;
+      },
+    );
     return all;
   }
 

@@ -95,7 +95,10 @@ export function sportTypeOf(sportName: string): SportType {
 
 /** WHOOP workouts carry no title: `hiking/rucking` becomes `Hiking/Rucking`. */
 export function workoutName(sportName: string): string {
-  const label = sportName.replace(/[_]+/g, ' ').trim().replace(/(^|[\s/-])(\p{L})/gu, (_m, sep: string, c: string) => sep + c.toUpperCase());
+  const label = sportName
+    .replace(/[_]+/g, ' ')
+    .trim()
+    .replace(/(^|[\s/-])(\p{L})/gu, (_m, sep: string, c: string) => sep + c.toUpperCase());
   return label || 'Workout';
 }
 

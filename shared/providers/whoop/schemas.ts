@@ -20,14 +20,16 @@ const WhoopWorkoutScoreSchema = z.looseObject({
   altitude_gain_meter: optionalNumber,
   altitude_change_meter: optionalNumber,
   /** Milliseconds in WHOOP's heart-rate zones 0-5 (shares of maximum heart rate). */
-  zone_durations: z.nullish(z.looseObject({
-    zone_zero_milli: optionalNumber,
-    zone_one_milli: optionalNumber,
-    zone_two_milli: optionalNumber,
-    zone_three_milli: optionalNumber,
-    zone_four_milli: optionalNumber,
-    zone_five_milli: optionalNumber,
-  })),
+  zone_durations: z.nullish(
+    z.looseObject({
+      zone_zero_milli: optionalNumber,
+      zone_one_milli: optionalNumber,
+      zone_two_milli: optionalNumber,
+      zone_three_milli: optionalNumber,
+      zone_four_milli: optionalNumber,
+      zone_five_milli: optionalNumber,
+    }),
+  ),
 });
 
 export const WhoopWorkoutSchema = z.looseObject({
@@ -64,13 +66,15 @@ export const WhoopSleepSchema = z.looseObject({
   timezone_offset: z.optional(z.string()),
   nap: z.optional(z.boolean()),
   score_state: scoreState,
-  score: z.nullish(z.looseObject({
-    stage_summary: z.nullish(WhoopSleepStageSummarySchema),
-    respiratory_rate: optionalNumber,
-    sleep_performance_percentage: optionalNumber,
-    sleep_consistency_percentage: optionalNumber,
-    sleep_efficiency_percentage: optionalNumber,
-  })),
+  score: z.nullish(
+    z.looseObject({
+      stage_summary: z.nullish(WhoopSleepStageSummarySchema),
+      respiratory_rate: optionalNumber,
+      sleep_performance_percentage: optionalNumber,
+      sleep_consistency_percentage: optionalNumber,
+      sleep_efficiency_percentage: optionalNumber,
+    }),
+  ),
 });
 export type WhoopSleep = z.infer<typeof WhoopSleepSchema>;
 
@@ -81,14 +85,16 @@ export const WhoopRecoverySchema = z.looseObject({
   created_at: z.optional(instant),
   updated_at: z.optional(instant),
   score_state: scoreState,
-  score: z.nullish(z.looseObject({
-    user_calibrating: z.optional(z.boolean()),
-    recovery_score: optionalNumber,
-    resting_heart_rate: optionalNumber,
-    hrv_rmssd_milli: optionalNumber,
-    spo2_percentage: optionalNumber,
-    skin_temp_celsius: optionalNumber,
-  })),
+  score: z.nullish(
+    z.looseObject({
+      user_calibrating: z.optional(z.boolean()),
+      recovery_score: optionalNumber,
+      resting_heart_rate: optionalNumber,
+      hrv_rmssd_milli: optionalNumber,
+      spo2_percentage: optionalNumber,
+      skin_temp_celsius: optionalNumber,
+    }),
+  ),
 });
 export type WhoopRecovery = z.infer<typeof WhoopRecoverySchema>;
 
@@ -100,12 +106,14 @@ export const WhoopCycleSchema = z.looseObject({
   end: z.nullish(instant),
   timezone_offset: z.optional(z.string()),
   score_state: scoreState,
-  score: z.nullish(z.looseObject({
-    strain: optionalNumber,
-    kilojoule: optionalNumber,
-    average_heart_rate: optionalNumber,
-    max_heart_rate: optionalNumber,
-  })),
+  score: z.nullish(
+    z.looseObject({
+      strain: optionalNumber,
+      kilojoule: optionalNumber,
+      average_heart_rate: optionalNumber,
+      max_heart_rate: optionalNumber,
+    }),
+  ),
 });
 export type WhoopCycle = z.infer<typeof WhoopCycleSchema>;
 

@@ -13,14 +13,7 @@ const TIMESTAMP_HEADER = 'x-whoop-signature-timestamp';
 /** How old (or how far in the future) a signed timestamp may be. */
 const DEFAULT_TOLERANCE_SECS = 300;
 
-const WHOOP_WEBHOOK_TYPES = [
-  'workout.updated',
-  'workout.deleted',
-  'sleep.updated',
-  'sleep.deleted',
-  'recovery.updated',
-  'recovery.deleted',
-] as const;
+const WHOOP_WEBHOOK_TYPES = ['workout.updated', 'workout.deleted', 'sleep.updated', 'sleep.deleted', 'recovery.updated', 'recovery.deleted'] as const;
 
 const WhoopWebhookSchema = z.looseObject({
   user_id: z.number().check(z.int()),

@@ -68,13 +68,13 @@ export class DynamoCacheStore implements CacheStore {
     const guarded = write.leaseHolder !== undefined;
     try {
       await this.doc.put({
-          TableName: this.tableName,
-          Item: { pk: partition, sk: key, ...body, storedAtMs: write.nowMs, expiresAtMs, keepUntilMs, ttl: Math.ceil(keepUntilMs / 1000) },
-          ...(guarded && {
-            ConditionExpression: 'leaseHolder = :holder',
-            ExpressionAttributeValues: { ':holder': write.leaseHolder },
-          }),
-        });
+        TableName: this.tableName,
+        Item: { pk: partition, sk: key, ...body, storedAtMs: write.nowMs, expiresAtMs, keepUntilMs, ttl: Math.ceil(keepUntilMs / 1000) },
+        ...(guarded && {
+          ConditionExpression: 'leaseHolder = :holder',
+          ExpressionAttributeValues: { ':holder': write.leaseHolder },
+        }),
+      });
       return 'stored';
     } catch (error) {
       if (guarded && isConditionFailure(error)) return 'lease_lost';
@@ -85,24 +85,23 @@ export class DynamoCacheStore implements CacheStore {
   async acquireLease(partition: string, key: string, lease: CacheLease & { nowMs: number; force?: boolean }): Promise<boolean> {
     try {
       await this.doc.update({
-          TableName: this.tableName,
-          Key: { pk: partition, sk: key },
-          // A new item (lease only) vanishes with the lease; an entry keeps its own expiry.
-          UpdateExpression:
-            'SET leaseHolder = :holder, leaseUntilMs = :until, keepUntilMs = if_not_exists(keepUntilMs, :until), #ttl = if_not_exists(#ttl, :ttl)',
-          // Nobody else filling, and no fresh value (another fill may have finished since our read).
-          ...(!lease.force && {
-            ConditionExpression:
-              '(attribute_not_exists(leaseUntilMs) OR leaseUntilMs <= :now) AND (attribute_not_exists(expiresAtMs) OR expiresAtMs <= :now)',
-          }),
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':holder': lease.holder,
-            ':until': lease.untilMs,
-            ':ttl': Math.ceil(lease.untilMs / 1000),
-            ...(!lease.force && { ':now': lease.nowMs }),
-          },
-        });
+        TableName: this.tableName,
+        Key: { pk: partition, sk: key },
+        // A new item (lease only) vanishes with the lease; an entry keeps its own expiry.
+        UpdateExpression:
+          'SET leaseHolder = :holder, leaseUntilMs = :until, keepUntilMs = if_not_exists(keepUntilMs, :until), #ttl = if_not_exists(#ttl, :ttl)',
+        // Nobody else filling, and no fresh value (another fill may have finished since our read).
+        ...(!lease.force && {
+          ConditionExpression: '(attribute_not_exists(leaseUntilMs) OR leaseUntilMs <= :now) AND (attribute_not_exists(expiresAtMs) OR expiresAtMs <= :now)',
+        }),
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':holder': lease.holder,
+          ':until': lease.untilMs,
+          ':ttl': Math.ceil(lease.untilMs / 1000),
+          ...(!lease.force && { ':now': lease.nowMs }),
+        },
+      });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -113,12 +112,12 @@ export class DynamoCacheStore implements CacheStore {
   async releaseLease(partition: string, key: string, holder: string): Promise<void> {
     try {
       await this.doc.update({
-          TableName: this.tableName,
-          Key: { pk: partition, sk: key },
-          UpdateExpression: 'REMOVE leaseHolder, leaseUntilMs',
-          ConditionExpression: 'leaseHolder = :holder',
-          ExpressionAttributeValues: { ':holder': holder },
-        });
+        TableName: this.tableName,
+        Key: { pk: partition, sk: key },
+        UpdateExpression: 'REMOVE leaseHolder, leaseUntilMs',
+        ConditionExpression: 'leaseHolder = :holder',
+        ExpressionAttributeValues: { ':holder': holder },
+      });
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -178,9 +177,7 @@ export class DynamoCacheStore implements CacheStore {
     let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
     do {
       const page = await this.doc.query({ ...input, ExclusiveStartKey });
-      yield (page.Items ?? [])
-        .map((item) => ({ pk: item['pk'], sk: item['sk'] }) as Key)
-        .filter((k) => !prefixes || prefixes.some((p) => k.sk.startsWith(p)));
+      yield (page.Items ?? []).map((item) => ({ pk: item['pk'], sk: item['sk'] }) as Key).filter((k) => !prefixes || prefixes.some((p) => k.sk.startsWith(p)));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
   }

@@ -11,10 +11,7 @@ import { awsClientConfig } from '../../aws/client-config';
  * one that does loads it while its configuration secret is being fetched.
  */
 export async function createDocumentClient(client?: DynamoDBClient): Promise<DynamoDBDocument> {
-  const [{ DynamoDBClient }, { DynamoDBDocument }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
-    import('@aws-sdk/lib-dynamodb'),
-  ]);
+  const [{ DynamoDBClient }, { DynamoDBDocument }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('@aws-sdk/lib-dynamodb')]);
   return DynamoDBDocument.from(client ?? new DynamoDBClient(awsClientConfig()), {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -53,11 +53,11 @@ export class DynamoConnectionStore implements ConnectionStore {
   async replaceIfUnchanged(connection: Connection, expectedUpdatedAt: string): Promise<boolean> {
     try {
       await this.doc.put({
-          TableName: this.tableName,
-          Item: this.#item(connection),
-          ConditionExpression: 'updatedAt = :expected',
-          ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
-        });
+        TableName: this.tableName,
+        Item: this.#item(connection),
+        ConditionExpression: 'updatedAt = :expected',
+        ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
+      });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -69,12 +69,12 @@ export class DynamoConnectionStore implements ConnectionStore {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.scan({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(sk, :conn)',
-          ExpressionAttributeValues: { ':conn': CONN_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        });
+        TableName: this.tableName,
+        FilterExpression: 'begins_with(sk, :conn)',
+        ExpressionAttributeValues: { ':conn': CONN_PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      });
       for (const item of page.Items ?? []) {
         const key = keyOfItem(item);
         if (key) yield { connection: this.#codec.read(item, key), sealedWithCurrentKey: this.#codec.sealedWithCurrentKey(item) };
@@ -86,10 +86,7 @@ export class DynamoConnectionStore implements ConnectionStore {
   #item(connection: Connection): Record<string, unknown> {
     const stored = this.#codec.encode(connection);
     const pk = connectionKeys.pk(stored.tenantId, stored.userId);
-    const index =
-      stored.providerUserId === undefined
-        ? {}
-        : { gsi1pk: connectionKeys.gsi1pk(stored.provider, stored.providerUserId), gsi1sk: pk };
+    const index = stored.providerUserId === undefined ? {} : { gsi1pk: connectionKeys.gsi1pk(stored.provider, stored.providerUserId), gsi1sk: pk };
     return { ...stored, ...index, pk, sk: connectionKeys.sk(stored.provider) };
   }
 
@@ -124,7 +121,7 @@ export class DynamoConnectionStore implements ConnectionStore {
     let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
     do {
       const page = await this.doc.query({ ...input, ExclusiveStartKey });
-            for (const item of page.Items ?? []) {
+      for (const item of page.Items ?? []) {
         const key = keyOfItem(item);
         if (key) out.push(this.#codec.read(item, key));
       }

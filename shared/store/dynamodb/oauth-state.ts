@@ -23,10 +23,10 @@ export class DynamoOAuthStateStore implements OAuthStateStore {
     const { state: value, ...rest } = OAuthStateSchema.parse(state);
     try {
       await this.doc.put({
-          TableName: this.tableName,
-          Item: { ...rest, ...stateKey(value), ttl: rest.expiresAt },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        });
+        TableName: this.tableName,
+        Item: { ...rest, ...stateKey(value), ttl: rest.expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
     } catch (err) {
       if (isConditionFailure(err)) throw new Error('OAuth state already exists');
       throw err;

@@ -37,7 +37,9 @@ class Expression {
 
   /** Every group must hold; within a group one condition suffices. */
   allOf(groups: readonly (readonly StateCondition[])[] | undefined): string | undefined {
-    const clauses = (groups ?? []).filter((group) => group.length > 0).map((group) => (group.length > 1 ? `(${this.condition(group)})` : this.condition(group)));
+    const clauses = (groups ?? [])
+      .filter((group) => group.length > 0)
+      .map((group) => (group.length > 1 ? `(${this.condition(group)})` : this.condition(group)));
     return clauses.length > 0 ? clauses.join(' AND ') : undefined;
   }
 }
@@ -88,12 +90,12 @@ export class DynamoStateStore implements StateStore {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.query({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        });
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      });
       for (const item of page.Items ?? []) {
         const live = fromItem(item, nowMs);
         if (live) out.set(String(item['sk']), live);
@@ -154,12 +156,12 @@ export class DynamoStateStore implements StateStore {
     const condition = expr.condition(write.ifAny);
     try {
       await this.doc.delete({
-          TableName: this.tableName,
-          Key: { pk, sk },
-          ConditionExpression: condition,
-          ExpressionAttributeNames: condition ? expr.names : undefined,
-          ExpressionAttributeValues: condition && Object.keys(expr.values).length ? expr.values : undefined,
-        });
+        TableName: this.tableName,
+        Key: { pk, sk },
+        ConditionExpression: condition,
+        ExpressionAttributeNames: condition ? expr.names : undefined,
+        ExpressionAttributeValues: condition && Object.keys(expr.values).length ? expr.values : undefined,
+      });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -173,14 +175,14 @@ export class DynamoStateStore implements StateStore {
     if (update === '') return this.get(pk, sk, 0);
     try {
       const { Attributes } = await this.doc.update({
-          TableName: this.tableName,
-          Key: { pk, sk },
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: expr.names,
-          ExpressionAttributeValues: Object.keys(expr.values).length ? expr.values : undefined,
-          ReturnValues: 'ALL_NEW',
-        });
+        TableName: this.tableName,
+        Key: { pk, sk },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: expr.names,
+        ExpressionAttributeValues: Object.keys(expr.values).length ? expr.values : undefined,
+        ReturnValues: 'ALL_NEW',
+      });
       return fromItem(Attributes, 0) ?? {};
     } catch (error) {
       if (isConditionFailure(error)) return undefined;

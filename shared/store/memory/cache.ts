@@ -10,8 +10,7 @@ interface Item {
   lease?: CacheLease;
 }
 
-const prefixList = (prefixes: string | readonly string[] | undefined): readonly string[] | undefined =>
-  typeof prefixes === 'string' ? [prefixes] : prefixes;
+const prefixList = (prefixes: string | readonly string[] | undefined): readonly string[] | undefined => (typeof prefixes === 'string' ? [prefixes] : prefixes);
 
 /** In-process CacheStore with the DynamoDB adapter's semantics (expiry checked on read). */
 export class MemoryCacheStore implements CacheStore {

@@ -24,7 +24,13 @@ const shortDate = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateStri
 export function weekChart(weeks: readonly WeekTotal[], metric: Metric): SVGSVGElement {
   const title = `${metric === 'distance' ? 'Distance' : 'Duration'} per week, last ${weeks.length} weeks`;
   const summary = weeks.map((w) => `week of ${shortDate(w.start)}: ${label(valueFor(w, metric), metric)}`).join('; ');
-  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc', class: 'chart', 'data-metric': metric });
+  const root = svg('svg', {
+    viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+    role: 'img',
+    'aria-labelledby': 'chart-title chart-desc',
+    class: 'chart',
+    'data-metric': metric,
+  });
   root.append(svg('title', { id: 'chart-title' }, title), svg('desc', { id: 'chart-desc' }, summary));
   const max = Math.max(1, ...weeks.map((w) => valueFor(w, metric)));
   const slot = WIDTH / weeks.length;

@@ -149,7 +149,10 @@ async function start(): Promise<void> {
     return;
   }
   // The outcome is said once the page shows the state it describes.
-  const activitiesFailed = await loadActivities().then(() => undefined, (error: unknown) => error);
+  const activitiesFailed = await loadActivities().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   if (outcome) say(outcomeMessage(outcome, displayName(outcome.provider)), outcome.status === 'error' ? 'error' : 'info');
   else if (activitiesFailed) say(failure(activitiesFailed), 'error');
   else if (!tokens.canWait) say('');

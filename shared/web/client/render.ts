@@ -54,7 +54,12 @@ export function providerCard(provider: ProviderEntry, onAction: ProviderAction):
   const action = connected ? 'disconnect' : 'connect';
   const button = el(
     'button',
-    { type: 'button', class: connected ? 'secondary' : 'primary', 'data-action': action, 'aria-label': `${connected ? 'Disconnect' : 'Connect'} ${provider.display_name}` },
+    {
+      type: 'button',
+      class: connected ? 'secondary' : 'primary',
+      'data-action': action,
+      'aria-label': `${connected ? 'Disconnect' : 'Connect'} ${provider.display_name}`,
+    },
     connected ? 'Disconnect' : 'Connect',
   );
   if (!provider.configured) {
@@ -71,7 +76,12 @@ export function activityItem(activity: ActivityEntry, providerName: (name: strin
   return el(
     'li',
     { class: 'activity', 'data-provider': activity.provider },
-    el('div', { class: 'activity-head' }, el('strong', {}, activity.name || formatName(activity.sport_type)), el('span', { class: `badge source source-${activity.provider}`, 'aria-label': `from ${source}` }, source)),
+    el(
+      'div',
+      { class: 'activity-head' },
+      el('strong', {}, activity.name || formatName(activity.sport_type)),
+      el('span', { class: `badge source source-${activity.provider}`, 'aria-label': `from ${source}` }, source),
+    ),
     el(
       'p',
       { class: 'activity-meta' },

@@ -113,7 +113,11 @@ describe('COROS against its simulator', () => {
     expect(calls).toHaveLength(4);
     for (const call of calls) {
       const q = new URL(call.path, 'http://x').searchParams;
-      const span = (Date.parse(`${q.get('endDate')!.replace(/(\d{4})(\d\d)(\d\d)/, '$1-$2-$3')}`) - Date.parse(q.get('startDate')!.replace(/(\d{4})(\d\d)(\d\d)/, '$1-$2-$3'))) / DAY_MS + 1;
+      const span =
+        (Date.parse(`${q.get('endDate')!.replace(/(\d{4})(\d\d)(\d\d)/, '$1-$2-$3')}`) -
+          Date.parse(q.get('startDate')!.replace(/(\d{4})(\d\d)(\d\d)/, '$1-$2-$3'))) /
+          DAY_MS +
+        1;
       expect(span).toBeLessThanOrEqual(30);
       expect(q.get('openId')).toBe((await stored())!.providerUserId);
     }
@@ -276,7 +280,12 @@ describe('COROS against its simulator', () => {
     expect(await simList(connection.accessToken, connection.providerUserId!)).toMatchObject({ result: '5006' });
     const { refreshToken } = decodeRefreshHandle(connection.refreshToken!);
     expect(
-      await simForm('/oauth2/refresh-token', { client_id: SIM_CREDS.clientId, client_secret: SIM_CREDS.clientSecret, grant_type: 'refresh_token', refresh_token: refreshToken }),
+      await simForm('/oauth2/refresh-token', {
+        client_id: SIM_CREDS.clientId,
+        client_secret: SIM_CREDS.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+      }),
     ).toMatchObject({ result: '5002' });
     const after = await client.api('/activities?provider=coros');
     expect(after.status).toBe(409);

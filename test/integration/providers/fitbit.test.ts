@@ -205,7 +205,18 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
       }
       if (m.averageHeartRateBeatsPerMinute !== undefined) expect(a.average_heart_rate).toBe(Number(m.averageHeartRateBeatsPerMinute));
       if (m.elevationGainMillimeters !== undefined) expect(a.elevation_gain_meters).toBeCloseTo(m.elevationGainMillimeters / 1000, 1);
-      const sport = { RUNNING: 'run', WALKING: 'walk', BIKING: 'ride', SWIMMING: 'swim', HIKING: 'hike', YOGA: 'yoga', PILATES: 'pilates', WORKOUT: 'workout', HIIT: 'hiit', WEIGHTLIFTING: 'strength_training' }[e.exerciseType as string];
+      const sport = {
+        RUNNING: 'run',
+        WALKING: 'walk',
+        BIKING: 'ride',
+        SWIMMING: 'swim',
+        HIKING: 'hike',
+        YOGA: 'yoga',
+        PILATES: 'pilates',
+        WORKOUT: 'workout',
+        HIIT: 'hiit',
+        WEIGHTLIFTING: 'strength_training',
+      }[e.exerciseType as string];
       expect(a.sport_type).toBe(sport ?? 'other');
     }
     expect(withDistance).toBeGreaterThan(5);
@@ -412,7 +423,10 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
     expect((await api(`/activities?provider=${P}&limit=3`)).status).toBe(200);
     expect((await api(`/recovery?provider=${P}`)).status).toBe(200);
     expect((await api(`/health-metrics?provider=${P}`)).status).toBe(200);
-    for (const [path, scope] of [['/sleep', SIM_SCOPES.sleep], ['/athlete', SIM_SCOPES.profile]] as const) {
+    for (const [path, scope] of [
+      ['/sleep', SIM_SCOPES.sleep],
+      ['/athlete', SIM_SCOPES.profile],
+    ] as const) {
       const res = await api(`${path}?provider=${P}`);
       expect(res.status, path).toBe(403);
       const error = await errorOf(res);
@@ -427,7 +441,10 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
     const { callback, api } = await connectAs('user-3');
     expect(callback.status).toBe(200);
     const stored = (await connection('user-3'))!;
-    expect((await fetch(`${sim}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${stored.refreshToken}` })).status).toBe(200);
+    expect(
+      (await fetch(`${sim}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${stored.refreshToken}` }))
+        .status,
+    ).toBe(200);
     const res = await api(`/activities?provider=${P}`);
     expect(res.status).toBe(409);
     expect((await errorOf(res)).code).toBe('reauthorization_required');
@@ -471,7 +488,8 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
     const hook = () => `${client.server.url}/webhooks/${P}`;
     const simulator = () => client.server.simulators.get(P) as FitbitSimulator;
     const deliver = async (event: object) => ((await (await client.control(P, 'webhooks', { target: hook(), event })).json()) as { status: number }).status;
-    const xCache = async (path: string) => (await client.api(`${path}${path.includes('?') ? '&' : '?'}cache=use`, { headers: { 'cache-control': 'max-age=0' } })).headers.get('x-cache');
+    const xCache = async (path: string) =>
+      (await client.api(`${path}${path.includes('?') ? '&' : '?'}cache=use`, { headers: { 'cache-control': 'max-age=0' } })).headers.get('x-cache');
     const owner = async () => (await connection())!.providerUserId!;
 
     it("answers Google's verification: 201 with the configured Authorization, 401 without it or with another", async () => {
@@ -509,7 +527,11 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
       expect(await deliver({ ...event, signature: 'missing' })).toBe(401);
       expect(await deliver({ ...event, authorization: 'Bearer guess' })).toBe(401);
       expect(await deliver({ ...event, authorization: null })).toBe(401);
-      const raw = await fetch(hook(), { method: 'POST', headers: { authorization: SIM_WEBHOOK_AUTHORIZATION, 'x-healthapi-signature': 'not base64!' }, body: JSON.stringify([]) });
+      const raw = await fetch(hook(), {
+        method: 'POST',
+        headers: { authorization: SIM_WEBHOOK_AUTHORIZATION, 'x-healthapi-signature': 'not base64!' },
+        body: JSON.stringify([]),
+      });
       expect(raw.status).toBe(401);
       expect(await xCache(`/activities?provider=${P}`)).toBe('HIT');
     });
@@ -550,6 +572,8 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
     expect(await paths()).toEqual(['POST /revoke']);
     expect(await connection()).toBeUndefined();
     expect((await simGet('/v4/users/me/profile', current.accessToken)).status).toBe(401);
-    expect((await token({ grant_type: 'refresh_token', refresh_token: current.refreshToken!, client_id: SIM_CLIENT_ID, client_secret: SIM_CLIENT_SECRET })).status).toBe(400);
+    expect(
+      (await token({ grant_type: 'refresh_token', refresh_token: current.refreshToken!, client_id: SIM_CLIENT_ID, client_secret: SIM_CLIENT_SECRET })).status,
+    ).toBe(400);
   });
 });

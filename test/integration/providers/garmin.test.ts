@@ -99,7 +99,8 @@ describe('Garmin through its simulator', () => {
     const oldest = Date.parse(all.at(-1)!.start_date);
     expect(Date.now() - oldest).toBeLessThan((HORIZON_DAYS + 1) * 86_400_000);
 
-    const ids = async (query: string) => ((await (await client.api(`/activities?provider=garmin&${query}`)).json()).activities as ApiActivity[]).map((a) => a.id);
+    const ids = async (query: string) =>
+      ((await (await client.api(`/activities?provider=garmin&${query}`)).json()).activities as ApiActivity[]).map((a) => a.id);
     const slice = (from: number, to: number) => all.slice(from, to).map((a) => a.id);
     expect(await ids('limit=5')).toEqual(slice(0, 5));
     expect(await ids('limit=4&offset=3')).toEqual(slice(3, 7));
@@ -164,12 +165,21 @@ describe('Garmin through its simulator', () => {
     expect(recovery.length).toBeGreaterThanOrEqual(6);
     expect(recovery.filter((r: { hrv_rmssd_ms: number | null }) => r.hrv_rmssd_ms !== null).length).toBeGreaterThanOrEqual(6);
     expect(recovery.filter((r: { resting_heart_rate: number | null }) => r.resting_heart_rate !== null).length).toBeGreaterThanOrEqual(5);
-    expect(recovery.filter((r: { stress_level: number | null }) => r.stress_level !== null && r.stress_level >= 0 && r.stress_level <= 100).length).toBeGreaterThanOrEqual(5);
+    expect(
+      recovery.filter((r: { stress_level: number | null }) => r.stress_level !== null && r.stress_level >= 0 && r.stress_level <= 100).length,
+    ).toBeGreaterThanOrEqual(5);
     const health = (await (await client.api('/health-metrics?provider=garmin')).json()).health_metrics;
     expect(health.length).toBeGreaterThanOrEqual(6);
     expect(health.some((h: { weight_kg: number | null }) => h.weight_kg !== null && h.weight_kg > 30 && h.weight_kg < 150)).toBe(true);
     expect(health.filter((h: { steps: number | null; calories: number | null }) => h.steps !== null && h.calories !== null).length).toBeGreaterThanOrEqual(5);
-    type Day = { calories: number | null; active_calories: number | null; bmr_calories: number | null; muscle_mass_kg: number | null; bone_mass_kg: number | null; weight_kg: number | null };
+    type Day = {
+      calories: number | null;
+      active_calories: number | null;
+      bmr_calories: number | null;
+      muscle_mass_kg: number | null;
+      bone_mass_kg: number | null;
+      weight_kg: number | null;
+    };
     for (const h of health as Day[]) {
       if (h.active_calories !== null && h.bmr_calories !== null) expect(h.calories).toBe(h.active_calories + h.bmr_calories);
       if (h.muscle_mass_kg !== null) expect(h.muscle_mass_kg + h.bone_mass_kg!).toBeLessThan(h.weight_kg!);
@@ -345,7 +355,9 @@ describe('Garmin through its simulator', () => {
     const wrong = await tokenCall({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: randomBytes(32).toString('base64url') });
     expect(wrong.status).toBe(400);
     expect((await wrong.json()).error).toBe('invalid_grant');
-    const noChallenge = await fetch(`${sim}/oauth2Confirm?client_id=sim-garmin-client&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb`, { redirect: 'manual' });
+    const noChallenge = await fetch(`${sim}/oauth2Confirm?client_id=sim-garmin-client&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb`, {
+      redirect: 'manual',
+    });
     expect(noChallenge.status).toBe(400);
     const badSecret = await fetch(`${sim}/di-oauth2-service/oauth/token`, {
       method: 'POST',

@@ -49,7 +49,8 @@ describe('Strava over HTTP against its simulator', () => {
   };
   const tokenEndpoint = (params: Record<string, string>) =>
     fetch(`${simUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) });
-  const simRequests = async () => ((await (await client.control('strava', 'requests', undefined, 'GET')).json()) as { method: string; path: string }[]).map((r) => `${r.method} ${r.path}`);
+  const simRequests = async () =>
+    ((await (await client.control('strava', 'requests', undefined, 'GET')).json()) as { method: string; path: string }[]).map((r) => `${r.method} ${r.path}`);
   const clearRequests = () => client.control('strava', 'requests', undefined, 'DELETE');
   const stored = () => client.server.container.connections.get(key('user-1'));
 
@@ -101,10 +102,7 @@ describe('Strava over HTTP against its simulator', () => {
     expect(starts).toEqual([...starts].sort((a, b) => b - a));
     expect(new Set(all.map((a) => a.id)).size).toBe(400);
     expect(page1[0]).toMatchObject({ provider: 'strava', id: expect.stringMatching(/^\d+$/) });
-    expect(await simRequests()).toEqual([
-      'GET /api/v3/athlete/activities?page=1&per_page=200',
-      'GET /api/v3/athlete/activities?page=2&per_page=200',
-    ]);
+    expect(await simRequests()).toEqual(['GET /api/v3/athlete/activities?page=1&per_page=200', 'GET /api/v3/athlete/activities?page=2&per_page=200']);
   });
 
   it('translates limit and offset into Strava pages, across two pages only when it must', async () => {
@@ -204,7 +202,12 @@ describe('Strava over HTTP against its simulator', () => {
     expect(after.providerUserId).toBe(before.providerUserId);
     expect(after.scopes).toEqual(before.scopes);
     // The old refresh token is dead at Strava now.
-    const replay = await tokenEndpoint({ client_id: 'sim-strava-client', client_secret: 'sim-strava-secret', grant_type: 'refresh_token', refresh_token: before.refreshToken! });
+    const replay = await tokenEndpoint({
+      client_id: 'sim-strava-client',
+      client_secret: 'sim-strava-secret',
+      grant_type: 'refresh_token',
+      refresh_token: before.refreshToken!,
+    });
     expect(replay.status).toBe(400);
     expect(await replay.json()).toEqual({ message: 'Bad Request', errors: [{ resource: 'RefreshToken', field: 'refresh_token', code: 'invalid' }] });
   });
@@ -315,7 +318,12 @@ describe('Strava over HTTP against its simulator', () => {
       const subscribe = (verifyToken: string) =>
         fetch(`${simUrl}/api/v3/push_subscriptions`, {
           method: 'POST',
-          body: new URLSearchParams({ client_id: 'sim-strava-client', client_secret: 'sim-strava-secret', callback_url: receiverUrl, verify_token: verifyToken }),
+          body: new URLSearchParams({
+            client_id: 'sim-strava-client',
+            client_secret: 'sim-strava-secret',
+            callback_url: receiverUrl,
+            verify_token: verifyToken,
+          }),
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
         });
       const refused = await subscribe('not-the-token');
@@ -331,7 +339,13 @@ describe('Strava over HTTP against its simulator', () => {
       const sent = await (await client.control('strava', 'webhooks', { target: receiverUrl, event })).json();
       expect(sent).toEqual({ status: 200 });
       const last = received.at(-1)!;
-      expect(last.ok && last.notice).toMatchObject({ providerUserId: String(athleteId), objectType: 'activity', objectId: all[0]!.id, aspect: 'create', deauthorized: false });
+      expect(last.ok && last.notice).toMatchObject({
+        providerUserId: String(athleteId),
+        objectType: 'activity',
+        objectId: all[0]!.id,
+        aspect: 'create',
+        deauthorized: false,
+      });
 
       const forged = await (await client.control('strava', 'webhooks', { target: receiverUrl, event: { ...event, subscription_id: 1 } })).json();
       expect(forged).toEqual({ status: 400 });
@@ -347,7 +361,12 @@ describe('Strava over HTTP against its simulator', () => {
       const old = await fetch(`${simUrl}/api/v3/athlete`, { headers: { authorization: `Bearer ${connection.accessToken}` } });
       expect(old.status).toBe(401);
       expect(await old.json()).toEqual({ message: 'Authorization Error', errors: [{ resource: 'Athlete', field: 'access_token', code: 'invalid' }] });
-      const refresh = await tokenEndpoint({ client_id: 'sim-strava-client', client_secret: 'sim-strava-secret', grant_type: 'refresh_token', refresh_token: connection.refreshToken! });
+      const refresh = await tokenEndpoint({
+        client_id: 'sim-strava-client',
+        client_secret: 'sim-strava-secret',
+        grant_type: 'refresh_token',
+        refresh_token: connection.refreshToken!,
+      });
       expect(refresh.status).toBe(400);
 
       const deadline = Date.now() + 3_000;

@@ -113,7 +113,9 @@ describe('Terra against its simulator', () => {
     const all = await activities('limit=30');
     const before = all[5]!.start_date;
     const after = all[15]!.start_date;
-    expect(await activities(`limit=30&before=${encodeURIComponent(before)}`)).toEqual(all.slice(6, 30).concat((await activities('limit=31&offset=30')).slice(0, 6)));
+    expect(await activities(`limit=30&before=${encodeURIComponent(before)}`)).toEqual(
+      all.slice(6, 30).concat((await activities('limit=31&offset=30')).slice(0, 6)),
+    );
     expect(await activities(`limit=30&after=${encodeURIComponent(after)}`)).toEqual(all.slice(0, 15));
     expect(await activities(`limit=30&before=${encodeURIComponent(before)}&after=${encodeURIComponent(after)}`)).toEqual(all.slice(6, 15));
   });
@@ -153,7 +155,12 @@ describe('Terra against its simulator', () => {
       expect(night.stages.length).toBeGreaterThan(0);
       expect(night.stage_totals.deep_seconds).toBeGreaterThan(0);
       // What Terra's sleep payload carries beyond stages.
-      expect(night).toMatchObject({ is_nap: false, wake_count: expect.any(Number), onset_latency_seconds: expect.any(Number), spo2_percentage: expect.any(Number) });
+      expect(night).toMatchObject({
+        is_nap: false,
+        wake_count: expect.any(Number),
+        onset_latency_seconds: expect.any(Number),
+        spo2_percentage: expect.any(Number),
+      });
       expect(night.time_asleep_seconds).toBeLessThan(night.time_in_bed_seconds);
       expect(night.skin_temp_deviation_celsius).toEqual(expect.any(Number));
     }

@@ -33,7 +33,8 @@ describe('WHOOP through its simulator', () => {
   const stored = () => client.server.container.connections.get({ tenantId: 'tenant-1', userId: 'user-1', provider: 'whoop' });
   const requests = async () => (await (await client.control('whoop', 'requests', undefined, 'GET')).json()) as { method: string; path: string }[];
   const clearRequests = () => client.control('whoop', 'requests', undefined, 'DELETE');
-  const workoutCalls = async () => (await requests()).filter((r) => r.path.startsWith('/developer/v2/activity/workout?')).map((r) => new URL(r.path, 'http://x').searchParams);
+  const workoutCalls = async () =>
+    (await requests()).filter((r) => r.path.startsWith('/developer/v2/activity/workout?')).map((r) => new URL(r.path, 'http://x').searchParams);
   const simToken = (form: Record<string, string>) =>
     fetch(sim('/oauth/oauth2/token'), {
       method: 'POST',
@@ -157,7 +158,9 @@ describe('WHOOP through its simulator', () => {
     const one = await (await client.api(`/activities/whoop/${scored.id}`)).json();
     expect(one.activity).toEqual(scored);
 
-    const raw = await (await fetch(sim(`/developer/v2/activity/workout/${scored.id}`), { headers: { authorization: `Bearer ${(await stored())!.accessToken}` } })).json();
+    const raw = await (
+      await fetch(sim(`/developer/v2/activity/workout/${scored.id}`), { headers: { authorization: `Bearer ${(await stored())!.accessToken}` } })
+    ).json();
     expect(raw.score.kilojoule / 4.184).toBeCloseTo(scored.calories!, 0);
     expect(raw.id).toBe(scored.id);
     // Strain on WHOOP's scale, and time in its six zones (ms -> s) covering the workout.
@@ -173,7 +176,12 @@ describe('WHOOP through its simulator', () => {
 
   it('serves the athlete from the basic profile and body measurement', async () => {
     const body = await (await client.api('/athlete?provider=whoop')).json();
-    expect(body.athlete).toMatchObject({ id: (await stored())!.providerUserId, provider: 'whoop', firstname: expect.any(String), weight_kg: expect.any(Number) });
+    expect(body.athlete).toMatchObject({
+      id: (await stored())!.providerUserId,
+      provider: 'whoop',
+      firstname: expect.any(String),
+      weight_kg: expect.any(Number),
+    });
   });
 
   it('derives stats and personal records from the workouts', async () => {
@@ -348,7 +356,14 @@ describe('the WHOOP simulator OAuth server', () => {
     });
   const authorize = async (scope: string, extra: Record<string, string> = {}) => {
     const url = new URL(sim('/oauth/oauth2/auth'));
-    for (const [k, v] of Object.entries({ response_type: 'code', client_id: CLIENT_ID, redirect_uri: 'http://127.0.0.1:9/cb', scope, state: 'state-0123456789', ...extra })) {
+    for (const [k, v] of Object.entries({
+      response_type: 'code',
+      client_id: CLIENT_ID,
+      redirect_uri: 'http://127.0.0.1:9/cb',
+      scope,
+      state: 'state-0123456789',
+      ...extra,
+    })) {
       url.searchParams.set(k, v);
     }
     const res = await fetch(url, { redirect: 'manual' });
@@ -379,7 +394,13 @@ describe('the WHOOP simulator OAuth server', () => {
     const ok = await token({ grant_type: 'authorization_code', code: back.get('code')!, code_verifier: verifier });
     expect(ok.status).toBe(200);
     const tokens = await ok.json();
-    expect(tokens).toEqual({ access_token: expect.any(String), refresh_token: expect.any(String), expires_in: 3600, scope: 'offline read:workout', token_type: 'bearer' });
+    expect(tokens).toEqual({
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
+      expires_in: 3600,
+      scope: 'offline read:workout',
+      token_type: 'bearer',
+    });
     const reused = await token({ grant_type: 'authorization_code', code: back.get('code')!, code_verifier: verifier });
     expect(reused.status).toBe(400);
 

@@ -129,7 +129,7 @@ describe('CachingFitnessProvider', () => {
     expect(inner.calls).toEqual(['recent']);
   });
 
-  it("asks the provider for what it does not derive (a native stats endpoint)", async () => {
+  it('asks the provider for what it does not derive (a native stats endpoint)', async () => {
     const native = Object.assign(new RecordingProvider(), { derivedFromActivities: ['personal_records'] as const });
     const provider = decorate({}, native);
     expect(await provider.getStats(session)).toEqual({ native: true });
@@ -211,10 +211,11 @@ describe('CachingFitnessProvider', () => {
 
   it('derives stats from cached activities without opening the session', async () => {
     let opened = 0;
-    const lazy = () => deferredSession({ tenantId: 't1', userId: 'u1' }, async () => {
-      opened++;
-      return session;
-    });
+    const lazy = () =>
+      deferredSession({ tenantId: 't1', userId: 'u1' }, async () => {
+        opened++;
+        return session;
+      });
     const provider = decorate();
     await provider.getPersonalRecords(lazy());
     expect(opened).toBe(1);
@@ -225,10 +226,11 @@ describe('CachingFitnessProvider', () => {
 
   it('answers a hit without opening a deferred session; a miss opens it once', async () => {
     let opened = 0;
-    const lazy = () => deferredSession({ tenantId: 't1', userId: 'u1' }, async () => {
-      opened++;
-      return session;
-    });
+    const lazy = () =>
+      deferredSession({ tenantId: 't1', userId: 'u1' }, async () => {
+        opened++;
+        return session;
+      });
     const provider = decorate();
     await provider.getAthlete(lazy());
     expect(opened).toBe(1);

@@ -80,7 +80,15 @@ describe('COROS workout mapping', () => {
 
   it('maps an outdoor run with units converted', () => {
     expect(activityFromWorkout('coros', run)).toEqual({
-      ...ActivitySchema.parse({ id: 'x', provider: 'coros', name: '', sport_type: 'run', start_date: '2018-01-16T10:01:09.000Z', end_date: '2018-01-16T10:01:09.000Z', duration_seconds: 0 }),
+      ...ActivitySchema.parse({
+        id: 'x',
+        provider: 'coros',
+        name: '',
+        sport_type: 'run',
+        start_date: '2018-01-16T10:01:09.000Z',
+        end_date: '2018-01-16T10:01:09.000Z',
+        duration_seconds: 0,
+      }),
       id: '418173292602490880',
       name: 'Outdoor Run',
       sport_type: 'run',
@@ -132,7 +140,12 @@ describe('COROS workout mapping', () => {
   });
 
   it('reads totalTime when duration is absent, and indoor bike as a virtual ride', () => {
-    expect(activityFromWorkout('coros', indoorBike)).toMatchObject({ sport_type: 'virtual_ride', name: 'Indoor Bike', duration_seconds: 3600, average_speed: 8.333 });
+    expect(activityFromWorkout('coros', indoorBike)).toMatchObject({
+      sport_type: 'virtual_ride',
+      name: 'Indoor Bike',
+      duration_seconds: 3600,
+      average_speed: 8.333,
+    });
     const bare = CorosWorkoutSchema.parse({ labelId: 7, mode: 8, subMode: 1, startTime: 100, endTime: 1_900 });
     expect(activityFromWorkout('coros', bare)).toMatchObject({ id: '7', duration_seconds: 1_800, distance_meters: null });
   });
@@ -288,9 +301,21 @@ describe('COROS settings', () => {
 
   it('takes overrides, including the sandbox host and no user call', () => {
     const s = resolveCorosSettings(
-      config({ REFRESH_URL: 'https://opentest.coros.com/oauth2/refresh-token', WORKOUTS_PATH: 'v3/sport/list', USER_PATH: 'none', WINDOW_DAYS: '7', HISTORY_DAYS: '30' }),
+      config({
+        REFRESH_URL: 'https://opentest.coros.com/oauth2/refresh-token',
+        WORKOUTS_PATH: 'v3/sport/list',
+        USER_PATH: 'none',
+        WINDOW_DAYS: '7',
+        HISTORY_DAYS: '30',
+      }),
     );
-    expect(s).toEqual({ refreshUrl: 'https://opentest.coros.com/oauth2/refresh-token', workoutsUrl: `${BASE}/v3/sport/list`, userUrl: undefined, windowDays: 7, historyDays: 30 });
+    expect(s).toEqual({
+      refreshUrl: 'https://opentest.coros.com/oauth2/refresh-token',
+      workoutsUrl: `${BASE}/v3/sport/list`,
+      userUrl: undefined,
+      windowDays: 7,
+      historyDays: 30,
+    });
     expect(() => resolveCorosSettings(config({ WINDOW_DAYS: '45' }))).toThrow(/PIERRE_COROS_WINDOW_DAYS/);
   });
 
@@ -336,7 +361,8 @@ describe('COROS date windows', () => {
       for (let d = day('2026-08-01'); d <= day('2026-11-25'); d++) {
         const start = d * 86_400 + 6 * 3600;
         const date = new Date(start * 1000).toISOString().slice(0, 10).replaceAll('-', '');
-        if (date >= from && date <= to) data.push({ labelId: String(start), mode: 8, subMode: 1, startTime: start, endTime: start + 1800, duration: 1800, distance: 5000 });
+        if (date >= from && date <= to)
+          data.push({ labelId: String(start), mode: 8, subMode: 1, startTime: start, endTime: start + 1800, duration: 1800, distance: 5000 });
       }
       return { result: '0000', message: 'OK', data };
     });
@@ -402,7 +428,9 @@ describe('COROS rate limits', () => {
       windows: [{ name: 'window', limit: 100, remaining: 7, resets_at: nowMs / 1000 + 30 }],
       observed_at: nowMs / 1000,
     });
-    expect(read(new Headers({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': '1795000000' }), nowMs)?.windows[0]?.resets_at).toBe(1_795_000_000);
+    expect(
+      read(new Headers({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': '1795000000' }), nowMs)?.windows[0]?.resets_at,
+    ).toBe(1_795_000_000);
   });
 });
 

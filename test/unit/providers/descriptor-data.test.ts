@@ -23,7 +23,12 @@ interface Call {
 function recorder(answer: (call: Call) => Response = () => Response.json({ access_token: 'at', refresh_token: 'rt', expires_in: 60 })) {
   const calls: Call[] = [];
   const fetch = (async (input: string | URL | Request, init: RequestInit = {}) => {
-    const call = { method: init.method ?? 'GET', url: new URL(String(input)), headers: new Headers(init.headers), form: new URLSearchParams(typeof init.body === 'string' ? init.body : '') };
+    const call = {
+      method: init.method ?? 'GET',
+      url: new URL(String(input)),
+      headers: new Headers(init.headers),
+      form: new URLSearchParams(typeof init.body === 'string' ? init.body : ''),
+    };
     calls.push(call);
     return answer(call);
   }) as typeof globalThis.fetch;
@@ -55,7 +60,9 @@ describe('descriptor data drives the generic OAuth client', () => {
     expect(calls[0]!.form.has('redirect_uri')).toBe(false);
     expect(tokens).toMatchObject({ providerUserId: '12345', scopes: ['read', 'activity:read_all'] });
     const other = recorder(() => Response.json({ access_token: 'at', expires_in: 60 }));
-    await create('whoop', other.fetch).exchangeCode({ query: { code: 'c' }, redirectUri: 'https://app.example/cb' }).catch(() => undefined);
+    await create('whoop', other.fetch)
+      .exchangeCode({ query: { code: 'c' }, redirectUri: 'https://app.example/cb' })
+      .catch(() => undefined);
     expect(other.calls[0]!.form.get('redirect_uri')).toBe('https://app.example/cb');
   });
 
@@ -95,7 +102,9 @@ describe('descriptor data drives the rate-limit header family', () => {
     const observed: (RateLimitUsage | undefined)[] = [];
     const headers = { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '9', 'x-ratelimit-reset': '20' };
     const { fetch } = recorder(() => new Response(null, { status: 204, headers }));
-    await create(name, fetch, { observeRateLimit: (usage) => void observed.push(usage) }).revokeToken(session).catch(() => undefined);
+    await create(name, fetch, { observeRateLimit: (usage) => void observed.push(usage) })
+      .revokeToken(session)
+      .catch(() => undefined);
     expect(observed[0]).toEqual({
       provider: name,
       scope: 'app',
@@ -136,7 +145,12 @@ describe('descriptor data drives the cursor pager', () => {
 
   it('names the token where each provider wants it, and stops on a missing token', async () => {
     expect(await walk('whoop', [{ items: [1], next: 'a' }, { items: [2] }])).toEqual({ seen: [1, 2], asked: [undefined, 'a'] });
-    expect(await walk('fitbit', [{ items: [1], next: 'p' }, { items: [2], next: '' }])).toEqual({ seen: [1, 2], asked: [undefined, 'p'] });
+    expect(
+      await walk('fitbit', [
+        { items: [1], next: 'p' },
+        { items: [2], next: '' },
+      ]),
+    ).toEqual({ seen: [1, 2], asked: [undefined, 'p'] });
   });
 
   it('ends a WHOOP walk on an empty page or a repeated token, but goes on through Google empty pages', async () => {

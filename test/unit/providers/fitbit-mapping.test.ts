@@ -95,9 +95,35 @@ describe('Google Health schemas', () => {
   });
 
   it('maps every ExerciseType of the v4 enum to its most specific sport, unknown values to other', () => {
-    const v4 = ['RUNNING', 'WALKING', 'BIKING', 'SWIMMING', 'HIKING', 'YOGA', 'PILATES', 'WORKOUT', 'HIIT', 'WEIGHTLIFTING', 'STRENGTH_TRAINING', 'OTHER', 'EXERCISE_TYPE_UNSPECIFIED'];
+    const v4 = [
+      'RUNNING',
+      'WALKING',
+      'BIKING',
+      'SWIMMING',
+      'HIKING',
+      'YOGA',
+      'PILATES',
+      'WORKOUT',
+      'HIIT',
+      'WEIGHTLIFTING',
+      'STRENGTH_TRAINING',
+      'OTHER',
+      'EXERCISE_TYPE_UNSPECIFIED',
+    ];
     expect(v4.map(sportOf)).toEqual([
-      'run', 'walk', 'ride', 'swim', 'hike', 'yoga', 'pilates', 'workout', 'hiit', 'strength_training', 'strength_training', 'other', 'other',
+      'run',
+      'walk',
+      'ride',
+      'swim',
+      'hike',
+      'yoga',
+      'pilates',
+      'workout',
+      'hiit',
+      'strength_training',
+      'strength_training',
+      'other',
+      'other',
     ]);
     expect(sportOf('SOMETHING_NEW')).toBe('other');
   });
@@ -163,7 +189,10 @@ describe('Google Health errors and webhooks', () => {
 
   it('turns notifications into invalidations by data type, whatever the spelling', () => {
     expect(['exercise', 'dailyRestingHeartRate', 'daily_oxygen_saturation', 'users/me/dataTypes/body-fat'].map(dataTypeId)).toEqual([
-      'exercise', 'daily-resting-heart-rate', 'daily-oxygen-saturation', 'body-fat',
+      'exercise',
+      'daily-resting-heart-rate',
+      'daily-oxygen-saturation',
+      'body-fat',
     ]);
     const n = (dataType: string) => ({ data: { healthUserId: 'u1', operation: 'UPSERT' as const, dataType } });
     expect(toEvents([n('exercise'), n('sleep'), n('floors'), n('daily-resting-heart-rate')])).toEqual([

@@ -33,7 +33,10 @@ function fakeGarmin(uploads: Upload[]) {
       if (!(end > start) || end - start > DAY) return send(400, { errorMessage: 'timestamp range of 86400 seconds exceeded' });
       return send(
         200,
-        uploads.filter((u) => u.uploadAt >= start && u.uploadAt < end).sort((a, b) => a.uploadAt - b.uploadAt).map((u) => u.summary),
+        uploads
+          .filter((u) => u.uploadAt >= start && u.uploadAt < end)
+          .sort((a, b) => a.uploadAt - b.uploadAt)
+          .map((u) => u.summary),
       );
     }
     return send(404, { errorMessage: 'not found' });
@@ -61,7 +64,14 @@ function provider(fetch: typeof globalThis.fetch, settings: Record<string, strin
 const session = { tenantId: 't', userId: 'u', accessToken: 'at-1' };
 
 function summary(id: string, start: number, extra: Record<string, unknown> = {}) {
-  return { summaryId: id, activityId: Number(id.replace(/\D/g, '')) || 1, activityType: 'RUNNING', startTimeInSeconds: start, durationInSeconds: 1800, ...extra };
+  return {
+    summaryId: id,
+    activityId: Number(id.replace(/\D/g, '')) || 1,
+    activityType: 'RUNNING',
+    startTimeInSeconds: start,
+    durationInSeconds: 1800,
+    ...extra,
+  };
 }
 
 describe('Garmin OAuth specifics', () => {

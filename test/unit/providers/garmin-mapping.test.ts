@@ -173,7 +173,14 @@ describe('Garmin sleep, recovery and health mapping', () => {
   it('keeps unknowns null for a sparse night and dates it by its local wake-up day', () => {
     const night = toSleepSession(sleeps[1]!);
     // No awake total, but the stages asleep cover the whole night.
-    expect(night).toMatchObject({ efficiency_percentage: 100, sleep_score: null, time_asleep_seconds: 25200, stages: [], respiratory_rate: null, spo2_percentage: null });
+    expect(night).toMatchObject({
+      efficiency_percentage: 100,
+      sleep_score: null,
+      time_asleep_seconds: 25200,
+      stages: [],
+      respiratory_rate: null,
+      spo2_percentage: null,
+    });
     expect(night.stage_totals.awake_seconds).toBeNull();
     expect(sleepDate(sleeps[1]!)).toBe('2024-11-26');
   });
@@ -185,15 +192,35 @@ describe('Garmin sleep, recovery and health mapping', () => {
     ]);
   });
 
-  it('converts grams to kilograms, adds active and BMR calories and keeps the day\'s last weigh-in', () => {
+  it("converts grams to kilograms, adds active and BMR calories and keeps the day's last weigh-in", () => {
     expect(bodyCompDate(bodyComps[0]!)).toBe('2024-11-25');
     expect(toHealthMetrics(dailies, bodyComps)).toEqual([
       // The day's last weigh-in (72.3 kg) carries no muscle, bone or water: the earlier one did.
-      { ...NO_HEALTH, date: '2024-11-25', weight_kg: 72.3, body_fat_percentage: 17.2, bmi: 22.7, resting_heart_rate: 51, steps: 14250, calories: 2401, active_calories: 712, bmr_calories: 1689 },
+      {
+        ...NO_HEALTH,
+        date: '2024-11-25',
+        weight_kg: 72.3,
+        body_fat_percentage: 17.2,
+        bmi: 22.7,
+        resting_heart_rate: 51,
+        steps: 14250,
+        calories: 2401,
+        active_calories: 712,
+        bmr_calories: 1689,
+      },
       { ...NO_HEALTH, date: '2024-11-26', weight_kg: 71.98, steps: 6120, calories: 1690, bmr_calories: 1690 },
     ]);
     expect(toHealthMetrics([], bodyComps.slice(0, 1))).toEqual([
-      { ...NO_HEALTH, date: '2024-11-25', weight_kg: 72.45, body_fat_percentage: 17.4, bmi: 22.8, muscle_mass_kg: 33.12, bone_mass_kg: 3.01, body_water_percentage: 58.9 },
+      {
+        ...NO_HEALTH,
+        date: '2024-11-25',
+        weight_kg: 72.45,
+        body_fat_percentage: 17.4,
+        bmi: 22.8,
+        muscle_mass_kg: 33.12,
+        bone_mass_kg: 3.01,
+        body_water_percentage: 58.9,
+      },
     ]);
   });
 
@@ -284,7 +311,9 @@ describe('Garmin rate limits', () => {
       windows: [{ name: 'minute', limit: 100, remaining: 37, resets_at: Math.floor(at / 1000) + 18 }],
       observed_at: Math.floor(at / 1000),
     });
-    expect(garminRateLimitUsage(new Headers({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '37' }), at)?.windows[0]?.resets_at).toBe(Date.UTC(2024, 10, 25, 8, 1, 0) / 1000);
+    expect(garminRateLimitUsage(new Headers({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '37' }), at)?.windows[0]?.resets_at).toBe(
+      Date.UTC(2024, 10, 25, 8, 1, 0) / 1000,
+    );
     expect(garminRateLimitUsage(new Headers(), at)).toBeUndefined();
     expect(garminRateLimitUsage(new Headers({ 'x-ratelimit-limit': 'lots', 'x-ratelimit-remaining': '1' }), at)).toBeUndefined();
   });

@@ -7,14 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ActivitySchema,
-  cadenceUnitOf,
-  HealthMetricsSchema,
-  RecoveryMetricsSchema,
-  SleepSessionSchema,
-  type Activity,
-} from '../../../shared/models';
+import { ActivitySchema, cadenceUnitOf, HealthMetricsSchema, RecoveryMetricsSchema, SleepSessionSchema, type Activity } from '../../../shared/models';
 import { activityFromWorkout } from '../../../shared/providers/coros/mapping';
 import { CorosWorkoutSchema } from '../../../shared/providers/coros/schemas';
 import {
@@ -31,14 +24,31 @@ import {
   SleepPointSchema,
   WeightPointSchema,
 } from '../../../shared/providers/fitbit/schemas';
-import { toActivity as garminActivity, toHealthMetrics as garminHealth, toRecoveryMetrics as garminRecovery, toSleepSession as garminSleep } from '../../../shared/providers/garmin/mapping';
+import {
+  toActivity as garminActivity,
+  toHealthMetrics as garminHealth,
+  toRecoveryMetrics as garminRecovery,
+  toSleepSession as garminSleep,
+} from '../../../shared/providers/garmin/mapping';
 import { ActivitySummarySchema, BodyCompSummarySchema, DailySummarySchema, SleepSummarySchema } from '../../../shared/providers/garmin/schemas';
 import { activityFromStrava } from '../../../shared/providers/strava/mapping';
 import { StravaActivitySchema } from '../../../shared/providers/strava/schemas';
 import { activityFromTerra, healthFromTerra, sleepFromTerra } from '../../../shared/providers/terra/mapping';
 import { TerraActivitySchema, TerraBodySchema, TerraSleepSchema } from '../../../shared/providers/terra/schemas';
-import { joinDays, toActivity as whoopActivity, toHealthMetrics as whoopHealth, toRecoveryMetrics as whoopRecovery, toSleepSession as whoopSleep } from '../../../shared/providers/whoop/mapping';
-import { WhoopBodyMeasurementSchema, WhoopCycleSchema, WhoopRecoverySchema, WhoopSleepSchema, WhoopWorkoutSchema } from '../../../shared/providers/whoop/schemas';
+import {
+  joinDays,
+  toActivity as whoopActivity,
+  toHealthMetrics as whoopHealth,
+  toRecoveryMetrics as whoopRecovery,
+  toSleepSession as whoopSleep,
+} from '../../../shared/providers/whoop/mapping';
+import {
+  WhoopBodyMeasurementSchema,
+  WhoopCycleSchema,
+  WhoopRecoverySchema,
+  WhoopSleepSchema,
+  WhoopWorkoutSchema,
+} from '../../../shared/providers/whoop/schemas';
 
 const RUNS = { numRuns: 150 };
 const T0 = Date.UTC(2020, 0, 1) / 1000;
@@ -136,10 +146,13 @@ describe('Garmin mapping properties', () => {
         expect(a.calories).toBeNull();
         const unit = cadenceUnitOf(a.sport_type);
         const expected =
-          unit === 'steps_per_minute' ? raw.averageRunCadenceInStepsPerMinute
-          : unit === 'revolutions_per_minute' ? raw.averageBikeCadenceInRoundsPerMinute
-          : unit === 'strokes_per_minute' ? raw.averageSwimCadenceInStrokesPerMinute
-          : undefined;
+          unit === 'steps_per_minute'
+            ? raw.averageRunCadenceInStepsPerMinute
+            : unit === 'revolutions_per_minute'
+              ? raw.averageBikeCadenceInRoundsPerMinute
+              : unit === 'strokes_per_minute'
+                ? raw.averageSwimCadenceInStrokesPerMinute
+                : undefined;
         expect(a.average_cadence).toBe(expected ?? null);
         if (raw.startTimeOffsetInSeconds !== undefined) {
           expect(Date.parse(`${a.start_date_local}Z`) / 1000 - raw.startTimeInSeconds).toBe(raw.startTimeOffsetInSeconds);
@@ -176,8 +189,20 @@ describe('Garmin mapping properties', () => {
         expect(SleepSessionSchema.parse(sleep)).toEqual(sleep);
         expect(sleep.time_in_bed_seconds).toBe(r.night.duration);
         const date = '2026-11-25';
-        const daily = DailySummarySchema.parse({ summaryId: 'd', calendarDate: date, activeKilocalories: r.active, bmrKilocalories: r.bmr, averageStressLevel: r.stress });
-        const body = BodyCompSummarySchema.parse({ summaryId: 'b', measurementTimeInSeconds: Date.parse(`${date}T07:00:00Z`) / 1000, weightInGrams: r.weight, muscleMassInGrams: r.muscle, boneMassInGrams: r.bone });
+        const daily = DailySummarySchema.parse({
+          summaryId: 'd',
+          calendarDate: date,
+          activeKilocalories: r.active,
+          bmrKilocalories: r.bmr,
+          averageStressLevel: r.stress,
+        });
+        const body = BodyCompSummarySchema.parse({
+          summaryId: 'b',
+          measurementTimeInSeconds: Date.parse(`${date}T07:00:00Z`) / 1000,
+          weightInGrams: r.weight,
+          muscleMassInGrams: r.muscle,
+          boneMassInGrams: r.bone,
+        });
         const [health] = garminHealth([daily], [body]);
         expect(HealthMetricsSchema.parse(health)).toEqual(health);
         const kg = (g: number | undefined) => (g === undefined ? null : g / 1000);
@@ -217,7 +242,14 @@ describe('WHOOP mapping properties', () => {
           score_state: 'SCORED',
           score: {
             kilojoule: r.kilojoule,
-            zone_durations: { zone_zero_milli: zero, zone_one_milli: one, zone_two_milli: two, zone_three_milli: three, zone_four_milli: four, zone_five_milli: five },
+            zone_durations: {
+              zone_zero_milli: zero,
+              zone_one_milli: one,
+              zone_two_milli: two,
+              zone_three_milli: three,
+              zone_four_milli: four,
+              zone_five_milli: five,
+            },
           },
         });
         const a = whoopActivity('whoop', workout);
@@ -261,7 +293,13 @@ describe('WHOOP mapping properties', () => {
         expect(sleep.time_asleep_seconds).toBe(Math.round((r.light + r.deep + r.rem) / 1000));
         expect(sleep.stage_totals.awake_seconds).toBe(Math.round(r.awake / 1000));
         expect(sleep.is_nap).toBe(r.nap);
-        const cycle = WhoopCycleSchema.parse({ id: 1, user_id: 1, start: '2026-11-24T22:00:00.000Z', score_state: 'SCORED', score: { kilojoule: r.kj, strain: 10 } });
+        const cycle = WhoopCycleSchema.parse({
+          id: 1,
+          user_id: 1,
+          start: '2026-11-24T22:00:00.000Z',
+          score_state: 'SCORED',
+          score: { kilojoule: r.kj, strain: 10 },
+        });
         const recovery = WhoopRecoverySchema.parse({ cycle_id: 1, user_id: 1, score_state: 'SCORED', score: { recovery_score: 50 } });
         const [day] = joinDays([cycle], [recovery]);
         const metrics = whoopRecovery('whoop', day!);
@@ -386,7 +424,9 @@ describe('Terra mapping properties', () => {
         ]);
         const body = TerraBodySchema.parse({
           metadata: { start_time: '2026-11-25T00:00:00+01:00', end_time: '2026-11-26T00:00:00+01:00' },
-          measurements_data: { measurements: [{ measurement_time: '2026-11-25T07:00:00+01:00', weight_kg: 70, height_cm: r.height, muscle_mass_g: r.muscle, bone_mass_g: r.bone }] },
+          measurements_data: {
+            measurements: [{ measurement_time: '2026-11-25T07:00:00+01:00', weight_kg: 70, height_cm: r.height, muscle_mass_g: r.muscle, bone_mass_g: r.bone }],
+          },
           blood_pressure_data: { day_avg_systolic_bp: r.systolic },
         });
         const [health] = healthFromTerra([], [body], 'terra');
@@ -527,7 +567,9 @@ describe('Fitbit (Google Health API) mapping properties', () => {
         if (r.hrv === undefined) expect(recovery!.hrv_rmssd_ms).toBeNull();
         else expect(recovery!.hrv_rmssd_ms).toBeCloseTo(r.hrv, 1);
 
-        const weight = [WeightPointSchema.parse({ weight: { sampleTime: { physicalTime: '2026-11-25T07:00:00Z', utcOffset: '3600s' }, weightGrams: r.grams } })];
+        const weight = [
+          WeightPointSchema.parse({ weight: { sampleTime: { physicalTime: '2026-11-25T07:00:00Z', utcOffset: '3600s' }, weightGrams: r.grams } }),
+        ];
         const [health] = fitbitHealth({ weight, bodyFat: [], resting, steps: [], calories: [] }, '2026-11-25', '2026-11-25');
         expect(HealthMetricsSchema.parse(health)).toEqual(health);
         // Kilograms to two decimals: within half a gram-decade of the raw grams.

@@ -122,7 +122,11 @@ describe('Strava OAuth calls', () => {
     const tokens = await provider.refreshToken('old-refresh');
     expect(tokens.providerUserId).toBeUndefined();
     expect(tokens.refreshToken).toMatch(/^b5c569/);
-    expect(Object.fromEntries(new URLSearchParams(calls[0]!.body))).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'old-refresh', client_id: 'cid' });
+    expect(Object.fromEntries(new URLSearchParams(calls[0]!.body))).toMatchObject({
+      grant_type: 'refresh_token',
+      refresh_token: 'old-refresh',
+      client_id: 'cid',
+    });
   });
 
   it('maps a refused code or refresh token, without echoing them', async () => {

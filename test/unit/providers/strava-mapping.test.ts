@@ -5,12 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { activityFromStrava, athleteFromStrava, statsFromStrava, stravaSport } from '../../../shared/providers/strava/mapping';
-import {
-  nextQuarterHour,
-  nextUtcMidnight,
-  stravaRateLimitHint,
-  stravaRateLimitUsage,
-} from '../../../shared/providers/strava/rate-limit';
+import { nextQuarterHour, nextUtcMidnight, stravaRateLimitHint, stravaRateLimitUsage } from '../../../shared/providers/strava/rate-limit';
 import {
   StravaActivityListSchema,
   StravaActivitySchema,
@@ -168,7 +163,14 @@ describe('Strava athletes, stats and tokens', () => {
   });
 
   it('drops the relative placeholder picture and unknown sex', () => {
-    const athlete = StravaAthleteSchema.parse({ id: 7, profile: 'avatar/athlete/large.png', profile_medium: 'avatar/athlete/medium.png', sex: null, weight: 70.5, city: '' });
+    const athlete = StravaAthleteSchema.parse({
+      id: 7,
+      profile: 'avatar/athlete/large.png',
+      profile_medium: 'avatar/athlete/medium.png',
+      sex: null,
+      weight: 70.5,
+      city: '',
+    });
     expect(athleteFromStrava(athlete, 'strava')).toMatchObject({ id: '7', profile_picture: null, sex: null, weight_kg: 70.5, city: null });
   });
 
@@ -178,8 +180,20 @@ describe('Strava athletes, stats and tokens', () => {
     expect(stats.recent_4_weeks).toMatchObject({ count: 12, duration_seconds: 46253, moving_time_seconds: 42837 });
     expect(stats.recent_4_weeks.distance_meters).toBeCloseTo(224277.1, 6);
     expect(stats.recent_4_weeks.elevation_gain_meters).toBeCloseTo(2367.6, 6);
-    expect(stats.year_to_date).toEqual({ count: 129, distance_meters: 2705741, duration_seconds: 541061, moving_time_seconds: 497422, elevation_gain_meters: 30893 });
-    expect(stats.all_time).toEqual({ count: 675, distance_meters: 15902386, duration_seconds: 3037430, moving_time_seconds: 2765718, elevation_gain_meters: 193137 });
+    expect(stats.year_to_date).toEqual({
+      count: 129,
+      distance_meters: 2705741,
+      duration_seconds: 541061,
+      moving_time_seconds: 497422,
+      elevation_gain_meters: 30893,
+    });
+    expect(stats.all_time).toEqual({
+      count: 675,
+      distance_meters: 15902386,
+      duration_seconds: 3037430,
+      moving_time_seconds: 2765718,
+      elevation_gain_meters: 193137,
+    });
     expect(stats.by_sport).toEqual({
       run: { count: 412, distance_meters: 3715046, duration_seconds: 1198216, moving_time_seconds: 1122903, elevation_gain_meters: 31415 },
       ride: { count: 263, distance_meters: 12187340, duration_seconds: 1839214, moving_time_seconds: 1642815, elevation_gain_meters: 161722 },
@@ -256,7 +270,15 @@ describe('Strava webhooks (unsigned: the subscription id is the check)', () => {
     const result = parseStravaWebhook(JSON.stringify(update), settings);
     expect(result).toMatchObject({
       ok: true,
-      notice: { providerUserId: '134815', objectType: 'activity', objectId: '1360128428', aspect: 'update', deauthorized: false, eventTime: 1516126040, updates: { title: 'Messy' } },
+      notice: {
+        providerUserId: '134815',
+        objectType: 'activity',
+        objectId: '1360128428',
+        aspect: 'update',
+        deauthorized: false,
+        eventTime: 1516126040,
+        updates: { title: 'Messy' },
+      },
     });
   });
 

@@ -296,8 +296,7 @@ describe('Terra webhook signatures', () => {
   const secret = 'whsec-test';
   const body = rawFixture('webhook-activity.json');
   const t = 1_782_900_000;
-  const sign = (timestamp: number, payload: string, key = secret) =>
-    createHmac('sha256', key).update(`${timestamp}.${payload}`).digest('hex');
+  const sign = (timestamp: number, payload: string, key = secret) => createHmac('sha256', key).update(`${timestamp}.${payload}`).digest('hex');
   const header = `t=${t},v1=${sign(t, body)}`;
   const nowMs = (t + 30) * 1000;
 
@@ -387,7 +386,10 @@ function stubTerra(days: number, handler?: (url: URL) => Response | undefined) {
     requests.push(url);
     const headers = new Headers(init?.headers);
     if (headers.get('dev-id') !== 'dev' || headers.get('x-api-key') !== 'key') {
-      return Response.json({ type: 'about:blank', title: 'unauthorized', instance: url.pathname, detail: 'dev-id or x-api-key headers are missing' }, { status: 401 });
+      return Response.json(
+        { type: 'about:blank', title: 'unauthorized', instance: url.pathname, detail: 'dev-id or x-api-key headers are missing' },
+        { status: 401 },
+      );
     }
     const special = handler?.(url);
     if (special) return special;

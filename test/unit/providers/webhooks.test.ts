@@ -27,7 +27,9 @@ describe('webhook adapters', () => {
       // Unsigned: events of it may only mark cached answers stale.
       authenticated: false,
     });
-    expect(stravaWebhook(post({ ...stravaEvent, object_type: 'athlete', updates: { title: 'x' } }), strava)).toMatchObject({ events: [{ changed: ['athlete'] }] });
+    expect(stravaWebhook(post({ ...stravaEvent, object_type: 'athlete', updates: { title: 'x' } }), strava)).toMatchObject({
+      events: [{ changed: ['athlete'] }],
+    });
     expect(stravaWebhook(post({ ...stravaEvent, object_type: 'athlete', updates: { authorized: 'false' } }), strava)).toMatchObject({
       events: [{ kind: 'deauthorized', changed: [] }],
     });
@@ -35,7 +37,12 @@ describe('webhook adapters', () => {
     // Another subscription's event changes nothing, and answers like any event (the id stays unknowable).
     expect(stravaWebhook(post({ ...stravaEvent, subscription_id: 8 }), strava)).toEqual({ kind: 'events', events: [], authenticated: false });
     expect(stravaWebhook(post(stravaEvent), {})).toMatchObject({ kind: 'rejected' });
-    const challenge = { method: 'GET' as const, query: { 'hub.mode': 'subscribe', 'hub.challenge': 'c', 'hub.verify_token': 'vt' }, headers: {}, rawBody: Buffer.alloc(0) };
+    const challenge = {
+      method: 'GET' as const,
+      query: { 'hub.mode': 'subscribe', 'hub.challenge': 'c', 'hub.verify_token': 'vt' },
+      headers: {},
+      rawBody: Buffer.alloc(0),
+    };
     expect(stravaWebhook(challenge, strava)).toEqual({ kind: 'challenge', status: 200, body: { 'hub.challenge': 'c' } });
   });
 
@@ -43,7 +50,11 @@ describe('webhook adapters', () => {
     const body = JSON.stringify({ user_id: 5, id: 'u-1', type: 'sleep.updated' });
     const sig = createHmac('sha256', 'cs').update(`${NOW}${body}`).digest('base64');
     const signed = post(body, { 'x-whoop-signature': sig, 'x-whoop-signature-timestamp': String(NOW) });
-    expect(whoopWebhook(signed, 'cs', NOW)).toEqual({ kind: 'events', events: [{ providerUserId: '5', kind: 'data', changed: ['sleep', 'recovery'], objectId: 'u-1' }], authenticated: true });
+    expect(whoopWebhook(signed, 'cs', NOW)).toEqual({
+      kind: 'events',
+      events: [{ providerUserId: '5', kind: 'data', changed: ['sleep', 'recovery'], objectId: 'u-1' }],
+      authenticated: true,
+    });
     expect(whoopWebhook(signed, undefined, NOW)).toMatchObject({ kind: 'rejected' });
     expect(whoopWebhook(signed, 'cs', NOW + 600_000)).toMatchObject({ kind: 'rejected', reason: 'whoop stale_timestamp' });
   });
@@ -57,7 +68,14 @@ describe('webhook adapters', () => {
     const body = { deregistrations: [{ userId: 'g1' }], userPermissionsChange: [{ userId: 'g2', permissions: [] }] };
     const result = garminWebhook(post(body), options);
     // Without a configured secret nothing authenticates a delivery.
-    expect(result).toMatchObject({ kind: 'events', events: [{ providerUserId: 'g1', kind: 'deauthorized' }, { providerUserId: 'g2', kind: 'data' }], authenticated: false });
+    expect(result).toMatchObject({
+      kind: 'events',
+      events: [
+        { providerUserId: 'g1', kind: 'deauthorized' },
+        { providerUserId: 'g2', kind: 'data' },
+      ],
+      authenticated: false,
+    });
     expect(garminWebhook(post(body), { ...options, secret: 's3' })).toMatchObject({ kind: 'rejected' });
     expect(garminWebhook(post(body, {}, { secret: 's3' }), { ...options, secret: 's3' })).toMatchObject({ kind: 'events', authenticated: true });
   });

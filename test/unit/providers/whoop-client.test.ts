@@ -176,26 +176,43 @@ describe('WHOOP client errors and rate limits', () => {
 
   it('maps a 429 to rate_limited with X-RateLimit-Reset, Retry-After winning when present', async () => {
     const limited = (extra: Record<string, string>) =>
-      fakeWhoop(() => new Response('Too Many Requests', { status: 429, headers: { 'X-RateLimit-Limit': '100, 100;window=60, 10000;window=86400', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '17', ...extra } }));
-    const error = await client(limited({}).fetch).getActivities(session, { limit: 1, offset: 0 }).catch((e: unknown) => e);
+      fakeWhoop(
+        () =>
+          new Response('Too Many Requests', {
+            status: 429,
+            headers: { 'X-RateLimit-Limit': '100, 100;window=60, 10000;window=86400', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '17', ...extra },
+          }),
+      );
+    const error = await client(limited({}).fetch)
+      .getActivities(session, { limit: 1, offset: 0 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'rate_limited', retryAfterSecs: 17, rateLimitScope: 'app' });
-    const withRetryAfter = await client(limited({ 'Retry-After': '5' }).fetch).getActivities(session, { limit: 1, offset: 0 }).catch((e: unknown) => e);
+    const withRetryAfter = await client(limited({ 'Retry-After': '5' }).fetch)
+      .getActivities(session, { limit: 1, offset: 0 })
+      .catch((e: unknown) => e);
     expect(withRetryAfter).toMatchObject({ kind: 'rate_limited', retryAfterSecs: 5 });
   });
 
   it('reports rate-limit usage from every response', async () => {
     const observed: unknown[] = [];
     const fake = fakeWhoop(() =>
-      Response.json({ records: [] }, { headers: { 'X-RateLimit-Limit': '100, 100;window=60, 10000;window=86400', 'X-RateLimit-Remaining': '97', 'X-RateLimit-Reset': '12' } }),
+      Response.json(
+        { records: [] },
+        { headers: { 'X-RateLimit-Limit': '100, 100;window=60, 10000;window=86400', 'X-RateLimit-Remaining': '97', 'X-RateLimit-Reset': '12' } },
+      ),
     );
     await client(fake.fetch, observed).getActivities(session, { limit: 1, offset: 0 });
-    expect(observed).toEqual([expect.objectContaining({ provider: 'whoop', scope: 'app', windows: [expect.objectContaining({ name: 'minute', remaining: 97 })] })]);
+    expect(observed).toEqual([
+      expect.objectContaining({ provider: 'whoop', scope: 'app', windows: [expect.objectContaining({ name: 'minute', remaining: 97 })] }),
+    ]);
   });
 
   it('answers invalid_data for a body of the wrong shape, never leaking the token', async () => {
     const fake = fakeWhoop(() => Response.json({ records: 'nope' }));
-    const error = await client(fake.fetch).getActivities(session, { limit: 1, offset: 0 }).catch((e: unknown) => e);
+    const error = await client(fake.fetch)
+      .getActivities(session, { limit: 1, offset: 0 })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'invalid_data' });
     expect(String((error as Error).message)).not.toContain('at-1');
   });

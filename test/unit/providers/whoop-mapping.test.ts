@@ -60,7 +60,13 @@ describe('WHOOP workouts', () => {
       average_heart_rate: 123,
       max_heart_rate: 146,
       // Milliseconds per zone, 0-5, become seconds.
-      heart_rate_zones: [300, 600, 900, 900, 600, 300].map((duration_seconds, zone) => ({ zone, name: null, min_heart_rate: null, max_heart_rate: null, duration_seconds })),
+      heart_rate_zones: [300, 600, 900, 900, 600, 300].map((duration_seconds, zone) => ({
+        zone,
+        name: null,
+        min_heart_rate: null,
+        max_heart_rate: null,
+        duration_seconds,
+      })),
       average_speed: 0.062,
       max_speed: null,
       // 1569.34 kJ of total energy / 4.184.
@@ -89,7 +95,16 @@ describe('WHOOP workouts', () => {
   it('leaves measurements null until WHOOP has scored the workout', () => {
     const activity = toActivity('whoop', workouts.records[1]!);
     expect(activity).toMatchObject({ sport_type: 'strength_training', name: 'Weightlifting', duration_seconds: 3600 });
-    for (const key of ['distance_meters', 'elevation_gain_meters', 'average_heart_rate', 'max_heart_rate', 'heart_rate_zones', 'average_speed', 'calories', 'strain'] as const) {
+    for (const key of [
+      'distance_meters',
+      'elevation_gain_meters',
+      'average_heart_rate',
+      'max_heart_rate',
+      'heart_rate_zones',
+      'average_speed',
+      'calories',
+      'strain',
+    ] as const) {
       expect(activity[key]).toBeNull();
     }
   });
@@ -266,8 +281,14 @@ describe('WHOOP webhooks', () => {
 
   it('rejects a tampered body, a wrong secret and a missing signature', () => {
     const tampered = raw.replace('workout.updated', 'workout.deleted');
-    expect(verifyWhoopWebhook({ headers: signed(String(now)), rawBody: tampered, clientSecret: secret, nowMs: now })).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(verifyWhoopWebhook({ headers: signed(String(now)), rawBody: raw, clientSecret: 'other', nowMs: now })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyWhoopWebhook({ headers: signed(String(now)), rawBody: tampered, clientSecret: secret, nowMs: now })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(verifyWhoopWebhook({ headers: signed(String(now)), rawBody: raw, clientSecret: 'other', nowMs: now })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
     // The timestamp is signed: moving it breaks the signature.
     const moved = { ...signed(String(now)), 'X-WHOOP-Signature-Timestamp': String(now + 1) };
     expect(verifyWhoopWebhook({ headers: moved, rawBody: raw, clientSecret: secret, nowMs: now })).toEqual({ ok: false, reason: 'bad_signature' });
@@ -284,7 +305,10 @@ describe('WHOOP webhooks', () => {
 
   it('rejects a signed body that is not a WHOOP event', () => {
     const other = JSON.stringify({ hello: 'world' });
-    expect(verifyWhoopWebhook({ headers: signed(String(now), other), rawBody: other, clientSecret: secret, nowMs: now })).toEqual({ ok: false, reason: 'invalid_body' });
+    expect(verifyWhoopWebhook({ headers: signed(String(now), other), rawBody: other, clientSecret: secret, nowMs: now })).toEqual({
+      ok: false,
+      reason: 'invalid_body',
+    });
     expect(parseWhoopWebhook({ user_id: 1, id: 10235, type: 'recovery.deleted' })).toEqual({
       providerUserId: '1',
       resource: 'recovery',

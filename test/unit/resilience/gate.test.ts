@@ -17,7 +17,13 @@ function containers(now = () => NOW) {
   const store = new MemoryStateStore();
   const gate = () => {
     const items = new GateItems(store, now);
-    return new RateLimitGate(store, items, () => DEFAULT_RESILIENCE, now, async () => undefined);
+    return new RateLimitGate(
+      store,
+      items,
+      () => DEFAULT_RESILIENCE,
+      now,
+      async () => undefined,
+    );
   };
   return { store, a: gate(), b: gate() };
 }
@@ -32,7 +38,11 @@ const call = (userId: string) => newCallContext({ provider: 'p', tenantId: 't', 
 
 async function admitted(gate: RateLimitGate, userId: string, times: number): Promise<number> {
   let n = 0;
-  for (let i = 0; i < times; i++) await gate.admit(call(userId)).then(() => n++, () => undefined);
+  for (let i = 0; i < times; i++)
+    await gate.admit(call(userId)).then(
+      () => n++,
+      () => undefined,
+    );
   return n;
 }
 
