@@ -56,6 +56,8 @@ export type GarminWebhookResult =
       /** True when the notification deregisters at least one user. */
       deregistration: boolean;
       deregisteredUserIds: string[];
+      /** Entries left out: no userId, a malformed permission change, or a ping whose callback URL is not Garmin's. */
+      skipped: number;
     }
   | { ok: false; reason: string };
 
@@ -88,18 +90,21 @@ export function parseGarminWebhook(body: unknown, options: GarminWebhookOptions)
   const parsed = NotificationSchema.safeParse(json);
   if (!parsed.success) return fail('the body is not a Garmin notification object');
 
+  // One malformed entry must not lose everyone else's (Garmin would retry the whole delivery for
+  // 7 days): it is left out and counted. A ping to a foreign URL is never pulled either way.
   const events: GarminWebhookEvent[] = [];
+  let skipped = 0;
   for (const [key, entries] of Object.entries(parsed.data)) {
     if (key === DEREGISTRATIONS || key === PERMISSIONS_CHANGE) {
       for (const raw of entries) {
         if (key === DEREGISTRATIONS) {
           const entry = EntrySchema.safeParse(raw);
-          if (!entry.success) return fail(`a ${key} entry has no userId`);
-          events.push({ kind: 'deregistration', userId: entry.data.userId });
+          if (entry.success) events.push({ kind: 'deregistration', userId: entry.data.userId });
+          else skipped++;
         } else {
           const entry = PermissionsEntrySchema.safeParse(raw);
-          if (!entry.success) return fail(`a ${key} entry needs userId and permissions`);
-          events.push({ kind: 'permissions_change', userId: entry.data.userId, permissions: entry.data.permissions });
+          if (entry.success) events.push({ kind: 'permissions_change', userId: entry.data.userId, permissions: entry.data.permissions });
+          else skipped++;
         }
       }
       continue;
@@ -107,20 +112,32 @@ export function parseGarminWebhook(body: unknown, options: GarminWebhookOptions)
     if (!(SUMMARY_NOTIFICATION_TYPES as readonly string[]).includes(key)) continue;
     for (const raw of entries) {
       const entry = EntrySchema.safeParse(raw);
-      if (!entry.success) return fail(`a ${key} entry has no userId`);
+      if (!entry.success) {
+        skipped++;
+        continue;
+      }
       const callback = entry.data['callbackURL'];
       if (typeof callback === 'string') {
-        if (!isTrustedCallbackUrl(callback, options.apiBaseUrl)) return fail(`a ${key} ping names a callback URL outside the Garmin API`);
+        if (!isTrustedCallbackUrl(callback, options.apiBaseUrl)) {
+          skipped++;
+          continue;
+        }
         events.push({ kind: 'ping', summaryType: key, userId: entry.data.userId, callbackUrl: callback });
       } else {
         events.push({ kind: 'push', summaryType: key, userId: entry.data.userId, summary: entry.data });
       }
     }
   }
-  if (events.length === 0) return fail('the notification names no known summary type or lifecycle event');
+  if (events.length === 0) {
+    return fail(
+      skipped > 0
+        ? `none of its ${skipped} entries is usable (no userId, or a callback URL outside the Garmin API)`
+        : 'the notification names no known summary type or lifecycle event',
+    );
+  }
   const userIds = [...new Set(events.map((e) => e.userId))];
   const deregisteredUserIds = [...new Set(events.filter((e) => e.kind === 'deregistration').map((e) => e.userId))];
-  return { ok: true, events, userIds, deregistration: deregisteredUserIds.length > 0, deregisteredUserIds };
+  return { ok: true, events, userIds, deregistration: deregisteredUserIds.length > 0, deregisteredUserIds, skipped };
 }
 
 /** `PIERRE_GARMIN_WEBHOOK_SECRET`: Garmin signs nothing, so the registered URL may carry `?secret=`. */

@@ -365,6 +365,19 @@ describe('Garmin notifications (no signature: shapes and callback URLs are what 
     });
   });
 
+  it('leaves out a malformed entry or a foreign callback URL and keeps the others', () => {
+    const good = fixture('ping-activities.json') as { activities: Record<string, unknown>[] };
+    const body = {
+      activities: [{ callbackURL: `${API}/activities` }, { userId: 'forged', callbackURL: 'https://attacker.example/x' }, ...good.activities],
+      deregistrations: [{}],
+    };
+    const result = parseGarminWebhook(body, options);
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.skipped).toBe(3);
+    expect(result.userIds).toEqual(['d3315b1072421d0dd7c8f6b8e1de4df8']);
+    expect(result.events).toMatchObject([{ kind: 'ping', userId: 'd3315b1072421d0dd7c8f6b8e1de4df8' }]);
+  });
+
   it.each([
     ['not JSON', '{"activities": ['],
     ['an array', '[]'],
