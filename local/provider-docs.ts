@@ -80,6 +80,13 @@ function code(value: unknown): string {
   return `\`${text}\``;
 }
 
+function identityRow(identity: Facts | undefined): string {
+  if (!identity) return '-';
+  const shape = identity.idPattern ? `, matching ${code(identity.idPattern)}` : '';
+  const optional = identity.optional ? '; a failed read leaves the connection without it' : '';
+  return `\`GET\` ${code(identity.path)}, field ${code(identity.idField)}${shape}${optional}`;
+}
+
 function providerMatrix(link: string): string {
   const rows = BUILTIN_PROVIDERS.map((factory) => {
     const d = facts(factory);
@@ -124,6 +131,7 @@ function providerPage(factory: ProviderFactory): string {
       ['`redirect_uri` in the code exchange', params.exchangeRedirectUri === false ? 'no' : 'yes'],
       ['Extra refresh parameters', pairs(params.refreshParams)],
       ['User id in the token answer', code(params.tokenUserIdPath)],
+      ['User id read after the exchange', identityRow(params.identity as Facts | undefined)],
       ['Scopes from the token answer', params.tokenScopes === false ? 'no (the granted scopes are the requested ones)' : 'yes'],
       [
         'Revocation',

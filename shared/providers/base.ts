@@ -96,7 +96,45 @@ export abstract class BaseProvider implements FitnessProvider {
     if (this.descriptor.oauthParams.exchangeRedirectUri) form['redirect_uri'] = exchange.redirectUri;
     if (exchange.codeVerifier) form['code_verifier'] = exchange.codeVerifier;
     const raw = await requestToken(this.http, this.descriptor, this.config, form, 'auth_failed');
-    return this.toTokenSet(raw, exchange.query);
+    const tokens = this.toTokenSet(raw, exchange.query);
+    const [providerUserId, more] = await Promise.all([this.identityAfterExchange(tokens.accessToken), this.afterExchange(tokens)]);
+    return { ...tokens, ...(providerUserId !== undefined && { providerUserId }), ...more };
+  }
+
+  /** What a provider reads of the new grant besides its user id (Garmin: the permissions granted). */
+  protected async afterExchange(_tokens: TokenSet): Promise<Partial<TokenSet>> {
+    return {};
+  }
+
+  /** Maps statuses of the identity read before the generic mapping (Google's error bodies). */
+  protected identityStatus(): ((status: number, body: string, headers: Headers) => ProviderError | undefined) | undefined {
+    return undefined;
+  }
+
+  private async identityAfterExchange(accessToken: string): Promise<string | undefined> {
+    const identity = this.descriptor.oauthParams.identity;
+    if (!identity) return undefined;
+    try {
+      return await this.readProviderUserId(accessToken);
+    } catch (error) {
+      if (identity.optional && error instanceof ProviderError) return undefined;
+      throw error;
+    }
+  }
+
+  /** The user id at the descriptor's `identity` endpoint. */
+  protected async readProviderUserId(accessToken: string): Promise<string> {
+    const identity = this.descriptor.oauthParams.identity;
+    if (!identity) throw new Error(`${this.name} describes no identity endpoint`);
+    const pattern = identity.idPattern === undefined ? undefined : new RegExp(identity.idPattern);
+    const schema = z.unknown().check(
+      z.refine((answer) => {
+        const id = tokenAnswerField(answer, identity.idField);
+        return id !== undefined && id !== '' && (!pattern || pattern.test(id));
+      }, `expected the user id at '${identity.idField}'`),
+    );
+    const { data } = await this.http.request({ url: this.apiUrl(identity.path), headers: this.bearer(accessToken), schema, onStatus: this.identityStatus() });
+    return tokenAnswerField(data, identity.idField)!;
   }
 
   async refreshToken(refreshToken: string): Promise<TokenSet> {

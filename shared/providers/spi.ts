@@ -38,6 +38,21 @@ const OAuthParamsSchema = z.object({
   refreshParams: z._default(z.record(z.string(), z.string()), {}),
   /** Dotted path in the token answer to the provider's user id (Strava: `athlete.id`). */
   tokenUserIdPath: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * Where the provider's user id is read right after the code exchange when the token answer names
+   * none: a GET of `path` under the API base with the new access token, the id at the dotted
+   * `idField` of its JSON answer (WHOOP's basic profile, Google's identity, Garmin's `user/id`).
+   */
+  identity: z.optional(
+    z.object({
+      path: z.string().check(z.minLength(1)),
+      idField: z.string().check(z.minLength(1)),
+      /** The id's shape where it must have one (it goes into URLs and webhook routing); an id of another shape fails the read. */
+      idPattern: z.optional(z.string().check(z.minLength(1))),
+      /** True where a failed read leaves the grant without an id instead of failing the connection (WHOOP). */
+      optional: z._default(z.boolean(), false),
+    }),
+  ),
   /** False where the token answer's `scope` is not the user's grant (Garmin: identity-service scopes). */
   tokenScopes: z._default(z.boolean(), true),
   /**

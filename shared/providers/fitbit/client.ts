@@ -10,7 +10,7 @@ import type * as z from '../../zod';
 import { ProviderError, type Activity, type Athlete, type HealthMetrics, type Lap, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
 import { cursorPaging, walkCursorPages, type CursorPaging } from '../pagination';
-import type { ActivityQuery, CodeExchange, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
+import type { ActivityQuery, DateRange, ProviderConfig, ProviderDeps, ProviderSession, WebhookRequest, WebhookResult } from '../spi';
 import { FITBIT_DESCRIPTOR, type ScopeArea } from './descriptor';
 import { googleStatus, PROVIDER } from './errors';
 import { toActivity, toAthlete, toHealthMetrics, toLaps, toRecoveryMetrics, toSleepSession } from './mapping';
@@ -19,7 +19,6 @@ import {
   DailyRollUpSchema,
   ExercisePointSchema,
   HrvPointSchema,
-  IdentitySchema,
   listSchema,
   ProfileSchema,
   RestingHeartRatePointSchema,
@@ -58,21 +57,9 @@ export class FitbitProvider extends BaseProvider {
 
   // ---- connection --------------------------------------------------------------------------
 
-  /** The code exchange, then `users/me/identity`: its `healthUserId` names the user in webhooks. */
-  override async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
-    const tokens = await super.exchangeCode(exchange);
-    const identity = await this.identity(tokens.accessToken);
-    return { ...tokens, providerUserId: identity.healthUserId };
-  }
-
-  private async identity(accessToken: string) {
-    const { data } = await this.http.request({
-      url: this.apiUrl('users/me/identity'),
-      headers: this.bearer(accessToken),
-      schema: IdentitySchema,
-      onStatus: googleStatus('activity', this.deps.now),
-    });
-    return data;
+  /** The identity read (the descriptor's `identity`) answers Google's errors like the activity routes. */
+  protected override identityStatus() {
+    return googleStatus('activity', this.deps.now);
   }
 
   // ---- plumbing ----------------------------------------------------------------------------
@@ -197,7 +184,7 @@ export class FitbitProvider extends BaseProvider {
 
   async getAthlete(session: ProviderSession): Promise<Athlete> {
     const profile = await this.call(session, 'profile', 'users/me/profile', ProfileSchema);
-    const id = session.providerUserId ?? (await this.identity(session.accessToken)).healthUserId;
+    const id = session.providerUserId ?? (await this.readProviderUserId(session.accessToken));
     return toAthlete(id, profile);
   }
 

@@ -40,6 +40,8 @@ export const FITBIT_DESCRIPTOR = {
     pkce: true,
     extraAuthorizeParams: { access_type: 'offline', prompt: 'consent' },
     tokenEndpointAuth: 'body',
+    // The identity's `healthUserId` names the user in webhooks.
+    identity: { path: 'users/me/identity', idField: 'healthUserId', idPattern: '^[A-Za-z0-9-]{1,63}$' },
     // Google's revoke takes the token alone; revoking the access token revokes its refresh token too.
     revokeClientAuth: false,
   },

@@ -40,12 +40,6 @@ const pointName = z.string().check(z.regex(/^users\/[^/]+\/dataTypes\/[^/]+\/dat
 
 // ---- user resources ----------------------------------------------------------------------------
 
-export const IdentitySchema = z.object({
-  name: z.optional(z.string()),
-  healthUserId: z.string().check(z.regex(/^[A-Za-z0-9-]{1,63}$/, 'expected a healthUserId')),
-  legacyUserId: z.optional(z.string()),
-});
-
 export const ProfileSchema = z.object({
   name: z.optional(z.string()),
   age: z.optional(z.number().check(z.int())),

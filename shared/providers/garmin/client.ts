@@ -6,11 +6,11 @@
 import * as z from '../../zod';
 import { AthleteSchema, ProviderError, type Activity, type Athlete, type HealthMetrics, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
-import type { ActivityQuery, CodeExchange, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
+import type { ActivityQuery, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
 import { GARMIN_DESCRIPTOR } from './descriptor';
 import { bodyCompDate, sleepDate, toActivity, toHealthMetrics, toRecoveryMetrics, toSleepSession } from './mapping';
 import { garminWebhook, WEBHOOK_SECRET_SETTING } from './webhook';
-import { PermissionsSchema, SUMMARY_ENDPOINTS, UserIdSchema, type SummaryOf, type SummaryType } from './schemas';
+import { PermissionsSchema, SUMMARY_ENDPOINTS, type SummaryOf, type SummaryType } from './schemas';
 import { garminSettings, type GarminSettings } from './settings';
 import { inDates, newestFirst, planActivities, planRange, startMs, walkComplete, windowsBackwards, type UploadWindow } from './windows';
 
@@ -55,22 +55,16 @@ export class GarminProvider extends BaseProvider {
 
   // ---- connection -------------------------------------------------------------------------
 
-  /** After the exchange: the Garmin user id (webhooks name users by it) and the permissions granted. */
-  override async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
-    const tokens = await super.exchangeCode(exchange);
-    const [user, permissions] = await Promise.all([
-      this.get(tokens.accessToken, 'user/id', UserIdSchema),
-      this.get(tokens.accessToken, 'user/permissions', PermissionsSchema),
-    ]);
-    return { ...tokens, providerUserId: user.userId, scopes: permissions };
+  /** The permissions granted are the connection's scopes (the token answer's are not). */
+  protected override async afterExchange(tokens: TokenSet): Promise<Partial<TokenSet>> {
+    return { scopes: await this.get(tokens.accessToken, 'user/permissions', PermissionsSchema) };
   }
 
   // ---- data ---------------------------------------------------------------------------------
 
   /** The Health API has no profile: the athlete is the Garmin user id and nothing more. */
   async getAthlete(session: ProviderSession): Promise<Athlete> {
-    const { userId } = await this.get(session.accessToken, 'user/id', UserIdSchema);
-    return AthleteSchema.parse({ id: userId, provider: this.name });
+    return AthleteSchema.parse({ id: await this.readProviderUserId(session.accessToken), provider: this.name });
   }
 
   /** One upload window of one summary type, latest upload first. */

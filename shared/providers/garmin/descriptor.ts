@@ -28,6 +28,8 @@ export const GARMIN_DESCRIPTOR = {
     extraAuthorizeParams: {},
     tokenEndpointAuth: 'body',
     tokenScopes: false,
+    // Webhooks name users by this id.
+    identity: { path: 'user/id', idField: 'userId' },
     revokeStyle: 'bearer_delete',
   },
   apiBaseUrl: 'https://apis.garmin.com/wellness-api/rest',

@@ -7,7 +7,7 @@ import type * as z from '../../zod';
 import { ProviderError, type Activity, type Athlete, type HealthMetrics, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
 import { cursorPaging, walkCursorPages, type CursorPaging } from '../pagination';
-import type { ActivityQuery, CodeExchange, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
+import type { ActivityQuery, DateRange, ProviderConfig, ProviderDeps, ProviderSession, WebhookRequest, WebhookResult } from '../spi';
 import { WHOOP_DESCRIPTOR } from './descriptor';
 import { bodyOnlyHealthMetrics, joinDays, toActivity, toAthlete, toHealthMetrics, toRecoveryMetrics, toSleepSession, type WhoopDay } from './mapping';
 import { whoopRateLimitHint, whoopRateLimitUsage } from './rate-limit';
@@ -67,20 +67,6 @@ export class WhoopProvider extends BaseProvider {
   }
 
   // ---- connection ---------------------------------------------------------------------------
-
-  /** The token response names no user: the basic profile does, right after the exchange. */
-  override async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
-    const tokens = await super.exchangeCode(exchange);
-    try {
-      const profile = await this.profile(tokens.accessToken);
-      return { ...tokens, providerUserId: String(profile.user_id) };
-    } catch (error) {
-      // Without read:profile (or on a passing failure) the connection still works; only
-      // webhook routing lacks the id.
-      if (error instanceof ProviderError) return tokens;
-      throw error;
-    }
-  }
 
   // ---- data ---------------------------------------------------------------------------------
 

@@ -17,6 +17,9 @@ export const WHOOP_DESCRIPTOR = {
     tokenEndpointAuth: 'body',
     // WHOOP only returns a new refresh token when the refresh asks for `offline` again.
     refreshParams: { scope: 'offline' },
+    // The token answer names no user: the basic profile does. Without `read:profile` (or on a
+    // passing failure) the connection still works; only webhook routing lacks the id.
+    identity: { path: '/v2/user/profile/basic', idField: 'user_id', idPattern: '^[0-9]{1,20}$', optional: true },
     // `DELETE /v2/user/access` with the user's bearer token (204) revokes the grant.
     revokeStyle: 'bearer_delete',
   },

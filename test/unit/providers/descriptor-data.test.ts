@@ -3,13 +3,16 @@
  * revoke style and the rate-limit header family of each built-in provider, read over a recording
  * fetch (unit level: the integration suites drive the same flows against the simulators).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { resolveProviderConfig } from '../../../shared/config/provider-config';
 import type { RateLimitUsage } from '../../../shared/providers/rate-limit';
 import { BUILTIN_DESCRIPTORS } from '../../../shared/providers/builtin-descriptors';
 import { builtinProvider } from '../../../shared/providers/builtin';
 import { cursorPaging, walkCursorPages } from '../../../shared/providers/pagination';
-import { parseDescriptor, type ProviderDeps } from '../../../shared/providers/spi';
+import { BaseProvider } from '../../../shared/providers/base';
+import { parseDescriptor, type ProviderDeps, type ProviderDescriptorInput } from '../../../shared/providers/spi';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 30);
 
@@ -157,5 +160,127 @@ describe('descriptor data drives the cursor pager', () => {
     expect((await walk('whoop', [{ items: [1], next: 'a' }, { items: [], next: 'b' }, { items: [3] }])).seen).toEqual([1]);
     expect((await walk('whoop', [{ items: [1], next: 'a' }, { items: [2], next: 'a' }, { items: [3] }])).seen).toEqual([1, 2]);
     expect((await walk('fitbit', [{ items: [1], next: 'a' }, { items: [], next: 'a' }, { items: [3] }])).seen).toEqual([1, 3]);
+  });
+});
+
+/** A small HTTP server standing in for a provider: a token endpoint, and JSON answers by path. */
+async function providerServer(answers: Record<string, { status?: number; body: unknown }>) {
+  const requests: { method: string; path: string; authorization: string | undefined }[] = [];
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    requests.push({ method: req.method ?? 'GET', path, authorization: req.headers.authorization });
+    req.resume();
+    req.on('end', () => {
+      const answer = path === '/token' ? { body: { access_token: 'fresh-at', refresh_token: 'rt', expires_in: 3600 } } : answers[path];
+      res.writeHead(answer ? (answer.status ?? 200) : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer?.body ?? { error: 'not found' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+type Served = Awaited<ReturnType<typeof providerServer>>;
+
+function against(server: Served, input: ProviderDescriptorInput) {
+  const descriptor = parseDescriptor(input);
+  const upper = descriptor.name.toUpperCase();
+  return resolveProviderConfig(descriptor, {
+    [`PIERRE_${upper}_CLIENT_ID`]: 'cid',
+    [`PIERRE_${upper}_CLIENT_SECRET`]: 'csecret',
+    [`PIERRE_${upper}_TOKEN_URL`]: `${server.base}/token`,
+    [`PIERRE_${upper}_API_BASE_URL`]: `${server.base}/api`,
+  });
+}
+
+const exchange = { query: { code: 'c' }, redirectUri: 'https://app.example/cb' };
+
+/** A provider with no code of its own for the connection: only its descriptor. */
+class DescribedOnly extends BaseProvider {
+  getAthlete(): Promise<never> {
+    return this.unsupported('athlete');
+  }
+  getActivities(): Promise<never> {
+    return this.unsupported('activities');
+  }
+  getActivity(): Promise<never> {
+    return this.unsupported('activities');
+  }
+}
+
+const DESCRIBED = {
+  name: 'described',
+  displayName: 'Described',
+  capabilities: 0,
+  connection: 'oauth2',
+  oauthEndpoints: { authUrl: 'https://described.example/auth', tokenUrl: 'https://described.example/token' },
+  oauthParams: { identity: { path: 'v1/me', idField: 'user.id' } },
+  apiBaseUrl: 'https://described.example/api',
+} satisfies ProviderDescriptorInput;
+
+describe('descriptor data drives the identity read after the code exchange', () => {
+  it("reads the user id at the described path and field, with the new grant's bearer token", async () => {
+    const server = await providerServer({ '/api/v1/me': { body: { user: { id: 4711, name: 'x' } } } });
+    try {
+      const tokens = await new DescribedOnly(DESCRIBED, against(server, DESCRIBED), { fetch: globalThis.fetch, now: () => NOW }).exchangeCode(exchange);
+      expect(tokens).toMatchObject({ accessToken: 'fresh-at', providerUserId: '4711' });
+      expect(server.requests.slice(1)).toEqual([{ method: 'GET', path: '/api/v1/me', authorization: 'Bearer fresh-at' }]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails the connection when the identity answer lacks the id, unless the descriptor says the id is optional', async () => {
+    const server = await providerServer({ '/api/v1/me': { body: { user: {} } } });
+    try {
+      const strict = new DescribedOnly(DESCRIBED, against(server, DESCRIBED), { fetch: globalThis.fetch, now: () => NOW });
+      await expect(strict.exchangeCode(exchange)).rejects.toMatchObject({ kind: 'invalid_data' });
+      const lenient = { ...DESCRIBED, oauthParams: { identity: { ...DESCRIBED.oauthParams.identity, optional: true } } };
+      const tokens = await new DescribedOnly(lenient, against(server, lenient), { fetch: globalThis.fetch, now: () => NOW }).exchangeCode(exchange);
+      expect(tokens.accessToken).toBe('fresh-at');
+      expect(tokens.providerUserId).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    { name: 'whoop', path: '/api/v2/user/profile/basic', body: { user_id: 10129, email: 'a@b.c' }, id: '10129' },
+    { name: 'fitbit', path: '/api/users/me/identity', body: { healthUserId: 'hu-1', legacyUserId: 'L' }, id: 'hu-1' },
+    { name: 'garmin', path: '/api/user/id', body: { userId: 'g-77' }, id: 'g-77' },
+  ])('$name names the user from its described identity endpoint', async ({ name, path, body, id }) => {
+    const server = await providerServer({ [path]: { body }, '/api/user/permissions': { body: ['ACTIVITY_EXPORT'] } });
+    try {
+      const descriptor = BUILTIN_DESCRIPTORS.find((d) => d.name === name)!;
+      const tokens = await builtinProvider(name)
+        .create(against(server, descriptor), { fetch: globalThis.fetch, now: () => NOW })
+        .exchangeCode(exchange);
+      expect(tokens.providerUserId).toBe(id);
+      expect(server.requests.filter((r) => r.path === path)).toEqual([{ method: 'GET', path, authorization: 'Bearer fresh-at' }]);
+      if (name === 'garmin') expect(tokens.scopes).toEqual(['ACTIVITY_EXPORT']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses an id of the wrong shape (Google), keeps a WHOOP connection without its profile, and asks Strava nothing more', async () => {
+    const server = await providerServer({
+      '/api/users/me/identity': { body: { healthUserId: '../other-user' } },
+      '/api/v2/user/profile/basic': { status: 401, body: { error: 'missing read:profile' } },
+    });
+    try {
+      const make = (name: string) =>
+        builtinProvider(name).create(against(server, BUILTIN_DESCRIPTORS.find((d) => d.name === name)!), { fetch: globalThis.fetch, now: () => NOW });
+      await expect(make('fitbit').exchangeCode(exchange)).rejects.toMatchObject({ kind: 'invalid_data' });
+      const whoop = await make('whoop').exchangeCode(exchange);
+      expect(whoop.accessToken).toBe('fresh-at');
+      expect(whoop.providerUserId).toBeUndefined();
+      const before = server.requests.length;
+      await make('strava').exchangeCode(exchange);
+      expect(server.requests.slice(before).map((r) => r.path)).toEqual(['/token']);
+    } finally {
+      await server.close();
+    }
   });
 });
