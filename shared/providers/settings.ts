@@ -3,7 +3,7 @@
  * descriptor's `settings` object turns the configured strings into typed values. It is parsed
  * when the provider is created, so a value that is set but invalid stops the container at
  * start-up with a message naming the variable: a typo is found at deploy time instead of on
- * some user's first request. A blank value counts as unset.
+ * some user's first request. Values are trimmed; a blank one counts as unset.
  */
 import * as z from '../zod';
 import { ConfigError } from '../config/raw';
@@ -14,7 +14,7 @@ export type SettingsSchema = z.ZodMiniObject<Readonly<Record<string, z.ZodMiniTy
 
 type WholeNumberSpec = { min: number; max: number; description: string };
 
-/** A whole-number setting from `min` to `max`; with `fallback` when unset, else undefined. */
+/** A whole-number setting from `min` to `max`; `default` when unset, else undefined. */
 export function wholeNumber(spec: WholeNumberSpec & { default: number }): z.ZodMiniType<number, string | undefined>;
 export function wholeNumber(spec: WholeNumberSpec): z.ZodMiniType<number | undefined, string | undefined>;
 export function wholeNumber({
@@ -55,7 +55,11 @@ const COMMON_SETTINGS = z.object({
 const NO_SETTINGS = z.object({});
 
 function parseWith<S extends SettingsSchema>(provider: string, schema: S, settings: Readonly<Record<string, string | undefined>>): z.output<S> {
-  const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const given = Object.fromEntries(
+    Object.entries(settings)
+      .map(([key, value]) => [key, value?.trim()] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
   const result = z.safeParse(schema, given);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

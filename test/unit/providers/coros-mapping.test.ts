@@ -325,6 +325,7 @@ describe('COROS settings', () => {
       "PIERRE_COROS_REFRESH_URL must be an http(s) URL, got 'opentest.coros.com/refresh'",
     );
     expect(() => resolveCorosSettings(config({ REFRESH_URL: 'ftp://opentest.coros.com/refresh' }))).toThrow(ConfigError);
+    expect(resolveCorosSettings(config({ REFRESH_URL: ' https://opentest.coros.com/r ' })).refreshUrl).toBe('https://opentest.coros.com/r');
     expect(resolveCorosSettings(config({ REFRESH_URL: ' ', USER_PATH: '' }))).toMatchObject({
       refreshUrl: `${BASE}/oauth2/refresh-token`,
       userUrl: `${BASE}/v2/user`,
