@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { BUILTIN_PROVIDERS } from '../shared/providers/builtin';
 import { capabilityNames } from '../shared/providers/capabilities';
 import { parseDescriptor, type ProviderFactory } from '../shared/providers/spi';
+import * as z from '../shared/zod';
 
 const ROOT = new URL('../', import.meta.url);
 const MATRIX = /(<!-- provider-matrix:start -->\n)[\s\S]*?(<!-- provider-matrix:end -->)/;
@@ -51,7 +52,7 @@ const KNOWN_FIELDS = new Set([
   'retiredConnection',
   'rateLimitHeaders',
   'pagination',
-  'intSettings',
+  'settings',
 ]);
 
 const CONNECTIONS: Record<string, string> = {
@@ -63,6 +64,20 @@ const CONNECTIONS: Record<string, string> = {
 /** The descriptor with its defaults filled in, as the service reads it. */
 function facts(factory: ProviderFactory): Facts {
   return parseDescriptor(factory.descriptor) as unknown as Facts;
+}
+
+/** The descriptor's `settings` schema as JSON Schema properties: key -> type, range, default, description. */
+function ownSettings(d: Facts): [string, Facts][] {
+  if (!d.settings) return [];
+  const schema = z.toJSONSchema(d.settings as z.ZodMiniType, { io: 'output' }) as { properties?: Record<string, Facts> };
+  return Object.entries(schema.properties ?? {});
+}
+
+function settingKind(setting: Facts): string {
+  const fallback = setting.default === undefined ? '' : `, default ${typeof setting.default === 'string' ? code(setting.default) : String(setting.default)}`;
+  if (setting.type === 'integer') return `whole number ${String(setting.minimum)}-${String(setting.maximum)}${fallback}`;
+  if (setting.format === 'uri') return `http(s) URL${fallback}`;
+  return `text${fallback}`;
 }
 
 function capabilities(d: Facts): string {
@@ -155,10 +170,7 @@ function providerPage(factory: ProviderFactory): string {
     ...(connects ? [`\`PIERRE_${upper}_AUTH_URL\`, \`_TOKEN_URL\`, \`_REVOKE_URL\`, \`_API_BASE_URL\`: override an endpoint`] : []),
     ...(d.connection === 'oauth2' ? [`\`PIERRE_${upper}_SCOPES\`, \`PIERRE_${upper}_REDIRECT_URI\``] : []),
     `\`PIERRE_${upper}_TIMEOUT_SECS\`, \`_MAX_RETRIES\`, \`_BASE_DELAY_MS\`, \`_CIRCUIT_FAILURES\`, \`_CIRCUIT_OPEN_SECS\`, \`_MAX_PENDING_JOBS\`, \`_USER_SHARE\`: as for every provider`,
-    ...Object.entries((d.intSettings ?? {}) as Record<string, Facts>).map(
-      ([key, setting]) =>
-        `\`PIERRE_${upper}_${key}\`: ${String(setting.description)} (whole number ${String(setting.min)}-${String(setting.max)}${setting.default === undefined ? '' : `, default ${String(setting.default)}`})`,
-    ),
+    ...ownSettings(d).map(([key, setting]) => `\`PIERRE_${upper}_${key}\`: ${String(setting.description)} (${settingKind(setting)})`),
     `\`PIERRE_${upper}_<OTHER>\`: any other setting of its own, named in the notes below`,
   ];
 

@@ -25,7 +25,7 @@ import type {
   WebhookResult,
 } from './spi';
 import { parseDescriptor } from './spi';
-import { checkSettings } from './settings';
+import { readSettings } from './settings';
 import { once } from '../single-flight';
 
 /** What a provider folder's `client.ts` exports: its implementation class as the default export. */
@@ -75,7 +75,7 @@ export class LazyFitnessProvider implements FitnessProvider {
     readonly config: ProviderConfig,
     private readonly deps: ProviderDeps,
   ) {
-    checkSettings(descriptor, config.settings);
+    readSettings(descriptor, config.settings);
     this.derivedFromActivities = descriptor.derivedFromActivities;
     // Present only when the implementation has them: callers test for them.
     if (descriptor.derivedFromActivities.length > 0) this.recentActivities = async (s) => (await this.loaded()).recentActivities!(s);

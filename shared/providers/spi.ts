@@ -7,6 +7,7 @@ import { RateLimitScopeSchema } from '../models';
 import type { Activity, Athlete, HealthMetrics, Lap, PersonalRecord, RecoveryMetrics, SleepSession, Stats } from '../models';
 import { ALL_CAPABILITIES } from './capabilities';
 import type { RateLimitUsage } from './rate-limit';
+import type { SettingsSchema } from './settings';
 
 export * from './capabilities';
 
@@ -67,13 +68,11 @@ const OAuthParamsSchema = z.object({
 
 const DEFAULT_OAUTH_PARAMS = z.parse(OAuthParamsSchema, {});
 
-/** A whole-number `PIERRE_<P>_<KEY>` setting: its range, default and meaning. */
-const IntSettingSchema = z.object({
-  min: z.number().check(z.int()),
-  max: z.number().check(z.int()),
-  default: z.optional(z.number().check(z.int())),
-  description: z.string().check(z.minLength(1)),
-});
+function isSettingsSchema(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || !('_zod' in value)) return false;
+  const { def } = (value as SettingsSchema)._zod;
+  return def.type === 'object' && Object.keys(def.shape).every((key) => /^[A-Z][A-Z0-9_]*$/.test(key));
+}
 
 export const ProviderDescriptorSchema = z
   .object({
@@ -139,8 +138,11 @@ export const ProviderDescriptorSchema = z
       ]),
       { kind: 'offset' },
     ),
-    /** The provider's whole-number settings (`PIERRE_<P>_<KEY>`), checked at start-up. */
-    intSettings: z._default(z.record(z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), IntSettingSchema), {}),
+    /**
+     * The provider's own settings (`PIERRE_<P>_<KEY>`) as a zod object keyed by `<KEY>`, built with
+     * shared/providers/settings.ts; parsed at start-up (`readSettings`), its typed values read by the client.
+     */
+    settings: z.optional(z.custom<SettingsSchema>(isSettingsSchema)),
   })
   .check(
     z.refine((d) => d.connection !== 'oauth2' || d.oauthEndpoints !== undefined, {

@@ -10,6 +10,8 @@ import {
   type ProviderDescriptorInput,
 } from '../../shared/providers/spi';
 import { ConfigError } from '../../shared/config/raw';
+import { wholeNumber } from '../../shared/providers/settings';
+import * as z from '../../shared/zod';
 import { ACME_DESCRIPTOR, acmeFactory } from '../support/custom-provider';
 
 const deps: ProviderDeps = { fetch: () => Promise.reject(new Error('no request is made here')), now: () => Date.UTC(2026, 11, 7) };
@@ -101,7 +103,7 @@ describe('a lazy provider', () => {
 
   it('refuses invalid settings when created, without loading the implementation', () => {
     const { state, factory } = countingAcme({
-      intSettings: { BATCH: { min: 1, max: 10, description: 'items per batch' } },
+      settings: z.object({ BATCH: wholeNumber({ min: 1, max: 10, description: 'items per batch' }) }),
     });
     expect(() => factory.create(acmeConfig({ PIERRE_ACME_TIMEOUT_SECS: 'soon' }), deps)).toThrow(/PIERRE_ACME_TIMEOUT_SECS/);
     expect(() => factory.create(acmeConfig({ PIERRE_ACME_BATCH: '11' }), deps)).toThrow(ConfigError);

@@ -1,3 +1,5 @@
+import * as z from '../../zod';
+import { wholeNumber } from '../settings';
 import { fullHealth, type ProviderDescriptorInput } from '../spi';
 
 /**
@@ -41,19 +43,24 @@ export const GARMIN_DESCRIPTOR = {
   pagination: { kind: 'time_windows' },
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
-  intSettings: {
-    PULL_HORIZON_DAYS: {
+  settings: z.object({
+    PULL_HORIZON_DAYS: wholeNumber({
       min: 1,
       max: 366,
       default: 90,
       description: 'How far back (by upload time) the client looks: Garmin serves pulls by upload window only',
-    },
-    UPLOAD_GRACE_HOURS: {
+    }),
+    UPLOAD_GRACE_HOURS: wholeNumber({
       min: 0,
       max: 24 * 14,
       default: 24,
       description: "How long after an activity's start its upload may come and still be found by a query with `before` (a watch synced the next day)",
-    },
-    WINDOW_CONCURRENCY: { min: 1, max: 16, default: 4, description: 'Upload windows fetched in parallel when every window of a range is needed anyway' },
-  },
+    }),
+    WINDOW_CONCURRENCY: wholeNumber({
+      min: 1,
+      max: 16,
+      default: 4,
+      description: 'Upload windows fetched in parallel when every window of a range is needed anyway',
+    }),
+  }),
 } satisfies ProviderDescriptorInput;

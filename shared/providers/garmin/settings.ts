@@ -1,5 +1,5 @@
-/** Garmin-specific settings (`PIERRE_GARMIN_<KEY>`), as the descriptor declares them. */
-import { readIntSettings } from '../settings';
+/** Garmin-specific settings (`PIERRE_GARMIN_<KEY>`), as the descriptor's `settings` schema reads them. */
+import { readSettings } from '../settings';
 import { GARMIN_DESCRIPTOR } from './descriptor';
 
 export interface GarminSettings {
@@ -9,7 +9,7 @@ export interface GarminSettings {
 }
 
 export function garminSettings(settings: Readonly<Record<string, string>>): GarminSettings {
-  const values = readIntSettings(GARMIN_DESCRIPTOR.name, GARMIN_DESCRIPTOR.intSettings, settings);
+  const values = readSettings(GARMIN_DESCRIPTOR, settings);
   return {
     horizonDays: values.PULL_HORIZON_DAYS,
     uploadGraceHours: values.UPLOAD_GRACE_HOURS,

@@ -15,6 +15,7 @@ const corosRateLimitHint = nextWindowHint(COROS_DESCRIPTOR.rateLimitHeaders);
 const corosRateLimitUsage = (provider: string) => xRateLimitUsage(provider, COROS_DESCRIPTOR.rateLimitHeaders);
 import { CorosUserSchema, CorosWorkoutSchema } from '../../../shared/providers/coros/schemas';
 import { resolveCorosSettings } from '../../../shared/providers/coros/settings';
+import { ConfigError } from '../../../shared/config/raw';
 import { corosSport } from '../../../shared/providers/coros/sports';
 import { decodeRefreshHandle, encodeRefreshHandle } from '../../../shared/providers/coros/tokens';
 import { COROS_WEBHOOK_ACK, parseCorosWebhook, verifyCorosWebhook } from '../../../shared/providers/coros/webhook';
@@ -317,6 +318,18 @@ describe('COROS settings', () => {
       historyDays: 30,
     });
     expect(() => resolveCorosSettings(config({ WINDOW_DAYS: '45' }))).toThrow(/PIERRE_COROS_WINDOW_DAYS/);
+  });
+
+  it('refuses a refresh URL that is not an http(s) URL, and takes a blank value as unset', () => {
+    expect(() => resolveCorosSettings(config({ REFRESH_URL: 'opentest.coros.com/refresh' }))).toThrow(
+      "PIERRE_COROS_REFRESH_URL must be an http(s) URL, got 'opentest.coros.com/refresh'",
+    );
+    expect(() => resolveCorosSettings(config({ REFRESH_URL: 'ftp://opentest.coros.com/refresh' }))).toThrow(ConfigError);
+    expect(resolveCorosSettings(config({ REFRESH_URL: ' https://opentest.coros.com/r ' })).refreshUrl).toBe('https://opentest.coros.com/r');
+    expect(resolveCorosSettings(config({ REFRESH_URL: ' ', USER_PATH: '' }))).toMatchObject({
+      refreshUrl: `${BASE}/oauth2/refresh-token`,
+      userUrl: `${BASE}/v2/user`,
+    });
   });
 
   it('has the public endpoints by default', () => {
