@@ -147,7 +147,10 @@ function providerPage(factory: ProviderFactory): string {
       ['Extra refresh parameters', pairs(params.refreshParams)],
       ['User id in the token answer', code(params.tokenUserIdPath)],
       ['User id read after the exchange', identityRow(params.identity as Facts | undefined)],
-      ['Scopes from the token answer', params.tokenScopes === false ? 'no (the granted scopes are the requested ones)' : 'yes'],
+      [
+        'Scopes from the token answer',
+        params.tokenScopes === false ? 'no (the requested ones, unless the client reads them from the provider after the exchange)' : 'yes',
+      ],
       [
         'Revocation',
         `${code(params.revokeStyle)}${params.revokeStyle === 'form' ? ` (field ${code(params.revokeTokenField ?? 'token')}${params.revokeClientAuth ? ', with client credentials' : ''})` : ''}`,
