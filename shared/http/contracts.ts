@@ -119,7 +119,7 @@ const mcpMethodNotAllowed = {
 
 const webhook = (method: 'GET' | 'POST'): RouteContract => ({
   summary: method === 'GET' ? 'Webhook subscription validation (Strava, Fitbit)' : 'A provider webhook delivery',
-  description: 'No JWT: the provider signs or otherwise proves the delivery (see the README, Webhooks).',
+  description: 'No JWT: the provider signs or otherwise proves the delivery (docs/webhooks.md).',
   tag: 'Webhooks',
   path: ProviderPathSchema,
   answers: {
@@ -244,7 +244,7 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
   'GET /': {
     summary: 'The connections page (HTML) for people',
     description:
-      'Lists the providers with Connect and Disconnect, recent activities and a weekly chart. It takes its JWT from the embedding application (URL fragment `#token=` or postMessage; see the README).',
+      'Lists the providers with Connect and Disconnect, recent activities and a weekly chart. It takes its JWT from the embedding application (URL fragment `#token=` or postMessage; docs/connections-page.md).',
     tag: 'Web',
     answers: { 200: { description: 'The page', contentType: 'text/html', schema: z.string() } },
     errors: GATEWAY_ERRORS,

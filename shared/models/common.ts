@@ -1,7 +1,7 @@
 import * as z from '../zod';
 
 /**
- * Naming rules of the unified model (the README's model reference repeats them):
+ * Naming rules of the unified model (docs/model.md's model reference repeats them):
  * - A unit is in the field's name (`_meters`, `_seconds`, `_kg`, `_ms`, `_celsius`,
  *   `_percentage`, `_mmhg`, `_mg_dl`), except for five families whose unit is fixed model-wide
  *   and stated in every description: heart rates in beats per minute (`*_heart_rate`), speeds in

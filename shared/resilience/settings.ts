@@ -36,7 +36,7 @@ export interface ResilienceSettings {
 
 /**
  * The seed's defaults: 3 retries, 100 ms base, 5 s cap, 0.1 jitter; circuits open after 5
- * failures for 60 s. A user's share of the reserve of a window is 10 % (see the README); 20
+ * failures for 60 s. A user's share of the reserve of a window is 10 % (docs/resilience.md says how it was chosen); 20
  * pending jobs per user.
  */
 export const DEFAULT_RESILIENCE: ResilienceSettings = {
