@@ -9,41 +9,28 @@
  * coordination store), and an inconclusive check (the provider limited or down) revokes
  * nothing: the next real use of a dead token finds out anyway.
  */
+import { randomUUID } from 'node:crypto';
 import { CacheRequest, withCacheRequest } from '../cache/policy';
 import { cachePartition } from '../cache/keys';
 import { ProviderError } from '../models';
-import * as z from '../zod';
 import type { Connection } from '../store/ports';
-import { recordCodec } from '../store/records';
+import { acquireLease } from '../resilience/lease';
 import type { Container } from './container';
 import { toErrorAnswer } from './error-answer';
 import { logger } from './observability';
-import { revokedConnection, withSession } from './sessions';
+import { endAccess, withSession } from './sessions';
 
 /** One check per connection in this long, however many deliveries ask. */
 export const DEAUTHORIZATION_CHECK_INTERVAL_MS = 60_000;
 
-/** The marker of a connection's last check (`deauth-check#<partition>` / `check`): no other check before `untilMs`. */
-const CHECK = recordCodec({ untilMs: z.number() });
-const untilField = CHECK.field('untilMs');
-
-/** Claims this minute's check of the connection; false when another delivery already made it. */
+/**
+ * Claims this minute's check of the connection; false when another delivery already made it. The
+ * claim is a lease nobody gives back: it ends by itself after the interval.
+ */
 async function claimCheck(container: Container, connection: Connection): Promise<boolean> {
-  const now = container.deps.now();
-  const untilMs = now + DEAUTHORIZATION_CHECK_INTERVAL_MS;
-  const claimed = await container.coordination.update(
-    `deauth-check#${cachePartition(connection.tenantId, connection.userId, connection.provider)}`,
-    'check',
-    CHECK.encode({ untilMs }),
-    {
-      ifAny: [
-        { field: untilField, op: 'missing' },
-        { field: untilField, op: 'lt', value: now },
-      ],
-      expiresAtSecs: Math.ceil(untilMs / 1000),
-    },
-  );
-  return claimed !== undefined;
+  const nowMs = container.deps.now();
+  const pk = `deauth-check#${cachePartition(connection.tenantId, connection.userId, connection.provider)}`;
+  return acquireLease(container.coordination, pk, 'check', { holder: randomUUID(), untilMs: nowMs + DEAUTHORIZATION_CHECK_INTERVAL_MS, nowMs });
 }
 
 /** The provider refused the stored tokens (a refresh refused, or a token refused with none to refresh). */
@@ -52,15 +39,6 @@ async function refused(container: Container, connection: Connection, error: unkn
   const latest = await container.connections.get(connection);
   // The session marks the connection revoked when the provider refuses to refresh it.
   return latest?.status === 'revoked';
-}
-
-/** The user took our access away at the provider: the tokens are worthless, forget them and the cached answers. */
-export async function revoke(container: Container, connection: Connection): Promise<void> {
-  const holdsTokens = connection.accessToken !== '' || connection.refreshToken !== undefined;
-  if (connection.status === 'connected' || (connection.status === 'revoked' && holdsTokens)) {
-    await container.connections.put(revokedConnection(connection, container.deps.now()));
-  }
-  await container.cache.invalidate(cachePartition(connection.tenantId, connection.userId, connection.provider));
 }
 
 /** True when the provider confirms our access ended (the connection is then revoked and its cache dropped). */
@@ -82,7 +60,7 @@ export async function confirmDeauthorization(container: Container, connection: C
       return false;
     }
   }
-  await revoke(container, (await container.connections.get(connection)) ?? connection);
+  await endAccess(container, (await container.connections.get(connection)) ?? connection);
   logger.info('deauthorization confirmed by the provider; connection revoked', { provider });
   return true;
 }

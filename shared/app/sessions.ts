@@ -129,14 +129,25 @@ async function refreshOnce(container: Container, provider: FitnessProvider, conn
 }
 
 /** The connection as stored once its access has ended: revoked, with no tokens left to use. */
-export function revokedConnection(connection: Connection, nowMs: number): Connection {
+function revokedConnection(connection: Connection, nowMs: number): Connection {
   return { ...connection, accessToken: '', refreshToken: undefined, expiresAt: undefined, status: 'revoked', updatedAt: new Date(nowMs).toISOString() };
+}
+
+/**
+ * Our access ended (the user took it away at the provider, or the provider retired the API it was
+ * made with): the tokens are worthless, forget them and the cached answers.
+ */
+export async function endAccess(container: Container, connection: Connection): Promise<void> {
+  const holdsTokens = connection.accessToken !== '' || connection.refreshToken !== undefined;
+  if (connection.status === 'connected' || (connection.status === 'revoked' && holdsTokens)) {
+    await container.connections.put(revokedConnection(connection, container.deps.now()));
+  }
+  await container.cache.invalidate(cachePartition(connection.tenantId, connection.userId, connection.provider));
 }
 
 /** A connection made against an API the provider retired: revoked, its cache dropped, reconnect. */
 async function endRetired(container: Container, connection: Connection, message: string): Promise<never> {
-  await container.connections.put(revokedConnection(connection, container.deps.now()));
-  await container.cache.invalidate(cachePartition(connection.tenantId, connection.userId, connection.provider));
+  await endAccess(container, connection);
   logger.warn('connection made against a retired provider API; marked revoked', { provider: connection.provider });
   throw new AppError(409, 'reauthorization_required', message);
 }

@@ -17,10 +17,11 @@ import { remainingBudgetMs } from '../context/request';
 import type { WebhookEvent, WebhookRequest, WebhookResource } from '../providers/spi';
 import type { Connection } from '../store/ports';
 import type { Container } from './container';
-import { confirmDeauthorization, revoke } from './deauthorization';
+import { confirmDeauthorization } from './deauthorization';
 import { AppError, SERVICE_RETRY_SECS } from './errors';
 import { logger } from './observability';
 import { resolveProviderName } from './provider-name';
+import { endAccess } from './sessions';
 
 interface WebhookAnswer {
   status: number;
@@ -90,7 +91,7 @@ async function applyTo(container: Container, connection: Connection, user: UserE
     if (olderThan(connection, user.deauthorizedAtMs)) {
       logger.info('deauthorization older than the connection; ignored', { provider: connection.provider });
     } else if (authenticated) {
-      return revoke(container, connection);
+      return endAccess(container, connection);
     } else if (await confirmDeauthorization(container, connection)) {
       return;
     }
