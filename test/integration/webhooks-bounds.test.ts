@@ -13,6 +13,7 @@ import { countingDynamo, type CountingDynamo } from '../support/counting-dynamo'
 import { apiEvent } from '../support/events';
 import { startClient, type Client } from '../support/provider-flow';
 import { serialDynamo } from '../support/serial-dynamo';
+import { stravaDeauthorization } from '../support/strava-events';
 
 const TENANT = 'tenant-b';
 const USER = 'bounded-user';
@@ -113,15 +114,7 @@ describe('webhook deliveries cost bounded work (DynamoDB on moto)', () => {
       const key = { tenantId: TENANT, userId: USER, provider: 'strava' };
       const owner = Number((await client.server.container.connections.get(key))!.providerUserId);
       const subscription = Number(client.server.container.providerConfig('strava').settings['WEBHOOK_SUBSCRIPTION_ID']);
-      const event = {
-        object_type: 'athlete',
-        object_id: owner,
-        aspect_type: 'update',
-        owner_id: owner,
-        updates: { authorized: 'false' },
-        subscription_id: subscription,
-        event_time: Math.floor(Date.now() / 1000),
-      };
+      const event = stravaDeauthorization(owner, { subscription_id: subscription, event_time: Math.floor(Date.now() / 1000) });
       const request = { method: 'POST' as const, query: {}, headers: {}, rawBody: Buffer.from(JSON.stringify(event)) };
       await client.control('strava', 'requests', undefined, 'DELETE');
       const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => receiveWebhook(containers[i % 2]!, 'strava', request)));

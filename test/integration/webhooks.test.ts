@@ -11,6 +11,7 @@ import { WHOOP_SIM_CLIENT } from '../../local/simulators/whoop';
 import { DEAUTHORIZATION_CHECK_INTERVAL_MS } from '../../shared/app/deauthorization';
 import { startClient, type Client } from '../support/provider-flow';
 import { apiEvent, invoke } from '../support/events';
+import { stravaDeauthorization } from '../support/strava-events';
 
 const TENANT = 'tenant-w';
 const USER = 'hooked-user';
@@ -274,7 +275,7 @@ describe('provider webhooks', () => {
       const owner = Number(await providerUserId('strava'));
       const connection = (await client.server.container.connections.get({ tenantId: TENANT, userId: USER, provider: 'strava' }))!;
       const before = Math.floor(Date.parse(connection.updatedAt) / 1000) - 30;
-      const event = { object_type: 'athlete', object_id: owner, aspect_type: 'update', owner_id: owner, updates: { authorized: 'false' }, event_time: before };
+      const event = stravaDeauthorization(owner, { event_time: before });
       expect(await deliver('strava', event)).toBe(200);
       expect(await status('strava')).toBe('connected');
     });
@@ -282,7 +283,7 @@ describe('provider webhooks', () => {
     it('Strava: a forged authorized=false (right subscription id) changes nothing while Strava still accepts our token', async () => {
       await client.api('/activities?provider=strava');
       const owner = Number(await providerUserId('strava'));
-      const event = { object_type: 'athlete', object_id: owner, aspect_type: 'update', owner_id: owner, updates: { authorized: 'false' } };
+      const event = stravaDeauthorization(owner);
       expect(await deliver('strava', event)).toBe(200);
       expect(await deliver('strava', event)).toBe(200);
       expect(await status('strava')).toBe('connected');
@@ -307,14 +308,7 @@ describe('provider webhooks', () => {
         body: new URLSearchParams({ access_token: accessToken }),
       });
       expect(deauthorized.status).toBe(200);
-      const event = {
-        object_type: 'athlete',
-        object_id: owner,
-        aspect_type: 'update',
-        owner_id: owner,
-        updates: { authorized: 'false' },
-        subscription_id: subscriptionId,
-      };
+      const event = stravaDeauthorization(owner, { subscription_id: subscriptionId });
       // ...and Strava tells us. Within a minute of the last check (which found the token accepted) nobody asks Strava again...
       expect(await deliver('strava', event)).toBe(200);
       expect(await status('strava')).toBe('connected');
