@@ -74,7 +74,8 @@ export interface LocalServer {
   /** Mounted simulators by provider name (empty when disabled). */
   simulators: ReadonlyMap<string, ProviderSimulator>;
   /** A development token; `ttlSecs` (default 12 h) also makes a second token of the same user differ. */
-  issueToken(userId: string, tenantId: string, ttlSecs?: number): Promise<string>;
+  /** A development token; `role: 'admin'` makes it a tenant admin's. */
+  issueToken(userId: string, tenantId: string, ttlSecs?: number, role?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -211,9 +212,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (method === 'GET' && url.pathname === '/dev/token') {
       const user = url.searchParams.get('user') ?? 'demo-user';
       const tenant = url.searchParams.get('tenant') ?? 'demo-tenant';
-      const refused = devTokenProblem(user, tenant);
+      const role = url.searchParams.get('role') ?? undefined;
+      const refused = devTokenProblem(user, tenant, role);
       if (refused) return sendError(res, 400, 'invalid_request', refused);
-      sendJson(res, 200, { token: await auth.issue(user, tenant) });
+      sendJson(res, 200, { token: await auth.issue(user, tenant, undefined, role) });
       return;
     }
     const matched = matchRoute(method, url.pathname);
@@ -284,9 +286,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const container = await buildContainer({ ...options.container, env });
     setContainer(container);
     stopBackground = startBackgroundWork(container, options.container?.queue !== undefined);
-    const auth = new DevAuth(container.config.devJwtSecret, container.config.tenantClaim);
+    const auth = new DevAuth(container.config.devJwtSecret, container.config);
     ready = { container, auth };
-    return { url, container, simulators, issueToken: (userId, tenantId, ttlSecs) => auth.issue(userId, tenantId, ttlSecs), close };
+    return { url, container, simulators, issueToken: (userId, tenantId, ttlSecs, role) => auth.issue(userId, tenantId, ttlSecs, role), close };
   } catch (error) {
     await close();
     throw error;

@@ -4,13 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { identityProblem } from '../shared/app/identity';
+import { ADMIN_ROLE, identityProblem } from '../shared/app/identity';
 
 export const DEV_ISSUER = 'pierre-local';
 export const DEV_AUDIENCE = 'pierre-api';
 
 /** Why /dev/token refuses to mint a token for this user and tenant (the API would refuse it), or undefined. */
-export function devTokenProblem(user: string, tenant: string): string | undefined {
+export function devTokenProblem(user: string, tenant: string, role?: string): string | undefined {
+  if (role !== undefined && role !== ADMIN_ROLE) return `Invalid 'role': the only role is '${ADMIN_ROLE}'`;
   for (const [name, value] of [
     ['user', user],
     ['tenant', tenant],
@@ -27,13 +28,15 @@ export class DevAuth {
 
   constructor(
     secret: string | undefined,
-    private readonly tenantClaim: string,
+    private readonly claimNames: { tenantClaim: string; roleClaim: string },
   ) {
     this.key = new TextEncoder().encode(secret ?? randomBytes(32).toString('base64url'));
   }
 
-  async issue(userId: string, tenantId: string, ttlSecs = 12 * 3600): Promise<string> {
-    return new SignJWT({ [this.tenantClaim]: tenantId })
+  /** A token for this user and tenant; `role: 'admin'` adds the role claim that lets it manage the tenant. */
+  async issue(userId: string, tenantId: string, ttlSecs = 12 * 3600, role?: string): Promise<string> {
+    const claims = { [this.claimNames.tenantClaim]: tenantId, ...(role ? { [this.claimNames.roleClaim]: role } : {}) };
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(userId)
       .setIssuer(DEV_ISSUER)

@@ -35,6 +35,8 @@ import { ResilientFitnessProvider } from '../resilience/resilient-provider';
 import { resilienceSettings, type ResilienceSettings } from '../resilience/settings';
 import { CachingFitnessProvider, type CacheObserver } from '../cache/caching-provider';
 import { cacheSettings, type CacheSettings } from '../cache/settings';
+import type { EventPublisher } from '../events/ports';
+import { MemoryEventLog } from '../events/memory';
 import { AppError, SERVICE_RETRY_SECS } from './errors';
 import { cacheObserver, logger } from './observability';
 
@@ -57,6 +59,8 @@ export interface Container extends Stores {
   readonly queue: JobQueue;
   readonly gate: RateLimitGate;
   readonly circuit: CircuitBreaker;
+  /** Where use cases report events for the tenant's endpoints. */
+  readonly events: EventPublisher;
   /** Sleeping between retries and polls; injected so tests need not wait. */
   readonly sleep: (ms: number) => Promise<void>;
   resilience(name: string): ResilienceSettings;
@@ -73,6 +77,7 @@ export interface ContainerOptions {
   deps?: Partial<ProviderDeps>;
   stores?: Stores;
   queue?: JobQueue;
+  events?: EventPublisher;
   /** Waiting between retries, gate and lease polls (default: real timers). */
   sleep?: (ms: number) => Promise<void>;
   /** Cache knobs for tests: waiting between fill polls, the lease length, where metrics go. */
@@ -199,6 +204,7 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
     queue,
     gate,
     circuit,
+    events: options.events ?? new MemoryEventLog(),
     sleep,
     resilience,
     providerConfig,

@@ -1,7 +1,19 @@
+import { AppError } from './errors';
+
 /** Who is calling: taken only from verified JWT claims, never from query or body. */
 export interface Identity {
   tenantId: string;
   userId: string;
+  /** The token's role claim (`PIERRE_ROLE_CLAIM`) said `admin`: the caller manages its own tenant. */
+  admin?: boolean;
+}
+
+/** The role claim's value that lets a caller manage its tenant (event endpoints, provider apps). */
+export const ADMIN_ROLE = 'admin';
+
+/** Refuses (403 `forbidden`) a caller whose token does not carry the admin role. */
+export function requireAdmin(identity: Identity): void {
+  if (!identity.admin) throw new AppError(403, 'forbidden', `This route needs a token whose role claim is '${ADMIN_ROLE}'`);
 }
 
 /**

@@ -22,6 +22,7 @@ const AppConfigSchema = z.pipe(
   z.object({
     PIERRE_DEFAULT_PROVIDER: z._default(z.string(), 'synthetic'),
     PIERRE_TENANT_CLAIM: z._default(z.string().check(z.minLength(1)), 'tenant_id'),
+    PIERRE_ROLE_CLAIM: z._default(z.string().check(z.minLength(1)), 'pierre_role'),
     PIERRE_ALLOWED_RETURN_ORIGINS: returnTargets,
     PIERRE_PUBLIC_BASE_URL: z.optional(z.url()),
     PIERRE_TOKEN_KEYS: z.optional(z.string()),
@@ -35,6 +36,7 @@ const AppConfigSchema = z.pipe(
   z.transform((raw) => ({
     defaultProvider: raw.PIERRE_DEFAULT_PROVIDER,
     tenantClaim: raw.PIERRE_TENANT_CLAIM,
+    roleClaim: raw.PIERRE_ROLE_CLAIM,
     returnTargets: raw.PIERRE_ALLOWED_RETURN_ORIGINS,
     publicBaseUrl: raw.PIERRE_PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     tokenKeysJson: raw.PIERRE_TOKEN_KEYS,

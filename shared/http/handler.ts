@@ -120,7 +120,7 @@ function cacheRequestOf(event: APIGatewayProxyEventV2): CacheRequest {
 /** An HTTP function behind the JWT authorizer; what the cache did is told in `X-Cache` / `Age`. */
 export function authenticated(handler: Handler, options: EntryOptions) {
   return stack(options, async (event, container, start) => {
-    const identity = identityFrom(event, container.config.tenantClaim);
+    const identity = identityFrom(event, container.config);
     const cache = cacheRequestOf(event);
     const context = newRequestContext({ ...start, cache, caller: identity });
     const answer = await runRequest(context, () => handler(event, { container, identity, origin: originOf(event) }));

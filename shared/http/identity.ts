@@ -1,7 +1,7 @@
 /** Reads the caller's identity from the API Gateway JWT authorizer claims. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { unauthorized } from '../app/errors';
-import { identityProblem, type Identity } from '../app/identity';
+import { ADMIN_ROLE, identityProblem, type Identity } from '../app/identity';
 
 type Claims = Record<string, string | number | boolean | string[]>;
 
@@ -25,10 +25,15 @@ function claim(claims: Claims, name: string): string {
   return value;
 }
 
-export function identityFrom(event: APIGatewayProxyEventV2, tenantClaim: string): Identity {
+/** The role claim holds one role, or a list of them (Cognito groups come as a list). */
+function hasRole(value: unknown, role: string): boolean {
+  return Array.isArray(value) ? value.includes(role) : value === role;
+}
+
+export function identityFrom(event: APIGatewayProxyEventV2, claimNames: { tenantClaim: string; roleClaim: string }): Identity {
   const claims = claimsOf(event);
   if (!claims) throw unauthorized();
   const userId = claim(claims, 'sub');
-  const tenantId = claim(claims, tenantClaim);
-  return { tenantId, userId };
+  const tenantId = claim(claims, claimNames.tenantClaim);
+  return hasRole(claims[claimNames.roleClaim], ADMIN_ROLE) ? { tenantId, userId, admin: true } : { tenantId, userId };
 }
