@@ -103,6 +103,8 @@ interface Candidate<T> {
   list: number;
   startMs: number;
   others: Set<string>;
+  /** Its place among the kept records (kept in order of preference). */
+  keptAt: number;
 }
 
 /** Preferred first: priority rank, then detail, then the source list given first, then a stable key. */
@@ -127,6 +129,7 @@ export function mergeRecords<T extends Mergeable>(lists: readonly (readonly T[])
       list: index,
       startMs: kind.startMs(record),
       others: new Set<string>(),
+      keptAt: -1,
     })),
   );
   candidates.sort(preferred(kind));
@@ -135,14 +138,19 @@ export function mergeRecords<T extends Mergeable>(lists: readonly (readonly T[])
   const kept: Candidate<T>[] = [];
   for (const candidate of candidates) {
     const bucket = Math.floor(candidate.startMs / bucketMs);
+    // The first kept (so the preferred) of the records it duplicates.
     let winner: Candidate<T> | undefined;
-    for (let b = bucket - 1; b <= bucket + 1 && !winner; b += 1) {
-      winner = buckets.get(b)?.find((k) => Math.abs(k.startMs - candidate.startMs) <= kind.reachMs && kind.same(k.record, candidate.record));
+    for (let b = bucket - 1; b <= bucket + 1; b += 1) {
+      for (const k of buckets.get(b) ?? []) {
+        if (winner && winner.keptAt < k.keptAt) break;
+        if (Math.abs(k.startMs - candidate.startMs) <= kind.reachMs && kind.same(k.record, candidate.record)) winner = k;
+      }
     }
     if (winner) {
       winner.others.add(candidate.record.provider);
       continue;
     }
+    candidate.keptAt = kept.length;
     kept.push(candidate);
     const held = buckets.get(bucket);
     if (held) held.push(candidate);
