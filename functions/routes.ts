@@ -4,10 +4,10 @@
  */
 import { RESOURCES } from '../shared/resources';
 
-export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'jobs' | 'health' | 'mcp' | 'webhooks' | 'web';
+export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'jobs' | 'settings' | 'health' | 'mcp' | 'webhooks' | 'web';
 
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path syntax: `/activities/{provider}/{id}`. */
   path: string;
   fn: FunctionName;
@@ -27,6 +27,11 @@ export const ROUTES = [
   { method: 'DELETE', path: '/connections/{provider}', fn: 'connections', auth: true },
   ...DATA_ROUTES,
   { method: 'GET', path: '/jobs/{id}', fn: 'jobs', auth: true },
+  // Source priority of merged answers (docs/merging.md): the caller's own, and the tenant's (admins).
+  { method: 'GET', path: '/settings/sources', fn: 'settings', auth: true },
+  { method: 'PUT', path: '/settings/sources', fn: 'settings', auth: true },
+  { method: 'GET', path: '/admin/sources', fn: 'settings', auth: true },
+  { method: 'PUT', path: '/admin/sources', fn: 'settings', auth: true },
   { method: 'POST', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'GET', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'DELETE', path: '/mcp', fn: 'mcp', auth: true },

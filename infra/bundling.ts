@@ -92,6 +92,7 @@ const TOTAL_CEILINGS: Record<string, number> = {
   health: 705_000,
   'health-check': 850_000,
   jobs: 710_000,
+  settings: 720_000,
   mcp: 1_025_000,
   providers: 865_000,
   'retry-worker': 870_000,

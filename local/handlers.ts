@@ -14,6 +14,7 @@ export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda 
   mcp: () => import('../functions/mcp'),
   webhooks: () => import('../functions/webhooks'),
   jobs: () => import('../functions/jobs'),
+  settings: () => import('../functions/settings'),
   web: () => import('../functions/web'),
 };
 

@@ -36,6 +36,7 @@ const SourceStatusSchema = z.object({
   code: z.optional(z.string()),
   message: z.optional(z.string()),
 });
+const SourcesSchema = z.optional(z.record(z.string(), SourceStatusSchema)).check(z.describe("With provider=all: each provider's outcome"));
 
 // ---- how a read's arguments travel -------------------------------------------------------------
 
@@ -134,7 +135,7 @@ interface ResourceSpec<
   arguments: K;
   /** Providers without it answer 400 unsupported_feature; absent: every provider has it. */
   capability?: { flag: CapabilityFlag; feature: string };
-  /** `provider=all` merges every connected provider (activities only). */
+  /** `provider=all` merges every connected provider in the caller's source priority (a kind of shared/app/merge.ts). */
   all?: boolean;
   /** Whether `fallback=true` may ask another provider (not for one item named by its provider). */
   fallback?: boolean;
@@ -202,7 +203,7 @@ const ACTIVITIES = { flag: Capability.ACTIVITIES, feature: 'activities' };
 export const ActivitiesAnswerSchema = z.object({
   provider: ProviderNameSchema,
   activities: z.array(ActivitySchema),
-  sources: z.optional(z.record(z.string(), SourceStatusSchema)).check(z.describe("With provider=all: each provider's outcome")),
+  sources: SourcesSchema,
   fallback: FallbackSchema,
 });
 export const ActivityAnswerSchema = z.object({ provider: ProviderNameSchema, activity: ActivitySchema });
@@ -213,8 +214,18 @@ export const PersonalRecordsAnswerSchema = z.object({
   personal_records: z.array(PersonalRecordSchema),
   fallback: FallbackSchema,
 });
-export const SleepAnswerSchema = z.object({ provider: ProviderNameSchema, sleep_sessions: z.array(SleepSessionSchema), fallback: FallbackSchema });
-export const RecoveryAnswerSchema = z.object({ provider: ProviderNameSchema, recovery: z.array(RecoveryMetricsSchema), fallback: FallbackSchema });
+export const SleepAnswerSchema = z.object({
+  provider: ProviderNameSchema,
+  sleep_sessions: z.array(SleepSessionSchema),
+  sources: SourcesSchema,
+  fallback: FallbackSchema,
+});
+export const RecoveryAnswerSchema = z.object({
+  provider: ProviderNameSchema,
+  recovery: z.array(RecoveryMetricsSchema),
+  sources: SourcesSchema,
+  fallback: FallbackSchema,
+});
 export const HealthMetricsAnswerSchema = z.object({ provider: ProviderNameSchema, health_metrics: z.array(HealthMetricsSchema), fallback: FallbackSchema });
 
 export const LapsAnswerSchema = z.object({ provider: ProviderNameSchema, laps: z.array(LapSchema) });
@@ -226,7 +237,7 @@ export const RESOURCES = [
     arguments: 'page',
     capability: ACTIVITIES,
     all: true,
-    route: { path: '/activities', summary: 'Activities, newest first (provider=all merges every connected provider)' },
+    route: { path: '/activities', summary: 'Activities, newest first (provider=all merges every connected provider in your source priority)' },
     field: 'activities',
     answer: ActivitiesAnswerSchema,
     cache: { resource: 'activity_list', ttlSecs: 15 * 60 },
@@ -234,7 +245,7 @@ export const RESOURCES = [
     tool: {
       name: 'get_activities',
       title: 'List activities',
-      description: `Lists workouts newest first (paged by limit and offset, filtered by before/after), each with sport (and the provider's own label), start and end (UTC and local), elapsed and moving time, distance, elevation gain, heart rate and zones, speed, power, cadence, total and active calories, steps, training load (Strava suffer score, WHOOP strain 0-21, TSS), route polyline, place and device where the provider records them. provider=all merges every connected provider and collapses duplicates. ${UNITS}`,
+      description: `Lists workouts newest first (paged by limit and offset, filtered by before/after), each with sport (and the provider's own label), start and end (UTC and local), elapsed and moving time, distance, elevation gain, heart rate and zones, speed, power, cadence, total and active calories, steps, training load (Strava suffer score, WHOOP strain 0-21, TSS), route polyline, place and device where the provider records them. provider=all merges every connected provider and collapses duplicates, the copy of the preferred provider (the source priority) naming the others in also_from. ${UNITS}`,
       text: (a) => activitiesText(a.provider, a.activities),
     },
   }),
@@ -312,7 +323,8 @@ export const RESOURCES = [
     method: 'getSleepSessions',
     arguments: 'range',
     capability: { flag: Capability.SLEEP_TRACKING, feature: 'sleep tracking' },
-    route: { path: '/sleep', summary: 'Sleep sessions in a date range' },
+    all: true,
+    route: { path: '/sleep', summary: 'Sleep sessions in a date range (provider=all merges every connected provider in your source priority)' },
     field: 'sleep_sessions',
     answer: SleepAnswerSchema,
     cache: { resource: 'sleep', ttlSecs: HOUR },
@@ -320,7 +332,7 @@ export const RESOURCES = [
     tool: {
       name: 'get_sleep_sessions',
       title: 'Sleep sessions',
-      description: `Returns sleep sessions between start and end (default: the last 7 days): start and end, time in bed and time asleep, efficiency and sleep score (0-100), nap flag, wake count, time to fall asleep, time per stage (awake, light, deep, REM), heart rate, HRV (RMSSD, ms), respiratory rate, SpO2 and skin temperature deviation. ${UNITS}`,
+      description: `Returns sleep sessions between start and end (default: the last 7 days): start and end, time in bed and time asleep, efficiency and sleep score (0-100), nap flag, wake count, time to fall asleep, time per stage (awake, light, deep, REM), heart rate, HRV (RMSSD, ms), respiratory rate, SpO2 and skin temperature deviation. provider=all merges every connected provider: overlapping sessions are one night, the preferred provider's copy naming the others in also_from. ${UNITS}`,
       text: (a) => recordsText(`sleep sessions from ${a.provider}`, a.sleep_sessions),
     },
   }),
@@ -329,7 +341,8 @@ export const RESOURCES = [
     method: 'getRecoveryMetrics',
     arguments: 'range',
     capability: { flag: Capability.RECOVERY_METRICS, feature: 'recovery metrics' },
-    route: { path: '/recovery', summary: 'Recovery metrics in a date range' },
+    all: true,
+    route: { path: '/recovery', summary: 'Recovery metrics in a date range (provider=all merges every connected provider in your source priority)' },
     field: 'recovery',
     answer: RecoveryAnswerSchema,
     cache: { resource: 'recovery', ttlSecs: HOUR },
@@ -337,7 +350,7 @@ export const RESOURCES = [
     tool: {
       name: 'get_recovery_metrics',
       title: 'Recovery metrics',
-      description: `Returns daily recovery between start and end (default: the last 7 days): recovery score (0-100), resting heart rate, HRV (RMSSD, ms), respiratory rate, SpO2 percentage, skin temperature and its deviation (Celsius), stress (0-100) and WHOOP day strain (0-21) where the provider reports them. ${UNITS}`,
+      description: `Returns daily recovery between start and end (default: the last 7 days): recovery score (0-100), resting heart rate, HRV (RMSSD, ms), respiratory rate, SpO2 percentage, skin temperature and its deviation (Celsius), stress (0-100) and WHOOP day strain (0-21) where the provider reports them. provider=all merges every connected provider: one day per date, the preferred provider's values naming the others in also_from. ${UNITS}`,
       text: (a) => recordsText(`days of recovery metrics from ${a.provider}`, a.recovery),
     },
   }),

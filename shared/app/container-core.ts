@@ -46,7 +46,7 @@ export interface Stores {
   cache: CacheStore;
   /** Rate-limit gates, circuits, health records and leases (the cache table on AWS). */
   coordination: StateStore;
-  /** Queued reads (the durable table on AWS). */
+  /** Queued reads and small settings such as the source priority (the durable table on AWS). */
   jobs: StateStore;
 }
 

@@ -1,13 +1,14 @@
 /** Reading a user's data from one provider, in the unified model. */
-import { Capability, hasCapability } from '../providers/capabilities';
-import type { ActivityQuery } from '../providers/spi';
+import { hasCapability } from '../providers/capabilities';
+import type { ActivityQuery, DateRange, FitnessProvider, ProviderSession } from '../providers/spi';
 import { resourceNamed, type ReadArguments, type ResourceRow } from '../resources';
 import { callRead } from '../providers/forwarding';
 import type { Container } from './container';
-import type { Activity, Athlete } from '../models';
+import type { Activity, Athlete, RecoveryMetrics, SleepSession } from '../models';
 import { AppError, invalidRequest } from './errors';
 import { toErrorAnswer } from './error-answer';
-import { mergeActivities } from './merge';
+import { MERGE_KINDS, mergeRecords, type MergedResource, type MergeKind } from './merge';
+import { priorityOrder } from './source-priority';
 import type { Identity } from './identity';
 import { resolveProviderName } from './provider-name';
 import { withSession } from './sessions';
@@ -33,8 +34,11 @@ async function readResource(
 /** Runs a row of the resource table with its JSON arguments (a route's, a tool's or a job's). */
 export function fetchResource(container: Container, identity: Identity, resource: ResourceRow, args: ReadArguments): Promise<unknown> {
   const methodArgs = resource.methodArguments(args);
-  // Only the activity list merges providers (`all` on its row), and its one argument is the page.
-  if (resource.all && args.provider === ALL_PROVIDERS) return fetchAllActivities(container, identity, methodArgs[0] as ActivityQuery);
+  if (resource.all && args.provider === ALL_PROVIDERS) {
+    // The rows marked `all` are the merged ones: a page of activities, or a date range.
+    if (resource.name === 'activities') return fetchAllActivities(container, identity, methodArgs[0] as ActivityQuery);
+    if (resource.name === 'sleep' || resource.name === 'recovery') return fetchAllInRange(container, identity, resource.name, methodArgs[0] as DateRange);
+  }
   return readResource(container, identity, resource, args.provider, methodArgs);
 }
 
@@ -64,34 +68,33 @@ function sourceError(error: unknown): SourceStatus {
 }
 
 /**
- * Activities of every provider the user connected (plus the default provider when it needs no
- * connection, as the synthetic one in demos), merged newest first with cross-provider
- * duplicates collapsed. One failing provider does not fail the answer: `sources` says why.
+ * One read of every provider the user connected that has the resource (plus the default provider
+ * when it needs no connection, as the synthetic one in demos), merged in the caller's source
+ * priority with cross-provider duplicates collapsed. One failing provider does not fail the
+ * answer: `sources` says why.
  */
-export async function fetchAllActivities(container: Container, identity: Identity, query: ActivityQuery) {
-  if (query.offset + query.limit > MAX_MERGED_WINDOW) {
-    throw invalidRequest(
-      'offset',
-      `with provider=all, offset + limit may be at most ${MAX_MERGED_WINDOW}; for older activities pass before=<start_date of the last activity you have>`,
-    );
-  }
-  // Every source must supply enough for the merged page, since any of them may fill it.
-  const window = { ...query, offset: 0, limit: query.offset + query.limit };
-  const candidates = container.registry.descriptors().filter((d) => hasCapability(d.capabilities, Capability.ACTIVITIES));
+async function fetchAll<T extends { provider: string; also_from?: string[] | undefined }>(
+  container: Container,
+  identity: Identity,
+  merged: MergedResource,
+  read: (provider: FitnessProvider, session: ProviderSession) => Promise<T[]>,
+  prefetch?: (provider: FitnessProvider) => void,
+): Promise<{ records: T[]; sources: Record<string, SourceStatus> }> {
+  const resource = resourceNamed(merged);
+  const flag = resource.capability?.flag;
+  const candidates = container.registry.descriptors().filter((d) => flag === undefined || hasCapability(d.capabilities, flag));
   // The cached pages are read alongside the connections query, so a hit answers in one round trip.
-  for (const d of candidates) if (container.registry.factory(d.name)) prefetchActivities(container.provider(d.name), identity, window);
+  if (prefetch) for (const d of candidates) if (container.registry.factory(d.name)) prefetch(container.provider(d.name));
+  const [order, connections] = await Promise.all([
+    priorityOrder(container, identity, merged),
+    container.connections.listForUser(identity.tenantId, identity.userId),
+  ]);
   // Unreadable connections are asked too, so `sources` tells the user to reconnect them.
-  const connected = new Map(
-    (await container.connections.listForUser(identity.tenantId, identity.userId))
-      .filter((c) => c.status === 'connected' || c.status === 'reauthorization_required')
-      .map((c) => [c.provider, c]),
-  );
+  const connected = new Map(connections.filter((c) => c.status === 'connected' || c.status === 'reauthorization_required').map((c) => [c.provider, c]));
   const names = candidates.filter((d) => connected.has(d.name) || (d.connection === 'none' && d.name === container.config.defaultProvider)).map((d) => d.name);
-  const settled = await Promise.allSettled(
-    names.map((name) => withSession(container, identity, name, (p, s) => p.getActivities(s, window), connected.get(name))),
-  );
+  const settled = await Promise.allSettled(names.map((name) => withSession(container, identity, name, read, connected.get(name))));
   const sources: Record<string, SourceStatus> = {};
-  const lists: Activity[][] = [];
+  const lists: T[][] = [];
   settled.forEach((result, i) => {
     if (result.status === 'fulfilled') {
       sources[names[i]!] = { status: 'ok', count: result.value.length };
@@ -102,6 +105,35 @@ export async function fetchAllActivities(container: Container, identity: Identit
   });
   const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (names.length > 0 && failures.length === names.length) throw failures[0]!.reason;
-  const activities = mergeActivities(lists).slice(query.offset, query.offset + query.limit);
-  return { provider: ALL_PROVIDERS, activities, sources };
+  return { records: mergeRecords(lists, MERGE_KINDS[merged] as unknown as MergeKind<T>, order), sources };
+}
+
+/** Activities of every connected provider, merged newest first (`GET /activities?provider=all`). */
+export async function fetchAllActivities(container: Container, identity: Identity, query: ActivityQuery) {
+  if (query.offset + query.limit > MAX_MERGED_WINDOW) {
+    throw invalidRequest(
+      'offset',
+      `with provider=all, offset + limit may be at most ${MAX_MERGED_WINDOW}; for older activities pass before=<start_date of the last activity you have>`,
+    );
+  }
+  // Every source must supply enough for the merged page, since any of them may fill it.
+  const window = { ...query, offset: 0, limit: query.offset + query.limit };
+  const { records, sources } = await fetchAll<Activity>(
+    container,
+    identity,
+    'activities',
+    (p, s) => p.getActivities(s, window),
+    (p) => prefetchActivities(p, identity, window),
+  );
+  return { provider: ALL_PROVIDERS, activities: records.slice(query.offset, query.offset + query.limit), sources };
+}
+
+/** Sleep sessions or recovery days of every connected provider in a date range, merged newest first. */
+async function fetchAllInRange(container: Container, identity: Identity, merged: 'sleep' | 'recovery', range: DateRange) {
+  if (merged === 'sleep') {
+    const { records, sources } = await fetchAll<SleepSession>(container, identity, 'sleep', (p, s) => p.getSleepSessions(s, range));
+    return { provider: ALL_PROVIDERS, sleep_sessions: records, sources };
+  }
+  const { records, sources } = await fetchAll<RecoveryMetrics>(container, identity, 'recovery', (p, s) => p.getRecoveryMetrics(s, range));
+  return { provider: ALL_PROVIDERS, recovery: records, sources };
 }

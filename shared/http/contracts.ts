@@ -8,6 +8,7 @@ import * as z from '../zod';
 import * as answers from '../app/answers';
 import type { RouteKey } from '../../functions/routes';
 import { RESOURCES, type ResourceRow } from '../resources';
+import { SourcePrioritySchema, TenantPriorityAnswerSchema, UserPriorityAnswerSchema } from '../app/source-priority';
 import { ConnectQuerySchema, JobPathSchema, ProviderPathSchema, ProvidersQuerySchema } from './query';
 
 /** Every public error code and the statuses it comes with. */
@@ -19,6 +20,7 @@ export const ERROR_CODES = {
   insufficient_scope: { statuses: [400], when: 'A required scope was not granted (nothing stored)' },
   unsupported_feature: { statuses: [400], when: 'The provider lacks the capability' },
   unauthorized: { statuses: [401], when: 'Missing or bad JWT, or no sub / tenant claim' },
+  forbidden: { statuses: [403], when: "An admin route called with a token whose role claim is not 'admin'" },
   webhook_rejected: { statuses: [401], when: 'A webhook delivery was refused: one answer whatever the reason' },
   not_found: { statuses: [404], when: 'Unknown route, activity, or a provider without webhooks' },
   unsupported_provider: { statuses: [404], when: 'The provider is not registered; the message lists the supported ones' },
@@ -225,6 +227,34 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
     path: JobPathSchema,
     answers: ok("The caller's job", answers.JobAnswerSchema),
     errors: [...AUTH_ERRORS, 'not_found'],
+  },
+  'GET /settings/sources': {
+    summary: 'Your source priority: which provider wins when provider=all merges copies of one record',
+    description: "The tenant's order, your override and the order each merged resource follows (docs/merging.md).",
+    tag: 'Settings',
+    answers: ok('The orders', UserPriorityAnswerSchema),
+    errors: AUTH_ERRORS,
+  },
+  'PUT /settings/sources': {
+    summary: 'Set your source priority (replaces your override; {} removes it)',
+    description: "A resource you list replaces the tenant's order for it; one you leave out follows the tenant's. Names must be registered providers.",
+    tag: 'Settings',
+    body: { description: 'An order per merged resource', schema: SourcePrioritySchema },
+    answers: ok('The orders after the change', UserPriorityAnswerSchema),
+    errors: AUTH_ERRORS,
+  },
+  'GET /admin/sources': {
+    summary: "The tenant's source priority (admins)",
+    tag: 'Settings',
+    answers: ok("The tenant's order", TenantPriorityAnswerSchema),
+    errors: [...AUTH_ERRORS, 'forbidden'],
+  },
+  'PUT /admin/sources': {
+    summary: "Set the tenant's source priority (admins; replaces it, {} removes it)",
+    tag: 'Settings',
+    body: { description: 'An order per merged resource', schema: SourcePrioritySchema },
+    answers: ok("The tenant's order after the change", TenantPriorityAnswerSchema),
+    errors: [...AUTH_ERRORS, 'forbidden'],
   },
   'POST /mcp': {
     summary: 'Model Context Protocol (Streamable HTTP, stateless): the same data as tools',

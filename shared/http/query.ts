@@ -123,6 +123,20 @@ export const CacheQuerySchema = z.object({
     .check(z.describe('use (default): a fresh cached answer if there is one; refresh: fetch anew and store; bypass: fetch without touching the cache')),
 });
 
+/** A request's JSON body checked against `schema` (400 naming the field; the handler's stack already bounds its size). */
+export function parseJsonBody<S extends z.ZodMiniType>(schema: S, event: { body?: string | undefined; isBase64Encoded?: boolean }): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8'));
+  } catch {
+    throw invalidRequest('body', 'must be a JSON object');
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw invalidRequest(issue?.path.map(String).join('.') || 'body', issue?.message ?? 'invalid value');
+}
+
 export function parseInput<S extends z.ZodMiniType>(schema: S, input: unknown): z.output<S> {
   // `provider[]=x` or `provider[0]=x` would otherwise be dropped silently as an unknown key.
   const bracketed = Object.keys(input ?? {}).find((key) => key.includes('['));

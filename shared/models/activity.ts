@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { CADENCE_DESCRIPTION, isoInstant, localDateTime, num, SportTypeSchema, text } from './common';
+import { alsoFrom, CADENCE_DESCRIPTION, isoInstant, localDateTime, num, SportTypeSchema, text } from './common';
 
 export const HeartRateZoneSchema = z
   .object({
@@ -60,6 +60,7 @@ export const ActivitySchema = z
     region: text('State or region the activity took place in'),
     country: text('Country the activity took place in'),
     device_name: text('Device that recorded the activity (`Garmin Forerunner 965`)'),
+    also_from: alsoFrom('workout'),
   })
   .check(z.describe('One workout, in the unified model'));
 export type Activity = z.infer<typeof ActivitySchema>;

@@ -19,6 +19,15 @@ export const num = (description: string) => z._default(z.nullable(z.number()), n
 /** A documented nullable text. */
 export const text = (description: string) => z._default(z.nullable(z.string()), null).check(z.describe(description));
 
+/**
+ * The other providers whose copies of the same record a `provider=all` answer merged into this
+ * one (docs/merging.md); absent from one provider's own answer.
+ */
+export const alsoFrom = (what: string) =>
+  z
+    .optional(z.array(z.string()))
+    .check(z.describe(`With provider=all: the other providers that recorded the same ${what}, merged into this copy (empty when none); absent otherwise`));
+
 /** ISO-8601 instant in UTC (`2026-11-25T06:30:00Z` or with milliseconds). */
 export const isoInstant = z.iso.datetime();
 /** Calendar date `YYYY-MM-DD`. */

@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { isoDate, isoInstant, num } from './common';
+import { alsoFrom, isoDate, isoInstant, num } from './common';
 
 const SLEEP_STAGES = ['awake', 'light', 'deep', 'rem'] as const;
 
@@ -38,6 +38,7 @@ export const SleepSessionSchema = z
     respiratory_rate: num('Average breathing rate during the sleep, breaths per minute'),
     spo2_percentage: num('Average blood-oxygen saturation during the sleep, percent'),
     skin_temp_deviation_celsius: num("Skin temperature's deviation from the person's baseline during the sleep, degrees Celsius"),
+    also_from: alsoFrom('sleep (overlapping by at least half of the shorter session)'),
   })
   .check(z.describe('One sleep session (a night or a nap)'));
 export type SleepSession = z.infer<typeof SleepSessionSchema>;
@@ -55,6 +56,7 @@ export const RecoveryMetricsSchema = z
     skin_temp_deviation_celsius: num("Skin temperature's deviation from the person's baseline, degrees Celsius"),
     stress_level: num('Average stress level of the day, 0-100 (Garmin and Terra stress)'),
     strain: num("WHOOP day strain: the day's cardiovascular load on WHOOP's logarithmic 0-21 scale"),
+    also_from: alsoFrom('day'),
   })
   .check(z.describe('One day of recovery measurements'));
 export type RecoveryMetrics = z.infer<typeof RecoveryMetricsSchema>;

@@ -115,7 +115,7 @@ describe('provider selection', () => {
   // Strings only the providers' clients hold (their descriptors do not).
   const IMPLEMENTATION_MARKERS = ['/athlete/activities', '/v2/activity/sleep'];
 
-  it.each(['health', 'web', 'jobs'])(
+  it.each(['health', 'web', 'jobs', 'settings'])(
     'bundles no provider implementation into %s, only the descriptors',
     async (fn) => {
       const bundle = await bundleFunction(fn, { outdir: join(OUT_ROOT, `lean-${fn}`) });

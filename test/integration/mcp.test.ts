@@ -171,9 +171,9 @@ describe('MCP endpoint over Streamable HTTP', () => {
     it("builds provider enums from the registry, narrowed to each tool's capability", async () => {
       const providers = (await restJson('/providers')).providers as { name: string; capabilities: string[]; connection_type: string }[];
       const having = (capability: string) => providers.filter((p) => p.capabilities.includes(capability)).map((p) => p.name);
-      expect(providerEnum('get_sleep_sessions')).toEqual(having('sleep_tracking'));
+      expect(providerEnum('get_sleep_sessions')).toEqual([...having('sleep_tracking'), 'all']);
       expect(providerEnum('get_sleep_sessions')).not.toContain('strava');
-      expect(providerEnum('get_recovery_metrics')).toEqual(having('recovery_metrics'));
+      expect(providerEnum('get_recovery_metrics')).toEqual([...having('recovery_metrics'), 'all']);
       expect(providerEnum('get_health_metrics')).toEqual(having('health_metrics'));
       expect(providerEnum('get_activities')).toEqual([...having('activities'), 'all']);
       expect(providerEnum('get_activity')).toEqual(having('activities'));

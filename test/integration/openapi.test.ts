@@ -190,6 +190,23 @@ describe('OpenAPI document', () => {
     await conforms('DELETE', '/connections/{provider}', await api('/connections/strava', { method: 'DELETE' }));
     await conforms('DELETE', '/connections/{provider}', await api('/connections/synthetic', { method: 'DELETE' }));
 
+    // Merged answers carry also_from; source priority, the user's and (with an admin token) the tenant's.
+    await conforms('GET', '/sleep', await api('/sleep?provider=all'));
+    await conforms('GET', '/recovery', await api('/recovery?provider=all'));
+    const put = (body: unknown, headers: Record<string, string> = {}) => ({
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    await conforms('PUT', '/settings/sources', await api('/settings/sources', put({ sleep: ['whoop', 'garmin'] })));
+    await conforms('PUT', '/settings/sources', await api('/settings/sources', put({ sleep: ['no-such-provider'] })));
+    await conforms('GET', '/settings/sources', await api('/settings/sources'));
+    await conforms('GET', '/admin/sources', await api('/admin/sources'));
+    const admin = { authorization: `Bearer ${await client.server.issueToken('openapi-admin', 'tenant-o', undefined, 'admin')}` };
+    await conforms('PUT', '/admin/sources', await publicGet('/admin/sources', put({ activities: ['garmin', 'strava'] }, admin)));
+    await conforms('GET', '/admin/sources', await publicGet('/admin/sources', { headers: admin }));
+    expect([...validated.get('GET /admin/sources')!].sort()).toEqual([200, 403]);
+
     const missing = ROUTES.map((r) => `${r.method} ${r.path}`).filter((key) => !validated.has(key));
     expect(missing, 'routes without a validated real answer').toEqual([]);
     expect([...validated.get('GET /callback/{provider}')!].sort()).toEqual([200, 302, 400]);

@@ -55,14 +55,21 @@ describe('merging activities across providers', () => {
     expect(mergeActivities([[garmin], [earlier]]).map((a) => a.provider)).toEqual(['garmin']);
   });
 
-  it('keeps one copy when a better copy matches two kept ones of the same provider', () => {
-    // Two Strava uploads at the same moment (both kept: one provider never duplicates itself)
-    // and a more detailed Garmin copy matching both: replacing one would leave a Garmin/Strava pair.
+  it('keeps the preferred copy when it matches two copies of one other provider, naming that provider once', () => {
+    // Two Strava uploads at the same moment (one provider never duplicates itself) and a more
+    // detailed Garmin copy matching both: both uploads are copies of the Garmin workout.
     const first = activity('strava', 's1', garmin.start_date, 3600);
     const second = activity('strava', 's2', garmin.start_date, 3600);
     const merged = mergeActivities([[first, second], [garmin]]);
-    expect(merged.map((a) => a.id)).toEqual(['s1', 's2']);
-    for (const a of merged) for (const b of merged) if (a !== b) expect(sameActivity(a, b)).toBe(false);
+    expect(merged.map((a) => [a.id, a.also_from])).toEqual([['g1', ['strava']]]);
+  });
+
+  it('follows the priority order before detail, and detail among providers the order leaves out', () => {
+    expect(mergeActivities([[garmin], [strava]], ['strava', 'garmin']).map((a) => [a.id, a.also_from])).toEqual([['s1', ['garmin']]]);
+    const whoop = activity('whoop', 'w1', garmin.start_date, 3600);
+    // whoop is listed, so it outranks both; without it garmin (more detailed) beats strava.
+    expect(mergeActivities([[garmin], [strava], [whoop]], ['whoop']).map((a) => [a.id, a.also_from])).toEqual([['w1', ['garmin', 'strava']]]);
+    expect(mergeActivities([[strava], [garmin]], ['coros']).map((a) => [a.id, a.also_from])).toEqual([['g1', ['strava']]]);
   });
 
   it('never leaves two copies of one workout, and returns only given activities, newest first', () => {
@@ -84,7 +91,7 @@ describe('merging activities across providers', () => {
         const merged = mergeActivities(lists);
         const starts = merged.map((a) => Date.parse(a.start_date));
         expect(starts).toEqual([...starts].sort((a, b) => b - a));
-        for (const a of merged) expect(all).toContain(a);
+        for (const { also_from: _, ...a } of merged) expect(all).toContainEqual(a);
         for (let i = 0; i < merged.length; i += 1) {
           for (let j = i + 1; j < merged.length; j += 1) expect(sameActivity(merged[i]!, merged[j]!)).toBe(false);
         }
@@ -93,7 +100,7 @@ describe('merging activities across providers', () => {
     // 100 runs of up to 60 parsed activities: seconds on a loaded two-core machine.
   }, 30_000);
 
-  it('merges tens of thousands of activities (the sweep is not quadratic)', () => {
+  it('merges tens of thousands of activities (the start-time index is not quadratic)', () => {
     const many = (provider: string) =>
       Array.from({ length: 20_000 }, (_, i) => activity(provider, `${provider}${i}`, new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString(), 1800));
     expect(mergeActivities([many('garmin'), many('strava')])).toHaveLength(20_000);

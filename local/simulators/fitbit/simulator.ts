@@ -5,10 +5,12 @@
  * not rotate and are not repeated on refresh), revoke, `users/me/identity` and `profile`, the
  * data types the client reads with filters, `pageToken` paging (and empty pages on request),
  * `dailyRollUp` with its range limits, Google's error bodies, the 300 requests per minute per
- * user quota, and webhook notifications signed with ECDSA P-256 by a key it publishes itself
- * at `/_sim/webhook-keyset`.
+ * user quota, and webhook notifications signed with ECDSA P-256 (Tink's output: prefix and DER
+ * signature) by a key it publishes itself at `/_sim/webhook-keyset`, as a Tink JSON keyset like
+ * the one Google is reported to publish.
  */
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { tinkPublicKeyset } from './tink-keyset';
 import * as z from '../../../shared/zod';
 import { hash32 } from '../../../shared/providers/synthetic/generator';
 import {
@@ -93,24 +95,27 @@ const WebhookEventSchema = z.object({
 });
 
 interface SigningKey {
-  kid: string;
+  /** Tink's key id: a 32-bit unsigned number. */
+  keyId: number;
   privateKey: KeyObject;
-  jwk: Record<string, unknown>;
+  publicKey: KeyObject;
 }
 
 function newSigningKey(): SigningKey {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = publicKey.export({ format: 'jwk' });
-  const kid = String(createHash('sha256').update(JSON.stringify(jwk)).digest().readUInt32BE(0));
-  return { kid, privateKey, jwk: { ...jwk, kid, alg: 'ES256', use: 'sig' } };
+  const keyId = createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest()
+    .readUInt32BE(0);
+  return { keyId, privateKey, publicKey };
 }
 
-/** Tink's output: 0x01, the 4-byte key id, then the raw `r||s` signature; base64. */
+/** Tink's output: 0x01, the 4-byte key id, then the DER signature; base64. */
 function signBody(key: SigningKey, body: string): string {
   const prefix = Buffer.alloc(5);
   prefix[0] = 0x01;
-  prefix.writeUInt32BE(Number(key.kid), 1);
-  const signature = sign('sha256', Buffer.from(body), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  prefix.writeUInt32BE(key.keyId, 1);
+  const signature = sign('sha256', Buffer.from(body), { key: key.privateKey, dsaEncoding: 'der' });
   return Buffer.concat([prefix, signature]).toString('base64');
 }
 
@@ -394,11 +399,11 @@ export class FitbitSimulator extends SimulatorBase {
     switch (`${request.method} ${action}`) {
       case 'GET webhook-keyset':
         this.keysetFetches += 1;
-        return json(200, { keys: [this.signingKey.jwk] }, { 'cache-control': 'public, max-age=3600' });
+        return json(200, tinkPublicKeyset([this.signingKey]), { 'cache-control': 'public, max-age=3600' });
       case 'POST rotate-webhook-key':
         this.retiredKey = this.signingKey;
         this.signingKey = newSigningKey();
-        return json(200, { kid: this.signingKey.kid, retired: this.retiredKey.kid });
+        return json(200, { kid: String(this.signingKey.keyId), retired: String(this.retiredKey.keyId) });
       case 'POST empty-pages':
         this.emptyPages = controlInput(z.object({ count: z.number().check(z.int(), z.gte(0), z.lte(100)) }), body).count;
         return json(204, undefined);

@@ -7,7 +7,7 @@
  *   measurements. Each must bear the configured `Authorization` value and an ECDSA P-256 /
  *   SHA-256 signature of the raw body in `X-HEALTHAPI-SIGNATURE` (or
  *   `GOOGLE-HEALTH-API-SIGNATURE`), checked against the keyset at
- *   `PIERRE_FITBIT_WEBHOOK_KEYSET_URL`. Answer 204 quickly; Google retries failures for days
+ *   `PIERRE_FITBIT_WEBHOOK_KEYSET_URL` (default: Google's reported Tink keyset). Answer 204 quickly; Google retries failures for days
  *   and duplicates happen, which is harmless: every effect is an invalidation.
  *
  * Settings: `PIERRE_FITBIT_WEBHOOK_AUTHORIZATION` (the whole header value, scheme included)
@@ -18,7 +18,7 @@ import { timingSafeEqual } from 'node:crypto';
 import * as z from '../../zod';
 import type { ProviderHttp } from '../http';
 import type { WebhookEvent, WebhookRequest, WebhookResource, WebhookResult } from '../spi';
-import { WebhookKeyset } from './keyset';
+import { GOOGLE_HEALTH_KEYSET_URL, WebhookKeyset } from './keyset';
 
 const WEBHOOK_AUTHORIZATION_SETTING = 'WEBHOOK_AUTHORIZATION';
 const WEBHOOK_KEYSET_URL_SETTING = 'WEBHOOK_KEYSET_URL';
@@ -79,15 +79,15 @@ export function toEvents(notifications: readonly Notification[]): WebhookEvent[]
 }
 
 export class FitbitWebhooks {
-  private readonly keyset: WebhookKeyset | undefined;
+  private readonly keyset: WebhookKeyset;
 
   constructor(
     private readonly settings: Readonly<Record<string, string | undefined>>,
     http: ProviderHttp,
     now: () => number,
   ) {
-    const url = settings[WEBHOOK_KEYSET_URL_SETTING]?.trim();
-    this.keyset = url ? new WebhookKeyset(url, http, now) : undefined;
+    const url = settings[WEBHOOK_KEYSET_URL_SETTING]?.trim() || GOOGLE_HEALTH_KEYSET_URL;
+    this.keyset = new WebhookKeyset(url, http, now);
   }
 
   async handle(request: WebhookRequest): Promise<WebhookResult> {
@@ -105,7 +105,6 @@ export class FitbitWebhooks {
       return authorized ? { kind: 'challenge', status: 201 } : { kind: 'rejected', reason: 'fitbit verification without the configured authorization' };
     }
     if (!authorized) return { kind: 'rejected', reason: 'fitbit notification without the configured authorization' };
-    if (!this.keyset) return { kind: 'unavailable', reason: 'PIERRE_FITBIT_WEBHOOK_KEYSET_URL is not set: signatures cannot be checked' };
     const signature = SIGNATURE_HEADERS.map((h) => request.headers[h]).find((v) => v !== undefined && v !== '');
     if (!signature) return { kind: 'rejected', reason: 'fitbit notification without a signature' };
     const verdict = await this.keyset.verify(request.rawBody, signature);

@@ -513,6 +513,22 @@ describe('Fitbit (Google Health API) over HTTP against its simulator', () => {
       expect(simulator().keysetFetches).toBe(before + 1);
     });
 
+    it("publishes its keys as a Tink JSON keyset, Google's reported format (the signed deliveries above verify against it)", async () => {
+      const keyset = await (await client.control(P, 'webhook-keyset', undefined, 'GET')).json();
+      expect(keyset).toMatchObject({
+        primaryKeyId: expect.any(Number),
+        key: [
+          {
+            keyData: { typeUrl: 'type.googleapis.com/google.crypto.tink.EcdsaPublicKey', value: expect.any(String), keyMaterialType: 'ASYMMETRIC_PUBLIC' },
+            status: 'ENABLED',
+            keyId: keyset.primaryKeyId,
+            outputPrefixType: 'TINK',
+          },
+        ],
+      });
+      expect(keyset.keys).toBeUndefined();
+    });
+
     it('accepts a single notification object: a sleep UPSERT drops cached sleep', async () => {
       await xCache(`/sleep?provider=${P}`);
       expect(await xCache(`/sleep?provider=${P}`)).toBe('HIT');
