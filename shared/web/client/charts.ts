@@ -75,8 +75,8 @@ export interface NightStages {
   /** Seconds per stage; `asleep` when the provider does not split the night into stages. */
   stages: Partial<Record<SleepStage, number>>;
 }
-export const SLEEP_STAGES = ['deep', 'light', 'rem', 'awake', 'asleep'] as const;
-export type SleepStage = (typeof SLEEP_STAGES)[number];
+const SLEEP_STAGES = ['deep', 'light', 'rem', 'awake', 'asleep'] as const;
+type SleepStage = (typeof SLEEP_STAGES)[number];
 const STAGE_NAMES: Record<SleepStage, string> = { deep: 'Deep', light: 'Light', rem: 'REM', awake: 'Awake', asleep: 'Asleep' };
 
 /** One bar per night, its stages stacked, the time asleep written at its end; hours along the bottom. */

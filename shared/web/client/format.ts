@@ -41,12 +41,6 @@ function asShown(iso: string): Date {
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
 }
 
-export function formatDate(iso: string): string {
-  const date = asShown(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleDateString('en', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-}
-
 /** `Mon 7 Dec, 18:29`: the day and the time of day where the activity took place. */
 export function formatDateTime(iso: string): string {
   const date = asShown(iso);
