@@ -88,13 +88,14 @@ li.skeleton-activity { height: 3.6rem; } li.skeleton-provider { width: 9rem; hei
 dialog { border: 1px solid var(--line); border-radius: .75rem; padding: 1rem; width: min(40rem, calc(100vw - 1.5rem)); max-height: calc(100vh - 2rem); }
 dialog::backdrop { background: #0006; }
 .detail-head { display: flex; justify-content: space-between; align-items: center; gap: 1rem; }
-dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: .5rem 1rem; margin: .5rem 0 1rem; }
+dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr)); gap: .5rem 1rem; margin: .5rem 0 1rem; }
 dl.facts dt { font-size: .8rem; color: var(--muted); } dl.facts dd { margin: 0; font-weight: 600; }
-table.laps { border-collapse: collapse; width: 100%; font-size: .9rem; }
+table.laps { font-variant-numeric: tabular-nums; border-collapse: collapse; width: 100%; font-size: .9rem; }
+.table-scroll { overflow-x: auto; }
 table.laps caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 table.laps th, table.laps td { padding: .3rem .5rem; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 table.laps th:first-child { text-align: left; }
-@media (max-width: 30rem) { main { padding: .5rem .6rem 1.5rem; } h1 { font-size: 1.15rem; } .controls { gap: .25rem .5rem; } }
+@media (max-width: 30rem) { main { padding: .5rem .6rem 1.5rem; } h1 { font-size: 1.15rem; } .controls { gap: .25rem .5rem; } .range { flex-wrap: nowrap; } .range input { width: 8.6rem; } }
 `;
 
 const BODY = `

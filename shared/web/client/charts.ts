@@ -96,7 +96,7 @@ export function sleepChart(nights: readonly NightStages[]): SVGSVGElement {
     if (!nights.some((n) => n.stages[stage])) continue;
     root.append(svg('rect', { x: legendX, y: 4, width: 9, height: 9, class: `stage-${stage}` }));
     root.append(svg('text', { x: legendX + 12, y: 12, class: 'tick' }, STAGE_NAMES[stage]));
-    legendX += 16 + STAGE_NAMES[stage].length * 6;
+    legendX += 22 + STAGE_NAMES[stage].length * 6.5;
   }
   const axisY = top + nights.length * (row + gap);
   for (let hour = 0; hour <= maxHours; hour += 2) {

@@ -14,6 +14,15 @@ export function formatDuration(seconds: number | null | undefined): string {
   return hours > 0 ? `${hours} h ${String(minutes).padStart(2, '0')} min` : `${minutes} min`;
 }
 
+/** A stopwatch reading: `4:43`, `1:02:05`. */
+export function formatClock(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return DASH;
+  const total = Math.round(seconds);
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+}
+
 /** Hours with one decimal, for chart axes: `7.5 h`. */
 export const formatHours = (seconds: number): string => `${(seconds / 3600).toFixed(seconds % 3600 === 0 ? 0 : 1)} h`;
 

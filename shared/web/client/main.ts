@@ -127,7 +127,10 @@ function range(): { from: string; to: string; fromMs: number; toMs: number } {
 
 function renderProviders(focusName?: string): void {
   const list = byId('providers');
-  list.replaceChildren(...providers.map((p) => providerChip(p, (provider, action) => void act(provider, action))));
+  // Once a provider of the person's own is connected, theirs lead the row and the demo trails it.
+  const rank = (p: ProviderEntry) => (!realConnected() ? 0 : isDemo(p) ? 2 : p.status === 'connected' ? 0 : 1);
+  const ordered = [...providers].sort((a, b) => rank(a) - rank(b));
+  list.replaceChildren(...ordered.map((p) => providerChip(p, (provider, action) => void act(provider, action))));
   list.setAttribute('aria-busy', 'false');
   if (focusName) list.querySelector<HTMLButtonElement>(`[data-provider="${CSS.escape(focusName)}"] button`)?.focus();
   const demo = providers.filter(isDemo).map((p) => p.display_name);

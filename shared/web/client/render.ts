@@ -1,7 +1,7 @@
 /** The page's lists, built with DOM calls only (provider data never becomes markup). */
 import type * as z from '../../zod';
 import type { ActivitiesAnswerSchema, LapsAnswerSchema, ProvidersAnswerSchema } from '../../app/answers';
-import { formatDateTime, formatDistance, formatDuration, formatName, formatPace, formatValue } from './format';
+import { formatClock, formatDateTime, formatDistance, formatDuration, formatName, formatPace, formatValue } from './format';
 
 export type ProviderEntry = z.output<typeof ProvidersAnswerSchema>['providers'][number];
 export type ActivityEntry = z.output<typeof ActivitiesAnswerSchema>['activities'][number];
@@ -112,6 +112,9 @@ export function activityItem(activity: ActivityEntry, providerName: (name: strin
   return el('li', { class: 'activity', 'data-provider': activity.provider, 'data-id': activity.id }, button);
 }
 
+const averageAndMax = (average: number | null | undefined, max: number | null | undefined, unit: string) =>
+  average ? `${formatValue(average, unit)} avg${max ? ` · ${formatValue(max, unit)} max` : ''}` : undefined;
+
 /** The facts of one activity the provider recorded, as term and value pairs (absent ones left out). */
 export function activityFacts(activity: ActivityEntry, source: string): HTMLDListElement {
   const facts: Array<[string, string | undefined]> = [
@@ -121,11 +124,8 @@ export function activityFacts(activity: ActivityEntry, source: string): HTMLDLis
     ['Duration', formatDuration(activity.duration_seconds)],
     ['Moving time', activity.moving_time_seconds ? formatDuration(activity.moving_time_seconds) : undefined],
     ['Pace', activity.distance_meters ? formatPace(activity.distance_meters, activity.moving_time_seconds ?? activity.duration_seconds) : undefined],
-    [
-      'Heart rate',
-      activity.average_heart_rate ? `${formatValue(activity.average_heart_rate, 'bpm')} avg · ${formatValue(activity.max_heart_rate, 'bpm')} max` : undefined,
-    ],
-    ['Power', activity.average_power ? `${formatValue(activity.average_power, 'W')} avg · ${formatValue(activity.max_power, 'W')} max` : undefined],
+    ['Heart rate', averageAndMax(activity.average_heart_rate, activity.max_heart_rate, 'bpm')],
+    ['Power', averageAndMax(activity.average_power, activity.max_power, 'W')],
     ['Cadence', activity.average_cadence ? formatValue(activity.average_cadence, 'rpm') : undefined],
     [
       'Calories',
@@ -145,20 +145,20 @@ export function activityFacts(activity: ActivityEntry, source: string): HTMLDLis
 }
 
 /** Splits as a table: distance, time, pace, heart rate per lap. */
-export function lapsTable(laps: readonly LapEntry[]): HTMLTableElement {
-  const head = el('tr', {}, ...['Lap', 'Distance', 'Time', 'Pace', 'Avg HR'].map((h) => el('th', { scope: 'col' }, h)));
+export function lapsTable(laps: readonly LapEntry[]): HTMLDivElement {
+  const head = el('tr', {}, ...['Lap', 'Distance', 'Time', 'Pace', 'HR (bpm)'].map((h) => el('th', { scope: 'col' }, h)));
   const rows = laps.map((lap, i) =>
     el(
       'tr',
       {},
       el('th', { scope: 'row' }, String(i + 1)),
       el('td', {}, formatDistance(lap.distance_meters)),
-      el('td', {}, formatDuration(lap.elapsed_time_seconds)),
+      el('td', {}, formatClock(lap.elapsed_time_seconds)),
       el('td', {}, formatPace(lap.distance_meters, lap.moving_time_seconds ?? lap.elapsed_time_seconds)),
-      el('td', {}, formatValue(lap.average_heart_rate, 'bpm')),
+      el('td', {}, formatValue(lap.average_heart_rate, '')),
     ),
   );
-  return el('table', { class: 'laps' }, el('caption', {}, 'Splits'), el('thead', {}, head), el('tbody', {}, ...rows));
+  return el('div', { class: 'table-scroll' }, el('table', { class: 'laps' }, el('caption', {}, 'Splits'), el('thead', {}, head), el('tbody', {}, ...rows)));
 }
 
 /** Grey placeholders of the shape of what is loading. */
