@@ -88,7 +88,7 @@ li.skeleton-activity { height: 3.6rem; } li.skeleton-provider { width: 9rem; hei
 dialog { border: 1px solid var(--line); border-radius: .75rem; padding: 1rem; width: min(40rem, calc(100vw - 1.5rem)); max-height: calc(100vh - 2rem); }
 dialog::backdrop { background: #0006; }
 .detail-head { display: flex; justify-content: space-between; align-items: center; gap: 1rem; }
-dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr)); gap: .5rem 1rem; margin: .5rem 0 1rem; }
+dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: .5rem 1rem; margin: .5rem 0 1rem; }
 dl.facts dt { font-size: .8rem; color: var(--muted); } dl.facts dd { margin: 0; font-weight: 600; }
 table.laps { font-variant-numeric: tabular-nums; border-collapse: collapse; width: 100%; font-size: .9rem; }
 .table-scroll { overflow-x: auto; }

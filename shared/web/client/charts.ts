@@ -161,7 +161,8 @@ export function lineChart(id: string, points: readonly DayValue[], title: string
       root.append(svg('text', { x: x(i), y: y(p.value) - 6, 'text-anchor': 'middle', class: 'value' }, fixed(p.value)));
   });
   const dateLabels = points.length > 2 ? [0, Math.floor((points.length - 1) / 2), points.length - 1] : points.map((_, i) => i);
-  for (const i of dateLabels) root.append(svg('text', { x: x(i), y: top + plotH + 13, 'text-anchor': 'middle', class: 'tick' }, shortDate(points[i]!.date)));
+  const anchor = (i: number) => (points.length < 2 ? 'middle' : i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle');
+  for (const i of dateLabels) root.append(svg('text', { x: x(i), y: top + plotH + 13, 'text-anchor': anchor(i), class: 'tick' }, shortDate(points[i]!.date)));
   root.append(svg('text', { x: left + plotW / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-title' }, 'day'));
   return root;
 }
