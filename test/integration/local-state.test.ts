@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_USER, startLocalServer } from '../../local/app';
+import { StateDir } from '../../local/state-dir';
+import { buildContainer } from '../../shared/app/container-core';
 import { startClient } from '../support/provider-flow';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -73,6 +75,18 @@ describe('a local run that remembers', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('is refused on Lambda, where nothing is kept on local disk', async () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const env = {
+      AWS_LAMBDA_FUNCTION_NAME: 'pierre-data',
+      PIERRE_TOKEN_KEYS: JSON.stringify([{ id: 'k1', key }]),
+      PIERRE_CONNECTIONS_TABLE: 'connections',
+      PIERRE_CACHE_TABLE: 'cache',
+      PIERRE_RETRY_QUEUE_URL: 'http://127.0.0.1:1/queue',
+    };
+    await expect(buildContainer({ env, persistence: new StateDir(stateDir()) })).rejects.toThrow(/keeps nothing on local disk/);
   });
 
   it('keeps nothing without a state folder', async () => {
