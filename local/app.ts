@@ -284,9 +284,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const close = () =>
     new Promise<void>((resolve) => {
       stopBackground();
-      state?.flush();
       server.closeAllConnections();
-      server.close(() => resolve());
+      server.close(() => {
+        state?.flush();
+        resolve();
+      });
       setContainer(undefined);
     });
 

@@ -4,7 +4,7 @@
  * them; a busy port is answered with one line naming PORT.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +99,29 @@ describe('a local run that remembers', () => {
       await second.close();
     }
   });
+
+  it('`npm start -- --fresh` empties the folder, and says so', async () => {
+    const dir = stateDir();
+    writeFileSync(join(dir, 'dev-jwt-secret'), 'an-old-secret-from-an-earlier-run');
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', PIERRE_LOCAL_STATE_DIR: dir, POWERTOOLS_LOG_LEVEL: 'WARN' };
+    for (const key of Object.keys(env)) if (key.startsWith('AWS_ENDPOINT')) delete env[key];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/server.ts', '--fresh'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (/^eyJ/m.test(output)) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+      });
+      expect(output).toContain(`Kept across restarts in ${dir}`);
+      expect(output).toContain(': emptied now');
+      expect(readFileSync(join(dir, 'dev-jwt-secret'), 'utf8')).not.toBe('an-old-secret-from-an-earlier-run');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
 
   it('answers a busy port with one line that says to set PORT', async () => {
     const blocker = createServer();
