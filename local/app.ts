@@ -3,6 +3,7 @@
  * Gateway events for the real handlers, on in-memory adapters (or DynamoDB when pointed at
  * an emulator). It also verifies development JWTs in place of the API Gateway authorizer.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -18,6 +19,10 @@ import { MemoryJobQueue } from '../shared/queue/memory';
 import { drainMemoryQueue } from '../shared/app/retry-worker';
 import { runHealthChecks } from '../shared/app/health-check';
 import { drainSqsQueue, localSqsClient } from './sqs-worker';
+import { StateDir } from './state-dir';
+
+/** Whom `/dev/token` and the connections page act for unless told otherwise: the README walk's user. */
+export const DEV_USER = { user: 'alice', tenant: 'acme' } as const;
 
 /** What the stack runs on schedules and queues, run here on timers: the retry worker and the health check. */
 const QUEUE_POLL_MS = 1_000;
@@ -66,6 +71,13 @@ export interface LocalServerOptions {
   container?: Omit<ContainerOptions, 'env'>;
   /** Mount the provider simulators and point unconfigured providers at them (default true). */
   simulators?: boolean;
+  /**
+   * A folder that keeps the signing secret, the token key, the stores and the simulators' grants
+   * across restarts (`npm start` uses `.pierre/`); absent: everything lives and dies with the process.
+   */
+  stateDir?: string;
+  /** Empty `stateDir` first. */
+  fresh?: boolean;
 }
 
 export interface LocalServer {
@@ -210,8 +222,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const simulator = sim && simulators.get(sim[1]!);
     if (sim && simulator) return serveSimulator(simulator, req, res, url, sim[0]);
     if (method === 'GET' && url.pathname === '/dev/token') {
-      const user = url.searchParams.get('user') ?? 'demo-user';
-      const tenant = url.searchParams.get('tenant') ?? 'demo-tenant';
+      const user = url.searchParams.get('user') ?? DEV_USER.user;
+      const tenant = url.searchParams.get('tenant') ?? DEV_USER.tenant;
       const role = url.searchParams.get('role') ?? undefined;
       const refused = devTokenProblem(user, tenant, role);
       if (refused) return sendError(res, 400, 'invalid_request', refused);
@@ -267,11 +279,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const url = `http://${host}:${port}`;
   ownHost = `${host}:${port}`;
   let stopBackground = () => {};
+  const state = options.stateDir ? new StateDir(options.stateDir, { fresh: options.fresh }) : undefined;
+  for (const [name, simulator] of simulators) if (state) simulators.set(name, state.keep(`sim-${name}`, simulator));
   const close = () =>
     new Promise<void>((resolve) => {
       stopBackground();
       server.closeAllConnections();
-      server.close(() => resolve());
+      server.close(() => {
+        state?.flush();
+        resolve();
+      });
       setContainer(undefined);
     });
 
@@ -283,10 +300,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       ...baseEnv,
       PIERRE_PUBLIC_BASE_URL: baseEnv['PIERRE_PUBLIC_BASE_URL'] || url,
     };
-    const container = await buildContainer({ ...options.container, env });
+    const container = await buildContainer({ ...options.container, env, ...(state && { persistence: state }) });
     setContainer(container);
     stopBackground = startBackgroundWork(container, options.container?.queue !== undefined);
-    const auth = new DevAuth(container.config.devJwtSecret, container.config);
+    const secret = container.config.devJwtSecret ?? state?.secret('dev-jwt-secret', () => randomBytes(32).toString('base64url'));
+    const auth = new DevAuth(secret, container.config);
     ready = { container, auth };
     return { url, container, simulators, issueToken: (userId, tenantId, ttlSecs, role) => auth.issue(userId, tenantId, ttlSecs, role), close };
   } catch (error) {

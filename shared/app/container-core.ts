@@ -15,6 +15,7 @@ import { noImplementationMessage, type ProviderRegistry } from '../providers/reg
 import { callsNetwork, type FitnessProvider, type ProviderConfig, type ProviderDeps, type ProviderFactory } from '../providers/spi';
 import type { CacheStore, ConnectionKey, ConnectionStore, JobQueue, OAuthStateStore, StateStore } from '../store/ports';
 import { generateDevKey, parseTokenKeys, TokenCipher } from '../store/token-cipher';
+import type { StorePersistence } from '../store/snapshot';
 import { MemoryCacheStore } from '../store/memory/cache';
 import { MemoryConnectionStore } from '../store/memory/connections';
 import { MemoryOAuthStateStore } from '../store/memory/oauth-state';
@@ -76,6 +77,8 @@ export interface ContainerOptions {
   fetchSecret?: SecretFetcher;
   deps?: Partial<ProviderDeps>;
   stores?: Stores;
+  /** A local run's memory of its stores and development token key across restarts (never on Lambda). */
+  persistence?: StorePersistence;
   queue?: JobQueue;
   events?: EventPublisher;
   /** Waiting between retries, gate and lease polls (default: real timers). */
@@ -88,9 +91,18 @@ function isLambda(env: Record<string, string | undefined>): boolean {
   return env['AWS_LAMBDA_FUNCTION_NAME'] !== undefined;
 }
 
-function tokenCipher(config: AppConfig, env: Record<string, string | undefined>): TokenCipher {
+const keptDevKey = (persistence: StorePersistence) =>
+  parseTokenKeys(
+    `[${persistence.secret('token-key.json', () => {
+      const { id, key } = generateDevKey();
+      return JSON.stringify({ id, key: key.toString('base64') });
+    })}]`,
+  );
+
+function tokenCipher(config: AppConfig, env: Record<string, string | undefined>, persistence?: StorePersistence): TokenCipher {
   if (config.tokenKeysJson) return new TokenCipher(parseTokenKeys(config.tokenKeysJson));
   if (isLambda(env)) throw new ConfigError('PIERRE_TOKEN_KEYS is required: a JSON list of {"id","key"} (base64, 32 bytes)');
+  if (persistence) return new TokenCipher(keptDevKey(persistence));
   logger.warn('PIERRE_TOKEN_KEYS is not set: tokens are sealed with a throw-away development key');
   return new TokenCipher([generateDevKey()]);
 }
@@ -98,8 +110,14 @@ function tokenCipher(config: AppConfig, env: Record<string, string | undefined>)
 const logUnreadable = (key: ConnectionKey, reason: string) =>
   logger.warn('a stored connection cannot be opened; the user must connect again', { provider: key.provider, tenantId: key.tenantId, reason });
 
-async function chooseStores(config: AppConfig, env: Record<string, string | undefined>, documentClient?: Promise<DynamoDBDocument>): Promise<Stores> {
-  const cipher = tokenCipher(config, env);
+async function chooseStores(
+  config: AppConfig,
+  env: Record<string, string | undefined>,
+  documentClient?: Promise<DynamoDBDocument>,
+  persistence?: StorePersistence,
+): Promise<Stores> {
+  if (persistence && isLambda(env)) throw new ConfigError('A Lambda function keeps nothing on local disk: use the DynamoDB tables');
+  const cipher = tokenCipher(config, env, persistence);
   if (config.connectionsTable && config.cacheTable) {
     const client = await (documentClient ?? createDocumentClient());
     return {
@@ -111,12 +129,14 @@ async function chooseStores(config: AppConfig, env: Record<string, string | unde
     };
   }
   if (isLambda(env)) throw new ConfigError('PIERRE_CONNECTIONS_TABLE and PIERRE_CACHE_TABLE are required on Lambda');
+  // A local run with persistence keeps each memory store across restarts: one `keep` per store.
+  const keep = persistence ? persistence.keep.bind(persistence) : <T>(_name: string, store: T) => store;
   return {
-    connections: new MemoryConnectionStore(cipher, logUnreadable),
-    states: new MemoryOAuthStateStore(),
-    cache: new MemoryCacheStore(),
-    coordination: new MemoryStateStore(),
-    jobs: new MemoryStateStore(),
+    connections: keep('connections', new MemoryConnectionStore(cipher, logUnreadable)),
+    states: keep('oauth-states', new MemoryOAuthStateStore()),
+    cache: keep('cache', new MemoryCacheStore()),
+    coordination: keep('coordination', new MemoryStateStore()),
+    jobs: keep('jobs', new MemoryStateStore()),
   };
 }
 
@@ -146,7 +166,7 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
       `PIERRE_DEFAULT_PROVIDER '${config.defaultProvider}' is not a registered provider. Supported providers: ${registry.supportedProviders().join(', ')}`,
     );
   }
-  const stores = options.stores ?? (await chooseStores(config, env, documentClient));
+  const stores = options.stores ?? (await chooseStores(config, env, documentClient, options.persistence));
   const deps: ProviderDeps = { fetch: (...args) => globalThis.fetch(...args), now: () => Date.now(), ...options.deps };
   const settings = cacheSettings(raw);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));

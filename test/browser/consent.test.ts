@@ -56,4 +56,23 @@ describe('consent in a browser', () => {
     const body = await consent((page) => page.click('#deny'));
     expect(body.error.code).toBe('access_denied');
   });
+
+  it.each([
+    ['strava', 'Strava'],
+    ['fitbit', 'Google'],
+    ['garmin', 'Garmin'],
+  ])("%s's consent page is usable on a phone: no zoomed-out page, no sideways scrolling, touch-sized buttons", async (provider, title) => {
+    const connect = await (await client.api(`/connect/${provider}`)).json();
+    const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await phone.newPage();
+    await page.goto(connect.authorization_url);
+    await page.locator('#allow').waitFor({ state: 'visible' });
+    expect(await page.title()).toContain(title);
+    expect(await page.locator('meta[name="viewport"]').getAttribute('content')).toContain('width=device-width');
+    // Without a viewport a phone lays the page out 980 px wide and shrinks it.
+    expect(await page.evaluate(() => window.innerWidth)).toBe(360);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    for (const id of ['#allow', '#deny']) expect((await page.locator(id).boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    await phone.close();
+  });
 });

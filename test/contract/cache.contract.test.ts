@@ -5,6 +5,7 @@ import { DynamoCacheStore } from '../../shared/store/dynamodb/cache';
 import { MemoryCacheStore } from '../../shared/store/memory/cache';
 import type { CacheStore, CacheWrite } from '../../shared/store/ports';
 import { createMotoTables, type MotoTables } from './dynamo';
+import { keptInFolder } from './state-folder';
 
 const NOW_MS = 1_750_000_000_000;
 
@@ -217,6 +218,10 @@ function cacheStoreContract(name: string, makeStore: () => CacheStore) {
 }
 
 cacheStoreContract('memory', () => new MemoryCacheStore());
+cacheStoreContract(
+  'file (npm start)',
+  keptInFolder(() => new MemoryCacheStore()),
+);
 
 let moto: MotoTables;
 describe('DynamoDB (moto)', () => {

@@ -7,6 +7,7 @@ import { MemoryConnectionStore } from '../../shared/store/memory/connections';
 import type { Connection, ConnectionStore } from '../../shared/store/ports';
 import { generateDevKey, TokenCipher } from '../../shared/store/token-cipher';
 import { createMotoTables, type MotoTables } from './dynamo';
+import { keptInFolder } from './state-folder';
 
 const NOW = '2025-06-01T12:00:00.000Z';
 
@@ -161,6 +162,10 @@ function connectionStoreContract(name: string, makeStore: () => ConnectionStore)
 const cipher = new TokenCipher([generateDevKey()]);
 
 connectionStoreContract('memory', () => new MemoryConnectionStore(cipher));
+connectionStoreContract(
+  'file (npm start)',
+  keptInFolder(() => new MemoryConnectionStore(cipher)),
+);
 
 let moto: MotoTables;
 describe('DynamoDB (moto)', () => {

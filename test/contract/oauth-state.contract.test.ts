@@ -6,6 +6,7 @@ import { DynamoOAuthStateStore } from '../../shared/store/dynamodb/oauth-state';
 import { MemoryOAuthStateStore } from '../../shared/store/memory/oauth-state';
 import type { OAuthState, OAuthStateStore } from '../../shared/store/ports';
 import { createMotoTables, type MotoTables } from './dynamo';
+import { keptInFolder } from './state-folder';
 
 const NOW = 1_750_000_000;
 
@@ -121,6 +122,10 @@ function oauthStateStoreContract(name: string, makeStore: () => OAuthStateStore)
 }
 
 oauthStateStoreContract('memory', () => new MemoryOAuthStateStore());
+oauthStateStoreContract(
+  'file (npm start)',
+  keptInFolder(() => new MemoryOAuthStateStore()),
+);
 
 let moto: MotoTables;
 describe('DynamoDB (moto)', () => {

@@ -4,6 +4,7 @@ import { DynamoStateStore } from '../../shared/store/dynamodb/state';
 import { MemoryStateStore } from '../../shared/store/memory/state';
 import type { StateStore } from '../../shared/store/ports';
 import { createMotoTables, type MotoTables } from './dynamo';
+import { keptInFolder } from './state-folder';
 
 const NOW = 1_750_000_000_000;
 
@@ -138,6 +139,10 @@ function stateStoreContract(name: string, makeStore: () => StateStore) {
 }
 
 stateStoreContract('memory', () => new MemoryStateStore());
+stateStoreContract(
+  'file (npm start)',
+  keptInFolder(() => new MemoryStateStore()),
+);
 
 let moto: MotoTables;
 beforeAll(async () => {

@@ -1,11 +1,15 @@
 /** The README's `npm start`, as a real process: prints its URL and a token; a provider connects with no accounts. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('npm start', () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'pierre-npm-start-'));
   let child: ChildProcess;
   let url: string;
   let token: string;
@@ -13,6 +17,7 @@ describe('npm start', () => {
   beforeAll(async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', POWERTOOLS_LOG_LEVEL: 'WARN' };
     for (const key of Object.keys(env)) if (key.startsWith('PIERRE_') || key.startsWith('AWS_ENDPOINT')) delete env[key];
+    env['PIERRE_LOCAL_STATE_DIR'] = stateDir;
     child = spawn('npm', ['start'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -35,6 +40,7 @@ describe('npm start', () => {
 
   afterAll(() => {
     if (child?.pid) process.kill(-child.pid, 'SIGTERM');
+    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('serves the printed token, and Strava connects through its simulator', async () => {

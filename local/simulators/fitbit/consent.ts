@@ -1,5 +1,5 @@
 /** Google's consent screen, simulated: the app asks, each Google Health scope is a checkbox the user may untick. */
-import { escapeHtml, hiddenInputs } from '../kit';
+import { escapeHtml, hiddenInputs, pageHead } from '../kit';
 
 const LABELS: Record<string, string> = {
   activity_and_fitness: 'See your activity and fitness data, such as exercise, steps and calories',
@@ -20,7 +20,7 @@ export function googleConsentPage(args: { title: string; action: string; query: 
     .join('\n        ');
   return `<!doctype html>
 <html lang="en">
-  <head><meta charset="utf-8"><title>Sign in with Google – ${escapeHtml(args.title)} (simulator)</title></head>
+  ${pageHead(`Sign in with Google – ${args.title} (simulator)`)}
   <body>
     <h1>Sign in with Google</h1>
     <p>An application wants access to your Google Account (Fitbit data through the Google Health API).</p>

@@ -133,7 +133,6 @@ export class FitbitSimulator extends SimulatorBase {
   keysetFetches = 0;
   private emptyPages = 0;
   private quotaAnswer: { retryAfter?: number | undefined; messageRetry: boolean } = { messageRetry: false };
-  private userCount = 0;
 
   constructor(options: SimulatorOptions) {
     super(
@@ -164,8 +163,8 @@ export class FitbitSimulator extends SimulatorBase {
 
   /** healthUserIds: letters and digits, 20 characters. */
   protected override newUserId(): string {
-    this.userCount += 1;
-    const h = (n: number) => hash32(`google-health-${this.userCount}-${n}`).toString(36).padStart(7, '0').slice(-7);
+    const number = this.nextUserNumber();
+    const h = (n: number) => hash32(`google-health-${number}-${n}`).toString(36).padStart(7, '0').slice(-7);
     return `${h(1)}${h(2)}${h(3)}`.slice(0, 20);
   }
 

@@ -46,7 +46,6 @@ class GarminSimulator extends SimulatorBase {
   readonly displayName = 'Garmin Connect';
   readonly data: GarminDataStore;
   private mountUrl = 'https://apis.garmin.com';
-  private users = 0;
   /** Permissions a user changed after connecting (userPermissionsChange). */
   private readonly permissionChanges = new Map<string, string[]>();
 
@@ -75,8 +74,7 @@ class GarminSimulator extends SimulatorBase {
   }
 
   protected override newUserId(): string {
-    this.users += 1;
-    return garminUserId(this.users);
+    return garminUserId(this.nextUserNumber());
   }
 
   protected routes(): Route[] {

@@ -35,6 +35,12 @@ export function hiddenInputs(query: URLSearchParams, separator: string): string 
     .join(separator);
 }
 
+/** A simulator page's head: usable on a phone (viewport, touch-sized controls). */
+export function pageHead(title: string): string {
+  return `<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
+  <style>body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;padding:1rem;max-width:32rem}label{display:inline-flex;align-items:center;gap:.4rem;min-height:44px}button{font:inherit;min-height:44px;padding:.5rem 1rem;margin:.5rem .5rem 0 0}input[type=checkbox]{width:1.2rem;height:1.2rem}</style></head>`;
+}
+
 /** An HTML consent form that submits back to `action` with every original parameter. */
 export function consentPage(args: { title: string; action: string; query: URLSearchParams; scopes: string[] }): string {
   const hidden = hiddenInputs(args.query, '\n      ');
@@ -43,7 +49,7 @@ export function consentPage(args: { title: string; action: string; query: URLSea
     .join('\n      ');
   return `<!doctype html>
 <html lang="en">
-  <head><meta charset="utf-8"><title>${escapeHtml(args.title)} – authorize</title></head>
+  ${pageHead(`${args.title} – authorize`)}
   <body>
     <h1>${escapeHtml(args.title)} (simulator)</h1>
     <p>An application asks to access your data.</p>

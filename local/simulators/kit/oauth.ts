@@ -4,6 +4,7 @@
  * Each simulator wraps it in its provider's URLs, field names and error bodies.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { mapSnapshot, restoreMap } from '../../../shared/store/snapshot';
 
 interface OAuthClient {
   clientId: string;
@@ -156,6 +157,18 @@ export class OAuthServer {
     for (const issued of [...this.access.values(), ...this.refresh.values()]) {
       if (issued.userId === userId) this.revoke(issued.accessToken);
     }
+  }
+
+  /** Codes and tokens as JSON data, so a local run's connections outlive a restart. */
+  snapshot(): unknown {
+    return { codes: mapSnapshot(this.codes), access: mapSnapshot(this.access), refresh: mapSnapshot(this.refresh) };
+  }
+
+  restore(data: unknown): void {
+    const held = (data ?? {}) as Record<string, unknown>;
+    restoreMap(this.codes, held['codes']);
+    restoreMap(this.access, held['access']);
+    restoreMap(this.refresh, held['refresh']);
   }
 
   /** Test control: every access token expires now (refresh tokens stay valid). */

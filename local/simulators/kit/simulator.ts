@@ -9,6 +9,7 @@ import { ControlInputError, controlBody, controlInput } from './control-input';
 import { FaultPlan, FaultSchema } from './faults';
 import type { IssuedTokens, OAuthServer } from './oauth';
 import type { WindowLimiter, WindowUsage } from './rate-windows';
+import type { Snapshottable } from '../../../shared/store/snapshot';
 import { bearer, json, type ProviderSimulator, type SimRequest, type SimResponse } from './types';
 
 export interface Route {
@@ -31,7 +32,7 @@ type Guarded = { grant: IssuedTokens; headers: Record<string, string> } | { resp
 
 const WebhookRequestSchema = z.object({ target: z.url(), event: z.unknown() });
 
-export abstract class SimulatorBase implements ProviderSimulator {
+export abstract class SimulatorBase implements ProviderSimulator, Snapshottable {
   abstract readonly name: string;
   abstract readonly displayName: string;
   readonly faults = new FaultPlan();
@@ -133,9 +134,24 @@ export abstract class SimulatorBase implements ProviderSimulator {
     return undefined;
   }
 
-  protected newUserId(): string {
+  /** 1, 2, 3...: the number behind each new user's id (kept across restarts with the grants). */
+  protected nextUserNumber(): number {
     this.userCounter += 1;
-    return `${this.userCounter}`;
+    return this.userCounter;
+  }
+
+  protected newUserId(): string {
+    return `${this.nextUserNumber()}`;
+  }
+
+  snapshot(): unknown {
+    return { oauth: this.oauth.snapshot(), users: this.userCounter };
+  }
+
+  restore(data: unknown): void {
+    const held = (data ?? {}) as { oauth?: unknown; users?: unknown };
+    this.oauth.restore(held.oauth);
+    this.userCounter = typeof held.users === 'number' ? held.users : 0;
   }
 
   /** The authorize endpoint: consent page for browsers, scripted or automatic consent otherwise. */

@@ -1,5 +1,6 @@
 /** What a provider simulator is to the local server: a request handler mounted at /sim/<name>. */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Snapshottable } from '../../../shared/store/snapshot';
 
 /** What every simulator is built with. */
 export interface SimulatorOptions {
@@ -22,7 +23,8 @@ export interface SimResponse {
   body?: unknown;
 }
 
-export interface ProviderSimulator {
+/** Snapshottable: a local run keeps a simulator's grants across restarts. */
+export interface ProviderSimulator extends Snapshottable {
   /** The provider this simulator stands in for; mounted at `/sim/<name>`. */
   readonly name: string;
   handle(request: SimRequest): Promise<SimResponse>;

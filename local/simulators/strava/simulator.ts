@@ -65,7 +65,6 @@ export class StravaSimulator extends SimulatorBase {
   readonly webhooks: WebhookDesk;
   /** Strava's token endpoint takes no redirect_uri: remember the one each code was issued for. */
   private readonly codeRedirects = new Map<string, { redirectUri: string; at: number }>();
-  private users = 0;
 
   constructor(now: () => number) {
     super(
@@ -98,8 +97,7 @@ export class StravaSimulator extends SimulatorBase {
 
   /** Athlete ids look like Strava's (eight digits). */
   protected override newUserId(): string {
-    this.users += 1;
-    return String(28_000_000 + this.users * 7_919);
+    return String(28_000_000 + this.nextUserNumber() * 7_919);
   }
 
   protected routes(): Route[] {

@@ -4,7 +4,7 @@
  * to the developer's success or failure URL with `user_id`, `resource` and `reference_id`.
  */
 import { randomUUID } from 'node:crypto';
-import { escapeHtml } from '../kit';
+import { escapeHtml, pageHead } from '../kit';
 
 const SESSION_TTL_SECS = 900;
 export const DEFAULT_RESOURCES = ['GARMIN', 'FITBIT', 'OURA', 'POLAR', 'WITHINGS'];
@@ -59,7 +59,7 @@ export function widgetPage(session: WidgetSession): string {
     .join('\n      ');
   return `<!doctype html>
 <html lang="${escapeHtml(session.language)}">
-  <head><meta charset="utf-8"><title>Terra – connect a device</title></head>
+  ${pageHead('Terra – connect a device')}
   <body>
     <h1>Terra (simulator)</h1>
     <p>Choose the account whose health data you want to share.</p>

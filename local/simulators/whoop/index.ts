@@ -59,7 +59,6 @@ class WhoopSimulator extends SimulatorBase {
   readonly name = 'whoop';
   readonly displayName = 'WHOOP';
   private readonly users = new Map<number, WhoopUserData>();
-  private userSerial = 0;
 
   constructor(options: SimulatorOptions) {
     super(
@@ -96,8 +95,7 @@ class WhoopSimulator extends SimulatorBase {
 
   /** WHOOP user ids are integers like 10129. */
   protected override newUserId(): string {
-    this.userSerial += 1;
-    return String(10_128 + this.userSerial);
+    return String(10_128 + this.nextUserNumber());
   }
 
   protected routes(): Route[] {

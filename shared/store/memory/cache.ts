@@ -1,4 +1,5 @@
 import { toCacheJson } from '../encoding';
+import { mapSnapshot, restoreMap, type Snapshottable } from '../snapshot';
 import type { CacheLease, CacheRead, CacheStore, CacheWrite, CacheWriteOutcome } from '../ports';
 
 interface Item {
@@ -13,7 +14,7 @@ interface Item {
 const prefixList = (prefixes: string | readonly string[] | undefined): readonly string[] | undefined => (typeof prefixes === 'string' ? [prefixes] : prefixes);
 
 /** In-process CacheStore with the DynamoDB adapter's semantics (expiry checked on read). */
-export class MemoryCacheStore implements CacheStore {
+export class MemoryCacheStore implements CacheStore, Snapshottable {
   readonly #partitions = new Map<string, Map<string, Item>>();
 
   #items(partition: string): Map<string, Item> {
@@ -86,5 +87,20 @@ export class MemoryCacheStore implements CacheStore {
     }
     if (items.size === 0) this.#partitions.delete(partition);
     return count;
+  }
+
+  snapshot(): unknown {
+    return mapSnapshot(new Map([...this.#partitions].map(([partition, items]) => [partition, mapSnapshot(items)])));
+  }
+
+  restore(data: unknown): void {
+    const partitions = new Map<string, unknown>();
+    restoreMap(partitions, data);
+    this.#partitions.clear();
+    for (const [partition, items] of partitions) {
+      const map = new Map<string, Item>();
+      restoreMap(map, items);
+      this.#partitions.set(partition, map);
+    }
   }
 }

@@ -1,11 +1,12 @@
 import { ConnectionCodec, type StoredConnection, type UnreadableObserver } from '../connection-codec';
 import type { Connection, ConnectionKey, ConnectionStore, StoredConnectionEntry } from '../ports';
+import { mapSnapshot, restoreMap, type Snapshottable } from '../snapshot';
 import type { TokenCipher } from '../token-cipher';
 
 const mapKey = (key: ConnectionKey) => JSON.stringify([key.tenantId, key.userId, key.provider]);
 
 /** In-process ConnectionStore; tokens are sealed exactly as in DynamoDB. */
-export class MemoryConnectionStore implements ConnectionStore {
+export class MemoryConnectionStore implements ConnectionStore, Snapshottable {
   readonly #codec: ConnectionCodec;
   readonly #items = new Map<string, StoredConnection>();
 
@@ -45,6 +46,15 @@ export class MemoryConnectionStore implements ConnectionStore {
     if (!stored || stored.updatedAt !== expectedUpdatedAt) return false;
     this.#items.set(mapKey(connection), this.#codec.encode(connection));
     return true;
+  }
+
+  /** Items as stored: tokens stay sealed. */
+  snapshot(): unknown {
+    return mapSnapshot(this.#items);
+  }
+
+  restore(data: unknown): void {
+    restoreMap(this.#items, data);
   }
 
   #decodeWhere(match: (stored: StoredConnection) => boolean): Connection[] {

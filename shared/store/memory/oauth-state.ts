@@ -1,8 +1,9 @@
 import { hashState } from '../encoding';
+import { mapSnapshot, restoreMap, type Snapshottable } from '../snapshot';
 import { OAuthStateSchema, type OAuthState, type OAuthStateStore } from '../ports';
 
 /** In-process OAuthStateStore keyed by the SHA-256 of the state value. */
-export class MemoryOAuthStateStore implements OAuthStateStore {
+export class MemoryOAuthStateStore implements OAuthStateStore, Snapshottable {
   readonly #items = new Map<string, Omit<OAuthState, 'state'>>();
 
   async create(state: OAuthState): Promise<void> {
@@ -20,5 +21,13 @@ export class MemoryOAuthStateStore implements OAuthStateStore {
     this.#items.delete(key);
     if (stored.expiresAt <= nowSecs) return undefined;
     return { ...stored, state };
+  }
+
+  snapshot(): unknown {
+    return mapSnapshot(this.#items);
+  }
+
+  restore(data: unknown): void {
+    restoreMap(this.#items, data);
   }
 }

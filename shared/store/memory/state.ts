@@ -1,3 +1,4 @@
+import { mapSnapshot, restoreMap, type Snapshottable } from '../snapshot';
 import type { StateAddition, StateAddOutcome, StateCondition, StateItem, StateStore, StateWrite } from '../ports';
 
 interface Stored {
@@ -16,7 +17,7 @@ function holds(item: StateItem | undefined, conditions: readonly StateCondition[
 }
 
 /** StateStore in process memory: one container, `npm start` and unit tests. */
-export class MemoryStateStore implements StateStore {
+export class MemoryStateStore implements StateStore, Snapshottable {
   readonly #items = new Map<string, Stored>();
 
   // Like DynamoDB, conditions see an expired item as stored; only reads hide it.
@@ -76,6 +77,14 @@ export class MemoryStateStore implements StateStore {
     if (!holds(stored?.item, write.ifAny)) return false;
     this.#items.delete(key(pk, sk));
     return true;
+  }
+
+  snapshot(): unknown {
+    return mapSnapshot(this.#items);
+  }
+
+  restore(data: unknown): void {
+    restoreMap(this.#items, data);
   }
 
   #write(pk: string, sk: string, write: StateWrite, change: (item: StateItem) => void): StateItem | undefined {
