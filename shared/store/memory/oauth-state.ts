@@ -1,5 +1,5 @@
 import { hashState } from '../encoding';
-import { OAuthStateSchema, type OAuthState, type OAuthStateStore } from '../ports';
+import { OAuthStateSchema, type ErasureStep, type OAuthState, type OAuthStateStore } from '../ports';
 
 /** In-process OAuthStateStore keyed by the SHA-256 of the state value. */
 export class MemoryOAuthStateStore implements OAuthStateStore {
@@ -20,5 +20,15 @@ export class MemoryOAuthStateStore implements OAuthStateStore {
     this.#items.delete(key);
     if (stored.expiresAt <= nowSecs) return undefined;
     return { ...stored, state };
+  }
+
+  async eraseUser(tenantId: string, userId: string): Promise<ErasureStep> {
+    let oauth_states = 0;
+    for (const [key, stored] of [...this.#items]) {
+      if (stored.tenantId !== tenantId || stored.userId !== userId) continue;
+      this.#items.delete(key);
+      oauth_states++;
+    }
+    return { deleted: { oauth_states }, done: true };
   }
 }
