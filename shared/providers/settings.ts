@@ -46,6 +46,13 @@ export function textSetting(description: string, fallback: string) {
   return z._default(z.string().check(z.trim(), z.minLength(1)), fallback).check(z.describe(description));
 }
 
+/** One of `choices` (case as given); `fallback` when unset. */
+export function choiceSetting<const C extends readonly [string, ...string[]]>(choices: C, fallback: C[number], description: string) {
+  return z
+    ._default(z.enum(choices, { error: (issue) => `must be one of ${choices.join(', ')}, got '${String(issue.input)}'` }), fallback)
+    .check(z.describe(description));
+}
+
 /** Settings every provider has. */
 const COMMON_SETTINGS = z.object({
   /** The longest one provider call may take (the invocation's deadline may cut it shorter). */
