@@ -5,6 +5,7 @@ import { resourceNamed, type ReadArguments, type ResourceRow } from '../resource
 import { callRead } from '../providers/forwarding';
 import type { Container } from './container';
 import type { Activity, Athlete } from '../models';
+import { aiAccessAllowed, checkAiAccess, servesAi } from './ai-access';
 import { AppError, invalidRequest } from './errors';
 import { toErrorAnswer } from './error-answer';
 import { mergeActivities } from './merge';
@@ -22,6 +23,7 @@ async function readResource(
   args: readonly unknown[],
 ): Promise<{ provider: string } & Record<string, unknown>> {
   const name = resolveProviderName(container, requested);
+  checkAiAccess(container, name);
   const needs = resource.capability;
   if (needs && !hasCapability(container.provider(name).descriptor.capabilities, needs.flag)) {
     throw new AppError(400, 'unsupported_feature', `Provider '${name}' does not support ${needs.feature}`);
@@ -65,7 +67,7 @@ function sourceError(error: unknown): SourceStatus {
 
 /**
  * Activities of every provider the user connected (plus the default provider when it needs no
- * connection, as the synthetic one in demos), merged newest first with cross-provider
+ * connection, as the synthetic one in demos; for an AI assistant, only providers allowed to serve one), merged newest first with cross-provider
  * duplicates collapsed. One failing provider does not fail the answer: `sources` says why.
  */
 export async function fetchAllActivities(container: Container, identity: Identity, query: ActivityQuery) {
@@ -77,7 +79,9 @@ export async function fetchAllActivities(container: Container, identity: Identit
   }
   // Every source must supply enough for the merged page, since any of them may fill it.
   const window = { ...query, offset: 0, limit: query.offset + query.limit };
-  const candidates = container.registry.descriptors().filter((d) => hasCapability(d.capabilities, Capability.ACTIVITIES));
+  const candidates = container.registry
+    .descriptors()
+    .filter((d) => hasCapability(d.capabilities, Capability.ACTIVITIES) && (!servesAi() || aiAccessAllowed(container, d.name)));
   // The cached pages are read alongside the connections query, so a hit answers in one round trip.
   for (const d of candidates) if (container.registry.factory(d.name)) prefetchActivities(container.provider(d.name), identity, window);
   // Unreadable connections are asked too, so `sources` tells the user to reconnect them.

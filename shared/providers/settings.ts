@@ -57,6 +57,10 @@ export function choiceSetting<const C extends readonly [string, ...string[]]>(ch
 const COMMON_SETTINGS = z.object({
   /** The longest one provider call may take (the invocation's deadline may cut it shorter). */
   TIMEOUT_SECS: wholeNumber({ min: 1, max: 900, description: 'The longest one provider call may take, in seconds' }),
+  /** Whether the MCP tools (an AI assistant) may be served the provider's data; unset: the descriptor's `aiUse.allowed`. */
+  AI_ACCESS: z
+    .optional(z.enum(['true', 'false'], { error: (issue) => `must be true or false, got '${String(issue.input)}'` }))
+    .check(z.describe("Whether AI assistants (the MCP tools) may be served this provider's data")),
 });
 
 const NO_SETTINGS = z.object({});

@@ -189,6 +189,8 @@ describe('OpenAPI document', () => {
 
     await conforms('DELETE', '/connections/{provider}', await api('/connections/strava', { method: 'DELETE' }));
     await conforms('DELETE', '/connections/{provider}', await api('/connections/synthetic', { method: 'DELETE' }));
+    const erased = await conforms('DELETE', '/users/me', await api('/users/me', { method: 'DELETE' }));
+    expect(erased.revoked).toMatchObject({ whoop: { outcome: 'revoked' }, garmin: { outcome: 'revoked' } });
 
     const missing = ROUTES.map((r) => `${r.method} ${r.path}`).filter((key) => !validated.has(key));
     expect(missing, 'routes without a validated real answer').toEqual([]);

@@ -30,6 +30,10 @@ export const STRAVA_DESCRIPTOR = {
   requiredScopes: ['activity:read_all'],
   webhooks: true,
   derivedFromActivities: ['personal_records'],
+  aiUse: {
+    allowed: false,
+    terms: "Strava's API agreement forbids training AI models on Strava data and (reported, June 2026) putting it into an AI model's context",
+  },
   settings: z.object({
     REVOKE_STYLE: choiceSetting(
       ['deauthorize', 'revoke'],
