@@ -4,7 +4,9 @@
  * (its token no longer works there), `user.erased` was published, a second erasure answers a
  * receipt of nothing, and two containers erasing one user at once both succeed.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,11 +27,13 @@ const TENANT = 'tenant-erase';
 const ALICE: Identity = { tenantId: TENANT, userId: 'alice-to-forget' };
 const BOB: Identity = { tenantId: TENANT, userId: 'bob-who-stays' };
 const CAROL: Identity = { tenantId: TENANT, userId: 'carol-twice-erased' };
+const DAVE: Identity = { tenantId: TENANT, userId: 'dave-by-the-operator' };
 
 describe('erasure on DynamoDB (moto)', () => {
   let server: LocalServer;
   let second: Container;
   let dynamo: DynamoDBClient;
+  let keys: string;
   const tables = { connections: uniqueName('conn'), cache: uniqueName('cache') };
 
   const tokenOf = (who: Identity) => server.issueToken(who.userId, who.tenantId);
@@ -82,7 +86,7 @@ describe('erasure on DynamoDB (moto)', () => {
   beforeAll(async () => {
     const endpoint = useMoto();
     dynamo = new DynamoDBClient({});
-    const keys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
+    keys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
     server = await startLocalServer({
       env: { AWS_ENDPOINT_URL: endpoint, PIERRE_CONNECTIONS_TABLE: tables.connections, PIERRE_CACHE_TABLE: tables.cache, PIERRE_TOKEN_KEYS: keys },
     });
@@ -132,6 +136,17 @@ describe('erasure on DynamoDB (moto)', () => {
     expect(await again.json()).toEqual({ status: 'erased', deleted: {}, revoked: {} });
     expect((server.container.events as MemoryEventLog).published.filter((e) => e.type === 'user.erased')).toHaveLength(1);
   });
+
+  it('npm run erase -- <tenant> <user>: the operator erases a user and prints the receipt', async () => {
+    await leaveTraces(DAVE);
+    const env = { ...process.env, ...server.container.raw, PIERRE_TOKEN_KEYS: keys, POWERTOOLS_LOG_LEVEL: 'SILENT' };
+    const run = (...args: string[]) => promisify(execFile)('npm', ['run', '--silent', 'erase', '--', ...args], { env });
+    const { stdout } = await run(TENANT, DAVE.userId);
+    const receipt = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(receipt).toMatchObject({ status: 'erased', deleted: { connections: 1, oauth_states: 1, jobs: 1 }, revoked: { strava: { outcome: 'revoked' } } });
+    expect(naming(await scanBoth(), DAVE)).toEqual([]);
+    await expect(run(TENANT)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run erase -- <tenant> <user>') });
+  }, 120_000);
 
   it('two containers erasing one user at once both succeed and leave nothing', async () => {
     await leaveTraces(CAROL);
