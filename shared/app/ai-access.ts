@@ -10,12 +10,22 @@ import { readSettings } from '../providers/settings';
 import type { Container } from './container';
 import { AppError } from './errors';
 
+// The configuration is fixed for a container's life: each provider's answer is worked out once.
+const decided = new WeakMap<Container, Map<string, boolean>>();
+
 /** Whether the provider's data may be served to an AI assistant (an unknown provider: true, so the usual 404 answers it). */
 export function aiAccessAllowed(container: Container, name: string): boolean {
   const descriptor = container.registry.descriptor(name);
   if (!descriptor) return true;
-  const setting = readSettings(descriptor, container.providerConfig(name).settings).AI_ACCESS;
-  return setting === undefined ? descriptor.aiUse.allowed : setting === 'true';
+  let known = decided.get(container);
+  if (!known) decided.set(container, (known = new Map()));
+  let allowed = known.get(name);
+  if (allowed === undefined) {
+    const setting = readSettings(descriptor, container.providerConfig(name).settings).AI_ACCESS;
+    allowed = setting === undefined ? descriptor.aiUse.allowed : setting === 'true';
+    known.set(name, allowed);
+  }
+  return allowed;
 }
 
 /** Runs `work` as serving an AI assistant (the MCP tools). */
