@@ -4,7 +4,19 @@
  */
 import { RESOURCES } from '../shared/resources';
 
-export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'jobs' | 'settings' | 'health' | 'mcp' | 'webhooks' | 'web';
+export type FunctionName =
+  | 'providers'
+  | 'connect'
+  | 'callback'
+  | 'connections'
+  | 'users'
+  | 'data'
+  | 'jobs'
+  | 'settings'
+  | 'health'
+  | 'mcp'
+  | 'webhooks'
+  | 'web';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -25,6 +37,7 @@ export const ROUTES = [
   { method: 'GET', path: '/callback/{provider}', fn: 'callback', auth: false },
   { method: 'GET', path: '/connections', fn: 'connections', auth: true },
   { method: 'DELETE', path: '/connections/{provider}', fn: 'connections', auth: true },
+  { method: 'DELETE', path: '/users/me', fn: 'users', auth: true },
   ...DATA_ROUTES,
   { method: 'GET', path: '/jobs/{id}', fn: 'jobs', auth: true },
   // Source priority of merged answers (docs/merging.md): the caller's own, and the tenant's (admins).

@@ -45,6 +45,9 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   // Exchanges the code with the provider (one provider round trip plus the store writes) before it answers.
   callback: { memoryMb: 512, timeout: Duration.seconds(15), connections: 'readWrite', cache: 'readWrite' },
   connections: { ...HTTP, connections: 'readWrite', cache: 'readWrite' },
+  // Erasure: revokes at each provider in parallel, then deletes page by page until 2 s before its end, when a
+  // queued continuation takes over; finds pending OAuth states through the durable table's index.
+  users: { memoryMb: 512, timeout: Duration.seconds(20), connections: 'readWrite', providerUserIndex: true, cache: 'readWrite', queue: 'send' },
   // Merges several providers' pages: more CPU for the JSON work; slow reads are handed to the queue as jobs.
   data: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
   // Reads and writes the small source-priority items of the tenant and the user.
@@ -57,7 +60,8 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   webhooks: { ...HTTP, connections: 'readWrite', providerUserIndex: true, cache: 'readWrite' },
   // A batch of up to 10 jobs runs in parallel, each a provider read with its retries: 30 s leaves room
   // for a slow provider's 10 s timeout and a retry. The queue's visibility timeout is 6x this.
-  'retry-worker': { memoryMb: 1024, timeout: Duration.seconds(30), connections: 'readWrite', cache: 'readWrite', queue: 'consume' },
+  // It also finishes erasures that ran out of time (users), hence the index.
+  'retry-worker': { memoryMb: 1024, timeout: Duration.seconds(30), connections: 'readWrite', providerUserIndex: true, cache: 'readWrite', queue: 'consume' },
   // Probes every provider in parallel (each bounded by the 10 s HTTP timeout) and writes its health
   // and circuit records to the cache table; reads no connection and no token.
   'health-check': { memoryMb: 256, timeout: Duration.seconds(20), cache: 'readWrite' },

@@ -9,6 +9,7 @@ export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda 
   connect: () => import('../functions/connect'),
   callback: () => import('../functions/callback'),
   connections: () => import('../functions/connections'),
+  users: () => import('../functions/users'),
   data: () => import('../functions/data'),
   health: () => import('../functions/health'),
   mcp: () => import('../functions/mcp'),

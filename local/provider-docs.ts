@@ -45,6 +45,7 @@ const KNOWN_FIELDS = new Set([
   'widgetEndpoints',
   'oauthParams',
   'apiBaseUrl',
+  'aiUse',
   'defaultScopes',
   'requiredScopes',
   'webhooks',
@@ -102,13 +103,19 @@ function identityRow(identity: Facts | undefined): string {
   return `\`GET\` ${code(identity.path)}, field ${code(identity.idField)}${shape}${optional}`;
 }
 
+/** Whether the MCP tools serve the provider by default, and its terms as far as known. */
+function aiUse(d: Facts): string {
+  const use = (d.aiUse ?? { allowed: true, terms: 'no restriction known' }) as Facts;
+  return `${use.allowed ? 'served' : 'off by default'}: ${String(use.terms)}`;
+}
+
 function providerMatrix(link: string): string {
   const rows = BUILTIN_PROVIDERS.map((factory) => {
     const d = facts(factory);
     const webhooks = d.webhooks ? 'yes' : 'no';
-    return `| [${d.displayName}](${link}${d.name}.md) | \`${d.name}\` | ${capabilities(d)} | ${code(d.connection)} | ${webhooks} |`;
+    return `| [${d.displayName}](${link}${d.name}.md) | \`${d.name}\` | ${capabilities(d)} | ${code(d.connection)} | ${webhooks} | ${aiUse(d)} |`;
   });
-  return ['| Provider | Name | Capabilities | Connection | Webhooks |', '|---|---|---|---|---|', ...rows, ''].join('\n');
+  return ['| Provider | Name | Capabilities | Connection | Webhooks | AI assistants (MCP) |', '|---|---|---|---|---|---|', ...rows, ''].join('\n');
 }
 
 function providerPage(factory: ProviderFactory): string {
@@ -164,6 +171,7 @@ function providerPage(factory: ProviderFactory): string {
     rows.push(['Rate-limit headers', `\`X-RateLimit-Limit/-Remaining/-Reset\` over one ${code(headers.windowSecs)} s window (${code(headers.scope)})`]);
   rows.push(['Webhooks', d.webhooks ? `yes: \`/webhooks/${name}\` ([Webhooks](../webhooks.md))` : 'no']);
   rows.push(['Derived from its activities', code(d.derivedFromActivities)]);
+  rows.push(['AI assistants (MCP)', `${aiUse(d)} (\`PIERRE_${name.toUpperCase()}_AI_ACCESS\`, [AI access](../ai-access.md))`]);
   if (d.retiredConnection) rows.push(['Retired connections', 'recognised without loading the client (answered 409 `reauthorization_required`)']);
   for (const [key, value] of Object.entries(d)) if (!KNOWN_FIELDS.has(key)) rows.push([code(key), code(value)]);
 

@@ -134,3 +134,21 @@ export const JobAnswerSchema = z.object({
   data_note: z.optional(z.string()),
   error: z.optional(z.object({ code: z.string(), message: z.string() })).check(z.describe('When failed')),
 });
+
+/** DELETE /users/me (shared/app/erasure.ts). */
+export const RevokeOutcomeSchema = z.object({
+  outcome: z.enum(['revoked', 'failed', 'nothing_to_revoke']),
+  /** Why revoking failed (an error code: rate_limited, provider_unavailable, ...). */
+  error: z.optional(z.string()),
+});
+
+export const ErasureReceiptSchema = z.object({
+  status: z.enum(['erased', 'in_progress']),
+  /** Items deleted, by kind (connections, oauth_states, jobs, job_claims, coordination_records, cache_entries). */
+  deleted: z.record(z.string(), z.number()),
+  /** Per provider the user was connected to: whether our access was revoked there. */
+  revoked: z.record(z.string(), RevokeOutcomeSchema),
+  /** With `in_progress`: seconds after which DELETE /users/me again tells whether anything is left. */
+  retry_after: z.optional(z.number()),
+});
+export type ErasureReceipt = z.infer<typeof ErasureReceiptSchema>;

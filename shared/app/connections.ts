@@ -1,9 +1,9 @@
 /** Connection status for every registered provider, and disconnecting (with revoke). */
-import { cachePartition } from '../cache/keys';
 import type { Container } from './container';
 import { invalidRequest } from './errors';
 import type { Identity } from './identity';
 import { logger } from './observability';
+import { dropProviderData } from './provider-data';
 import { resolveProviderName } from './provider-name';
 import { withSession } from './sessions';
 
@@ -49,6 +49,6 @@ export async function disconnect(container: Container, identity: Identity, provi
     }
   }
   await container.connections.delete(key);
-  await container.cache.invalidate(cachePartition(identity.tenantId, identity.userId, name));
+  await dropProviderData(container, key);
   return { provider: name, connected: false, status: 'disconnected' as const };
 }

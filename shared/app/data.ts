@@ -5,6 +5,7 @@ import { resourceNamed, type ReadArguments, type ResourceRow } from '../resource
 import { callRead } from '../providers/forwarding';
 import type { Container } from './container';
 import type { Activity, Athlete, RecoveryMetrics, SleepSession } from '../models';
+import { aiAccessAllowed, checkAiAccess, servesAi } from './ai-access';
 import { AppError, invalidRequest } from './errors';
 import { toErrorAnswer } from './error-answer';
 import { MERGE_KINDS, mergeRecords, type MergedResource, type MergeKind } from './merge';
@@ -23,6 +24,7 @@ async function readResource(
   args: readonly unknown[],
 ): Promise<{ provider: string } & Record<string, unknown>> {
   const name = resolveProviderName(container, requested);
+  checkAiAccess(container, name);
   const needs = resource.capability;
   if (needs && !hasCapability(container.provider(name).descriptor.capabilities, needs.flag)) {
     throw new AppError(400, 'unsupported_feature', `Provider '${name}' does not support ${needs.feature}`);
@@ -69,7 +71,8 @@ function sourceError(error: unknown): SourceStatus {
 
 /**
  * One read of every provider the user connected that has the resource (plus the default provider
- * when it needs no connection, as the synthetic one in demos), merged in the caller's source
+ * when it needs no connection, as the synthetic one in demos; for an AI assistant, only providers
+ * allowed to serve one), merged in the caller's source
  * priority with cross-provider duplicates collapsed. One failing provider does not fail the
  * answer: `sources` says why.
  */
@@ -82,7 +85,10 @@ async function fetchAll<T extends { provider: string; also_from?: string[] | und
 ): Promise<{ records: T[]; sources: Record<string, SourceStatus> }> {
   const resource = resourceNamed(merged);
   const flag = resource.capability?.flag;
-  const candidates = container.registry.descriptors().filter((d) => flag === undefined || hasCapability(d.capabilities, flag));
+  // An AI assistant is served only the providers whose terms allow it (PIERRE_<P>_AI_ACCESS).
+  const candidates = container.registry
+    .descriptors()
+    .filter((d) => (flag === undefined || hasCapability(d.capabilities, flag)) && (!servesAi() || aiAccessAllowed(container, d.name)));
   // The cached pages are read alongside the connections query, so a hit answers in one round trip.
   if (prefetch) for (const d of candidates) if (container.registry.factory(d.name)) prefetch(container.provider(d.name));
   const [order, connections] = await Promise.all([

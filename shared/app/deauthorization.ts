@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { CacheRequest, withCacheRequest } from '../cache/policy';
 import { cachePartition } from '../cache/keys';
 import { ProviderError } from '../models';
-import type { Connection } from '../store/ports';
+import type { Connection, ConnectionKey } from '../store/ports';
 import { acquireLease } from '../resilience/lease';
 import type { Container } from './container';
 import { toErrorAnswer } from './error-answer';
@@ -23,14 +23,21 @@ import { endAccess, withSession } from './sessions';
 /** One check per connection in this long, however many deliveries ask. */
 export const DEAUTHORIZATION_CHECK_INTERVAL_MS = 60_000;
 
+/** Where the minute's check of a connection is claimed (erasure deletes it with the user). */
+export const deauthorizationCheckPk = (key: ConnectionKey) => `deauth-check#${cachePartition(key.tenantId, key.userId, key.provider)}`;
+export const DEAUTHORIZATION_CHECK_SK = 'check';
+
 /**
  * Claims this minute's check of the connection; false when another delivery already made it. The
  * claim is a lease nobody gives back: it ends by itself after the interval.
  */
 async function claimCheck(container: Container, connection: Connection): Promise<boolean> {
   const nowMs = container.deps.now();
-  const pk = `deauth-check#${cachePartition(connection.tenantId, connection.userId, connection.provider)}`;
-  return acquireLease(container.coordination, pk, 'check', { holder: randomUUID(), untilMs: nowMs + DEAUTHORIZATION_CHECK_INTERVAL_MS, nowMs });
+  return acquireLease(container.coordination, deauthorizationCheckPk(connection), DEAUTHORIZATION_CHECK_SK, {
+    holder: randomUUID(),
+    untilMs: nowMs + DEAUTHORIZATION_CHECK_INTERVAL_MS,
+    nowMs,
+  });
 }
 
 /** The provider refused the stored tokens (a refresh refused, or a token refused with none to refresh). */

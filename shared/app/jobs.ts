@@ -10,7 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from '../zod';
 import { ProviderError } from '../models';
 import { remainingBudgetMs } from '../context/request';
-import { MAX_QUEUE_DELAY_SECS, type StateWrite } from '../store/ports';
+import { MAX_QUEUE_DELAY_SECS, type ErasureBudget, type ErasureStep, type StateWrite } from '../store/ports';
 import { jsonIn, recordCodec, type RecordOf, type RecordWrite } from '../store/records';
 import type { Container } from './container';
 import { AppError, serviceTimeout } from './errors';
@@ -68,6 +68,10 @@ const MAX_RESULT_BYTES = 350 * 1024;
 
 const jobPk = (id: string) => `job#${id}`;
 const JOB_SK = 'job';
+/** A user's jobs, one item per job id expiring with it: erasure finds them there (job records are keyed by id alone). */
+const userJobsPk = (identity: Identity) => `userjobs#${encodeURIComponent(identity.tenantId)}#${encodeURIComponent(identity.userId)}`;
+/** Written by the worker that claimed the job: a job erased meanwhile is not written back. */
+const stillRunning = { ifAny: [{ field: JOB.field('status'), op: 'eq', value: 'running' }] } as const;
 
 export interface ScheduledAnswer {
   job_id: string;
@@ -206,6 +210,7 @@ export async function scheduleJob(container: Container, identity: Identity, op: 
     }),
     { expiresAtSecs },
   );
+  await container.jobs.update(userJobsPk(identity), id, { createdAtMs: now }, { expiresAtSecs });
   const delaySecs = Math.ceil((dueAtMs - now) / 1000);
   await container.queue.send(JSON.stringify({ job_id: id }), Math.min(delaySecs, MAX_QUEUE_DELAY_SECS));
   return { job_id: id, status: 'scheduled', retry_after: delaySecs };
@@ -217,7 +222,7 @@ export async function rescheduleJob(container: Container, id: string, job: JobRe
   const dueAtMs = now + waitSecs * 1000 + (job.slot ?? 0) * TURN_MS;
   const reopened = CLAIM.encode({ openUntilMs: dueAtMs + OPEN_AFTER_DUE_MS });
   await Promise.all([
-    updateJob(container, id, { status: 'scheduled', claimUntilMs: null, dueAtMs }),
+    updateJob(container, id, { status: 'scheduled', claimUntilMs: null, dueAtMs }, stillRunning),
     job.slots !== undefined ? container.jobs.update(job.slots, String(job.slot), reopened, heldBy(id)) : undefined,
     job.dedupe !== undefined ? container.jobs.update(job.dedupe, JOB_SK, reopened, heldBy(id)) : undefined,
   ]);
@@ -226,7 +231,7 @@ export async function rescheduleJob(container: Container, id: string, job: JobRe
 
 /** Records how a job ended and frees its (user, read) claim and pending-job slot. */
 export async function endJob(container: Container, id: string, job: JobRecord, fields: JobWrite): Promise<void> {
-  await updateJob(container, id, { ...fields, claimUntilMs: null });
+  await updateJob(container, id, { ...fields, claimUntilMs: null }, stillRunning);
   await Promise.all([
     job.dedupe !== undefined ? container.jobs.delete(job.dedupe, JOB_SK, heldBy(id)) : undefined,
     job.slots !== undefined ? container.jobs.delete(job.slots, String(job.slot), heldBy(id)) : undefined,
@@ -285,6 +290,42 @@ export async function updateJob(container: Container, id: string, fields: JobWri
 
 /** Conditions on a job's own fields (the worker's claim). */
 export const jobField = JOB.field;
+
+/** Puts a running job back for the queue's redelivery (unless it was erased meanwhile). */
+export async function releaseJob(container: Container, id: string): Promise<void> {
+  await updateJob(container, id, { status: 'scheduled', claimUntilMs: null }, stillRunning);
+}
+
+/**
+ * Erasure of a user's jobs: each job record with its (user, read) claim and pending-job slot,
+ * then whatever slot of the user's is left at each provider. A queued message of an erased job
+ * finds no record and is dropped by the worker. Expired items are deleted too (nowMs 0 reads
+ * them), as DynamoDB's TTL removes them only eventually.
+ */
+export async function eraseUserJobs(container: Container, identity: Identity, providers: readonly string[], budget: ErasureBudget): Promise<ErasureStep> {
+  let jobs = 0;
+  let claims = 0;
+  const partial = (): ErasureStep => ({ deleted: { jobs, job_claims: claims }, done: false });
+  const owned = userJobsPk(identity);
+  for (const id of (await container.jobs.list(owned, 0)).keys()) {
+    if (budget.exhausted()) return partial();
+    const job = JOB.decode(await container.jobs.get(jobPk(id), JOB_SK, 0));
+    if (job.dedupe !== undefined && (await container.jobs.delete(job.dedupe, JOB_SK, heldBy(id)))) claims++;
+    if (job.slots !== undefined && (await container.jobs.delete(job.slots, String(job.slot), heldBy(id)))) claims++;
+    if (job.tenantId !== undefined) jobs++;
+    await container.jobs.delete(jobPk(id), JOB_SK);
+    await container.jobs.delete(owned, id);
+  }
+  for (const provider of providers) {
+    if (budget.exhausted()) return partial();
+    const slots = slotsPk(identity, provider);
+    for (const slot of (await container.jobs.list(slots, 0)).keys()) {
+      await container.jobs.delete(slots, slot);
+      claims++;
+    }
+  }
+  return { deleted: { jobs, job_claims: claims }, done: true };
+}
 
 /** Frees the (user, read) claim of job `jobId`, unless another job holds it by now. */
 async function releaseDedupe(container: Container, dedupe: string, jobId: string): Promise<void> {

@@ -16,7 +16,8 @@ import { MAX_QUEUE_DELAY_SECS } from '../store/ports';
 import type { Container } from './container';
 import { toErrorAnswer } from './error-answer';
 import { newRequestContext, remainingBudgetMs, runRequest, withinRequest } from '../context/request';
-import { encodeResult, endJob, isDeferrable, jobField, JobMessageSchema, readJob, rescheduleJob, updateJob } from './jobs';
+import { encodeResult, endJob, isDeferrable, jobField, JobMessageSchema, readJob, releaseJob, rescheduleJob, updateJob } from './jobs';
+import { continueErasure, ErasureMessageSchema, type ErasureMessage } from './erasure';
 import { logger } from './observability';
 import { runOperation } from './operations';
 
@@ -32,7 +33,8 @@ const WORKER_MARGIN_MS = 1_000;
 /** A job starts only with this much left: its claim, a provider read and the result's write. */
 const MIN_JOB_MS = 2_000;
 
-export type JobOutcome = 'not_found' | 'duplicate' | 'delayed' | 'succeeded' | 'rescheduled' | 'failed';
+/** `erased` / `erasing`: an erasure's continuation finished, or queued itself again. */
+export type JobOutcome = 'not_found' | 'duplicate' | 'delayed' | 'succeeded' | 'rescheduled' | 'failed' | 'erased' | 'erasing';
 
 class PoisonMessage extends Error {
   override name = 'PoisonMessage';
@@ -48,13 +50,21 @@ function transient(error: unknown): boolean {
   return !(error instanceof Error && 'status' in error && typeof error.status === 'number' && error.status < 500);
 }
 
-export async function processJobMessage(container: Container, body: string): Promise<JobOutcome> {
-  let jobId: string;
+function parseMessage(body: string): { jobId: string } | { erasure: ErasureMessage } {
   try {
-    jobId = JobMessageSchema.parse(JSON.parse(body)).job_id;
+    const json: unknown = JSON.parse(body);
+    const erasure = ErasureMessageSchema.safeParse(json);
+    if (erasure.success) return { erasure: erasure.data };
+    return { jobId: JobMessageSchema.parse(json).job_id };
   } catch {
-    throw new PoisonMessage('the message is not a job reference');
+    throw new PoisonMessage('the message is neither a job reference nor an erasure');
   }
+}
+
+export async function processJobMessage(container: Container, body: string): Promise<JobOutcome> {
+  const message = parseMessage(body);
+  if ('erasure' in message) return (await continueErasure(container, message.erasure)).status === 'erased' ? 'erased' : 'erasing';
+  const { jobId } = message;
   const stored = await readJob(container, jobId);
   if (!stored) return 'not_found';
   const { job } = stored;
@@ -89,7 +99,7 @@ export async function processJobMessage(container: Container, body: string): Pro
       return 'rescheduled';
     }
     if (transient(error) && (claimed.attempts ?? 0) < MAX_ATTEMPTS) {
-      await updateJob(container, jobId, { status: 'scheduled', claimUntilMs: null });
+      await releaseJob(container, jobId);
       logger.warn('job failed transiently; the queue will deliver it again', { jobId, operation: stored.op.name });
       throw error;
     }

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { deferredSession } from '../cache/deferred-session';
 import { SingleFlight } from '../single-flight';
 import { acquireLease, releaseLease } from '../resilience/lease';
-import { cachePartition } from '../cache/keys';
 import { ProviderError } from '../models';
 import { remainingBudgetMs } from '../context/request';
 import type { FitnessProvider, ProviderSession, TokenSet } from '../providers/spi';
@@ -16,6 +15,7 @@ import type { Container } from './container';
 import { AppError, notConnected, serviceTimeout, unreadableConnection } from './errors';
 import type { Identity } from './identity';
 import { logger } from './observability';
+import { dropProviderData } from './provider-data';
 
 const REFRESH_MARGIN_SECS = 300;
 /** A refresh lease outlives one token request (10 s timeout) and ends by itself if its holder dies. */
@@ -71,6 +71,9 @@ function refreshedSince(stale: Connection, latest: Connection | undefined, nowMs
   return latest !== undefined && latest.status === 'connected' && latest.accessToken !== stale.accessToken && !expiresSoon(latest, nowMs);
 }
 
+/** One partition per user (a lease per provider in it), so that refreshes of many users never share one hot key. */
+export const refreshLeasePk = (user: Identity) => `lease#refresh#${encodeURIComponent(user.tenantId)}#${encodeURIComponent(user.userId)}`;
+
 /**
  * One refresh per connection across containers: a lease in the coordination store. Its holder
  * re-reads the connection first (another container may just have refreshed it); the others
@@ -78,8 +81,7 @@ function refreshedSince(stale: Connection, latest: Connection | undefined, nowMs
  */
 async function refreshUnderLease(container: Container, provider: FitnessProvider, connection: Connection): Promise<Connection> {
   const store = container.coordination;
-  // One partition per user, so that refreshes of many users never share one hot key.
-  const pk = `lease#refresh#${encodeURIComponent(connection.tenantId)}#${encodeURIComponent(connection.userId)}`;
+  const pk = refreshLeasePk(connection);
   const sk = connection.provider;
   const holder = randomUUID();
   const giveUpAt = container.deps.now() + Math.min(REFRESH_WAIT_MS, remainingBudgetMs() ?? REFRESH_WAIT_MS);
@@ -122,7 +124,7 @@ async function refreshOnce(container: Container, provider: FitnessProvider, conn
     if (latest && latest.refreshToken !== connection.refreshToken && latest.status === 'connected') return latest;
     await container.connections.put({ ...connection, status: 'revoked', updatedAt: new Date(container.deps.now()).toISOString() });
     // Cached answers must not outlive the connection they were read with.
-    await container.cache.invalidate(cachePartition(connection.tenantId, connection.userId, connection.provider));
+    await dropProviderData(container, connection);
     logger.warn('refresh token refused; connection marked revoked', { provider: connection.provider });
     throw new AppError(409, 'reauthorization_required', `${provider.descriptor.name} refused to refresh the connection; connect again`);
   }
@@ -135,14 +137,14 @@ function revokedConnection(connection: Connection, nowMs: number): Connection {
 
 /**
  * Our access ended (the user took it away at the provider, or the provider retired the API it was
- * made with): the tokens are worthless, forget them and the cached answers.
+ * made with): the tokens are worthless, forget them and whatever was read with them.
  */
 export async function endAccess(container: Container, connection: Connection): Promise<void> {
   const holdsTokens = connection.accessToken !== '' || connection.refreshToken !== undefined;
   if (connection.status === 'connected' || (connection.status === 'revoked' && holdsTokens)) {
     await container.connections.put(revokedConnection(connection, container.deps.now()));
   }
-  await container.cache.invalidate(cachePartition(connection.tenantId, connection.userId, connection.provider));
+  await dropProviderData(container, connection);
 }
 
 /** A connection made against an API the provider retired: revoked, its cache dropped, reconnect. */

@@ -7,7 +7,8 @@
  * - deadline: the invocation's time budget (see remainingBudgetMs);
  * - cache: the cache policy and what the cache did (shared/cache/policy.ts);
  * - caller: whom the request acts for;
- * - call: the provider call under way, for the rate-limit gate (shared/resilience/context.ts).
+ * - call: the provider call under way, for the rate-limit gate (shared/resilience/context.ts);
+ * - forAi: whether an AI assistant is served (shared/app/ai-access.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CacheRequest } from '../cache/policy';
@@ -22,6 +23,8 @@ export interface RequestContext {
   readonly cache?: CacheRequest | undefined;
   readonly caller?: { readonly tenantId: string; readonly userId: string } | undefined;
   readonly call?: CallContext | undefined;
+  /** The request serves an AI assistant (the MCP tools): providers whose terms forbid it are left out (shared/app/ai-access.ts). */
+  readonly forAi?: boolean | undefined;
 }
 
 export interface RequestStart {

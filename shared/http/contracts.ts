@@ -220,6 +220,17 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
     answers: ok('Disconnected', answers.DisconnectAnswerSchema),
     errors: [...AUTH_ERRORS, 'unsupported_provider'],
   },
+  'DELETE /users/me': {
+    summary: 'Erase the caller: revoke at every provider (best effort) and delete everything kept of them',
+    description:
+      'Answers a receipt (counts per kind, the revoke outcome per provider). Idempotent: once done, it answers a receipt of nothing. What does not fit one invocation is finished by a queued continuation: 202 with `retry_after`; ask again to see what is left (docs/erasure.md).',
+    tag: 'Connections',
+    answers: {
+      200: { description: 'Erased: the receipt', schema: answers.ErasureReceiptSchema },
+      202: { description: 'Partly erased; a queued continuation deletes the rest', schema: answers.ErasureReceiptSchema },
+    },
+    errors: AUTH_ERRORS,
+  },
   ...DATA_CONTRACTS,
   'GET /jobs/{id}': {
     summary: 'A queued read (from a 202): its status, and its data once it succeeded',

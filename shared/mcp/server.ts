@@ -6,6 +6,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { aiAccessAllowed, checkAiAccess, servingAi } from '../app/ai-access';
 import { invalidRequest } from '../app/errors';
 import { isDeferrable, scheduleJob, type ScheduledAnswer } from '../app/jobs';
 import { CacheRequest, currentCacheRequest, withCacheRequest } from '../cache/policy';
@@ -44,9 +45,9 @@ function publishedTools(): Map<string, PublishedTool> {
   return published;
 }
 
-/** The tool list as of now: provider enums come from the registry at this moment. */
+/** The tool list as of now: provider enums come from the registry at this moment, less the providers AI assistants may not be served. */
 function listTools(ctx: ToolContext): Tool[] {
-  const descriptors = ctx.container.registry.descriptors();
+  const descriptors = ctx.container.registry.descriptors().filter((d) => aiAccessAllowed(ctx.container, d.name));
   const tools: Tool[] = [];
   for (const { spec, inputSchema, outputSchema } of publishedTools().values()) {
     const properties = { ...inputSchema.properties };
@@ -147,7 +148,11 @@ async function callTool(name: string, args: Record<string, unknown> | undefined,
   if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Tools: ${[...publishedTools().keys()].join(', ')}`);
   try {
     const query = asQuery(tool, args);
-    const { answer, meta } = tool.spec.cached ? await runCached(tool, query, ctx) : { answer: await runTool(tool, query, ctx), meta: undefined };
+    const { answer, meta } = await servingAi(async () => {
+      // Every tool naming a provider (connect and disconnect too); the data reads also check the default provider.
+      if (typeof query['provider'] === 'string') checkAiAccess(ctx.container, query['provider']);
+      return tool.spec.cached ? await runCached(tool, query, ctx) : { answer: await runTool(tool, query, ctx), meta: undefined };
+    });
     // Exactly the JSON the REST route sends (dates as strings, undefined fields dropped).
     const structuredContent = JSON.parse(JSON.stringify(answer)) as Record<string, unknown>;
     return { structuredContent, content: [{ type: 'text', text: tool.spec.text(answer) }], ...(meta && { _meta: meta }) };

@@ -162,10 +162,15 @@ export abstract class BaseProvider implements FitnessProvider {
     await this.revokeRequest(session);
   }
 
+  /** How to revoke: the descriptor's revoke parameters (a provider whose style is a setting picks them by it). */
+  protected revokeParams(): Pick<ProviderDescriptor['oauthParams'], 'revokeStyle' | 'revokeTokenField' | 'revokeClientAuth'> {
+    return this.descriptor.oauthParams;
+  }
+
   /** The revoke request's answer (a provider with its own success envelope reads it). */
   protected async revokeRequest<T>(session: ProviderSession, schema: z.ZodMiniType<T> = z.unknown() as z.ZodMiniType<T>): Promise<T | undefined> {
     if (!this.config.revokeUrl) return undefined;
-    const params = this.descriptor.oauthParams;
+    const params = this.revokeParams();
     if (params.revokeStyle === 'bearer_delete') {
       const { data } = await this.http.request({ url: this.config.revokeUrl, method: 'DELETE', headers: this.bearer(session.accessToken), schema });
       return data;

@@ -46,10 +46,21 @@ export function textSetting(description: string, fallback: string) {
   return z._default(z.string().check(z.trim(), z.minLength(1)), fallback).check(z.describe(description));
 }
 
+/** One of `choices` (case as given); `fallback` when unset. */
+export function choiceSetting<const C extends readonly [string, ...string[]]>(choices: C, fallback: C[number], description: string) {
+  return z
+    ._default(z.enum(choices, { error: (issue) => `must be one of ${choices.join(', ')}, got '${String(issue.input)}'` }), fallback)
+    .check(z.describe(description));
+}
+
 /** Settings every provider has. */
 const COMMON_SETTINGS = z.object({
   /** The longest one provider call may take (the invocation's deadline may cut it shorter). */
   TIMEOUT_SECS: wholeNumber({ min: 1, max: 900, description: 'The longest one provider call may take, in seconds' }),
+  /** Whether the MCP tools (an AI assistant) may be served the provider's data; unset: the descriptor's `aiUse.allowed`. */
+  AI_ACCESS: z
+    .optional(z.enum(['true', 'false'], { error: (issue) => `must be true or false, got '${String(issue.input)}'` }))
+    .check(z.describe("Whether AI assistants (the MCP tools) may be served this provider's data")),
 });
 
 const NO_SETTINGS = z.object({});

@@ -98,6 +98,15 @@ export const ProviderDescriptorSchema = z
     requiredScopes: z._default(z.array(z.string().check(z.minLength(1))), []),
     /** Whether the implementation handles webhooks (`handleWebhook`). */
     webhooks: z._default(z.boolean(), false),
+    /**
+     * Whether the provider's terms let its data into an AI assistant's context (the MCP tools):
+     * `allowed` is the default of PIERRE_<P>_AI_ACCESS, `terms` what is known of its stance
+     * (the README's provider table, docs/ai-access.md).
+     */
+    aiUse: z._default(z.object({ allowed: z.boolean(), terms: z.string().check(z.minLength(1)) }), {
+      allowed: true,
+      terms: 'no restriction known',
+    }),
     /** Which of stats and personal records the service derives from `recentActivities`. */
     derivedFromActivities: z._default(z.array(z.enum(['stats', 'personal_records'])), []),
     /**

@@ -72,11 +72,14 @@ export class GateRefusal extends ProviderError {}
 const digest = (text: string, length: number) => createHash('sha256').update(text).digest('base64url').slice(0, length);
 const tagOf = (name: string, w: KnownWindow) => digest(`${name}\n${w.resetsAt}`, 6);
 const countField = (tag: string) => `c:${tag}`;
-const userOf = (call: CallContext) => digest(`${call.tenantId}\n${call.userId}`, 12);
+type UserRef = Pick<CallContext, 'tenantId' | 'userId'>;
+const userOf = (user: UserRef) => digest(`${user.tenantId}\n${user.userId}`, 12);
 const userCountField = (tag: string, call: CallContext) => `u:${tag}:${userOf(call)}`;
-const userBlockField = (call: CallContext) => `b:${userOf(call)}`;
+const userBlockField = (user: UserRef) => `b:${userOf(user)}`;
+/** Whether an app item's field counts or blocks this user (`u:<window>:<user>`, `b:<user>`). */
+const namesUser = (field: string, user: UserRef) => field === userBlockField(user) || (field.startsWith('u:') && field.endsWith(`:${userOf(user)}`));
 
-const userScope = (call: CallContext) => `user#${encodeURIComponent(call.tenantId)}#${encodeURIComponent(call.userId)}`;
+const userScope = (user: UserRef) => `user#${encodeURIComponent(user.tenantId)}#${encodeURIComponent(user.userId)}`;
 const scopeKeyOf = (scope: RateLimitScope, call: CallContext) => (scope === 'app' ? APP_SK : userScope(call));
 
 function metaOf(item: StateItem | undefined): Meta {
@@ -394,6 +397,29 @@ export class RateLimitGate {
       if (after) this.items.remember(call.provider, APP_SK, after);
     }
     await this.releaseProbes(call);
+  }
+
+  /**
+   * Erasure: the user's own scope items and probe leases at each provider, and the user's counts
+   * and block in each app item (fair share). Returns how many items and fields went.
+   */
+  async eraseUser(user: UserRef, providers: readonly string[]): Promise<number> {
+    let erased = 0;
+    for (const provider of providers) {
+      const pk = gatePk(provider);
+      for (const sk of [userScope(user), `${userScope(user)}#probe`]) {
+        if ((await this.store.get(pk, sk, 0)) === undefined) continue;
+        await this.store.delete(pk, sk);
+        this.items.remember(provider, sk, undefined);
+        erased++;
+      }
+      const fields = Object.keys((await this.store.get(pk, APP_SK, 0)) ?? {}).filter((field) => namesUser(field, user));
+      if (fields.length === 0) continue;
+      const after = await this.store.update(pk, APP_SK, Object.fromEntries(fields.map((field) => [field, null])));
+      this.items.remember(provider, APP_SK, after);
+      erased += fields.length;
+    }
+    return erased;
   }
 
   private async releaseProbes(call: CallContext): Promise<void> {

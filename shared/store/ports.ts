@@ -33,7 +33,30 @@ export interface ConnectionKey {
   provider: string;
 }
 
-export interface ConnectionStore {
+/**
+ * Erasure: every store that keeps something of a user deletes it on request (DELETE /users/me,
+ * `npm run erase`). A store deletes until `budget` says stop, so one invocation does bounded
+ * work; `done: false` tells the caller to come back for the rest. Deleting what is already gone
+ * counts nothing, so a second erasure answers a receipt of nothing.
+ */
+export interface ErasureBudget {
+  /** True once the invocation should start no more deletions. */
+  exhausted(): boolean;
+}
+
+export interface ErasureStep {
+  /** Items deleted by this call, by kind (`connections`, `oauth_states`, ...). */
+  deleted: Record<string, number>;
+  /** True when nothing of the user is left in the store. */
+  done: boolean;
+}
+
+interface UserErasable {
+  eraseUser(tenantId: string, userId: string, budget: ErasureBudget): Promise<ErasureStep>;
+}
+
+/** Connections are erased after the coordinator revoked them at their providers (it reads them with listForUser first). */
+export interface ConnectionStore extends UserErasable {
   get(key: ConnectionKey): Promise<Connection | undefined>;
   put(connection: Connection): Promise<void>;
   delete(key: ConnectionKey): Promise<void>;
@@ -67,7 +90,8 @@ export const OAuthStateSchema = z.object({
 });
 export type OAuthState = z.infer<typeof OAuthStateSchema>;
 
-export interface OAuthStateStore {
+/** Erasure finds a user's pending states by the tenant and user they carry. */
+export interface OAuthStateStore extends UserErasable {
   create(state: OAuthState): Promise<void>;
   /**
    * Returns the state and deletes it in one atomic step, provided it was issued for `provider`;
@@ -122,8 +146,11 @@ export interface CacheStore {
   acquireLease(partition: string, key: string, lease: CacheLease & { nowMs: number; force?: boolean }): Promise<boolean>;
   /** Gives a lease back (no-op when the holder no longer has it). */
   releaseLease(partition: string, key: string, holder: string): Promise<void>;
-  /** Deletes every entry (and lease) of the partition whose key starts with one of `keyPrefixes` (all when omitted). */
-  invalidate(partition: string, keyPrefixes?: string | readonly string[]): Promise<number>;
+  /**
+   * Deletes every entry (and lease) of the partition whose key starts with one of `keyPrefixes`
+   * (all when omitted), or at most `limit` of them (erasure pages through a large partition).
+   */
+  invalidate(partition: string, keyPrefixes?: string | readonly string[], limit?: number): Promise<number>;
   /**
    * Makes every fresh entry of the partition whose key starts with one of `keyPrefixes` (all
    * when omitted) expire at `nowMs`, keeping its value and stale grace: the next read fetches

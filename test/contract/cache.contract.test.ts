@@ -83,6 +83,14 @@ function cacheStoreContract(name: string, makeStore: () => CacheStore) {
       expect(await store.invalidate(partition, 'activity_list:')).toBe(0);
     });
 
+    it('invalidates at most `limit` entries per call (erasure pages through a partition)', async () => {
+      for (let i = 0; i < 7; i++) await store.set(partition, `k${i}`, i, w(60, NOW_MS));
+      expect(await store.invalidate(partition, undefined, 3)).toBe(3);
+      expect(await store.invalidate(partition, undefined, 3)).toBe(3);
+      expect(await store.invalidate(partition, undefined, 3)).toBe(1);
+      expect(await store.invalidate(partition, undefined, 3)).toBe(0);
+    });
+
     it('invalidates a whole partition', async () => {
       await store.set(partition, 'a', 1, w(60, NOW_MS));
       await store.set(partition, 'b', 2, w(60, NOW_MS));

@@ -40,6 +40,18 @@ function connectionStoreContract(name: string, makeStore: () => ConnectionStore)
       tenant = `tenant-${randomUUID()}`;
     });
 
+    it('erases every connection of one user and none of another, counting what it deleted', async () => {
+      const alice = { tenantId: tenant, userId: 'alice' };
+      await store.put(connection({ ...alice, provider: 'strava' }));
+      await store.put(connection({ ...alice, provider: 'garmin' }));
+      await store.put(connection({ tenantId: tenant, userId: 'bob' }));
+      const unlimited = { exhausted: () => false };
+      expect(await store.eraseUser(tenant, 'alice', unlimited)).toEqual({ deleted: { connections: 2 }, done: true });
+      expect(await store.listForUser(tenant, 'alice')).toEqual([]);
+      expect(await store.listForUser(tenant, 'bob')).toHaveLength(1);
+      expect(await store.eraseUser(tenant, 'alice', unlimited)).toEqual({ deleted: { connections: 0 }, done: true });
+    });
+
     it('returns undefined for an unknown connection', async () => {
       expect(await store.get({ tenantId: tenant, userId: 'nobody', provider: 'strava' })).toBeUndefined();
     });

@@ -31,6 +31,18 @@ function oauthStateStoreContract(name: string, makeStore: () => OAuthStateStore)
       store = makeStore();
     });
 
+    it("erases a user's pending states and no one else's", async () => {
+      const tenantId = `tenant-${randomBytes(6).toString('hex')}`;
+      const mine = [oauthState({ tenantId }), oauthState({ tenantId, provider: 'strava' })];
+      const theirs = oauthState({ tenantId, userId: 'user-2' });
+      for (const state of [...mine, theirs]) await store.create(state);
+      const unlimited = { exhausted: () => false };
+      expect(await store.eraseUser(tenantId, 'user-1', unlimited)).toEqual({ deleted: { oauth_states: 2 }, done: true });
+      expect(await store.consume(mine[0]!.state, mine[0]!.provider, NOW)).toBeUndefined();
+      expect(await store.consume(theirs.state, theirs.provider, NOW)).toEqual(theirs);
+      expect(await store.eraseUser(tenantId, 'user-1', unlimited)).toEqual({ deleted: { oauth_states: 0 }, done: true });
+    });
+
     it('creates and consumes a state, returning everything bound to it', async () => {
       const state = oauthState();
       await store.create(state);

@@ -193,7 +193,8 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       const index = statementsOf(name).some((s) => JSON.stringify(s.Resource).includes('/index/'));
       expect(index, name).toBe(FUNCTION_SPECS[name].providerUserIndex === true);
     }
-    expect(LAMBDA_NAMES.filter((name) => FUNCTION_SPECS[name].providerUserIndex)).toEqual(['webhooks']);
+    // Webhooks find connections by provider user; erasure (and its continuation in the worker) finds a user's OAuth states.
+    expect(LAMBDA_NAMES.filter((name) => FUNCTION_SPECS[name].providerUserIndex)).toEqual(['users', 'webhooks', 'retry-worker']);
     expect(JSON.stringify(statementsOf('webhooks'))).toContain('/index/byProviderUser');
   });
 

@@ -54,7 +54,8 @@ describe('MCP endpoint over Streamable HTTP', () => {
     });
 
   beforeAll(async () => {
-    rest = await startClient({}, 'user-1', TENANT);
+    // Strava's data is kept from AI assistants by default (docs/ai-access.md): these tests compare its tools with REST.
+    rest = await startClient({ env: { PIERRE_STRAVA_AI_ACCESS: 'true' } }, 'user-1', TENANT);
     mcp = await mcpClient(rest.token);
   });
   afterAll(async () => {

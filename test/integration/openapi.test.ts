@@ -189,6 +189,8 @@ describe('OpenAPI document', () => {
 
     await conforms('DELETE', '/connections/{provider}', await api('/connections/strava', { method: 'DELETE' }));
     await conforms('DELETE', '/connections/{provider}', await api('/connections/synthetic', { method: 'DELETE' }));
+    const erased = await conforms('DELETE', '/users/me', await api('/users/me', { method: 'DELETE' }));
+    expect(erased.revoked).toMatchObject({ whoop: { outcome: 'revoked' }, garmin: { outcome: 'revoked' } });
 
     // Merged answers carry also_from; source priority, the user's and (with an admin token) the tenant's.
     await conforms('GET', '/sleep', await api('/sleep?provider=all'));

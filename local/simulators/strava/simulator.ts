@@ -1,7 +1,8 @@
 /**
  * The Strava simulator: OAuth (authorize with granted scopes on the redirect, token endpoint
- * with client credentials in the body or query, rotating refresh tokens, deauthorize), the
- * API v3 routes the client uses with generated per-athlete data, application-wide rate
+ * with client credentials in the body or query, rotating refresh tokens, deauthorize, and the
+ * `oauth/revoke` reported for 2027-06-01), the API v3 routes the client uses with generated
+ * per-athlete data (also under `/api-v3`, standing for the reported new API host), application-wide rate
  * limits in 15-minute and daily windows (overall and read), push subscriptions and events.
  */
 import {
@@ -105,13 +106,14 @@ export class StravaSimulator extends SimulatorBase {
       { method: 'GET', path: /^\/oauth\/authorize$/, handle: (r) => this.authorizeRoute(r) },
       { method: 'POST', path: /^\/oauth\/token$/, handle: (r) => this.tokenRoute(r) },
       { method: 'POST', path: /^\/oauth\/deauthorize$/, handle: (r) => this.deauthorizeRoute(r) },
-      { method: 'GET', path: /^\/api\/v3\/athlete$/, handle: (r) => this.athleteRoute(r) },
-      { method: 'GET', path: /^\/api\/v3\/athlete\/activities$/, handle: (r) => this.activitiesRoute(r) },
-      { method: 'GET', path: /^\/api\/v3\/activities\/([^/]+)$/, handle: (r, [id]) => this.activityRoute(r, id!) },
-      { method: 'GET', path: /^\/api\/v3\/athletes\/([^/]+)\/stats$/, handle: (r, [id]) => this.statsRoute(r, id!) },
-      { method: 'POST', path: /^\/api\/v3\/push_subscriptions$/, handle: (r) => this.createSubscription(r) },
-      { method: 'GET', path: /^\/api\/v3\/push_subscriptions$/, handle: (r) => this.listSubscriptions(r) },
-      { method: 'DELETE', path: /^\/api\/v3\/push_subscriptions\/(\d+)$/, handle: (r, [id]) => this.deleteSubscription(r, id!) },
+      { method: 'POST', path: /^\/oauth\/revoke$/, handle: (r) => this.revokeRoute(r) },
+      { method: 'GET', path: /^\/(?:api\/v3|api-v3)\/athlete$/, handle: (r) => this.athleteRoute(r) },
+      { method: 'GET', path: /^\/(?:api\/v3|api-v3)\/athlete\/activities$/, handle: (r) => this.activitiesRoute(r) },
+      { method: 'GET', path: /^\/(?:api\/v3|api-v3)\/activities\/([^/]+)$/, handle: (r, [id]) => this.activityRoute(r, id!) },
+      { method: 'GET', path: /^\/(?:api\/v3|api-v3)\/athletes\/([^/]+)\/stats$/, handle: (r, [id]) => this.statsRoute(r, id!) },
+      { method: 'POST', path: /^\/(?:api\/v3|api-v3)\/push_subscriptions$/, handle: (r) => this.createSubscription(r) },
+      { method: 'GET', path: /^\/(?:api\/v3|api-v3)\/push_subscriptions$/, handle: (r) => this.listSubscriptions(r) },
+      { method: 'DELETE', path: /^\/(?:api\/v3|api-v3)\/push_subscriptions\/(\d+)$/, handle: (r, [id]) => this.deleteSubscription(r, id!) },
     ];
   }
 
@@ -214,6 +216,25 @@ export class StravaSimulator extends SimulatorBase {
     this.oauth.revokeUser(grant.userId);
     this.webhooks.announceDeauthorization(athleteIdOf(grant.userId));
     return json(200, { access_token: grant.accessToken });
+  }
+
+  /**
+   * The revocation reported for 2027-06-01 (`oauth/revoke`): the token as `token` with the app's
+   * credentials, OAuth token revocation style; an `access_token` parameter is refused (tokens
+   * only in headers by then). It ends the athlete's grant like deauthorize.
+   */
+  private revokeRoute(request: SimRequest): SimResponse {
+    const p = params(request);
+    if (p.has('access_token')) return json(400, badRequest('Token', 'access_token', 'not allowed'));
+    const client = this.oauth.client(p.get('client_id'));
+    if (!client || client.clientSecret !== p.get('client_secret')) return json(401, authorizationError('Application', 'client_id', 'invalid'));
+    const grant = this.oauth.authenticate(p.get('token') ?? undefined);
+    // RFC 7009: an unknown or already revoked token is not an error.
+    if (grant) {
+      this.oauth.revokeUser(grant.userId);
+      this.webhooks.announceDeauthorization(athleteIdOf(grant.userId));
+    }
+    return json(200, {});
   }
 
   // ---- API ------------------------------------------------------------------------------------

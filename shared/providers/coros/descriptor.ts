@@ -40,4 +40,5 @@ export const COROS_DESCRIPTOR = {
     }),
     HISTORY_DAYS: wholeNumber({ min: 1, max: 3_650, default: 90, description: 'How far back COROS serves workouts (public integrations: three months)' }),
   }),
+  aiUse: { allowed: true, terms: 'no restriction on AI use known to us (its API terms go to approved partners only)' },
 } satisfies ProviderDescriptorInput;

@@ -54,4 +54,5 @@ export const FITBIT_DESCRIPTOR = {
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
   retiredConnection: retiredFitbitConnection,
+  aiUse: { allowed: true, terms: "no AI-specific restriction known to us; Google's API user data policy (Limited Use) applies" },
 } satisfies ProviderDescriptorInput;

@@ -63,4 +63,5 @@ export const GARMIN_DESCRIPTOR = {
       description: 'Upload windows fetched in parallel when every window of a range is needed anyway',
     }),
   }),
+  aiUse: { allowed: true, terms: "no restriction on AI use known to us (the programme's agreement is not public)" },
 } satisfies ProviderDescriptorInput;

@@ -4,6 +4,7 @@
  */
 import { ProviderError, type Activity, type Athlete, type Stats } from '../../models';
 import { BaseProvider } from '../base';
+import { readSettings } from '../settings';
 import type { ActivityQuery, ProviderConfig, ProviderDeps, ProviderSession, WebhookRequest, WebhookResult } from '../spi';
 import { STRAVA_DESCRIPTOR } from './descriptor';
 import { activityFromStrava, athleteFromStrava, statsFromStrava } from './mapping';
@@ -19,6 +20,13 @@ export class StravaProvider extends BaseProvider {
 
   constructor(config: ProviderConfig, deps: ProviderDeps) {
     super(STRAVA_DESCRIPTOR, config, deps, { rateLimitHint: stravaRateLimitHint, rateLimitUsage: stravaRateLimitUsage });
+  }
+
+  /** `PIERRE_STRAVA_REVOKE_STYLE=revoke`: the token as `token`, with the app's credentials (RFC 7009), instead of `access_token` alone. */
+  protected override revokeParams() {
+    const params = super.revokeParams();
+    if (readSettings(STRAVA_DESCRIPTOR, this.config.settings).REVOKE_STYLE === 'deauthorize') return params;
+    return { ...params, revokeTokenField: 'token', revokeClientAuth: true };
   }
 
   async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {

@@ -1,3 +1,5 @@
+import * as z from '../../zod';
+import { choiceSetting } from '../settings';
 import { activityOnly, type ProviderDescriptorInput } from '../spi';
 
 export const STRAVA_DESCRIPTOR = {
@@ -28,4 +30,15 @@ export const STRAVA_DESCRIPTOR = {
   requiredScopes: ['activity:read_all'],
   webhooks: true,
   derivedFromActivities: ['personal_records'],
+  aiUse: {
+    allowed: false,
+    terms: "Strava's API agreement forbids training AI models on Strava data and (reported, June 2026) putting it into an AI model's context",
+  },
+  settings: z.object({
+    REVOKE_STYLE: choiceSetting(
+      ['deauthorize', 'revoke'],
+      'deauthorize',
+      '`deauthorize`: POST the access token as `access_token` to `oauth/deauthorize` (today). `revoke`: POST it as `token` with the client id and secret, OAuth token revocation style, to `oauth/revoke` (reported for 2027-06-01; set PIERRE_STRAVA_REVOKE_URL with it)',
+    ),
+  }),
 } satisfies ProviderDescriptorInput;

@@ -8,4 +8,5 @@ export const SYNTHETIC_DESCRIPTOR = {
   connection: 'none',
   apiBaseUrl: 'https://synthetic.invalid/api',
   defaultScopes: [],
+  aiUse: { allowed: true, terms: 'generated demo data: no terms' },
 } satisfies ProviderDescriptorInput;

@@ -20,4 +20,5 @@ export const TERRA_DESCRIPTOR = {
   pagination: { kind: 'time_windows' },
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
+  aiUse: { allowed: true, terms: "none known from Terra itself; each source's own terms still apply to its data" },
 } satisfies ProviderDescriptorInput;

@@ -30,4 +30,5 @@ export const WHOOP_DESCRIPTOR = {
   pagination: { kind: 'cursor', tokenParam: 'nextToken', itemsField: 'records', nextField: 'next_token', emptyPageEnds: true },
   webhooks: true,
   derivedFromActivities: ['stats', 'personal_records'],
+  aiUse: { allowed: true, terms: 'no restriction on AI use known to us' },
 } satisfies ProviderDescriptorInput;

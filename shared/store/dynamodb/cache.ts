@@ -123,13 +123,15 @@ export class DynamoCacheStore implements CacheStore {
     }
   }
 
-  async invalidate(partition: string, keyPrefixes?: string | readonly string[]): Promise<number> {
+  async invalidate(partition: string, keyPrefixes?: string | readonly string[], limit = Number.POSITIVE_INFINITY): Promise<number> {
     let count = 0;
-    for await (const keys of this.#keyPages(partition, keyPrefixes)) {
+    for await (const page of this.#keyPages(partition, keyPrefixes)) {
+      const keys = page.slice(0, limit - count);
       for (let i = 0; i < keys.length; i += BATCH_SIZE) {
         await this.#deleteBatch(keys.slice(i, i + BATCH_SIZE));
       }
       count += keys.length;
+      if (count >= limit) break;
     }
     return count;
   }

@@ -21,3 +21,9 @@ export async function createDocumentClient(client?: DynamoDBClient): Promise<Dyn
 export function isConditionFailure(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
 }
+
+/** Deletes one item; true when it existed (so racing erasures count each item once). */
+export async function deleteCounted(doc: DynamoDBDocument, tableName: string, key: Record<string, unknown>): Promise<boolean> {
+  const { Attributes } = await doc.delete({ TableName: tableName, Key: key, ReturnValues: 'ALL_OLD' });
+  return Attributes !== undefined;
+}

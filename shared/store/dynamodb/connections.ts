@@ -1,8 +1,8 @@
 import type { DynamoDBDocument, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConnectionCodec, type UnreadableObserver } from '../connection-codec';
-import type { Connection, ConnectionKey, ConnectionStore, StoredConnectionEntry } from '../ports';
+import type { Connection, ConnectionKey, ConnectionStore, ErasureBudget, ErasureStep, StoredConnectionEntry } from '../ports';
 import type { TokenCipher } from '../token-cipher';
-import { isConditionFailure } from './client';
+import { deleteCounted, isConditionFailure } from './client';
 import { CONNECTIONS_TABLE_KEYS } from './table-keys';
 
 const CONN_PREFIX = 'CONN#';
@@ -92,6 +92,22 @@ export class DynamoConnectionStore implements ConnectionStore {
 
   async delete(key: ConnectionKey): Promise<void> {
     await this.doc.delete({ TableName: this.tableName, Key: this.#key(key) });
+  }
+
+  async eraseUser(tenantId: string, userId: string, budget: ErasureBudget): Promise<ErasureStep> {
+    const { Items = [] } = await this.doc.query({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': connectionKeys.pk(tenantId, userId), ':sk': CONN_PREFIX },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    let connections = 0;
+    for (const item of Items) {
+      if (budget.exhausted()) return { deleted: { connections }, done: false };
+      if (await deleteCounted(this.doc, this.tableName, { pk: item['pk'], sk: item['sk'] })) connections++;
+    }
+    return { deleted: { connections }, done: true };
   }
 
   async listForUser(tenantId: string, userId: string): Promise<Connection[]> {

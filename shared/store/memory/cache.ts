@@ -74,12 +74,13 @@ export class MemoryCacheStore implements CacheStore, Snapshottable {
     return count;
   }
 
-  async invalidate(partition: string, keyPrefixes?: string | readonly string[]): Promise<number> {
+  async invalidate(partition: string, keyPrefixes?: string | readonly string[], limit = Number.POSITIVE_INFINITY): Promise<number> {
     const items = this.#partitions.get(partition);
     if (!items) return 0;
     const prefixes = prefixList(keyPrefixes);
     let count = 0;
     for (const key of [...items.keys()]) {
+      if (count >= limit) break;
       if (!prefixes || prefixes.some((p) => key.startsWith(p))) {
         items.delete(key);
         count++;

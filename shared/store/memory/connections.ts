@@ -1,5 +1,5 @@
 import { ConnectionCodec, type StoredConnection, type UnreadableObserver } from '../connection-codec';
-import type { Connection, ConnectionKey, ConnectionStore, StoredConnectionEntry } from '../ports';
+import type { Connection, ConnectionKey, ConnectionStore, ErasureStep, StoredConnectionEntry } from '../ports';
 import { mapSnapshot, restoreMap, type Snapshottable } from '../snapshot';
 import type { TokenCipher } from '../token-cipher';
 
@@ -25,6 +25,16 @@ export class MemoryConnectionStore implements ConnectionStore, Snapshottable {
 
   async delete(key: ConnectionKey): Promise<void> {
     this.#items.delete(mapKey(key));
+  }
+
+  async eraseUser(tenantId: string, userId: string): Promise<ErasureStep> {
+    let connections = 0;
+    for (const [key, stored] of [...this.#items]) {
+      if (stored.tenantId !== tenantId || stored.userId !== userId) continue;
+      this.#items.delete(key);
+      connections++;
+    }
+    return { deleted: { connections }, done: true };
   }
 
   async listForUser(tenantId: string, userId: string): Promise<Connection[]> {

@@ -1,6 +1,6 @@
 import { hashState } from '../encoding';
 import { mapSnapshot, restoreMap, type Snapshottable } from '../snapshot';
-import { OAuthStateSchema, type OAuthState, type OAuthStateStore } from '../ports';
+import { OAuthStateSchema, type ErasureStep, type OAuthState, type OAuthStateStore } from '../ports';
 
 /** In-process OAuthStateStore keyed by the SHA-256 of the state value. */
 export class MemoryOAuthStateStore implements OAuthStateStore, Snapshottable {
@@ -29,5 +29,15 @@ export class MemoryOAuthStateStore implements OAuthStateStore, Snapshottable {
 
   restore(data: unknown): void {
     restoreMap(this.#items, data);
+  }
+
+  async eraseUser(tenantId: string, userId: string): Promise<ErasureStep> {
+    let oauth_states = 0;
+    for (const [key, stored] of [...this.#items]) {
+      if (stored.tenantId !== tenantId || stored.userId !== userId) continue;
+      this.#items.delete(key);
+      oauth_states++;
+    }
+    return { deleted: { oauth_states }, done: true };
   }
 }

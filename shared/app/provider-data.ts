@@ -1,0 +1,15 @@
+/**
+ * What the service keeps of a user's data from one provider, dropped in one place whenever the
+ * access it was read with ends: a disconnect, a verified deauthorization at the provider (as
+ * Strava's agreement requires), a refused refresh, a retired API. A new store of provider data
+ * (normalized records, history state) adds its line here.
+ */
+import { cachePartition } from '../cache/keys';
+import type { ConnectionKey } from '../store/ports';
+import type { Container } from './container';
+
+/** Deletes what is stored from `key.provider` for the user; counts by kind. */
+export async function dropProviderData(container: Container, key: ConnectionKey): Promise<Record<string, number>> {
+  const cache_entries = await container.cache.invalidate(cachePartition(key.tenantId, key.userId, key.provider));
+  return { cache_entries };
+}
