@@ -22,6 +22,7 @@ import type { Identity } from './identity';
 import { eraseUserJobs } from './jobs';
 import { logger } from './observability';
 import { refreshLeasePk, withSession } from './sessions';
+import { eraseUserPriority } from './source-priority';
 
 /** Whom an erasure is for, and the providers whose per-user items it looks for (every registered one, and any the user was connected to). */
 interface ErasureSubject {
@@ -77,6 +78,7 @@ const USER_DATA: readonly Eraser[] = [
   (c, s, budget) => eraseUserJobs(c, s, s.providers, budget),
   (c, s) => eraseCoordination(c, s),
   (c, s, budget) => eraseCachedAnswers(c, s, budget),
+  (c, s) => eraseUserPriority(c, s),
 ];
 
 type RevokeOutcome = z.infer<typeof RevokeOutcomeSchema>;

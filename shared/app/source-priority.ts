@@ -11,6 +11,7 @@
  * from both, no order applies and the most detailed copy wins.
  */
 import * as z from '../zod';
+import type { ErasureStep } from '../store/ports';
 import { jsonIn, recordCodec } from '../store/records';
 import type { Container } from './container-core';
 import { invalidRequest } from './errors';
@@ -68,6 +69,14 @@ async function write(container: Container, pk: string, priority: SourcePriority)
     return;
   }
   await container.jobs.update(pk, SK, PRIORITY.encode({ order: JSON.stringify(priority), updatedAtMs: container.deps.now() }));
+}
+
+/** Erasure's part: the user's own order, if any. */
+export async function eraseUserPriority(container: Container, identity: Identity): Promise<ErasureStep> {
+  const pk = userPk(identity);
+  const held = (await container.jobs.get(pk, SK, container.deps.now())) !== undefined;
+  if (held) await container.jobs.delete(pk, SK);
+  return { deleted: { source_priorities: held ? 1 : 0 }, done: true };
 }
 
 function effective(tenant: SourcePriority, user: SourcePriority): z.output<typeof EffectivePrioritySchema> {

@@ -52,6 +52,9 @@ describe('erasure on DynamoDB (moto)', () => {
     expect(callback.status).toBe(200);
     expect((await api(who, '/activities?provider=strava&limit=5')).status).toBe(200);
     expect((await api(who, '/athlete?provider=strava')).status).toBe(200);
+    // The user's own source priority (docs/merging.md).
+    const priority = { method: 'PUT', body: JSON.stringify({ activities: ['strava', 'synthetic'] }), headers: { 'content-type': 'application/json' } };
+    expect((await api(who, '/settings/sources', priority)).status).toBe(200);
     await authorize(who);
     const container = server.container;
     await scheduleJob(container, who, { name: 'activities', provider: 'strava', limit: 3 }, 30);
@@ -111,7 +114,7 @@ describe('erasure on DynamoDB (moto)', () => {
     expect(erased.status).toBe(200);
     const receipt = await erased.json();
     expect(receipt).toMatchObject({ status: 'erased', revoked: { strava: { outcome: 'revoked' } } });
-    expect(receipt.deleted).toMatchObject({ connections: 1, oauth_states: 1, jobs: 1, job_claims: 2 });
+    expect(receipt.deleted).toMatchObject({ connections: 1, oauth_states: 1, jobs: 1, job_claims: 2, source_priorities: 1 });
     expect(receipt.deleted.cache_entries).toBeGreaterThanOrEqual(2);
     expect(receipt.deleted.coordination_records).toBeGreaterThanOrEqual(3);
 
