@@ -9,6 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Container, ContainerSource } from '../app/container-core';
 import { AppError, invalidRequest } from '../app/errors';
+import { roundedJson } from '../models/precision';
 import { CacheRequest, policyFrom } from '../cache/policy';
 import { newRequestContext, runRequest, type RequestStart } from '../context/request';
 import type { Identity } from '../app/identity';
@@ -70,7 +71,7 @@ function toResult(answer: HttpAnswer): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: answer.status,
     headers: { ...BASE_HEADERS, ...answer.headers },
-    body: answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)),
+    body: answer.raw ?? (answer.body === undefined ? '' : roundedJson(answer.body)),
   };
 }
 

@@ -12,6 +12,7 @@ import { CacheRequest, currentCacheRequest, withCacheRequest } from '../cache/po
 import { toErrorAnswer } from '../http/errors';
 import { CacheQuerySchema, FallbackQuerySchema, parseInput } from '../http/query';
 import { runOperation } from '../app/operations';
+import { roundedJson } from '../models/precision';
 import { inputJsonSchema, outputJsonSchema } from './json-schema';
 import { boundedAnswers, errorMessage, screen, surelyFits } from './limits';
 import { agreedLegacyVersion, Code, type Era, eraOf, headerFault, isJsonRpcMessage, type ProtocolFault, SERVER_INFO_KEY, SUPPORTED_VERSIONS } from './protocol';
@@ -168,9 +169,10 @@ async function callTool(name: string, args: unknown, ctx: ToolContext): Promise<
     const { answer, meta, ttlMs } = tool.spec.cached
       ? await runCached(tool, query, ctx)
       : { answer: await runTool(tool, query, ctx), meta: undefined, ttlMs: 0 };
-    // Exactly the JSON the REST route sends (dates as strings, undefined fields dropped).
-    const structuredContent = JSON.parse(JSON.stringify(answer)) as Record<string, unknown>;
-    return { result: { structuredContent, content: [{ type: 'text', text: tool.spec.text(answer) }], ...(meta && { _meta: meta }) }, ttlMs };
+    // Exactly the JSON the REST route sends (dates as strings, undefined fields dropped, numbers
+    // rounded to their unit), and the text rendered from it.
+    const structuredContent = JSON.parse(roundedJson(answer)) as Record<string, unknown>;
+    return { result: { structuredContent, content: [{ type: 'text', text: tool.spec.text(structuredContent) }], ...(meta && { _meta: meta }) }, ttlMs };
   } catch (error) {
     return { result: errorResult(error), ttlMs: 0 };
   }
