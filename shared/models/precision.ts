@@ -26,10 +26,22 @@ const RULES: readonly [pattern: RegExp, decimals: number][] = [
 /** Whatever else (scores, ratios, a record's `value`): enough for any of them, none of the noise. */
 const DEFAULT_DECIMALS = 6;
 
-const decimalsOf = (key: string) => RULES.find(([pattern]) => pattern.test(key))?.[1] ?? DEFAULT_DECIMALS;
+/** Field names repeat in every record of an answer: each is matched against the rules once. */
+const decided = new Map<string, number>();
+function decimalsOf(key: string): number {
+  let decimals = decided.get(key);
+  if (decimals === undefined) {
+    decimals = RULES.find(([pattern]) => pattern.test(key))?.[1] ?? DEFAULT_DECIMALS;
+    // Array indexes and odd keys are not field names of the model: not worth remembering.
+    if (decided.size < 1000) decided.set(key, decimals);
+  }
+  return decimals;
+}
+
+const FACTORS = Array.from({ length: 8 }, (_, i) => 10 ** i);
 
 function round(value: number, decimals: number): number {
-  const factor = 10 ** decimals;
+  const factor = FACTORS[decimals]!;
   const rounded = Math.round(value * factor) / factor;
   return Object.is(rounded, -0) ? 0 : rounded;
 }
