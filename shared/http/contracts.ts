@@ -194,7 +194,7 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
   'GET /callback/{provider}': {
     summary: "The provider's redirect after consent",
     description:
-      'No JWT: the identity comes from the single-use state. With a `return_to`, every outcome is a 302 to it with `provider`, `status` (connected or error) and `error=<code>`.',
+      'No JWT: the identity comes from the single-use state. With a `return_to`, every outcome is a 302 to it with `provider`, `status` (connected or error) and `error=<code>`. Without one, a browser (`Accept` preferring `text/html`) gets an HTML page saying in words what happened, with the same status; any other client the JSON described here.',
     tag: 'Connections',
     path: ProviderPathSchema,
     query: z.record(z.string(), z.string().check(z.maxLength(4096))).check(z.describe('code, state, scope, error: as the provider sends them')),
