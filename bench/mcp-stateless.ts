@@ -1,6 +1,6 @@
 /**
  * What statelessness costs and whether anything stays behind: the MCP Lambda handler answers
- * tools/list and tools/call (a fresh SDK server and transport per request), next to the REST
+ * tools/list and tools/call (nothing kept between requests), next to the REST
  * handler answering the same data, in one process (ratios, not absolute times, are what count
  * on a shared machine). After each round the heap is measured after a forced GC: a per-session
  * or per-request leak would grow it with the number of requests.

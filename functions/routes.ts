@@ -53,6 +53,9 @@ export const ROUTES = [
   // The connections page (it gets its token from the embedding app) and the API's description.
   { method: 'GET', path: '/', fn: 'web', auth: false },
   { method: 'GET', path: '/openapi.json', fn: 'web', auth: false },
+  // Where an assistant meeting a 401 learns whom to ask for a token (RFC 9728): the API's, /mcp's.
+  { method: 'GET', path: '/.well-known/oauth-protected-resource', fn: 'web', auth: false },
+  { method: 'GET', path: '/.well-known/oauth-protected-resource/mcp', fn: 'web', auth: false },
 ] as const satisfies readonly RouteSpec[];
 
 /** `GET /activities/{provider}/{id}`: a route as API Gateway names it (its route key). */

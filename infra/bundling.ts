@@ -4,7 +4,6 @@
  * esbuild's API, so the figures it prints are the figures of what gets deployed.
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,16 +50,6 @@ export function externalModulesOf(fn: string, { externalSdk = false } = {}): str
   return [...(externalSdk ? [SDK_MODULES] : []), ...(fn === 'web' ? ['esbuild'] : [])];
 }
 
-/**
- * Modules a function bundles a stand-in for: the mcp function gives the MCP SDK its own
- * validator (shared/mcp/validator.ts), so the SDK's default, ajv, is never built.
- */
-export function aliasesOf(fn: string): Record<string, string> {
-  if (fn !== 'mcp') return {};
-  const stub = join(REPO_ROOT, 'infra', 'stubs', 'ajv-left-out.ts');
-  return { ajv: stub, 'ajv-formats': stub };
-}
-
 /** NODE_OPTIONS every function runs with. */
 export const NODE_OPTIONS = '--enable-source-maps';
 
@@ -70,13 +59,6 @@ export const NODE_OPTIONS = '--enable-source-maps';
  * chunk loaded on its first call (infra/esbuild.ts), so it does not count here.
  */
 export const BUNDLE_TARGET_BYTES = 250_000;
-
-/**
- * mcp is over the target: the MCP SDK brings its own classic zod (about 64 kB, beside our
- * zod/mini) and itself (56 kB). Its limit is the size measured when this was set (340 kB on
- * 2026-12-07, after the resource table and the laps tool), plus about 5 %.
- */
-const INIT_CEILINGS: Partial<Record<string, number>> = { mcp: 357_000 };
 
 /**
  * All of a function's JavaScript, lazy chunks included, may not grow past this: the bundled AWS
@@ -93,17 +75,12 @@ const TOTAL_CEILINGS: Record<string, number> = {
   'health-check': 850_000,
   jobs: 710_000,
   settings: 720_000,
-  mcp: 1_025_000,
+  mcp: 940_000,
   providers: 865_000,
   'retry-worker': 870_000,
   web: 760_000,
   webhooks: 865_000,
 };
-
-/** The most JavaScript `fn` may load at a cold start. */
-export function initLimitOf(fn: string): number {
-  return INIT_CEILINGS[fn] ?? BUNDLE_TARGET_BYTES;
-}
 
 /** The most JavaScript `fn`'s bundle may hold in all. */
 export function totalLimitOf(fn: string): number {

@@ -12,7 +12,7 @@ import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { bundleLayout, CHUNK_DIR, ENTRY_FILE, type BundleLayout } from './bundle-files';
-import { aliasesOf, BUNDLE, externalModulesOf, REPO_ROOT } from './bundling';
+import { BUNDLE, externalModulesOf, REPO_ROOT } from './bundling';
 import { providerListAlias } from './providers';
 
 export interface BundleOptions {
@@ -51,7 +51,7 @@ export async function bundleFunction(fn: string, options: BundleOptions): Promis
     mainFields: [...BUNDLE.mainFields],
     banner: { js: BUNDLE.banner },
     external: externalModulesOf(fn, { externalSdk: options.externalSdk }),
-    alias: { ...aliasesOf(fn), ...(options.providers ? providerListAlias(options.providers) : {}) },
+    alias: options.providers ? providerListAlias(options.providers) : {},
     metafile: true,
     logLevel: 'warning',
   });

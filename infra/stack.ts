@@ -276,6 +276,8 @@ export class PierreStack extends Stack {
           PIERRE_CACHE_TABLE: this.cacheTable.tableName,
           PIERRE_RETRY_QUEUE_URL: this.retryQueue.queueUrl,
           PIERRE_PUBLIC_BASE_URL: publicBaseUrl,
+          // Named as the authorization server in /.well-known/oauth-protected-resource.
+          PIERRE_JWT_ISSUER: jwtIssuer,
           POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
           NODE_OPTIONS,
           // Only the function that verifies deliveries holds the webhook secrets.

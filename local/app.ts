@@ -23,6 +23,7 @@ import { StateDir } from './state-dir';
 
 /** Whom `/dev/token` and the connections page act for unless told otherwise: the README walk's user. */
 export const DEV_USER = { user: 'alice', tenant: 'acme' } as const;
+import { bearerChallenge } from '../shared/http/protected-resource';
 
 /** What the stack runs on schedules and queues, run here on timers: the retry worker and the health check. */
 const QUEUE_POLL_MS = 1_000;
@@ -112,8 +113,8 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
 }
 
@@ -150,8 +151,8 @@ function corsHeaders(extra: Record<string, string> = {}): Record<string, string>
   return { 'access-control-allow-origin': CORS.allowOrigins.join(','), ...extra };
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { error: { code, message } });
+function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: { code, message } }, headers);
 }
 
 async function prepareTables(env: Record<string, string | undefined>): Promise<void> {
@@ -240,7 +241,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     let claims: Record<string, unknown> | undefined;
     if (matched.route.auth) {
       claims = await auth.verify(req.headers.authorization);
-      if (!claims) return sendError(res, 401, 'unauthorized', 'A valid bearer token is required');
+      if (!claims) {
+        // API Gateway's authorizer names no metadata; the local one does, as the function's own 401s do.
+        const challenge = bearerChallenge(ready.container.config.publicBaseUrl ?? `http://${ownHost}`, url.pathname);
+        return sendError(res, 401, 'unauthorized', 'A valid bearer token is required', { 'www-authenticate': challenge });
+      }
     }
     const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
     const event = buildEvent({ method, url, headers: req.headers, body, matched, claims, sourceIp, domainName: ownHost });

@@ -119,6 +119,21 @@ const mcpMethodNotAllowed = {
   errors: ['method_not_allowed', ...AUTH_ERRORS],
 } satisfies RouteContract;
 
+const ProtectedResourceMetadataSchema = z.object({
+  resource: z.string(),
+  authorization_servers: z.optional(z.array(z.string())),
+  scopes_supported: z.array(z.string()),
+  bearer_methods_supported: z.array(z.string()),
+  resource_name: z.string(),
+  resource_documentation: z.string(),
+});
+const protectedResource = (of: string): RouteContract => ({
+  summary: `OAuth protected resource metadata of ${of} (RFC 9728): the authorization server that issues its tokens, and the scopes`,
+  tag: 'Web',
+  answers: ok('Protected resource metadata', ProtectedResourceMetadataSchema),
+  errors: GATEWAY_ERRORS,
+});
+
 const webhook = (method: 'GET' | 'POST'): RouteContract => ({
   summary: method === 'GET' ? 'Webhook subscription validation (Strava, Fitbit)' : 'A provider webhook delivery',
   description: 'No JWT: the provider signs or otherwise proves the delivery (docs/webhooks.md).',
@@ -181,7 +196,7 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
   'GET /callback/{provider}': {
     summary: "The provider's redirect after consent",
     description:
-      'No JWT: the identity comes from the single-use state. With a `return_to`, every outcome is a 302 to it with `provider`, `status` (connected or error) and `error=<code>`.',
+      'No JWT: the identity comes from the single-use state. With a `return_to`, every outcome is a 302 to it with `provider`, `status` (connected or error) and `error=<code>`. Without one, a browser (`Accept` preferring `text/html`) gets an HTML page saying in words what happened, with the same status; any other client the JSON described here.',
     tag: 'Connections',
     path: ProviderPathSchema,
     query: z.record(z.string(), z.string().check(z.maxLength(4096))).check(z.describe('code, state, scope, error: as the provider sends them')),
@@ -296,4 +311,6 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
     answers: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },
     errors: GATEWAY_ERRORS,
   },
+  'GET /.well-known/oauth-protected-resource': protectedResource('the API'),
+  'GET /.well-known/oauth-protected-resource/mcp': protectedResource('the MCP endpoint'),
 };

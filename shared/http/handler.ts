@@ -9,12 +9,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Container, ContainerSource } from '../app/container-core';
 import { AppError, invalidRequest } from '../app/errors';
+import { roundedJson } from '../models/precision';
 import { CacheRequest, policyFrom } from '../cache/policy';
 import { newRequestContext, runRequest, type RequestStart } from '../context/request';
 import type { Identity } from '../app/identity';
 import { logger } from '../app/observability';
 import { toErrorAnswer } from './errors';
 import { identityFrom } from './identity';
+import { bearerChallenge } from './protected-resource';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -69,7 +71,7 @@ function toResult(answer: HttpAnswer): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: answer.status,
     headers: { ...BASE_HEADERS, ...answer.headers },
-    body: answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)),
+    body: answer.raw ?? (answer.body === undefined ? '' : roundedJson(answer.body)),
   };
 }
 
@@ -117,10 +119,21 @@ function cacheRequestOf(event: APIGatewayProxyEventV2): CacheRequest {
   return new CacheRequest(policy);
 }
 
+/** The caller's identity; a refusal (401) says where an assistant learns how to sign in (RFC 9728). */
+function identityOf(event: APIGatewayProxyEventV2, container: Container): Identity {
+  try {
+    return identityFrom(event, container.config);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status !== 401) throw error;
+    const challenge = bearerChallenge(container.config.publicBaseUrl ?? originOf(event), event.rawPath);
+    throw new AppError(401, error.code, error.message, { ...error.headers, 'www-authenticate': challenge });
+  }
+}
+
 /** An HTTP function behind the JWT authorizer; what the cache did is told in `X-Cache` / `Age`. */
 export function authenticated(handler: Handler, options: EntryOptions) {
   return stack(options, async (event, container, start) => {
-    const identity = identityFrom(event, container.config);
+    const identity = identityOf(event, container);
     const cache = cacheRequestOf(event);
     const context = newRequestContext({ ...start, cache, caller: identity });
     const answer = await runRequest(context, () => handler(event, { container, identity, origin: originOf(event) }));

@@ -61,18 +61,30 @@ export const ActivitiesQuerySchema = z
   })
   .check(z.refine((q) => !q.before || !q.after || q.after < q.before, { message: 'must be earlier than before', path: ['after'] }));
 
+const DEFAULT_RANGE_DAYS = 7;
+
+/**
+ * The start of the `days` whole UTC days that end with `end`'s day. Providers read a range as
+ * whole days, both ends included, so 7 days back from `end`'s time of day would be 8 days. An
+ * `end` at midnight ends the day before it.
+ */
+function lastDaysStart(end: Date, days: number): Date {
+  const lastDay = Math.floor((end.getTime() - 1) / DAY_MS);
+  return new Date((lastDay - (days - 1)) * DAY_MS);
+}
+
 export const DateRangeQuerySchema = z
   .pipe(
     z.object({
       provider: z.optional(providerName),
-      start: z.optional(instant).check(z.describe(`Start of the range (default: 7 days before end); ${INSTANT_FORMS}`)),
+      start: z.optional(instant).check(z.describe(`Start of the range (default: the start of the 7 whole UTC days that end with end's day); ${INSTANT_FORMS}`)),
       end: z.optional(instant).check(z.describe(`End of the range (default: the next full hour); ${INSTANT_FORMS}`)),
     }),
     z.transform((q) => {
       // The default end is the next full hour, not this millisecond: nothing has happened after
       // now anyway, and the same range (hence the same cache key) serves a whole hour of requests.
       const end = q.end ?? new Date(Math.ceil(Date.now() / HOUR_MS) * HOUR_MS);
-      const start = q.start ?? new Date(end.getTime() - 7 * DAY_MS);
+      const start = q.start ?? lastDaysStart(end, DEFAULT_RANGE_DAYS);
       return { provider: q.provider, range: { start, end } };
     }),
   )

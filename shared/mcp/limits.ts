@@ -1,12 +1,12 @@
 /**
- * What one MCP POST may cost. Before the SDK sees a batch: at most MAX_BATCH_MESSAGES messages,
+ * What one MCP POST may cost. Before any message of a batch runs: at most MAX_BATCH_MESSAGES messages,
  * at most MAX_ALL_PROVIDER_CALLS `provider=all` calls (each reads every connected provider),
  * `arguments` an object, ids not repeated. After every tool has answered: the answer fits in
  * MAX_ANSWER_BYTES (a Lambda answer holds at most 6 MB). Each refused message gets its own
  * JSON-RPC error naming the limit; the others run.
  */
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { ALL_PROVIDERS } from '../app/data';
+import { Code as ErrorCode } from './protocol';
 
 const MAX_BATCH_MESSAGES = 10;
 const MAX_ALL_PROVIDER_CALLS = 1;
@@ -21,13 +21,13 @@ export interface ErrorMessage {
   error: { code: number; message: string };
 }
 
-/** A message of the batch as it will be answered: by the SDK, by a refusal here, or not at all. */
+/** A message of the batch as it will be answered: by the server, by a refusal here, or not at all. */
 type Slot = { id: Id; method: string; refusal?: ErrorMessage };
 
 export interface Screened {
   /** Whether the POST was a batch (answered with an array) or one message (one object). */
   batch: boolean;
-  /** The messages the SDK handles. */
+  /** The messages the server answers. */
   admitted: unknown[];
   /** Every request of the POST, in order, with its refusal when it was refused here. */
   slots: Slot[];
@@ -71,7 +71,7 @@ function refusalOf(request: { id: Id; method: string; params: unknown }, seen: S
   return undefined;
 }
 
-/** Sorts a parsed POST body into what the SDK runs and what is refused here. Undefined: an empty batch. */
+/** Sorts a parsed POST body into what runs and what is refused here. Undefined: an empty batch. */
 export function screen(body: unknown): Screened | undefined {
   const batch = Array.isArray(body);
   const messages: unknown[] = batch ? body : [body];

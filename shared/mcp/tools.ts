@@ -15,6 +15,7 @@ import type { Operation } from '../app/operations';
 import { ConnectQuerySchema, ProviderPathSchema } from '../http/query';
 import { hasCapability, type CapabilityFlag } from '../providers/capabilities';
 import type { ProviderDescriptor } from '../providers/spi';
+import type { CacheResource } from '../cache/keys';
 import { RESOURCES, type ResourceRow } from '../resources';
 
 export interface ToolContext {
@@ -45,6 +46,8 @@ interface CommonSpec {
   readOnly: boolean;
   /** Reads provider data through the cache, so it takes the `cache` policy argument. */
   cached: boolean;
+  /** The cache resource its answer is kept under (its TTL is the answer's cache hint). */
+  cacheResource?: CacheResource;
   // The typed helpers below tie each run to its text; the list holds them erased to `unknown`
   // (method syntax: TypeScript accepts a method with a narrower parameter in its place).
   text(answer: unknown): string;
@@ -82,6 +85,7 @@ function dataTool(resource: ResourceRow): ToolSpec {
     providers: { ...(resource.capability && { capability: resource.capability.flag }), ...(resource.all && { all: true }) },
     readOnly: true,
     cached: true,
+    cacheResource: resource.cache.resource,
     operation: (args) => ({ name: resource.name, ...resource.toArguments(args) }),
     text: (answer) => resource.tool.text(answer),
   };

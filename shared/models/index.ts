@@ -4,3 +4,4 @@ export * from './athlete';
 export * from './stats';
 export * from './health';
 export * from './errors';
+export * from './precision';

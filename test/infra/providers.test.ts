@@ -187,10 +187,10 @@ describe('provider selection', () => {
   );
 
   it(
-    'leaves ajv out of the mcp bundle, which still answers initialize and a tool call through a provider chunk',
+    'bundles no MCP SDK runtime (types only) nor ajv in the mcp function, which answers both protocol eras through a provider chunk',
     async () => {
       const bundle = await bundleFunction('mcp', { outdir: join(OUT_ROOT, 'mcp') });
-      expect(Object.keys(bundle.metafile.inputs).filter((input) => /node_modules\/ajv/.test(input))).toEqual([]);
+      expect(Object.keys(bundle.metafile.inputs).filter((input) => /node_modules\/(ajv|@modelcontextprotocol)/.test(input))).toEqual([]);
       const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
       const claims = { sub: 'probe-user', tenant_id: 'probe-tenant' };
       const rpc = (id: number, method: string, params: unknown) =>
@@ -201,6 +201,18 @@ describe('provider selection', () => {
       expect(call).toMatchObject({
         statusCode: 200,
         body: { result: { structuredContent: { provider: 'synthetic', activities: [{ provider: 'synthetic' }] } } },
+      });
+      const envelope = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+      const modern = await requestBundle(bundle.file, {
+        method: 'POST',
+        path: '/mcp',
+        headers: { ...headers, 'mcp-protocol-version': '2026-07-28' },
+        claims,
+        body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'server/discover', params: { _meta: envelope } }),
+      });
+      expect(modern).toMatchObject({
+        statusCode: 200,
+        body: { result: { resultType: 'complete', supportedVersions: expect.arrayContaining(['2026-07-28', '2025-11-25']) } },
       });
     },
     BUILD_TIMEOUT,
@@ -227,8 +239,7 @@ describe('provider selection', () => {
             .map(([input]) => input),
         );
         expect(included.filter((input) => input.includes('node_modules/zod/v4/mini/')).length, fn).toBeGreaterThan(0);
-        // The MCP SDK validates JSON-RPC with classic zod itself; every other bundle is classic-free.
-        if (fn !== 'mcp') expect(included.filter(isClassic), fn).toEqual([]);
+        expect(included.filter(isClassic), fn).toEqual([]);
       }
     },
     BUILD_TIMEOUT,

@@ -4,9 +4,7 @@
  * default, refused with a clear message when a tool names it, and served as before over REST;
  * PIERRE_<P>_AI_ACCESS turns a provider on or off.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport, type CallToolResult } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildContainer } from '../../shared/app/container';
 import { startClient, type Client as RestClient } from '../support/provider-flow';

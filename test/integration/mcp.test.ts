@@ -3,9 +3,7 @@
  * tool answers exactly what its REST route answers for the same user, for the synthetic
  * provider and for Strava through its simulator.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport, type CallToolResult, type Tool } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerRegistry } from '../../shared/providers';
 import { acmeFactory } from '../support/custom-provider';

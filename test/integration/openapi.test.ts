@@ -110,6 +110,8 @@ describe('OpenAPI document', () => {
     await conforms('GET', '/health', await publicGet('/health'));
     await conforms('GET', '/', await publicGet('/'));
     await conforms('GET', '/openapi.json', await publicGet('/openapi.json'));
+    await conforms('GET', '/.well-known/oauth-protected-resource', await publicGet('/.well-known/oauth-protected-resource'));
+    await conforms('GET', '/.well-known/oauth-protected-resource/mcp', await publicGet('/.well-known/oauth-protected-resource/mcp'));
     await conforms('GET', '/providers', await api('/providers'));
     const providers = await conforms('GET', '/providers', await api('/providers?health=true'));
     expect(providers.providers.every((p: any) => p.health?.status === 'up')).toBe(true);

@@ -193,7 +193,8 @@ describe('WHOOP through its simulator', () => {
 
   it('serves sleep with stage totals in seconds', async () => {
     const body = await (await client.api('/sleep?provider=whoop')).json();
-    expect(body.sleep_sessions.length).toBeGreaterThanOrEqual(7);
+    // The default range is the last 7 days, today included: tonight's sleep may not be over yet.
+    expect(body.sleep_sessions.length).toBeGreaterThanOrEqual(6);
     for (const s of body.sleep_sessions) {
       const t = s.stage_totals;
       expect(t.awake_seconds + t.light_seconds + t.deep_seconds + t.rem_seconds).toBe(s.time_in_bed_seconds);
