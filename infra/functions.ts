@@ -47,6 +47,8 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   connections: { ...HTTP, connections: 'readWrite', cache: 'readWrite' },
   // Merges several providers' pages: more CPU for the JSON work; slow reads are handed to the queue as jobs.
   data: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
+  // A tenant admin's provider apps: one item of the durable table, sealed; calls no provider.
+  'tenant-providers': { memoryMb: 256, timeout: Duration.seconds(5), connections: 'readWrite' },
   // Reads one job record.
   jobs: { memoryMb: 256, timeout: Duration.seconds(5), connections: 'read' },
   mcp: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },

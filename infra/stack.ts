@@ -128,6 +128,7 @@ function grantTable(role: Role, table: TableV2, access: TableAccess, indexes: re
 const HTTP_METHODS: Record<(typeof ROUTES)[number]['method'], HttpMethod> = {
   GET: HttpMethod.GET,
   POST: HttpMethod.POST,
+  PUT: HttpMethod.PUT,
   DELETE: HttpMethod.DELETE,
 };
 

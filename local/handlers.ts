@@ -15,6 +15,7 @@ export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda 
   webhooks: () => import('../functions/webhooks'),
   jobs: () => import('../functions/jobs'),
   web: () => import('../functions/web'),
+  'tenant-providers': () => import('../functions/tenant-providers'),
 };
 
 /** A Lambda context whose remaining time runs down for real from `timeoutMs` (the stack's default). */

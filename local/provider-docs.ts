@@ -48,6 +48,7 @@ const KNOWN_FIELDS = new Set([
   'defaultScopes',
   'requiredScopes',
   'webhooks',
+  'webhookSettings',
   'derivedFromActivities',
   'retiredConnection',
   'rateLimitHeaders',
@@ -163,6 +164,9 @@ function providerPage(factory: ProviderFactory): string {
   if (headers)
     rows.push(['Rate-limit headers', `\`X-RateLimit-Limit/-Remaining/-Reset\` over one ${code(headers.windowSecs)} s window (${code(headers.scope)})`]);
   rows.push(['Webhooks', d.webhooks ? `yes: \`/webhooks/${name}\` ([Webhooks](../webhooks.md))` : 'no']);
+  const webhookSettings = d.webhookSettings as string[];
+  if (webhookSettings.length > 0)
+    rows.push(['Webhook settings a tenant sets for its own app', `${webhookSettings.map(code).join(', ')} ([Tenants](../tenants.md))`]);
   rows.push(['Derived from its activities', code(d.derivedFromActivities)]);
   if (d.retiredConnection) rows.push(['Retired connections', 'recognised without loading the client (answered 409 `reauthorization_required`)']);
   for (const [key, value] of Object.entries(d)) if (!KNOWN_FIELDS.has(key)) rows.push([code(key), code(value)]);

@@ -19,5 +19,6 @@ export const TERRA_DESCRIPTOR = {
   defaultScopes: [],
   pagination: { kind: 'time_windows' },
   webhooks: true,
+  webhookSettings: ['WEBHOOK_SECRET'],
   derivedFromActivities: ['stats', 'personal_records'],
 } satisfies ProviderDescriptorInput;
