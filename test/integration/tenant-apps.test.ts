@@ -5,6 +5,7 @@
  * an app and only their own tenant's, no secret is ever answered or logged, a deployment may
  * refuse the global apps, and a rotated secret reaches a second container without a restart.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../local/app';
@@ -208,6 +209,29 @@ describe('per-tenant provider apps (moto + Strava simulator)', () => {
     expect((await gates.list(gatePk(budgetA), clock.ms)).has('app')).toBe(true);
     expect((await gates.list(gatePk('strava'), clock.ms)).has('app')).toBe(true);
   });
+
+  it('lets an operator set, show and delete an app with npm run tenant, the secret from stdin and never printed', async () => {
+    const env = { ...process.env, PIERRE_CONNECTIONS_TABLE: tables.connections, PIERRE_CACHE_TABLE: tables.cache, PIERRE_TOKEN_KEYS: tokenKeys };
+    const tenant = (stdin: string | undefined, ...args: string[]) =>
+      new Promise<{ code: number; out: string }>((resolve) => {
+        const child = execFile('npm', ['run', '--silent', 'tenant', '--', ...args], { env }, (error, stdout, stderr) => {
+          answers.push(stdout, stderr);
+          resolve({ code: error ? Number(error.code ?? 1) : 0, out: error ? stderr : stdout });
+        });
+        child.stdin!.end(stdin ?? '');
+      });
+    const set = await tenant(JSON.stringify({ client_id: 'c-app', client_secret: A_SECRET }), 'set', 'tenant-c', 'strava');
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.out)).toMatchObject({ tenant_id: 'tenant-c', client_id: 'c-app', client_secret: 'set' });
+    expect((await server.container.tenantApps.get('tenant-c', 'strava'))?.clientSecret).toBe(A_SECRET);
+    expect(JSON.parse((await tenant(undefined, 'show', 'tenant-c')).out)).toEqual([expect.objectContaining({ provider: 'strava', client_id: 'c-app' })]);
+    const refused = await tenant('{"client_id":"c-app"}', 'set', 'tenant-c', 'strava');
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('client_secret');
+    // The operator's environment lends no global Strava app (the simulator's is the server's alone).
+    expect(JSON.parse((await tenant(undefined, 'delete', 'tenant-c', 'strava')).out)).toMatchObject({ deleted: true, credentials: 'none' });
+    expect(await server.container.tenantApps.get('tenant-c', 'strava')).toBeUndefined();
+  }, 120_000);
 
   it('never answered or logged a secret', () => {
     const everything = [...answers, ...lines].join('\n');
