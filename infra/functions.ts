@@ -22,7 +22,7 @@ export interface FunctionSpec {
   timeout: Duration;
   /** The durable table: connections, OAuth states, queued jobs. */
   connections?: TableAccess;
-  /** Queries the durable table's provider-user index (finding a connection from a webhook's provider user id). */
+  /** Queries the durable table's provider-user index (finding a connection from a webhook's provider user id; the health check's page of tenants' apps). */
   providerUserIndex?: boolean;
   /** The cache table: cached answers and coordination (rate-limit gates, circuits, health records, leases). */
   cache?: TableAccess;
@@ -59,8 +59,9 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   // for a slow provider's 10 s timeout and a retry. The queue's visibility timeout is 6x this.
   'retry-worker': { memoryMb: 1024, timeout: Duration.seconds(30), connections: 'readWrite', cache: 'readWrite', queue: 'consume' },
   // Probes every provider in parallel (each bounded by the 10 s HTTP timeout) and writes its health
-  // and circuit records to the cache table; reads no connection and no token.
-  'health-check': { memoryMb: 256, timeout: Duration.seconds(20), cache: 'readWrite' },
+  // and circuit records to the cache table; reads no connection and no token, but a page of tenants'
+  // own apps (the durable table's index) to probe them too.
+  'health-check': { memoryMb: 256, timeout: Duration.seconds(20), connections: 'read', providerUserIndex: true, cache: 'readWrite' },
 };
 
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {

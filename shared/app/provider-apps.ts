@@ -49,6 +49,16 @@ function fingerprintOf(app: TenantApp): string {
   return `${app.provider}@${createHash('sha256').update(material).digest('base64url')}`;
 }
 
+/** A tenant's stored app as the provider is built with it. */
+export function tenantApp(descriptor: ProviderDescriptor, global: ProviderConfig, app: TenantApp): ProviderApp {
+  return {
+    source: 'tenant',
+    config: tenantProviderConfig(global, descriptor, app),
+    budget: tenantBudget(descriptor.name, app.tenantId, app.clientId),
+    fingerprint: fingerprintOf(app),
+  };
+}
+
 interface Remembered {
   app: TenantApp | undefined;
   untilMs: number;
@@ -94,11 +104,6 @@ export class ProviderApps {
       if (requireTenantApps) throw tenantCredentialsRequired(descriptor.name);
       return globalApp(global);
     }
-    return {
-      source: 'tenant',
-      config: tenantProviderConfig(global, descriptor, app),
-      budget: tenantBudget(descriptor.name, tenantId, app.clientId),
-      fingerprint: fingerprintOf(app),
-    };
+    return tenantApp(descriptor, global, app);
   }
 }

@@ -213,4 +213,10 @@ export interface TenantAppStore {
   delete(tenantId: string, provider: string): Promise<boolean>;
   /** Every app of one tenant (at most one per provider). */
   listForTenant(tenantId: string): Promise<TenantApp[]>;
+  /**
+   * Every tenant's apps in a stable order, at most `limit` after the cursor `after` (undefined:
+   * from the start); `next` is the cursor of the following page, undefined after the last. An
+   * app that cannot be opened (sealed with a retired key) is left out, so it never stalls the walk.
+   */
+  page(after: string | undefined, limit: number): Promise<{ apps: TenantApp[]; next: string | undefined }>;
 }

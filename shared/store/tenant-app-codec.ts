@@ -14,6 +14,9 @@ export type StoredTenantApp = z.infer<typeof StoredTenantAppSchema>;
 
 const SecretsSchema = z.object({ clientSecret: z.string(), webhookSettings: z.record(z.string(), z.string()) });
 
+/** Where an app stands in the order of `TenantAppStore.page`: by provider, then tenant. */
+export const tenantAppCursor = (provider: string, tenantId: string) => `${provider}#${encodeURIComponent(tenantId)}`;
+
 const tenantAppAad = (tenantId: string, provider: string) => JSON.stringify(['pierre.tenant-app', tenantId, provider]);
 
 export class TenantAppCodec {
@@ -22,6 +25,15 @@ export class TenantAppCodec {
   encode(app: TenantApp): StoredTenantApp {
     const { clientSecret, webhookSettings, ...rest } = TenantAppSchema.parse(app);
     return { ...rest, sealedSecrets: this.cipher.seal(JSON.stringify({ clientSecret, webhookSettings }), tenantAppAad(rest.tenantId, rest.provider)) };
+  }
+
+  /** The app, or undefined when it cannot be opened. */
+  tryDecode(record: unknown): TenantApp | undefined {
+    try {
+      return this.decode(record);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Throws (TokenCipherError, ZodError) when the item cannot be opened: a tenant's app must never silently become another one. */

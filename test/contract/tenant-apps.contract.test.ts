@@ -52,6 +52,22 @@ function tenantAppStoreContract(name: string, makeStore: (cipher: TokenCipher) =
       expect((await store.listForTenant('tenant-a')).map((a) => a.clientId)).toEqual(['a-client']);
     });
 
+    it("pages through every tenant's apps, each once, a bounded number at a time", async () => {
+      const tenants = ['t1', 't2', 't3', 'a b', 't5'];
+      for (const tenantId of tenants) await store.put(app({ tenantId, provider: 'garmin', clientId: `${tenantId}-client` }));
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const { apps, next } = await store.page(after, 2);
+        expect(apps.length).toBeLessThanOrEqual(2);
+        seen.push(...apps.filter((a) => a.provider === 'garmin').map((a) => a.tenantId));
+        if (next === undefined) break;
+        after = next;
+      }
+      expect(seen.sort()).toEqual([...tenants].sort());
+      for (const tenantId of tenants) await store.delete(tenantId, 'garmin');
+    });
+
     it('replaces an app on put (a rotated secret) and deletes it once', async () => {
       await store.put(app());
       await store.put(app({ clientSecret: 'rotated' }));

@@ -193,7 +193,7 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       const index = statementsOf(name).some((s) => JSON.stringify(s.Resource).includes('/index/'));
       expect(index, name).toBe(FUNCTION_SPECS[name].providerUserIndex === true);
     }
-    expect(LAMBDA_NAMES.filter((name) => FUNCTION_SPECS[name].providerUserIndex)).toEqual(['webhooks']);
+    expect(LAMBDA_NAMES.filter((name) => FUNCTION_SPECS[name].providerUserIndex)).toEqual(['webhooks', 'health-check']);
     expect(JSON.stringify(statementsOf('webhooks'))).toContain('/index/byProviderUser');
   });
 

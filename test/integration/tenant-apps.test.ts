@@ -13,6 +13,7 @@ import { buildContainer, type Container } from '../../shared/app/container';
 import { startConnection } from '../../shared/app/connect';
 import { fetchActivities } from '../../shared/app/data';
 import { listProviders } from '../../shared/app/list-providers';
+import { runHealthChecks, TENANT_APPS_PER_RUN } from '../../shared/app/health-check';
 import { APP_REFRESH_MS } from '../../shared/app/provider-apps';
 import { CacheRequest, withCacheRequest } from '../../shared/cache/policy';
 import { tenantBudget } from '../../shared/resilience/budget';
@@ -232,6 +233,34 @@ describe('per-tenant provider apps (moto + Strava simulator)', () => {
     expect(JSON.parse((await tenant(undefined, 'delete', 'tenant-c', 'strava')).out)).toMatchObject({ deleted: true, credentials: 'none' });
     expect(await server.container.tenantApps.get('tenant-c', 'strava')).toBeUndefined();
   }, 120_000);
+
+  it("probes tenants' apps on the schedule, a bounded number per run, every one within a few runs", async () => {
+    await control('rate-limits', { read_15min: 100, read_daily: 1_000 });
+    const extra = Array.from({ length: TENANT_APPS_PER_RUN + 5 }, (_, i) => `tenant-h${String(i).padStart(2, '0')}`);
+    for (const tenantId of extra) {
+      await server.container.tenantApps.put({
+        tenantId,
+        provider: 'strava',
+        clientId: `${tenantId}-app`,
+        clientSecret: A_SECRET,
+        webhookSettings: {},
+        updatedAt: new Date(clock.ms).toISOString(),
+      });
+    }
+    const budgets = new Set([tenantBudget('strava', 'tenant-a', A_CLIENT), ...extra.map((t) => tenantBudget('strava', t, `${t}-app`))]);
+    const probed = new Set<string>();
+    for (let run = 0; run < 3; run++) {
+      const results = await runHealthChecks(server.container);
+      const tenantResults = results.filter((r) => r.provider.includes('@'));
+      expect(tenantResults.length).toBeLessThanOrEqual(TENANT_APPS_PER_RUN);
+      expect(results.find((r) => r.provider === 'strava')?.healthy).toBe(true); // the global app every run
+      for (const r of tenantResults) probed.add(r.provider);
+    }
+    for (const budget of budgets) expect(probed.has(budget), budget).toBe(true);
+    const recorded = await server.container.coordination.list('health#apps', clock.ms);
+    expect(recorded.get(tenantBudget('strava', 'tenant-a', A_CLIENT))?.['healthy']).toBe(true);
+    for (const tenantId of extra) await server.container.tenantApps.delete(tenantId, 'strava');
+  });
 
   it('never answered or logged a secret', () => {
     const everything = [...answers, ...lines].join('\n');

@@ -1,8 +1,9 @@
 import type { TenantApp, TenantAppStore } from '../ports';
-import { TenantAppCodec, type StoredTenantApp } from '../tenant-app-codec';
+import { tenantAppCursor, TenantAppCodec, type StoredTenantApp } from '../tenant-app-codec';
 import type { TokenCipher } from '../token-cipher';
 
 const mapKey = (tenantId: string, provider: string) => JSON.stringify([tenantId, provider]);
+const cursorOf = (item: { tenantId: string; provider: string }) => tenantAppCursor(item.provider, item.tenantId);
 
 /** In-process TenantAppStore; secrets are sealed exactly as in DynamoDB. */
 export class MemoryTenantAppStore implements TenantAppStore {
@@ -24,6 +25,15 @@ export class MemoryTenantAppStore implements TenantAppStore {
 
   async delete(tenantId: string, provider: string): Promise<boolean> {
     return this.#items.delete(mapKey(tenantId, provider));
+  }
+
+  async page(after: string | undefined, limit: number): Promise<{ apps: TenantApp[]; next: string | undefined }> {
+    const sorted = [...this.#items.values()]
+      .filter((item) => after === undefined || cursorOf(item) > after)
+      .sort((a, b) => (cursorOf(a) < cursorOf(b) ? -1 : 1));
+    const page = sorted.slice(0, limit);
+    const apps = page.flatMap((item) => this.#codec.tryDecode(item) ?? []);
+    return { apps, next: sorted.length > limit ? cursorOf(page[page.length - 1]!) : undefined };
   }
 
   async listForTenant(tenantId: string): Promise<TenantApp[]> {
