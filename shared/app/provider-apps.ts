@@ -27,7 +27,7 @@ export interface ProviderApp {
   fingerprint: string;
 }
 
-export const tenantCredentialsRequired = (provider: string) =>
+const tenantCredentialsRequired = (provider: string) =>
   new AppError(
     403,
     'tenant_credentials_required',

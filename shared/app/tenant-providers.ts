@@ -90,7 +90,7 @@ function webhookSettingsOf(descriptor: ProviderDescriptor, body: TenantAppBody):
 }
 
 /** Parses a body (JSON text) against the provider: 400 `invalid_request` naming the field. */
-export function parseTenantAppBody(
+function parseTenantAppBody(
   container: Container,
   providerName: string,
   text: string | undefined,
