@@ -10,6 +10,8 @@ import { tenantProviderConfig } from '../config';
 import type { ProviderConfig, ProviderDescriptor } from '../providers/spi';
 import { tenantBudget } from '../resilience/budget';
 import type { TenantApp, TenantAppStore } from '../store/ports';
+import * as z from '../zod';
+import { TokenCipherError } from '../store/token-cipher';
 import { AppError } from './errors';
 
 /** The longest a container uses a tenant's app settings after they changed in another container. */
@@ -32,6 +34,13 @@ const tenantCredentialsRequired = (provider: string) =>
     403,
     'tenant_credentials_required',
     `This deployment lends no ${provider} app to tenants: a tenant admin sets one with PUT /admin/providers/${provider}`,
+  );
+
+const unreadableApp = (provider: string) =>
+  new AppError(
+    409,
+    'tenant_app_unreadable',
+    `The tenant's own ${provider} app cannot be read (sealed with a key no longer configured): a tenant admin sets it again with PUT /admin/providers/${provider}`,
   );
 
 export const globalApp = (config: ProviderConfig): ProviderApp => ({ source: 'global', config, budget: config.name, fingerprint: config.name });
@@ -81,7 +90,14 @@ export class ProviderApps {
     let read = this.#reads.get(key);
     if (!read) {
       // Concurrent requests of one container share the read.
-      read = this.store.get(tenantId, provider).finally(() => this.#reads.delete(key));
+      read = this.store
+        .get(tenantId, provider)
+        .catch((error: unknown) => {
+          // Sealed with a key no longer listed, or damaged: never fall back to another app unasked.
+          if (error instanceof TokenCipherError || error instanceof z.$ZodError || error instanceof SyntaxError) throw unreadableApp(provider);
+          throw error;
+        })
+        .finally(() => this.#reads.delete(key));
       this.#reads.set(key, read);
     }
     const app = await read;

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   unsupported_provider: { statuses: [404], when: 'The provider is not registered; the message lists the supported ones' },
   method_not_allowed: { statuses: [405], when: 'The method is not served on this path' },
   not_connected: { statuses: [409], when: 'Connect the provider first' },
+  tenant_app_unreadable: { statuses: [409], when: "The tenant's own app at the provider cannot be read (sealed with a retired key): its admin sets it again" },
   reauthorization_required: { statuses: [409], when: 'The stored connection can no longer be used; connect again' },
   provider_auth_failed: { statuses: [409], when: 'The provider refused the stored tokens; connect again' },
   payload_too_large: { statuses: [413], when: 'Body over 64 KiB (6 MiB for webhooks)' },
@@ -85,6 +86,7 @@ const PROVIDER_CALL_ERRORS = [
   'provider_timeout',
   'provider_not_configured',
   'tenant_credentials_required',
+  'tenant_app_unreadable',
 ] as const;
 const DATA_ERRORS = [...AUTH_ERRORS, ...PROVIDER_CALL_ERRORS, 'unsupported_feature'] as const;
 
@@ -188,6 +190,7 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
       'unsupported_provider',
       'provider_not_configured',
       'tenant_credentials_required',
+      'tenant_app_unreadable',
       'provider_error',
       'provider_unavailable',
       'provider_timeout',

@@ -18,6 +18,10 @@ import { APP_REFRESH_MS } from '../../shared/app/provider-apps';
 import { CacheRequest, withCacheRequest } from '../../shared/cache/policy';
 import { tenantBudget } from '../../shared/resilience/budget';
 import { gatePk } from '../../shared/resilience/gate-items';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '../../shared/store/dynamodb/client';
+import { DynamoTenantAppStore } from '../../shared/store/dynamodb/tenant-apps';
+import { generateDevKey, TokenCipher } from '../../shared/store/token-cipher';
 import { uniqueName, useMoto } from '../support/aws';
 import { FakeClock } from '../support/fake-clock';
 import { serialDynamo } from '../support/serial-dynamo';
@@ -260,6 +264,27 @@ describe('per-tenant provider apps (moto + Strava simulator)', () => {
     const recorded = await server.container.coordination.list('health#apps', clock.ms);
     expect(recorded.get(tenantBudget('strava', 'tenant-a', A_CLIENT))?.['healthy']).toBe(true);
     for (const tenantId of extra) await server.container.tenantApps.delete(tenantId, 'strava');
+  });
+
+  it('refuses (409) rather than fall back when a tenant app cannot be opened', async () => {
+    const dynamo = new DynamoDBClient({});
+    try {
+      const elsewhere = new DynamoTenantAppStore(await createDocumentClient(dynamo), tables.connections, new TokenCipher([generateDevKey()]));
+      await elsewhere.put({
+        tenantId: 'tenant-z',
+        provider: 'strava',
+        clientId: 'z-app',
+        clientSecret: A_SECRET,
+        webhookSettings: {},
+        updatedAt: new Date(clock.ms).toISOString(),
+      });
+    } finally {
+      dynamo.destroy();
+    }
+    tokens['zoe'] = await server.issueToken('zoe', 'tenant-z');
+    const refused = await call('zoe', '/connect/strava');
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe('tenant_app_unreadable');
   });
 
   it('never answered or logged a secret', () => {
