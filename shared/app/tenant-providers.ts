@@ -90,11 +90,7 @@ function webhookSettingsOf(descriptor: ProviderDescriptor, body: TenantAppBody):
 }
 
 /** Parses a body (JSON text) against the provider: 400 `invalid_request` naming the field. */
-function parseTenantAppBody(
-  container: Container,
-  providerName: string,
-  text: string | undefined,
-): { descriptor: ProviderDescriptor; body: TenantAppBody } {
+function parseTenantAppBody(container: Container, providerName: string, text: string | undefined): { descriptor: ProviderDescriptor; body: TenantAppBody } {
   const descriptor = credentialed(container, providerName);
   let json: unknown;
   try {
