@@ -13,6 +13,7 @@ export type FunctionName =
   | 'data'
   | 'jobs'
   | 'settings'
+  | 'tenant-providers'
   | 'health'
   | 'mcp'
   | 'webhooks'
@@ -50,6 +51,13 @@ export const ROUTES = [
   { method: 'DELETE', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'GET', path: '/webhooks/{provider}', fn: 'webhooks', auth: false },
   { method: 'POST', path: '/webhooks/{provider}', fn: 'webhooks', auth: false },
+  // Deliveries for a tenant's own app: the URL registered with that app (docs/tenants.md).
+  { method: 'GET', path: '/webhooks/{provider}/{tenant}', fn: 'webhooks', auth: false },
+  { method: 'POST', path: '/webhooks/{provider}/{tenant}', fn: 'webhooks', auth: false },
+  // A tenant admin's own provider apps.
+  { method: 'PUT', path: '/admin/providers/{provider}', fn: 'tenant-providers', auth: true },
+  { method: 'GET', path: '/admin/providers/{provider}', fn: 'tenant-providers', auth: true },
+  { method: 'DELETE', path: '/admin/providers/{provider}', fn: 'tenant-providers', auth: true },
   // The connections page (it gets its token from the embedding app) and the API's description.
   { method: 'GET', path: '/', fn: 'web', auth: false },
   { method: 'GET', path: '/openapi.json', fn: 'web', auth: false },

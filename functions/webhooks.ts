@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { receiveWebhook } from '../shared/app/webhooks';
 import { unauthenticated } from '../shared/http/handler';
-import { parseInput, ProviderPathSchema } from '../shared/http/query';
+import { parseInput, WebhookPathSchema } from '../shared/http/query';
 import type { WebhookRequest } from '../shared/providers/spi';
 import { providerContainer } from '../shared/app/container';
 
@@ -20,8 +20,8 @@ function webhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
 
 export const handler = unauthenticated(
   async (event, { container }) => {
-    const { provider } = parseInput(ProviderPathSchema, event.pathParameters);
-    return receiveWebhook(container, provider, webhookRequest(event));
+    const { provider, tenant } = parseInput(WebhookPathSchema, event.pathParameters);
+    return receiveWebhook(container, provider, webhookRequest(event), tenant);
   },
   { container: providerContainer, maxBodyBytes: WEBHOOK_MAX_BODY_BYTES },
 );

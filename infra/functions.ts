@@ -22,7 +22,7 @@ export interface FunctionSpec {
   timeout: Duration;
   /** The durable table: connections, OAuth states, queued jobs. */
   connections?: TableAccess;
-  /** Queries the durable table's provider-user index (finding a connection from a webhook's provider user id). */
+  /** Queries the durable table's provider-user index (finding a connection from a webhook's provider user id; the health check's page of tenants' apps). */
   providerUserIndex?: boolean;
   /** The cache table: cached answers and coordination (rate-limit gates, circuits, health records, leases). */
   cache?: TableAccess;
@@ -52,6 +52,8 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   data: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
   // Reads and writes the small source-priority items of the tenant and the user.
   settings: { memoryMb: 256, timeout: Duration.seconds(5), connections: 'readWrite' },
+  // A tenant admin's provider apps: one item of the durable table, sealed; calls no provider.
+  'tenant-providers': { memoryMb: 256, timeout: Duration.seconds(5), connections: 'readWrite' },
   // Reads one job record.
   jobs: { memoryMb: 256, timeout: Duration.seconds(5), connections: 'read' },
   mcp: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
@@ -63,8 +65,9 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   // It also finishes erasures that ran out of time (users), hence the index.
   'retry-worker': { memoryMb: 1024, timeout: Duration.seconds(30), connections: 'readWrite', providerUserIndex: true, cache: 'readWrite', queue: 'consume' },
   // Probes every provider in parallel (each bounded by the 10 s HTTP timeout) and writes its health
-  // and circuit records to the cache table; reads no connection and no token.
-  'health-check': { memoryMb: 256, timeout: Duration.seconds(20), cache: 'readWrite' },
+  // and circuit records to the cache table; reads no connection and no token, but a page of tenants'
+  // own apps (the durable table's index) to probe them too.
+  'health-check': { memoryMb: 256, timeout: Duration.seconds(20), connections: 'read', providerUserIndex: true, cache: 'readWrite' },
 };
 
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {

@@ -17,6 +17,7 @@ export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda 
   jobs: () => import('../functions/jobs'),
   settings: () => import('../functions/settings'),
   web: () => import('../functions/web'),
+  'tenant-providers': () => import('../functions/tenant-providers'),
 };
 
 /** A Lambda context whose remaining time runs down for real from `timeoutMs` (the stack's default). */

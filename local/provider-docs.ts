@@ -49,6 +49,7 @@ const KNOWN_FIELDS = new Set([
   'defaultScopes',
   'requiredScopes',
   'webhooks',
+  'webhookSettings',
   'derivedFromActivities',
   'retiredConnection',
   'rateLimitHeaders',
@@ -170,6 +171,9 @@ function providerPage(factory: ProviderFactory): string {
   if (headers)
     rows.push(['Rate-limit headers', `\`X-RateLimit-Limit/-Remaining/-Reset\` over one ${code(headers.windowSecs)} s window (${code(headers.scope)})`]);
   rows.push(['Webhooks', d.webhooks ? `yes: \`/webhooks/${name}\` ([Webhooks](../webhooks.md))` : 'no']);
+  const webhookSettings = d.webhookSettings as string[];
+  if (webhookSettings.length > 0)
+    rows.push(['Webhook settings a tenant sets for its own app', `${webhookSettings.map(code).join(', ')} ([Tenants](../tenants.md))`]);
   rows.push(['Derived from its activities', code(d.derivedFromActivities)]);
   rows.push(['AI assistants (MCP)', `${aiUse(d)} (\`PIERRE_${name.toUpperCase()}_AI_ACCESS\`, [AI access](../ai-access.md))`]);
   if (d.retiredConnection) rows.push(['Retired connections', 'recognised without loading the client (answered 409 `reauthorization_required`)']);

@@ -50,6 +50,13 @@ export const ProvidersAnswerSchema = z.object({
       requires_oauth: z.boolean(),
       connection_type: z.enum(['oauth2', 'redirect', 'none']).check(z.describe('oauth2: consent page; redirect: a widget (Terra); none: always connected')),
       configured: z.boolean().check(z.describe('The service has credentials for this provider')),
+      credentials: z
+        .enum(['tenant', 'global', 'none'])
+        .check(
+          z.describe(
+            "Whose OAuth app your tenant's connections use: its own (`tenant`), the deployment's (`global`), or `none` (no credentials needed, or none lent to the tenant)",
+          ),
+        ),
       connected: z.boolean().check(z.describe('The caller can read data from it now')),
       status: UserConnectionStatusSchema,
       health: z.optional(ProviderHealthSchema),

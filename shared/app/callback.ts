@@ -33,7 +33,9 @@ async function exchange(container: Container, name: string, state: OAuthState, q
   if (query['error']) {
     throw new AppError(400, 'access_denied', `The authorization at ${name} was not granted (${query['error'].slice(0, 64)})`);
   }
-  const provider = container.provider(name);
+  // The app the connection was started with: the tenant's own, else the global one.
+  const app = await container.app(state.tenantId, name);
+  const provider = container.provider(name, app);
   let tokens: TokenSet;
   try {
     tokens = await provider.exchangeCode({ query, redirectUri: state.redirectUri, codeVerifier: state.codeVerifier });
@@ -44,7 +46,7 @@ async function exchange(container: Container, name: string, state: OAuthState, q
     throw error;
   }
   // Only scopes we asked for can be required: an operator may configure narrower scopes.
-  const requested = container.providerConfig(name).scopes;
+  const requested = app.config.scopes;
   const required = provider.descriptor.requiredScopes.filter((scope) => requested.includes(scope));
   const missing = required.filter((scope) => !tokens.scopes.includes(scope));
   if (missing.length > 0) {

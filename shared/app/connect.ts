@@ -35,10 +35,11 @@ function checkReturnTo(container: Container, returnTo: string | undefined, ownOr
 
 export async function startConnection(container: Container, identity: Identity, request: ConnectRequest) {
   const name = resolveProviderName(container, request.provider);
-  const provider = container.provider(name);
-  if (provider.descriptor.connection === 'none') return { provider: name, connected: true };
+  if (container.provider(name).descriptor.connection === 'none') return { provider: name, connected: true };
 
-  const config = container.providerConfig(name);
+  const app = await container.app(identity.tenantId, name);
+  const provider = container.provider(name, app);
+  const config = app.config;
   if (!config.configured) {
     throw new AppError(503, 'provider_not_configured', `Provider '${name}' is not configured: set ${credentialVariables(name).join(' and ')}`);
   }

@@ -13,18 +13,20 @@ import { secretsManagerFetcher } from '../config/secrets';
 import { descriptorRegistry } from '../providers/descriptors';
 import { noImplementationMessage, type ProviderRegistry } from '../providers/registry';
 import { callsNetwork, type FitnessProvider, type ProviderConfig, type ProviderDeps, type ProviderFactory } from '../providers/spi';
-import type { CacheStore, ConnectionKey, ConnectionStore, JobQueue, OAuthStateStore, StateStore } from '../store/ports';
+import type { CacheStore, ConnectionKey, ConnectionStore, JobQueue, OAuthStateStore, StateStore, TenantAppStore } from '../store/ports';
 import { generateDevKey, parseTokenKeys, TokenCipher } from '../store/token-cipher';
 import type { StorePersistence } from '../store/snapshot';
 import { MemoryCacheStore } from '../store/memory/cache';
 import { MemoryConnectionStore } from '../store/memory/connections';
 import { MemoryOAuthStateStore } from '../store/memory/oauth-state';
+import { MemoryTenantAppStore } from '../store/memory/tenant-apps';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../store/dynamodb/client';
 import { DynamoCacheStore } from '../store/dynamodb/cache';
 import { DynamoConnectionStore } from '../store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../store/dynamodb/oauth-state';
 import { DynamoStateStore } from '../store/dynamodb/state';
+import { DynamoTenantAppStore } from '../store/dynamodb/tenant-apps';
 import { MemoryStateStore } from '../store/memory/state';
 import { MemoryJobQueue } from '../queue/memory';
 import { SqsJobQueue } from '../queue/sqs';
@@ -40,6 +42,7 @@ import type { EventPublisher } from '../events/ports';
 import { MemoryEventLog } from '../events/memory';
 import { AppError, SERVICE_RETRY_SECS } from './errors';
 import { cacheObserver, logger } from './observability';
+import { globalApp, ProviderApps, type ProviderApp } from './provider-apps';
 
 export interface Stores {
   connections: ConnectionStore;
@@ -49,6 +52,8 @@ export interface Stores {
   coordination: StateStore;
   /** Queued reads and small settings such as the source priority (the durable table on AWS). */
   jobs: StateStore;
+  /** Tenants' own provider apps (the durable table on AWS). */
+  tenantApps: TenantAppStore;
 }
 
 export interface Container extends Stores {
@@ -65,9 +70,19 @@ export interface Container extends Stores {
   /** Sleeping between retries and polls; injected so tests need not wait. */
   readonly sleep: (ms: number) => Promise<void>;
   resilience(name: string): ResilienceSettings;
-  /** The registered provider behind the caching decorator, or a 404 `unsupported_provider` naming the supported ones. */
-  provider(name: string): FitnessProvider;
+  /**
+   * The registered provider behind the caching decorator, built with `app`'s credentials (the
+   * global app by default), or a 404 `unsupported_provider` naming the supported ones.
+   */
+  provider(name: string, app?: ProviderApp): FitnessProvider;
+  /** The global configuration of a provider (`PIERRE_<P>_*`). */
   providerConfig(name: string): ProviderConfig;
+  /** The app that serves a tenant at a provider: its own, else the global one (403 `tenant_credentials_required` when refused). */
+  app(tenantId: string, name: string): Promise<ProviderApp>;
+  /** `provider(name, await app(tenantId, name))`. */
+  providerFor(tenantId: string, name: string): Promise<FitnessProvider>;
+  /** What this container remembers of tenants' apps (shared/app/provider-apps.ts). */
+  readonly providerApps: ProviderApps;
 }
 
 export interface ContainerOptions {
@@ -126,6 +141,7 @@ async function chooseStores(
       cache: new DynamoCacheStore(client, config.cacheTable),
       coordination: new DynamoStateStore(client, config.cacheTable),
       jobs: new DynamoStateStore(client, config.connectionsTable),
+      tenantApps: new DynamoTenantAppStore(client, config.connectionsTable, cipher),
     };
   }
   if (isLambda(env)) throw new ConfigError('PIERRE_CONNECTIONS_TABLE and PIERRE_CACHE_TABLE are required on Lambda');
@@ -137,6 +153,7 @@ async function chooseStores(
     cache: keep('cache', new MemoryCacheStore()),
     coordination: keep('coordination', new MemoryStateStore()),
     jobs: keep('jobs', new MemoryStateStore()),
+    tenantApps: keep('tenant-apps', new MemoryTenantAppStore(cipher)),
   };
 }
 
@@ -190,23 +207,49 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
     observer: options.cache?.observer ?? cacheObserver,
     leaseMs: options.cache?.leaseMs,
   };
-  // Keyed by factory so a provider registered (or replaced) after start-up is picked up.
+  // Keyed by factory so a provider registered (or replaced) after start-up is picked up; tenants'
+  // apps by their credentials' fingerprint, a bounded number (the least recently used go first).
   const instances = new WeakMap<ProviderFactory, FitnessProvider>();
+  const tenantInstances = new Map<string, { factory: ProviderFactory; instance: FitnessProvider }>();
 
   // The gate hears every request and answer of a provider, for the user its call context names.
-  const gatedDeps = (name: string): ProviderDeps => ({
+  const gatedDeps = (budget: string): ProviderDeps => ({
     ...deps,
     admitRequest: async () => {
       await deps.admitRequest?.();
       const call = currentCall();
-      if (call?.provider === name) await gate.admit(call);
+      if (call?.budget === budget) await gate.admit(call);
     },
     observeRateLimit: async (usage) => {
       await deps.observeRateLimit?.(usage);
       const call = currentCall();
-      if (call?.provider === name) await gate.observe(call, usage);
+      if (call?.budget === budget) await gate.observe(call, usage);
     },
   });
+
+  const build = (factory: ProviderFactory, name: string, app: ProviderApp): FitnessProvider => {
+    // A provider that calls no network has no budget to guard and no outage to break on.
+    const inner = callsNetwork(factory.descriptor)
+      ? new ResilientFitnessProvider(factory.create(app.config, gatedDeps(app.budget)), {
+          gate,
+          circuit,
+          settings: resilience(name),
+          sleep,
+          budget: app.budget,
+        })
+      : factory.create(app.config, deps);
+    return new CachingFitnessProvider(inner, cacheDeps);
+  };
+
+  const tenantInstance = (factory: ProviderFactory, name: string, app: ProviderApp): FitnessProvider => {
+    const known = tenantInstances.get(app.fingerprint);
+    tenantInstances.delete(app.fingerprint);
+    const instance = known?.factory === factory ? known.instance : build(factory, name, app);
+    if (tenantInstances.size >= MAX_TENANT_INSTANCES) tenantInstances.delete(tenantInstances.keys().next().value!);
+    tenantInstances.set(app.fingerprint, { factory, instance });
+    return instance;
+  };
+  const providerApps = new ProviderApps(stores.tenantApps, now);
 
   const providerConfig = (name: string): ProviderConfig => {
     const descriptor = registry.descriptor(name);
@@ -228,26 +271,32 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
     sleep,
     resilience,
     providerConfig,
-    provider(name) {
+    providerApps,
+    provider(name, app) {
       const factory = registry.factory(name);
       if (!factory && registry.isSupported(name)) throw new Error(noImplementationMessage(name));
       if (!factory) throw new AppError(404, 'unsupported_provider', registry.unsupportedMessage(name));
+      if (app?.source === 'tenant') return tenantInstance(factory, name, app);
       let instance = instances.get(factory);
-      if (!instance) {
-        // A provider that calls no network has no budget to guard and no outage to break on.
-        const inner = callsNetwork(factory.descriptor)
-          ? new ResilientFitnessProvider(factory.create(providerConfig(name), gatedDeps(name)), { gate, circuit, settings: resilience(name), sleep })
-          : factory.create(providerConfig(name), deps);
-        instance = new CachingFitnessProvider(inner, cacheDeps);
-        instances.set(factory, instance);
-      }
+      if (!instance) instances.set(factory, (instance = build(factory, name, globalApp(providerConfig(name)))));
       return instance;
+    },
+    async app(tenantId, name) {
+      const descriptor = registry.descriptor(name);
+      if (!descriptor) throw new AppError(404, 'unsupported_provider', registry.unsupportedMessage(name));
+      return providerApps.resolve(tenantId, descriptor, resolveProviderConfig(descriptor, raw), config.requireTenantCredentials);
+    },
+    async providerFor(tenantId, name) {
+      return container.provider(name, await container.app(tenantId, name));
     },
   };
   // Every provider is built now, so invalid PIERRE_<P>_* settings stop start-up, not a user's request.
   for (const name of registry.supportedProviders()) if (registry.factory(name)) container.provider(name);
   return container;
 }
+
+/** Provider instances built for tenants' own apps that one container keeps. */
+const MAX_TENANT_INSTANCES = 500;
 
 /** How long a failed start-up (an unreadable secret, say) is answered from memory before trying again. */
 export const CONTAINER_RETRY_MS = SERVICE_RETRY_SECS * 1000;

@@ -2,14 +2,25 @@
  * The scheduled health check: probes every registered provider (no user, no token), keeps one
  * record per provider in the coordination store, closes a provider's circuit when it answers
  * and counts a failure against it when it does not, and emits a `ProviderHealthy` metric.
+ * Tenants' own apps are probed the same way (their circuits and records are per app), at most
+ * TENANT_APPS_PER_RUN per run, each run taking up where the last one stopped: the check's cost
+ * does not grow with the number of tenants, and every app is probed within a number of runs.
  */
 import * as z from '../zod';
 import type { StateItem } from '../store/ports';
 import { recordCodec } from '../store/records';
+import { resolveProviderConfig } from '../config';
+import type { FitnessProvider } from '../providers/spi';
 import type { Container } from './container';
 import { logger, providerHealthMetric } from './observability';
+import { tenantApp } from './provider-apps';
 
 const PK = 'health';
+/** Records of tenants' apps (`<provider>@<app>`), apart from the providers' that GET /health lists. */
+const TENANT_APPS_PK = 'health#apps';
+/** Where the walk over tenants' apps stands (`cursor`). */
+const CURSOR_PK = 'health#apps-cursor';
+export const TENANT_APPS_PER_RUN = 20;
 
 /** A provider's health record (`health` / `<provider>`). */
 const HEALTH = recordCodec({
@@ -41,24 +52,26 @@ function toHealth(provider: string, item: StateItem): ProviderHealth {
   };
 }
 
-async function probe(container: Container, name: string): Promise<ProviderHealth> {
+/** Probes one app (`budget`: the provider's global app, or a tenant's) and records its health and circuit. */
+async function probe(container: Container, name: string, budget = name, provider: FitnessProvider = container.provider(name)): Promise<ProviderHealth> {
+  const pk = budget === name ? PK : TENANT_APPS_PK;
   const started = container.deps.now();
   let healthy = true;
   try {
-    await container.provider(name).healthCheck();
+    await provider.healthCheck();
   } catch (error) {
     healthy = false;
-    logger.warn('provider health check failed', { provider: name, reason: error instanceof Error ? error.message : typeof error });
+    logger.warn('provider health check failed', { provider: name, app: budget, reason: error instanceof Error ? error.message : typeof error });
   }
   const latency = container.deps.now() - started;
-  const previous = HEALTH.decode(await container.coordination.get(PK, name, started));
+  const previous = HEALTH.decode(await container.coordination.get(pk, budget, started));
   const average = previous.averageLatencyMs === undefined ? latency : LATENCY_WEIGHT * latency + (1 - LATENCY_WEIGHT) * previous.averageLatencyMs;
   const settings = container.resilience(name).circuit;
-  if (healthy) await container.circuit.recordSuccess(name, await container.circuit.state(name, settings));
-  else await container.circuit.recordFailure(name, settings);
+  if (healthy) await container.circuit.recordSuccess(budget, await container.circuit.state(budget, settings));
+  else await container.circuit.recordFailure(budget, settings);
   const item = await container.coordination.update(
-    PK,
-    name,
+    pk,
+    budget,
     HEALTH.encode({
       healthy,
       lastCheckMs: container.deps.now(),
@@ -66,12 +79,34 @@ async function probe(container: Container, name: string): Promise<ProviderHealth
       averageLatencyMs: average,
     }),
   );
-  providerHealthMetric(name, healthy);
-  return toHealth(name, item!);
+  if (budget === name) providerHealthMetric(name, healthy);
+  return toHealth(budget, item!);
 }
 
-export function runHealthChecks(container: Container): Promise<ProviderHealth[]> {
-  return Promise.all(container.registry.supportedProviders().map((name) => probe(container, name)));
+/** The next TENANT_APPS_PER_RUN tenants' apps after where the last run stopped (from the start after the last one). */
+async function probeTenantApps(container: Container): Promise<ProviderHealth[]> {
+  const now = container.deps.now();
+  const cursor = await container.coordination.get(CURSOR_PK, 'cursor', now);
+  const after = typeof cursor?.['after'] === 'string' ? cursor['after'] : undefined;
+  const { apps, next } = await container.tenantApps.page(after, TENANT_APPS_PER_RUN);
+  await container.coordination.update(CURSOR_PK, 'cursor', { after: next ?? null });
+  const probes = apps.flatMap((app) => {
+    const descriptor = container.registry.descriptor(app.provider);
+    if (!descriptor || !container.registry.factory(app.provider)) return []; // a provider this build no longer has
+    const resolved = tenantApp(descriptor, resolveProviderConfig(descriptor, container.raw), app);
+    return [probe(container, app.provider, resolved.budget, container.provider(app.provider, resolved))];
+  });
+  return Promise.all(probes);
+}
+
+/** Every provider's global app, then the next tenants' apps; the answer names each app's budget (`<provider>@<app>` for a tenant's). */
+export async function runHealthChecks(container: Container): Promise<ProviderHealth[]> {
+  const global = await Promise.all(container.registry.supportedProviders().map((name) => probe(container, name)));
+  const tenants = await probeTenantApps(container).catch((error: unknown) => {
+    logger.warn("tenants' apps could not be probed", { reason: error instanceof Error ? error.name : typeof error });
+    return [];
+  });
+  return [...global, ...tenants];
 }
 
 /** The last recorded health of every provider, and whether the store answered at all. */

@@ -168,7 +168,8 @@ export async function withSession<T>(
   call: (provider: FitnessProvider, session: ProviderSession) => Promise<T>,
   known?: Connection,
 ): Promise<T> {
-  const provider = container.provider(providerName);
+  // The tenant's own app when it has one: tokens it issued refresh only with its credentials.
+  const provider = await container.providerFor(identity.tenantId, providerName);
   if (provider.descriptor.connection === 'none') {
     return call(provider, { ...identity, accessToken: '' });
   }

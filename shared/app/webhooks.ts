@@ -14,11 +14,12 @@
  */
 import { cachePartition, stalePrefixes } from '../cache/keys';
 import { remainingBudgetMs } from '../context/request';
-import type { WebhookEvent, WebhookRequest, WebhookResource } from '../providers/spi';
+import type { FitnessProvider, WebhookEvent, WebhookRequest, WebhookResource } from '../providers/spi';
 import type { Connection } from '../store/ports';
 import type { Container } from './container';
 import { confirmDeauthorization } from './deauthorization';
 import { AppError, SERVICE_RETRY_SECS } from './errors';
+import { identityProblem } from './identity';
 import { logger } from './observability';
 import { resolveProviderName } from './provider-name';
 import { endAccess } from './sessions';
@@ -103,8 +104,28 @@ async function applyTo(container: Container, connection: Connection, user: UserE
   else await container.cache.markStale(partition, prefixes, container.deps.now());
 }
 
+/**
+ * Whether a connection was made with the app the delivery came through: a delivery to
+ * `/webhooks/<p>/<tenant>` speaks for that tenant's own app, one to `/webhooks/<p>` for the
+ * global app and so only for tenants the global app serves (a provider user id is the same
+ * whichever app the user granted, so it alone does not say which grant an event is about).
+ */
+async function madeWith(container: Container, connection: Connection, via: DeliveryApp): Promise<boolean> {
+  if (via.tenantId !== undefined) return connection.tenantId === via.tenantId;
+  try {
+    return (await container.app(connection.tenantId, connection.provider)).source === 'global';
+  } catch {
+    return false; // the tenant may not use the global app: nothing the global app says is about it
+  }
+}
+
+/** Which app a delivery came through: a tenant's own (`/webhooks/<p>/<tenant>`), or the global one. */
+interface DeliveryApp {
+  tenantId?: string | undefined;
+}
+
 /** Applies each user's events, a few users at a time, starting none once the budget is nearly spent; how many were applied. */
-async function applyAll(container: Container, provider: string, users: readonly UserEvents[], authenticated: boolean) {
+async function applyAll(container: Container, provider: string, users: readonly UserEvents[], authenticated: boolean, via: DeliveryApp) {
   let next = 0;
   let applied = 0;
   let connections = 0;
@@ -114,7 +135,10 @@ async function applyAll(container: Container, provider: string, users: readonly 
     while (next < users.length && timeLeft()) {
       const user = users[next++]!;
       try {
-        const found = await container.connections.findByProviderUserId(provider, user.providerUserId);
+        const found: Connection[] = [];
+        for (const connection of await container.connections.findByProviderUserId(provider, user.providerUserId)) {
+          if (await madeWith(container, connection, via)) found.push(connection);
+        }
         // One user's connections in order: there are few (one per tenant that connected them).
         for (const connection of found) await applyTo(container, connection, user, authenticated);
         connections += found.length;
@@ -129,10 +153,29 @@ async function applyAll(container: Container, provider: string, users: readonly 
   return { applied, connections, failed, unstarted: users.length - applied - failed };
 }
 
-export async function receiveWebhook(container: Container, providerName: string, request: WebhookRequest): Promise<WebhookAnswer> {
+/** The provider verifying with the app the delivery names, or undefined when that tenant has no app of its own (answered like any refusal). */
+async function verifierOf(container: Container, name: string, via: DeliveryApp): Promise<FitnessProvider | undefined> {
+  if (via.tenantId === undefined) return container.provider(name);
+  if (identityProblem(via.tenantId)) return undefined;
+  try {
+    const app = await container.app(via.tenantId, name);
+    return app.source === 'tenant' ? container.provider(name, app) : undefined;
+  } catch (error) {
+    if (error instanceof AppError && error.status === 403) return undefined;
+    throw error;
+  }
+}
+
+/** One delivery to `/webhooks/<provider>` (the global app) or `/webhooks/<provider>/<tenant>` (that tenant's own app). */
+export async function receiveWebhook(container: Container, providerName: string, request: WebhookRequest, tenantId?: string): Promise<WebhookAnswer> {
   const name = resolveProviderName(container, providerName);
-  const provider = container.provider(name);
-  if (!provider.handleWebhook) throw new AppError(404, 'not_found', `${name} sends no webhooks`);
+  if (!container.provider(name).handleWebhook) throw new AppError(404, 'not_found', `${name} sends no webhooks`);
+  const via: DeliveryApp = { tenantId };
+  const provider = await verifierOf(container, name, via);
+  if (!provider?.handleWebhook) {
+    logger.warn('webhook rejected', { provider: name, reason: 'the tenant named in the path has no app of its own at this provider' });
+    return REJECTED;
+  }
   const result = await provider.handleWebhook(request);
   switch (result.kind) {
     case 'challenge':
@@ -149,7 +192,7 @@ export async function receiveWebhook(container: Container, providerName: string,
       const users = byUser(result.events);
       const ignored = Math.max(0, users.length - MAX_WEBHOOK_USERS);
       if (ignored > 0) logger.warn('webhook names too many users; the rest are ignored', { provider: name, users: users.length, applied: MAX_WEBHOOK_USERS });
-      const outcome = await applyAll(container, name, users.slice(0, MAX_WEBHOOK_USERS), result.authenticated);
+      const outcome = await applyAll(container, name, users.slice(0, MAX_WEBHOOK_USERS), result.authenticated, via);
       logger.info('webhook applied', { provider: name, events: result.events.length, authenticated: result.authenticated, ...outcome, ignored });
       if (outcome.failed > 0 || outcome.unstarted > 0) {
         // Every effect is idempotent: the provider's next attempt finishes the work.

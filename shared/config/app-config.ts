@@ -34,6 +34,7 @@ const AppConfigSchema = z.pipe(
     PIERRE_RETRY_QUEUE_URL: z.optional(z.url()),
     // Set by the local server only: the web page fetches its own token from /dev/token.
     PIERRE_WEB_DEV_TOKENS: z._default(z.enum(['true', 'false']), 'false'),
+    PIERRE_REQUIRE_TENANT_CREDENTIALS: z._default(z.enum(['true', 'false']), 'false'),
   }),
   z.transform((raw) => ({
     defaultProvider: raw.PIERRE_DEFAULT_PROVIDER,
@@ -49,6 +50,8 @@ const AppConfigSchema = z.pipe(
     devJwtSecret: raw.PIERRE_DEV_JWT_SECRET,
     retryQueueUrl: raw.PIERRE_RETRY_QUEUE_URL,
     webDevTokens: raw.PIERRE_WEB_DEV_TOKENS === 'true',
+    /** A tenant without its own app at a provider is refused the global one. */
+    requireTenantCredentials: raw.PIERRE_REQUIRE_TENANT_CREDENTIALS === 'true',
   })),
 );
 

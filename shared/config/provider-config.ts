@@ -47,3 +47,32 @@ export function resolveProviderConfig(descriptor: ProviderDescriptor, raw: RawCo
     settings: Object.freeze(settings),
   };
 }
+
+/** What a tenant's own app replaces in a provider's configuration (shared/store/ports.ts TenantApp). */
+export interface TenantCredentials {
+  clientId: string;
+  clientSecret: string;
+  scopes?: string[] | undefined;
+  redirectUri?: string | undefined;
+  webhookSettings: Readonly<Record<string, string>>;
+}
+
+/**
+ * The global configuration with a tenant's own app in place of the global one: its client
+ * credentials, scopes, redirect URI and webhook settings. Endpoints and the provider's other
+ * settings stay the operator's; the global webhook secrets never verify a tenant's deliveries.
+ */
+export function tenantProviderConfig(global: ProviderConfig, descriptor: ProviderDescriptor, app: TenantCredentials): ProviderConfig {
+  const settings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(global.settings)) if (!descriptor.webhookSettings.includes(key)) settings[key] = value;
+  for (const [key, value] of Object.entries(app.webhookSettings)) if (descriptor.webhookSettings.includes(key)) settings[key] = value;
+  return {
+    ...global,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    scopes: app.scopes ?? global.scopes,
+    redirectUri: app.redirectUri ?? global.redirectUri,
+    configured: true,
+    settings: Object.freeze(settings),
+  };
+}

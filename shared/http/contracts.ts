@@ -9,7 +9,8 @@ import * as answers from '../app/answers';
 import type { RouteKey } from '../../functions/routes';
 import { RESOURCES, type ResourceRow } from '../resources';
 import { SourcePrioritySchema, TenantPriorityAnswerSchema, UserPriorityAnswerSchema } from '../app/source-priority';
-import { ConnectQuerySchema, JobPathSchema, ProviderPathSchema, ProvidersQuerySchema } from './query';
+import { ConnectQuerySchema, JobPathSchema, ProviderPathSchema, ProvidersQuerySchema, WebhookPathSchema } from './query';
+import { TenantAppAnswerSchema, TenantAppBodySchema, TenantAppDeletedSchema } from '../app/tenant-providers';
 
 /** Every public error code and the statuses it comes with. */
 export const ERROR_CODES = {
@@ -20,12 +21,17 @@ export const ERROR_CODES = {
   insufficient_scope: { statuses: [400], when: 'A required scope was not granted (nothing stored)' },
   unsupported_feature: { statuses: [400], when: 'The provider lacks the capability' },
   unauthorized: { statuses: [401], when: 'Missing or bad JWT, or no sub / tenant claim' },
-  forbidden: { statuses: [403], when: "An admin route called with a token whose role claim is not 'admin'" },
+  forbidden: { statuses: [403], when: "The route needs a tenant admin's token (role claim `admin`)" },
+  tenant_credentials_required: {
+    statuses: [403],
+    when: 'The deployment lends no global app to tenants (PIERRE_REQUIRE_TENANT_CREDENTIALS) and the tenant has none of its own at this provider',
+  },
   webhook_rejected: { statuses: [401], when: 'A webhook delivery was refused: one answer whatever the reason' },
   not_found: { statuses: [404], when: 'Unknown route, activity, or a provider without webhooks' },
   unsupported_provider: { statuses: [404], when: 'The provider is not registered; the message lists the supported ones' },
   method_not_allowed: { statuses: [405], when: 'The method is not served on this path' },
   not_connected: { statuses: [409], when: 'Connect the provider first' },
+  tenant_app_unreadable: { statuses: [409], when: "The tenant's own app at the provider cannot be read (sealed with a retired key): its admin sets it again" },
   reauthorization_required: { statuses: [409], when: 'The stored connection can no longer be used; connect again' },
   provider_auth_failed: { statuses: [409], when: 'The provider refused the stored tokens; connect again' },
   payload_too_large: { statuses: [413], when: 'Body over 64 KiB (6 MiB for webhooks)' },
@@ -80,6 +86,8 @@ const PROVIDER_CALL_ERRORS = [
   'provider_unavailable',
   'provider_timeout',
   'provider_not_configured',
+  'tenant_credentials_required',
+  'tenant_app_unreadable',
 ] as const;
 const DATA_ERRORS = [...AUTH_ERRORS, ...PROVIDER_CALL_ERRORS, 'unsupported_feature'] as const;
 
@@ -134,11 +142,13 @@ const protectedResource = (of: string): RouteContract => ({
   errors: GATEWAY_ERRORS,
 });
 
-const webhook = (method: 'GET' | 'POST'): RouteContract => ({
-  summary: method === 'GET' ? 'Webhook subscription validation (Strava, Fitbit)' : 'A provider webhook delivery',
-  description: 'No JWT: the provider signs or otherwise proves the delivery (docs/webhooks.md).',
+const webhook = (method: 'GET' | 'POST', tenant = false): RouteContract => ({
+  summary: (method === 'GET' ? 'Webhook subscription validation (Strava, Fitbit)' : 'A provider webhook delivery') + (tenant ? ", for a tenant's own app" : ''),
+  description: tenant
+    ? "No JWT: verified with the tenant's own app settings, applied to that tenant's connections only (docs/tenants.md)."
+    : 'No JWT: the provider signs or otherwise proves the delivery (docs/webhooks.md).',
   tag: 'Webhooks',
-  path: ProviderPathSchema,
+  path: tenant ? WebhookPathSchema : ProviderPathSchema,
   answers: {
     200: { description: 'Accepted', schema: WebhookAnswerSchema },
     204: { description: 'Accepted, nothing to answer' },
@@ -191,7 +201,17 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
     path: ProviderPathSchema,
     query: ConnectQuerySchema,
     answers: ok('The authorization URL, or connected', answers.ConnectAnswerSchema),
-    errors: [...AUTH_ERRORS, 'unsupported_provider', 'provider_not_configured', 'provider_error', 'provider_unavailable', 'provider_timeout', 'rate_limited'],
+    errors: [
+      ...AUTH_ERRORS,
+      'unsupported_provider',
+      'provider_not_configured',
+      'tenant_credentials_required',
+      'tenant_app_unreadable',
+      'provider_error',
+      'provider_unavailable',
+      'provider_timeout',
+      'rate_limited',
+    ],
   },
   'GET /callback/{provider}': {
     summary: "The provider's redirect after consent",
@@ -297,6 +317,32 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
   'DELETE /mcp': mcpMethodNotAllowed,
   'GET /webhooks/{provider}': webhook('GET'),
   'POST /webhooks/{provider}': webhook('POST'),
+  'GET /webhooks/{provider}/{tenant}': webhook('GET', true),
+  'POST /webhooks/{provider}/{tenant}': webhook('POST', true),
+  'PUT /admin/providers/{provider}': {
+    summary: "Set your tenant's own app at a provider (tenant admins)",
+    description:
+      "Its client credentials, scopes, redirect URI and webhook settings replace the deployment's for your tenant's connections; secrets are stored sealed and never answered. Connections made with another app must connect again.",
+    tag: 'Admin',
+    path: ProviderPathSchema,
+    body: { description: 'The app', schema: TenantAppBodySchema },
+    answers: ok('The app, without its secrets', TenantAppAnswerSchema),
+    errors: [...AUTH_ERRORS, 'forbidden', 'unsupported_provider'],
+  },
+  'GET /admin/providers/{provider}': {
+    summary: "Your tenant's own app at a provider, without its secrets (tenant admins)",
+    tag: 'Admin',
+    path: ProviderPathSchema,
+    answers: ok('The app, without its secrets', TenantAppAnswerSchema),
+    errors: [...AUTH_ERRORS, 'forbidden', 'unsupported_provider', 'not_found'],
+  },
+  'DELETE /admin/providers/{provider}': {
+    summary: "Remove your tenant's own app: its connections go back to the deployment's app (tenant admins)",
+    tag: 'Admin',
+    path: ProviderPathSchema,
+    answers: ok('Deleted', TenantAppDeletedSchema),
+    errors: [...AUTH_ERRORS, 'forbidden', 'unsupported_provider', 'not_found'],
+  },
   'GET /': {
     summary: 'The connections page (HTML) for people',
     description:

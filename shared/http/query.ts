@@ -102,6 +102,14 @@ export const ActivityPathSchema = z.object({
 
 export const ProviderPathSchema = z.object({ provider: namedProvider });
 
+/** `/webhooks/{provider}` (the global app) or `/webhooks/{provider}/{tenant}` (that tenant's own app). */
+export const WebhookPathSchema = z.object({
+  provider: namedProvider,
+  tenant: z.optional(
+    z.string().check(z.minLength(1), z.maxLength(256), z.describe('The tenant whose own app the provider delivers for (the URL registered with that app)')),
+  ),
+});
+
 export const JobPathSchema = z.object({ id: z.uuid({ message: 'must be a job id (a UUID)' }).check(z.describe('The job_id a 202 answer gave')) });
 
 export const ProvidersQuerySchema = z.object({

@@ -107,6 +107,11 @@ export const ProviderDescriptorSchema = z
       allowed: true,
       terms: 'no restriction known',
     }),
+    /**
+     * The `PIERRE_<NAME>_<KEY>` settings that verify its webhook deliveries (a shared secret, a
+     * verify token, a subscription id): a tenant with its own app sets its own (sealed, never answered).
+     */
+    webhookSettings: z._default(z.array(z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/))), []),
     /** Which of stats and personal records the service derives from `recentActivities`. */
     derivedFromActivities: z._default(z.array(z.enum(['stats', 'personal_records'])), []),
     /**

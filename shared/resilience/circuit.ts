@@ -10,6 +10,7 @@
  */
 import { ProviderError } from '../models';
 import type { StateCondition, StateItem, StateStore } from '../store/ports';
+import { providerOfBudget } from './budget';
 import { APP_SK, GATE_ITEM, gatePk, type GateItems } from './gate-items';
 import type { CircuitSettings } from './settings';
 
@@ -43,8 +44,9 @@ export function circuitNotOpen(settings: CircuitSettings, nowMs: number): StateC
   ];
 }
 
-/** `circuit_open` (503 with Retry-After) for a circuit that is open. */
-export function circuitOpenError(provider: string, state: CircuitState, settings: CircuitSettings, nowMs: number): ProviderError {
+/** `circuit_open` (503 with Retry-After) for a circuit that is open; `budget` names the provider (or one of a tenant's apps there). */
+export function circuitOpenError(budget: string, state: CircuitState, settings: CircuitSettings, nowMs: number): ProviderError {
+  const provider = providerOfBudget(budget);
   const retryAfterSecs = Math.max(1, Math.ceil((state.openedAtMs! + settings.openSecs * 1000 - nowMs) / 1000));
   return new ProviderError({
     kind: 'circuit_open',

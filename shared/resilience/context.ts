@@ -8,6 +8,8 @@ import { currentRequest, withinRequest } from '../context/request';
 
 export interface CallContext {
   provider: string;
+  /** Whose budget the call spends: the provider's global app (its name) or a tenant's own app (shared/resilience/budget.ts). */
+  budget: string;
   tenantId: string;
   userId: string;
   /** The probe leases this call holds (scope -> lease holder), for windows nobody knows yet. */
@@ -23,8 +25,8 @@ export interface CallContext {
   reserved?: { scopeKey: string; add: Record<string, number> } | undefined;
 }
 
-export function newCallContext(who: Pick<CallContext, 'provider' | 'tenantId' | 'userId'>): CallContext {
-  return { ...who, probes: new Map(), observed: false, unreported: false };
+export function newCallContext(who: Pick<CallContext, 'provider' | 'tenantId' | 'userId'> & { budget?: string | undefined }): CallContext {
+  return { ...who, budget: who.budget ?? who.provider, probes: new Map(), observed: false, unreported: false };
 }
 
 export function withCallContext<T>(context: CallContext, run: () => Promise<T>): Promise<T> {

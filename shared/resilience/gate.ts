@@ -124,14 +124,15 @@ export class RateLimitGate {
       return ahead;
     }
     const provider = call.provider;
+    const budget = call.budget;
     const giveUpAt = this.now() + PROBE_WAIT_MS;
     let pause = FIRST_POLL_MS;
     let attempts = 0;
     // Memory first; the stored item when memory cannot decide, or after a wait.
-    let fresh = this.items.peek(provider, APP_SK) === undefined;
+    let fresh = this.items.peek(budget, APP_SK) === undefined;
     for (;;) {
       const now = this.now();
-      const app = fresh ? await this.items.read(provider, APP_SK) : this.items.peek(provider, APP_SK)!;
+      const app = fresh ? await this.items.read(budget, APP_SK) : this.items.peek(budget, APP_SK)!;
       const appMeta = metaOf(app);
       if (!fresh && (appMeta.reports === undefined || appMeta.reports === 'none' || (appMeta.reports === 'app' && !allCurrent(appMeta.windows, now)))) {
         fresh = true;
@@ -147,8 +148,8 @@ export class RateLimitGate {
       const scopeKey = scopeKeyOf(scope, call);
       let item = app;
       if (scope === 'user') {
-        const known = this.items.peek(provider, scopeKey);
-        item = known && !fresh && allCurrent(metaOf(known).windows, now) ? known : await this.items.read(provider, scopeKey);
+        const known = this.items.peek(budget, scopeKey);
+        item = known && !fresh && allCurrent(metaOf(known).windows, now) ? known : await this.items.read(budget, scopeKey);
         const userMeta = metaOf(item);
         if (userMeta.blockedUntilMs !== undefined && userMeta.blockedUntilMs > now) {
           throw this.refusal(call, 'user', (userMeta.blockedUntilMs - now) / 1000, 'is rate limited');
@@ -163,12 +164,12 @@ export class RateLimitGate {
       }
       if (call.probes.has(scopeKey)) return;
       const probe = `${this.#holder}:${++this.#probes}`;
-      if (await acquireLease(this.store, gatePk(provider), `${scopeKey}#probe`, { holder: probe, untilMs: now + PROBE_LEASE_MS, nowMs: now })) {
+      if (await acquireLease(this.store, gatePk(budget), `${scopeKey}#probe`, { holder: probe, untilMs: now + PROBE_LEASE_MS, nowMs: now })) {
         call.probes.set(scopeKey, probe);
         return;
       }
-      const budget = remainingBudgetMs();
-      if (this.now() >= giveUpAt || (budget !== undefined && budget < PROBE_WAIT_MARGIN_MS)) {
+      const timeLeft = remainingBudgetMs();
+      if (this.now() >= giveUpAt || (timeLeft !== undefined && timeLeft < PROBE_WAIT_MARGIN_MS)) {
         throw this.refusal(call, scope, 1, 'budget is being measured');
       }
       await this.sleep(pause);
@@ -191,6 +192,7 @@ export class RateLimitGate {
    */
   async #reserve(call: CallContext, scope: RateLimitScope, scopeKey: string, stored: string, windows: Record<string, KnownWindow>): Promise<Reserved> {
     const provider = call.provider;
+    const budget = call.budget;
     const settings = this.settingsOf(provider);
     const now = this.now();
     // `failures` is added 0 so that the answer carries the circuit's count (recordSuccess resets it).
@@ -229,19 +231,19 @@ export class RateLimitGate {
         { field: mine, op: 'lt', value: share },
       ]);
     }
-    const outcome = await this.store.addAll(gatePk(provider), scopeKey, {
+    const outcome = await this.store.addAll(gatePk(budget), scopeKey, {
       add,
       ifAll,
       ...(scope === 'user' && { expiresAtSecs: lastReset(windows) + 300 }),
     });
     if (outcome.added) {
-      this.items.merge(provider, scopeKey, outcome.values);
+      this.items.merge(budget, scopeKey, outcome.values);
       call.reserved = { scopeKey, add };
       return 'admitted';
     }
     // Nothing was written; the item as it stood says why.
     const item = outcome.item ?? {};
-    this.items.remember(provider, scopeKey, item);
+    this.items.remember(budget, scopeKey, item);
     const meta = metaOf(item);
     if (scope === 'app') {
       this.#refuseIfBlocked(call, item, meta, now);
@@ -272,10 +274,10 @@ export class RateLimitGate {
       return;
     }
     call.observed = true;
-    const provider = call.provider;
-    const pk = gatePk(provider);
+    const budget = call.budget;
+    const pk = gatePk(budget);
     const scopeKey = scopeKeyOf(usage.scope, call);
-    const item = await this.items.known(provider, scopeKey);
+    const item = await this.items.known(budget, scopeKey);
     const meta = metaOf(item);
     const windows: Record<string, KnownWindow> = {};
     for (const w of usage.windows) {
@@ -288,18 +290,18 @@ export class RateLimitGate {
     // 429 made the item forget its windows) are only ever raised, never set.
     const known = new Set(usage.windows.map((w) => tagOf(w.name, windows[w.name]!)).filter((tag) => countIn(item, countField(tag)) !== undefined));
     for (const [name, w] of Object.entries(meta.windows)) known.add(tagOf(name, w));
-    const appReports = metaOf(this.items.peek(provider, APP_SK)).reports;
+    const appReports = metaOf(this.items.peek(budget, APP_SK)).reports;
     const writes: Promise<unknown>[] = [];
     if (JSON.stringify(windows) !== JSON.stringify(meta.windows) || (usage.scope === 'app' && appReports !== 'app')) {
       writes.push(this.#learn(call, usage, scopeKey, item, windows, known));
     }
     if (usage.scope === 'user' && appReports !== 'user') {
-      writes.push(this.store.update(pk, APP_SK, GATE_ITEM.encode({ reports: 'user' })).then((after) => this.items.remember(provider, APP_SK, after)));
+      writes.push(this.store.update(pk, APP_SK, GATE_ITEM.encode({ reports: 'user' })).then((after) => this.items.remember(budget, APP_SK, after)));
     }
     // What the provider counted may be more than we reserved (other apps, retries): raise ours to it.
     for (const w of usage.windows) {
       const tag = tagOf(w.name, windows[w.name]!);
-      if (!known.has(tag) || used(w) <= numberIn(this.items.peek(provider, scopeKey), countField(tag))) continue;
+      if (!known.has(tag) || used(w) <= numberIn(this.items.peek(budget, scopeKey), countField(tag))) continue;
       writes.push(
         this.store
           .update(
@@ -313,7 +315,7 @@ export class RateLimitGate {
               ],
             },
           )
-          .then((after) => (after ? this.items.merge(provider, scopeKey, { [countField(tag)]: used(w) }) : undefined)),
+          .then((after) => (after ? this.items.merge(budget, scopeKey, { [countField(tag)]: used(w) }) : undefined)),
       );
     }
     await Promise.all(writes);
@@ -332,8 +334,8 @@ export class RateLimitGate {
     windows: Record<string, KnownWindow>,
     known: Set<string>,
   ): Promise<void> {
-    const provider = call.provider;
-    const pk = gatePk(provider);
+    const budget = call.budget;
+    const pk = gatePk(budget);
     const now = this.now();
     const fields: StateItem = encodeWindows(windows);
     if (usage.scope === 'app') Object.assign(fields, GATE_ITEM.encode({ reports: 'app' }));
@@ -356,7 +358,7 @@ export class RateLimitGate {
     for (let i = REMOVALS_PER_WRITE; i < stale.length; i += REMOVALS_PER_WRITE) {
       after = await this.store.update(pk, scopeKey, removals(stale.slice(i, i + REMOVALS_PER_WRITE)));
     }
-    this.items.remember(provider, scopeKey, after);
+    this.items.remember(budget, scopeKey, after);
   }
 
   /** Gives back the slot an admission reserved for a call that was never made (its fill found the value, its connection failed). */
@@ -366,23 +368,23 @@ export class RateLimitGate {
     call.reserved = undefined;
     if (!reserved) return;
     const add = Object.fromEntries(Object.entries(reserved.add).flatMap(([field, by]) => (by === 0 ? [] : [[field, -by]])));
-    const outcome = await this.store.addAll(gatePk(call.provider), reserved.scopeKey, { add });
-    if (outcome.added) this.items.merge(call.provider, reserved.scopeKey, outcome.values);
+    const outcome = await this.store.addAll(gatePk(call.budget), reserved.scopeKey, { add });
+    if (outcome.added) this.items.merge(call.budget, reserved.scopeKey, outcome.values);
   }
 
   /** A 429 from the provider: the scope waits until its Retry-After, then its windows are probed anew. */
   async limited(call: CallContext, error: ProviderError): Promise<void> {
     const scope = error.rateLimitScope ?? 'app';
     const until = this.now() + Math.max(1, error.retryAfterSecs ?? 60) * 1000;
-    const provider = call.provider;
-    const reports = metaOf(this.items.peek(provider, APP_SK)).reports;
+    const budget = call.budget;
+    const reports = metaOf(this.items.peek(budget, APP_SK)).reports;
     // A user's own limit, where the provider's windows are app-wide (or unreported), is kept in
     // the app item that every request of this provider already checks.
     const [sk, fields]: [string, StateItem] =
       scope === 'user' && reports !== 'user'
         ? [APP_SK, { [userBlockField(call)]: until }]
         : [scopeKeyOf(scope, call), GATE_ITEM.encode({ blockedUntilMs: until, windows: JSON.stringify({}) })];
-    this.items.remember(provider, sk, await this.store.update(gatePk(provider), sk, fields));
+    this.items.remember(budget, sk, await this.store.update(gatePk(budget), sk, fields));
   }
 
   /** After a call: probes end; a probe whose answers reported no usage marks the provider as reporting none. */
@@ -391,10 +393,10 @@ export class RateLimitGate {
     await call.admission?.catch(() => undefined);
     if (call.probes.size === 0) return;
     if (!call.observed && call.unreported) {
-      const after = await this.store.update(gatePk(call.provider), APP_SK, GATE_ITEM.encode({ reports: 'none' }), {
+      const after = await this.store.update(gatePk(call.budget), APP_SK, GATE_ITEM.encode({ reports: 'none' }), {
         ifAny: [{ field: GATE_ITEM.field('reports'), op: 'missing' }],
       });
-      if (after) this.items.remember(call.provider, APP_SK, after);
+      if (after) this.items.remember(call.budget, APP_SK, after);
     }
     await this.releaseProbes(call);
   }
@@ -423,7 +425,7 @@ export class RateLimitGate {
   }
 
   private async releaseProbes(call: CallContext): Promise<void> {
-    await Promise.all([...call.probes].map(([scopeKey, holder]) => releaseLease(this.store, gatePk(call.provider), `${scopeKey}#probe`, holder)));
+    await Promise.all([...call.probes].map(([scopeKey, holder]) => releaseLease(this.store, gatePk(call.budget), `${scopeKey}#probe`, holder)));
     call.probes.clear();
   }
 

@@ -21,6 +21,8 @@ export interface ResilienceDeps {
   settings: ResilienceSettings;
   sleep: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Whose budget and circuit the calls spend (shared/resilience/budget.ts); the provider's global app by default. */
+  budget?: string;
 }
 
 export class ResilientFitnessProvider extends ForwardingFitnessProvider implements FitnessProvider, EarlyAdmission {
@@ -46,7 +48,7 @@ export class ResilientFitnessProvider extends ForwardingFitnessProvider implemen
 
   prepare(session: ProviderSession): void {
     if (this.#ahead.has(session)) return;
-    const context = newCallContext({ provider: this.descriptor.name, tenantId: session.tenantId, userId: session.userId });
+    const context = newCallContext({ provider: this.descriptor.name, budget: this.#budget, tenantId: session.tenantId, userId: session.userId });
     context.admission = this.deps.gate.admit(context);
     context.admission.catch(() => undefined); // taken (and thrown) by the call's first request
     this.#ahead.set(session, context);
@@ -60,13 +62,18 @@ export class ResilientFitnessProvider extends ForwardingFitnessProvider implemen
     await this.deps.gate.finish(context);
   }
 
+  get #budget(): string {
+    return this.deps.budget ?? this.descriptor.name;
+  }
+
   async #guarded<T>(session: ProviderSession, call: () => Promise<T>): Promise<T> {
-    const provider = this.descriptor.name;
+    const provider = this.#budget;
     const { gate, circuit, settings } = this.deps;
     // Nested calls (records derived from activities) run in the outer call's context.
-    if (currentCall()?.provider === provider) return call();
+    if (currentCall()?.budget === provider) return call();
     const origin = originOf(session);
-    const context = this.#ahead.get(origin) ?? newCallContext({ provider, tenantId: session.tenantId, userId: session.userId });
+    const context =
+      this.#ahead.get(origin) ?? newCallContext({ provider: this.descriptor.name, budget: provider, tenantId: session.tenantId, userId: session.userId });
     this.#ahead.delete(origin);
     return withCallContext(context, async () => {
       let before: CircuitState | undefined;

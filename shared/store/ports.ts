@@ -213,3 +213,37 @@ export interface JobQueue {
 
 /** The longest delay SQS accepts for a message: 15 minutes. */
 export const MAX_QUEUE_DELAY_SECS = 900;
+
+/**
+ * A tenant's own OAuth app at one provider (plain here; adapters seal the secret and the
+ * webhook settings). It wins over the global `PIERRE_<P>_*` credentials for that tenant.
+ */
+export const TenantAppSchema = z.object({
+  tenantId: z.string().check(z.minLength(1)),
+  provider: z.string().check(z.minLength(1)),
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: z.string().check(z.minLength(1)),
+  /** Unset: the global scopes (or the descriptor's defaults). */
+  scopes: z.optional(z.array(z.string())),
+  /** Unset: the global redirect URI, else `<public base URL>/callback/<provider>`. */
+  redirectUri: z.optional(z.url()),
+  /** The descriptor's webhook settings the tenant set (`WEBHOOK_SECRET`, ...), by `<KEY>`. */
+  webhookSettings: z.record(z.string(), z.string()),
+  updatedAt: z.iso.datetime(),
+});
+export type TenantApp = z.infer<typeof TenantAppSchema>;
+
+export interface TenantAppStore {
+  get(tenantId: string, provider: string): Promise<TenantApp | undefined>;
+  put(app: TenantApp): Promise<void>;
+  /** False when there was nothing to delete. */
+  delete(tenantId: string, provider: string): Promise<boolean>;
+  /** Every app of one tenant (at most one per provider). */
+  listForTenant(tenantId: string): Promise<TenantApp[]>;
+  /**
+   * Every tenant's apps in a stable order, at most `limit` after the cursor `after` (undefined:
+   * from the start); `next` is the cursor of the following page, undefined after the last. An
+   * app that cannot be opened (sealed with a retired key) is left out, so it never stalls the walk.
+   */
+  page(after: string | undefined, limit: number): Promise<{ apps: TenantApp[]; next: string | undefined }>;
+}

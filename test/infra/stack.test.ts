@@ -194,8 +194,9 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       const index = statementsOf(name).some((s) => JSON.stringify(s.Resource).includes('/index/'));
       expect(index, name).toBe(FUNCTION_SPECS[name].providerUserIndex === true);
     }
-    // Webhooks find connections by provider user; erasure (and its continuation in the worker) finds a user's OAuth states.
-    expect(LAMBDA_NAMES.filter((name) => FUNCTION_SPECS[name].providerUserIndex)).toEqual(['users', 'webhooks', 'retry-worker']);
+    // Webhooks find connections by provider user; erasure (and its continuation in the worker) finds a user's OAuth states;
+    // the health check pages through tenants' own apps.
+    expect(LAMBDA_NAMES.filter((name) => FUNCTION_SPECS[name].providerUserIndex)).toEqual(['users', 'webhooks', 'retry-worker', 'health-check']);
     expect(JSON.stringify(statementsOf('webhooks'))).toContain('/index/byProviderUser');
   });
 

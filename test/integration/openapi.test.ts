@@ -189,6 +189,22 @@ describe('OpenAPI document', () => {
       await publicGet('/webhooks/terra', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
     );
 
+    // A tenant admin's own app, and webhooks for it.
+    const admin = { authorization: `Bearer ${await client.server.issueToken('openapi-admin', 'tenant-o', undefined, 'admin')}` };
+    const adminApi = (method: string, body?: unknown) =>
+      fetch(`${client.server.url}/admin/providers/strava`, { method, headers: admin, body: body === undefined ? undefined : JSON.stringify(body) });
+    await conforms('PUT', '/admin/providers/{provider}', await api('/admin/providers/strava', { method: 'PUT', body: '{}' }));
+    await conforms('PUT', '/admin/providers/{provider}', await adminApi('PUT', { client_id: 'x' }));
+    const app = { client_id: 'openapi-app', client_secret: 'openapi-secret', webhook_settings: { WEBHOOK_VERIFY_TOKEN: 'openapi-verify' } };
+    await conforms('PUT', '/admin/providers/{provider}', await adminApi('PUT', app));
+    await conforms('GET', '/admin/providers/{provider}', await adminApi('GET'));
+    const challenge = '?hub.mode=subscribe&hub.challenge=c2&hub.verify_token=openapi-verify';
+    await conforms('GET', '/webhooks/{provider}/{tenant}', await publicGet(`/webhooks/strava/tenant-o${challenge}`));
+    await conforms('GET', '/webhooks/{provider}/{tenant}', await publicGet(`/webhooks/strava/tenant-x${challenge}`));
+    await conforms('POST', '/webhooks/{provider}/{tenant}', await publicGet('/webhooks/strava/tenant-x', { method: 'POST', body: '{}' }));
+    await conforms('DELETE', '/admin/providers/{provider}', await adminApi('DELETE'));
+    await conforms('GET', '/admin/providers/{provider}', await adminApi('GET'));
+
     await conforms('DELETE', '/connections/{provider}', await api('/connections/strava', { method: 'DELETE' }));
     await conforms('DELETE', '/connections/{provider}', await api('/connections/synthetic', { method: 'DELETE' }));
     const erased = await conforms('DELETE', '/users/me', await api('/users/me', { method: 'DELETE' }));
@@ -206,7 +222,6 @@ describe('OpenAPI document', () => {
     await conforms('PUT', '/settings/sources', await api('/settings/sources', put({ sleep: ['no-such-provider'] })));
     await conforms('GET', '/settings/sources', await api('/settings/sources'));
     await conforms('GET', '/admin/sources', await api('/admin/sources'));
-    const admin = { authorization: `Bearer ${await client.server.issueToken('openapi-admin', 'tenant-o', undefined, 'admin')}` };
     await conforms('PUT', '/admin/sources', await publicGet('/admin/sources', put({ activities: ['garmin', 'strava'] }, admin)));
     await conforms('GET', '/admin/sources', await publicGet('/admin/sources', { headers: admin }));
     expect([...validated.get('GET /admin/sources')!].sort()).toEqual([200, 403]);
@@ -225,6 +240,7 @@ describe('OpenAPI document', () => {
       requires_oauth: false,
       connection_type: 'none',
       configured: true,
+      credentials: 'none',
       connected: true,
       status: 'connected',
     };

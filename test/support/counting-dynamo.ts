@@ -15,6 +15,7 @@ import { DynamoConnectionStore } from '../../shared/store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../../shared/store/dynamodb/oauth-state';
 import { ensureTables } from '../../shared/store/dynamodb/schema';
 import { DynamoStateStore } from '../../shared/store/dynamodb/state';
+import { DynamoTenantAppStore } from '../../shared/store/dynamodb/tenant-apps';
 import { parseTokenKeys, TokenCipher } from '../../shared/store/token-cipher';
 
 export interface DynamoCall {
@@ -135,6 +136,7 @@ export async function countingDynamo(
     cache: new DynamoCacheStore(doc, tables.cache),
     coordination: new DynamoStateStore(doc, tables.cache),
     jobs: new DynamoStateStore(doc, tables.connections),
+    tenantApps: new DynamoTenantAppStore(doc, tables.connections, cipher),
   };
   return {
     stores,

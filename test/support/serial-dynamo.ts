@@ -17,6 +17,7 @@ import { DynamoCacheStore } from '../../shared/store/dynamodb/cache';
 import { DynamoConnectionStore } from '../../shared/store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../../shared/store/dynamodb/oauth-state';
 import { DynamoStateStore } from '../../shared/store/dynamodb/state';
+import { DynamoTenantAppStore } from '../../shared/store/dynamodb/tenant-apps';
 import { parseTokenKeys, TokenCipher } from '../../shared/store/token-cipher';
 
 /** One shared connection; `stores()` gives each container its own adapters over it. */
@@ -33,6 +34,7 @@ export async function serialDynamo(tables: { connections: string; cache: string 
       cache: new DynamoCacheStore(doc, tables.cache),
       coordination: new DynamoStateStore(doc, tables.cache),
       jobs: new DynamoStateStore(doc, tables.connections),
+      tenantApps: new DynamoTenantAppStore(doc, tables.connections, cipher),
     }),
     destroy: () => client.destroy(),
   };

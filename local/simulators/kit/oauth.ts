@@ -51,11 +51,20 @@ export class OAuthServer {
   private readonly codes = new Map<string, PendingCode>();
   private readonly access = new Map<string, IssuedTokens>();
   private readonly refresh = new Map<string, IssuedTokens>();
+  /** Tokens issued per client id (code exchanges and refreshes): which app a service used. */
+  readonly issuedByClient = new Map<string, number>();
 
   constructor(private readonly options: OAuthServerOptions) {}
 
   private nowSecs(): number {
     return Math.floor(this.options.now() / 1000);
+  }
+
+  /** Registers another app (a tenant's own), or gives a known one a new secret (a rotation). */
+  putClient(client: OAuthClient): void {
+    const known = this.client(client.clientId);
+    if (known) known.clientSecret = client.clientSecret;
+    else this.options.clients.push({ ...client });
   }
 
   client(clientId: string | null | undefined): OAuthClient | undefined {
@@ -122,6 +131,7 @@ export class OAuthServer {
   }
 
   private issueTokens(grant: Grant): IssuedTokens {
+    this.issuedByClient.set(grant.clientId, (this.issuedByClient.get(grant.clientId) ?? 0) + 1);
     const wantsRefresh = this.options.refreshScope === undefined || grant.scopes.includes(this.options.refreshScope);
     const issued: IssuedTokens = {
       clientId: grant.clientId,

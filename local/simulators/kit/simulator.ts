@@ -113,6 +113,14 @@ export abstract class SimulatorBase implements ProviderSimulator, Snapshottable 
         // The whole provider down (every route, the API root included) until cleared.
         this.outage = controlInput(z.object({ down: z.boolean() }), body).down;
         return json(204, undefined);
+      case 'POST clients': {
+        const client = controlInput(z.object({ client_id: z.string().check(z.minLength(1)), client_secret: z.string().check(z.minLength(1)) }), body);
+        this.oauth.putClient({ clientId: client.client_id, clientSecret: client.client_secret });
+        return json(204, undefined);
+      }
+      case 'GET clients':
+        // Client ids and how many tokens each was issued; never a secret.
+        return json(200, Object.fromEntries(this.oauth.issuedByClient));
       case 'GET requests':
         return json(200, this.requestLog);
       case 'DELETE requests':

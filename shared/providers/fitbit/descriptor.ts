@@ -52,6 +52,7 @@ export const FITBIT_DESCRIPTOR = {
   // A page may be empty and still carry a token: only a missing token ends.
   pagination: { kind: 'cursor', tokenParam: 'pageToken', itemsField: 'dataPoints', nextField: 'nextPageToken', emptyPageEnds: false },
   webhooks: true,
+  webhookSettings: ['WEBHOOK_AUTHORIZATION'],
   derivedFromActivities: ['stats', 'personal_records'],
   retiredConnection: retiredFitbitConnection,
   aiUse: { allowed: true, terms: "no AI-specific restriction known to us; Google's API user data policy (Limited Use) applies" },

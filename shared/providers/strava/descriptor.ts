@@ -29,6 +29,7 @@ export const STRAVA_DESCRIPTOR = {
   defaultScopes: ['read', 'activity:read_all', 'profile:read_all'],
   requiredScopes: ['activity:read_all'],
   webhooks: true,
+  webhookSettings: ['WEBHOOK_VERIFY_TOKEN', 'WEBHOOK_SUBSCRIPTION_ID'],
   derivedFromActivities: ['personal_records'],
   aiUse: {
     allowed: false,

@@ -19,6 +19,7 @@ export const TERRA_DESCRIPTOR = {
   defaultScopes: [],
   pagination: { kind: 'time_windows' },
   webhooks: true,
+  webhookSettings: ['WEBHOOK_SECRET'],
   derivedFromActivities: ['stats', 'personal_records'],
   aiUse: { allowed: true, terms: "none known from Terra itself; each source's own terms still apply to its data" },
 } satisfies ProviderDescriptorInput;
