@@ -4,7 +4,19 @@
  */
 import { RESOURCES } from '../shared/resources';
 
-export type FunctionName = 'providers' | 'connect' | 'callback' | 'connections' | 'data' | 'jobs' | 'health' | 'mcp' | 'webhooks' | 'web';
+export type FunctionName =
+  | 'providers'
+  | 'connect'
+  | 'callback'
+  | 'connections'
+  | 'data'
+  | 'jobs'
+  | 'health'
+  | 'mcp'
+  | 'webhooks'
+  | 'web'
+  | 'endpoints'
+  | 'events';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'DELETE';
@@ -27,6 +39,14 @@ export const ROUTES = [
   { method: 'DELETE', path: '/connections/{provider}', fn: 'connections', auth: true },
   ...DATA_ROUTES,
   { method: 'GET', path: '/jobs/{id}', fn: 'jobs', auth: true },
+  // The tenant's event endpoints and events: admins only (docs/events.md).
+  { method: 'POST', path: '/admin/endpoints', fn: 'endpoints', auth: true },
+  { method: 'GET', path: '/admin/endpoints', fn: 'endpoints', auth: true },
+  { method: 'DELETE', path: '/admin/endpoints/{id}', fn: 'endpoints', auth: true },
+  { method: 'POST', path: '/admin/endpoints/{id}/rotate-secret', fn: 'endpoints', auth: true },
+  { method: 'GET', path: '/events', fn: 'events', auth: true },
+  { method: 'GET', path: '/events/{id}', fn: 'events', auth: true },
+  { method: 'POST', path: '/events/{id}/resend', fn: 'events', auth: true },
   { method: 'POST', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'GET', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'DELETE', path: '/mcp', fn: 'mcp', auth: true },

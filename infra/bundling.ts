@@ -95,6 +95,10 @@ const TOTAL_CEILINGS: Record<string, number> = {
   mcp: 1_025_000,
   providers: 865_000,
   'retry-worker': 870_000,
+  // Set before a measurement: the jobs function's ceiling plus the SQS client's chunk (events, delivery worker) and the batch utility.
+  endpoints: 730_000,
+  events: 830_000,
+  'delivery-worker': 850_000,
   web: 760_000,
   webhooks: 865_000,
 };

@@ -15,6 +15,8 @@ export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda 
   webhooks: () => import('../functions/webhooks'),
   jobs: () => import('../functions/jobs'),
   web: () => import('../functions/web'),
+  endpoints: () => import('../functions/endpoints'),
+  events: () => import('../functions/events'),
 };
 
 /** A Lambda context whose remaining time runs down for real from `timeoutMs` (the stack's default). */

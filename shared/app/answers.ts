@@ -134,3 +134,6 @@ export const JobAnswerSchema = z.object({
   data_note: z.optional(z.string()),
   error: z.optional(z.object({ code: z.string(), message: z.string() })).check(z.describe('When failed')),
 });
+
+// The event endpoints' and events' answers, named in the OpenAPI document like the rest.
+export * from '../events/answers';

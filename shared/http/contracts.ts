@@ -9,6 +9,7 @@ import * as answers from '../app/answers';
 import type { RouteKey } from '../../functions/routes';
 import { RESOURCES, type ResourceRow } from '../resources';
 import { ConnectQuerySchema, JobPathSchema, ProviderPathSchema, ProvidersQuerySchema } from './query';
+import { EndpointBodySchema, EndpointPathSchema, EventPathSchema, EventsQuerySchema } from '../events/answers';
 
 /** Every public error code and the statuses it comes with. */
 export const ERROR_CODES = {
@@ -19,11 +20,13 @@ export const ERROR_CODES = {
   insufficient_scope: { statuses: [400], when: 'A required scope was not granted (nothing stored)' },
   unsupported_feature: { statuses: [400], when: 'The provider lacks the capability' },
   unauthorized: { statuses: [401], when: 'Missing or bad JWT, or no sub / tenant claim' },
+  forbidden: { statuses: [403], when: "The route is for the tenant's admins: the token's role claim (PIERRE_ROLE_CLAIM) must be admin" },
   webhook_rejected: { statuses: [401], when: 'A webhook delivery was refused: one answer whatever the reason' },
   not_found: { statuses: [404], when: 'Unknown route, activity, or a provider without webhooks' },
   unsupported_provider: { statuses: [404], when: 'The provider is not registered; the message lists the supported ones' },
   method_not_allowed: { statuses: [405], when: 'The method is not served on this path' },
   not_connected: { statuses: [409], when: 'Connect the provider first' },
+  too_many_endpoints: { statuses: [409], when: 'The tenant has the most event endpoints allowed; delete one first' },
   reauthorization_required: { statuses: [409], when: 'The stored connection can no longer be used; connect again' },
   provider_auth_failed: { statuses: [409], when: 'The provider refused the stored tokens; connect again' },
   payload_too_large: { statuses: [413], when: 'Body over 64 KiB (6 MiB for webhooks)' },
@@ -79,6 +82,7 @@ const PROVIDER_CALL_ERRORS = [
   'provider_timeout',
   'provider_not_configured',
 ] as const;
+const ADMIN_ERRORS = [...AUTH_ERRORS, 'forbidden'] as const;
 const DATA_ERRORS = [...AUTH_ERRORS, ...PROVIDER_CALL_ERRORS, 'unsupported_feature'] as const;
 
 const ok = (description: string, schema: z.ZodMiniType): Partial<Record<number, Answer>> => ({ 200: { description, schema } });
@@ -225,6 +229,55 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
     path: JobPathSchema,
     answers: ok("The caller's job", answers.JobAnswerSchema),
     errors: [...AUTH_ERRORS, 'not_found'],
+  },
+  'POST /admin/endpoints': {
+    summary: 'Add an event endpoint for your tenant (admins); its signing secret is shown only here',
+    description: 'Events are POSTed to it signed per Standard Webhooks (docs/events.md). At most 10 endpoints per tenant.',
+    tag: 'Events',
+    body: { description: 'The URL and the event types wanted', schema: EndpointBodySchema },
+    answers: { 201: { description: 'Added', schema: answers.EndpointCreatedAnswerSchema } },
+    errors: [...ADMIN_ERRORS, 'too_many_endpoints'],
+  },
+  'GET /admin/endpoints': {
+    summary: "Your tenant's event endpoints (admins), without their secrets",
+    tag: 'Events',
+    answers: ok('The endpoints', answers.EndpointsAnswerSchema),
+    errors: ADMIN_ERRORS,
+  },
+  'DELETE /admin/endpoints/{id}': {
+    summary: 'Remove an event endpoint (admins)',
+    tag: 'Events',
+    path: EndpointPathSchema,
+    answers: ok('Removed', answers.EndpointDeletedAnswerSchema),
+    errors: [...ADMIN_ERRORS, 'not_found'],
+  },
+  'POST /admin/endpoints/{id}/rotate-secret': {
+    summary: "A new signing secret (admins); the previous one keeps signing beside it for 24 hours",
+    tag: 'Events',
+    path: EndpointPathSchema,
+    answers: ok('The new secret, shown only here', answers.SecretRotatedAnswerSchema),
+    errors: [...ADMIN_ERRORS, 'not_found'],
+  },
+  'GET /events': {
+    summary: "Your tenant's events, oldest first, and its disabled endpoints (admins)",
+    tag: 'Events',
+    query: EventsQuerySchema,
+    answers: ok('A page of events', answers.EventsAnswerSchema),
+    errors: ADMIN_ERRORS,
+  },
+  'GET /events/{id}': {
+    summary: 'One event with its delivery attempts (admins)',
+    tag: 'Events',
+    path: EventPathSchema,
+    answers: ok('The event', answers.EventAnswerSchema),
+    errors: [...ADMIN_ERRORS, 'not_found'],
+  },
+  'POST /events/{id}/resend': {
+    summary: 'Deliver an event again, same webhook-id, to every endpoint that wants it (admins)',
+    tag: 'Events',
+    path: EventPathSchema,
+    answers: { 202: { description: 'Queued', schema: answers.ResendAnswerSchema } },
+    errors: [...ADMIN_ERRORS, 'not_found'],
   },
   'POST /mcp': {
     summary: 'Model Context Protocol (Streamable HTTP, stateless): the same data as tools',
