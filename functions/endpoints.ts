@@ -14,7 +14,8 @@ export const handler = authenticated(
   async (event, { container, identity }) => {
     requireAdmin(identity);
     const route = event.routeKey;
-    if (route === 'POST /admin/endpoints') return json(201, await createEndpoint(container, identity.tenantId, parseInput(EndpointBodySchema, jsonBody(event))));
+    if (route === 'POST /admin/endpoints')
+      return json(201, await createEndpoint(container, identity.tenantId, parseInput(EndpointBodySchema, jsonBody(event))));
     if (route === 'GET /admin/endpoints') return json(200, await listEndpoints(container, identity.tenantId));
     const { id } = parseInput(EndpointPathSchema, event.pathParameters);
     if (route === 'DELETE /admin/endpoints/{id}') return json(200, await deleteEndpoint(container, identity.tenantId, id));

@@ -13,7 +13,8 @@ import { EventPathSchema, EventsQuerySchema } from '../shared/events/answers';
 export const handler = authenticated(
   async (event, { container, identity }) => {
     requireAdmin(identity);
-    if (event.routeKey === 'GET /events') return json(200, await listEvents(container, identity.tenantId, parseInput(EventsQuerySchema, event.queryStringParameters)));
+    if (event.routeKey === 'GET /events')
+      return json(200, await listEvents(container, identity.tenantId, parseInput(EventsQuerySchema, event.queryStringParameters)));
     const { id } = parseInput(EventPathSchema, event.pathParameters);
     if (event.routeKey === 'GET /events/{id}') return json(200, await getEvent(container, identity.tenantId, id));
     return json(202, await resendEvent(container, identity.tenantId, id));

@@ -329,7 +329,9 @@ export class PierreStack extends Stack {
         fn.addEventSource(new SqsEventSource(this.deliveryQueue, { batchSize: DELIVERY_BATCH_SIZE, reportBatchItemFailures: true }));
       }
       if (spec.endpointSecrets) {
-        role.addToPrincipalPolicy(new PolicyStatement({ actions: [...SECRETS_TABLE_ACTIONS[spec.endpointSecrets]], resources: [this.endpointSecretsTable.tableArn] }));
+        role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: [...SECRETS_TABLE_ACTIONS[spec.endpointSecrets]], resources: [this.endpointSecretsTable.tableArn] }),
+        );
       }
       functions.set(name, fn);
     }

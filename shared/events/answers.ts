@@ -50,8 +50,12 @@ const EventAnswer = z.object({
 });
 export const EventsAnswerSchema = z.object({
   events: z.array(EventAnswer),
-  next: z.union([z.string(), z.null()]).check(z.describe('Pass as `after`; null: nothing more yet (a filtered page may be short or empty and still have a next)')),
-  disabled_endpoints: z.array(EndpointAnswer).check(z.describe('Endpoints disabled for failing 3 days: they receive nothing until re-enabled by a successful resend')),
+  next: z
+    .union([z.string(), z.null()])
+    .check(z.describe('Pass as `after`; null: nothing more yet (a filtered page may be short or empty and still have a next)')),
+  disabled_endpoints: z
+    .array(EndpointAnswer)
+    .check(z.describe('Endpoints disabled for failing 3 days: they receive nothing until re-enabled by a successful resend')),
 });
 const AttemptAnswer = z.object({
   endpoint_id: z.string(),

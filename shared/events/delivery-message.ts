@@ -13,8 +13,21 @@ const DeliveryMessageSchema = z.object({
 });
 export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
 
-export function deliveryMessage(d: { event: Pick<StoredEvent, 'id' | 'tenantId'>; endpointId: string; attempt: number; firstMs: number; dueMs: number }): string {
-  const message: DeliveryMessage = { tenant: d.event.tenantId, event: d.event.id, endpoint: d.endpointId, attempt: d.attempt, first_ms: d.firstMs, due_ms: d.dueMs };
+export function deliveryMessage(d: {
+  event: Pick<StoredEvent, 'id' | 'tenantId'>;
+  endpointId: string;
+  attempt: number;
+  firstMs: number;
+  dueMs: number;
+}): string {
+  const message: DeliveryMessage = {
+    tenant: d.event.tenantId,
+    event: d.event.id,
+    endpoint: d.endpointId,
+    attempt: d.attempt,
+    first_ms: d.firstMs,
+    due_ms: d.dueMs,
+  };
   return JSON.stringify(message);
 }
 

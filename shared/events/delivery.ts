@@ -4,7 +4,7 @@
  * minutes a hop, as the retry worker does); a due one is signed with the endpoint's live secrets
  * and POSTed. A 2xx delivers; a 4xx other than 408/429 (or a refused target) fails for good; any
  * other failure is tried again after an exponential backoff with jitter, for 3 days from the
- * first attempt. Every attempt is logged (status, latency, error) for 30 days, and each outcome
+ * first attempt (the last try at the end of the 3 days). Every attempt is logged (status, latency, error) for 30 days, and each outcome
  * feeds the endpoint's health: failing for 3 days disables it.
  *
  * Delivery is at least once (SQS may hand a message over twice) and per-endpoint order is not
@@ -94,14 +94,16 @@ export async function processDelivery(deps: DeliveryDeps, body: string): Promise
     await log({ atMs: now, status: outcome.status, latencyMs: outcome.latencyMs, outcome: 'delivered' });
     return 'delivered';
   }
-  const delayMs = retryDelayMs(message.attempt, deps.random);
-  const retry = !permanent(outcome) && now + delayMs - message.first_ms <= RETRY_WINDOW_MS && health !== undefined && health.disabledAtMs === undefined;
+  // The last try comes when the 3 days are up, so that an endpoint down all along is disabled by it.
+  const windowEndMs = message.first_ms + RETRY_WINDOW_MS;
+  const retry = !permanent(outcome) && now < windowEndMs && health !== undefined && health.disabledAtMs === undefined;
   await log({ atMs: now, status: outcome.status, latencyMs: outcome.latencyMs, error: describe(outcome), outcome: retry ? 'retrying' : 'failed' });
   if (!retry) {
     logger.warn('an event delivery was given up', { eventId: event.id, endpointId: endpoint.id, attempt: message.attempt, status: outcome.status });
     return 'failed';
   }
-  const next = { event, endpointId: endpoint.id, attempt: message.attempt + 1, firstMs: message.first_ms, dueMs: now + delayMs };
+  const dueMs = Math.min(now + retryDelayMs(message.attempt, deps.random), windowEndMs);
+  const next = { event, endpointId: endpoint.id, attempt: message.attempt + 1, firstMs: message.first_ms, dueMs };
   const nextBody = deliveryMessage(next);
   await requeue(deps, readDeliveryMessage(nextBody)!, nextBody);
   return 'retrying';

@@ -137,7 +137,9 @@ export function postJson(target: string, headers: Record<string, string>, body: 
       finish({ error: `no answer within ${DELIVERY_TIMEOUT_MS} ms` });
       req.destroy();
     }, DELIVERY_TIMEOUT_MS);
-    req.on('error', (error: NodeJS.ErrnoException) => finish({ error: error.code === 'EREFUSEDTARGET' ? `refused target: ${error.message}` : `connection failed (${error.code ?? error.name})` }));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      finish({ error: error.code === 'EREFUSEDTARGET' ? `refused target: ${error.message}` : `connection failed (${error.code ?? error.name})` }),
+    );
     req.end(body);
   });
 }

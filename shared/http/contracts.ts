@@ -252,7 +252,7 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
     errors: [...ADMIN_ERRORS, 'not_found'],
   },
   'POST /admin/endpoints/{id}/rotate-secret': {
-    summary: "A new signing secret (admins); the previous one keeps signing beside it for 24 hours",
+    summary: 'A new signing secret (admins); the previous one keeps signing beside it for 24 hours',
     tag: 'Events',
     path: EndpointPathSchema,
     answers: ok('The new secret, shown only here', answers.SecretRotatedAnswerSchema),
