@@ -10,8 +10,6 @@ import { startClient, type Client } from '../support/provider-flow';
 import { FakeClock } from '../support/fake-clock';
 import { startReceiver, type Receiver } from '../support/webhook-receiver';
 
-const HOUR = 3600_000;
-
 describe('events to the customer application', () => {
   const clock = new FakeClock(Date.parse('2026-12-07T10:00:00Z'));
   const deliveries = new MemoryJobQueue({ now: clock.now });
