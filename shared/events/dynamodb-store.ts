@@ -19,8 +19,6 @@ const endpointsPk = (tenantId: string) => `endpoints#${enc(tenantId)}`;
 const oncePk = (tenantId: string) => `eventonce#${enc(tenantId)}`;
 const COUNT_SK = '#count';
 
-const isTransactionConflict = (error: unknown) => (error as { name?: unknown } | null)?.name === 'TransactionCanceledException';
-
 function toEvent(item: Record<string, unknown>, nowMs: number): StoredEvent | undefined {
   if (typeof item['ttl'] === 'number' && item['ttl'] * 1000 <= nowMs) return undefined;
   return {
@@ -60,31 +58,23 @@ export class DynamoEventStore implements EventStore {
       createdAtMs: event.createdAtMs,
       ttl: expiresAtSecs,
     };
-    if (onceKey === undefined) {
-      await this.doc.put({ TableName: this.tableName, Item: item });
-      return true;
+    if (onceKey !== undefined) {
+      // The key first (one conditional write, which DynamoDB serialises): a lapsed key (its ttl passed) may be taken again.
+      try {
+        await this.doc.put({
+          TableName: this.tableName,
+          Item: { pk: oncePk(event.tenantId), sk: onceKey, ttl: expiresAtSecs },
+          ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':now': Math.floor(event.createdAtMs / 1000) },
+        });
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     }
-    try {
-      // The key and the event in one transaction: a lapsed key (its ttl passed) may be taken again.
-      await this.doc.transactWrite({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { pk: oncePk(event.tenantId), sk: onceKey, ttl: expiresAtSecs },
-              ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
-              ExpressionAttributeNames: { '#ttl': 'ttl' },
-              ExpressionAttributeValues: { ':now': Math.floor(event.createdAtMs / 1000) },
-            },
-          },
-          { Put: { TableName: this.tableName, Item: item } },
-        ],
-      });
-      return true;
-    } catch (error) {
-      if (isTransactionConflict(error)) return false;
-      throw error;
-    }
+    await this.doc.put({ TableName: this.tableName, Item: item });
+    return true;
   }
 
   async getEvent(tenantId: string, id: string, nowMs: number): Promise<StoredEvent | undefined> {
@@ -144,41 +134,47 @@ export class DynamoEventStore implements EventStore {
 
   async createEndpoint(endpoint: Endpoint, max: number): Promise<boolean> {
     const pk = endpointsPk(endpoint.tenantId);
+    // A place first (one conditional write on the count): two admins adding at once cannot pass the bound.
     try {
-      // The count and the endpoint together: two admins adding at once cannot pass the bound.
-      await this.doc.transactWrite({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: { pk, sk: COUNT_SK },
-              UpdateExpression: 'ADD #n :one',
-              ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
-              ExpressionAttributeNames: { '#n': 'endpoints' },
-              ExpressionAttributeValues: { ':one': 1, ':max': max },
-            },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                pk,
-                sk: endpoint.id,
-                tenantId: endpoint.tenantId,
-                url: endpoint.url,
-                types: endpoint.types ? JSON.stringify(endpoint.types) : undefined,
-                createdAtMs: endpoint.createdAtMs,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
+      await this.doc.update({
+        TableName: this.tableName,
+        Key: { pk, sk: COUNT_SK },
+        UpdateExpression: 'ADD #n :one',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
+        ExpressionAttributeNames: { '#n': 'endpoints' },
+        ExpressionAttributeValues: { ':one': 1, ':max': max },
       });
-      return true;
     } catch (error) {
-      if (isTransactionConflict(error)) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
+    try {
+      await this.doc.put({
+        TableName: this.tableName,
+        Item: {
+          pk,
+          sk: endpoint.id,
+          tenantId: endpoint.tenantId,
+          url: endpoint.url,
+          types: endpoint.types ? JSON.stringify(endpoint.types) : undefined,
+          createdAtMs: endpoint.createdAtMs,
+        },
+      });
+    } catch (error) {
+      await this.#release(pk).catch(() => undefined);
+      throw error;
+    }
+    return true;
+  }
+
+  #release(pk: string) {
+    return this.doc.update({
+      TableName: this.tableName,
+      Key: { pk, sk: COUNT_SK },
+      UpdateExpression: 'ADD #n :minus',
+      ExpressionAttributeNames: { '#n': 'endpoints' },
+      ExpressionAttributeValues: { ':minus': -1 },
+    });
   }
 
   async listEndpoints(tenantId: string): Promise<Endpoint[]> {
@@ -203,25 +199,13 @@ export class DynamoEventStore implements EventStore {
     if (id === COUNT_SK) return false;
     const pk = endpointsPk(tenantId);
     try {
-      await this.doc.transactWrite({
-        TransactItems: [
-          { Delete: { TableName: this.tableName, Key: { pk, sk: id }, ConditionExpression: 'attribute_exists(pk)' } },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: { pk, sk: COUNT_SK },
-              UpdateExpression: 'ADD #n :minus',
-              ExpressionAttributeNames: { '#n': 'endpoints' },
-              ExpressionAttributeValues: { ':minus': -1 },
-            },
-          },
-        ],
-      });
-      return true;
+      await this.doc.delete({ TableName: this.tableName, Key: { pk, sk: id }, ConditionExpression: 'attribute_exists(pk)' });
     } catch (error) {
-      if (isTransactionConflict(error)) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
+    await this.#release(pk);
+    return true;
   }
 
   async recordOutcome(tenantId: string, id: string, delivered: boolean, nowMs: number, disableAfterMs: number): Promise<Endpoint | undefined> {

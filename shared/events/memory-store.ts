@@ -61,7 +61,7 @@ export class MemoryEventStore implements EventStore {
     let tenant = this.#endpoints.get(endpoint.tenantId);
     if (!tenant) this.#endpoints.set(endpoint.tenantId, (tenant = new Map()));
     if (tenant.size >= max) return false;
-    tenant.set(endpoint.id, { ...endpoint });
+    tenant.set(endpoint.id, { types: undefined, failingSinceMs: undefined, disabledAtMs: undefined, ...endpoint });
     return true;
   }
 
