@@ -35,7 +35,7 @@ class PoisonMessage extends Error {
 }
 
 /** The body the receiver gets (Standard Webhooks' suggested shape). */
-export function webhookBody(event: StoredEvent): string {
+function webhookBody(event: StoredEvent): string {
   return JSON.stringify({ type: event.type, timestamp: new Date(event.createdAtMs).toISOString(), data: event.data });
 }
 

@@ -20,10 +20,11 @@ export interface PostOutcome {
   error?: string | undefined;
 }
 
-export const DELIVERY_TIMEOUT_MS = 10_000;
+const DELIVERY_TIMEOUT_MS = 10_000;
 /** The receiver's answer is not used; a little is read so that the connection ends cleanly. */
 const MAX_RESPONSE_BYTES = 16 * 1024;
 
+/** IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are judged by the IPv4 rules: BlockList maps them itself. */
 const BLOCKED = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8],
@@ -45,7 +46,6 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['100::', 64],
   ['2001:db8::', 32],

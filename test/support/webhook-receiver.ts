@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { vi } from 'vitest';
 
-export interface Delivery {
+interface Delivery {
   id: string;
   timestamp: string;
   signature: string;
