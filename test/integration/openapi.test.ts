@@ -187,6 +187,31 @@ describe('OpenAPI document', () => {
       await publicGet('/webhooks/terra', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
     );
 
+    // Events: an admin's endpoints and the tenant's events (the callbacks above published connection.created).
+    const adminToken = await client.server.issueToken('openapi-admin', 'tenant-o', undefined, 'admin');
+    const admin = (path: string, init: RequestInit = {}) =>
+      fetch(`${client.server.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', ...init.headers },
+      });
+    await conforms('GET', '/admin/endpoints', await api('/admin/endpoints'));
+    const added = await conforms(
+      'POST',
+      '/admin/endpoints',
+      await admin('/admin/endpoints', { method: 'POST', body: JSON.stringify({ url: 'http://127.0.0.1:9/hooks', types: ['job.failed'] }) }),
+    );
+    await conforms('POST', '/admin/endpoints', await admin('/admin/endpoints', { method: 'POST', body: JSON.stringify({ url: 'ftp://x' }) }));
+    await conforms('GET', '/admin/endpoints', await admin('/admin/endpoints'));
+    await conforms('POST', '/admin/endpoints/{id}/rotate-secret', await admin(`/admin/endpoints/${added.id}/rotate-secret`, { method: 'POST' }));
+    const events = await conforms('GET', '/events', await admin('/events?limit=5&type=connection.created'));
+    await conforms('GET', '/events', await admin('/events?limit=500'));
+    const eventId = events.events[0].id;
+    await conforms('GET', '/events/{id}', await admin(`/events/${eventId}`));
+    await conforms('GET', '/events/{id}', await admin('/events/evt_00000000000000000000000000'));
+    await conforms('POST', '/events/{id}/resend', await admin(`/events/${eventId}/resend`, { method: 'POST' }));
+    await conforms('DELETE', '/admin/endpoints/{id}', await admin(`/admin/endpoints/${added.id}`, { method: 'DELETE' }));
+    await conforms('DELETE', '/admin/endpoints/{id}', await admin(`/admin/endpoints/${added.id}`, { method: 'DELETE' }));
+
     await conforms('DELETE', '/connections/{provider}', await api('/connections/strava', { method: 'DELETE' }));
     await conforms('DELETE', '/connections/{provider}', await api('/connections/synthetic', { method: 'DELETE' }));
 
