@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContainer } from '../../shared/app/container';
 import { disconnect } from '../../shared/app/connections';
+import { withSession } from '../../shared/app/sessions';
 import { scheduleJob } from '../../shared/app/jobs';
 import { drainMemoryQueue } from '../../shared/app/retry-worker';
 import { MemoryEventLog } from '../../shared/events/memory';
@@ -145,5 +146,27 @@ describe('events the use cases publish', () => {
     expect(log.published.filter((e) => e.type === 'connection.revoked')).toMatchObject([
       { tenantId: 'tenant-j', data: { user_id: 'user-j', provider: 'strava', reason: 'user' } },
     ]);
+  });
+
+  it('connection.reauthorization_required once per stored state, however often reads notice it', async () => {
+    const now = Date.parse('2026-12-07T10:00:00Z');
+    const container = await buildContainer({ env: {}, deps: { now: () => now } });
+    const key = { tenantId: 'tenant-r', userId: 'user-r', provider: 'strava' };
+    await container.connections.put({
+      ...key,
+      accessToken: 'a',
+      expiresAt: Math.floor(now / 1000) - 60,
+      scopes: [],
+      status: 'connected',
+      connectedAt: new Date(now - 86_400_000).toISOString(),
+      updatedAt: new Date(now - 86_400_000).toISOString(),
+    });
+    for (let i = 0; i < 3; i++) {
+      await expect(withSession(container, key, 'strava', (provider, session) => provider.getAthlete(session))).rejects.toMatchObject({
+        code: 'reauthorization_required',
+      });
+    }
+    const { events } = await container.eventStore.listEvents('tenant-r', { limit: 10 }, now);
+    expect(events.map((e) => [e.type, e.data])).toEqual([['connection.reauthorization_required', { user_id: 'user-r', provider: 'strava', reason: 'expired' }]]);
   });
 });
