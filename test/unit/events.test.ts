@@ -167,6 +167,8 @@ describe('events the use cases publish', () => {
       });
     }
     const { events } = await container.eventStore.listEvents('tenant-r', { limit: 10 }, now);
-    expect(events.map((e) => [e.type, e.data])).toEqual([['connection.reauthorization_required', { user_id: 'user-r', provider: 'strava', reason: 'expired' }]]);
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      ['connection.reauthorization_required', { user_id: 'user-r', provider: 'strava', reason: 'expired' }],
+    ]);
   });
 });
