@@ -242,7 +242,17 @@ describe('PierreStack (bundled with the local esbuild)', () => {
 
   it('defines the connections table: keys, TTL, GSI, PITR, deletion protection, retained', () => {
     const tables = template.findResources('AWS::DynamoDB::GlobalTable') as Record<string, Resource>;
-    expect(Object.keys(tables)).toHaveLength(2);
+    // The connections, cache and endpoint secrets tables.
+    expect(Object.keys(tables)).toHaveLength(3);
+    const secrets = tables[logicalId(stack.endpointSecretsTable)]!;
+    expect(secrets.DeletionPolicy).toBe('Retain');
+    expect(secrets.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
     const connections = tables[logicalId(stack.connectionsTable)]!;
     expect(connections.DeletionPolicy).toBe('Retain');
     expect(connections.Properties).toMatchObject({
