@@ -17,7 +17,9 @@ export type FunctionName =
   | 'health'
   | 'mcp'
   | 'webhooks'
-  | 'web';
+  | 'web'
+  | 'endpoints'
+  | 'events';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -46,6 +48,14 @@ export const ROUTES = [
   { method: 'PUT', path: '/settings/sources', fn: 'settings', auth: true },
   { method: 'GET', path: '/admin/sources', fn: 'settings', auth: true },
   { method: 'PUT', path: '/admin/sources', fn: 'settings', auth: true },
+  // The tenant's event endpoints and events: admins only (docs/events.md).
+  { method: 'POST', path: '/admin/endpoints', fn: 'endpoints', auth: true },
+  { method: 'GET', path: '/admin/endpoints', fn: 'endpoints', auth: true },
+  { method: 'DELETE', path: '/admin/endpoints/{id}', fn: 'endpoints', auth: true },
+  { method: 'POST', path: '/admin/endpoints/{id}/rotate-secret', fn: 'endpoints', auth: true },
+  { method: 'GET', path: '/events', fn: 'events', auth: true },
+  { method: 'GET', path: '/events/{id}', fn: 'events', auth: true },
+  { method: 'POST', path: '/events/{id}/resend', fn: 'events', auth: true },
   { method: 'POST', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'GET', path: '/mcp', fn: 'mcp', auth: true },
   { method: 'DELETE', path: '/mcp', fn: 'mcp', auth: true },

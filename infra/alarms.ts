@@ -1,6 +1,6 @@
 /**
- * The stack's CloudWatch alarms, each sent to the optional SNS topic: a job that reached the
- * dead-letter queue, a function that failed or was throttled, a provider whose scheduled
+ * The stack's CloudWatch alarms, each sent to the optional SNS topic: a job or an event delivery
+ * that reached its dead-letter queue, a function that failed or was throttled, a provider whose scheduled
  * health check failed (the `ProviderHealthy` metric the health-check function emits, 1 or 0).
  */
 import { Duration } from 'aws-cdk-lib';
@@ -22,6 +22,8 @@ const PERIOD = Duration.minutes(5);
 export interface AlarmsProps {
   functions: ReadonlyMap<string, IFunction>;
   deadLetterQueue: IQueue;
+  /** Event deliveries the worker could not handle (a store or queue error, five receives). */
+  deliveryDeadLetterQueue: IQueue;
   /** The providers the health check probes. */
   providers: readonly string[];
   /** Where alarms go: a new topic with this e-mail subscribed, or an existing topic. */
@@ -72,6 +74,14 @@ export class PierreAlarms extends Construct {
       'DeadLetterQueueNotEmpty',
       'A queued read failed 5 times and is in the dead-letter queue: read it, fix the cause, redrive it',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      0,
+      ComparisonOperator.GREATER_THAN_THRESHOLD,
+      TreatMissingData.NOT_BREACHING,
+    );
+    add(
+      'DeliveryDeadLetterQueueNotEmpty',
+      'An event delivery could not be handled 5 times (a store or queue error, not a failing endpoint) and is in the delivery dead-letter queue: fix the cause, redrive it',
+      props.deliveryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
       0,
       ComparisonOperator.GREATER_THAN_THRESHOLD,
       TreatMissingData.NOT_BREACHING,

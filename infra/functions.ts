@@ -9,10 +9,10 @@ import { FUNCTION_NAMES, type FunctionName } from '../functions/routes';
 /** `retry-worker` -> `RetryWorker`: how a function's name forms its construct ids (`RetryWorkerFunction`, `RetryWorkerErrors`). */
 export const pascalCase = (name: string): string => name.replace(/(^|[-_])(\w)/g, (_m, _sep: string, c: string) => c.toUpperCase());
 
-/** The functions no route reaches: the SQS consumer and the scheduled probe. */
-type BackgroundFunctionName = 'retry-worker' | 'health-check';
+/** The functions no route reaches: the SQS consumers and the scheduled probe. */
+type BackgroundFunctionName = 'retry-worker' | 'delivery-worker' | 'health-check';
 export type LambdaName = FunctionName | BackgroundFunctionName;
-export const LAMBDA_NAMES: readonly LambdaName[] = [...FUNCTION_NAMES, 'retry-worker', 'health-check'];
+export const LAMBDA_NAMES: readonly LambdaName[] = [...FUNCTION_NAMES, 'retry-worker', 'delivery-worker', 'health-check'];
 
 /** `read`: GetItem and Query. `readWrite`: those and PutItem, UpdateItem, DeleteItem, BatchWriteItem. */
 export type TableAccess = 'read' | 'readWrite';
@@ -28,6 +28,10 @@ export interface FunctionSpec {
   cache?: TableAccess;
   /** `send` queues a job; `consume` is the event source's receive/delete (and send, to put a job back with a delay). */
   queue?: 'send' | 'consume';
+  /** The event delivery queue: `send` publishes events (one message per endpoint); `consume` is the delivery worker. */
+  deliveries?: 'send' | 'consume';
+  /** The endpoint secrets table: `write` (put, rotate, delete; never read back) or `read` (the delivery worker alone). */
+  endpointSecrets?: 'write' | 'read';
 }
 
 /** A provider answers within 10 s (shared/providers/http.ts) or the call fails. */
@@ -43,31 +47,61 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   // Stores one OAuth state and answers a redirect; calls no provider.
   connect: { ...HTTP, connections: 'readWrite' },
   // Exchanges the code with the provider (one provider round trip plus the store writes) before it answers.
-  callback: { memoryMb: 512, timeout: Duration.seconds(15), connections: 'readWrite', cache: 'readWrite' },
-  connections: { ...HTTP, connections: 'readWrite', cache: 'readWrite' },
+  // Publishes connection.created.
+  callback: { memoryMb: 512, timeout: Duration.seconds(15), connections: 'readWrite', cache: 'readWrite', deliveries: 'send' },
+  // Publishes connection.revoked when the user disconnects.
+  connections: { ...HTTP, connections: 'readWrite', cache: 'readWrite', deliveries: 'send' },
   // Erasure: revokes at each provider in parallel, then deletes page by page until 2 s before its end, when a
-  // queued continuation takes over; finds pending OAuth states through the durable table's index.
-  users: { memoryMb: 512, timeout: Duration.seconds(20), connections: 'readWrite', providerUserIndex: true, cache: 'readWrite', queue: 'send' },
+  // queued continuation takes over; finds pending OAuth states through the durable table's index; publishes user.erased.
+  users: {
+    memoryMb: 512,
+    timeout: Duration.seconds(20),
+    connections: 'readWrite',
+    providerUserIndex: true,
+    cache: 'readWrite',
+    queue: 'send',
+    deliveries: 'send',
+  },
   // Merges several providers' pages: more CPU for the JSON work; slow reads are handed to the queue as jobs.
-  data: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
+  // A refused token refresh publishes connection.revoked.
+  data: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send', deliveries: 'send' },
   // Reads and writes the small source-priority items of the tenant and the user.
   settings: { memoryMb: 256, timeout: Duration.seconds(5), connections: 'readWrite' },
   // A tenant admin's provider apps: one item of the durable table, sealed; calls no provider.
   'tenant-providers': { memoryMb: 256, timeout: Duration.seconds(5), connections: 'readWrite' },
   // Reads one job record.
   jobs: { memoryMb: 256, timeout: Duration.seconds(5), connections: 'read' },
-  mcp: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
+  mcp: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send', deliveries: 'send' },
   // Verifies a delivery, finds the connections by provider user (the index) and drops or marks stale their cached
   // answers; an unauthenticated deauthorization is first checked with one read at the provider.
-  webhooks: { ...HTTP, connections: 'readWrite', providerUserIndex: true, cache: 'readWrite' },
+  webhooks: { ...HTTP, connections: 'readWrite', providerUserIndex: true, cache: 'readWrite', deliveries: 'send' },
+  // Endpoints live in the durable table (with their count, in one transaction); their secrets are only written.
+  endpoints: { memoryMb: 256, timeout: Duration.seconds(5), connections: 'readWrite', endpointSecrets: 'write' },
+  // Reads events and attempts; a resend queues deliveries.
+  events: { memoryMb: 256, timeout: Duration.seconds(5), connections: 'read', deliveries: 'send' },
   // A batch of up to 10 jobs runs in parallel, each a provider read with its retries: 30 s leaves room
   // for a slow provider's 10 s timeout and a retry. The queue's visibility timeout is 6x this.
-  // It also finishes erasures that ran out of time (users), hence the index.
-  'retry-worker': { memoryMb: 1024, timeout: Duration.seconds(30), connections: 'readWrite', providerUserIndex: true, cache: 'readWrite', queue: 'consume' },
+  // Publishes job.succeeded / job.failed; also finishes erasures that ran out of time (users), hence the index.
+  'retry-worker': {
+    memoryMb: 1024,
+    timeout: Duration.seconds(30),
+    connections: 'readWrite',
+    providerUserIndex: true,
+    cache: 'readWrite',
+    queue: 'consume',
+    deliveries: 'send',
+  },
+  // Up to 10 deliveries in parallel, each one POST bounded by a 10 s timeout; the only function that reads endpoint secrets.
+  'delivery-worker': { memoryMb: 256, timeout: Duration.seconds(30), connections: 'readWrite', deliveries: 'consume', endpointSecrets: 'read' },
   // Probes every provider in parallel (each bounded by the 10 s HTTP timeout) and writes its health
   // and circuit records to the cache table; reads no connection and no token, but a page of tenants'
   // own apps (the durable table's index) to probe them too.
   'health-check': { memoryMb: 256, timeout: Duration.seconds(20), connections: 'read', providerUserIndex: true, cache: 'readWrite' },
+};
+
+export const SECRETS_TABLE_ACTIONS: Record<NonNullable<FunctionSpec['endpointSecrets']>, readonly string[]> = {
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  read: ['dynamodb:GetItem'],
 };
 
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {

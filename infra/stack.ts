@@ -26,11 +26,11 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CORS, ROUTES, type FunctionName } from '../functions/routes';
-import { CACHE_TABLE_KEYS, CONNECTIONS_TABLE_KEYS } from '../shared/store/dynamodb/table-keys';
+import { CACHE_TABLE_KEYS, CONNECTIONS_TABLE_KEYS, ENDPOINT_SECRETS_TABLE_KEYS } from '../shared/store/dynamodb/table-keys';
 import { CLIENT_BUNDLE_FILE } from '../shared/web/assets';
 import { BUNDLE, externalModulesOf, NODE_OPTIONS } from './bundling';
 import { PierreAlarms, SERVICE_NAME } from './alarms';
-import { FUNCTION_SPECS, LAMBDA_NAMES, pascalCase, TABLE_ACTIONS, type LambdaName, type TableAccess } from './functions';
+import { FUNCTION_SPECS, LAMBDA_NAMES, pascalCase, SECRETS_TABLE_ACTIONS, TABLE_ACTIONS, type LambdaName, type TableAccess } from './functions';
 import { acknowledgeNagFindings } from './nag';
 import { BUILTIN_PROVIDER_NAMES, parseProviderSelection, providerListAlias } from './providers';
 import { garminWebhookSecretEnv } from './webhook-secrets';
@@ -94,6 +94,9 @@ const RETRY_VISIBILITY_TIMEOUT = Duration.seconds(RETRY_WORKER_TIMEOUT.toSeconds
 /** Jobs per worker invocation: Powertools processes them in parallel and reports each failure alone. */
 const RETRY_BATCH_SIZE = 10;
 const HEALTH_CHECK_RATE = Duration.minutes(5);
+const DELIVERY_VISIBILITY_TIMEOUT = Duration.seconds(FUNCTION_SPECS['delivery-worker'].timeout.toSeconds() * 6);
+/** Deliveries per worker invocation, POSTed in parallel. */
+const DELIVERY_BATCH_SIZE = 10;
 
 /**
  * Bundling hooks: every function's bundle is rebuilt split (infra/split-bundle.ts), so each
@@ -138,6 +141,9 @@ export class PierreStack extends Stack {
   readonly configSecret: Secret;
   readonly retryQueue: Queue;
   readonly deadLetterQueue: Queue;
+  readonly endpointSecretsTable: TableV2;
+  readonly deliveryQueue: Queue;
+  readonly deliveryDeadLetterQueue: Queue;
   readonly alarms: PierreAlarms;
   readonly functions: ReadonlyMap<LambdaName, NodejsFunction>;
   readonly api: HttpApi;
@@ -194,6 +200,29 @@ export class PierreStack extends Stack {
       visibilityTimeout: RETRY_VISIBILITY_TIMEOUT,
       retentionPeriod: Duration.days(14),
       deadLetterQueue: { queue: retryDlq, maxReceiveCount: 5 },
+    });
+
+    // Endpoint signing secrets, apart: only the delivery worker may read this table (the endpoints function only writes).
+    this.endpointSecretsTable = new TableV2(this, 'EndpointSecretsTable', {
+      partitionKey: { name: ENDPOINT_SECRETS_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: ENDPOINT_SECRETS_TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // A delivery's own failures are re-queued with a backoff; only a message the worker could not
+    // handle at all (a store error five times over) reaches the dead-letter queue.
+    this.deliveryDeadLetterQueue = new Queue(this, 'DeliveryDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.deliveryQueue = new Queue(this, 'DeliveryQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: DELIVERY_VISIBILITY_TIMEOUT,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deliveryDeadLetterQueue, maxReceiveCount: 5 },
     });
 
     this.providers = parseProviderSelection(props.providers ?? this.setting('providers', 'PIERRE_PROVIDERS'));
@@ -275,6 +304,9 @@ export class PierreStack extends Stack {
           PIERRE_CONNECTIONS_TABLE: this.connectionsTable.tableName,
           PIERRE_CACHE_TABLE: this.cacheTable.tableName,
           PIERRE_RETRY_QUEUE_URL: this.retryQueue.queueUrl,
+          PIERRE_DELIVERY_QUEUE_URL: this.deliveryQueue.queueUrl,
+          // Only the functions that touch the secrets know their table.
+          ...(spec.endpointSecrets && { PIERRE_ENDPOINT_SECRETS_TABLE: this.endpointSecretsTable.tableName }),
           PIERRE_PUBLIC_BASE_URL: publicBaseUrl,
           // Named as the authorization server in /.well-known/oauth-protected-resource.
           PIERRE_JWT_ISSUER: jwtIssuer,
@@ -294,6 +326,15 @@ export class PierreStack extends Stack {
       if (spec.queue === 'consume') {
         // The event source grants the receive, delete and visibility actions on this queue alone.
         fn.addEventSource(new SqsEventSource(this.retryQueue, { batchSize: RETRY_BATCH_SIZE, reportBatchItemFailures: true }));
+      }
+      if (spec.deliveries) this.deliveryQueue.grantSendMessages(fn);
+      if (spec.deliveries === 'consume') {
+        fn.addEventSource(new SqsEventSource(this.deliveryQueue, { batchSize: DELIVERY_BATCH_SIZE, reportBatchItemFailures: true }));
+      }
+      if (spec.endpointSecrets) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: [...SECRETS_TABLE_ACTIONS[spec.endpointSecrets]], resources: [this.endpointSecretsTable.tableArn] }),
+        );
       }
       functions.set(name, fn);
     }
@@ -329,6 +370,7 @@ export class PierreStack extends Stack {
     this.alarms = new PierreAlarms(this, 'Alarms', {
       functions,
       deadLetterQueue: retryDlq,
+      deliveryDeadLetterQueue: this.deliveryDeadLetterQueue,
       providers: this.providers ?? BUILTIN_PROVIDER_NAMES,
       alarmEmail: props.alarmEmail ?? this.setting('alarmEmail', 'PIERRE_ALARM_EMAIL')?.[0],
       alarmTopicArn: props.alarmTopicArn ?? this.setting('alarmTopicArn', 'PIERRE_ALARM_TOPIC_ARN')?.[0],
@@ -348,6 +390,9 @@ export class PierreStack extends Stack {
     new CfnOutput(this, 'ConfigSecretArn', { value: this.configSecret.secretArn });
     new CfnOutput(this, 'RetryQueueUrl', { value: this.retryQueue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: retryDlq.queueUrl });
+    new CfnOutput(this, 'EndpointSecretsTableName', { value: this.endpointSecretsTable.tableName });
+    new CfnOutput(this, 'DeliveryQueueUrl', { value: this.deliveryQueue.queueUrl });
+    new CfnOutput(this, 'DeliveryDeadLetterQueueUrl', { value: this.deliveryDeadLetterQueue.queueUrl });
   }
 
   /** A context value (string, comma-separated string or array), else the environment variable. */

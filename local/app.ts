@@ -18,19 +18,20 @@ import { createSimulators } from './simulators';
 import { MemoryJobQueue } from '../shared/queue/memory';
 import { drainMemoryQueue } from '../shared/app/retry-worker';
 import { runHealthChecks } from '../shared/app/health-check';
-import { drainSqsQueue, localSqsClient } from './sqs-worker';
+import { drainSqsDeliveries, drainSqsQueue, localSqsClient } from './sqs-worker';
+import { drainMemoryDeliveries } from '../shared/app/deliveries';
+import { bearerChallenge } from '../shared/http/protected-resource';
 import { StateDir } from './state-dir';
 
 /** Whom `/dev/token` and the connections page act for unless told otherwise: the README walk's user. */
 export const DEV_USER = { user: 'alice', tenant: 'acme' } as const;
-import { bearerChallenge } from '../shared/http/protected-resource';
 
 /** What the stack runs on schedules and queues, run here on timers: the retry worker and the health check. */
 const QUEUE_POLL_MS = 1_000;
 const HEALTH_CHECK_MS = 5 * 60_000;
 
-/** A queue the caller injected is drained by the caller (tests move their own clock). */
-function startBackgroundWork(container: Container, queueInjected: boolean): () => void {
+/** A queue the caller injected is drained by the caller (tests move their own clock); so is the delivery queue. */
+function startBackgroundWork(container: Container, queueInjected: boolean, deliveriesInjected: boolean): () => void {
   const timers: NodeJS.Timeout[] = [];
   const quietly = (work: () => Promise<unknown>) => () => void work().catch(() => undefined);
   if (container.queue instanceof MemoryJobQueue && !queueInjected) {
@@ -48,6 +49,25 @@ function startBackgroundWork(container: Container, queueInjected: boolean): () =
     timers.push(
       setInterval(
         quietly(() => drainSqsQueue(container, client, queueUrl)),
+        QUEUE_POLL_MS,
+      ),
+    );
+  }
+  if (container.deliveryQueue instanceof MemoryJobQueue && !deliveriesInjected) {
+    const queue = container.deliveryQueue;
+    timers.push(
+      setInterval(
+        quietly(() => drainMemoryDeliveries(container, queue)),
+        QUEUE_POLL_MS,
+      ),
+    );
+  }
+  const deliveryQueueUrl = container.config.deliveryQueueUrl;
+  if (deliveryQueueUrl && !deliveriesInjected) {
+    const client = localSqsClient();
+    timers.push(
+      setInterval(
+        quietly(() => drainSqsDeliveries(container, client, deliveryQueueUrl)),
         QUEUE_POLL_MS,
       ),
     );
@@ -161,7 +181,7 @@ async function prepareTables(env: Record<string, string | undefined>): Promise<v
   if (env['AWS_ENDPOINT_URL'] && connections && cache) {
     const client = new DynamoDBClient({});
     try {
-      await ensureTables(client, { connections, cache });
+      await ensureTables(client, { connections, cache, endpointSecrets: env['PIERRE_ENDPOINT_SECRETS_TABLE'] });
     } finally {
       client.destroy();
     }
@@ -307,7 +327,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     };
     const container = await buildContainer({ ...options.container, env, ...(state && { persistence: state }) });
     setContainer(container);
-    stopBackground = startBackgroundWork(container, options.container?.queue !== undefined);
+    stopBackground = startBackgroundWork(container, options.container?.queue !== undefined, options.container?.deliveryQueue !== undefined);
     const secret = container.config.devJwtSecret ?? state?.secret('dev-jwt-secret', () => randomBytes(32).toString('base64url'));
     const auth = new DevAuth(secret, container.config);
     ready = { container, auth };

@@ -18,6 +18,8 @@ export const HANDLERS: Record<FunctionName, () => Promise<{ handler: HttpLambda 
   settings: () => import('../functions/settings'),
   web: () => import('../functions/web'),
   'tenant-providers': () => import('../functions/tenant-providers'),
+  endpoints: () => import('../functions/endpoints'),
+  events: () => import('../functions/events'),
 };
 
 /** A Lambda context whose remaining time runs down for real from `timeoutMs` (the stack's default). */

@@ -159,3 +159,5 @@ export const ErasureReceiptSchema = z.object({
   retry_after: z.optional(z.number()),
 });
 export type ErasureReceipt = z.infer<typeof ErasureReceiptSchema>;
+// The event endpoints' and events' answers, named in the OpenAPI document like the rest.
+export * from '../events/answers';

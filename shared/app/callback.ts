@@ -64,6 +64,11 @@ async function exchange(container: Container, name: string, state: OAuthState, q
   await container.connections.put(connection);
   await container.cache.invalidate(cachePartition(identity.tenantId, identity.userId, name));
   logger.info('provider connected', { provider: name, tenantId: identity.tenantId });
+  await container.events.publish({
+    tenantId: identity.tenantId,
+    type: 'connection.created',
+    data: { user_id: identity.userId, provider: name, scopes: connection.scopes, connected_at: connection.connectedAt, reconnected: previous !== undefined },
+  });
   return connection;
 }
 

@@ -6,6 +6,7 @@ import { logger } from './observability';
 import { dropProviderData } from './provider-data';
 import { resolveProviderName } from './provider-name';
 import { withSession } from './sessions';
+import { connectionRevoked } from './connection-events';
 
 export async function connectionStatus(container: Container, identity: Identity) {
   const stored = new Map((await container.connections.listForUser(identity.tenantId, identity.userId)).map((c) => [c.provider, c]));
@@ -50,5 +51,6 @@ export async function disconnect(container: Container, identity: Identity, provi
   }
   await container.connections.delete(key);
   await dropProviderData(container, key);
+  if (connection?.status === 'connected') await connectionRevoked(container, connection, 'user');
   return { provider: name, connected: false, status: 'disconnected' as const };
 }

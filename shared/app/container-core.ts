@@ -38,8 +38,11 @@ import { ResilientFitnessProvider } from '../resilience/resilient-provider';
 import { resilienceSettings, type ResilienceSettings } from '../resilience/settings';
 import { CachingFitnessProvider, type CacheObserver } from '../cache/caching-provider';
 import { cacheSettings, type CacheSettings } from '../cache/settings';
-import type { EventPublisher } from '../events/ports';
-import { MemoryEventLog } from '../events/memory';
+import type { EndpointSecretStore, EventPublisher, EventStore } from '../events/ports';
+import { DeliveringEventPublisher } from '../events/publisher';
+import { MemoryEndpointSecretStore, MemoryEventStore } from '../events/memory-store';
+import { DynamoEndpointSecretStore, DynamoEventStore } from '../events/dynamodb-store';
+import type { TargetPolicy } from '../events/outbound';
 import { AppError, SERVICE_RETRY_SECS } from './errors';
 import { cacheObserver, logger } from './observability';
 import { globalApp, ProviderApps, type ProviderApp } from './provider-apps';
@@ -67,6 +70,14 @@ export interface Container extends Stores {
   readonly circuit: CircuitBreaker;
   /** Where use cases report events for the tenant's endpoints. */
   readonly events: EventPublisher;
+  /** Published events, their delivery attempts and the tenants' endpoints. */
+  readonly eventStore: EventStore;
+  /** The endpoints' signing secrets (on AWS readable by the delivery worker alone). */
+  readonly endpointSecrets: EndpointSecretStore;
+  /** The delivery queue (SQS on AWS): one message per attempt of an event to an endpoint. */
+  readonly deliveryQueue: JobQueue;
+  /** Which endpoint addresses may be called: public https only on AWS; loopback too locally. */
+  readonly eventTargets: TargetPolicy;
   /** Sleeping between retries and polls; injected so tests need not wait. */
   readonly sleep: (ms: number) => Promise<void>;
   resilience(name: string): ResilienceSettings;
@@ -96,6 +107,8 @@ export interface ContainerOptions {
   persistence?: StorePersistence;
   queue?: JobQueue;
   events?: EventPublisher;
+  eventStores?: { events: EventStore; secrets: EndpointSecretStore };
+  deliveryQueue?: JobQueue;
   /** Waiting between retries, gate and lease polls (default: real timers). */
   sleep?: (ms: number) => Promise<void>;
   /** Cache knobs for tests: waiting between fill polls, the lease length, where metrics go. */
@@ -163,6 +176,28 @@ function chooseQueue(config: AppConfig, env: Record<string, string | undefined>,
   return new MemoryJobQueue({ now });
 }
 
+/** A secrets store for a function the stack gave no secrets table: any use is a configuration error. */
+const NO_SECRETS_TABLE: EndpointSecretStore = new Proxy({} as EndpointSecretStore, {
+  get: () => async () => {
+    throw new ConfigError('PIERRE_ENDPOINT_SECRETS_TABLE is not set for this function');
+  },
+});
+
+async function chooseEventStores(config: AppConfig, env: Record<string, string | undefined>, documentClient?: Promise<DynamoDBDocument>) {
+  const client = config.connectionsTable || config.endpointSecretsTable ? await (documentClient ?? createDocumentClient()) : undefined;
+  const events: EventStore = config.connectionsTable && client ? new DynamoEventStore(client, config.connectionsTable) : new MemoryEventStore();
+  let secrets: EndpointSecretStore;
+  if (config.endpointSecretsTable && client) secrets = new DynamoEndpointSecretStore(client, config.endpointSecretsTable);
+  else secrets = isLambda(env) ? NO_SECRETS_TABLE : new MemoryEndpointSecretStore();
+  return { events, secrets };
+}
+
+function chooseDeliveryQueue(config: AppConfig, env: Record<string, string | undefined>, now: () => number): JobQueue {
+  if (config.deliveryQueueUrl) return new SqsJobQueue(config.deliveryQueueUrl);
+  if (isLambda(env)) throw new ConfigError('PIERRE_DELIVERY_QUEUE_URL is required on Lambda');
+  return new MemoryJobQueue({ now });
+}
+
 /** Unless PIERRE_DEFAULT_PROVIDER says otherwise, a build without the synthetic provider defaults to its first provider. */
 function withDefaultProvider(config: AppConfig, raw: RawConfig, registry: ProviderRegistry): AppConfig {
   const first = registry.supportedProviders()[0];
@@ -199,6 +234,8 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
   const gate = new RateLimitGate(stores.coordination, gateItems, resilience, now, sleep);
   const circuit = new CircuitBreaker(stores.coordination, gateItems, now);
   const queue = options.queue ?? chooseQueue(config, env, now);
+  const eventStores = options.eventStores ?? (await chooseEventStores(config, env, options.stores ? undefined : documentClient));
+  const deliveryQueue = options.deliveryQueue ?? chooseDeliveryQueue(config, env, now);
   const cacheDeps = {
     store: stores.cache,
     settings,
@@ -267,7 +304,11 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
     queue,
     gate,
     circuit,
-    events: options.events ?? new MemoryEventLog(),
+    events: options.events ?? new DeliveringEventPublisher({ store: eventStores.events, queue: deliveryQueue, now }),
+    eventStore: eventStores.events,
+    endpointSecrets: eventStores.secrets,
+    deliveryQueue,
+    eventTargets: { allowLoopback: !isLambda(env) },
     sleep,
     resilience,
     providerConfig,

@@ -67,7 +67,7 @@ export async function confirmDeauthorization(container: Container, connection: C
       return false;
     }
   }
-  await endAccess(container, (await container.connections.get(connection)) ?? connection);
+  await endAccess(container, (await container.connections.get(connection)) ?? connection, 'provider');
   logger.info('deauthorization confirmed by the provider; connection revoked', { provider });
   return true;
 }

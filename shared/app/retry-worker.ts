@@ -19,7 +19,8 @@ import { newRequestContext, remainingBudgetMs, runRequest, withinRequest } from 
 import { encodeResult, endJob, isDeferrable, jobField, JobMessageSchema, readJob, releaseJob, rescheduleJob, updateJob } from './jobs';
 import { continueErasure, ErasureMessageSchema, type ErasureMessage } from './erasure';
 import { logger } from './observability';
-import { runOperation } from './operations';
+import { runOperation, type Operation } from './operations';
+import type { Identity } from './identity';
 
 /** After this many transient failures a job is failed instead of retried. */
 const MAX_ATTEMPTS = 5;
@@ -48,6 +49,15 @@ class OutOfTime extends Error {
 function transient(error: unknown): boolean {
   if (error instanceof ProviderError) return error.isRetryable();
   return !(error instanceof Error && 'status' in error && typeof error.status === 'number' && error.status < 500);
+}
+
+/** The application hears that a queued read ended; it reads the data with GET /jobs/{id}. */
+function jobEnded(container: Container, jobId: string, identity: Identity, op: Operation, type: 'job.succeeded' | 'job.failed', error?: string) {
+  return container.events.publish({
+    tenantId: identity.tenantId,
+    type,
+    data: { job_id: jobId, user_id: identity.userId, operation: op.name, provider: op.provider ?? container.config.defaultProvider, ...(error && { error }) },
+  });
 }
 
 function parseMessage(body: string): { jobId: string } | { erasure: ErasureMessage } {
@@ -91,6 +101,7 @@ export async function processJobMessage(container: Container, body: string): Pro
   try {
     const value = await withinRequest({ cache: new CacheRequest('use'), caller: identity }, () => runOperation(container, identity, stored.op));
     await endJob(container, jobId, claimed, { status: 'succeeded', ...encodeResult(value) });
+    await jobEnded(container, jobId, identity, stored.op, 'job.succeeded');
     return 'succeeded';
   } catch (error) {
     if (isDeferrable(error)) {
@@ -105,6 +116,7 @@ export async function processJobMessage(container: Container, body: string): Pro
     }
     const { code, message } = toErrorAnswer(error);
     await endJob(container, jobId, claimed, { status: 'failed', error: JSON.stringify({ code, message }) });
+    await jobEnded(container, jobId, identity, stored.op, 'job.failed', code);
     return 'failed';
   }
 }

@@ -16,6 +16,7 @@ import { AppError, notConnected, serviceTimeout, unreadableConnection } from './
 import type { Identity } from './identity';
 import { logger } from './observability';
 import { dropProviderData } from './provider-data';
+import { connectionRevoked, reauthorizationRequired, type RevokeReason } from './connection-events';
 
 const REFRESH_MARGIN_SECS = 300;
 /** A refresh lease outlives one token request (10 s timeout) and ends by itself if its holder dies. */
@@ -109,6 +110,7 @@ async function refreshUnderLease(container: Container, provider: FitnessProvider
 
 async function refreshOnce(container: Container, provider: FitnessProvider, connection: Connection): Promise<Connection> {
   if (!connection.refreshToken) {
+    await reauthorizationRequired(container, connection, 'expired', connection.updatedAt);
     throw new AppError(409, 'reauthorization_required', `The ${provider.descriptor.name} connection has expired; connect again`);
   }
   try {
@@ -126,6 +128,7 @@ async function refreshOnce(container: Container, provider: FitnessProvider, conn
     // Cached answers must not outlive the connection they were read with.
     await dropProviderData(container, connection);
     logger.warn('refresh token refused; connection marked revoked', { provider: connection.provider });
+    await connectionRevoked(container, connection, 'refresh_refused');
     throw new AppError(409, 'reauthorization_required', `${provider.descriptor.name} refused to refresh the connection; connect again`);
   }
 }
@@ -139,17 +142,18 @@ function revokedConnection(connection: Connection, nowMs: number): Connection {
  * Our access ended (the user took it away at the provider, or the provider retired the API it was
  * made with): the tokens are worthless, forget them and whatever was read with them.
  */
-export async function endAccess(container: Container, connection: Connection): Promise<void> {
+export async function endAccess(container: Container, connection: Connection, reason: RevokeReason): Promise<void> {
   const holdsTokens = connection.accessToken !== '' || connection.refreshToken !== undefined;
-  if (connection.status === 'connected' || (connection.status === 'revoked' && holdsTokens)) {
-    await container.connections.put(revokedConnection(connection, container.deps.now()));
-  }
+  const ending = connection.status === 'connected' || (connection.status === 'revoked' && holdsTokens);
+  if (ending) await container.connections.put(revokedConnection(connection, container.deps.now()));
   await dropProviderData(container, connection);
+  // A connection already revoked by a refused refresh was announced then.
+  if (connection.status === 'connected') await connectionRevoked(container, connection, reason);
 }
 
 /** A connection made against an API the provider retired: revoked, its cache dropped, reconnect. */
 async function endRetired(container: Container, connection: Connection, message: string): Promise<never> {
-  await endAccess(container, connection);
+  await endAccess(container, connection, 'provider_api_retired');
   logger.warn('connection made against a retired provider API; marked revoked', { provider: connection.provider });
   throw new AppError(409, 'reauthorization_required', message);
 }
@@ -176,7 +180,10 @@ export async function withSession<T>(
   let connection: Connection | undefined;
   const open = async (): Promise<ProviderSession> => {
     const stored = known ?? (await container.connections.get({ ...identity, provider: providerName }));
-    if (stored?.status === 'reauthorization_required') throw unreadableConnection(providerName);
+    if (stored?.status === 'reauthorization_required') {
+      await reauthorizationRequired(container, stored, 'unreadable', stored.updatedAt);
+      throw unreadableConnection(providerName);
+    }
     if (stored?.status !== 'connected') throw notConnected(providerName);
     const retired = provider.retiredConnection?.(stored);
     if (retired !== undefined) await endRetired(container, stored, retired);

@@ -92,7 +92,7 @@ async function applyTo(container: Container, connection: Connection, user: UserE
     if (olderThan(connection, user.deauthorizedAtMs)) {
       logger.info('deauthorization older than the connection; ignored', { provider: connection.provider });
     } else if (authenticated) {
-      return endAccess(container, connection);
+      return endAccess(container, connection, 'provider');
     } else if (await confirmDeauthorization(container, connection)) {
       return;
     }

@@ -32,6 +32,8 @@ const AppConfigSchema = z.pipe(
     PIERRE_CACHE_TABLE: z.optional(z.string().check(z.minLength(3))),
     PIERRE_DEV_JWT_SECRET: z.optional(z.string().check(z.minLength(16))),
     PIERRE_RETRY_QUEUE_URL: z.optional(z.url()),
+    PIERRE_DELIVERY_QUEUE_URL: z.optional(z.url()),
+    PIERRE_ENDPOINT_SECRETS_TABLE: z.optional(z.string().check(z.minLength(3))),
     // Set by the local server only: the web page fetches its own token from /dev/token.
     PIERRE_WEB_DEV_TOKENS: z._default(z.enum(['true', 'false']), 'false'),
     PIERRE_REQUIRE_TENANT_CREDENTIALS: z._default(z.enum(['true', 'false']), 'false'),
@@ -49,6 +51,8 @@ const AppConfigSchema = z.pipe(
     cacheTable: raw.PIERRE_CACHE_TABLE,
     devJwtSecret: raw.PIERRE_DEV_JWT_SECRET,
     retryQueueUrl: raw.PIERRE_RETRY_QUEUE_URL,
+    deliveryQueueUrl: raw.PIERRE_DELIVERY_QUEUE_URL,
+    endpointSecretsTable: raw.PIERRE_ENDPOINT_SECRETS_TABLE,
     webDevTokens: raw.PIERRE_WEB_DEV_TOKENS === 'true',
     /** A tenant without its own app at a provider is refused the global one. */
     requireTenantCredentials: raw.PIERRE_REQUIRE_TENANT_CREDENTIALS === 'true',

@@ -11,6 +11,7 @@ import { RESOURCES, type ResourceRow } from '../resources';
 import { SourcePrioritySchema, TenantPriorityAnswerSchema, UserPriorityAnswerSchema } from '../app/source-priority';
 import { ConnectQuerySchema, JobPathSchema, ProviderPathSchema, ProvidersQuerySchema, WebhookPathSchema } from './query';
 import { TenantAppAnswerSchema, TenantAppBodySchema, TenantAppDeletedSchema } from '../app/tenant-providers';
+import { EndpointBodySchema, EndpointPathSchema, EventPathSchema, EventsQuerySchema } from '../events/answers';
 
 /** Every public error code and the statuses it comes with. */
 export const ERROR_CODES = {
@@ -32,6 +33,7 @@ export const ERROR_CODES = {
   method_not_allowed: { statuses: [405], when: 'The method is not served on this path' },
   not_connected: { statuses: [409], when: 'Connect the provider first' },
   tenant_app_unreadable: { statuses: [409], when: "The tenant's own app at the provider cannot be read (sealed with a retired key): its admin sets it again" },
+  too_many_endpoints: { statuses: [409], when: 'The tenant has the most event endpoints allowed; delete one first' },
   reauthorization_required: { statuses: [409], when: 'The stored connection can no longer be used; connect again' },
   provider_auth_failed: { statuses: [409], when: 'The provider refused the stored tokens; connect again' },
   payload_too_large: { statuses: [413], when: 'Body over 64 KiB (6 MiB for webhooks)' },
@@ -89,6 +91,7 @@ const PROVIDER_CALL_ERRORS = [
   'tenant_credentials_required',
   'tenant_app_unreadable',
 ] as const;
+const ADMIN_ERRORS = [...AUTH_ERRORS, 'forbidden'] as const;
 const DATA_ERRORS = [...AUTH_ERRORS, ...PROVIDER_CALL_ERRORS, 'unsupported_feature'] as const;
 
 const ok = (description: string, schema: z.ZodMiniType): Partial<Record<number, Answer>> => ({ 200: { description, schema } });
@@ -293,14 +296,63 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
     summary: "The tenant's source priority (admins)",
     tag: 'Settings',
     answers: ok("The tenant's order", TenantPriorityAnswerSchema),
-    errors: [...AUTH_ERRORS, 'forbidden'],
+    errors: ADMIN_ERRORS,
   },
   'PUT /admin/sources': {
     summary: "Set the tenant's source priority (admins; replaces it, {} removes it)",
     tag: 'Settings',
     body: { description: 'An order per merged resource', schema: SourcePrioritySchema },
     answers: ok("The tenant's order after the change", TenantPriorityAnswerSchema),
-    errors: [...AUTH_ERRORS, 'forbidden'],
+    errors: ADMIN_ERRORS,
+  },
+  'POST /admin/endpoints': {
+    summary: 'Add an event endpoint for your tenant (admins); its signing secret is shown only here',
+    description: 'Events are POSTed to it signed per Standard Webhooks (docs/events.md). At most 10 endpoints per tenant.',
+    tag: 'Events',
+    body: { description: 'The URL and the event types wanted', schema: EndpointBodySchema },
+    answers: { 201: { description: 'Added', schema: answers.EndpointCreatedAnswerSchema } },
+    errors: [...ADMIN_ERRORS, 'too_many_endpoints'],
+  },
+  'GET /admin/endpoints': {
+    summary: "Your tenant's event endpoints (admins), without their secrets",
+    tag: 'Events',
+    answers: ok('The endpoints', answers.EndpointsAnswerSchema),
+    errors: ADMIN_ERRORS,
+  },
+  'DELETE /admin/endpoints/{id}': {
+    summary: 'Remove an event endpoint (admins)',
+    tag: 'Events',
+    path: EndpointPathSchema,
+    answers: ok('Removed', answers.EndpointDeletedAnswerSchema),
+    errors: [...ADMIN_ERRORS, 'not_found'],
+  },
+  'POST /admin/endpoints/{id}/rotate-secret': {
+    summary: 'A new signing secret (admins); the previous one keeps signing beside it for 24 hours',
+    tag: 'Events',
+    path: EndpointPathSchema,
+    answers: ok('The new secret, shown only here', answers.SecretRotatedAnswerSchema),
+    errors: [...ADMIN_ERRORS, 'not_found'],
+  },
+  'GET /events': {
+    summary: "Your tenant's events, oldest first, and its disabled endpoints (admins)",
+    tag: 'Events',
+    query: EventsQuerySchema,
+    answers: ok('A page of events', answers.EventsAnswerSchema),
+    errors: ADMIN_ERRORS,
+  },
+  'GET /events/{id}': {
+    summary: 'One event with its delivery attempts (admins)',
+    tag: 'Events',
+    path: EventPathSchema,
+    answers: ok('The event', answers.EventAnswerSchema),
+    errors: [...ADMIN_ERRORS, 'not_found'],
+  },
+  'POST /events/{id}/resend': {
+    summary: 'Deliver an event again, same webhook-id, to every endpoint that wants it (admins)',
+    tag: 'Events',
+    path: EventPathSchema,
+    answers: { 202: { description: 'Queued', schema: answers.ResendAnswerSchema } },
+    errors: [...ADMIN_ERRORS, 'not_found'],
   },
   'POST /mcp': {
     summary: 'Model Context Protocol (Streamable HTTP, stateless): the same data as tools',
@@ -327,21 +379,21 @@ export const CONTRACTS: Record<RouteKey, RouteContract> = {
     path: ProviderPathSchema,
     body: { description: 'The app', schema: TenantAppBodySchema },
     answers: ok('The app, without its secrets', TenantAppAnswerSchema),
-    errors: [...AUTH_ERRORS, 'forbidden', 'unsupported_provider'],
+    errors: [...ADMIN_ERRORS, 'unsupported_provider'],
   },
   'GET /admin/providers/{provider}': {
     summary: "Your tenant's own app at a provider, without its secrets (tenant admins)",
     tag: 'Admin',
     path: ProviderPathSchema,
     answers: ok('The app, without its secrets', TenantAppAnswerSchema),
-    errors: [...AUTH_ERRORS, 'forbidden', 'unsupported_provider', 'not_found'],
+    errors: [...ADMIN_ERRORS, 'unsupported_provider', 'not_found'],
   },
   'DELETE /admin/providers/{provider}': {
     summary: "Remove your tenant's own app: its connections go back to the deployment's app (tenant admins)",
     tag: 'Admin',
     path: ProviderPathSchema,
     answers: ok('Deleted', TenantAppDeletedSchema),
-    errors: [...AUTH_ERRORS, 'forbidden', 'unsupported_provider', 'not_found'],
+    errors: [...ADMIN_ERRORS, 'unsupported_provider', 'not_found'],
   },
   'GET /': {
     summary: 'The connections page (HTML) for people',

@@ -40,7 +40,7 @@ const instant = z.pipe(
 );
 
 // A query string carries digits; the published schema says what they stand for.
-const intParam = (min: number, max: number) =>
+export const intParam = (min: number, max: number) =>
   z
     .pipe(
       // Length first, so 25 digits get the same plain message rather than a float's.
@@ -166,4 +166,15 @@ export function parseInput<S extends z.ZodMiniType>(schema: S, input: unknown): 
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.') || 'request';
   throw invalidRequest(field, issue?.message ?? 'invalid value');
+}
+
+/** The request's JSON body (an empty one reads as `{}`); 400 when it is not JSON. */
+export function jsonBody(event: { body?: string | undefined; isBase64Encoded?: boolean }): unknown {
+  if (!event.body) return {};
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidRequest('body', 'must be a JSON object');
+  }
 }

@@ -8,7 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FUNCTION_NAMES, ROUTES } from '../../functions/routes';
 import { BUILTIN_PROVIDER_NAMES } from '../../infra/providers';
-import { FUNCTION_SPECS, LAMBDA_NAMES, pascalCase, TABLE_ACTIONS, type LambdaName } from '../../infra/functions';
+import { FUNCTION_SPECS, LAMBDA_NAMES, pascalCase, SECRETS_TABLE_ACTIONS, TABLE_ACTIONS, type LambdaName } from '../../infra/functions';
 import { providerRegistry } from '../../shared/providers';
 import { loadsHandler, probeBundle, probeBundleText } from '../support/bundle-probe';
 import { bundleCode, bundleLayout } from '../../infra/bundle-files';
@@ -100,7 +100,10 @@ describe('PierreStack (bundled with the local esbuild)', () => {
         PIERRE_PUBLIC_BASE_URL: { 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] },
         POWERTOOLS_SERVICE_NAME: 'pierre-providers',
         NODE_OPTIONS: '--enable-source-maps',
+        PIERRE_DELIVERY_QUEUE_URL: { Ref: logicalId(stack.deliveryQueue) },
       });
+      // Only the functions that touch endpoint secrets are told where they are.
+      expect(vars['PIERRE_ENDPOINT_SECRETS_TABLE'] !== undefined, name).toBe(FUNCTION_SPECS[name].endpointSecrets !== undefined);
     }
     for (const [name, spec] of Object.entries(FUNCTION_SPECS)) {
       // API Gateway gives up on an integration after 30 s.
@@ -148,6 +151,8 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       connections: logicalId(stack.connectionsTable),
       cache: logicalId(stack.cacheTable),
       queue: logicalId(stack.retryQueue),
+      deliveries: logicalId(stack.deliveryQueue),
+      endpointSecrets: logicalId(stack.endpointSecretsTable),
     };
     const send = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
     const consume = [...send, 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'];
@@ -158,7 +163,14 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       expect(actionsOn(name, ids.cache), name).toEqual(spec.cache ? [...TABLE_ACTIONS[spec.cache]].sort() : []);
       const queue = spec.queue === 'consume' ? consume : spec.queue === 'send' ? send : [];
       expect(actionsOn(name, ids.queue), name).toEqual([...queue].sort());
+      const deliveries = spec.deliveries === 'consume' ? consume : spec.deliveries === 'send' ? send : [];
+      expect(actionsOn(name, ids.deliveries), name).toEqual([...deliveries].sort());
+      expect(actionsOn(name, ids.endpointSecrets), name).toEqual(spec.endpointSecrets ? [...SECRETS_TABLE_ACTIONS[spec.endpointSecrets]].sort() : []);
     }
+    // The delivery worker alone reads endpoint secrets (the endpoints function only writes them) and consumes deliveries.
+    expect(LAMBDA_NAMES.filter((name) => actionsOn(name, ids.endpointSecrets).includes('dynamodb:GetItem'))).toEqual(['delivery-worker']);
+    expect(LAMBDA_NAMES.filter((name) => actionsOn(name, ids.endpointSecrets).length > 0).sort()).toEqual(['delivery-worker', 'endpoints']);
+    expect(LAMBDA_NAMES.filter((name) => actionsOn(name, ids.deliveries).includes('sqs:ReceiveMessage'))).toEqual(['delivery-worker']);
     // The scheduled probe reads no connection or token; only the worker consumes the queue.
     expect(FUNCTION_SPECS['health-check'].connections).toBeUndefined();
     expect(LAMBDA_NAMES.filter((name) => actionsOn(name, ids.queue).includes('sqs:ReceiveMessage'))).toEqual(['retry-worker']);
@@ -200,8 +212,14 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     expect(JSON.stringify(statementsOf('webhooks'))).toContain('/index/byProviderUser');
   });
 
-  it('feeds the retry worker from the queue, reporting batch item failures', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  it('feeds the retry worker and the delivery worker from their queues, reporting batch item failures', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stack.functions.get('delivery-worker')!) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.deliveryQueue), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(stack.functions.get('retry-worker')!) },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.retryQueue), 'Arn'] },
@@ -227,7 +245,17 @@ describe('PierreStack (bundled with the local esbuild)', () => {
 
   it('defines the connections table: keys, TTL, GSI, PITR, deletion protection, retained', () => {
     const tables = template.findResources('AWS::DynamoDB::GlobalTable') as Record<string, Resource>;
-    expect(Object.keys(tables)).toHaveLength(2);
+    // The connections, cache and endpoint secrets tables.
+    expect(Object.keys(tables)).toHaveLength(3);
+    const secrets = tables[logicalId(stack.endpointSecretsTable)]!;
+    expect(secrets.DeletionPolicy).toBe('Retain');
+    expect(secrets.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
     const connections = tables[logicalId(stack.connectionsTable)]!;
     expect(connections.DeletionPolicy).toBe('Retain');
     expect(connections.Properties).toMatchObject({
@@ -281,13 +309,15 @@ describe('PierreStack (bundled with the local esbuild)', () => {
   it("alarms on the dead-letter queue, each function's errors and throttles, and each bundled provider's health", () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
     const dlq = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(dlq).toHaveLength(1);
-    expect(dlq[0]!.Properties).toMatchObject({
-      Namespace: 'AWS/SQS',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.deadLetterQueue), 'QueueName'] } }],
-      ComparisonOperator: 'GreaterThanThreshold',
-      Threshold: 0,
-    });
+    expect(dlq).toHaveLength(2);
+    for (const [i, queue] of [stack.deadLetterQueue, stack.deliveryDeadLetterQueue].entries()) {
+      expect(dlq[i]!.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] } }],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+      });
+    }
     for (const metric of ['Errors', 'Throttles']) {
       for (const name of LAMBDA_NAMES) {
         const ref = { Ref: logicalId(stack.functions.get(name)!) };
@@ -311,7 +341,7 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       });
       expect(alarm.Properties.Dimensions).toContainEqual({ Name: 'service', Value: 'pierre-providers' });
     }
-    expect(alarms).toHaveLength(1 + 2 * LAMBDA_NAMES.length + 2);
+    expect(alarms).toHaveLength(2 + 2 * LAMBDA_NAMES.length + 2);
     // No topic asked for: no actions, no topic.
     template.resourceCountIs('AWS::SNS::Topic', 0);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
@@ -363,7 +393,9 @@ describe('PierreStack (bundled with the local esbuild)', () => {
 
   it('has an encrypted retry queue with a dead-letter queue, visible six times as long as the worker runs', () => {
     const queues = template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
-    expect(Object.keys(queues)).toHaveLength(2);
+    expect(Object.keys(queues)).toHaveLength(4);
+    const delivery = queues[logicalId(stack.deliveryQueue)]!.Properties;
+    expect(delivery.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.deliveryDeadLetterQueue), 'Arn'] }, maxReceiveCount: 5 });
     const retry = queues[logicalId(stack.retryQueue)]!.Properties;
     expect(retry.RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
@@ -375,6 +407,8 @@ describe('PierreStack (bundled with the local esbuild)', () => {
 
     const worker = (template.findResources('AWS::Lambda::Function') as Record<string, Resource>)[logicalId(stack.functions.get('retry-worker')!)]!;
     expect(retry.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (worker.Properties.Timeout as number));
+    const deliverer = (template.findResources('AWS::Lambda::Function') as Record<string, Resource>)[logicalId(stack.functions.get('delivery-worker')!)]!;
+    expect(delivery.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (deliverer.Properties.Timeout as number));
   });
 
   it('creates the config secret without generating or embedding any value', () => {
@@ -386,7 +420,17 @@ describe('PierreStack (bundled with the local esbuild)', () => {
 
   it('outputs the API URL, table names, secret ARN and queue URL', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
-      ['ApiUrl', 'CacheTableName', 'ConfigSecretArn', 'ConnectionsTableName', 'DeadLetterQueueUrl', 'RetryQueueUrl'].sort(),
+      [
+        'ApiUrl',
+        'CacheTableName',
+        'ConfigSecretArn',
+        'ConnectionsTableName',
+        'DeadLetterQueueUrl',
+        'RetryQueueUrl',
+        'EndpointSecretsTableName',
+        'DeliveryQueueUrl',
+        'DeliveryDeadLetterQueueUrl',
+      ].sort(),
     );
   });
 });

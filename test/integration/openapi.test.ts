@@ -204,6 +204,30 @@ describe('OpenAPI document', () => {
     await conforms('POST', '/webhooks/{provider}/{tenant}', await publicGet('/webhooks/strava/tenant-x', { method: 'POST', body: '{}' }));
     await conforms('DELETE', '/admin/providers/{provider}', await adminApi('DELETE'));
     await conforms('GET', '/admin/providers/{provider}', await adminApi('GET'));
+    // Events: an admin's endpoints and the tenant's events (the callbacks above published connection.created).
+    const adminToken = await client.server.issueToken('openapi-admin', 'tenant-o', undefined, 'admin');
+    const asAdmin = (path: string, init: RequestInit = {}) =>
+      fetch(`${client.server.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', ...init.headers },
+      });
+    await conforms('GET', '/admin/endpoints', await api('/admin/endpoints'));
+    const added = await conforms(
+      'POST',
+      '/admin/endpoints',
+      await asAdmin('/admin/endpoints', { method: 'POST', body: JSON.stringify({ url: 'http://127.0.0.1:9/hooks', types: ['job.failed'] }) }),
+    );
+    await conforms('POST', '/admin/endpoints', await asAdmin('/admin/endpoints', { method: 'POST', body: JSON.stringify({ url: 'ftp://x' }) }));
+    await conforms('GET', '/admin/endpoints', await asAdmin('/admin/endpoints'));
+    await conforms('POST', '/admin/endpoints/{id}/rotate-secret', await asAdmin(`/admin/endpoints/${added.id}/rotate-secret`, { method: 'POST' }));
+    const events = await conforms('GET', '/events', await asAdmin('/events?limit=5&type=connection.created'));
+    await conforms('GET', '/events', await asAdmin('/events?limit=500'));
+    const eventId = events.events[0].id;
+    await conforms('GET', '/events/{id}', await asAdmin(`/events/${eventId}`));
+    await conforms('GET', '/events/{id}', await asAdmin('/events/evt_00000000000000000000000000'));
+    await conforms('POST', '/events/{id}/resend', await asAdmin(`/events/${eventId}/resend`, { method: 'POST' }));
+    await conforms('DELETE', '/admin/endpoints/{id}', await asAdmin(`/admin/endpoints/${added.id}`, { method: 'DELETE' }));
+    await conforms('DELETE', '/admin/endpoints/{id}', await asAdmin(`/admin/endpoints/${added.id}`, { method: 'DELETE' }));
 
     await conforms('DELETE', '/connections/{provider}', await api('/connections/strava', { method: 'DELETE' }));
     await conforms('DELETE', '/connections/{provider}', await api('/connections/synthetic', { method: 'DELETE' }));

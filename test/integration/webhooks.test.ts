@@ -319,6 +319,11 @@ describe('provider webhooks', () => {
       const stored = await client.server.container.connections.get({ tenantId: TENANT, userId: USER, provider: 'strava' });
       expect(stored).toMatchObject({ status: 'revoked', accessToken: '' });
       expect(stored!.refreshToken).toBeUndefined();
+      // The application is told, once: the check found Strava refusing our refresh token.
+      const revoked = await client.server.container.eventStore.listEvents(TENANT, { type: 'connection.revoked', limit: 100 }, Date.now() + clockOffsetMs);
+      expect(revoked.events.filter((e) => e.data['provider'] === 'strava').map((e) => e.data)).toEqual([
+        { user_id: USER, provider: 'strava', reason: 'refresh_refused' },
+      ]);
       const after = await client.api('/activities?provider=strava');
       expect(after.status).toBe(409);
     });

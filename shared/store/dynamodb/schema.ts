@@ -13,11 +13,13 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { CACHE_TABLE_KEYS, CONNECTIONS_TABLE_KEYS } from './table-keys';
+import { CACHE_TABLE_KEYS, CONNECTIONS_TABLE_KEYS, ENDPOINT_SECRETS_TABLE_KEYS } from './table-keys';
 
 export interface TableNames {
   connections: string;
   cache: string;
+  /** The event endpoints' signing secrets (created only when named). */
+  endpointSecrets?: string | undefined;
 }
 
 function connectionsTable(name: string): CreateTableCommandInput {
@@ -48,8 +50,8 @@ function connectionsTable(name: string): CreateTableCommandInput {
   };
 }
 
-function cacheTable(name: string): CreateTableCommandInput {
-  const { partitionKey, sortKey } = CACHE_TABLE_KEYS;
+function keyValueTable(name: string, keys: { partitionKey: string; sortKey: string }): CreateTableCommandInput {
+  const { partitionKey, sortKey } = keys;
   return {
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
@@ -64,7 +66,7 @@ function cacheTable(name: string): CreateTableCommandInput {
   };
 }
 
-async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput, ttlAttribute: string) {
+async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput, ttlAttribute?: string) {
   const TableName = input.TableName!;
   try {
     await client.send(new DescribeTableCommand({ TableName }));
@@ -79,6 +81,7 @@ async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInpu
   }
   await waitUntilTableExists({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName });
 
+  if (!ttlAttribute) return;
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName }));
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
   // Enabling TTL twice is an error in DynamoDB.
@@ -92,10 +95,11 @@ async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInpu
   }
 }
 
-/** Creates the connections and cache tables when missing, waits until ACTIVE, enables TTL. */
+/** Creates the connections and cache tables (and the secrets table when named) when missing, waits until ACTIVE, enables TTL. */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   await Promise.all([
     ensureTable(client, connectionsTable(names.connections), CONNECTIONS_TABLE_KEYS.ttlAttribute),
-    ensureTable(client, cacheTable(names.cache), CACHE_TABLE_KEYS.ttlAttribute),
+    ensureTable(client, keyValueTable(names.cache, CACHE_TABLE_KEYS), CACHE_TABLE_KEYS.ttlAttribute),
+    names.endpointSecrets ? ensureTable(client, keyValueTable(names.endpointSecrets, ENDPOINT_SECRETS_TABLE_KEYS)) : undefined,
   ]);
 }
