@@ -50,5 +50,6 @@ export async function disconnect(container: Container, identity: Identity, provi
   }
   await container.connections.delete(key);
   await container.cache.invalidate(cachePartition(identity.tenantId, identity.userId, name));
+  await container.records.deleteAll(key);
   return { provider: name, connected: false, status: 'disconnected' as const };
 }

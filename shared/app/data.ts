@@ -11,6 +11,7 @@ import { mergeActivities } from './merge';
 import type { Identity } from './identity';
 import { resolveProviderName } from './provider-name';
 import { withSession } from './sessions';
+import { storedAnswer } from './stored-reads';
 import { prefetchActivities } from '../cache/caching-provider';
 
 /** One read of the resource table from one provider: `{ provider, <field>: value }`. */
@@ -26,7 +27,8 @@ async function readResource(
   if (needs && !hasCapability(container.provider(name).descriptor.capabilities, needs.flag)) {
     throw new AppError(400, 'unsupported_feature', `Provider '${name}' does not support ${needs.feature}`);
   }
-  const value = await withSession(container, identity, name, (p, s) => callRead(p, resource, s, args));
+  const value =
+    (await storedAnswer(container, identity, resource, name, args)) ?? (await withSession(container, identity, name, (p, s) => callRead(p, resource, s, args)));
   return { provider: name, [resource.field]: value };
 }
 
@@ -87,8 +89,13 @@ export async function fetchAllActivities(container: Container, identity: Identit
       .map((c) => [c.provider, c]),
   );
   const names = candidates.filter((d) => connected.has(d.name) || (d.connection === 'none' && d.name === container.config.defaultProvider)).map((d) => d.name);
+  const listRow = resourceNamed('activities');
   const settled = await Promise.allSettled(
-    names.map((name) => withSession(container, identity, name, (p, s) => p.getActivities(s, window), connected.get(name))),
+    names.map(
+      async (name) =>
+        ((await storedAnswer(container, identity, listRow, name, [window])) as Activity[] | undefined) ??
+        withSession(container, identity, name, (p, s) => p.getActivities(s, window), connected.get(name)),
+    ),
   );
   const sources: Record<string, SourceStatus> = {};
   const lists: Activity[][] = [];

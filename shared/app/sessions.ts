@@ -143,6 +143,8 @@ export async function endAccess(container: Container, connection: Connection): P
     await container.connections.put(revokedConnection(connection, container.deps.now()));
   }
   await container.cache.invalidate(cachePartition(connection.tenantId, connection.userId, connection.provider));
+  // Stored records are the user's data read with that access; a reconnection starts anew (docs/records.md).
+  await container.records.deleteAll(connection);
 }
 
 /** A connection made against an API the provider retired: revoked, its cache dropped, reconnect. */

@@ -103,6 +103,10 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
     return this.inner.revokeToken(await openSession(session));
   }
 
+  protected override async forwardPull(session: ProviderSession, url: string) {
+    return this.inner.pullNotification!(await openSession(session), url);
+  }
+
   // ---- cached -------------------------------------------------------------------------------
 
   protected intercept(call: ReadCall): Promise<unknown> {

@@ -20,7 +20,7 @@ export function mergeCoverage(ranges: readonly CoveredRange[]): CoveredRange[] {
 }
 
 /** The covered range holding the instant just before `toMs` (an open range holds everything up to now), if any. */
-function rangeEndingAt(coverage: readonly CoveredRange[], toMs: number): CoveredRange | undefined {
+export function rangeEndingAt(coverage: readonly CoveredRange[], toMs: number): CoveredRange | undefined {
   return coverage.find((range) => Date.parse(range.from) < toMs && endOf(range) >= toMs);
 }
 
