@@ -24,32 +24,25 @@ import { deleteRecords, storeRecords, type RecordOwner } from './records';
 import { withSession } from './sessions';
 
 /** Records one user's share of a delivery may store. */
-export const MAX_INGESTED_RECORDS = 500;
+const MAX_INGESTED_RECORDS = 500;
 /** Callback URLs pulled, and items fetched, per user and delivery. */
-export const MAX_PULLS = 8;
+const MAX_PULLS = 8;
 /** Garmin redelivers for 7 days: a pulled callback stays claimed that long. */
 const PULL_CLAIM_MS = 7 * 86_400_000;
 
 export interface Ingest {
-  records: DeliveredRecords[];
-  /** How many records `records` holds (bounded by MAX_INGESTED_RECORDS). */
-  count: number;
+  /** Records carried by the delivery, mapped only once the user is applied. */
+  carried: (() => readonly DeliveredRecords[])[];
   pulls: Set<string>;
   /** Item id -> the latest aspect named. */
   items: Map<string, 'create' | 'update' | 'delete'>;
 }
 
-export const emptyIngest = (): Ingest => ({ records: [], count: 0, pulls: new Set(), items: new Map() });
+export const emptyIngest = (): Ingest => ({ carried: [], pulls: new Set(), items: new Map() });
 
 /** Adds what one event names, within the bounds (the rest is dropped: the cache was marked stale anyway). */
 export function collectIngest(into: Ingest, event: WebhookEvent): void {
-  for (const batch of event.records ?? []) {
-    const room = MAX_INGESTED_RECORDS - into.count;
-    if (room <= 0) break;
-    const records = batch.records.slice(0, room);
-    into.records.push({ ...batch, records });
-    into.count += records.length;
-  }
+  if (event.records && into.carried.length < MAX_INGESTED_RECORDS) into.carried.push(event.records);
   if (event.pullUrl !== undefined && (into.pulls.size < MAX_PULLS || into.pulls.has(event.pullUrl))) into.pulls.add(event.pullUrl);
   if (event.objectId !== undefined && event.aspect !== undefined && event.changed.includes('activities')) {
     if (into.items.size < MAX_PULLS || into.items.has(event.objectId)) into.items.set(event.objectId, event.aspect);
@@ -60,7 +53,12 @@ export async function ingest(container: Container, connection: Connection, work:
   const owner: RecordOwner = { tenantId: connection.tenantId, userId: connection.userId, provider: connection.provider };
   if (authenticated) {
     await coverSinceConnected(container, connection);
-    for (const batch of work.records) await storeRecords(container, owner, batch);
+    let room = MAX_INGESTED_RECORDS;
+    for (const batch of work.carried.flatMap((records) => records())) {
+      const records = batch.records.slice(0, Math.max(0, room));
+      room -= records.length;
+      if (records.length > 0) await storeRecords(container, owner, { ...batch, records });
+    }
   }
   for (const url of work.pulls) await pullOnce(container, connection, owner, url);
   for (const [id, aspect] of work.items) await syncItem(container, connection, owner, id, aspect);

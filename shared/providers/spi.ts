@@ -337,14 +337,17 @@ export interface WebhookEvent {
   occurredAtMs?: number | undefined;
   /** What happened to `objectId` (Strava): a create or update is fetched once and stored, a delete removes it from the store. */
   aspect?: 'create' | 'update' | 'delete' | undefined;
-  /** Records the delivery carries itself (a push): stored as they come when the delivery is authenticated. */
-  records?: readonly DeliveredRecords[] | undefined;
+  /**
+   * Records the delivery carries itself (a push): stored as they come when the delivery is
+   * authenticated. Read only for the users a delivery may touch, so a huge body costs no mapping.
+   */
+  records?: (() => readonly DeliveredRecords[]) | undefined;
   /** Where to pull the records from, once (Garmin's ping): a URL under the provider's API base, read with `pullNotification`. */
   pullUrl?: string | undefined;
 }
 
 /** The resources the records store keeps (docs/records.md). */
-export type RecordResourceName = 'activities' | 'sleep' | 'recovery' | 'health_metrics';
+type RecordResourceName = 'activities' | 'sleep' | 'recovery' | 'health_metrics';
 
 /** Normalized records of one resource, as a push carried them or a ping's pull returned them. */
 export interface DeliveredRecords {

@@ -109,7 +109,7 @@ export function corosWebhook(request: WebhookRequest, credentials: Partial<Coros
       changed: ['activities' as const],
       objectId: e.activityId,
       // The push carries the workout itself.
-      records: [{ resource: 'activities' as const, records: [{ id: e.activityId, at: e.activity.start_date, value: e.activity }] }],
+      records: () => [{ resource: 'activities' as const, records: [{ id: e.activityId, at: e.activity.start_date, value: e.activity }] }],
     })),
     authenticated: true,
     ack: { status: 200, body: COROS_WEBHOOK_ACK },

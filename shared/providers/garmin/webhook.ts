@@ -173,7 +173,7 @@ function toEvent(event: GarminWebhookEvent): WebhookEvent {
         providerUserId: event.userId,
         kind: 'data',
         changed: changedBy(event.summaryType),
-        records: recordsOfSummaries(event.summaryType, [event.summary]),
+        records: () => recordsOfSummaries(event.summaryType, [event.summary]),
       };
     case 'ping':
       return { providerUserId: event.userId, kind: 'data', changed: changedBy(event.summaryType), pullUrl: event.callbackUrl };
