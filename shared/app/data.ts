@@ -11,8 +11,7 @@ import { mergeActivities } from './merge';
 import type { Identity } from './identity';
 import { resolveProviderName } from './provider-name';
 import { withSession } from './sessions';
-import { storedAnswer } from './stored-reads';
-import { prefetchActivities } from '../cache/caching-provider';
+import { startStoredRead } from './stored-reads';
 
 /** One read of the resource table from one provider: `{ provider, <field>: value }`. */
 async function readResource(
@@ -27,8 +26,8 @@ async function readResource(
   if (needs && !hasCapability(container.provider(name).descriptor.capabilities, needs.flag)) {
     throw new AppError(400, 'unsupported_feature', `Provider '${name}' does not support ${needs.feature}`);
   }
-  const value =
-    (await storedAnswer(container, identity, resource, name, args)) ?? (await withSession(container, identity, name, (p, s) => callRead(p, resource, s, args)));
+  const stored = await startStoredRead(container, identity, resource, name, args)?.answer();
+  const value = stored ?? (await withSession(container, identity, name, (p, s) => callRead(p, resource, s, args)));
   return { provider: name, [resource.field]: value };
 }
 
@@ -80,8 +79,9 @@ export async function fetchAllActivities(container: Container, identity: Identit
   // Every source must supply enough for the merged page, since any of them may fill it.
   const window = { ...query, offset: 0, limit: query.offset + query.limit };
   const candidates = container.registry.descriptors().filter((d) => hasCapability(d.capabilities, Capability.ACTIVITIES));
-  // The cached pages are read alongside the connections query, so a hit answers in one round trip.
-  for (const d of candidates) if (container.registry.factory(d.name)) prefetchActivities(container.provider(d.name), identity, window);
+  // The cached pages (and the store's coverage) are read alongside the connections query, so a hit answers in one round trip.
+  const listRow = resourceNamed('activities');
+  const stored = new Map(candidates.map((d) => [d.name, startStoredRead(container, identity, listRow, d.name, [window])]));
   // Unreadable connections are asked too, so `sources` tells the user to reconnect them.
   const connected = new Map(
     (await container.connections.listForUser(identity.tenantId, identity.userId))
@@ -89,11 +89,10 @@ export async function fetchAllActivities(container: Container, identity: Identit
       .map((c) => [c.provider, c]),
   );
   const names = candidates.filter((d) => connected.has(d.name) || (d.connection === 'none' && d.name === container.config.defaultProvider)).map((d) => d.name);
-  const listRow = resourceNamed('activities');
   const settled = await Promise.allSettled(
     names.map(
       async (name) =>
-        ((await storedAnswer(container, identity, listRow, name, [window])) as Activity[] | undefined) ??
+        ((await stored.get(name)?.answer()) as Activity[] | undefined) ??
         withSession(container, identity, name, (p, s) => p.getActivities(s, window), connected.get(name)),
     ),
   );

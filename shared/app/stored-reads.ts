@@ -5,12 +5,13 @@
  * provider's own read, and `X-Source: store`. Anything else goes to the provider (through the
  * cache) as before. `?cache=bypass|refresh` asks the provider.
  */
+import { prefetchRead } from '../cache/caching-provider';
 import { currentCacheRequest } from '../cache/policy';
 import type { Activity } from '../models';
 import type { ActivityQuery, DateRange } from '../providers/spi';
 import type { ResourceRow } from '../resources';
 import { covers, rangeEndingAt } from '../store/coverage';
-import type { RecordResource, RecordScope } from '../store/ports';
+import type { CoveredRange, NormalizedRecord, RecordResource, RecordScope } from '../store/ports';
 import type { Container } from './container';
 import type { Identity } from './identity';
 
@@ -28,11 +29,14 @@ const STORED: Partial<Record<ResourceRow['name'], RecordResource>> = {
 const dayStart = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** What the store knows before it is queried: the coverage (ranges), or the record itself (one item). */
+type Lookup = { coverage: Promise<CoveredRange[]> } | { item: Promise<NormalizedRecord | undefined> };
+
 /** Newest activities of a page, when the store holds every activity the page could contain. */
-async function storedPage(container: Container, scope: RecordScope, query: ActivityQuery): Promise<Activity[] | undefined> {
+async function storedPage(container: Container, scope: RecordScope, coverage: CoveredRange[], query: ActivityQuery): Promise<Activity[] | undefined> {
   const nowMs = container.deps.now();
   const toMs = query.before?.getTime() ?? nowMs;
-  const range = rangeEndingAt(await container.records.coverage(scope), Math.min(toMs, nowMs));
+  const range = rangeEndingAt(coverage, Math.min(toMs, nowMs));
   if (!range) return undefined;
   const coveredFrom = Date.parse(range.from);
   // `after` excludes its instant; the store's `from` includes it.
@@ -45,31 +49,49 @@ async function storedPage(container: Container, scope: RecordScope, query: Activ
 }
 
 /** Every record of the range's whole UTC days (both ends included, as Garmin's pulls read them), oldest first. */
-async function storedDays(container: Container, scope: RecordScope, range: DateRange): Promise<unknown[] | undefined> {
+async function storedDays(container: Container, scope: RecordScope, coverage: CoveredRange[], range: DateRange): Promise<unknown[] | undefined> {
   const from = iso(dayStart(range.start.getTime()));
   const to = iso(dayStart(range.end.getTime()) + DAY_MS);
-  if (!covers(await container.records.coverage(scope), { from, to }, container.deps.now())) return undefined;
+  if (!covers(coverage, { from, to }, container.deps.now())) return undefined;
   const values = (await container.records.query(scope, { from, to, order: 'oldest_first' })).map((r) => r.value);
   if (scope.resource !== 'sleep') return values;
   return values.sort((a, b) => String((a as { start_date: string }).start_date).localeCompare(String((b as { start_date: string }).start_date)));
 }
 
-/** The read's answer value from the store, or undefined when the store cannot answer it completely. */
-export async function storedAnswer(
+/**
+ * A read the store may answer: its first store read (the coverage, or the item) starts now, and
+ * the cached answer is read alongside it, so a read the store cannot answer still waits one
+ * round trip before the cache path. Undefined for resources the store does not keep, and under
+ * `?cache=bypass|refresh` (they ask the provider).
+ */
+export interface StoredRead {
+  answer(): Promise<unknown>;
+}
+
+export function startStoredRead(
   container: Container,
   identity: Identity,
   resource: ResourceRow,
   provider: string,
   args: readonly unknown[],
-): Promise<unknown> {
+): StoredRead | undefined {
   const kind = STORED[resource.name];
   const request = currentCacheRequest();
   if (kind === undefined || (request && request.policy !== 'use')) return undefined;
   const scope: RecordScope = { tenantId: identity.tenantId, userId: identity.userId, provider, resource: kind };
-  let value: unknown;
-  if (resource.arguments === 'page') value = await storedPage(container, scope, args[0] as ActivityQuery);
-  else if (resource.arguments === 'range') value = await storedDays(container, scope, args[0] as DateRange);
-  else if (resource.arguments === 'item') value = (await container.records.get(scope, args[0] as string))?.value;
-  if (value !== undefined) request?.recordStored();
-  return value;
+  const lookup: Lookup =
+    resource.arguments === 'item' ? { item: container.records.get(scope, args[0] as string) } : { coverage: container.records.coverage(scope) };
+  const pending = 'item' in lookup ? lookup.item : lookup.coverage;
+  pending.catch(() => undefined); // its taker sees the failure
+  if (container.registry.factory(provider)) prefetchRead(container.provider(provider), identity, resource, args);
+  return {
+    async answer() {
+      let value: unknown;
+      if ('item' in lookup) value = (await lookup.item)?.value;
+      else if (resource.arguments === 'page') value = await storedPage(container, scope, await lookup.coverage, args[0] as ActivityQuery);
+      else if (resource.arguments === 'range') value = await storedDays(container, scope, await lookup.coverage, args[0] as DateRange);
+      if (value !== undefined) request?.recordStored();
+      return value;
+    },
+  };
 }

@@ -30,7 +30,7 @@ export interface DynamoCall {
 export interface CallSummary {
   calls: number;
   waves: number;
-  /** Calls by kind: gate, circuit, lease, cache, connection, other. */
+  /** Calls by kind: gate, circuit, lease, cache, connection, records, other. */
   byKind: Record<string, number>;
   /** Writes (PutItem, UpdateItem, DeleteItem) that succeeded and that failed their condition. */
   writes: number;
@@ -57,6 +57,7 @@ function kindOf(pk: string): string {
   if (pk.startsWith('lease#')) return 'lease';
   if (pk.startsWith('tenant:')) return 'cache';
   if (pk.startsWith('USER#')) return 'connection';
+  if (pk.startsWith('records#')) return 'records';
   return 'other';
 }
 
