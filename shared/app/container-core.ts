@@ -13,18 +13,20 @@ import { secretsManagerFetcher } from '../config/secrets';
 import { descriptorRegistry } from '../providers/descriptors';
 import { noImplementationMessage, type ProviderRegistry } from '../providers/registry';
 import { callsNetwork, type FitnessProvider, type ProviderConfig, type ProviderDeps, type ProviderFactory } from '../providers/spi';
-import type { CacheStore, ConnectionKey, ConnectionStore, JobQueue, OAuthStateStore, StateStore, TenantAppStore } from '../store/ports';
+import type { CacheStore, ConnectionKey, ConnectionStore, JobQueue, OAuthStateStore, RecordStore, StateStore, TenantAppStore } from '../store/ports';
 import { generateDevKey, parseTokenKeys, TokenCipher } from '../store/token-cipher';
 import type { StorePersistence } from '../store/snapshot';
 import { MemoryCacheStore } from '../store/memory/cache';
 import { MemoryConnectionStore } from '../store/memory/connections';
 import { MemoryOAuthStateStore } from '../store/memory/oauth-state';
 import { MemoryTenantAppStore } from '../store/memory/tenant-apps';
+import { MemoryRecordStore } from '../store/memory/records';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../store/dynamodb/client';
 import { DynamoCacheStore } from '../store/dynamodb/cache';
 import { DynamoConnectionStore } from '../store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../store/dynamodb/oauth-state';
+import { DynamoRecordStore } from '../store/dynamodb/records';
 import { DynamoStateStore } from '../store/dynamodb/state';
 import { DynamoTenantAppStore } from '../store/dynamodb/tenant-apps';
 import { MemoryStateStore } from '../store/memory/state';
@@ -57,6 +59,8 @@ export interface Stores {
   jobs: StateStore;
   /** Tenants' own provider apps (the durable table on AWS). */
   tenantApps: TenantAppStore;
+  /** Each connected user's normalized records (the durable table on AWS): docs/records.md. */
+  records: RecordStore;
 }
 
 export interface Container extends Stores {
@@ -155,6 +159,7 @@ async function chooseStores(
       coordination: new DynamoStateStore(client, config.cacheTable),
       jobs: new DynamoStateStore(client, config.connectionsTable),
       tenantApps: new DynamoTenantAppStore(client, config.connectionsTable, cipher),
+      records: new DynamoRecordStore(client, config.connectionsTable),
     };
   }
   if (isLambda(env)) throw new ConfigError('PIERRE_CONNECTIONS_TABLE and PIERRE_CACHE_TABLE are required on Lambda');
@@ -167,6 +172,7 @@ async function chooseStores(
     coordination: keep('coordination', new MemoryStateStore()),
     jobs: keep('jobs', new MemoryStateStore()),
     tenantApps: keep('tenant-apps', new MemoryTenantAppStore(cipher)),
+    records: keep('records', new MemoryRecordStore()),
   };
 }
 

@@ -13,7 +13,7 @@ import { priorityOrder } from './source-priority';
 import type { Identity } from './identity';
 import { resolveProviderName } from './provider-name';
 import { withSession } from './sessions';
-import { prefetchActivities } from '../cache/caching-provider';
+import { startStoredRead } from './stored-reads';
 
 /** One read of the resource table from one provider: `{ provider, <field>: value }`. */
 async function readResource(
@@ -29,7 +29,8 @@ async function readResource(
   if (needs && !hasCapability(container.provider(name).descriptor.capabilities, needs.flag)) {
     throw new AppError(400, 'unsupported_feature', `Provider '${name}' does not support ${needs.feature}`);
   }
-  const value = await withSession(container, identity, name, (p, s) => callRead(p, resource, s, args));
+  const stored = await startStoredRead(container, identity, resource, name, args)?.answer();
+  const value = stored ?? (await withSession(container, identity, name, (p, s) => callRead(p, resource, s, args)));
   return { provider: name, [resource.field]: value };
 }
 
@@ -80,8 +81,8 @@ async function fetchAll<T extends { provider: string; also_from?: string[] | und
   container: Container,
   identity: Identity,
   merged: MergedResource,
+  args: readonly unknown[],
   read: (provider: FitnessProvider, session: ProviderSession) => Promise<T[]>,
-  prefetch?: (provider: FitnessProvider) => void,
 ): Promise<{ records: T[]; sources: Record<string, SourceStatus> }> {
   const resource = resourceNamed(merged);
   const flag = resource.capability?.flag;
@@ -89,8 +90,8 @@ async function fetchAll<T extends { provider: string; also_from?: string[] | und
   const candidates = container.registry
     .descriptors()
     .filter((d) => (flag === undefined || hasCapability(d.capabilities, flag)) && (!servesAi() || aiAccessAllowed(container, d.name)));
-  // The cached pages are read alongside the connections query, so a hit answers in one round trip.
-  if (prefetch) for (const d of candidates) if (container.registry.factory(d.name)) prefetch(container.provider(d.name));
+  // The store's coverage and the cached answers are read alongside the connections query, so a hit answers in one round trip.
+  const stored = new Map(candidates.map((d) => [d.name, startStoredRead(container, identity, resource, d.name, args)]));
   const [order, connections] = await Promise.all([
     priorityOrder(container, identity, merged),
     container.connections.listForUser(identity.tenantId, identity.userId),
@@ -98,7 +99,9 @@ async function fetchAll<T extends { provider: string; also_from?: string[] | und
   // Unreadable connections are asked too, so `sources` tells the user to reconnect them.
   const connected = new Map(connections.filter((c) => c.status === 'connected' || c.status === 'reauthorization_required').map((c) => [c.provider, c]));
   const names = candidates.filter((d) => connected.has(d.name) || (d.connection === 'none' && d.name === container.config.defaultProvider)).map((d) => d.name);
-  const settled = await Promise.allSettled(names.map((name) => withSession(container, identity, name, read, connected.get(name))));
+  const settled = await Promise.allSettled(
+    names.map(async (name) => ((await stored.get(name)?.answer()) as T[] | undefined) ?? withSession(container, identity, name, read, connected.get(name))),
+  );
   const sources: Record<string, SourceStatus> = {};
   const lists: T[][] = [];
   settled.forEach((result, i) => {
@@ -124,22 +127,16 @@ export async function fetchAllActivities(container: Container, identity: Identit
   }
   // Every source must supply enough for the merged page, since any of them may fill it.
   const window = { ...query, offset: 0, limit: query.offset + query.limit };
-  const { records, sources } = await fetchAll<Activity>(
-    container,
-    identity,
-    'activities',
-    (p, s) => p.getActivities(s, window),
-    (p) => prefetchActivities(p, identity, window),
-  );
+  const { records, sources } = await fetchAll<Activity>(container, identity, 'activities', [window], (p, s) => p.getActivities(s, window));
   return { provider: ALL_PROVIDERS, activities: records.slice(query.offset, query.offset + query.limit), sources };
 }
 
 /** Sleep sessions or recovery days of every connected provider in a date range, merged newest first. */
 async function fetchAllInRange(container: Container, identity: Identity, merged: 'sleep' | 'recovery', range: DateRange) {
   if (merged === 'sleep') {
-    const { records, sources } = await fetchAll<SleepSession>(container, identity, 'sleep', (p, s) => p.getSleepSessions(s, range));
+    const { records, sources } = await fetchAll<SleepSession>(container, identity, 'sleep', [range], (p, s) => p.getSleepSessions(s, range));
     return { provider: ALL_PROVIDERS, sleep_sessions: records, sources };
   }
-  const { records, sources } = await fetchAll<RecoveryMetrics>(container, identity, 'recovery', (p, s) => p.getRecoveryMetrics(s, range));
+  const { records, sources } = await fetchAll<RecoveryMetrics>(container, identity, 'recovery', [range], (p, s) => p.getRecoveryMetrics(s, range));
   return { provider: ALL_PROVIDERS, recovery: records, sources };
 }

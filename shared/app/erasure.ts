@@ -49,6 +49,13 @@ async function eraseCachedAnswers(container: Container, subject: ErasureSubject,
   return { deleted: { cache_entries }, done: true };
 }
 
+/** The user's stored records and their coverage, at every provider (docs/records.md). */
+async function eraseRecords(container: Container, subject: ErasureSubject): Promise<ErasureStep> {
+  let records = 0;
+  for (const provider of subject.providers) records += await container.records.deleteAll({ tenantId: subject.tenantId, userId: subject.userId, provider });
+  return { deleted: { records }, done: true };
+}
+
 /** Refresh leases, deauthorization checks, and the user's rate-limit and fair-share records. */
 async function eraseCoordination(container: Container, subject: ErasureSubject): Promise<ErasureStep> {
   const store = container.coordination;
@@ -78,6 +85,7 @@ const USER_DATA: readonly Eraser[] = [
   (c, s, budget) => eraseUserJobs(c, s, s.providers, budget),
   (c, s) => eraseCoordination(c, s),
   (c, s, budget) => eraseCachedAnswers(c, s, budget),
+  (c, s) => eraseRecords(c, s),
   (c, s) => eraseUserPriority(c, s),
 ];
 

@@ -10,6 +10,10 @@ import type { Container } from './container';
 
 /** Deletes what is stored from `key.provider` for the user; counts by kind. */
 export async function dropProviderData(container: Container, key: ConnectionKey): Promise<Record<string, number>> {
-  const cache_entries = await container.cache.invalidate(cachePartition(key.tenantId, key.userId, key.provider));
-  return { cache_entries };
+  const [cache_entries, records] = await Promise.all([
+    container.cache.invalidate(cachePartition(key.tenantId, key.userId, key.provider)),
+    // Stored records are the user's data read with that access; a reconnection starts anew (docs/records.md).
+    container.records.deleteAll({ tenantId: key.tenantId, userId: key.userId, provider: key.provider }),
+  ]);
+  return { cache_entries, records };
 }

@@ -9,8 +9,9 @@
  * are grouped by provider user (one index query each, however many entries name them), at
  * most MAX_WEBHOOK_USERS users are applied, USER_CONCURRENCY at a time, and none is started
  * once the invocation is nearly out of time (no work outlives the answer). Nothing destructive
- * rests on an unauthenticated delivery: its data events only mark cached answers stale, and
- * its deauthorizations are confirmed with the provider (`./deauthorization`).
+ * rests on an unauthenticated delivery: its data events only mark cached answers stale (and
+ * what they name is read from the provider itself, never taken from the delivery: ./ingest),
+ * and its deauthorizations are confirmed with the provider (`./deauthorization`).
  */
 import { cachePartition, stalePrefixes } from '../cache/keys';
 import { remainingBudgetMs } from '../context/request';
@@ -22,6 +23,7 @@ import { AppError, SERVICE_RETRY_SECS } from './errors';
 import { identityProblem } from './identity';
 import { logger } from './observability';
 import { resolveProviderName } from './provider-name';
+import { collectIngest, emptyIngest, ingest, type Ingest } from './ingest';
 import { endAccess } from './sessions';
 
 interface WebhookAnswer {
@@ -55,6 +57,8 @@ const REJECTED: WebhookAnswer = {
 interface UserEvents {
   providerUserId: string;
   changed: Set<WebhookResource>;
+  /** What the delivery carries or names to be stored (./ingest). */
+  ingest: Ingest;
   deauthorized: boolean;
   /** The latest deauthorization's time, undefined when one did not say. */
   deauthorizedAtMs: number | undefined;
@@ -70,8 +74,9 @@ function byUser(events: readonly WebhookEvent[]): UserEvents[] {
     const id = event.providerUserId;
     if (id.length > MAX_PROVIDER_USER_ID_LENGTH) continue;
     let user = users.get(id);
-    if (!user) users.set(id, (user = { providerUserId: id, changed: new Set(), deauthorized: false, deauthorizedAtMs: undefined }));
+    if (!user) users.set(id, (user = { providerUserId: id, changed: new Set(), ingest: emptyIngest(), deauthorized: false, deauthorizedAtMs: undefined }));
     for (const resource of event.changed) user.changed.add(resource);
+    collectIngest(user.ingest, event);
     if (event.kind === 'deauthorized') {
       user.deauthorizedAtMs = user.deauthorized ? later(user.deauthorizedAtMs, event.occurredAtMs) : event.occurredAtMs;
       user.deauthorized = true;
@@ -102,6 +107,7 @@ async function applyTo(container: Container, connection: Connection, user: UserE
   // A stranger's event may cost the user a refresh, never their cached answers.
   if (authenticated) await container.cache.invalidate(partition, prefixes);
   else await container.cache.markStale(partition, prefixes, container.deps.now());
+  if (connection.status === 'connected') await ingest(container, connection, user.ingest, authenticated);
 }
 
 /**

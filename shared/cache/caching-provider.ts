@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { ProviderError, type Activity } from '../models';
 import { personalRecordsFromActivities, statsFromActivities } from '../providers/derive';
 import { ForwardingFitnessProvider, type ReadCall } from '../providers/forwarding';
-import { resourceNamed, type KeyParts } from '../resources';
-import type { ActivityQuery, DerivedResource, FitnessProvider, ProviderSession } from '../providers/spi';
+import type { KeyParts, ResourceRow } from '../resources';
+import type { DerivedResource, FitnessProvider, ProviderSession } from '../providers/spi';
 import type { CacheEntry, CacheRead, CacheStore } from '../store/ports';
 import { offersEarlyAdmission, openSession } from './deferred-session';
 import { cacheKey, cachePartition, RECENT_ACTIVITIES, type CacheKeyResource, type CacheResource } from './keys';
@@ -66,14 +66,13 @@ function isTransient(error: unknown): boolean {
 const prefetched = new WeakMap<CacheRequest, Map<string, Promise<CacheRead>>>();
 
 /**
- * Starts reading the cached activity list `provider.getActivities(session, query)` would read,
- * so that it runs alongside other work of the request (provider=all: the connections query);
- * the read is then taken instead of made again. No-op outside a request, under bypass, or for
- * a provider without the cache.
+ * Starts reading the cached answer `provider.<read>(session, ...args)` would read, so that it
+ * runs alongside other work of the request (provider=all: the connections query; a stored
+ * resource: the records store's coverage); the read is then taken instead of made again. No-op
+ * outside a request, under bypass, or for a provider without the cache.
  */
-export function prefetchActivities(provider: FitnessProvider, identity: { tenantId: string; userId: string }, query: ActivityQuery): void {
-  const list = resourceNamed('activities');
-  if (provider instanceof CachingFitnessProvider) provider.prefetch(identity, list.cache.resource, list.keyParts([query]));
+export function prefetchRead(provider: FitnessProvider, identity: { tenantId: string; userId: string }, resource: ResourceRow, args: readonly unknown[]): void {
+  if (provider instanceof CachingFitnessProvider) provider.prefetch(identity, resource.cache.resource, resource.keyParts(args));
 }
 
 type Derive = (provider: string, activities: Activity[], nowMs: number) => unknown;
@@ -101,6 +100,10 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
 
   override async revokeToken(session: ProviderSession): Promise<void> {
     return this.inner.revokeToken(await openSession(session));
+  }
+
+  protected override async forwardPull(session: ProviderSession, url: string) {
+    return this.inner.pullNotification!(await openSession(session), url);
   }
 
   // ---- cached -------------------------------------------------------------------------------

@@ -13,18 +13,28 @@ export const CACHE_POLICIES: readonly CachePolicy[] = ['use', 'bypass', 'refresh
 
 export class CacheRequest {
   readonly outcomes: { outcome: CacheOutcome; ageSecs: number }[] = [];
+  /** Whether (part of) the answer came from the records store rather than the cache or the provider. */
+  #stored = false;
   constructor(readonly policy: CachePolicy) {}
 
   record(outcome: CacheOutcome, ageSecs: number): void {
     this.outcomes.push({ outcome, ageSecs });
   }
 
-  /** `X-Cache` and `Age` for the answer; the least cached outcome wins, the oldest age is told. */
+  recordStored(): void {
+    this.#stored = true;
+  }
+
+  /**
+   * `X-Cache` and `Age` for the answer; the least cached outcome wins, the oldest age is told.
+   * `X-Source: store` when the records store answered (alone, or beside the cache with provider=all).
+   */
   headers(): Record<string, string> {
-    if (this.outcomes.length === 0) return {};
+    const source: Record<string, string> = this.#stored ? { 'x-source': 'store' } : {};
+    if (this.outcomes.length === 0) return source;
     const order: CacheOutcome[] = ['BYPASS', 'REFRESH', 'MISS', 'STALE', 'HIT'];
     const outcome = order.find((o) => this.outcomes.some((r) => r.outcome === o))!;
-    const headers: Record<string, string> = { 'x-cache': outcome };
+    const headers: Record<string, string> = { ...source, 'x-cache': outcome };
     if (outcome === 'HIT' || outcome === 'STALE') {
       headers['age'] = String(Math.max(...this.outcomes.map((r) => r.ageSecs)));
     }

@@ -119,6 +119,7 @@ function cacheParameters(convert: Converter): Operation[] {
 const CACHE_HEADERS = {
   'x-cache': { description: 'HIT, MISS, STALE, REFRESH or BYPASS', schema: { type: 'string', enum: ['HIT', 'MISS', 'STALE', 'REFRESH', 'BYPASS'] } },
   age: { description: 'Seconds since the cached answer was fetched (hits)', schema: { type: 'integer', minimum: 0 } },
+  'x-source': { description: 'store: the records store answered (docs/records.md); absent otherwise', schema: { type: 'string', enum: ['store'] } },
 };
 
 function answer(convert: Converter, spec: Answer, cached: boolean): Operation {

@@ -118,7 +118,7 @@ function errorResult(error: unknown): CallToolResult {
 
 /**
  * Runs the tool under its own cache context: the `cache` argument, else the POST's policy
- * (`?cache=`, `Cache-Control`). What the cache did is told in `_meta`, as REST tells it in X-Cache.
+ * (`?cache=`, `Cache-Control`). What the cache did is told in `_meta`, as REST tells it in X-Cache (and X-Source).
  */
 async function runCached(tool: PublishedTool, query: Record<string, unknown>, ctx: ToolContext) {
   const { cache, fallback, ...rest } = query;
@@ -126,7 +126,12 @@ async function runCached(tool: PublishedTool, query: Record<string, unknown>, ct
   const request = new CacheRequest(policy);
   const answer = await withCacheRequest(request, () => runTool(tool, fallback === undefined ? rest : { ...rest, fallback }, ctx));
   const headers = request.headers();
-  const meta = headers['x-cache'] ? { 'pierre/cache': headers['x-cache'], ...(headers['age'] && { 'pierre/age_seconds': Number(headers['age']) }) } : undefined;
+  const told = {
+    ...(headers['x-cache'] && { 'pierre/cache': headers['x-cache'] }),
+    ...(headers['age'] && { 'pierre/age_seconds': Number(headers['age']) }),
+    ...(headers['x-source'] && { 'pierre/source': headers['x-source'] }),
+  };
+  const meta = Object.keys(told).length > 0 ? told : undefined;
   return { answer, meta, ttlMs: freshForMs(tool, request, ctx) };
 }
 

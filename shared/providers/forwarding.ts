@@ -47,15 +47,22 @@ export interface ForwardingFitnessProvider extends ReadMethods {}
 export abstract class ForwardingFitnessProvider {
   readonly handleWebhook?: FitnessProvider['handleWebhook'];
   readonly retiredConnection?: FitnessProvider['retiredConnection'];
+  readonly pullNotification?: FitnessProvider['pullNotification'];
 
   constructor(readonly inner: FitnessProvider) {
     // Present only when the wrapped provider has them: callers test for them.
     if (inner.handleWebhook) this.handleWebhook = (request) => inner.handleWebhook!(request);
     if (inner.retiredConnection) this.retiredConnection = (connection) => inner.retiredConnection!(connection);
+    if (inner.pullNotification) this.pullNotification = (session, url) => this.forwardPull(session, url);
     Object.assign(
       this,
       interceptedReads((call) => this.intercept(call)),
     );
+  }
+
+  /** How the decorator passes a notification pull on (the resilience layer guards it as it guards reads). */
+  protected forwardPull(session: ProviderSession, url: string) {
+    return this.inner.pullNotification!(session, url);
   }
 
   /** What the decorator does around every data read; `call.on(this.inner)` makes the read. */

@@ -67,6 +67,7 @@ export class LazyFitnessProvider implements FitnessProvider {
   readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
   readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
   readonly retiredConnection?: (grant: StoredGrant) => string | undefined;
+  readonly pullNotification?: FitnessProvider['pullNotification'];
   readonly #implementation = once(() => this.spec.load().then((module) => new module.default(this.config, this.deps)));
 
   constructor(
@@ -80,6 +81,8 @@ export class LazyFitnessProvider implements FitnessProvider {
     // Present only when the implementation has them: callers test for them.
     if (descriptor.derivedFromActivities.length > 0) this.recentActivities = async (s) => (await this.loaded()).recentActivities!(s);
     if (descriptor.webhooks) this.handleWebhook = async (request) => (await this.loaded()).handleWebhook!(request);
+    // Only a provider with webhooks sends callbacks to pull; one whose implementation pulls none answers no records.
+    if (descriptor.webhooks) this.pullNotification = async (session, url) => (await this.loaded()).pullNotification?.(session, url) ?? [];
     if (descriptor.retiredConnection) this.retiredConnection = descriptor.retiredConnection;
     Object.assign(
       this,

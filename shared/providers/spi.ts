@@ -112,6 +112,11 @@ export const ProviderDescriptorSchema = z
      * verify token, a subscription id): a tenant with its own app sets its own (sealed, never answered).
      */
     webhookSettings: z._default(z.array(z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/))), []),
+    /**
+     * Whether its notifications bring every new record (inline, or a callback to pull once): from
+     * the connection on, the records store then holds the user's data completely (Garmin, COROS).
+     */
+    pushesData: z._default(z.boolean(), false),
     /** Which of stats and personal records the service derives from `recentActivities`. */
     derivedFromActivities: z._default(z.array(z.enum(['stats', 'personal_records'])), []),
     /**
@@ -298,6 +303,12 @@ export interface FitnessProvider {
   handleWebhook?(request: WebhookRequest): Promise<WebhookResult>;
 
   /**
+   * Optional: pulls a notification's callback URL (`WebhookEvent.pullUrl`, under the provider's
+   * API base) with the user's session, once, and returns its records normalized.
+   */
+  pullNotification?(session: ProviderSession, url: string): Promise<DeliveredRecords[]>;
+
+  /**
    * Optional: a message when a stored connection was made against an API the provider no
    * longer serves, so its tokens can never work (Fitbit's retired Web API). Such a connection
    * is marked revoked on first use and the user must connect again.
@@ -338,6 +349,30 @@ export interface WebhookEvent {
   objectId?: string | undefined;
   /** When the provider says it happened (epoch ms), where it says so; an older deauthorization than the connection's last update is ignored. */
   occurredAtMs?: number | undefined;
+  /** What happened to `objectId` (Strava): a create or update is fetched once and stored, a delete removes it from the store. */
+  aspect?: 'create' | 'update' | 'delete' | undefined;
+  /**
+   * Records the delivery carries itself (a push): stored as they come when the delivery is
+   * authenticated. Read only for the users a delivery may touch, so a huge body costs no mapping.
+   */
+  records?: (() => readonly DeliveredRecords[]) | undefined;
+  /** Where to pull the records from, once (Garmin's ping): a URL under the provider's API base, read with `pullNotification`. */
+  pullUrl?: string | undefined;
+}
+
+/** The resources the records store keeps (docs/records.md). */
+type RecordResourceName = 'activities' | 'sleep' | 'recovery' | 'health_metrics';
+
+/** Normalized records of one resource, as a push carried them or a ping's pull returned them. */
+export interface DeliveredRecords {
+  resource: RecordResourceName;
+  /**
+   * `id`: the provider's id, or the calendar day of a daily record; `at`: the instant the
+   * provider's own reads filter by (an activity's start, a Garmin night's wake-up day).
+   */
+  records: readonly { id: string; at: string; value: Activity | SleepSession | RecoveryMetrics | HealthMetrics }[];
+  /** Each record holds only part of its day (Garmin's dailies, HRV, body composition): merged field by field into the stored one. */
+  partial?: boolean | undefined;
 }
 
 export type WebhookResult =

@@ -46,6 +46,10 @@ export class ResilientFitnessProvider extends ForwardingFitnessProvider implemen
     return this.#guarded(call.session, () => call.on(this.inner));
   }
 
+  protected override forwardPull(session: ProviderSession, url: string) {
+    return this.#guarded(session, () => this.inner.pullNotification!(session, url));
+  }
+
   prepare(session: ProviderSession): void {
     if (this.#ahead.has(session)) return;
     const context = newCallContext({ provider: this.descriptor.name, budget: this.#budget, tenantId: session.tenantId, userId: session.userId });

@@ -15,6 +15,7 @@ import { MemoryJobQueue } from '../../shared/queue/memory';
 import { MemoryCacheStore } from '../../shared/store/memory/cache';
 import { MemoryConnectionStore } from '../../shared/store/memory/connections';
 import { MemoryOAuthStateStore } from '../../shared/store/memory/oauth-state';
+import { MemoryRecordStore } from '../../shared/store/memory/records';
 import { MemoryTenantAppStore } from '../../shared/store/memory/tenant-apps';
 import { MemoryStateStore } from '../../shared/store/memory/state';
 import { generateDevKey, TokenCipher } from '../../shared/store/token-cipher';
@@ -46,6 +47,7 @@ describe('erasure within the invocation', () => {
       coordination: new MemoryStateStore(),
       jobs: new MemoryStateStore(),
       tenantApps: new MemoryTenantAppStore(new TokenCipher([generateDevKey()])),
+      records: new MemoryRecordStore(),
     };
     const container = await buildContainer({ env: {}, deps: { now: clock.now }, stores, queue, events, sleep: clock.sleep });
     const write = { ttlSecs: 3600, staleSecs: 0, nowMs: clock.ms };

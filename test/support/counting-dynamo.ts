@@ -13,6 +13,7 @@ import { createDocumentClient } from '../../shared/store/dynamodb/client';
 import { DynamoCacheStore } from '../../shared/store/dynamodb/cache';
 import { DynamoConnectionStore } from '../../shared/store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../../shared/store/dynamodb/oauth-state';
+import { DynamoRecordStore } from '../../shared/store/dynamodb/records';
 import { ensureTables } from '../../shared/store/dynamodb/schema';
 import { DynamoStateStore } from '../../shared/store/dynamodb/state';
 import { DynamoTenantAppStore } from '../../shared/store/dynamodb/tenant-apps';
@@ -30,7 +31,7 @@ export interface DynamoCall {
 export interface CallSummary {
   calls: number;
   waves: number;
-  /** Calls by kind: gate, circuit, lease, cache, connection, other. */
+  /** Calls by kind: gate, circuit, lease, cache, connection, records, other. */
   byKind: Record<string, number>;
   /** Writes (PutItem, UpdateItem, DeleteItem) that succeeded and that failed their condition. */
   writes: number;
@@ -57,6 +58,7 @@ function kindOf(pk: string): string {
   if (pk.startsWith('lease#')) return 'lease';
   if (pk.startsWith('tenant:')) return 'cache';
   if (pk.startsWith('USER#')) return 'connection';
+  if (pk.startsWith('records#')) return 'records';
   return 'other';
 }
 
@@ -137,6 +139,7 @@ export async function countingDynamo(
     coordination: new DynamoStateStore(doc, tables.cache),
     jobs: new DynamoStateStore(doc, tables.connections),
     tenantApps: new DynamoTenantAppStore(doc, tables.connections, cipher),
+    records: new DynamoRecordStore(doc, tables.connections),
   };
   return {
     stores,

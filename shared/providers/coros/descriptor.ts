@@ -24,6 +24,7 @@ export const COROS_DESCRIPTOR = {
   rateLimitHeaders: { windowName: 'window', windowSecs: 60, scope: 'app' },
   pagination: { kind: 'time_windows' },
   webhooks: true,
+  pushesData: true,
   derivedFromActivities: ['stats', 'personal_records'],
   settings: z.object({
     REFRESH_URL: urlSetting('Refresh endpoint; by default `refresh-token` next to the token URL (`/oauth2/refresh-token`)'),

@@ -103,7 +103,14 @@ export function corosWebhook(request: WebhookRequest, credentials: Partial<Coros
   if (!parsed.ok) return { kind: 'rejected', reason: `coros ${parsed.reason}` };
   return {
     kind: 'events',
-    events: parsed.events.map((e) => ({ providerUserId: e.providerUserId, kind: 'data' as const, changed: ['activities' as const], objectId: e.activityId })),
+    events: parsed.events.map((e) => ({
+      providerUserId: e.providerUserId,
+      kind: 'data' as const,
+      changed: ['activities' as const],
+      objectId: e.activityId,
+      // The push carries the workout itself.
+      records: () => [{ resource: 'activities' as const, records: [{ id: e.activityId, at: e.activity.start_date, value: e.activity }] }],
+    })),
     authenticated: true,
     ack: { status: 200, body: COROS_WEBHOOK_ACK },
   };

@@ -6,10 +6,21 @@
 import * as z from '../../zod';
 import { AthleteSchema, ProviderError, type Activity, type Athlete, type HealthMetrics, type RecoveryMetrics, type SleepSession } from '../../models';
 import { BaseProvider } from '../base';
-import type { ActivityQuery, DateRange, ProviderConfig, ProviderDeps, ProviderSession, TokenSet, WebhookRequest, WebhookResult } from '../spi';
+import type {
+  ActivityQuery,
+  DateRange,
+  DeliveredRecords,
+  ProviderConfig,
+  ProviderDeps,
+  ProviderSession,
+  TokenSet,
+  WebhookRequest,
+  WebhookResult,
+} from '../spi';
 import { GARMIN_DESCRIPTOR } from './descriptor';
 import { bodyCompDate, sleepDate, toActivity, toHealthMetrics, toRecoveryMetrics, toSleepSession } from './mapping';
-import { garminWebhook, WEBHOOK_SECRET_SETTING } from './webhook';
+import { garminWebhook, isTrustedCallbackUrl, WEBHOOK_SECRET_SETTING } from './webhook';
+import { recordsOfSummaries, summaryTypeOfCallback } from './records';
 import { PermissionsSchema, SUMMARY_ENDPOINTS, type SummaryOf, type SummaryType } from './schemas';
 import { garminSettings, type GarminSettings } from './settings';
 import { inDates, newestFirst, planActivities, planRange, startMs, walkComplete, windowsBackwards, type UploadWindow } from './windows';
@@ -46,6 +57,16 @@ export class GarminProvider extends BaseProvider {
 
   async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
     return garminWebhook(request, { apiBaseUrl: this.config.apiBaseUrl, secret: this.config.settings[WEBHOOK_SECRET_SETTING] });
+  }
+
+  /** A ping's callback, pulled as it is (its `token` parameter included) with the user's bearer token. */
+  async pullNotification(session: ProviderSession, url: string): Promise<DeliveredRecords[]> {
+    const summaryType = isTrustedCallbackUrl(url, this.config.apiBaseUrl) ? summaryTypeOfCallback(url, this.config.apiBaseUrl) : undefined;
+    if (summaryType === undefined) {
+      throw new ProviderError({ kind: 'invalid_data', provider: this.name, message: 'the callback URL is not under the configured Garmin API' });
+    }
+    const { data } = await this.http.request({ url, headers: this.bearer(session.accessToken), schema: z.array(z.unknown()) });
+    return recordsOfSummaries(summaryType, data);
   }
 
   private async get<T>(accessToken: string, path: string, schema: z.ZodMiniType<T>, query: Record<string, number> = {}): Promise<T> {

@@ -43,6 +43,7 @@ export const GARMIN_DESCRIPTOR = {
   pagination: { kind: 'time_windows' },
   webhooks: true,
   webhookSettings: ['WEBHOOK_SECRET'],
+  pushesData: true,
   derivedFromActivities: ['stats', 'personal_records'],
   settings: z.object({
     PULL_HORIZON_DAYS: wholeNumber({

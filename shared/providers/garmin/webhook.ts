@@ -12,6 +12,7 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import * as z from '../../zod';
+import { recordsOfSummaries } from './records';
 import { WEBHOOK_RESOURCES, type WebhookEvent, type WebhookRequest, type WebhookResource, type WebhookResult } from '../spi';
 
 const SUMMARY_NOTIFICATION_TYPES = [
@@ -167,8 +168,15 @@ function toEvent(event: GarminWebhookEvent): WebhookEvent {
     case 'permissions_change':
       // What the connection may read changed: everything cached may be wrong now.
       return { providerUserId: event.userId, kind: 'data', changed: [...WEBHOOK_RESOURCES] };
-    default:
-      return { providerUserId: event.userId, kind: 'data', changed: changedBy(event.summaryType) };
+    case 'push':
+      return {
+        providerUserId: event.userId,
+        kind: 'data',
+        changed: changedBy(event.summaryType),
+        records: () => recordsOfSummaries(event.summaryType, [event.summary]),
+      };
+    case 'ping':
+      return { providerUserId: event.userId, kind: 'data', changed: changedBy(event.summaryType), pullUrl: event.callbackUrl };
   }
 }
 

@@ -124,6 +124,7 @@ function toEvent(notice: StravaWebhookNotice): WebhookEvent {
     kind: 'data',
     changed: notice.objectType === 'athlete' ? ['athlete'] : ['activities'],
     objectId: notice.objectId,
+    ...(notice.objectType === 'activity' && { aspect: notice.aspect, occurredAtMs: notice.eventTime * 1000 }),
   };
 }
 

@@ -23,7 +23,7 @@ describe('webhook adapters', () => {
   it('Strava: activity, athlete and deauthorization events; challenge; refusals', () => {
     expect(stravaWebhook(post(stravaEvent), strava)).toEqual({
       kind: 'events',
-      events: [{ providerUserId: '9', kind: 'data', changed: ['activities'], objectId: '1' }],
+      events: [{ providerUserId: '9', kind: 'data', changed: ['activities'], objectId: '1', aspect: 'update', occurredAtMs: 1000 }],
       // Unsigned: events of it may only mark cached answers stale.
       authenticated: false,
     });
