@@ -26,6 +26,8 @@ export interface FunctionSpec {
   providerUserIndex?: boolean;
   /** The cache table: cached answers and coordination (rate-limit gates, circuits, health records, leases). */
   cache?: TableAccess;
+  /** Reads the configuration secret (provider client secrets, token keys); the others never hold them. */
+  secrets?: true;
   /** `send` queues a job; `consume` is the event source's receive/delete (and send, to put a job back with a delay). */
   queue?: 'send' | 'consume';
 }
@@ -40,22 +42,22 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   web: { memoryMb: 256, timeout: Duration.seconds(5) },
   // Lists the user's connections; `?health=true` probes each provider (through the gates and circuits).
   providers: { ...HTTP, connections: 'read', cache: 'readWrite' },
-  // Stores one OAuth state and answers a redirect; calls no provider.
-  connect: { ...HTTP, connections: 'readWrite' },
+  // Stores one OAuth state and answers a redirect; Terra's widget session is one provider call with its API key.
+  connect: { ...HTTP, connections: 'readWrite', secrets: true },
   // Exchanges the code with the provider (one provider round trip plus the store writes) before it answers.
-  callback: { memoryMb: 512, timeout: Duration.seconds(15), connections: 'readWrite', cache: 'readWrite' },
-  connections: { ...HTTP, connections: 'readWrite', cache: 'readWrite' },
+  callback: { memoryMb: 512, timeout: Duration.seconds(15), connections: 'readWrite', cache: 'readWrite', secrets: true },
+  connections: { ...HTTP, connections: 'readWrite', cache: 'readWrite', secrets: true },
   // Merges several providers' pages: more CPU for the JSON work; slow reads are handed to the queue as jobs.
-  data: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
+  data: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send', secrets: true },
   // Reads one job record.
   jobs: { memoryMb: 256, timeout: Duration.seconds(5), connections: 'read' },
-  mcp: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send' },
+  mcp: { memoryMb: 1024, timeout: Duration.seconds(10), connections: 'readWrite', cache: 'readWrite', queue: 'send', secrets: true },
   // Verifies a delivery, finds the connections by provider user (the index) and drops or marks stale their cached
   // answers; an unauthenticated deauthorization is first checked with one read at the provider.
-  webhooks: { ...HTTP, connections: 'readWrite', providerUserIndex: true, cache: 'readWrite' },
+  webhooks: { ...HTTP, connections: 'readWrite', providerUserIndex: true, cache: 'readWrite', secrets: true },
   // A batch of up to 10 jobs runs in parallel, each a provider read with its retries: 30 s leaves room
   // for a slow provider's 10 s timeout and a retry. The queue's visibility timeout is 6x this.
-  'retry-worker': { memoryMb: 1024, timeout: Duration.seconds(30), connections: 'readWrite', cache: 'readWrite', queue: 'consume' },
+  'retry-worker': { memoryMb: 1024, timeout: Duration.seconds(30), connections: 'readWrite', cache: 'readWrite', queue: 'consume', secrets: true },
   // Probes every provider in parallel (each bounded by the 10 s HTTP timeout) and writes its health
   // and circuit records to the cache table; reads no connection and no token.
   'health-check': { memoryMb: 256, timeout: Duration.seconds(20), cache: 'readWrite' },

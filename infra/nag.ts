@@ -8,7 +8,6 @@
 import { type Stack, Validations, type App, type CfnElement } from 'aws-cdk-lib';
 import type { HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { FunctionName } from '../functions/routes';
@@ -30,7 +29,6 @@ const ack = (scope: IConstruct, rule: string, reason: string): void => Validatio
 export interface AcknowledgedParts {
   functions: Iterable<IFunction>;
   publicRoutes: Iterable<{ fn: FunctionName; route: HttpRoute }>;
-  configSecret: Secret;
   /** The role EventBridge Scheduler assumes to invoke the health check. */
   schedulerRole: IConstruct;
   healthCheck: IFunction;
@@ -47,11 +45,6 @@ export function acknowledgeNagFindings(stack: Stack, parts: AcknowledgedParts): 
     if (!reason) throw new Error(`route of ${fn} is public but infra/nag.ts gives no reason for it`);
     ack(route, 'APIG4', reason);
   }
-  ack(
-    parts.configSecret,
-    'SMG4',
-    'Holds operator-issued values (OAuth client secrets from each provider, token encryption keys); they are rotated by the operator: a new token key is added and `npm run reseal` re-encrypts the stored tokens',
-  );
   ack(
     parts.schedulerRole,
     `IAM5[Resource::<${stack.getLogicalId(parts.healthCheck.node.defaultChild as CfnElement)}.Arn>:*]`,

@@ -29,7 +29,7 @@ export interface ListOptions {
 export async function listProviders(container: Container, identity: Identity, options: ListOptions = {}) {
   const descriptors = container.registry.descriptors();
   const [stored, health] = await Promise.all([
-    container.connections.listForUser(identity.tenantId, identity.userId),
+    container.connections.statusesForUser(identity.tenantId, identity.userId),
     options.health ? Promise.all(descriptors.map((d) => probe(container, d.name))) : undefined,
   ]);
   const statuses = new Map(stored.map((c) => [c.provider, c.status]));

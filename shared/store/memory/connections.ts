@@ -1,5 +1,5 @@
 import { ConnectionCodec, type StoredConnection, type UnreadableObserver } from '../connection-codec';
-import type { Connection, ConnectionKey, ConnectionStore, StoredConnectionEntry } from '../ports';
+import type { Connection, ConnectionKey, ConnectionStatusEntry, ConnectionStore, StoredConnectionEntry } from '../ports';
 import type { TokenCipher } from '../token-cipher';
 
 const mapKey = (key: ConnectionKey) => JSON.stringify([key.tenantId, key.userId, key.provider]);
@@ -28,6 +28,12 @@ export class MemoryConnectionStore implements ConnectionStore {
 
   async listForUser(tenantId: string, userId: string): Promise<Connection[]> {
     return this.#decodeWhere((c) => c.tenantId === tenantId && c.userId === userId);
+  }
+
+  async statusesForUser(tenantId: string, userId: string): Promise<ConnectionStatusEntry[]> {
+    return [...this.#items.values()]
+      .filter((c) => c.tenantId === tenantId && c.userId === userId)
+      .map((c) => ({ provider: c.provider, status: this.#codec.statusOf(c) }));
   }
 
   async findByProviderUserId(provider: string, providerUserId: string): Promise<Connection[]> {
