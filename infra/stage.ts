@@ -72,8 +72,11 @@ export function placeholdersIn(stage: Stage): string[] {
   const walk = (value: unknown, path: string) => {
     if (typeof value === 'string') {
       if (PLACEHOLDER.test(value)) found.push(path);
-    } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${path}[${i}]`));
-    else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, path ? `${path}.${key}` : key);
+    } else if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) walk(item, `${path}[${i}]`);
+    } else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) walk(item, path ? `${path}.${key}` : key);
+    }
   };
   walk(stage, '');
   return found;
