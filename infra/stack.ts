@@ -17,8 +17,8 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -255,6 +255,7 @@ export class PierreStack extends Stack {
     }
 
     const functions = new Map<LambdaName, NodejsFunction>();
+    const xrayPolicies: Policy[] = [];
     for (const name of LAMBDA_NAMES) {
       const spec = FUNCTION_SPECS[name];
       const id = `${pascalCase(name)}Function`;
@@ -262,6 +263,12 @@ export class PierreStack extends Stack {
       // Its own role rather than the managed basic-execution policy, which may write to every log group.
       const role = new Role(this, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
       logGroup.grantWrite(role);
+      // Active tracing, its two '*' actions in a policy of their own (Tracing.ACTIVE would add them to the role's main policy).
+      const xray = new Policy(this, `${id}XRay`, {
+        roles: [role],
+        statements: [new PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+      });
+      xrayPolicies.push(xray);
       const fn = new NodejsFunction(this, id, {
         role,
         entry: join(REPO_ROOT, 'functions', `${name}.ts`),
@@ -273,7 +280,6 @@ export class PierreStack extends Stack {
         memorySize: spec.memoryMb,
         timeout: spec.timeout,
         logGroup,
-        tracing: Tracing.ACTIVE,
         bundling: {
           format: OutputFormat.ESM,
           target: BUNDLE.target,
@@ -303,6 +309,9 @@ export class PierreStack extends Stack {
       });
       // Each function gets what its code paths use (infra/functions.ts), the secret included.
       if (spec.secrets) this.configSecret.grantRead(fn);
+      (fn.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
+      // Lambda checks the role may write traces when the function is created.
+      fn.node.addDependency(xray);
       const reserved = props.reservedConcurrency?.[name];
       if (reserved !== undefined) (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = reserved;
       if (spec.connections) {
@@ -360,8 +369,10 @@ export class PierreStack extends Stack {
     });
 
     acknowledgeNagFindings(this, {
-      functions: functions.values(),
+      functions,
+      xrayPolicies,
       publicRoutes,
+      deadLetterQueues: [retryDlq],
       schedulerRole,
       healthCheck: functions.get('health-check')!,
     });
