@@ -18,7 +18,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -31,7 +31,7 @@ import type { Construct } from 'constructs';
 import { CORS, ROUTES, type FunctionName } from '../functions/routes';
 import { CACHE_TABLE_KEYS, CONNECTIONS_TABLE_KEYS } from '../shared/store/dynamodb/table-keys';
 import { CLIENT_BUNDLE_FILE } from '../shared/web/assets';
-import { BUNDLE, externalModulesOf, NODE_OPTIONS } from './bundling';
+import { BUNDLE, externalModulesOf } from './bundling';
 import { PierreAlarms, SERVICE_NAME } from './alarms';
 import { FUNCTION_SPECS, LAMBDA_NAMES, pascalCase, TABLE_ACTIONS, type LambdaName, type TableAccess } from './functions';
 import { acknowledgeNagFindings } from './nag';
@@ -280,6 +280,8 @@ export class PierreStack extends Stack {
         memorySize: spec.memoryMb,
         timeout: spec.timeout,
         logGroup,
+        // Lambda's own lines (START, REPORT, timeouts) as JSON too, beside the Powertools logger's (request and trace ids).
+        loggingFormat: LoggingFormat.JSON,
         bundling: {
           format: OutputFormat.ESM,
           target: BUNDLE.target,
@@ -302,7 +304,6 @@ export class PierreStack extends Stack {
           PIERRE_RETRY_QUEUE_URL: this.retryQueue.queueUrl,
           PIERRE_PUBLIC_BASE_URL: publicBaseUrl,
           POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-          NODE_OPTIONS,
           // Only the function that verifies deliveries holds the webhook secrets.
           ...(name === 'webhooks' && webhookSecrets),
         },
@@ -362,11 +363,19 @@ export class PierreStack extends Stack {
 
     this.alarms = new PierreAlarms(this, 'Alarms', {
       functions,
-      deadLetterQueue: retryDlq,
+      timeouts: new Map(LAMBDA_NAMES.map((name) => [name, FUNCTION_SPECS[name].timeout])),
+      deadLetterQueues: new Map([['RetryDeadLetterQueue', retryDlq]]),
+      retryQueue: this.retryQueue,
+      tables: new Map([
+        ['ConnectionsTable', this.connectionsTable],
+        ['CacheTable', this.cacheTable],
+      ]),
+      apiStage: stage,
       providers: this.providers ?? BUILTIN_PROVIDER_NAMES,
       alarmEmail: props.alarmEmail,
       alarmTopicArn: props.alarmTopicArn,
     });
+    new CfnOutput(this, 'DashboardName', { value: this.alarms.dashboard.dashboardName });
 
     acknowledgeNagFindings(this, {
       functions,

@@ -10,6 +10,7 @@
  */
 import { ConfigError, parseAppConfig, resolveProviderConfig, loadRawConfig, type AppConfig, type RawConfig, type SecretFetcher } from '../config';
 import { secretsWithheld } from '../config/raw';
+import { tracedFetch } from '../aws/xray';
 import { secretsManagerFetcher } from '../config/secrets';
 import { descriptorRegistry } from '../providers/descriptors';
 import { noImplementationMessage, type ProviderRegistry } from '../providers/registry';
@@ -159,7 +160,8 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
     );
   }
   const stores = options.stores ?? (await chooseStores(config, raw, env, documentClient));
-  const deps: ProviderDeps = { fetch: (...args) => globalThis.fetch(...args), now: () => Date.now(), ...options.deps };
+  // Every provider request is a subsegment of the invocation's trace (when Lambda sampled it).
+  const deps: ProviderDeps = { now: () => Date.now(), ...options.deps, fetch: tracedFetch(options.deps?.fetch ?? ((...args) => globalThis.fetch(...args))) };
   const settings = cacheSettings(raw);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = () => deps.now();

@@ -12,7 +12,7 @@ import { AppError, invalidRequest } from '../app/errors';
 import { CacheRequest, policyFrom } from '../cache/policy';
 import { newRequestContext, runRequest, type RequestStart } from '../context/request';
 import type { Identity } from '../app/identity';
-import { logger } from '../app/observability';
+import { logger, serverErrorMetric } from '../app/observability';
 import { toErrorAnswer } from './errors';
 import { identityFrom } from './identity';
 
@@ -87,6 +87,10 @@ function originOf(event: APIGatewayProxyEventV2): string {
   return `https://${event.requestContext.domainName}`;
 }
 
+async function countServerError(request: { event: APIGatewayProxyEventV2; response: APIGatewayProxyStructuredResultV2 | null }): Promise<void> {
+  if ((request.response?.statusCode ?? 500) >= 500) serverErrorMetric(request.event.routeKey ?? 'unknown');
+}
+
 /** The invocation's part of the request context: its time budget, measured on the container's clock (Lambda's own; a test's injected one). */
 type Open = (event: APIGatewayProxyEventV2, container: Container, start: RequestStart) => Promise<HttpAnswer>;
 
@@ -96,6 +100,12 @@ function stack(options: EntryOptions, open: Open) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
     .use(httpEventNormalizer())
+    // Every 5xx is counted by route, whether it came from an error or an answer (Lambda's Errors sees neither).
+    // Registered before the error answer: middy runs onError in reverse, so this one sees the response it set.
+    .use({
+      after: countServerError,
+      onError: countServerError,
+    })
     .use({
       onError: async (request) => {
         request.response = errorResult(request.error);
