@@ -22,7 +22,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Operation, type TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -36,6 +36,17 @@ const METRICS_NAMESPACE = METRICS.namespace;
 export const SERVICE_NAME = METRICS.service;
 
 const PERIOD = Duration.minutes(5);
+
+/** The DynamoDB operations the service makes (an alarm's math may hold at most 10 metrics). */
+const TABLE_OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.QUERY,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.DELETE_ITEM,
+  Operation.BATCH_WRITE_ITEM,
+  Operation.SCAN,
+];
 
 /** Above this share of 5xx answers (percent) for two periods in a row, users are failing. */
 const API_5XX_PERCENT = 5;
@@ -135,7 +146,8 @@ export class PierreAlarms extends Construct {
       periods: 3,
     });
     add('ServerErrors', {
-      description: 'The functions answered 5xx (handled errors: provider failures, timeouts, a start-up that failed) in two periods in a row; see ServerError by route',
+      description:
+        'The functions answered 5xx (handled errors: provider failures, timeouts, a start-up that failed) in two periods in a row; see ServerError by route',
       metric: handledErrors,
       threshold: 10,
       periods: 2,
@@ -167,12 +179,12 @@ export class PierreAlarms extends Construct {
     for (const [name, table] of props.tables) {
       add(`${name}Throttles`, {
         description: `DynamoDB throttled requests on the ${name} table (on-demand capacity is adapting or a partition is hot); reads and writes are being retried`,
-        metric: table.metricThrottledRequestsForOperations({ period: PERIOD, statistic: 'Sum' }),
+        metric: table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD, statistic: 'Sum' }),
         threshold: 0,
       });
       add(`${name}SystemErrors`, {
         description: `DynamoDB answered 500s on the ${name} table: see the AWS Health Dashboard; the SDK retries them`,
-        metric: table.metricSystemErrorsForOperations({ period: PERIOD, statistic: 'Sum' }),
+        metric: table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD, statistic: 'Sum' }),
         threshold: 0,
       });
     }
@@ -232,11 +244,16 @@ export class PierreAlarms extends Construct {
     dashboard.addWidgets(
       graph(
         'DynamoDB throttles',
-        [...props.tables].map(([name, table]) => table.metricThrottledRequestsForOperations({ period: PERIOD, statistic: 'Sum', label: name })),
+        // Per-operation math would repeat metric ids across tables on one graph: the table-wide throttle events instead.
+        [...props.tables].flatMap(([name, table]) =>
+          ['ReadThrottleEvents', 'WriteThrottleEvents'].map((metric) => table.metric(metric, { period: PERIOD, statistic: 'Sum', label: `${name} ${metric}` })),
+        ),
       ),
       graph('Queues: oldest retry (s) and dead letters', [
         props.retryQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
-        ...[...props.deadLetterQueues].map(([name, queue]) => queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum', label: name })),
+        ...[...props.deadLetterQueues].map(([name, queue]) =>
+          queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum', label: name }),
+        ),
       ]),
     );
     dashboard.addWidgets(

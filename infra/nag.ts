@@ -35,8 +35,7 @@ const RUNTIME_PINNED = 'Pinned to nodejs22.x on purpose: the bundles target node
 const NO_LAMBDA_DLQ: Record<'route' | Exclude<LambdaName, FunctionName>, string> = {
   route: 'Invoked synchronously by API Gateway: a failure is answered to the caller, there is no asynchronous event to keep',
   'retry-worker': "Polled from SQS (a synchronous invocation): a job that keeps failing moves to the retry queue's own dead-letter queue, which is alarmed on",
-  'health-check':
-    'Invoked by EventBridge Scheduler every 5 minutes: a failed probe is superseded by the next one, and ProviderHealthy alarms on missing data',
+  'health-check': 'Invoked by EventBridge Scheduler every 5 minutes: a failed probe is superseded by the next one, and ProviderHealthy alarms on missing data',
 };
 
 export interface AcknowledgedParts {
@@ -58,12 +57,18 @@ export function acknowledgeNagFindings(stack: Stack, parts: AcknowledgedParts): 
     ack(fn, 'LambdaDLQ', routed.has(name) ? NO_LAMBDA_DLQ.route : NO_LAMBDA_DLQ[name as Exclude<LambdaName, FunctionName>], 'Serverless');
     for (const child of fn.node.findAll()) {
       if (child instanceof CfnEventSourceMapping) {
-        ack(child, 'LambdaEventSourceMappingDestination', "SQS redelivers a failed message; after 5 receives the queue's redrive policy moves it to its dead-letter queue, alarmed on", 'Serverless');
+        ack(
+          child,
+          'LambdaEventSourceMappingDestination',
+          "SQS redelivers a failed message; after 5 receives the queue's redrive policy moves it to its dead-letter queue, alarmed on",
+          'Serverless',
+        );
       }
     }
   }
   // X-Ray accepts no resource-level permissions: its two actions are granted on '*' in a policy of their own, so no other '*' hides there.
-  for (const policy of parts.xrayPolicies) ack(policy, 'IAM5[Resource::*]', 'Active tracing: X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions');
+  for (const policy of parts.xrayPolicies)
+    ack(policy, 'IAM5[Resource::*]', 'Active tracing: X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions');
   for (const { fn, route } of parts.publicRoutes) {
     const reason = PUBLIC_ROUTE_REASONS[fn];
     if (!reason) throw new Error(`route of ${fn} is public but infra/nag.ts gives no reason for it`);
@@ -74,7 +79,12 @@ export function acknowledgeNagFindings(stack: Stack, parts: AcknowledgedParts): 
   }
   for (const child of stack.node.findAll()) {
     if (child instanceof CfnSubscription && child.protocol === 'email') {
-      ack(child, 'SNSRedrivePolicy', 'An e-mail subscription: a bounced alarm e-mail is not kept, the alarm itself stays in CloudWatch and on the dashboard', 'Serverless');
+      ack(
+        child,
+        'SNSRedrivePolicy',
+        'An e-mail subscription: a bounced alarm e-mail is not kept, the alarm itself stays in CloudWatch and on the dashboard',
+        'Serverless',
+      );
     }
   }
   ack(

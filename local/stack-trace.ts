@@ -32,8 +32,7 @@ export function mapStackTrace(trace: string, maps: ReadonlyMap<string, SourceMap
       if (!match || !map) return line;
       const entry = map.findEntry(Number(match[3]) - 1, Number(match[4]) - 1);
       if (!('originalSource' in entry) || !entry.originalSource) return line;
-      const name = entry.name ? `${entry.name} ` : '';
-      return line.replace(match[0], `${name}${entry.originalSource.replace(/^(\.\.\/)+/, '')}:${entry.originalLine + 1}:${entry.originalColumn + 1}`);
+      return line.replace(match[0], `${entry.originalSource.replace(/^(\.\.\/)+/, '')}:${entry.originalLine + 1}:${entry.originalColumn + 1}`);
     })
     .join('\n');
 }

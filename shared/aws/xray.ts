@@ -89,11 +89,15 @@ export function tracedFetch(fetch: typeof globalThis.fetch): typeof globalThis.f
   return (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
-    return traced(url.host, () => fetch(input, init), (response) => ({
-      namespace: 'remote',
-      http: { request: { method, url: `${url.origin}${url.pathname}` }, response: { status: response?.status } },
-      ...statusFacts(response?.status),
-    }));
+    return traced(
+      url.host,
+      () => fetch(input, init),
+      (response) => ({
+        namespace: 'remote',
+        http: { request: { method, url: `${url.origin}${url.pathname}` }, response: { status: response?.status } },
+        ...statusFacts(response?.status),
+      }),
+    );
   };
 }
 
@@ -111,21 +115,26 @@ export function traceAwsClient<C extends { middlewareStack: object }>(client: C)
       const input = ((args as { input?: Record<string, unknown> }).input ?? {}) as Record<string, unknown>;
       const service = String(context['clientName'] ?? 'AWS').replace(/Client$/, '');
       const operation = String(context['commandName'] ?? '').replace(/Command$/, '');
-      return traced(service, () => next(args), (result, error) => {
-        const metadata = ((result as { output?: { $metadata?: Meta } } | undefined)?.output?.$metadata ?? (error as { $metadata?: Meta } | undefined)?.$metadata) ?? {};
-        const status = metadata.httpStatusCode ?? (error ? undefined : 200);
-        return {
-          namespace: 'aws',
-          aws: {
-            operation,
-            table_name: typeof input['TableName'] === 'string' ? input['TableName'] : undefined,
-            queue_url: typeof input['QueueUrl'] === 'string' ? input['QueueUrl'] : undefined,
-            request_id: metadata.requestId,
-          },
-          ...statusFacts(status),
-          throttle: status === 429 || /Throttl|ProvisionedThroughputExceeded/.test((error as Error | undefined)?.name ?? ''),
-        };
-      });
+      return traced(
+        service,
+        () => next(args),
+        (result, error) => {
+          const metadata =
+            (result as { output?: { $metadata?: Meta } } | undefined)?.output?.$metadata ?? (error as { $metadata?: Meta } | undefined)?.$metadata ?? {};
+          const status = metadata.httpStatusCode ?? (error ? undefined : 200);
+          return {
+            namespace: 'aws',
+            aws: {
+              operation,
+              table_name: typeof input['TableName'] === 'string' ? input['TableName'] : undefined,
+              queue_url: typeof input['QueueUrl'] === 'string' ? input['QueueUrl'] : undefined,
+              request_id: metadata.requestId,
+            },
+            ...statusFacts(status),
+            throttle: status === 429 || /Throttl|ProvisionedThroughputExceeded/.test((error as Error | undefined)?.name ?? ''),
+          };
+        },
+      );
     },
     { step: 'initialize', name: 'pierreXRay' },
   );

@@ -96,28 +96,30 @@ type Open = (event: APIGatewayProxyEventV2, container: Container, start: Request
 
 function stack(options: EntryOptions, open: Open) {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(httpHeaderNormalizer())
-    .use(httpEventNormalizer())
-    // Every 5xx is counted by route, whether it came from an error or an answer (Lambda's Errors sees neither).
-    // Registered before the error answer: middy runs onError in reverse, so this one sees the response it set.
-    .use({
-      after: countServerError,
-      onError: countServerError,
-    })
-    .use({
-      onError: async (request) => {
-        request.response = errorResult(request.error);
-      },
-    })
-    .handler(async (event, context) => {
-      if (bodyBytes(event) > maxBodyBytes) {
-        throw new AppError(413, 'payload_too_large', `The request body exceeds ${maxBodyBytes} bytes`);
-      }
-      const container = await options.container();
-      return toResult(await open(event, container, { remainingMs: context.getRemainingTimeInMillis(), now: container.deps.now }));
-    });
+  return (
+    middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(httpHeaderNormalizer())
+      .use(httpEventNormalizer())
+      // Every 5xx is counted by route, whether it came from an error or an answer (Lambda's Errors sees neither).
+      // Registered before the error answer: middy runs onError in reverse, so this one sees the response it set.
+      .use({
+        after: countServerError,
+        onError: countServerError,
+      })
+      .use({
+        onError: async (request) => {
+          request.response = errorResult(request.error);
+        },
+      })
+      .handler(async (event, context) => {
+        if (bodyBytes(event) > maxBodyBytes) {
+          throw new AppError(413, 'payload_too_large', `The request body exceeds ${maxBodyBytes} bytes`);
+        }
+        const container = await options.container();
+        return toResult(await open(event, container, { remainingMs: context.getRemainingTimeInMillis(), now: container.deps.now }));
+      })
+  );
 }
 
 /** The request's cache policy (`?cache=`, `Cache-Control`) for the caching decorator; handlers never see it. */
