@@ -50,15 +50,7 @@ const StageSchema = z.strictObject({
   reservedConcurrency: z.optional(z.record(z.string(), z.number().check(z.int(), z.nonnegative()))),
   deletionProtection: z.optional(z.boolean()),
   /** Non-secret PIERRE_* settings every function receives as environment variables. */
-  settings: z.optional(
-    z.record(
-      z.string().check(
-        z.regex(/^PIERRE_[A-Z0-9_]+$/),
-        z.refine((key) => !SECRET_KEY.test(key), 'holds a secret: put it in the configuration secret'),
-      ),
-      z.string(),
-    ),
-  ),
+  settings: z.optional(z.record(z.string().check(z.regex(/^PIERRE_[A-Z0-9_]+$/)), z.string())),
 });
 
 export type Stage = z.output<typeof StageSchema>;
@@ -90,6 +82,12 @@ export function parseStage(name: string, json: unknown): Stage {
     throw new Error(`infra/stages/${name}.json is not a valid stage: ${problems}`);
   }
   const stage = parsed.data;
+  const secrets = Object.keys(stage.settings ?? {}).filter((key) => SECRET_KEY.test(key));
+  if (secrets.length > 0) {
+    throw new Error(
+      `infra/stages/${name}.json: settings.${secrets.join(', settings.')} holds a secret: put it in the configuration secret, never in a stage file`,
+    );
+  }
   const unknown = Object.keys(stage.reservedConcurrency ?? {}).filter((fn) => !(LAMBDA_NAMES as readonly string[]).includes(fn));
   if (unknown.length > 0)
     throw new Error(`infra/stages/${name}.json: reservedConcurrency names no function ${unknown.join(', ')} (functions: ${LAMBDA_NAMES.join(', ')})`);
