@@ -67,7 +67,10 @@ describe('X-Ray subsegments', () => {
     await fetch(`${providerUrl}/api/v3/athlete?code=secret-code`);
     await fetch(`${providerUrl}/missing`);
     await vi.waitFor(() => expect(received).toHaveLength(2));
-    expect(received[0]).toMatchObject({ namespace: 'remote', http: { request: { method: 'GET', url: `${providerUrl}/api/v3/athlete` }, response: { status: 200 } } });
+    expect(received[0]).toMatchObject({
+      namespace: 'remote',
+      http: { request: { method: 'GET', url: `${providerUrl}/api/v3/athlete` }, response: { status: 200 } },
+    });
     expect(received[1]).toMatchObject({ error: true, fault: false, http: { response: { status: 404 } } });
     expect(JSON.stringify(received)).not.toContain('secret-code');
   });

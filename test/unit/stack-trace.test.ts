@@ -13,9 +13,31 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('offline stack traces', () => {
   it("maps a minified bundle's frames back to the TypeScript line that threw", async () => {
     const source = join(dir, 'thrower.ts');
-    writeFileSync(source, ['export function outer(): never {', '  return inner(41);', '}', '', 'function inner(n: number): never {', '  throw new Error(`broken ${n}`);', '}', ''].join('\n'));
+    writeFileSync(
+      source,
+      [
+        'export function outer(): never {',
+        '  return inner(41);',
+        '}',
+        '',
+        'function inner(n: number): never {',
+        '  throw new Error(`broken ${n}`);',
+        '}',
+        '',
+      ].join('\n'),
+    );
     const out = join(dir, 'out');
-    await build({ entryPoints: [source], bundle: true, minify: true, format: 'esm', platform: 'node', sourcemap: true, sourcesContent: false, outdir: out, outExtension: { '.js': '.mjs' } });
+    await build({
+      entryPoints: [source],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      sourcemap: true,
+      sourcesContent: false,
+      outdir: out,
+      outExtension: { '.js': '.mjs' },
+    });
     // A plain Node process, as on Lambda: no source maps (this test runner enables them in its own).
     const probe = `const { outer } = await import(${JSON.stringify(join(out, 'thrower.mjs'))}); try { outer(); } catch (e) { console.log(e.stack); }`;
     const trace = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', env: { PATH: process.env['PATH'] } }).stdout;
