@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
   type CfnStage,
   CorsHttpMethod,
+  DomainName,
   LogGroupLogDestination,
   HttpApi,
   HttpMethod,
@@ -15,54 +17,69 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CORS, ROUTES, type FunctionName } from '../functions/routes';
 import { CACHE_TABLE_KEYS, CONNECTIONS_TABLE_KEYS, ENDPOINT_SECRETS_TABLE_KEYS } from '../shared/store/dynamodb/table-keys';
 import { CLIENT_BUNDLE_FILE } from '../shared/web/assets';
-import { BUNDLE, externalModulesOf, NODE_OPTIONS } from './bundling';
+import { BUNDLE, externalModulesOf } from './bundling';
 import { PierreAlarms, SERVICE_NAME } from './alarms';
 import { FUNCTION_SPECS, LAMBDA_NAMES, pascalCase, SECRETS_TABLE_ACTIONS, TABLE_ACTIONS, type LambdaName, type TableAccess } from './functions';
 import { acknowledgeNagFindings } from './nag';
 import { BUILTIN_PROVIDER_NAMES, parseProviderSelection, providerListAlias } from './providers';
 import { garminWebhookSecretEnv } from './webhook-secrets';
 
-/** Requests per second (and burst) each webhook route accepts at the gateway (CloudFormation RouteSettings, raw JSON). */
-const WEBHOOK_ROUTE_THROTTLE = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
-
-/**
- * JWT settings, in order of precedence: stack props, CDK context (`cdk synth -c jwtIssuer=...
- * -c jwtAudience=a,b`), environment (`PIERRE_JWT_ISSUER`, `PIERRE_JWT_AUDIENCE`), then these
- * placeholders, which let the stack synthesise offline but must be replaced before a real deploy.
- */
+/** Placeholders for the offline synth and tests; infra/stages/<name>.json gives the real ones (infra/stage.ts refuses placeholders). */
 export const DEFAULT_JWT_ISSUER = 'https://issuer.example.com/';
 export const DEFAULT_JWT_AUDIENCE = ['pierre-api'];
+/** Gateway limits when the stage file names none: requests per second and burst, for the stage and for each webhook route. */
+const DEFAULT_THROTTLE = { rate: 50, burst: 100 };
+const DEFAULT_WEBHOOK_THROTTLE = { rate: 25, burst: 50 };
+/** Concurrent retry-worker invocations SQS starts by default: the API keeps the rest of the account's concurrency. */
+const DEFAULT_RETRY_WORKER_CONCURRENCY = 5;
+/** The same for the event delivery worker: a burst of events to slow endpoints waits in the queue. */
+const DEFAULT_DELIVERY_WORKER_CONCURRENCY = 5;
 
+/** Everything a deploy is made of; infra/app.ts fills it from the stage file (infra/stage.ts), tests directly. */
 export interface PierreStackProps extends StackProps {
   jwtIssuer?: string;
   jwtAudience?: string[];
-  /** Providers to bundle (else `-c providers=a,b`, else PIERRE_PROVIDERS, else all). */
+  /** Providers to bundle (every built-in one by default). */
   providers?: string[];
-  /** Deletion protection on the connections table (else `-c deletionProtection=false` turns it off; on by default). */
+  /** Deletion protection on the connections table (on by default). */
   deletionProtection?: boolean;
-  /** Alarms go to a new SNS topic with this address subscribed (else `-c alarmEmail=...`). */
+  /** Alarms go to a new SNS topic with this address subscribed. */
   alarmEmail?: string;
-  /** Alarms go to this existing SNS topic (else `-c alarmTopicArn=...`). */
+  /** Alarms go to this existing SNS topic. */
   alarmTopicArn?: string;
   /**
    * Name or ARN of the Secrets Manager secret whose value Garmin deliveries must carry as
-   * `?secret=` (else `-c garminWebhookSecret=...`, else PIERRE_GARMIN_WEBHOOK_SECRET_NAME).
-   * Required when the Garmin provider is deployed: the synth fails without it.
+   * `?secret=`. Required when the Garmin provider is deployed: the synth fails without it.
    */
   garminWebhookSecret?: string;
+  /**
+   * Name or ARN of the configuration secret (secret PIERRE_* keys: client secrets, token keys).
+   * The operator creates and fills it; the stack only grants it to the functions that need it.
+   */
+  configSecret?: string;
+  /** A custom domain (ACM certificate in the stack's region): the public base URL provider apps are registered with. */
+  domain?: { name: string; certificateArn: string };
+  throttle?: { rate: number; burst: number };
+  webhookThrottle?: { rate: number; burst: number };
+  retryWorkerConcurrency?: number;
+  deliveryWorkerConcurrency?: number;
+  reservedConcurrency?: Partial<Record<LambdaName, number>>;
+  /** Non-secret PIERRE_* settings, as every function's environment. */
+  settings?: Record<string, string>;
 }
 
 /**
@@ -138,7 +155,7 @@ const HTTP_METHODS: Record<(typeof ROUTES)[number]['method'], HttpMethod> = {
 export class PierreStack extends Stack {
   readonly connectionsTable: TableV2;
   readonly cacheTable: TableV2;
-  readonly configSecret: Secret;
+  readonly configSecret: ISecret;
   readonly retryQueue: Queue;
   readonly deadLetterQueue: Queue;
   readonly endpointSecretsTable: TableV2;
@@ -161,7 +178,7 @@ export class PierreStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
       // Tokens and jobs live here: neither a stray `cdk destroy` nor a console click deletes it.
-      deletionProtection: props.deletionProtection ?? this.node.tryGetContext('deletionProtection')?.toString() !== 'false',
+      deletionProtection: props.deletionProtection ?? true,
       globalSecondaryIndexes: [
         {
           indexName: CONNECTIONS_TABLE_KEYS.byProviderUser.indexName,
@@ -179,15 +196,9 @@ export class PierreStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    // Created holding `{}`: the operator fills in the PIERRE_* keys (OAuth client ids and
-    // secrets, token encryption keys) after the first deploy. CloudFormation leaves the value
-    // alone on later deploys because the template's value never changes. Retained like the
-    // connections table: without its encryption keys the stored tokens are unreadable.
-    this.configSecret = new Secret(this, 'ConfigSecret', {
-      description: 'Pierre providers configuration: a JSON object of PIERRE_* keys, filled in by the operator',
-      secretObjectValue: {},
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // Never created here: a deploy must never write its value. The operator creates it (docs/deploying.md) and fills in the
+    // secret PIERRE_* keys; only the functions whose code paths use them may read it (FUNCTION_SPECS[].secrets).
+    this.configSecret = secretNamed(this, 'ConfigSecret', props.configSecret ?? 'pierre/config');
 
     const retryDlq = (this.deadLetterQueue = new Queue(this, 'RetryDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -225,15 +236,12 @@ export class PierreStack extends Stack {
       deadLetterQueue: { queue: this.deliveryDeadLetterQueue, maxReceiveCount: 5 },
     });
 
-    this.providers = parseProviderSelection(props.providers ?? this.setting('providers', 'PIERRE_PROVIDERS'));
-    const webhookSecrets = garminWebhookSecretEnv(
-      this.providers,
-      props.garminWebhookSecret ?? this.setting('garminWebhookSecret', 'PIERRE_GARMIN_WEBHOOK_SECRET_NAME')?.[0],
-    );
+    this.providers = parseProviderSelection(props.providers);
+    const webhookSecrets = garminWebhookSecretEnv(this.providers, props.garminWebhookSecret);
     const providerAlias = this.providers ? providerListAlias(this.providers) : {};
 
-    const jwtIssuer = props.jwtIssuer ?? this.setting('jwtIssuer', 'PIERRE_JWT_ISSUER')?.[0] ?? DEFAULT_JWT_ISSUER;
-    const jwtAudience = props.jwtAudience ?? this.setting('jwtAudience', 'PIERRE_JWT_AUDIENCE') ?? DEFAULT_JWT_AUDIENCE;
+    const jwtIssuer = props.jwtIssuer ?? DEFAULT_JWT_ISSUER;
+    const jwtAudience = props.jwtAudience ?? DEFAULT_JWT_AUDIENCE;
     const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', jwtIssuer, { jwtAudience });
     const noAuth = new HttpNoneAuthorizer();
 
@@ -250,23 +258,37 @@ export class PierreStack extends Stack {
       },
     });
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const throttle = props.throttle ?? DEFAULT_THROTTLE;
+    const webhookThrottle = props.webhookThrottle ?? DEFAULT_WEBHOOK_THROTTLE;
     const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: { burstLimit: 100, rateLimit: 50 },
+      throttle: { burstLimit: throttle.burst, rateLimit: throttle.rate },
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)) },
     });
     // Webhook routes are public: their own, lower limit keeps a flood of forged deliveries
     // from using up the API's budget (answers over it are 429, which providers retry).
     const webhookRoutes = ROUTES.filter((route) => route.fn === 'webhooks');
     (stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
-      webhookRoutes.map((route) => [`${route.method} ${route.path}`, WEBHOOK_ROUTE_THROTTLE]),
+      webhookRoutes.map((route) => [
+        `${route.method} ${route.path}`,
+        { ThrottlingRateLimit: webhookThrottle.rate, ThrottlingBurstLimit: webhookThrottle.burst },
+      ]),
     );
 
-    // The API's own URL, from its id (the functions depend on the API, not on its routes: no cycle).
-    const publicBaseUrl = this.api.apiEndpoint;
+    // The custom domain when there is one (provider apps stay registered across stacks), else the API's own URL.
+    const publicBaseUrl = props.domain ? `https://${props.domain.name}` : this.api.apiEndpoint;
+    if (props.domain) {
+      const domainName = new DomainName(this, 'ApiDomain', {
+        domainName: props.domain.name,
+        certificate: Certificate.fromCertificateArn(this, 'ApiCertificate', props.domain.certificateArn),
+      });
+      new ApiMapping(this, 'ApiDomainMapping', { api: this.api, domainName, stage });
+      new CfnOutput(this, 'ApiDomainTarget', { value: domainName.regionalDomainName, description: `CNAME (or alias) ${props.domain.name} to this` });
+    }
 
     const functions = new Map<LambdaName, NodejsFunction>();
+    const xrayPolicies: Policy[] = [];
     for (const name of LAMBDA_NAMES) {
       const spec = FUNCTION_SPECS[name];
       const id = `${pascalCase(name)}Function`;
@@ -274,6 +296,12 @@ export class PierreStack extends Stack {
       // Its own role rather than the managed basic-execution policy, which may write to every log group.
       const role = new Role(this, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
       logGroup.grantWrite(role);
+      // Active tracing, its two '*' actions in a policy of their own (Tracing.ACTIVE would add them to the role's main policy).
+      const xray = new Policy(this, `${id}XRay`, {
+        roles: [role],
+        statements: [new PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+      });
+      xrayPolicies.push(xray);
       const fn = new NodejsFunction(this, id, {
         role,
         entry: join(REPO_ROOT, 'functions', `${name}.ts`),
@@ -285,7 +313,8 @@ export class PierreStack extends Stack {
         memorySize: spec.memoryMb,
         timeout: spec.timeout,
         logGroup,
-        tracing: Tracing.ACTIVE,
+        // Lambda's own lines (START, REPORT, timeouts) as JSON too, beside the Powertools logger's (request and trace ids).
+        loggingFormat: LoggingFormat.JSON,
         bundling: {
           format: OutputFormat.ESM,
           target: BUNDLE.target,
@@ -300,7 +329,9 @@ export class PierreStack extends Stack {
           commandHooks: bundlingHooks(name, this.providers),
         },
         environment: {
-          PIERRE_CONFIG_SECRET_ID: this.configSecret.secretArn,
+          ...props.settings,
+          // Functions that need no secret key get no secret: they run with the non-secret settings alone.
+          ...(spec.secrets ? { PIERRE_CONFIG_SECRET_ID: this.configSecret.secretArn } : { PIERRE_SECRETS_WITHHELD: 'true' }),
           PIERRE_CONNECTIONS_TABLE: this.connectionsTable.tableName,
           PIERRE_CACHE_TABLE: this.cacheTable.tableName,
           PIERRE_RETRY_QUEUE_URL: this.retryQueue.queueUrl,
@@ -311,13 +342,17 @@ export class PierreStack extends Stack {
           // Named as the authorization server in /.well-known/oauth-protected-resource.
           PIERRE_JWT_ISSUER: jwtIssuer,
           POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-          NODE_OPTIONS,
           // Only the function that verifies deliveries holds the webhook secrets.
           ...(name === 'webhooks' && webhookSecrets),
         },
       });
-      // Every function reads the configuration; the rest is what its code paths use (infra/functions.ts).
-      this.configSecret.grantRead(fn);
+      // Each function gets what its code paths use (infra/functions.ts), the secret included.
+      if (spec.secrets) this.configSecret.grantRead(fn);
+      (fn.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
+      // Lambda checks the role may write traces when the function is created.
+      fn.node.addDependency(xray);
+      const reserved = props.reservedConcurrency?.[name];
+      if (reserved !== undefined) (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = reserved;
       if (spec.connections) {
         grantTable(role, this.connectionsTable, spec.connections, spec.providerUserIndex ? [CONNECTIONS_TABLE_KEYS.byProviderUser.indexName] : []);
       }
@@ -325,11 +360,23 @@ export class PierreStack extends Stack {
       if (spec.queue) this.retryQueue.grantSendMessages(fn);
       if (spec.queue === 'consume') {
         // The event source grants the receive, delete and visibility actions on this queue alone.
-        fn.addEventSource(new SqsEventSource(this.retryQueue, { batchSize: RETRY_BATCH_SIZE, reportBatchItemFailures: true }));
+        fn.addEventSource(
+          new SqsEventSource(this.retryQueue, {
+            batchSize: RETRY_BATCH_SIZE,
+            reportBatchItemFailures: true,
+            maxConcurrency: props.retryWorkerConcurrency ?? DEFAULT_RETRY_WORKER_CONCURRENCY,
+          }),
+        );
       }
       if (spec.deliveries) this.deliveryQueue.grantSendMessages(fn);
       if (spec.deliveries === 'consume') {
-        fn.addEventSource(new SqsEventSource(this.deliveryQueue, { batchSize: DELIVERY_BATCH_SIZE, reportBatchItemFailures: true }));
+        fn.addEventSource(
+          new SqsEventSource(this.deliveryQueue, {
+            batchSize: DELIVERY_BATCH_SIZE,
+            reportBatchItemFailures: true,
+            maxConcurrency: props.deliveryWorkerConcurrency ?? DEFAULT_DELIVERY_WORKER_CONCURRENCY,
+          }),
+        );
       }
       if (spec.endpointSecrets) {
         role.addToPrincipalPolicy(
@@ -369,17 +416,29 @@ export class PierreStack extends Stack {
 
     this.alarms = new PierreAlarms(this, 'Alarms', {
       functions,
-      deadLetterQueue: retryDlq,
-      deliveryDeadLetterQueue: this.deliveryDeadLetterQueue,
+      timeouts: new Map(LAMBDA_NAMES.map((name) => [name, FUNCTION_SPECS[name].timeout])),
+      deadLetterQueues: new Map([
+        ['RetryDeadLetterQueue', retryDlq],
+        ['DeliveryDeadLetterQueue', this.deliveryDeadLetterQueue],
+      ]),
+      retryQueue: this.retryQueue,
+      tables: new Map([
+        ['ConnectionsTable', this.connectionsTable],
+        ['CacheTable', this.cacheTable],
+        ['EndpointSecretsTable', this.endpointSecretsTable],
+      ]),
+      apiStage: stage,
       providers: this.providers ?? BUILTIN_PROVIDER_NAMES,
-      alarmEmail: props.alarmEmail ?? this.setting('alarmEmail', 'PIERRE_ALARM_EMAIL')?.[0],
-      alarmTopicArn: props.alarmTopicArn ?? this.setting('alarmTopicArn', 'PIERRE_ALARM_TOPIC_ARN')?.[0],
+      alarmEmail: props.alarmEmail,
+      alarmTopicArn: props.alarmTopicArn,
     });
+    new CfnOutput(this, 'DashboardName', { value: this.alarms.dashboard.dashboardName });
 
     acknowledgeNagFindings(this, {
-      functions: functions.values(),
+      functions,
+      xrayPolicies,
       publicRoutes,
-      configSecret: this.configSecret,
+      deadLetterQueues: [retryDlq, this.deliveryDeadLetterQueue],
       schedulerRole,
       healthCheck: functions.get('health-check')!,
     });
@@ -394,13 +453,9 @@ export class PierreStack extends Stack {
     new CfnOutput(this, 'DeliveryQueueUrl', { value: this.deliveryQueue.queueUrl });
     new CfnOutput(this, 'DeliveryDeadLetterQueueUrl', { value: this.deliveryDeadLetterQueue.queueUrl });
   }
+}
 
-  /** A context value (string, comma-separated string or array), else the environment variable. */
-  private setting(contextKey: string, envKey: string): string[] | undefined {
-    const fromContext: unknown = this.node.tryGetContext(contextKey);
-    const raw = Array.isArray(fromContext) ? fromContext.map(String) : typeof fromContext === 'string' ? fromContext : process.env[envKey];
-    if (raw === undefined) return undefined;
-    const items = (Array.isArray(raw) ? raw : raw.split(',')).map((s) => s.trim()).filter(Boolean);
-    return items.length > 0 ? items : undefined;
-  }
+/** A secret the operator created, by name or ARN (a name's grants cover the random suffix Secrets Manager adds). */
+function secretNamed(scope: Construct, id: string, nameOrArn: string): ISecret {
+  return nameOrArn.startsWith('arn:') ? Secret.fromSecretPartialArn(scope, id, nameOrArn) : Secret.fromSecretNameV2(scope, id, nameOrArn);
 }

@@ -9,6 +9,8 @@
  * that carry the providers' implementations.
  */
 import { ConfigError, parseAppConfig, resolveProviderConfig, loadRawConfig, type AppConfig, type RawConfig, type SecretFetcher } from '../config';
+import { secretsWithheld } from '../config/raw';
+import { tracedFetch } from '../aws/xray';
 import { secretsManagerFetcher } from '../config/secrets';
 import { descriptorRegistry } from '../providers/descriptors';
 import { noImplementationMessage, type ProviderRegistry } from '../providers/registry';
@@ -85,6 +87,8 @@ export interface Container extends Stores {
   /** Sleeping between retries and polls; injected so tests need not wait. */
   readonly sleep: (ms: number) => Promise<void>;
   resilience(name: string): ResilienceSettings;
+  /** Reads the configuration secret again: true when its value is no longer the one this container was built with. */
+  configChanged(): Promise<boolean>;
   /**
    * The registered provider behind the caching decorator, built with `app`'s credentials (the
    * global app by default), or a 404 `unsupported_provider` naming the supported ones.
@@ -131,8 +135,9 @@ const keptDevKey = (persistence: StorePersistence) =>
     })}]`,
   );
 
-function tokenCipher(config: AppConfig, env: Record<string, string | undefined>, persistence?: StorePersistence): TokenCipher {
+function tokenCipher(config: AppConfig, raw: RawConfig, env: Record<string, string | undefined>, persistence?: StorePersistence): TokenCipher {
   if (config.tokenKeysJson) return new TokenCipher(parseTokenKeys(config.tokenKeysJson));
+  if (secretsWithheld(raw)) return TokenCipher.withheld();
   if (isLambda(env)) throw new ConfigError('PIERRE_TOKEN_KEYS is required: a JSON list of {"id","key"} (base64, 32 bytes)');
   if (persistence) return new TokenCipher(keptDevKey(persistence));
   logger.warn('PIERRE_TOKEN_KEYS is not set: tokens are sealed with a throw-away development key');
@@ -144,12 +149,13 @@ const logUnreadable = (key: ConnectionKey, reason: string) =>
 
 async function chooseStores(
   config: AppConfig,
+  raw: RawConfig,
   env: Record<string, string | undefined>,
   documentClient?: Promise<DynamoDBDocument>,
   persistence?: StorePersistence,
 ): Promise<Stores> {
   if (persistence && isLambda(env)) throw new ConfigError('A Lambda function keeps nothing on local disk: use the DynamoDB tables');
-  const cipher = tokenCipher(config, env, persistence);
+  const cipher = tokenCipher(config, raw, env, persistence);
   if (config.connectionsTable && config.cacheTable) {
     const client = await (documentClient ?? createDocumentClient());
     return {
@@ -216,7 +222,10 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
   // On Lambda the table names are in the environment: the SDK loads while the secret is fetched.
   const documentClient = !options.stores && env['PIERRE_CONNECTIONS_TABLE'] ? createDocumentClient() : undefined;
   documentClient?.catch(() => undefined); // awaited below, or unused when the config fails
-  const raw = await loadRawConfig(env, options.fetchSecret ?? secretsManagerFetcher());
+  const fetchSecret = options.fetchSecret ?? secretsManagerFetcher();
+  let secretText: string | undefined;
+  const raw = await loadRawConfig(env, async (id) => (secretText = await fetchSecret(id)));
+  const secretId = env['PIERRE_CONFIG_SECRET_ID'];
   const registry = options.registry ?? descriptorRegistry();
   const config = withDefaultProvider(parseAppConfig(raw), raw, registry);
   if (!registry.isSupported(config.defaultProvider)) {
@@ -224,8 +233,9 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
       `PIERRE_DEFAULT_PROVIDER '${config.defaultProvider}' is not a registered provider. Supported providers: ${registry.supportedProviders().join(', ')}`,
     );
   }
-  const stores = options.stores ?? (await chooseStores(config, env, documentClient, options.persistence));
-  const deps: ProviderDeps = { fetch: (...args) => globalThis.fetch(...args), now: () => Date.now(), ...options.deps };
+  const stores = options.stores ?? (await chooseStores(config, raw, env, documentClient, options.persistence));
+  // Every provider request is a subsegment of the invocation's trace (when Lambda sampled it).
+  const deps: ProviderDeps = { now: () => Date.now(), ...options.deps, fetch: tracedFetch(options.deps?.fetch ?? ((...args) => globalThis.fetch(...args))) };
   const settings = cacheSettings(raw);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = () => deps.now();
@@ -317,6 +327,7 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
     eventTargets: { allowLoopback: !isLambda(env) },
     sleep,
     resilience,
+    configChanged: async () => secretId !== undefined && (await fetchSecret(secretId)) !== secretText,
     providerConfig,
     providerApps,
     provider(name, app) {
@@ -348,6 +359,9 @@ const MAX_TENANT_INSTANCES = 500;
 /** How long a failed start-up (an unreadable secret, say) is answered from memory before trying again. */
 export const CONTAINER_RETRY_MS = SERVICE_RETRY_SECS * 1000;
 
+/** How long a container trusts the configuration secret it read: a changed secret is in use within this, with no redeploy. */
+export const CONFIG_TTL_MS = 5 * 60_000;
+
 function causeOf(error: unknown): Record<string, string | undefined> {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   return {
@@ -373,24 +387,35 @@ const resets = new Set<() => void>();
 export function containerSource(build: () => Promise<Container>): ContainerSource {
   let current: Promise<Container> | undefined;
   let failedAt: number | undefined;
+  let checkedAt = 0;
   resets.add(() => {
     current = undefined;
     failedAt = undefined;
   });
+  const start = (make: () => Promise<Container>, now: () => number) => {
+    failedAt = undefined;
+    checkedAt = now();
+    const attempt = make();
+    current = attempt;
+    attempt.catch((error: unknown) => {
+      if (current !== attempt) return;
+      failedAt = now();
+      logger.error('the service could not start; retrying on a request after a back-off', { ...causeOf(error), retryInMs: CONTAINER_RETRY_MS });
+    });
+  };
+  // Once CONFIG_TTL_MS has passed, one request reads the secret again; the container is rebuilt only when it changed.
+  const recheck = (previous: Promise<Container>) => async () => {
+    const container = await previous;
+    if (!(await container.configChanged().catch(() => false))) return container;
+    logger.info('the configuration secret changed: the container is rebuilt with it');
+    return build();
+  };
   return (now = Date.now) => {
     if (replacement) return replacement;
     if (current && failedAt !== undefined && now() - failedAt >= CONTAINER_RETRY_MS) current = undefined;
-    if (!current) {
-      failedAt = undefined;
-      const attempt = build();
-      current = attempt;
-      attempt.catch((error: unknown) => {
-        if (current !== attempt) return;
-        failedAt = now();
-        logger.error('the service could not start; retrying on a request after a back-off', { ...causeOf(error), retryInMs: CONTAINER_RETRY_MS });
-      });
-    }
-    return current;
+    if (!current) start(build, now);
+    else if (failedAt === undefined && now() - checkedAt >= CONFIG_TTL_MS) start(recheck(current), now);
+    return current!;
   };
 }
 

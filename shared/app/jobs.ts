@@ -14,6 +14,7 @@ import { MAX_QUEUE_DELAY_SECS, type ErasureBudget, type ErasureStep, type StateW
 import { jsonIn, recordCodec, type RecordOf, type RecordWrite } from '../store/records';
 import type { Container } from './container';
 import { AppError, serviceTimeout } from './errors';
+import { readDeferredMetric } from './observability';
 import type { Identity } from './identity';
 import { OperationSchema, runOperation, type Operation } from './operations';
 
@@ -248,6 +249,7 @@ export async function runOrSchedule(
     return { status: 200, body: await runOperation(container, identity, op) };
   } catch (error) {
     if (!isDeferrable(error)) throw error;
+    readDeferredMetric(error.provider, error.kind);
     return { status: 202, body: await scheduleJob(container, identity, op, error.retryAfterSecs ?? 60) };
   }
 }

@@ -5,7 +5,7 @@
  */
 import { parseScopes } from '../providers/oauth2';
 import type { ProviderConfig, ProviderDescriptor } from '../providers/spi';
-import type { RawConfig } from './raw';
+import { secretsWithheld, type RawConfig } from './raw';
 
 const PROVIDER_KEYS = ['CLIENT_ID', 'CLIENT_SECRET', 'AUTH_URL', 'TOKEN_URL', 'API_BASE_URL', 'REVOKE_URL', 'SCOPES', 'REDIRECT_URI'] as const;
 
@@ -43,7 +43,8 @@ export function resolveProviderConfig(descriptor: ProviderDescriptor, raw: RawCo
     apiBaseUrl: get('API_BASE_URL') ?? descriptor.apiBaseUrl,
     scopes: scopes !== undefined ? parseScopes(scopes) : [...descriptor.defaultScopes],
     redirectUri: get('REDIRECT_URI'),
-    configured: !needsCredentials || (clientId !== undefined && clientSecret !== undefined),
+    // Where the secret is withheld, the client id alone says the operator configured the provider.
+    configured: !needsCredentials || (clientId !== undefined && (clientSecret !== undefined || secretsWithheld(raw))),
     settings: Object.freeze(settings),
   };
 }

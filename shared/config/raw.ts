@@ -36,6 +36,12 @@ function withoutEmpty(values: Record<string, string | undefined>): Record<string
   return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }
 
+/**
+ * Set by the stack on functions that are not granted the configuration secret (web, health,
+ * providers, jobs, health-check): they hold no client secret and no token key, by design.
+ */
+export const secretsWithheld = (raw: RawConfig): boolean => raw['PIERRE_SECRETS_WITHHELD'] === 'true';
+
 export type SecretFetcher = (secretId: string) => Promise<string>;
 
 export async function loadRawConfig(env: Record<string, string | undefined>, fetchSecret: SecretFetcher): Promise<RawConfig> {

@@ -5,13 +5,14 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { awsClientConfig } from '../aws/client-config';
+import { traceAwsClient } from '../aws/xray';
 import { ConfigError, type SecretFetcher } from './raw';
 
 export function secretsManagerFetcher(): SecretFetcher {
   let client: SecretsManagerClient | undefined;
   return async (secretId) => {
     const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-    client ??= new SecretsManagerClient(awsClientConfig());
+    client ??= traceAwsClient(new SecretsManagerClient(awsClientConfig()));
     let value: string | undefined;
     try {
       // The container caches the resulting config itself, so there is no cache here.

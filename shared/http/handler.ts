@@ -13,7 +13,7 @@ import { roundedJson } from '../models/precision';
 import { CacheRequest, policyFrom } from '../cache/policy';
 import { newRequestContext, runRequest, type RequestStart } from '../context/request';
 import type { Identity } from '../app/identity';
-import { logger } from '../app/observability';
+import { logger, serverErrorMetric } from '../app/observability';
 import { toErrorAnswer } from './errors';
 import { identityFrom } from './identity';
 import { bearerChallenge } from './protected-resource';
@@ -89,27 +89,39 @@ function originOf(event: APIGatewayProxyEventV2): string {
   return `https://${event.requestContext.domainName}`;
 }
 
+async function countServerError(request: { event: APIGatewayProxyEventV2; response: APIGatewayProxyStructuredResultV2 | null }): Promise<void> {
+  if ((request.response?.statusCode ?? 500) >= 500) serverErrorMetric(request.event.routeKey ?? 'unknown');
+}
+
 /** The invocation's part of the request context: its time budget, measured on the container's clock (Lambda's own; a test's injected one). */
 type Open = (event: APIGatewayProxyEventV2, container: Container, start: RequestStart) => Promise<HttpAnswer>;
 
 function stack(options: EntryOptions, open: Open) {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(httpHeaderNormalizer())
-    .use(httpEventNormalizer())
-    .use({
-      onError: async (request) => {
-        request.response = errorResult(request.error);
-      },
-    })
-    .handler(async (event, context) => {
-      if (bodyBytes(event) > maxBodyBytes) {
-        throw new AppError(413, 'payload_too_large', `The request body exceeds ${maxBodyBytes} bytes`);
-      }
-      const container = await options.container();
-      return toResult(await open(event, container, { remainingMs: context.getRemainingTimeInMillis(), now: container.deps.now }));
-    });
+  return (
+    middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(httpHeaderNormalizer())
+      .use(httpEventNormalizer())
+      // Every 5xx is counted by route, whether it came from an error or an answer (Lambda's Errors sees neither).
+      // Registered before the error answer: middy runs onError in reverse, so this one sees the response it set.
+      .use({
+        after: countServerError,
+        onError: countServerError,
+      })
+      .use({
+        onError: async (request) => {
+          request.response = errorResult(request.error);
+        },
+      })
+      .handler(async (event, context) => {
+        if (bodyBytes(event) > maxBodyBytes) {
+          throw new AppError(413, 'payload_too_large', `The request body exceeds ${maxBodyBytes} bytes`);
+        }
+        const container = await options.container();
+        return toResult(await open(event, container, { remainingMs: context.getRemainingTimeInMillis(), now: container.deps.now }));
+      })
+  );
 }
 
 /** The request's cache policy (`?cache=`, `Cache-Control`) for the caching decorator; handlers never see it. */

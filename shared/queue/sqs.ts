@@ -1,4 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { traceAwsClient } from '../aws/xray';
 import { awsClientConfig } from '../aws/client-config';
 import { MAX_QUEUE_DELAY_SECS, type JobQueue } from '../store/ports';
 
@@ -18,7 +19,7 @@ export class SqsJobQueue implements JobQueue {
 
   async send(body: string, delaySecs: number): Promise<void> {
     const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
-    this.#client ??= new SQSClient(awsClientConfig());
+    this.#client ??= traceAwsClient(new SQSClient(awsClientConfig()));
     const DelaySeconds = Math.max(0, Math.min(MAX_QUEUE_DELAY_SECS, Math.ceil(delaySecs)));
     await this.#client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body, DelaySeconds }));
   }

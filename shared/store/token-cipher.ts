@@ -27,6 +27,11 @@ function toBuffer(aad: string | Uint8Array): Buffer {
 }
 
 export class TokenCipher {
+  /** The cipher of a function deployed without token keys: sealing or opening is refused, never done with a stand-in key. */
+  static withheld(): TokenCipher {
+    return new WithheldTokenCipher([generateDevKey()]);
+  }
+
   readonly #keys: ReadonlyMap<string, Buffer>;
   readonly #current: TokenKey;
 
@@ -132,4 +137,14 @@ export function parseTokenKeys(json: string): TokenKey[] {
 /** A random key for local runs and tests; never for deployed stages. */
 export function generateDevKey(): TokenKey {
   return { id: `dev-${randomBytes(6).toString('hex')}`, key: randomBytes(KEY_BYTES) };
+}
+
+class WithheldTokenCipher extends TokenCipher {
+  override seal(): string {
+    throw new Error('This function holds no token keys (PIERRE_SECRETS_WITHHELD): it may not seal tokens');
+  }
+
+  override open(): string {
+    throw new Error('This function holds no token keys (PIERRE_SECRETS_WITHHELD): it may not open tokens');
+  }
 }

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES, ROUTES } from '../../functions/routes';
 import { BUILTIN_PROVIDER_NAMES } from '../../infra/providers';
 import { FUNCTION_SPECS, LAMBDA_NAMES, pascalCase, SECRETS_TABLE_ACTIONS, TABLE_ACTIONS, type LambdaName } from '../../infra/functions';
@@ -14,6 +14,7 @@ import { loadsHandler, probeBundle, probeBundleText } from '../support/bundle-pr
 import { bundleCode, bundleLayout } from '../../infra/bundle-files';
 import { BUNDLE_TARGET_BYTES, functionFiles, totalLimitOf } from '../../infra/bundling';
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, PierreStack, type PierreStackProps } from '../../infra/stack';
+import { EXAMPLE_STAGE, loadStage, placeholdersIn, stackNameOf, stackPropsOf } from '../../infra/stage';
 import { CLIENT_BUNDLE_FILE } from '../../shared/web/assets';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,15 +23,16 @@ const SYNTH_TIMEOUT = 180_000;
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
 const ENV_VARS = [
-  'PIERRE_CONFIG_SECRET_ID',
   'PIERRE_CONNECTIONS_TABLE',
   'PIERRE_CACHE_TABLE',
   'PIERRE_RETRY_QUEUE_URL',
   'PIERRE_PUBLIC_BASE_URL',
   'PIERRE_JWT_ISSUER',
   'POWERTOOLS_SERVICE_NAME',
-  'NODE_OPTIONS',
 ];
+
+/** The operator's configuration secret the stack grants (by name) when the props name none. */
+const CONFIG_SECRET_NAME = 'secret:pierre/config';
 
 // In-process synths write their cloud assemblies here rather than leaving temp dirs behind.
 const OUT_ROOT = mkdtempSync(join(tmpdir(), 'pierre-infra-test-'));
@@ -41,8 +43,8 @@ afterAll(() => rmSync(OUT_ROOT, { recursive: true, force: true }));
 const GARMIN_WEBHOOK_SECRET = 'pierre/garmin-webhook';
 
 /** Synthesises without bundling the functions: for assertions that do not look at code. */
-function synthUnbundled(props: PierreStackProps = {}, context: Record<string, unknown> = {}): Template {
-  const app = newApp({ 'aws:cdk:bundling-stacks': [], ...context });
+function synthUnbundled(props: PierreStackProps = {}): Template {
+  const app = newApp({ 'aws:cdk:bundling-stacks': [] });
   return Template.fromStack(new PierreStack(app, 'Unbundled', { garminWebhookSecret: GARMIN_WEBHOOK_SECRET, ...props }));
 }
 
@@ -58,12 +60,9 @@ describe('PierreStack (bundled with the local esbuild)', () => {
   const logicalId = (construct: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(construct.node.defaultChild as CfnElement);
 
   beforeAll(() => {
-    vi.stubEnv('PIERRE_JWT_ISSUER', '');
-    vi.stubEnv('PIERRE_JWT_AUDIENCE', '');
     // Bundled with two providers, so this synth also covers build-time provider selection.
-    stack = new PierreStack(newApp({ providers: 'strava,synthetic' }), 'PierreTest');
+    stack = new PierreStack(newApp(), 'PierreTest', { providers: ['strava', 'synthetic'] });
     template = Template.fromStack(stack);
-    vi.unstubAllEnvs();
   }, SYNTH_TIMEOUT);
 
   it('has one nodejs22.x arm64 function per function file, with its configuration', () => {
@@ -72,7 +71,6 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     expect([...LAMBDA_NAMES].sort()).toEqual(functionFiles());
 
     const refs = {
-      secret: { Ref: logicalId(stack.configSecret) },
       connections: { Ref: logicalId(stack.connectionsTable) },
       cache: { Ref: logicalId(stack.cacheTable) },
       queue: { Ref: logicalId(stack.retryQueue) },
@@ -88,18 +86,26 @@ describe('PierreStack (bundled with the local esbuild)', () => {
         MemorySize: FUNCTION_SPECS[name].memoryMb,
         Timeout: FUNCTION_SPECS[name].timeout.toSeconds(),
         TracingConfig: { Mode: 'Active' },
-        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) }, LogFormat: 'JSON' },
       });
       const vars = props.Environment.Variables;
       expect(Object.keys(vars)).toEqual(expect.arrayContaining(ENV_VARS));
+      // Only the functions that use a secret key are told where the secret is; the others run with it withheld.
+      if (FUNCTION_SPECS[name].secrets) {
+        expect(JSON.stringify(vars.PIERRE_CONFIG_SECRET_ID), name).toContain(CONFIG_SECRET_NAME);
+        expect(vars.PIERRE_SECRETS_WITHHELD, name).toBeUndefined();
+      } else {
+        expect(vars.PIERRE_CONFIG_SECRET_ID, name).toBeUndefined();
+        expect(vars.PIERRE_SECRETS_WITHHELD, name).toBe('true');
+      }
+      // Source maps are read offline (npm run stack-trace), never at every cold start.
+      expect(vars.NODE_OPTIONS, name).toBeUndefined();
       expect(vars).toMatchObject({
-        PIERRE_CONFIG_SECRET_ID: refs.secret,
         PIERRE_CONNECTIONS_TABLE: refs.connections,
         PIERRE_CACHE_TABLE: refs.cache,
         PIERRE_RETRY_QUEUE_URL: refs.queue,
         PIERRE_PUBLIC_BASE_URL: { 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] },
         POWERTOOLS_SERVICE_NAME: 'pierre-providers',
-        NODE_OPTIONS: '--enable-source-maps',
         PIERRE_DELIVERY_QUEUE_URL: { Ref: logicalId(stack.deliveryQueue) },
       });
       // Only the functions that touch endpoint secrets are told where they are.
@@ -146,8 +152,12 @@ describe('PierreStack (bundled with the local esbuild)', () => {
   }
 
   it('grants each function only what its code uses: the secret, its tables and queue actions', () => {
+    const secretActions = (name: LambdaName) =>
+      statementsOf(name)
+        .filter((s) => JSON.stringify(s.Resource).includes(CONFIG_SECRET_NAME))
+        .flatMap((s) => ([] as string[]).concat(s.Action))
+        .sort();
     const ids = {
-      secret: logicalId(stack.configSecret),
       connections: logicalId(stack.connectionsTable),
       cache: logicalId(stack.cacheTable),
       queue: logicalId(stack.retryQueue),
@@ -158,7 +168,7 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     const consume = [...send, 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'];
     for (const name of LAMBDA_NAMES) {
       const spec = FUNCTION_SPECS[name];
-      expect(actionsOn(name, ids.secret), name).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+      expect(secretActions(name), name).toEqual(spec.secrets ? ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'] : []);
       expect(actionsOn(name, ids.connections), name).toEqual(spec.connections ? [...TABLE_ACTIONS[spec.connections]].sort() : []);
       expect(actionsOn(name, ids.cache), name).toEqual(spec.cache ? [...TABLE_ACTIONS[spec.cache]].sort() : []);
       const queue = spec.queue === 'consume' ? consume : spec.queue === 'send' ? send : [];
@@ -174,6 +184,36 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     // The scheduled probe reads no connection or token; only the worker consumes the queue.
     expect(FUNCTION_SPECS['health-check'].connections).toBeUndefined();
     expect(LAMBDA_NAMES.filter((name) => actionsOn(name, ids.queue).includes('sqs:ReceiveMessage'))).toEqual(['retry-worker']);
+    // The public functions, the job reader, the settings and the events' functions hold neither client secrets nor token keys.
+    for (const name of ['web', 'health', 'jobs', 'settings', 'endpoints', 'events', 'delivery-worker'] as const) expect(secretActions(name), name).toEqual([]);
+  });
+
+  it("keeps X-Ray's '*' in a policy of its own per function, which the function waits for", () => {
+    const policies = template.findResources('AWS::IAM::Policy') as Record<string, Resource>;
+    const xray = Object.entries(policies).filter(([id]) => /XRay/.test(id));
+    expect(xray).toHaveLength(LAMBDA_NAMES.length);
+    for (const [id, policy] of xray) {
+      expect(policy.Properties.PolicyDocument.Statement, id).toEqual([
+        { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+      ]);
+    }
+    for (const [id, policy] of Object.entries(policies)) {
+      if (xray.some(([x]) => x === id)) continue;
+      for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]) {
+        expect(
+          ([] as string[]).concat(statement.Action).some((a) => a.startsWith('xray:')),
+          id,
+        ).toBe(false);
+      }
+    }
+    const functions = template.findResources('AWS::Lambda::Function') as Record<string, Resource & { DependsOn?: string[] }>;
+    for (const name of LAMBDA_NAMES) {
+      const fn = functions[logicalId(stack.functions.get(name)!)]!;
+      expect(
+        fn.DependsOn?.some((d) => /XRay/.test(d)),
+        name,
+      ).toBe(true);
+    }
   });
 
   it('grants no wildcard action, and data actions only on the data resources by name', () => {
@@ -225,6 +265,8 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.retryQueue), 'Arn'] },
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      // The worker never takes more than this of the account's concurrency from the API.
+      ScalingConfig: { MaximumConcurrency: 5 },
     });
   });
 
@@ -411,20 +453,18 @@ describe('PierreStack (bundled with the local esbuild)', () => {
     expect(delivery.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (deliverer.Properties.Timeout as number));
   });
 
-  it('creates the config secret without generating or embedding any value', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    const secret = Object.values(template.findResources('AWS::SecretsManager::Secret'))[0] as Resource;
-    expect(secret.Properties.GenerateSecretString).toBeUndefined();
-    expect(secret.Properties.SecretString).toBe('{}');
+  it("never creates the configuration secret: a deploy can neither create nor overwrite the operator's values", () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
   });
 
-  it('outputs the API URL, table names, secret ARN and queue URL', () => {
+  it('outputs the API URL, table names, secret ARN, queue URLs and the dashboard', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
       [
         'ApiUrl',
         'CacheTableName',
         'ConfigSecretArn',
         'ConnectionsTableName',
+        'DashboardName',
         'DeadLetterQueueUrl',
         'RetryQueueUrl',
         'EndpointSecretsTableName',
@@ -435,49 +475,145 @@ describe('PierreStack (bundled with the local esbuild)', () => {
   });
 });
 
-describe('PierreStack JWT settings', () => {
-  afterEach(() => {
-    vi.unstubAllEnvs();
+describe('stages', () => {
+  const dir = mkdtempSync(join(OUT_ROOT, 'stages-'));
+  const write = (name: string, stage: unknown) => writeFileSync(join(dir, `${name}.json`), JSON.stringify(stage));
+  const prod = {
+    jwt: { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf', audience: ['app-client'] },
+    providers: ['strava', 'synthetic'],
+    alarms: { email: 'ops@pierre.fit' },
+    domain: { name: 'api.pierre.fit', certificateArn: 'arn:aws:acm:eu-west-1:210987654321:certificate/abc' },
+    throttle: { rate: 200, burst: 400 },
+    webhookThrottle: { rate: 100, burst: 300 },
+    retryWorkerConcurrency: 8,
+    reservedConcurrency: { data: 40 },
+    settings: { PIERRE_TENANT_CLAIM: 'custom:tenant', PIERRE_STRAVA_CLIENT_ID: '12345' },
+  };
+
+  it('reads a stage file into the whole deploy: issuer, limits, concurrency, domain, settings, stack name', () => {
+    write('prod', prod);
+    const stage = loadStage('prod', dir);
+    expect(stackNameOf('prod', stage)).toBe('Pierre-prod');
+    const props = stackPropsOf('prod', stage);
+    expect(props.configSecret).toBe('pierre/prod/config');
+    const template = synthUnbundled(props);
+    expect(jwtConfiguration(template)).toEqual({ Issuer: prod.jwt.issuer, Audience: ['app-client'] });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingBurstLimit: 400, ThrottlingRateLimit: 200 },
+      RouteSettings: { 'POST /webhooks/{provider}': { ThrottlingBurstLimit: 300, ThrottlingRateLimit: 100 } },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 8 } });
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function') as Record<string, Resource>);
+    const data = functions.find(([id]) => id.startsWith('DataFunction'))![1];
+    expect(data.Properties.ReservedConcurrentExecutions).toBe(40);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Environment.Variables, id).toMatchObject({
+        PIERRE_TENANT_CLAIM: 'custom:tenant',
+        PIERRE_STRAVA_CLIENT_ID: '12345',
+        PIERRE_PUBLIC_BASE_URL: 'https://api.pierre.fit',
+      });
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'api.pierre.fit' });
+    template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@pierre.fit' });
   });
 
-  it('reads the issuer and audience from CDK context', () => {
-    const template = synthUnbundled({}, { jwtIssuer: 'https://ctx.example.org/', jwtAudience: 'app-a, app-b' });
-    expect(jwtConfiguration(template)).toEqual({ Issuer: 'https://ctx.example.org/', Audience: ['app-a', 'app-b'] });
+  it.each([
+    ['the placeholder issuer', { ...prod, jwt: { ...prod.jwt, issuer: 'https://issuer.example.com/' } }, /placeholders \(jwt\.issuer\)/],
+    ['an unfilled setting', { ...prod, settings: { PIERRE_STRAVA_CLIENT_ID: '<strava-client-id>' } }, /settings\.PIERRE_STRAVA_CLIENT_ID/],
+    ['a secret among the settings', { ...prod, settings: { PIERRE_STRAVA_CLIENT_SECRET: 'x' } }, /holds a secret/],
+    ['concurrency for a function that does not exist', { ...prod, reservedConcurrency: { dta: 4 } }, /names no function dta/],
+    ['an unknown key', { ...prod, jwtIssuer: 'https://x.org/' }, /not a valid stage/],
+  ])('refuses a deployable stage with %s', (_label, stage, message) => {
+    write('staging', stage);
+    expect(() => loadStage('staging', dir)).toThrow(message);
   });
 
-  it('falls back to the environment when the context has none', () => {
-    vi.stubEnv('PIERRE_JWT_ISSUER', 'https://env.example.org/');
-    vi.stubEnv('PIERRE_JWT_AUDIENCE', 'env-aud');
-    expect(jwtConfiguration(synthUnbundled())).toEqual({ Issuer: 'https://env.example.org/', Audience: ['env-aud'] });
+  it('lets only the example stage, which is never deployed, keep its placeholders', () => {
+    const example = loadStage(EXAMPLE_STAGE);
+    expect(placeholdersIn(example)).toEqual(expect.arrayContaining(['jwt.issuer']));
+    write('dev', example);
+    expect(() => loadStage('dev', dir)).toThrow(/still holds placeholders/);
+    expect(() => loadStage('absent', dir)).toThrow(/copy infra\/stages\/example\.json/);
+  });
+});
+
+describe('PierreStack alarms and dashboard', () => {
+  const template = synthUnbundled({ providers: ['strava', 'synthetic'], alarmTopicArn: 'arn:aws:sns:eu-west-1:210987654321:ops' });
+  const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>);
+  const alarm = (prefix: string) => alarms.filter(([id]) => id.startsWith(`Alarms${prefix}`)).map(([, a]) => a.Properties);
+
+  it('alarms on what users feel: API 5xx rate, p99 latency and the 5xx the functions answer themselves', () => {
+    const [rate] = alarm('Api5xxRate');
+    expect(JSON.stringify(rate!.Metrics)).toMatch(/5xx/);
+    expect(rate).toMatchObject({ Threshold: 5, EvaluationPeriods: 2 });
+    expect(alarm('ApiLatencyP99')[0]).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p99', Threshold: 5000 });
+    expect(alarm('ServerErrors')[0]).toMatchObject({
+      Namespace: 'Pierre',
+      MetricName: 'ServerError',
+      Dimensions: [{ Name: 'service', Value: 'pierre-providers' }],
+    });
   });
 
-  it('lets stack props override context and environment', () => {
-    vi.stubEnv('PIERRE_JWT_ISSUER', 'https://env.example.org/');
-    const template = synthUnbundled(
-      { jwtIssuer: 'https://props.example.org/', jwtAudience: ['props-aud'] },
-      { jwtIssuer: 'https://ctx.example.org/', jwtAudience: 'ctx-aud' },
-    );
-    expect(jwtConfiguration(template)).toEqual({ Issuer: 'https://props.example.org/', Audience: ['props-aud'] });
+  it('alarms per function on errors, throttles and a duration near its timeout', () => {
+    for (const name of LAMBDA_NAMES) {
+      const base = pascalCase(name);
+      expect(alarm(`${base}Errors`), name).toHaveLength(1);
+      expect(alarm(`${base}Throttles`), name).toHaveLength(1);
+      expect(alarm(`${base}NearTimeout`)[0], name).toMatchObject({ ExtendedStatistic: 'p99', Threshold: FUNCTION_SPECS[name].timeout.toMilliseconds() * 0.8 });
+    }
+  });
+
+  it('alarms on DynamoDB throttles and system errors per table, the oldest retry, every dead-letter queue, provider health and deferred reads', () => {
+    for (const table of ['ConnectionsTable', 'CacheTable']) {
+      expect(JSON.stringify(alarm(`${table}Throttles`)[0]!.Metrics), table).toContain('ThrottledRequests');
+      expect(JSON.stringify(alarm(`${table}SystemErrors`)[0]!.Metrics), table).toContain('SystemErrors');
+    }
+    expect(alarm('RetryQueueOldestMessage')[0]).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 3600 });
+    expect(alarm('RetryDeadLetterQueueNotEmpty')[0]).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
+    for (const provider of ['Strava', 'Synthetic']) {
+      expect(alarm(`${provider}Unhealthy`)[0], provider).toMatchObject({ MetricName: 'ProviderHealthy', TreatMissingData: 'breaching' });
+      expect(alarm(`${provider}RateLimited`)[0], provider).toMatchObject({ MetricName: 'ReadDeferred', EvaluationPeriods: 3 });
+    }
+    // Every alarm tells the topic, going in and coming out.
+    for (const [id, a] of alarms) {
+      expect(a.Properties.AlarmActions, id).toEqual(['arn:aws:sns:eu-west-1:210987654321:ops']);
+      expect(a.Properties.AlarmDescription.length, id).toBeGreaterThan(40);
+    }
+  });
+
+  it('draws a dashboard of the same: alarm states, API, functions, tables, queues and providers', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    for (const title of [
+      'Alarms',
+      'API requests and 5xx',
+      'API latency p99',
+      'Function errors',
+      'Function duration p99',
+      'DynamoDB throttles',
+      'dead letters',
+      'Provider health',
+      'Reads deferred',
+    ]) {
+      expect(body, title).toContain(title);
+    }
   });
 });
 
 describe('PierreStack options', () => {
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
-
   const connectionsReplica = (template: Template) =>
     (Object.values(template.findResources('AWS::DynamoDB::GlobalTable')) as Resource[]).find((t) => t.Properties.GlobalSecondaryIndexes)!.Properties
       .Replicas[0];
 
-  it("turns the connections table's deletion protection off with -c deletionProtection=false", () => {
+  it("turns the connections table's deletion protection off only when asked", () => {
     expect(connectionsReplica(synthUnbundled()).DeletionProtectionEnabled).toBe(true);
-    expect(connectionsReplica(synthUnbundled({}, { deletionProtection: 'false' })).DeletionProtectionEnabled).toBe(false);
-    expect(connectionsReplica(synthUnbundled({}, { deletionProtection: false })).DeletionProtectionEnabled).toBe(false);
+    expect(connectionsReplica(synthUnbundled({ deletionProtection: false })).DeletionProtectionEnabled).toBe(false);
   });
 
-  it('sends every alarm to a new topic for -c alarmEmail', () => {
-    const template = synthUnbundled({}, { alarmEmail: 'ops@example.com' });
+  it('sends every alarm to a new topic for an alarm e-mail', () => {
+    const template = synthUnbundled({ alarmEmail: 'ops@example.com' });
     const topics = template.findResources('AWS::SNS::Topic');
     expect(Object.keys(topics)).toHaveLength(1);
     const topicRef = { Ref: Object.keys(topics)[0] };
@@ -487,47 +623,30 @@ describe('PierreStack options', () => {
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
   });
 
-  it('sends every alarm to an existing topic for -c alarmTopicArn', () => {
-    const arn = 'arn:aws:sns:eu-west-1:123456789012:ops';
-    const template = synthUnbundled({}, { alarmTopicArn: arn });
-    template.resourceCountIs('AWS::SNS::Topic', 0);
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([arn]);
-    // Every built-in provider is bundled here: each has its health alarm.
+  it('gives every built-in provider its health alarm when all are bundled', () => {
+    const alarms = Object.values(synthUnbundled().findResources('AWS::CloudWatch::Alarm')) as Resource[];
     expect(alarms.filter((a) => a.Properties.MetricName === 'ProviderHealthy')).toHaveLength(BUILTIN_PROVIDER_NAMES.length);
   });
 });
 
 describe('PierreStack and the Garmin webhook secret', () => {
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
   const webhookSecretHolders = (template: Template) =>
     Object.entries(template.findResources('AWS::Lambda::Function') as Record<string, Resource>)
       .filter(([, fn]) => fn.Properties.Environment?.Variables?.PIERRE_GARMIN_WEBHOOK_SECRET !== undefined)
       .map(([id, fn]) => [id, fn.Properties.Environment.Variables.PIERRE_GARMIN_WEBHOOK_SECRET]);
 
   it('refuses to synthesise a stack with the Garmin provider and no webhook secret, saying how to give one', () => {
-    vi.stubEnv('PIERRE_GARMIN_WEBHOOK_SECRET_NAME', '');
     const synth = (props: PierreStackProps) => new PierreStack(newApp({ 'aws:cdk:bundling-stacks': [] }), 'NoSecret', props);
-    expect(() => synth({})).toThrow(/Garmin provider is deployed without a webhook secret.*-c garminWebhookSecret=/s);
+    expect(() => synth({})).toThrow(/Garmin provider is deployed without a webhook secret.*garminWebhookSecret/s);
     expect(() => synth({ providers: ['garmin'] })).toThrow(/without a webhook secret/);
   });
 
   it('hands the secret to the webhooks function alone, as a reference resolved at deploy time (never its value)', () => {
-    vi.stubEnv('PIERRE_GARMIN_WEBHOOK_SECRET_NAME', '');
-    const holders = webhookSecretHolders(synthUnbundled({}, {}));
+    const holders = webhookSecretHolders(synthUnbundled());
     expect(holders).toEqual([[expect.stringMatching(/^WebhooksFunction/), `{{resolve:secretsmanager:${GARMIN_WEBHOOK_SECRET}:SecretString:::}}`]]);
-    // From the context or the environment too.
-    const fromContext = new PierreStack(newApp({ 'aws:cdk:bundling-stacks': [], garminWebhookSecret: 'ctx/garmin' }), 'Ctx', {});
-    expect(webhookSecretHolders(Template.fromStack(fromContext))[0]![1]).toContain('ctx/garmin');
-    vi.stubEnv('PIERRE_GARMIN_WEBHOOK_SECRET_NAME', 'env/garmin');
-    const fromEnv = new PierreStack(newApp({ 'aws:cdk:bundling-stacks': [] }), 'Env', {});
-    expect(webhookSecretHolders(Template.fromStack(fromEnv))[0]![1]).toContain('env/garmin');
   });
 
   it('needs no Garmin secret in a build without Garmin', () => {
-    vi.stubEnv('PIERRE_GARMIN_WEBHOOK_SECRET_NAME', '');
     const template = Template.fromStack(new PierreStack(newApp({ 'aws:cdk:bundling-stacks': [] }), 'NoGarmin', { providers: ['strava', 'synthetic'] }));
     expect(webhookSecretHolders(template)).toEqual([]);
   });
@@ -544,7 +663,6 @@ describe('cdk CLI', () => {
         CDK_DISABLE_CLI_TELEMETRY: 'true',
         CDK_DISABLE_VERSION_CHECK: 'true',
         CI: 'true',
-        PIERRE_GARMIN_WEBHOOK_SECRET_NAME: GARMIN_WEBHOOK_SECRET,
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_CONFIG_FILE: join(REPO_ROOT, 'cdk.out', 'no-aws-config'),
         AWS_SHARED_CREDENTIALS_FILE: join(REPO_ROOT, 'cdk.out', 'no-aws-credentials'),
@@ -574,7 +692,7 @@ describe('cdk CLI', () => {
     'produces bundles that load on Node 22 and answer an API Gateway event',
     async () => {
       const outDir = join(REPO_ROOT, 'cdk.out');
-      const template = JSON.parse(readFileSync(join(outDir, 'PierreProviders.template.json'), 'utf8')) as {
+      const template = JSON.parse(readFileSync(join(outDir, `${stackNameOf(EXAMPLE_STAGE, loadStage(EXAMPLE_STAGE))}.template.json`), 'utf8')) as {
         Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
       };
       const bundles = Object.entries(template.Resources)

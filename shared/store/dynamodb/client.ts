@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig } from '../../aws/client-config';
+import { traceAwsClient } from '../../aws/xray';
 
 /**
  * A document client for the store adapters. Build it once per container (the composition
@@ -12,7 +13,7 @@ import { awsClientConfig } from '../../aws/client-config';
  */
 export async function createDocumentClient(client?: DynamoDBClient): Promise<DynamoDBDocument> {
   const [{ DynamoDBClient }, { DynamoDBDocument }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('@aws-sdk/lib-dynamodb')]);
-  return DynamoDBDocument.from(client ?? new DynamoDBClient(awsClientConfig()), {
+  return DynamoDBDocument.from(client ?? traceAwsClient(new DynamoDBClient(awsClientConfig())), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
