@@ -12,6 +12,7 @@ import { toErrorAnswer } from './error-answer';
 import { logger } from './observability';
 import { resolveProviderName } from './provider-name';
 import { connectionFromTokens } from './sessions';
+import { queueHistory } from './history';
 
 interface ConnectedBody {
   provider: string;
@@ -62,6 +63,7 @@ async function exchange(container: Container, name: string, state: OAuthState, q
   await container.connections.put(connection);
   await container.cache.invalidate(cachePartition(identity.tenantId, identity.userId, name));
   logger.info('provider connected', { provider: name, tenantId: identity.tenantId });
+  await queueHistory(container, { ...identity, provider: name });
   return connection;
 }
 

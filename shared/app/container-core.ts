@@ -37,6 +37,7 @@ import { CachingFitnessProvider, type CacheObserver } from '../cache/caching-pro
 import { cacheSettings, type CacheSettings } from '../cache/settings';
 import type { EventPublisher } from '../events/ports';
 import { MemoryEventLog } from '../events/memory';
+import { MemoryHistorySink, type HistorySink } from './history-sink';
 import { AppError, SERVICE_RETRY_SECS } from './errors';
 import { cacheObserver, logger } from './observability';
 
@@ -61,6 +62,8 @@ export interface Container extends Stores {
   readonly circuit: CircuitBreaker;
   /** Where use cases report events for the tenant's endpoints. */
   readonly events: EventPublisher;
+  /** Where history backfill stores what it reads (the records store). */
+  readonly history: HistorySink;
   /** Sleeping between retries and polls; injected so tests need not wait. */
   readonly sleep: (ms: number) => Promise<void>;
   resilience(name: string): ResilienceSettings;
@@ -78,6 +81,7 @@ export interface ContainerOptions {
   stores?: Stores;
   queue?: JobQueue;
   events?: EventPublisher;
+  history?: HistorySink;
   /** Waiting between retries, gate and lease polls (default: real timers). */
   sleep?: (ms: number) => Promise<void>;
   /** Cache knobs for tests: waiting between fill polls, the lease length, where metrics go. */
@@ -205,6 +209,7 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
     gate,
     circuit,
     events: options.events ?? new MemoryEventLog(),
+    history: options.history ?? new MemoryHistorySink(),
     sleep,
     resilience,
     providerConfig,

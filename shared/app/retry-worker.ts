@@ -18,6 +18,8 @@ import { toErrorAnswer } from './error-answer';
 import { newRequestContext, remainingBudgetMs, runRequest, withinRequest } from '../context/request';
 import { encodeResult, endJob, isDeferrable, jobField, JobMessageSchema, readJob, rescheduleJob, updateJob } from './jobs';
 import { logger } from './observability';
+import { runHistory, type BackfillOutcome } from './backfill';
+import { BackfillMessageSchema } from './history';
 import { runOperation } from './operations';
 
 /** After this many transient failures a job is failed instead of retried. */
@@ -32,7 +34,7 @@ const WORKER_MARGIN_MS = 1_000;
 /** A job starts only with this much left: its claim, a provider read and the result's write. */
 const MIN_JOB_MS = 2_000;
 
-export type JobOutcome = 'not_found' | 'duplicate' | 'delayed' | 'succeeded' | 'rescheduled' | 'failed';
+export type JobOutcome = 'not_found' | BackfillOutcome;
 
 class PoisonMessage extends Error {
   override name = 'PoisonMessage';
@@ -48,13 +50,25 @@ function transient(error: unknown): boolean {
   return !(error instanceof Error && 'status' in error && typeof error.status === 'number' && error.status < 500);
 }
 
-export async function processJobMessage(container: Container, body: string): Promise<JobOutcome> {
-  let jobId: string;
+/** A queue message: a job reference, or a history to backfill (shared/app/backfill.ts). */
+function parseMessage(body: string): { jobId: string } | { history: { tenantId: string; userId: string; provider: string } } {
   try {
-    jobId = JobMessageSchema.parse(JSON.parse(body)).job_id;
+    const message: unknown = JSON.parse(body);
+    const backfill = BackfillMessageSchema.safeParse(message);
+    if (backfill.success) {
+      const { tenant_id, user_id, provider } = backfill.data.backfill;
+      return { history: { tenantId: tenant_id, userId: user_id, provider } };
+    }
+    return { jobId: JobMessageSchema.parse(message).job_id };
   } catch {
-    throw new PoisonMessage('the message is not a job reference');
+    throw new PoisonMessage('the message is neither a job reference nor a history to backfill');
   }
+}
+
+export async function processJobMessage(container: Container, body: string): Promise<JobOutcome> {
+  const message = parseMessage(body);
+  if ('history' in message) return runHistory(container, message.history);
+  const { jobId } = message;
   const stored = await readJob(container, jobId);
   if (!stored) return 'not_found';
   const { job } = stored;

@@ -7,7 +7,8 @@
  * - deadline: the invocation's time budget (see remainingBudgetMs);
  * - cache: the cache policy and what the cache did (shared/cache/policy.ts);
  * - caller: whom the request acts for;
- * - call: the provider call under way, for the rate-limit gate (shared/resilience/context.ts).
+ * - call: the provider call under way, for the rate-limit gate (shared/resilience/context.ts);
+ * - windowShare: set by history backfill, the part of each app-wide window its calls may spend.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CacheRequest } from '../cache/policy';
@@ -22,6 +23,11 @@ export interface RequestContext {
   readonly cache?: CacheRequest | undefined;
   readonly caller?: { readonly tenantId: string; readonly userId: string } | undefined;
   readonly call?: CallContext | undefined;
+  /**
+   * Percent of each app-wide rate-limit window this request's provider calls may spend, counted
+   * apart from live reads (history backfill); absent: a live read, bounded by fair share only.
+   */
+  readonly windowShare?: number | undefined;
 }
 
 export interface RequestStart {

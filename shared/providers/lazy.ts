@@ -66,6 +66,7 @@ export class LazyFitnessProvider implements FitnessProvider {
   readonly derivedFromActivities: readonly DerivedResource[];
   readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
   readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
+  readonly requestHistory?: FitnessProvider['requestHistory'];
   readonly retiredConnection?: (grant: StoredGrant) => string | undefined;
   readonly #implementation = once(() => this.spec.load().then((module) => new module.default(this.config, this.deps)));
 
@@ -80,6 +81,7 @@ export class LazyFitnessProvider implements FitnessProvider {
     // Present only when the implementation has them: callers test for them.
     if (descriptor.derivedFromActivities.length > 0) this.recentActivities = async (s) => (await this.loaded()).recentActivities!(s);
     if (descriptor.webhooks) this.handleWebhook = async (request) => (await this.loaded()).handleWebhook!(request);
+    if (descriptor.historyByRequest) this.requestHistory = async (session, range) => (await this.loaded()).requestHistory!(session, range);
     if (descriptor.retiredConnection) this.retiredConnection = descriptor.retiredConnection;
     Object.assign(
       this,

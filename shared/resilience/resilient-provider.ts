@@ -44,6 +44,10 @@ export class ResilientFitnessProvider extends ForwardingFitnessProvider implemen
     return this.#guarded(call.session, () => call.on(this.inner));
   }
 
+  protected override interceptRequest<T>(session: ProviderSession, request: () => Promise<T>): Promise<T> {
+    return this.#guarded(session, request);
+  }
+
   prepare(session: ProviderSession): void {
     if (this.#ahead.has(session)) return;
     const context = newCallContext({ provider: this.descriptor.name, tenantId: session.tenantId, userId: session.userId });

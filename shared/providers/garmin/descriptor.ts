@@ -42,6 +42,8 @@ export const GARMIN_DESCRIPTOR = {
   rateLimitHeaders: { windowName: 'minute', windowSecs: 60, scope: 'app' },
   pagination: { kind: 'time_windows' },
   webhooks: true,
+  // History comes from the backfill endpoints: asked for, then pushed.
+  historyByRequest: true,
   derivedFromActivities: ['stats', 'personal_records'],
   settings: z.object({
     PULL_HORIZON_DAYS: wholeNumber({
