@@ -13,16 +13,18 @@ import { secretsManagerFetcher } from '../config/secrets';
 import { descriptorRegistry } from '../providers/descriptors';
 import { noImplementationMessage, type ProviderRegistry } from '../providers/registry';
 import { callsNetwork, type FitnessProvider, type ProviderConfig, type ProviderDeps, type ProviderFactory } from '../providers/spi';
-import type { CacheStore, ConnectionKey, ConnectionStore, JobQueue, OAuthStateStore, StateStore } from '../store/ports';
+import type { CacheStore, ConnectionKey, ConnectionStore, JobQueue, OAuthStateStore, RecordStore, StateStore } from '../store/ports';
 import { generateDevKey, parseTokenKeys, TokenCipher } from '../store/token-cipher';
 import { MemoryCacheStore } from '../store/memory/cache';
 import { MemoryConnectionStore } from '../store/memory/connections';
 import { MemoryOAuthStateStore } from '../store/memory/oauth-state';
+import { MemoryRecordStore } from '../store/memory/records';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../store/dynamodb/client';
 import { DynamoCacheStore } from '../store/dynamodb/cache';
 import { DynamoConnectionStore } from '../store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../store/dynamodb/oauth-state';
+import { DynamoRecordStore } from '../store/dynamodb/records';
 import { DynamoStateStore } from '../store/dynamodb/state';
 import { MemoryStateStore } from '../store/memory/state';
 import { MemoryJobQueue } from '../queue/memory';
@@ -49,6 +51,8 @@ export interface Stores {
   coordination: StateStore;
   /** Queued reads (the durable table on AWS). */
   jobs: StateStore;
+  /** Each connected user's normalized records (the durable table on AWS): docs/records.md. */
+  records: RecordStore;
 }
 
 export interface Container extends Stores {
@@ -112,6 +116,7 @@ async function chooseStores(config: AppConfig, env: Record<string, string | unde
       cache: new DynamoCacheStore(client, config.cacheTable),
       coordination: new DynamoStateStore(client, config.cacheTable),
       jobs: new DynamoStateStore(client, config.connectionsTable),
+      records: new DynamoRecordStore(client, config.connectionsTable),
     };
   }
   if (isLambda(env)) throw new ConfigError('PIERRE_CONNECTIONS_TABLE and PIERRE_CACHE_TABLE are required on Lambda');
@@ -121,6 +126,7 @@ async function chooseStores(config: AppConfig, env: Record<string, string | unde
     cache: new MemoryCacheStore(),
     coordination: new MemoryStateStore(),
     jobs: new MemoryStateStore(),
+    records: new MemoryRecordStore(),
   };
 }
 

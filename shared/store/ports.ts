@@ -186,3 +186,67 @@ export interface JobQueue {
 
 /** The longest delay SQS accepts for a message: 15 minutes. */
 export const MAX_QUEUE_DELAY_SECS = 900;
+
+/**
+ * The records store: each connected user's normalized data (activities, sleep sessions, daily
+ * recovery and health metrics) as the provider pushed it, a webhook named it or a backfill read
+ * it. Kept per tenant, user, provider and resource, ordered by time, so a time range is one read.
+ */
+export const RECORD_RESOURCES = ['activities', 'sleep', 'recovery', 'health_metrics'] as const;
+export type RecordResource = (typeof RECORD_RESOURCES)[number];
+
+/** Whose records, at which provider, of which resource. */
+export interface RecordScope {
+  tenantId: string;
+  userId: string;
+  provider: string;
+  resource: RecordResource;
+}
+
+export interface NormalizedRecord {
+  /** The provider's id of the record (an activity's, a night's), or the calendar day (`YYYY-MM-DD`) of a daily record. */
+  id: string;
+  /** The instant the record sits at (ISO-8601): an activity's or a night's start, a day's UTC midnight. */
+  at: string;
+  /** A newer version replaces the stored one; an equal or older one is ignored (a late or repeated delivery). */
+  version: number;
+  /** The record in the unified model (JSON). */
+  value: unknown;
+}
+
+/** `too_large`: the record does not fit an item even compressed, and was not stored. */
+export type RecordPutOutcome = 'created' | 'updated' | 'unchanged' | 'too_large';
+
+/** Instants (ISO-8601): `from` included, `to` excluded; an absent bound is open. */
+export interface RecordRange {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface RecordQuery extends RecordRange {
+  order: 'newest_first' | 'oldest_first';
+  /** At most this many records (all in the range when absent). */
+  limit?: number | undefined;
+}
+
+/** A range the store holds completely; `to` absent: up to now, kept current by the provider's pushes or webhooks. */
+export interface CoveredRange {
+  from: string;
+  to?: string | undefined;
+}
+
+export interface RecordStore {
+  /** Stores each record unless the stored one is as new; one outcome per record, in order. */
+  put(scope: RecordScope, records: readonly NormalizedRecord[]): Promise<{ id: string; outcome: RecordPutOutcome }[]>;
+  /** Deletes the records by id; the ids that were stored. */
+  delete(scope: RecordScope, ids: readonly string[]): Promise<string[]>;
+  get(scope: RecordScope, id: string): Promise<NormalizedRecord | undefined>;
+  /** The records whose `at` lies in the range, in the order asked (one DynamoDB Query). */
+  query(scope: RecordScope, query: RecordQuery): Promise<NormalizedRecord[]>;
+  /** The ranges held completely, oldest first, merged. */
+  coverage(scope: RecordScope): Promise<CoveredRange[]>;
+  /** Adds a range to the coverage (merged with the others); the coverage after. */
+  addCoverage(scope: RecordScope, range: CoveredRange): Promise<CoveredRange[]>;
+  /** Forgets every record and the coverage of one user at one provider (every resource); how many records. */
+  deleteAll(scope: Omit<RecordScope, 'resource'>): Promise<number>;
+}

@@ -13,6 +13,7 @@ import { createDocumentClient } from '../../shared/store/dynamodb/client';
 import { DynamoCacheStore } from '../../shared/store/dynamodb/cache';
 import { DynamoConnectionStore } from '../../shared/store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../../shared/store/dynamodb/oauth-state';
+import { DynamoRecordStore } from '../../shared/store/dynamodb/records';
 import { ensureTables } from '../../shared/store/dynamodb/schema';
 import { DynamoStateStore } from '../../shared/store/dynamodb/state';
 import { parseTokenKeys, TokenCipher } from '../../shared/store/token-cipher';
@@ -135,6 +136,7 @@ export async function countingDynamo(
     cache: new DynamoCacheStore(doc, tables.cache),
     coordination: new DynamoStateStore(doc, tables.cache),
     jobs: new DynamoStateStore(doc, tables.connections),
+    records: new DynamoRecordStore(doc, tables.connections),
   };
   return {
     stores,

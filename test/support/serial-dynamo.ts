@@ -16,6 +16,7 @@ import { createDocumentClient } from '../../shared/store/dynamodb/client';
 import { DynamoCacheStore } from '../../shared/store/dynamodb/cache';
 import { DynamoConnectionStore } from '../../shared/store/dynamodb/connections';
 import { DynamoOAuthStateStore } from '../../shared/store/dynamodb/oauth-state';
+import { DynamoRecordStore } from '../../shared/store/dynamodb/records';
 import { DynamoStateStore } from '../../shared/store/dynamodb/state';
 import { parseTokenKeys, TokenCipher } from '../../shared/store/token-cipher';
 
@@ -33,6 +34,7 @@ export async function serialDynamo(tables: { connections: string; cache: string 
       cache: new DynamoCacheStore(doc, tables.cache),
       coordination: new DynamoStateStore(doc, tables.cache),
       jobs: new DynamoStateStore(doc, tables.connections),
+      records: new DynamoRecordStore(doc, tables.connections),
     }),
     destroy: () => client.destroy(),
   };
