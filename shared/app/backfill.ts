@@ -36,13 +36,13 @@ import {
   type HistoryWrite,
   type Range,
 } from './history';
-import type { HistoryPage, HistoryResource } from './history-sink';
+import { markCovered, storePage, type HistoryPage } from './history-records';
 import { isDeferrable } from './jobs';
 import { logger } from './observability';
 import { withSession } from './sessions';
 
 /** Activities per page: Strava's largest page. */
-export const ACTIVITY_PAGE = 200;
+const ACTIVITY_PAGE = 200;
 /** Days per page of day-based resources, and per history request (Garmin takes 30 days of activities at most). */
 const SLICE_DAYS = 30;
 /** A page starts only with this much of the invocation left (a provider call, the store, the cursor). */
@@ -60,7 +60,7 @@ export type BackfillOutcome = 'duplicate' | 'delayed' | 'continued' | 'reschedul
 
 /** What one page reads, in order: each resource the provider has, or one request per slice. */
 interface Step {
-  resource: HistoryResource | 'request';
+  resource: HistoryPage['resource'] | 'request';
   flag?: CapabilityFlag;
 }
 const READ_STEPS: readonly Step[] = [
@@ -144,7 +144,9 @@ async function complete(container: Container, key: ConnectionKey, history: Histo
     heldBy(holder),
   );
   if (!done) return 'duplicate';
-  await container.history.covered(key, covered);
+  // Pushed history (Garmin) is not covered here: it is in the store only once the pushes came.
+  const read = stepsOf(container.provider(key.provider)).flatMap((s) => (s.resource === 'request' ? [] : [s.resource]));
+  await markCovered(container, key, read, covered);
   const records = done.records ?? 0;
   logger.info('history backfill complete', { provider: key.provider, tenantId: key.tenantId, records });
   await publish(container, key, 'history.completed', { from: new Date(from).toISOString(), to: new Date(to).toISOString(), records });
@@ -224,7 +226,7 @@ export async function runHistory(container: Container, key: ConnectionKey): Prom
         const result = await withinRequest({ cache: new CacheRequest('bypass'), caller: identity, windowShare: share }, () =>
           withSession(container, identity, key.provider, (p, session) => readPage(p, session, step, gap, cursorMs)),
         );
-        const stored = result.page ? await container.history.store(key, result.page) : 0;
+        const stored = result.page ? await storePage(container, key, result.page) : 0;
         write =
           result.nextCursorMs === undefined
             ? { step: stepIndex + 1, cursorMs: gap[1], records: (history.records ?? 0) + stored }

@@ -39,7 +39,6 @@ import { CachingFitnessProvider, type CacheObserver } from '../cache/caching-pro
 import { cacheSettings, type CacheSettings } from '../cache/settings';
 import type { EventPublisher } from '../events/ports';
 import { MemoryEventLog } from '../events/memory';
-import { MemoryHistorySink, type HistorySink } from './history-sink';
 import { AppError, SERVICE_RETRY_SECS } from './errors';
 import { cacheObserver, logger } from './observability';
 
@@ -66,8 +65,6 @@ export interface Container extends Stores {
   readonly circuit: CircuitBreaker;
   /** Where use cases report events for the tenant's endpoints. */
   readonly events: EventPublisher;
-  /** Where history backfill stores what it reads (the records store). */
-  readonly history: HistorySink;
   /** Sleeping between retries and polls; injected so tests need not wait. */
   readonly sleep: (ms: number) => Promise<void>;
   resilience(name: string): ResilienceSettings;
@@ -85,7 +82,6 @@ export interface ContainerOptions {
   stores?: Stores;
   queue?: JobQueue;
   events?: EventPublisher;
-  history?: HistorySink;
   /** Waiting between retries, gate and lease polls (default: real timers). */
   sleep?: (ms: number) => Promise<void>;
   /** Cache knobs for tests: waiting between fill polls, the lease length, where metrics go. */
@@ -215,7 +211,6 @@ export async function buildContainer(options: ContainerOptions = {}): Promise<Co
     gate,
     circuit,
     events: options.events ?? new MemoryEventLog(),
-    history: options.history ?? new MemoryHistorySink(),
     sleep,
     resilience,
     providerConfig,
