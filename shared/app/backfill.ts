@@ -242,6 +242,7 @@ export async function runHistory(container: Container, key: ConnectionKey): Prom
       const waitSecs = Math.max(1, Math.ceil(error.retryAfterSecs ?? 60));
       await updateHistory(container, key, { dueAtMs: container.deps.now() + waitSecs * 1000, leaseHolder: null, leaseUntilMs: null }, heldBy(holder));
       await send(container, key, waitSecs);
+      logger.info('history backfill waits for the provider', { provider: key.provider, waitSecs, reason: error.message });
       return 'rescheduled';
     }
     const attempts = (history.attempts ?? 0) + 1;

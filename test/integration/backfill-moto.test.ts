@@ -85,9 +85,15 @@ describe('history backfill on moto', () => {
   const historyOf = async (api: (path: string) => Promise<Response>, provider: string) =>
     (await (await api('/connections')).json()).providers[provider].history;
   /** Runs the worker until the queue has nothing visible, moving the clock to each delayed message. */
-  const drain = async (worker: Container = client.server.container, untilMs = time.ms + DAY_MS) => {
+  const drain = async (worker: Container = client.server.container, untilMs = time.ms + DAY_MS, oneByOne = false) => {
     for (;;) {
-      await drainMemoryQueue(worker, queue);
+      if (oneByOne) {
+        // One message at a time (eight histories writing at once overload moto on a busy machine).
+        for (let [m] = queue.receive(1); m; [m] = queue.receive(1)) {
+          await runWithinInvocation(worker, WORKER_INVOCATION_MS, () => processJobMessage(worker, m!.body));
+          queue.delete(m.messageId);
+        }
+      } else await drainMemoryQueue(worker, queue);
       const next = queue.nextVisibleAt();
       if (next === undefined || next > untilMs) return;
       if (next > time.ms) time.ms = next;
@@ -231,8 +237,7 @@ describe('history backfill on moto', () => {
     for (const user of users) apis.push(await connect(user, 'strava'));
     const windowEnd = Math.ceil(time.ms / 900_000) * 900_000;
     const before = (await requests('strava')).length;
-    await drain(worker, windowEnd - 1);
-    console.log('SHARE', JSON.stringify(await client.server.container.jobs.list(historyPk(TENANT, 'share-0'), time.ms), null, 0));
+    await drain(worker, windowEnd - 1, true);
     const histories = await Promise.all(apis.map((api) => historyOf(api, 'strava')));
     const done = histories.filter((h) => h.status === 'complete').length;
     // The first call of an unknown window probes it, so at most one more than the share.
@@ -243,7 +248,7 @@ describe('history backfill on moto', () => {
     const live = await apis[0]!('/activities?provider=strava&limit=5');
     expect(live.status).toBe(200);
     // The next windows let the rest through.
-    await drain(worker, time.ms + 2 * 900_000);
+    await drain(worker, time.ms + 2 * 900_000, true);
     for (const api of apis) expect((await historyOf(api, 'strava')).status).toBe('complete');
   });
 
