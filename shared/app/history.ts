@@ -16,7 +16,7 @@ import type { Container } from './container';
 import { logger } from './observability';
 
 export const HISTORY_STATUSES = ['pending', 'running', 'complete', 'failed'] as const;
-export type HistoryStatus = (typeof HISTORY_STATUSES)[number];
+type HistoryStatus = (typeof HISTORY_STATUSES)[number];
 
 const HISTORY_FIELDS = {
   status: z.enum(HISTORY_STATUSES),
@@ -81,7 +81,7 @@ export async function updateHistory(
 }
 
 /** What `wanted` adds to `covered`: the days since it (newest first), then the older ones. */
-export function missingRanges(wanted: Range, covered: Range | undefined): Range[] {
+function missingRanges(wanted: Range, covered: Range | undefined): Range[] {
   if (!covered || covered[1] < wanted[0] || covered[0] > wanted[1]) return [wanted];
   const gaps: Range[] = [];
   if (wanted[1] > covered[1]) gaps.push([covered[1], wanted[1]]);
@@ -119,7 +119,7 @@ const STALLED_MS = 30 * 60_000;
  * configured days into the store, except what earlier runs stored. Answers the history's status
  * (undefined when there is nothing to read: backfill is off, or the provider needs no connection).
  */
-export async function startHistory(container: Container, key: ConnectionKey): Promise<HistoryStatus | undefined> {
+async function startHistory(container: Container, key: ConnectionKey): Promise<HistoryStatus | undefined> {
   const days = container.resilience(key.provider).backfill.days;
   if (days === 0) return undefined;
   const now = container.deps.now();
@@ -182,7 +182,7 @@ export async function forgetHistory(container: Container, key: ConnectionKey): P
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
 /** The answer's view of a history: `{status, from, to, records, updated_at}`. */
-export function historyView(history: HistoryRecord) {
+function historyView(history: HistoryRecord) {
   return {
     status: history.status ?? ('pending' as const),
     from: iso(history.fromMs),

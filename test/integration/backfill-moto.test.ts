@@ -189,7 +189,7 @@ describe('history backfill on moto', () => {
     const [message] = queue.receive(1);
     const crashedPages: string[] = [];
     // Container A dies on its third page (read, never stored): its invocation never ends.
-    let reached = () => undefined as void;
+    let reached: () => void = () => undefined;
     const died = new Promise<void>((resolve) => {
       reached = resolve;
     });
@@ -258,7 +258,6 @@ describe('history backfill on moto', () => {
     await client.control('garmin', 'requests', undefined, 'DELETE');
     const api = await connect('garmin-user', 'garmin');
     await drain();
-    console.log('GARMIN', await (await api('/connections')).text());
     expect(await historyOf(api, 'garmin')).toMatchObject({ status: 'complete' });
     const asked = (await requests('garmin')).filter((r) => r.path.includes('/backfill/'));
     // 90 days: activities in three requests of 30 days, each health summary in one.
