@@ -36,7 +36,7 @@ import {
   type HistoryWrite,
   type Range,
 } from './history';
-import { markCovered, storePage, type HistoryPage } from './history-records';
+import { markCovered, recordsWithin, storePage, type HistoryPage } from './history-records';
 import { isDeferrable } from './jobs';
 import { logger } from './observability';
 import { withSession } from './sessions';
@@ -128,11 +128,16 @@ async function complete(container: Container, key: ConnectionKey, history: Histo
   const from = history.fromMs ?? container.deps.now();
   const to = history.toMs ?? container.deps.now();
   const covered = widen(coveredOf(history), [from, to]);
+  // Pushed history (Garmin) is not covered here: it is in the store only once the pushes came.
+  const read = stepsOf(container.provider(key.provider)).flatMap((s) => (s.resource === 'request' ? [] : [s.resource]));
+  // The count while running is what pages added; the final one is what the store holds for the range.
+  const records = read.length > 0 ? await recordsWithin(container, key, read, covered) : (history.records ?? 0);
   const done = await updateHistory(
     container,
     key,
     {
       status: 'complete',
+      records,
       coveredFromMs: covered[0],
       coveredToMs: covered[1],
       gaps: null,
@@ -144,10 +149,7 @@ async function complete(container: Container, key: ConnectionKey, history: Histo
     heldBy(holder),
   );
   if (!done) return 'duplicate';
-  // Pushed history (Garmin) is not covered here: it is in the store only once the pushes came.
-  const read = stepsOf(container.provider(key.provider)).flatMap((s) => (s.resource === 'request' ? [] : [s.resource]));
   await markCovered(container, key, read, covered);
-  const records = done.records ?? 0;
   logger.info('history backfill complete', { provider: key.provider, tenantId: key.tenantId, records });
   await publish(container, key, 'history.completed', { from: new Date(from).toISOString(), to: new Date(to).toISOString(), records });
   return 'succeeded';

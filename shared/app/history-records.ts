@@ -45,6 +45,13 @@ export async function storePage(container: Container, key: ConnectionKey, page: 
   return outcomes.filter((o) => o.outcome === 'created').length;
 }
 
+/** How many records of `resources` the store holds within `range` (a run's count, exact whatever pages were read twice). */
+export async function recordsWithin(container: Container, key: ConnectionKey, resources: readonly RecordResource[], range: Range): Promise<number> {
+  const within = { from: new Date(range[0]).toISOString(), to: new Date(range[1]).toISOString(), order: 'oldest_first' as const };
+  const found = await Promise.all(resources.map((resource) => container.records.query({ ...key, resource }, within)));
+  return found.reduce((sum, records) => sum + records.length, 0);
+}
+
 /** The run read `range` of each of `resources` in full: reads within it may come from the store. */
 export async function markCovered(container: Container, key: ConnectionKey, resources: readonly RecordResource[], range: Range): Promise<void> {
   const covered = { from: new Date(range[0]).toISOString(), to: new Date(range[1]).toISOString() };
