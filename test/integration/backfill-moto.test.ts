@@ -209,10 +209,13 @@ describe('history backfill on moto', () => {
     // B began where A stopped: none of A's stored pages again.
     for (const page of crashedPages) expect(resumedPages).not.toContain(page);
     expect(resumedPages.length).toBeGreaterThan(2);
-    // Every record once in the count, whichever container stored it.
+    // Every record of the range once in the count, whichever container stored it.
     const stored = await Promise.all(
       (['activities', 'sleep', 'recovery', 'health_metrics'] as const).map((resource) =>
-        client.server.container.records.query({ tenantId: TENANT, userId: 'whoop-user', provider: 'whoop', resource }, { order: 'oldest_first' }),
+        client.server.container.records.query(
+          { tenantId: TENANT, userId: 'whoop-user', provider: 'whoop', resource },
+          { from: history.from, to: history.to, order: 'oldest_first' },
+        ),
       ),
     );
     expect(history.records).toBe(stored.flat().length);
