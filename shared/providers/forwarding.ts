@@ -53,7 +53,7 @@ export abstract class ForwardingFitnessProvider {
     // Present only when the wrapped provider has them: callers test for them.
     if (inner.handleWebhook) this.handleWebhook = (request) => inner.handleWebhook!(request);
     if (inner.retiredConnection) this.retiredConnection = (connection) => inner.retiredConnection!(connection);
-    if (inner.requestHistory) this.requestHistory = (session, range) => this.interceptRequest(session, () => inner.requestHistory!(session, range));
+    if (inner.requestHistory) this.requestHistory = (session, range) => this.interceptRequest(session, (s) => inner.requestHistory!(s, range));
     Object.assign(
       this,
       interceptedReads((call) => this.intercept(call)),
@@ -64,8 +64,8 @@ export abstract class ForwardingFitnessProvider {
   protected abstract intercept(call: ReadCall): Promise<unknown>;
 
   /** What it does around a request that is not a read (`requestHistory`): nothing unless it says so. */
-  protected interceptRequest<T>(_session: ProviderSession, request: () => Promise<T>): Promise<T> {
-    return request();
+  protected interceptRequest<T>(session: ProviderSession, request: (session: ProviderSession) => Promise<T>): Promise<T> {
+    return request(session);
   }
 
   get descriptor() {

@@ -44,8 +44,8 @@ export class ResilientFitnessProvider extends ForwardingFitnessProvider implemen
     return this.#guarded(call.session, () => call.on(this.inner));
   }
 
-  protected override interceptRequest<T>(session: ProviderSession, request: () => Promise<T>): Promise<T> {
-    return this.#guarded(session, request);
+  protected override interceptRequest<T>(session: ProviderSession, request: (session: ProviderSession) => Promise<T>): Promise<T> {
+    return this.#guarded(session, () => request(session));
   }
 
   prepare(session: ProviderSession): void {

@@ -269,9 +269,9 @@ describe('history backfill on moto', () => {
     await drain();
     expect(await historyOf(api, 'garmin')).toMatchObject({ status: 'complete' });
     const asked = (await requests('garmin')).filter((r) => r.path.includes('/backfill/'));
-    // 90 days: activities in three requests of 30 days, each health summary in one.
+    // 90 days in three pages of 30 days (Garmin's most for activities), each asking for every summary type.
     expect(asked.filter((r) => r.path.includes('/backfill/activities?')).length).toBe(3);
-    expect(asked.length).toBe(3 + 4);
+    expect(asked.length).toBe(3 * 5);
     const identity = { tenantId: TENANT, userId: 'garmin-user' };
     const range = { start: new Date(time.ms - 90 * DAY_MS), end: new Date(time.ms) };
     const again = await withSession(client.server.container, identity, 'garmin', (p, s) => p.requestHistory!(s, range));
