@@ -267,13 +267,16 @@ describe('history backfill on moto', () => {
     await client.control('garmin', 'requests', undefined, 'DELETE');
     const api = await connect('garmin-user', 'garmin');
     await drain();
-    expect(await historyOf(api, 'garmin')).toMatchObject({ status: 'complete' });
+    const history = await historyOf(api, 'garmin');
+    expect(history).toMatchObject({ status: 'complete' });
     const asked = (await requests('garmin')).filter((r) => r.path.includes('/backfill/'));
     // 90 days in three pages of 30 days (Garmin's most for activities), each asking for every summary type.
     expect(asked.filter((r) => r.path.includes('/backfill/activities?')).length).toBe(3);
     expect(asked.length).toBe(3 * 5);
     const identity = { tenantId: TENANT, userId: 'garmin-user' };
-    const range = { start: new Date(time.ms - 90 * DAY_MS), end: new Date(time.ms) };
+    // The newest page again: every one of its requests answers 409.
+    const end = Date.parse(history.to);
+    const range = { start: new Date(end - 30 * DAY_MS), end: new Date(end) };
     const again = await withSession(client.server.container, identity, 'garmin', (p, s) => p.requestHistory!(s, range));
     expect(again).toBe('duplicate');
     const delivered = await (await client.control('garmin', 'backfills', { target: `${client.server.url}/webhooks/garmin` })).json();
