@@ -90,8 +90,12 @@ describe('history backfill on moto', () => {
       if (oneByOne) {
         // One message at a time (eight histories writing at once overload moto on a busy machine).
         for (let [m] = queue.receive(1); m; [m] = queue.receive(1)) {
-          await runWithinInvocation(worker, WORKER_INVOCATION_MS, () => processJobMessage(worker, m!.body));
-          queue.delete(m.messageId);
+          // A thrown message stays for redelivery, as the retry worker's partial batch failure leaves it.
+          const handled = await runWithinInvocation(worker, WORKER_INVOCATION_MS, () => processJobMessage(worker, m!.body)).then(
+            () => true,
+            () => false,
+          );
+          if (handled) queue.delete(m.messageId);
         }
       } else await drainMemoryQueue(worker, queue);
       const next = queue.nextVisibleAt();
