@@ -256,7 +256,10 @@ describe('history backfill on moto', () => {
     // The first call of an unknown window probes it, so at most one more than the share.
     expect(done).toBeGreaterThanOrEqual(4);
     expect(done).toBeLessThanOrEqual(6);
-    expect((await requests('strava')).slice(before).filter((r) => r.path.startsWith('/api/v3/athlete/activities')).length).toBe(done);
+    // Strava saw no more history reads in the window than the share and the probe (a read whose store write failed is read again later).
+    const reads = (await requests('strava')).slice(before).filter((r) => r.path.startsWith('/api/v3/athlete/activities')).length;
+    expect(reads).toBeGreaterThanOrEqual(done);
+    expect(reads).toBeLessThanOrEqual(6);
     // The window still has room for live reads: one answers now, from Strava.
     const live = await apis[0]!('/activities?provider=strava&limit=5');
     expect(live.status).toBe(200);
