@@ -6,6 +6,7 @@
 import * as z from '../zod';
 import { CAPABILITY_NAMES } from '../providers/capabilities';
 import { ConnectionSchema } from '../store/ports';
+import { HISTORY_STATUSES } from './history';
 import { OPERATION_NAMES, ProviderNameSchema, RESOURCES } from '../resources';
 
 // The data reads' answers are rows of the resource table; published here with the others.
@@ -64,6 +65,16 @@ export const ProvidersAnswerSchema = z.object({
   ),
 });
 
+export const HistorySchema = z
+  .object({
+    status: z.enum(HISTORY_STATUSES).check(z.describe('pending (queued), running, complete (stored), failed (see docs/history.md)')),
+    from: z.nullable(z.string()).check(z.describe('Start of the history asked for, ISO-8601 UTC')),
+    to: z.nullable(z.string()).check(z.describe('Its end: when the connection was made')),
+    records: z.number().check(z.describe('Records stored by backfill so far (pushed history, as Garmin sends, is not counted)')),
+    updated_at: z.nullable(z.string()),
+  })
+  .check(z.describe("The provider's past data read into the service's store when the connection was made (docs/history.md)"));
+
 export const ConnectionsAnswerSchema = z.object({
   providers: z.record(
     z.string(),
@@ -74,6 +85,7 @@ export const ConnectionsAnswerSchema = z.object({
       scopes: z.optional(z.array(z.string())),
       connected_at: z.optional(z.string()),
       expires_at: z.optional(z.nullable(z.string())).check(z.describe('When the access token expires (it is refreshed automatically)')),
+      history: z.optional(HistorySchema),
     }),
   ),
 });

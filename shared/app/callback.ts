@@ -12,6 +12,7 @@ import { toErrorAnswer } from './error-answer';
 import { logger } from './observability';
 import { resolveProviderName } from './provider-name';
 import { connectionFromTokens } from './sessions';
+import { queueHistory } from './history';
 
 interface ConnectedBody {
   provider: string;
@@ -69,6 +70,7 @@ async function exchange(container: Container, name: string, state: OAuthState, q
     type: 'connection.created',
     data: { user_id: identity.userId, provider: name, scopes: connection.scopes, connected_at: connection.connectedAt, reconnected: previous !== undefined },
   });
+  await queueHistory(container, { ...identity, provider: name });
   return connection;
 }
 

@@ -4,6 +4,7 @@ import { credentialVariables, isAllowedReturnTarget } from '../config';
 import type { Container } from './container';
 import { AppError, invalidRequest } from './errors';
 import type { Identity } from './identity';
+import { queueHistory } from './history';
 import { resolveProviderName } from './provider-name';
 
 const STATE_TTL_SECS = 600;
@@ -35,7 +36,11 @@ function checkReturnTo(container: Container, returnTo: string | undefined, ownOr
 
 export async function startConnection(container: Container, identity: Identity, request: ConnectRequest) {
   const name = resolveProviderName(container, request.provider);
-  if (container.provider(name).descriptor.connection === 'none') return { provider: name, connected: true };
+  if (container.provider(name).descriptor.connection === 'none') {
+    // Always connected: asking to connect is what starts (or tops up) its stored history.
+    await queueHistory(container, { ...identity, provider: name });
+    return { provider: name, connected: true };
+  }
 
   const app = await container.app(identity.tenantId, name);
   const provider = container.provider(name, app);

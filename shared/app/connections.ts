@@ -7,14 +7,21 @@ import { dropProviderData } from './provider-data';
 import { resolveProviderName } from './provider-name';
 import { withSession } from './sessions';
 import { connectionRevoked } from './connection-events';
+import { historiesOf } from './history';
 
 export async function connectionStatus(container: Container, identity: Identity) {
-  const stored = new Map((await container.connections.listForUser(identity.tenantId, identity.userId)).map((c) => [c.provider, c]));
+  const [connections, histories] = await Promise.all([
+    container.connections.listForUser(identity.tenantId, identity.userId),
+    historiesOf(container, identity.tenantId, identity.userId),
+  ]);
+  const stored = new Map(connections.map((c) => [c.provider, c]));
   const providers: Record<string, object> = {};
   for (const descriptor of container.registry.descriptors()) {
     const connection = stored.get(descriptor.name);
+    const history = histories.get(descriptor.name);
+    const withHistory = history ? { history } : {};
     if (descriptor.connection === 'none') {
-      providers[descriptor.name] = { connected: true, status: 'connected', requires_connection: false };
+      providers[descriptor.name] = { connected: true, status: 'connected', requires_connection: false, ...withHistory };
     } else if (!connection) {
       providers[descriptor.name] = { connected: false, status: 'disconnected' };
     } else {
@@ -24,6 +31,7 @@ export async function connectionStatus(container: Container, identity: Identity)
         scopes: connection.scopes,
         connected_at: connection.connectedAt,
         expires_at: connection.expiresAt !== undefined ? new Date(connection.expiresAt * 1000).toISOString() : null,
+        ...withHistory,
       };
     }
   }

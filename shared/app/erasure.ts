@@ -19,6 +19,7 @@ import type { Container } from './container';
 import { DEAUTHORIZATION_CHECK_SK, deauthorizationCheckPk } from './deauthorization';
 import { toErrorAnswer } from './error-answer';
 import type { Identity } from './identity';
+import { eraseUserHistory } from './history';
 import { eraseUserJobs } from './jobs';
 import { logger } from './observability';
 import { refreshLeasePk, withSession } from './sessions';
@@ -86,6 +87,7 @@ const USER_DATA: readonly Eraser[] = [
   (c, s) => eraseCoordination(c, s),
   (c, s, budget) => eraseCachedAnswers(c, s, budget),
   (c, s) => eraseRecords(c, s),
+  (c, s) => eraseUserHistory(c, s.tenantId, s.userId),
   (c, s) => eraseUserPriority(c, s),
 ];
 

@@ -19,6 +19,8 @@ import { newRequestContext, remainingBudgetMs, runRequest, withinRequest } from 
 import { encodeResult, endJob, isDeferrable, jobField, JobMessageSchema, readJob, releaseJob, rescheduleJob, updateJob } from './jobs';
 import { continueErasure, ErasureMessageSchema, type ErasureMessage } from './erasure';
 import { logger } from './observability';
+import { runHistory, type BackfillOutcome } from './backfill';
+import { BackfillMessageSchema } from './history';
 import { runOperation, type Operation } from './operations';
 import type { Identity } from './identity';
 
@@ -35,7 +37,7 @@ const WORKER_MARGIN_MS = 1_000;
 const MIN_JOB_MS = 2_000;
 
 /** `erased` / `erasing`: an erasure's continuation finished, or queued itself again. */
-export type JobOutcome = 'not_found' | 'duplicate' | 'delayed' | 'succeeded' | 'rescheduled' | 'failed' | 'erased' | 'erasing';
+export type JobOutcome = 'not_found' | BackfillOutcome | 'erased' | 'erasing';
 
 class PoisonMessage extends Error {
   override name = 'PoisonMessage';
@@ -60,20 +62,29 @@ function jobEnded(container: Container, jobId: string, identity: Identity, op: O
   });
 }
 
-function parseMessage(body: string): { jobId: string } | { erasure: ErasureMessage } {
+type QueueMessage = { jobId: string } | { erasure: ErasureMessage } | { history: { tenantId: string; userId: string; provider: string } };
+
+/** A queue message: a job reference, an erasure to continue (shared/app/erasure.ts) or a history to backfill (shared/app/backfill.ts). */
+function parseMessage(body: string): QueueMessage {
   try {
     const json: unknown = JSON.parse(body);
     const erasure = ErasureMessageSchema.safeParse(json);
     if (erasure.success) return { erasure: erasure.data };
+    const backfill = BackfillMessageSchema.safeParse(json);
+    if (backfill.success) {
+      const { tenant_id, user_id, provider } = backfill.data.backfill;
+      return { history: { tenantId: tenant_id, userId: user_id, provider } };
+    }
     return { jobId: JobMessageSchema.parse(json).job_id };
   } catch {
-    throw new PoisonMessage('the message is neither a job reference nor an erasure');
+    throw new PoisonMessage('the message is neither a job reference, an erasure nor a history to backfill');
   }
 }
 
 export async function processJobMessage(container: Container, body: string): Promise<JobOutcome> {
   const message = parseMessage(body);
   if ('erasure' in message) return (await continueErasure(container, message.erasure)).status === 'erased' ? 'erased' : 'erasing';
+  if ('history' in message) return runHistory(container, message.history);
   const { jobId } = message;
   const stored = await readJob(container, jobId);
   if (!stored) return 'not_found';

@@ -108,6 +108,11 @@ export class CachingFitnessProvider extends ForwardingFitnessProvider implements
 
   // ---- cached -------------------------------------------------------------------------------
 
+  /** Nothing to cache in a request (`requestHistory`); the user's (deferred) session is opened for it. */
+  protected override async interceptRequest<T>(session: ProviderSession, request: (session: ProviderSession) => Promise<T>): Promise<T> {
+    return request(await openSession(session));
+  }
+
   protected intercept(call: ReadCall): Promise<unknown> {
     const { resource, session } = call;
     const name = resource.name;

@@ -9,6 +9,7 @@
  * - caller: whom the request acts for;
  * - call: the provider call under way, for the rate-limit gate (shared/resilience/context.ts);
  * - forAi: whether an AI assistant is served (shared/app/ai-access.ts).
+ * - windowShare: set by history backfill, the part of each app-wide window its calls may spend.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CacheRequest } from '../cache/policy';
@@ -25,6 +26,11 @@ export interface RequestContext {
   readonly call?: CallContext | undefined;
   /** The request serves an AI assistant (the MCP tools): providers whose terms forbid it are left out (shared/app/ai-access.ts). */
   readonly forAi?: boolean | undefined;
+  /**
+   * Percent of each app-wide rate-limit window this request's provider calls may spend, counted
+   * apart from live reads (history backfill); absent: a live read, bounded by fair share only.
+   */
+  readonly windowShare?: number | undefined;
 }
 
 export interface RequestStart {

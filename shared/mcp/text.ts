@@ -40,3 +40,18 @@ export function recordsText(title: string, records: readonly unknown[]): string 
 export function recordText(title: string, record: unknown): string {
   return `${title}: ${scalars(record).join(' ')}`;
 }
+
+/** A connection's history in words, for the connection-status tool. */
+export function historyText(h: { status: string; from: string | null; to: string | null; records: number }): string {
+  const span = h.from && h.to ? ` from ${h.from.slice(0, 10)} to ${h.to.slice(0, 10)}` : '';
+  switch (h.status) {
+    case 'complete':
+      return `history${span} stored (${h.records} records)`;
+    case 'running':
+      return `history${span} being read (${h.records} records so far)`;
+    case 'failed':
+      return `history${span} could not be read; connecting again retries it`;
+    default:
+      return `history${span} queued to be read`;
+  }
+}

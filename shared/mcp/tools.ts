@@ -17,6 +17,7 @@ import { hasCapability, type CapabilityFlag } from '../providers/capabilities';
 import type { ProviderDescriptor } from '../providers/spi';
 import type { CacheResource } from '../cache/keys';
 import { RESOURCES, type ResourceRow } from '../resources';
+import { historyText } from './text';
 
 export interface ToolContext {
   container: Container;
@@ -113,13 +114,15 @@ export const TOOLS: readonly ToolSpec[] = [
     name: 'get_connection_status',
     title: 'Connection status',
     description:
-      'Tells for every provider whether you are connected, with the granted scopes, when the connection was made and when its access token expires (tokens are refreshed automatically).',
+      'Tells for every provider whether you are connected, with the granted scopes, when the connection was made, when its access token expires (tokens are refreshed automatically), and how far reading its past data (history) has come.',
     input: NO_ARGUMENTS,
     output: answers.ConnectionsAnswerSchema,
     run: (_args, { container, identity }) => connectionStatus(container, identity),
     text: (a) =>
       Object.entries((a as z.output<typeof answers.ConnectionsAnswerSchema>).providers)
-        .map(([name, c]) => `${name}: ${c.status}${c.scopes?.length ? ` (scopes ${c.scopes.join(', ')})` : ''}`)
+        .map(
+          ([name, c]) => `${name}: ${c.status}${c.scopes?.length ? ` (scopes ${c.scopes.join(', ')})` : ''}${c.history ? `; ${historyText(c.history)}` : ''}`,
+        )
         .join('\n'),
   }),
   tool({

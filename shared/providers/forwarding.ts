@@ -48,12 +48,14 @@ export abstract class ForwardingFitnessProvider {
   readonly handleWebhook?: FitnessProvider['handleWebhook'];
   readonly retiredConnection?: FitnessProvider['retiredConnection'];
   readonly pullNotification?: FitnessProvider['pullNotification'];
+  readonly requestHistory?: FitnessProvider['requestHistory'];
 
   constructor(readonly inner: FitnessProvider) {
     // Present only when the wrapped provider has them: callers test for them.
     if (inner.handleWebhook) this.handleWebhook = (request) => inner.handleWebhook!(request);
     if (inner.retiredConnection) this.retiredConnection = (connection) => inner.retiredConnection!(connection);
     if (inner.pullNotification) this.pullNotification = (session, url) => this.forwardPull(session, url);
+    if (inner.requestHistory) this.requestHistory = (session, range) => this.interceptRequest(session, (s) => inner.requestHistory!(s, range));
     Object.assign(
       this,
       interceptedReads((call) => this.intercept(call)),
@@ -67,6 +69,11 @@ export abstract class ForwardingFitnessProvider {
 
   /** What the decorator does around every data read; `call.on(this.inner)` makes the read. */
   protected abstract intercept(call: ReadCall): Promise<unknown>;
+
+  /** What it does around a request that is not a read (`requestHistory`): nothing unless it says so. */
+  protected interceptRequest<T>(session: ProviderSession, request: (session: ProviderSession) => Promise<T>): Promise<T> {
+    return request(session);
+  }
 
   get descriptor() {
     return this.inner.descriptor;

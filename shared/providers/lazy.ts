@@ -66,6 +66,7 @@ export class LazyFitnessProvider implements FitnessProvider {
   readonly derivedFromActivities: readonly DerivedResource[];
   readonly recentActivities?: (session: ProviderSession) => Promise<Activity[]>;
   readonly handleWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
+  readonly requestHistory?: FitnessProvider['requestHistory'];
   readonly retiredConnection?: (grant: StoredGrant) => string | undefined;
   readonly pullNotification?: FitnessProvider['pullNotification'];
   readonly #implementation = once(() => this.spec.load().then((module) => new module.default(this.config, this.deps)));
@@ -83,6 +84,7 @@ export class LazyFitnessProvider implements FitnessProvider {
     if (descriptor.webhooks) this.handleWebhook = async (request) => (await this.loaded()).handleWebhook!(request);
     // Only a provider with webhooks sends callbacks to pull; one whose implementation pulls none answers no records.
     if (descriptor.webhooks) this.pullNotification = async (session, url) => (await this.loaded()).pullNotification?.(session, url) ?? [];
+    if (descriptor.historyByRequest) this.requestHistory = async (session, range) => (await this.loaded()).requestHistory!(session, range);
     if (descriptor.retiredConnection) this.retiredConnection = descriptor.retiredConnection;
     Object.assign(
       this,

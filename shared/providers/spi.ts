@@ -117,6 +117,11 @@ export const ProviderDescriptorSchema = z
      * the connection on, the records store then holds the user's data completely (Garmin, COROS).
      */
     pushesData: z._default(z.boolean(), false),
+    /**
+     * Whether history is asked for rather than read (`requestHistory`): the provider sends it
+     * later by push (Garmin's backfill endpoints). Otherwise history backfill reads it page by page.
+     */
+    historyByRequest: z._default(z.boolean(), false),
     /** Which of stats and personal records the service derives from `recentActivities`. */
     derivedFromActivities: z._default(z.array(z.enum(['stats', 'personal_records'])), []),
     /**
@@ -292,6 +297,12 @@ export interface FitnessProvider {
   recentActivities?(session: ProviderSession): Promise<Activity[]>;
   /** Which of stats and personal records are `shared/providers/derive` over `recentActivities`. */
   readonly derivedFromActivities?: readonly DerivedResource[];
+
+  /**
+   * Asks the provider to send the user's history of `range` by push (descriptor `historyByRequest`).
+   * `duplicate`: the provider already had this request (Garmin answers 409), which is no error.
+   */
+  requestHistory?(session: ProviderSession, range: DateRange): Promise<'accepted' | 'duplicate'>;
 
   /** Cheap reachability probe; throws a ProviderError when the provider is unhealthy. */
   healthCheck(): Promise<void>;

@@ -19,7 +19,8 @@ export const APP_SK = 'app';
 
 /**
  * A scope's gate item. Besides these fields it holds counts named by the gate (gate.ts): one
- * per window (`c:<window>`), one per user and window (`u:<window>:<user>`) and a block per user
+ * per window (`c:<window>`), one per user and window (`u:<window>:<user>`), one of history
+ * backfill's calls per window (`k:<window>`) and a block per user
  * (`b:<user>`, epoch ms); read them with `countIn`.
  */
 export const GATE_ITEM = recordCodec({

@@ -21,12 +21,15 @@
  *   their share. Once less than that is left, a user who has spent PIERRE_<P>_USER_SHARE of the
  *   window (10 % by default, at least one request) is refused (and queued); a lone user still
  *   gets everything above the reserve.
+ * - Background share: calls made for history backfill (the request context's `windowShare`)
+ *   are counted apart, per window, and refused once they have spent their share of it, so live
+ *   reads always find the rest; they do not count toward their user's fair share.
  * - Providers whose answers carry no usage headers are checked by one read per request (a 429
  *   they sent blocks them everywhere), and are never written to per request.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { ProviderError, type RateLimitScope } from '../models';
-import { remainingBudgetMs } from '../context/request';
+import { currentRequest, remainingBudgetMs } from '../context/request';
 import type { RateLimitUsage } from '../providers/rate-limit';
 import type { StateCondition, StateItem, StateStore } from '../store/ports';
 import { circuitNotOpen, circuitOpenError, circuitStateOf } from './circuit';
@@ -78,6 +81,10 @@ const userCountField = (tag: string, call: CallContext) => `u:${tag}:${userOf(ca
 const userBlockField = (user: UserRef) => `b:${userOf(user)}`;
 /** Whether an app item's field counts or blocks this user (`u:<window>:<user>`, `b:<user>`). */
 const namesUser = (field: string, user: UserRef) => field === userBlockField(user) || (field.startsWith('u:') && field.endsWith(`:${userOf(user)}`));
+/** Background (history backfill) calls of a window. */
+const backgroundField = (tag: string) => `k:${tag}`;
+/** How much of a window background calls may spend (at least one request, so history always moves). */
+const backgroundCap = (limit: number, sharePct: number) => Math.max(1, Math.floor((limit * sharePct) / 100));
 
 const userScope = (user: UserRef) => `user#${encodeURIComponent(user.tenantId)}#${encodeURIComponent(user.userId)}`;
 const scopeKeyOf = (scope: RateLimitScope, call: CallContext) => (scope === 'app' ? APP_SK : userScope(call));
@@ -195,6 +202,7 @@ export class RateLimitGate {
     const budget = call.budget;
     const settings = this.settingsOf(provider);
     const now = this.now();
+    const background = scope === 'app' ? currentRequest()?.windowShare : undefined;
     // `failures` is added 0 so that the answer carries the circuit's count (recordSuccess resets it).
     const add: Record<string, number> = scope === 'app' ? { [GATE_ITEM.field('failures')]: 0 } : {};
     const ifAll: StateCondition[][] = [
@@ -221,6 +229,15 @@ export class RateLimitGate {
         { field: count, op: 'lt', value: w.limit },
       ]);
       if (scope !== 'app') continue;
+      if (background !== undefined) {
+        const spent = backgroundField(tag);
+        add[spent] = 1;
+        ifAll.push([
+          { field: spent, op: 'missing' },
+          { field: spent, op: 'lt', value: backgroundCap(w.limit, background) },
+        ]);
+        continue;
+      }
       const mine = userCountField(tag, call);
       add[mine] = 1;
       const { freeBelow, share } = fairShareOf(w.limit, settings.fairShare.userSharePct);
@@ -259,6 +276,12 @@ export class RateLimitGate {
       const used = numberIn(item, countField(tag));
       if (used >= w.limit) throw this.refusal(call, scope, w.resetsAt - now / 1000, `${name} budget is used up`);
       if (scope !== 'app') continue;
+      if (background !== undefined) {
+        if (numberIn(item, backgroundField(tag)) >= backgroundCap(w.limit, background)) {
+          throw this.refusal(call, scope, w.resetsAt - now / 1000, `${name} budget share for history is used up`);
+        }
+        continue;
+      }
       const { freeBelow, share } = fairShareOf(w.limit, settings.fairShare.userSharePct);
       if (used >= freeBelow && numberIn(item, userCountField(tag, call)) >= share) {
         throw this.refusal(call, scope, w.resetsAt - now / 1000, `${name} budget is low and this user has had a fair share of it`);
@@ -349,7 +372,7 @@ export class RateLimitGate {
     }
     const stale = Object.keys(item).filter((field) => {
       const [kind, tag] = field.split(':');
-      if (kind === 'c' || kind === 'u') return !current.has(tag!);
+      if (kind === 'c' || kind === 'u' || kind === 'k') return !current.has(tag!);
       return kind === 'b' && numberIn(item, field) <= now;
     });
     const write = usage.scope === 'user' ? { expiresAtSecs: lastReset(windows) + 300 } : {};

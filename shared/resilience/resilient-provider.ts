@@ -50,6 +50,10 @@ export class ResilientFitnessProvider extends ForwardingFitnessProvider implemen
     return this.#guarded(session, () => this.inner.pullNotification!(session, url));
   }
 
+  protected override interceptRequest<T>(session: ProviderSession, request: (session: ProviderSession) => Promise<T>): Promise<T> {
+    return this.#guarded(session, () => request(session));
+  }
+
   prepare(session: ProviderSession): void {
     if (this.#ahead.has(session)) return;
     const context = newCallContext({ provider: this.descriptor.name, budget: this.#budget, tenantId: session.tenantId, userId: session.userId });

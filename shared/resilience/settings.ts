@@ -1,4 +1,4 @@
-/** Retry, circuit, pending-job and fallback settings from `PIERRE_<P>_*` and `PIERRE_PROVIDER_FALLBACK`. */
+/** Retry, circuit, pending-job, history backfill and fallback settings from `PIERRE_<P>_*` and `PIERRE_PROVIDER_FALLBACK`. */
 import * as z from '../zod';
 import { ConfigError, type RawConfig } from '../config';
 
@@ -26,12 +26,20 @@ interface FairShareSettings {
   userSharePct: number;
 }
 
+interface BackfillSettings {
+  /** How many days of history a new connection reads into the records store. */
+  days: number;
+  /** Percent of each app-wide window that history backfill may spend; the rest stays for live reads. */
+  sharePct: number;
+}
+
 export interface ResilienceSettings {
   retry: RetrySettings;
   circuit: CircuitSettings;
   fairShare: FairShareSettings;
   /** Reads one user may have queued as jobs for the provider (beyond: 429 too_many_jobs). */
   maxPendingJobs: number;
+  backfill: BackfillSettings;
 }
 
 /**
@@ -44,7 +52,11 @@ export const DEFAULT_RESILIENCE: ResilienceSettings = {
   circuit: { failureThreshold: 5, openSecs: 60 },
   fairShare: { userSharePct: 10 },
   maxPendingJobs: 20,
+  backfill: { days: 90, sharePct: 50 },
 };
+
+/** Ten years: more history than any provider keeps for an API client. */
+const MAX_BACKFILL_DAYS = 3_650;
 
 const whole = (max: number) =>
   z.pipe(
@@ -76,6 +88,11 @@ export function resilienceSettings(provider: string, raw: RawConfig): Resilience
     },
     fairShare: { userSharePct: read(raw, `${p}USER_SHARE`, 100, d.fairShare.userSharePct, 1) },
     maxPendingJobs: read(raw, `${p}MAX_PENDING_JOBS`, 1_000, d.maxPendingJobs, 1),
+    // A provider's own value wins over the service-wide one.
+    backfill: {
+      days: read(raw, `${p}BACKFILL_DAYS`, MAX_BACKFILL_DAYS, read(raw, 'PIERRE_BACKFILL_DAYS', MAX_BACKFILL_DAYS, d.backfill.days)),
+      sharePct: read(raw, `${p}BACKFILL_SHARE`, 100, read(raw, 'PIERRE_BACKFILL_SHARE', 100, d.backfill.sharePct, 1), 1),
+    },
   };
 }
 

@@ -307,6 +307,20 @@ export class GarminDataStore {
     }
     return found.sort((a, b) => a.uploadAt - b.uploadAt).map((item) => ({ ...item.summary }));
   }
+
+  /** Summaries of one type whose own time (start, or measurement) is in [start, end), already uploaded: what a backfill sends. */
+  summariesBetween(userId: string, type: GarminSummaryType, start: number, end: number): Summary[] {
+    const nowSecs = Math.floor(this.now() / 1000);
+    const { first, last } = windowOf(this.now());
+    const found: Summary[] = [];
+    for (let day = Math.max(first, dayNumberOf(start * 1000) - 1); day <= Math.min(last, dayNumberOf(end * 1000) + 1); day++) {
+      for (const item of this.day(userId, day)[type]) {
+        const at = Number(item.summary['startTimeInSeconds'] ?? item.summary['measurementTimeInSeconds']);
+        if (at >= start && at < end && item.uploadAt <= nowSecs) found.push({ ...item.summary });
+      }
+    }
+    return found;
+  }
 }
 
 /** A Garmin-looking user id (32 hex digits) for the n-th simulated user. */

@@ -5,11 +5,13 @@
  * upload-window pulls, a per-app minute rate limit, and unsigned notifications.
  */
 import { randomUUID } from 'node:crypto';
+import * as z from '../../../shared/zod';
 import {
   OAuthServer,
   SimulatorBase,
   WindowLimiter,
   form,
+  controlInput,
   isFailure,
   json,
   type IssuedTokens,
@@ -38,6 +40,26 @@ const MAX_RANGE_SECS = 86_400;
 
 const REST = '/wellness-api/rest';
 const PULL = new RegExp(`^${REST}/(${SUMMARY_TYPES.join('|')})$`);
+const BACKFILL = new RegExp(`^${REST}/backfill/(${SUMMARY_TYPES.join('|')})$`);
+/** The longest range one backfill request may ask for: 30 days of activities, 90 of the health summaries. */
+const BACKFILL_MAX_SECS: Record<GarminSummaryType, number> = {
+  activities: 30 * 86_400,
+  sleeps: 90 * 86_400,
+  dailies: 90 * 86_400,
+  hrv: 90 * 86_400,
+  bodyComps: 90 * 86_400,
+};
+
+/** A backfill Garmin accepted: it pushes the summaries later (here: when a test asks, /_sim/backfills). */
+interface BackfillRequest {
+  userId: string;
+  type: GarminSummaryType;
+  start: number;
+  end: number;
+  delivered: boolean;
+}
+
+const BackfillDeliverySchema = z.object({ target: z.url() });
 
 const error = (status: number, message: string, headers: Record<string, string> = {}) => json(status, { errorMessage: message }, headers);
 
@@ -46,6 +68,8 @@ class GarminSimulator extends SimulatorBase {
   readonly displayName = 'Garmin Connect';
   readonly data: GarminDataStore;
   private mountUrl = 'https://apis.garmin.com';
+  /** Every backfill request accepted, by user, type and range (a repeat answers 409). */
+  private readonly backfills = new Map<string, BackfillRequest>();
   /** Permissions a user changed after connecting (userPermissionsChange). */
   private readonly permissionChanges = new Map<string, string[]>();
 
@@ -85,6 +109,7 @@ class GarminSimulator extends SimulatorBase {
       { method: 'GET', path: new RegExp(`^${REST}/user/permissions$`), handle: (r) => this.permissions(r) },
       { method: 'DELETE', path: new RegExp(`^${REST}/user/registration$`), handle: (r) => this.deregister(r) },
       { method: 'GET', path: PULL, handle: (r, [type]) => this.pull(r, type as GarminSummaryType) },
+      { method: 'GET', path: BACKFILL, handle: (r, [type]) => this.backfill(r, type as GarminSummaryType) },
     ];
   }
 
@@ -181,6 +206,48 @@ class GarminSimulator extends SimulatorBase {
     // A permission the user switched off: that summary type is simply not shared (assumed).
     if (!this.grantedPermissions(guarded.grant).includes(needs)) return json(200, [], guarded.headers);
     return json(200, this.data.uploadedBetween(guarded.grant.userId, type, from, to), guarded.headers);
+  }
+
+  /**
+   * A backfill request: summaries whose own time is in [summaryStartTimeInSeconds,
+   * summaryEndTimeInSeconds), sent later by push; 202 at once, 409 for a request already made.
+   */
+  private async backfill(request: SimRequest, type: GarminSummaryType): Promise<SimResponse> {
+    const guarded = await this.guard(request);
+    if ('response' in guarded) return guarded.response;
+    const query = request.url.searchParams;
+    const start = query.get('summaryStartTimeInSeconds');
+    const end = query.get('summaryEndTimeInSeconds');
+    if (start === null || end === null || !/^\d+$/.test(start) || !/^\d+$/.test(end)) {
+      return error(400, 'summaryStartTimeInSeconds and summaryEndTimeInSeconds are required (epoch seconds)');
+    }
+    const from = Number(start);
+    const to = Number(end);
+    if (to <= from) return error(400, 'summaryEndTimeInSeconds must be after summaryStartTimeInSeconds');
+    if (to - from > BACKFILL_MAX_SECS[type]) return error(400, `timestamp range of ${BACKFILL_MAX_SECS[type]} seconds exceeded`);
+    const key = JSON.stringify([guarded.grant.userId, type, from, to]);
+    if (this.backfills.has(key)) return error(409, 'Duplicate backfill detected', guarded.headers);
+    this.backfills.set(key, { userId: guarded.grant.userId, type, start: from, end: to, delivered: false });
+    return { status: 202, headers: guarded.headers };
+  }
+
+  /** `GET /_sim/backfills`: the requests made; `POST /_sim/backfills {target}`: push what each undelivered one covers to `target`. */
+  protected override async extraControl(request: SimRequest, action: string, body: unknown): Promise<SimResponse | undefined> {
+    if (action !== 'backfills') return undefined;
+    if (request.method === 'GET') return json(200, [...this.backfills.values()]);
+    if (request.method !== 'POST') return undefined;
+    const { target } = controlInput(BackfillDeliverySchema, body);
+    const host = new URL(target).hostname;
+    if (host !== '127.0.0.1' && host !== 'localhost') return json(400, { message: 'pushes go to loopback only' });
+    const pushes: { type: GarminSummaryType; summaries: number; status: number }[] = [];
+    for (const backfill of this.backfills.values()) {
+      if (backfill.delivered) continue;
+      backfill.delivered = true;
+      const summaries = this.data.summariesBetween(backfill.userId, backfill.type, backfill.start, backfill.end);
+      if (summaries.length === 0) continue;
+      pushes.push({ type: backfill.type, summaries: summaries.length, status: await postNotification(target, { [backfill.type]: summaries }) });
+    }
+    return json(200, { pushes });
   }
 
   // ---- rate limits, errors, notifications -----------------------------------------------------

@@ -26,6 +26,8 @@ import { garminSettings, type GarminSettings } from './settings';
 import { inDates, newestFirst, planActivities, planRange, startMs, walkComplete, windowsBackwards, type UploadWindow } from './windows';
 
 const DAY_SECS = 86_400;
+/** The longest range one backfill request may ask for: 30 days of activities, 90 of health summaries. */
+const BACKFILL_MAX_DAYS: Record<SummaryType, number> = { activities: 30, sleeps: 90, dailies: 90, hrv: 90, bodyComps: 90 };
 
 /** Runs `fn` over `items` with at most `size` in flight; stops starting new ones after a failure. */
 async function mapPool<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -79,6 +81,41 @@ export class GarminProvider extends BaseProvider {
   /** The permissions granted are the connection's scopes (the token answer's are not). */
   protected override async afterExchange(tokens: TokenSet): Promise<Partial<TokenSet>> {
     return { scopes: await this.get(tokens.accessToken, 'user/permissions', PermissionsSchema) };
+  }
+
+  // ---- history -------------------------------------------------------------------------------
+
+  /**
+   * Asks Garmin to push every summary type of `range` (its backfill endpoints answer 202 and send
+   * the data later, as pushes or pings), in requests of at most the range each type allows. A
+   * request Garmin already has answers 409: nothing to do, not an error.
+   */
+  async requestHistory(session: ProviderSession, range: DateRange): Promise<'accepted' | 'duplicate'> {
+    const start = Math.floor(range.start.getTime() / 1000);
+    const end = Math.ceil(range.end.getTime() / 1000);
+    let accepted = false;
+    for (const type of Object.keys(BACKFILL_MAX_DAYS) as SummaryType[]) {
+      const step = BACKFILL_MAX_DAYS[type] * DAY_SECS;
+      for (let from = start; from < end; from += step) {
+        const outcome = await this.backfill(session.accessToken, type, from, Math.min(end, from + step));
+        accepted ||= outcome === 'accepted';
+      }
+    }
+    return accepted ? 'accepted' : 'duplicate';
+  }
+
+  private async backfill(accessToken: string, type: SummaryType, from: number, to: number): Promise<'accepted' | 'duplicate'> {
+    try {
+      await this.http.request({
+        url: this.apiUrl(`backfill/${type}`, { summaryStartTimeInSeconds: from, summaryEndTimeInSeconds: to }),
+        headers: this.bearer(accessToken),
+        schema: z.unknown(),
+      });
+      return 'accepted';
+    } catch (error) {
+      if (error instanceof ProviderError && error.status === 409) return 'duplicate';
+      throw error;
+    }
   }
 
   // ---- data ---------------------------------------------------------------------------------

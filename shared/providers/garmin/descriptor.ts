@@ -44,6 +44,8 @@ export const GARMIN_DESCRIPTOR = {
   webhooks: true,
   webhookSettings: ['WEBHOOK_SECRET'],
   pushesData: true,
+  // History comes from the backfill endpoints: asked for, then pushed.
+  historyByRequest: true,
   derivedFromActivities: ['stats', 'personal_records'],
   settings: z.object({
     PULL_HORIZON_DAYS: wholeNumber({
