@@ -569,6 +569,20 @@ describe('PierreStack options', () => {
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
   });
 
+  it("grants the configuration secret named by a complete ARN (an older stack's ConfigSecretArn) as that ARN, and a partial one with its suffix", () => {
+    const grantedSecrets = (template: Template) =>
+      (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[])
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((st) => ([] as string[]).concat(st.Action).includes('secretsmanager:GetSecretValue'))
+        .map((st) => st.Resource);
+    const complete = 'arn:aws:secretsmanager:eu-west-1:210987654321:secret:ConfigSecretA1B2C3D4-AbCdEf';
+    const fromComplete = grantedSecrets(synthUnbundled({ configSecret: complete }));
+    expect(fromComplete.length).toBeGreaterThan(0);
+    for (const resource of fromComplete) expect(resource).toEqual(complete);
+    const partial = 'arn:aws:secretsmanager:eu-west-1:210987654321:secret:pierre/prod/config';
+    for (const resource of grantedSecrets(synthUnbundled({ configSecret: partial }))) expect(resource).toEqual(`${partial}-??????`);
+  });
+
   it('gives every built-in provider its health alarm when all are bundled', () => {
     const alarms = Object.values(synthUnbundled().findResources('AWS::CloudWatch::Alarm')) as Resource[];
     expect(alarms.filter((a) => a.Properties.MetricName === 'ProviderHealthy')).toHaveLength(BUILTIN_PROVIDER_NAMES.length);
