@@ -21,7 +21,7 @@ describe('offline stack traces', () => {
         '}',
         '',
         'function inner(n: number): never {',
-        '  throw new Error(`broken ${n}`);',
+        "  throw new Error('broken ' + n);",
         '}',
         '',
       ].join('\n'),
