@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import * as z from '../shared/zod';
 import { LAMBDA_NAMES } from './functions';
 
-export const STAGES_DIR = fileURLToPath(new URL('./stages', import.meta.url));
+const STAGES_DIR = fileURLToPath(new URL('./stages', import.meta.url));
 
 /** The stage the offline synth uses: placeholders allowed, never deployed. */
 export const EXAMPLE_STAGE = 'example';
@@ -74,7 +74,7 @@ export function placeholdersIn(stage: Stage): string[] {
   return found;
 }
 
-export function parseStage(name: string, json: unknown): Stage {
+function parseStage(name: string, json: unknown): Stage {
   if (!STAGE_NAME.test(name)) throw new Error(`Stage name '${name}' must be lower-case letters, digits and dashes (at most 24), starting with a letter`);
   const parsed = StageSchema.safeParse(json);
   if (!parsed.success) {
@@ -117,7 +117,7 @@ export function loadStage(name: string, dir = STAGES_DIR): Stage {
 export const stackNameOf = (name: string, stage: Stage): string => stage.stackName ?? `Pierre-${name}`;
 
 /** Where the configuration secret is, by default: one per stage. */
-export const defaultConfigSecret = (name: string): string => `pierre/${name}/config`;
+const defaultConfigSecret = (name: string): string => `pierre/${name}/config`;
 
 /** The stack's props for a stage (infra/stack.ts reads nothing else). */
 export function stackPropsOf(name: string, stage: Stage) {

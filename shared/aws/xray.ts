@@ -33,7 +33,7 @@ function daemon(): { host: string; port: number } | undefined {
 }
 
 /** What a subsegment says about the call, beyond its name and times. */
-export interface CallFacts {
+interface CallFacts {
   namespace: 'aws' | 'remote';
   aws?: Record<string, string | undefined>;
   http?: { request: { method: string; url: string }; response?: { status?: number } };
@@ -64,7 +64,7 @@ function send(name: string, startMs: number, endMs: number, facts: CallFacts, tr
 }
 
 /** Runs `call` and, when the invocation is sampled, records it as a subsegment described by `describe`. */
-export async function traced<T>(name: string, call: () => Promise<T>, describe: (result: T | undefined, error: unknown) => CallFacts): Promise<T> {
+async function traced<T>(name: string, call: () => Promise<T>, describe: (result: T | undefined, error: unknown) => CallFacts): Promise<T> {
   const trace = traceContext();
   if (!trace) return call();
   const start = Date.now();
