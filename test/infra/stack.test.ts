@@ -344,7 +344,9 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       });
       expect(alarm.Properties.Dimensions).toContainEqual({ Name: 'service', Value: 'pierre-providers' });
     }
-    expect(alarms).toHaveLength(1 + 2 * LAMBDA_NAMES.length + 2);
+    // The API's three, errors, throttles and near-timeout per function, throttles and system errors per table, the
+    // oldest retry, the dead-letter queue, and health and rate limits for each of the two providers.
+    expect(alarms).toHaveLength(3 + 3 * LAMBDA_NAMES.length + 2 * 2 + 1 + 1 + 2 * 2);
     // No topic asked for: no actions, no topic.
     template.resourceCountIs('AWS::SNS::Topic', 0);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
