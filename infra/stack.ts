@@ -455,7 +455,13 @@ export class PierreStack extends Stack {
   }
 }
 
-/** A secret the operator created, by name or ARN (a name's grants cover the random suffix Secrets Manager adds). */
+/**
+ * A secret the operator created, by name or ARN (a name's grants cover the random suffix Secrets Manager adds). A complete
+ * ARN (the `ConfigSecretArn` output of a stack that created its secret) is granted as it is: read as a partial ARN, its
+ * grant would ask for a second suffix and match nothing.
+ */
 function secretNamed(scope: Construct, id: string, nameOrArn: string): ISecret {
-  return nameOrArn.startsWith('arn:') ? Secret.fromSecretPartialArn(scope, id, nameOrArn) : Secret.fromSecretNameV2(scope, id, nameOrArn);
+  if (!nameOrArn.startsWith('arn:')) return Secret.fromSecretNameV2(scope, id, nameOrArn);
+  // Secrets Manager ends a secret's ARN with `-` and 6 random characters (the CDK's own test for a complete ARN).
+  return /-[a-z0-9]{6}$/i.test(nameOrArn) ? Secret.fromSecretCompleteArn(scope, id, nameOrArn) : Secret.fromSecretPartialArn(scope, id, nameOrArn);
 }

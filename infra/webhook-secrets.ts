@@ -18,8 +18,8 @@ export function garminWebhookSecretEnv(providers: readonly string[] | undefined,
   if (!secretName) {
     throw new Error(
       'The Garmin provider is deployed without a webhook secret: Garmin signs nothing, so its webhook route must be authenticated. ' +
-        'Create a Secrets Manager secret holding a long random value (plain text, URL-safe) and name it with ' +
-        '`-c garminWebhookSecret=<name or ARN>` (or PIERRE_GARMIN_WEBHOOK_SECRET_NAME), or leave Garmin out with -c providers=...',
+        'Create a Secrets Manager secret holding a long random value (plain text, URL-safe) and name it in the stage file ' +
+        '(`"garminWebhookSecret": "<name or ARN>"` in infra/stages/<stage>.json), or leave Garmin out of its `providers`',
     );
   }
   return { PIERRE_GARMIN_WEBHOOK_SECRET: SecretValue.secretsManager(secretName).unsafeUnwrap() };

@@ -383,7 +383,9 @@ describe('PierreStack (bundled with the local esbuild)', () => {
       });
       expect(alarm.Properties.Dimensions).toContainEqual({ Name: 'service', Value: 'pierre-providers' });
     }
-    expect(alarms).toHaveLength(2 + 2 * LAMBDA_NAMES.length + 2);
+    // The API's three, errors, throttles and near-timeout per function, throttles and system errors per table (three),
+    // the oldest retry, the two dead-letter queues, and health and rate limits for each of the two providers.
+    expect(alarms).toHaveLength(3 + 3 * LAMBDA_NAMES.length + 2 * 3 + 1 + 2 + 2 * 2);
     // No topic asked for: no actions, no topic.
     template.resourceCountIs('AWS::SNS::Topic', 0);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
@@ -621,6 +623,20 @@ describe('PierreStack options', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
     expect(alarms.length).toBeGreaterThan(0);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+  });
+
+  it("grants the configuration secret named by a complete ARN (an older stack's ConfigSecretArn) as that ARN, and a partial one with its suffix", () => {
+    const grantedSecrets = (template: Template) =>
+      (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[])
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((st) => ([] as string[]).concat(st.Action).includes('secretsmanager:GetSecretValue'))
+        .map((st) => st.Resource);
+    const complete = 'arn:aws:secretsmanager:eu-west-1:210987654321:secret:ConfigSecretA1B2C3D4-AbCdEf';
+    const fromComplete = grantedSecrets(synthUnbundled({ configSecret: complete }));
+    expect(fromComplete.length).toBeGreaterThan(0);
+    for (const resource of fromComplete) expect(resource).toEqual(complete);
+    const partial = 'arn:aws:secretsmanager:eu-west-1:210987654321:secret:pierre/prod/config';
+    for (const resource of grantedSecrets(synthUnbundled({ configSecret: partial }))) expect(resource).toEqual(`${partial}-??????`);
   });
 
   it('gives every built-in provider its health alarm when all are bundled', () => {
