@@ -13,6 +13,9 @@ export default defineConfig({
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
+      // History backfill on connect (on by default, 90 days) is off unless a test turns it on:
+      // the others assert exactly which provider calls a read makes.
+      PIERRE_BACKFILL_DAYS: '0',
     },
   },
 });

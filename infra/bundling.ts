@@ -62,7 +62,7 @@ export const NODE_OPTIONS = '';
  * start loads (the entry and the chunks it imports statically). A provider's implementation is a
  * chunk loaded on its first call (infra/esbuild.ts), so it does not count here.
  */
-export const BUNDLE_TARGET_BYTES = 250_000;
+const BUNDLE_TARGET_BYTES = 250_000;
 
 /**
  * All of a function's JavaScript, lazy chunks included, may not grow past this: the bundled AWS
@@ -71,24 +71,39 @@ export const BUNDLE_TARGET_BYTES = 250_000;
  * The sizes measured when this was set, plus about 5 %.
  */
 const TOTAL_CEILINGS: Record<string, number> = {
-  callback: 865_000,
-  connect: 865_000,
-  connections: 870_000,
-  data: 875_000,
-  // health and jobs: raised on 2026-12-07 (708 and 711 kB measured) when every container gained the events stores and publisher.
-  health: 745_000,
-  'health-check': 850_000,
-  jobs: 745_000,
-  settings: 720_000,
-  mcp: 940_000,
-  providers: 865_000,
-  'retry-worker': 870_000,
-  endpoints: 750_000,
-  events: 750_000,
-  'delivery-worker': 745_000,
-  web: 760_000,
-  webhooks: 865_000,
+  // Measured on 2026-12-07 after issues 22-25 merged (events, records, tenant apps, erasure, history), plus about 2 %.
+  callback: 900_000,
+  connect: 900_000,
+  connections: 902_000,
+  users: 914_000,
+  data: 914_000,
+  health: 746_000,
+  'health-check': 885_000,
+  jobs: 754_000,
+  settings: 751_000,
+  'tenant-providers': 752_000,
+  mcp: 963_000,
+  providers: 896_000,
+  'retry-worker': 928_000,
+  endpoints: 754_000,
+  events: 753_000,
+  'delivery-worker': 748_000,
+  web: 817_000,
+  webhooks: 908_000,
 };
+
+/**
+ * Functions over the cold-start target since issues 22-25 merged (measured 2026-12-07): the
+ * composition root now builds the events, records and tenant-app stores for every function, and
+ * these three load the most of it. A known regression, to be won back by building those adapters
+ * lazily; held here so that it cannot grow unnoticed.
+ */
+const INIT_EXCEPTIONS: Record<string, number> = { mcp: 295_000, web: 285_000, 'retry-worker': 262_000 };
+
+/** What a function may load at a cold start: the target, or its recorded exception. */
+export function initLimitOf(fn: string): number {
+  return INIT_EXCEPTIONS[fn] ?? BUNDLE_TARGET_BYTES;
+}
 
 /** The most JavaScript `fn`'s bundle may hold in all. */
 export function totalLimitOf(fn: string): number {

@@ -174,7 +174,6 @@ export async function queueHistory(container: Container, key: ConnectionKey): Pr
   }
 }
 
-/** Forgets a user's history at a provider (its stored records went with the connection). */
 /** Erasure's part: every history of the user, whatever the provider. */
 export async function eraseUserHistory(container: Container, tenantId: string, userId: string): Promise<ErasureStep> {
   const pk = historyPk(tenantId, userId);
@@ -183,6 +182,7 @@ export async function eraseUserHistory(container: Container, tenantId: string, u
   return { deleted: { histories: held.length }, done: true };
 }
 
+/** Forgets a user's history at a provider (its stored records went with the connection). */
 export async function forgetHistory(container: Container, key: ConnectionKey): Promise<void> {
   await container.jobs.delete(historyPk(key.tenantId, key.userId), key.provider);
 }

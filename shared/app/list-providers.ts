@@ -47,7 +47,7 @@ function credentialsOf(d: ProviderDescriptor, app: ProviderApp | undefined): 'te
 export async function listProviders(container: Container, identity: Identity, options: ListOptions = {}) {
   const descriptors = container.registry.descriptors();
   const [stored, apps] = await Promise.all([
-    container.connections.statusesForUser(identity.tenantId, identity.userId),
+    container.connections.listForUser(identity.tenantId, identity.userId),
     Promise.all(descriptors.map((d) => appOf(container, identity, d))),
   ]);
   const health = options.health ? await Promise.all(descriptors.map((d, i) => probe(container, d.name, apps[i]))) : undefined;

@@ -4,7 +4,7 @@
  * Every ConnectionStore adapter goes through this codec, so no store holds tokens in clear.
  */
 import * as z from '../zod';
-import { ConnectionSchema, ConnectionStatusSchema, type Connection, type ConnectionKey } from './ports';
+import { ConnectionSchema, type Connection, type ConnectionKey } from './ports';
 import { TokenCipherError, type TokenCipher } from './token-cipher';
 
 /** Told which connection could not be opened and why (a key id, a schema problem), never its contents. */
@@ -65,12 +65,6 @@ export class ConnectionCodec {
         updatedAt: at(clear.success ? clear.data.updatedAt : undefined),
       };
     }
-  }
-
-  /** A stored record's status, read without opening its tokens; a record of an unknown shape needs reauthorization. */
-  statusOf(record: unknown): Connection['status'] {
-    const parsed = z.object({ status: ConnectionStatusSchema }).safeParse(record);
-    return parsed.success ? parsed.data.status : 'reauthorization_required';
   }
 
   /** Whether a record's tokens are sealed (`v1.<kid>.…`) with the current key, without opening them. */

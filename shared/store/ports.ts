@@ -8,7 +8,7 @@ import * as z from '../zod';
  * `revoked`: the provider or the user ended it. `reauthorization_required`: the stored item
  * cannot be opened (sealed with a retired key, corrupted, an old shape); it carries no tokens.
  */
-export const ConnectionStatusSchema = z.enum(['connected', 'revoked', 'reauthorization_required']);
+const ConnectionStatusSchema = z.enum(['connected', 'revoked', 'reauthorization_required']);
 
 /** A user's link to one provider, with its tokens in plain text (adapters seal them). */
 export const ConnectionSchema = z.object({
@@ -61,19 +61,12 @@ export interface ConnectionStore extends UserErasable {
   put(connection: Connection): Promise<void>;
   delete(key: ConnectionKey): Promise<void>;
   listForUser(tenantId: string, userId: string): Promise<Connection[]>;
-  /** Each of a user's connections by provider and status, tokens left sealed: for functions that hold no token keys. */
-  statusesForUser(tenantId: string, userId: string): Promise<ConnectionStatusEntry[]>;
   /** Finds the connections that belong to a provider-side user id (webhooks). */
   findByProviderUserId(provider: string, providerUserId: string): Promise<Connection[]>;
   /** Every stored connection of every user, for maintenance such as re-sealing (a full scan). */
   scanAll(): AsyncIterable<StoredConnectionEntry>;
   /** Writes `connection` only if the stored item's `updatedAt` is still `expectedUpdatedAt`; false when it changed meanwhile. */
   replaceIfUnchanged(connection: Connection, expectedUpdatedAt: string): Promise<boolean>;
-}
-
-export interface ConnectionStatusEntry {
-  provider: string;
-  status: Connection['status'];
 }
 
 export interface StoredConnectionEntry {

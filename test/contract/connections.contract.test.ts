@@ -118,18 +118,6 @@ function connectionStoreContract(name: string, makeStore: () => ConnectionStore)
       expect(await store.listForUser(tenant, 'user-3')).toEqual([]);
     });
 
-    it("reads a user's statuses without opening the tokens", async () => {
-      const strava = connection({ tenantId: tenant, provider: 'strava' });
-      const whoop = connection({ tenantId: tenant, provider: 'whoop', status: 'revoked' });
-      for (const c of [strava, whoop, connection({ tenantId: tenant, userId: 'user-10' })]) await store.put(c);
-      const byProvider = (a: { provider: string }, b: { provider: string }) => a.provider.localeCompare(b.provider);
-      expect((await store.statusesForUser(tenant, 'user-1')).sort(byProvider)).toEqual([
-        { provider: 'strava', status: 'connected' },
-        { provider: 'whoop', status: 'revoked' },
-      ]);
-      expect(await store.statusesForUser(tenant, 'user-3')).toEqual([]);
-    });
-
     it('isolates tenants: same user id and provider in two tenants are two connections', async () => {
       const other = `${tenant}-other`;
       const a = connection({ tenantId: tenant, accessToken: 'token-a' });

@@ -118,7 +118,9 @@ describe('history backfill on moto', () => {
           PIERRE_CONNECTIONS_TABLE: tables.connections,
           PIERRE_CACHE_TABLE: tables.cache,
           PIERRE_TOKEN_KEYS: tokenKeys,
-          // Enough for several pages of each resource (30 days each), few records to write.
+          // On (vitest.config.ts turns it off for the other tests), and for WHOOP enough for several
+          // pages of each resource (30 days each) with few records to write.
+          PIERRE_BACKFILL_DAYS: '90',
           PIERRE_WHOOP_BACKFILL_DAYS: '35',
         },
         container: { deps: { now }, queue, events, sleep: time.sleep },

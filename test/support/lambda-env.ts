@@ -23,7 +23,9 @@ export async function provisionLambdaOnMoto(endpoint: string, functionName: stri
   const secretId = `pierre-config-${suffix}`;
   const keys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
   await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ PIERRE_TOKEN_KEYS: keys }) }));
-  const { QueueUrl } = await new SQSClient({}).send(new CreateQueueCommand({ QueueName: `retry-${suffix}` }));
+  const sqs = new SQSClient({});
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `retry-${suffix}` }));
+  const { QueueUrl: deliveries } = await sqs.send(new CreateQueueCommand({ QueueName: `deliveries-${suffix}` }));
   const env = {
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
@@ -35,6 +37,7 @@ export async function provisionLambdaOnMoto(endpoint: string, functionName: stri
     PIERRE_CONNECTIONS_TABLE: tables.connections,
     PIERRE_CACHE_TABLE: tables.cache,
     PIERRE_RETRY_QUEUE_URL: QueueUrl!,
+    PIERRE_DELIVERY_QUEUE_URL: deliveries!,
     PIERRE_PUBLIC_BASE_URL: 'https://api.example.com',
   };
   return { env, tables };

@@ -25,8 +25,9 @@ function anchors(markdown: string): Set<string> {
 }
 
 describe('the documentation', () => {
-  it('keeps the README to about 300 lines', () => {
-    expect(read('README.md').split('\n').length).toBeLessThanOrEqual(310);
+  it('keeps the README to about 330 lines', () => {
+    // A guide and an index: detail belongs in docs/ (it grew by the index rows of December's ten pages).
+    expect(read('README.md').split('\n').length).toBeLessThanOrEqual(335);
   });
 
   it.each(PAGES)('%s: every relative link names a file (and heading) that exists', (page) => {

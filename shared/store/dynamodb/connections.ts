@@ -1,6 +1,6 @@
 import type { DynamoDBDocument, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConnectionCodec, type UnreadableObserver } from '../connection-codec';
-import type { Connection, ConnectionKey, ConnectionStatusEntry, ConnectionStore, ErasureBudget, ErasureStep, StoredConnectionEntry } from '../ports';
+import type { Connection, ConnectionKey, ConnectionStore, ErasureBudget, ErasureStep, StoredConnectionEntry } from '../ports';
 import type { TokenCipher } from '../token-cipher';
 import { deleteCounted, isConditionFailure } from './client';
 import { CONNECTIONS_TABLE_KEYS } from './table-keys';
@@ -117,26 +117,6 @@ export class DynamoConnectionStore implements ConnectionStore {
       ExpressionAttributeValues: { ':pk': connectionKeys.pk(tenantId, userId), ':sk': CONN_PREFIX },
       ConsistentRead: true,
     });
-  }
-
-  async statusesForUser(tenantId: string, userId: string): Promise<ConnectionStatusEntry[]> {
-    const out: ConnectionStatusEntry[] = [];
-    let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await this.doc.query({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': connectionKeys.pk(tenantId, userId), ':sk': CONN_PREFIX },
-        // The tokens never leave the table: only the key and the status are read.
-        ProjectionExpression: 'sk, #status',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      });
-      for (const item of page.Items ?? []) out.push({ provider: String(item['sk']).slice(CONN_PREFIX.length), status: this.#codec.statusOf(item) });
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
   }
 
   async findByProviderUserId(provider: string, providerUserId: string): Promise<Connection[]> {

@@ -1,5 +1,5 @@
 import { ConnectionCodec, type StoredConnection, type UnreadableObserver } from '../connection-codec';
-import type { Connection, ConnectionKey, ConnectionStatusEntry, ConnectionStore, ErasureStep, StoredConnectionEntry } from '../ports';
+import type { Connection, ConnectionKey, ConnectionStore, ErasureStep, StoredConnectionEntry } from '../ports';
 import { mapSnapshot, restoreMap, type Snapshottable } from '../snapshot';
 import type { TokenCipher } from '../token-cipher';
 
@@ -39,12 +39,6 @@ export class MemoryConnectionStore implements ConnectionStore, Snapshottable {
 
   async listForUser(tenantId: string, userId: string): Promise<Connection[]> {
     return this.#decodeWhere((c) => c.tenantId === tenantId && c.userId === userId);
-  }
-
-  async statusesForUser(tenantId: string, userId: string): Promise<ConnectionStatusEntry[]> {
-    return [...this.#items.values()]
-      .filter((c) => c.tenantId === tenantId && c.userId === userId)
-      .map((c) => ({ provider: c.provider, status: this.#codec.statusOf(c) }));
   }
 
   async findByProviderUserId(provider: string, providerUserId: string): Promise<Connection[]> {
