@@ -35,7 +35,7 @@ describe('consent in a browser', () => {
   }
 
   it('connects when the user authorizes', async () => {
-    expect(await consent((page) => page.click('#allow'))).toContain('Your strava account is connected.');
+    expect(await consent((page) => page.click('#allow'))).toContain('Your Strava account is connected.');
     const status = await (await client.api('/connections')).json();
     expect(status.providers.strava.connected).toBe(true);
     expect(status.providers.strava.scopes).toContain('activity:read_all');
@@ -47,14 +47,14 @@ describe('consent in a browser', () => {
       await page.uncheck('input[value="activity:read_all"]');
       await page.click('#allow');
     });
-    expect(text).toContain('strava could not be connected');
+    expect(text).toContain('Strava could not be connected');
     expect(text).toContain('activity:read_all');
     const status = await (await client.api('/connections')).json();
     expect(status.providers.strava.connected).toBe(false);
   });
 
   it('reports access_denied when the user cancels', async () => {
-    expect(await consent((page) => page.click('#deny'))).toContain('The authorization at strava was refused, so nothing was connected.');
+    expect(await consent((page) => page.click('#deny'))).toContain('The authorization at Strava was refused, so nothing was connected.');
   });
 
   it.each([

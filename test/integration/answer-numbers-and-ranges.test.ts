@@ -61,7 +61,8 @@ describe('answer numbers and default ranges', () => {
 
   beforeAll(async () => {
     providerRegistry.register(noisyFactory);
-    client = await startClient({}, 'user-nr', 'tenant-nr');
+    // Strava's data over MCP is refused by default (PIERRE_STRAVA_AI_ACCESS): this test compares it with REST.
+    client = await startClient({ env: { PIERRE_STRAVA_AI_ACCESS: 'true' } }, 'user-nr', 'tenant-nr');
     expect((await client.connect('strava')).status).toBe(200);
     mcp = new McpClient({ name: 'pierre-test', version: '1.0.0' });
     await mcp.connect(

@@ -32,7 +32,8 @@ describe('resilience', () => {
     client = await startClient(
       // Waiting (backoff, gate and lease polls) moves the clock instead of the test waiting.
       {
-        env: { PIERRE_STRAVA_MAX_RETRIES: '0', PIERRE_PROVIDER_FALLBACK: 'strava,synthetic' },
+        // Strava's data over MCP is off by default (PIERRE_STRAVA_AI_ACCESS); one test here compares MCP with REST.
+        env: { PIERRE_STRAVA_MAX_RETRIES: '0', PIERRE_PROVIDER_FALLBACK: 'strava,synthetic', PIERRE_STRAVA_AI_ACCESS: 'true' },
         container: { deps: { now }, queue, sleep: async (ms) => void (clock += ms) },
       },
       'heavy-user',
