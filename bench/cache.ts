@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   const tables = { connections: `bench-conn-${Date.now()}`, cache: `bench-cache-${Date.now()}` };
   const tokenKeys = JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]);
   const server = await startLocalServer({
-    env: { PIERRE_CONNECTIONS_TABLE: tables.connections, PIERRE_CACHE_TABLE: tables.cache, PIERRE_TOKEN_KEYS: tokenKeys },
+    // No history on connect: its worker's calls would be counted inside the measured reads.
+    env: { PIERRE_CONNECTIONS_TABLE: tables.connections, PIERRE_CACHE_TABLE: tables.cache, PIERRE_TOKEN_KEYS: tokenKeys, PIERRE_BACKFILL_DAYS: '0' },
   });
   // The containers' requests share one connection: moto, unlike DynamoDB, does not apply
   // concurrent conditional writes one at a time (see test/support/serial-dynamo.ts).

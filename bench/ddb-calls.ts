@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   const now = () => clock;
   const sleep = async (ms: number) => void (clock += ms);
   const server = await startLocalServer({
-    env: { PIERRE_CONNECTIONS_TABLE: tables.connections, PIERRE_CACHE_TABLE: tables.cache, PIERRE_TOKEN_KEYS: tokenKeys },
+    // No history on connect: its worker's calls would be counted inside the measured reads.
+    env: { PIERRE_CONNECTIONS_TABLE: tables.connections, PIERRE_CACHE_TABLE: tables.cache, PIERRE_TOKEN_KEYS: tokenKeys, PIERRE_BACKFILL_DAYS: '0' },
     container: { deps: { now }, sleep },
   });
   const counting = await countingDynamo(tables, tokenKeys);

@@ -117,7 +117,6 @@ describe('records store over moto and the simulators', () => {
     const answers = await Promise.all([receiveWebhook(client.server.container, 'garmin', request), receiveWebhook(other, 'garmin', request)]);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     const seen = await pulls();
-    if (seen.length !== 1) console.log('PULLS', JSON.stringify(await simRequests('garmin')));
     expect(seen).toHaveLength(1);
     expect(await deliver('garmin', body, `?secret=${SECRET}`)).toBe(200);
     expect(await pulls()).toHaveLength(1);
