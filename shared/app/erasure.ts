@@ -89,6 +89,8 @@ const USER_DATA: readonly Eraser[] = [
   (c, s) => eraseRecords(c, s),
   (c, s) => eraseUserHistory(c, s.tenantId, s.userId),
   (c, s) => eraseUserPriority(c, s),
+  // Last: events published while the others erased (a revoked connection's) go too; the user.erased receipt stays.
+  (c, s, budget) => c.eventStore.eraseUser(s.tenantId, s.userId, budget),
 ];
 
 type RevokeOutcome = z.infer<typeof RevokeOutcomeSchema>;

@@ -3,14 +3,25 @@
  * (connections) table, each kind in partitions of its own prefix; the signing secrets live in a
  * table of their own, so that IAM can let the delivery worker alone read them.
  *
- *   events#<tenant>            sk <event id>               one event (ids sort by time: pages are range queries)
+ *   events#<tenant>            sk <event id>               one event (ids sort by time: pages are range queries), with its once key
  *   attempts#<tenant>#<event>  sk <at ms>#<endpoint>#<n>   one delivery attempt
  *   endpoints#<tenant>         sk <endpoint id>            one endpoint; sk `#count` bounds how many
  *   eventonce#<tenant>         sk <once key>               an `onceKey` already published
  */
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../store/dynamodb/client';
-import type { Attempt, Endpoint, EndpointSecrets, EndpointSecretStore, EventPage, EventStore, EventType, StoredEvent } from './ports';
+import type { ErasureBudget, ErasureStep } from '../store/ports';
+import {
+  type Attempt,
+  type Endpoint,
+  type EndpointSecrets,
+  type EndpointSecretStore,
+  erasedWithUser,
+  type EventPage,
+  type EventStore,
+  type EventType,
+  type StoredEvent,
+} from './ports';
 
 const enc = encodeURIComponent;
 const eventsPk = (tenantId: string) => `events#${enc(tenantId)}`;
@@ -18,6 +29,8 @@ const attemptsPk = (tenantId: string, eventId: string) => `attempts#${enc(tenant
 const endpointsPk = (tenantId: string) => `endpoints#${enc(tenantId)}`;
 const oncePk = (tenantId: string) => `eventonce#${enc(tenantId)}`;
 const COUNT_SK = '#count';
+/** Events examined per query while erasing a user. */
+const ERASE_PAGE = 100;
 
 function toEvent(item: Record<string, unknown>, nowMs: number): StoredEvent | undefined {
   if (typeof item['ttl'] === 'number' && item['ttl'] * 1000 <= nowMs) return undefined;
@@ -57,6 +70,8 @@ export class DynamoEventStore implements EventStore {
       data: JSON.stringify(event.data),
       createdAtMs: event.createdAtMs,
       ttl: expiresAtSecs,
+      // Kept so that erasing the event's user finds the key (it may name the user) and deletes it too.
+      onceKey,
     };
     if (onceKey !== undefined) {
       // The key first (one conditional write, which DynamoDB serialises): a lapsed key (its ttl passed) may be taken again.
@@ -105,6 +120,57 @@ export class DynamoEventStore implements EventStore {
     const events = (page.Items ?? []).map((item) => toEvent(item, nowMs)).filter((e): e is StoredEvent => e !== undefined);
     const last = page.LastEvaluatedKey?.['sk'];
     return { events, next: typeof last === 'string' ? last : undefined };
+  }
+
+  async eraseUser(tenantId: string, userId: string, budget: ErasureBudget): Promise<ErasureStep> {
+    let events = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      if (budget.exhausted()) return { deleted: { events }, done: false };
+      const page = await this.doc.query({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': eventsPk(tenantId) },
+        ConsistentRead: true,
+        Limit: ERASE_PAGE,
+        ExclusiveStartKey: start,
+      });
+      for (const item of page.Items ?? []) {
+        const event = { type: item['type'] as EventType, data: JSON.parse(String(item['data'])) as Record<string, unknown> };
+        if (!erasedWithUser(event, userId)) continue;
+        if (budget.exhausted()) return { deleted: { events }, done: false };
+        if (await this.#eraseEvent(tenantId, String(item['sk']), item['onceKey'])) events++;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return { deleted: { events }, done: true };
+  }
+
+  /** Attempts and once key first, the event last: an erasure cut short finds the event again. True when this call deleted the event. */
+  async #eraseEvent(tenantId: string, id: string, onceKey: unknown): Promise<boolean> {
+    const pk = attemptsPk(tenantId, id);
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.query({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      });
+      for (const item of page.Items ?? []) await this.doc.delete({ TableName: this.tableName, Key: { pk, sk: item['sk'] } });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    if (typeof onceKey === 'string') await this.doc.delete({ TableName: this.tableName, Key: { pk: oncePk(tenantId), sk: onceKey } });
+    try {
+      await this.doc.delete({ TableName: this.tableName, Key: { pk: eventsPk(tenantId), sk: id }, ConditionExpression: 'attribute_exists(pk)' });
+      return true;
+    } catch (error) {
+      // Another erasure of the same user deleted it first: counted there.
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async putAttempt(tenantId: string, attempt: Attempt, expiresAtSecs: number): Promise<void> {

@@ -1,9 +1,21 @@
 /** The events stores in process memory: `npm start` without tables, and unit tests. */
-import type { Attempt, Endpoint, EndpointSecrets, EndpointSecretStore, EventPage, EventStore, EventType, StoredEvent } from './ports';
+import type { ErasureBudget, ErasureStep } from '../store/ports';
+import {
+  type Attempt,
+  type Endpoint,
+  type EndpointSecrets,
+  type EndpointSecretStore,
+  erasedWithUser,
+  type EventPage,
+  type EventStore,
+  type EventType,
+  type StoredEvent,
+} from './ports';
 
 interface Expiring<T> {
   value: T;
   expiresAtSecs: number;
+  onceKey?: string | undefined;
 }
 
 const live = <T>(item: Expiring<T> | undefined, nowMs: number): T | undefined => (item && item.expiresAtSecs * 1000 > nowMs ? item.value : undefined);
@@ -23,7 +35,7 @@ export class MemoryEventStore implements EventStore {
     }
     let tenant = this.#events.get(event.tenantId);
     if (!tenant) this.#events.set(event.tenantId, (tenant = new Map()));
-    tenant.set(event.id, { value: structuredClone(event), expiresAtSecs });
+    tenant.set(event.id, { value: structuredClone(event), expiresAtSecs, onceKey });
     return true;
   }
 
@@ -39,6 +51,20 @@ export class MemoryEventStore implements EventStore {
       .map((id) => live(this.#events.get(tenantId)?.get(id), nowMs))
       .filter((e): e is StoredEvent => e !== undefined && (query.type === undefined || e.type === query.type));
     return { events, next: ids.length > examined.length ? examined.at(-1) : undefined };
+  }
+
+  async eraseUser(tenantId: string, userId: string, budget: ErasureBudget): Promise<ErasureStep> {
+    let events = 0;
+    const tenant = this.#events.get(tenantId);
+    for (const [id, stored] of [...(tenant?.entries() ?? [])]) {
+      if (!erasedWithUser(stored.value, userId)) continue;
+      if (budget.exhausted()) return { deleted: { events }, done: false };
+      this.#attempts.delete(JSON.stringify([tenantId, id]));
+      if (stored.onceKey !== undefined) this.#onceKeys.delete(JSON.stringify([tenantId, stored.onceKey]));
+      tenant?.delete(id);
+      events++;
+    }
+    return { deleted: { events }, done: true };
   }
 
   async putAttempt(tenantId: string, attempt: Attempt, expiresAtSecs: number): Promise<void> {

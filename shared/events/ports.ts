@@ -2,6 +2,7 @@
  * Events to the customer's application: what happened, published by the use cases and delivered
  * (signed, retried, logged) by the events layer to the endpoints each tenant registered.
  */
+import type { UserErasable } from '../store/ports';
 
 /** Every event type the service publishes; endpoints subscribe to a subset. */
 export const EVENT_TYPES = [
@@ -75,13 +76,22 @@ export interface Attempt {
   outcome: 'delivered' | 'retrying' | 'failed';
 }
 
+/**
+ * Whether erasing `userId` deletes the stored event: every event naming a user does so in
+ * `data.user_id`. The `user.erased` receipt stays (until the events' retention ends): it is how the
+ * customer's application learns which user was erased (docs/erasure.md).
+ */
+export const erasedWithUser = (event: Pick<StoredEvent, 'type' | 'data'>, userId: string): boolean =>
+  event.type !== 'user.erased' && event.data['user_id'] === userId;
+
 export interface EventPage {
   events: StoredEvent[];
   /** Pass as `after` for the next page; undefined when nothing more was stored at reading time. */
   next?: string | undefined;
 }
 
-export interface EventStore {
+/** `eraseUser` deletes the tenant's events `erasedWithUser`, with their attempts and once keys (kind `events`). */
+export interface EventStore extends UserErasable {
   /** Stores the event; false when `onceKey` was already used (nothing stored). */
   putEvent(event: StoredEvent, expiresAtSecs: number, onceKey?: string): Promise<boolean>;
   getEvent(tenantId: string, id: string, nowMs: number): Promise<StoredEvent | undefined>;

@@ -51,7 +51,7 @@ export interface ErasureStep {
   done: boolean;
 }
 
-interface UserErasable {
+export interface UserErasable {
   eraseUser(tenantId: string, userId: string, budget: ErasureBudget): Promise<ErasureStep>;
 }
 

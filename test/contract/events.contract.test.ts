@@ -77,6 +77,46 @@ function eventsContract(name: string, make: () => Stores) {
       expect(await events.putEvent(event(tenant, 3), LATER, 'another')).toBe(true);
     });
 
+    it('erases the events naming a user with their attempts and once keys, keeps the user.erased receipt, within the budget', async () => {
+      const { events, other } = make();
+      const tenant = randomUUID();
+      const named = (i: number, userId: string, type: StoredEvent['type'] = 'connection.created') => ({ ...event(tenant, i, type), data: { user_id: userId } });
+      const alice = [named(1, 'alice'), named(2, 'alice', 'job.failed'), named(3, 'alice', 'connection.revoked')];
+      const kept = [named(4, 'alice', 'user.erased'), named(5, 'bob'), named(6, 'alicia')];
+      for (const e of [...alice, ...kept]) await events.putEvent(e, LATER, e.id === alice[2]!.id ? 'revoked-alice' : undefined);
+      const elsewhere = { ...named(7, 'alice'), tenantId: randomUUID() };
+      await events.putEvent(elsewhere, LATER);
+      await events.putAttempt(
+        tenant,
+        { eventId: alice[0]!.id, endpointId: 'ep', attempt: 1, atMs: NOW, status: 500, latencyMs: 3, outcome: 'retrying' },
+        LATER,
+      );
+      await events.putAttempt(
+        tenant,
+        { eventId: kept[1]!.id, endpointId: 'ep', attempt: 1, atMs: NOW, status: 200, latencyMs: 3, outcome: 'delivered' },
+        LATER,
+      );
+
+      // Out of time before anything: nothing deleted, not done.
+      expect(await events.eraseUser(tenant, 'alice', { exhausted: () => true })).toEqual({ deleted: { events: 0 }, done: false });
+      // Time for one deletion, then two containers finish it at once: each event counted once.
+      let checks = 0;
+      const first = await events.eraseUser(tenant, 'alice', { exhausted: () => checks++ > 1 });
+      expect(first.done).toBe(false);
+      const always = { exhausted: () => false };
+      const [a, b] = await Promise.all([events.eraseUser(tenant, 'alice', always), other.eraseUser(tenant, 'alice', always)]);
+      expect(a.done && b.done).toBe(true);
+      expect((first.deleted['events'] ?? 0) + (a.deleted['events'] ?? 0) + (b.deleted['events'] ?? 0)).toBe(3);
+
+      expect((await events.listEvents(tenant, { limit: 10 }, NOW)).events).toEqual(kept);
+      expect(await events.listAttempts(tenant, alice[0]!.id, 10, NOW)).toEqual([]);
+      expect(await events.listAttempts(tenant, kept[1]!.id, 10, NOW)).toHaveLength(1);
+      expect(await events.getEvent(elsewhere.tenantId, elsewhere.id, NOW)).toEqual(elsewhere);
+      // The once key went with its event.
+      expect(await events.putEvent(named(8, 'alice', 'connection.revoked'), LATER, 'revoked-alice')).toBe(true);
+      expect(await events.eraseUser(tenant, 'alice', always)).toEqual({ deleted: { events: 1 }, done: true });
+    });
+
     it('lists attempts newest first, bounded', async () => {
       const { events } = make();
       const tenant = randomUUID();
