@@ -728,9 +728,9 @@ describe('cdk CLI', () => {
       const data = bundles.find((b) => b.id.startsWith('DataFunction'))!;
       expect(bundleLayout(dirname(data.file)).allFiles.length).toBeGreaterThan(BUILTIN_PROVIDER_NAMES.length);
 
-      // The worker and the scheduled probe take no HTTP event (and the probe would call real providers): they load.
-      const background = bundles.filter((b) => /^(RetryWorker|HealthCheck)Function/.test(b.id));
-      expect(background).toHaveLength(2);
+      // The queue workers and the scheduled probe take no HTTP event (and the probe would call real providers): they load.
+      const background = bundles.filter((b) => /^(RetryWorker|DeliveryWorker|HealthCheck)Function/.test(b.id));
+      expect(background).toHaveLength(3);
       for (const bundle of background) expect(await loadsHandler(bundle.file), bundle.id).toBe(true);
 
       for (const bundle of bundles.filter((b) => !background.includes(b))) {
