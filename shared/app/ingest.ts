@@ -2,8 +2,9 @@
  * What a webhook delivery adds to the records store (docs/records.md), per provider user:
  * - records the delivery carries itself (Garmin pushes, COROS workouts): stored as they come,
  *   only from an authenticated delivery (a stranger's payload is never taken for a user's data);
- * - callback URLs to pull (Garmin pings): each pulled once across containers and redeliveries
- *   (a claim in the coordination store), with the user's session, through the rate-limit gate;
+ * - callback URLs to pull (Garmin pings), also only from an authenticated delivery: each pulled
+ *   once across containers and redeliveries (a claim in the coordination store), with the user's
+ *   session, through the rate-limit gate;
  * - items created, updated or deleted at the provider (Strava): a create or update is fetched
  *   once and stored; a delete removes the stored record once the provider confirms the item is
  *   gone (its events are unsigned).
@@ -59,8 +60,9 @@ export async function ingest(container: Container, connection: Connection, work:
       room -= records.length;
       if (records.length > 0) await storeRecords(container, owner, { ...batch, records });
     }
+    // A callback to pull spends the user's budget at the provider: only on the provider's own word.
+    for (const url of work.pulls) await pullOnce(container, connection, owner, url);
   }
-  for (const url of work.pulls) await pullOnce(container, connection, owner, url);
   for (const [id, aspect] of work.items) await syncItem(container, connection, owner, id, aspect);
 }
 

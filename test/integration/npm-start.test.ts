@@ -38,9 +38,14 @@ describe('npm start', () => {
     });
   }, 90_000);
 
-  afterAll(() => {
-    if (child?.pid) process.kill(-child.pid, 'SIGTERM');
-    rmSync(stateDir, { recursive: true, force: true });
+  afterAll(async () => {
+    if (child?.pid && child.exitCode === null) {
+      // The server writes its state folder once more as it exits: remove the folder after that.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    }
+    rmSync(stateDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
   it('serves the printed token, and Strava connects through its simulator', async () => {
