@@ -13,6 +13,7 @@ import { createEndpoint, deleteEndpoint, listEndpoints, rotateSecret } from '../
 import { AppError } from '../shared/app/errors';
 import { EndpointBodySchema, EndpointPathSchema } from '../shared/events/answers';
 import { parseInput } from '../shared/http/query';
+import { operatorContainer } from './operator';
 
 const USAGE = `usage: npm run endpoints -- list <tenant> | add <tenant> <url> [type,...] | delete <tenant> <id> | rotate <tenant> <id>`;
 
@@ -22,14 +23,12 @@ async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const env = process.env;
-  if (!env['PIERRE_CONNECTIONS_TABLE'] && !env['PIERRE_CONFIG_SECRET_ID']) {
-    console.error(
-      'Set PIERRE_CONNECTIONS_TABLE and PIERRE_ENDPOINT_SECRETS_TABLE (or PIERRE_CONFIG_SECRET_ID): endpoints kept in memory would vanish with this command.',
-    );
-    return 2;
-  }
-  const container = await buildContainer({ env });
+  const container = await operatorContainer(
+    buildContainer,
+    'PIERRE_CONNECTIONS_TABLE and PIERRE_ENDPOINT_SECRETS_TABLE',
+    'endpoints kept in memory would vanish with this command.',
+  );
+  if (!container) return 2;
   let answer: unknown;
   if (command === 'list') answer = await listEndpoints(container, tenant);
   else if (command === 'add') answer = await createEndpoint(container, tenant, parseInput(EndpointBodySchema, { url: arg ?? '', types: types?.split(',') }));

@@ -8,6 +8,7 @@
 import { buildContainer } from '../shared/app/container';
 import { eraseUser } from '../shared/app/erasure';
 import { identityProblem } from '../shared/app/identity';
+import { operatorContainer } from './operator';
 
 async function main(args: readonly string[]): Promise<number> {
   const [tenantId, userId, ...extra] = args;
@@ -25,14 +26,12 @@ async function main(args: readonly string[]): Promise<number> {
       return 2;
     }
   }
-  const env = process.env;
-  if (!env['PIERRE_CONNECTIONS_TABLE'] && !env['PIERRE_CONFIG_SECRET_ID']) {
-    console.error(
-      'Set PIERRE_CONNECTIONS_TABLE and PIERRE_CACHE_TABLE (and PIERRE_TOKEN_KEYS) or PIERRE_CONFIG_SECRET_ID: memory stores hold nobody to erase.',
-    );
-    return 2;
-  }
-  const container = await buildContainer({ env });
+  const container = await operatorContainer(
+    buildContainer,
+    'PIERRE_CONNECTIONS_TABLE and PIERRE_CACHE_TABLE (and PIERRE_TOKEN_KEYS)',
+    'memory stores hold nobody to erase.',
+  );
+  if (!container) return 2;
   const { body } = await eraseUser(container, { tenantId, userId });
   console.log(JSON.stringify(body));
   return 0;

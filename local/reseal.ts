@@ -6,16 +6,15 @@
  */
 import { buildContainer } from '../shared/app/container';
 import { resealConnections } from '../shared/app/reseal';
+import { operatorContainer } from './operator';
 
 async function main(): Promise<number> {
-  const env = process.env;
-  if (!env['PIERRE_CONNECTIONS_TABLE'] && !env['PIERRE_CONFIG_SECRET_ID']) {
-    console.error(
-      'Set PIERRE_CONNECTIONS_TABLE (and PIERRE_CACHE_TABLE, PIERRE_TOKEN_KEYS) or PIERRE_CONFIG_SECRET_ID: there is nothing to re-seal in memory.',
-    );
-    return 2;
-  }
-  const container = await buildContainer({ env });
+  const container = await operatorContainer(
+    buildContainer,
+    'PIERRE_CONNECTIONS_TABLE (and PIERRE_CACHE_TABLE, PIERRE_TOKEN_KEYS)',
+    'there is nothing to re-seal in memory.',
+  );
+  if (!container) return 2;
   if (!container.config.connectionsTable || !container.config.tokenKeysJson) {
     console.error('The configuration names no connections table or no PIERRE_TOKEN_KEYS: nothing to re-seal.');
     return 2;

@@ -14,6 +14,7 @@ import { buildContainer } from '../shared/app/container-core';
 import { toErrorAnswer } from '../shared/app/error-answer';
 import { AppError } from '../shared/app/errors';
 import { deleteTenantApp, getTenantApp, listTenantApps, setTenantApp } from '../shared/app/tenant-providers';
+import { operatorContainer } from './operator';
 
 const USAGE = 'usage: npm run tenant -- show <tenant> [provider] | set <tenant> <provider> < app.json | delete <tenant> <provider>';
 
@@ -29,12 +30,12 @@ async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const env = process.env;
-  if (!env['PIERRE_CONNECTIONS_TABLE'] && !env['PIERRE_CONFIG_SECRET_ID']) {
-    console.error('Set PIERRE_CONNECTIONS_TABLE (and PIERRE_CACHE_TABLE, PIERRE_TOKEN_KEYS) or PIERRE_CONFIG_SECRET_ID: apps kept in memory would be lost.');
-    return 2;
-  }
-  const container = await buildContainer({ env });
+  const container = await operatorContainer(
+    buildContainer,
+    'PIERRE_CONNECTIONS_TABLE (and PIERRE_CACHE_TABLE, PIERRE_TOKEN_KEYS)',
+    'apps kept in memory would be lost.',
+  );
+  if (!container) return 2;
   if (!container.config.connectionsTable || !container.config.tokenKeysJson) {
     console.error('The configuration names no connections table or no PIERRE_TOKEN_KEYS: apps cannot be stored sealed.');
     return 2;
