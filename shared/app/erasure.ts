@@ -13,6 +13,7 @@
 import { cachePartition } from '../cache/keys';
 import { remainingBudgetMs } from '../context/request';
 import * as z from '../zod';
+import { deletePartition } from '../store/partition';
 import type { ErasureBudget, ErasureStep } from '../store/ports';
 import { RevokeOutcomeSchema, type ErasureReceipt } from './answers';
 import type { Container } from './container';
@@ -61,11 +62,7 @@ async function eraseRecords(container: Container, subject: ErasureSubject): Prom
 async function eraseCoordination(container: Container, subject: ErasureSubject): Promise<ErasureStep> {
   const store = container.coordination;
   let records = 0;
-  const leases = refreshLeasePk(subject);
-  for (const sk of (await store.list(leases, 0)).keys()) {
-    await store.delete(leases, sk);
-    records++;
-  }
+  records += await deletePartition(store, refreshLeasePk(subject));
   for (const provider of subject.providers) {
     const pk = deauthorizationCheckPk({ ...subject, provider });
     if ((await store.get(pk, DEAUTHORIZATION_CHECK_SK, 0)) === undefined) continue;

@@ -10,6 +10,7 @@
  * stopped. Its lease keeps a second container from running the same history at once.
  */
 import * as z from '../zod';
+import { deletePartition } from '../store/partition';
 import type { ConnectionKey, ErasureStep } from '../store/ports';
 import { jsonIn, recordCodec, type RecordOf, type RecordWrite } from '../store/records';
 import type { Container } from './container';
@@ -176,10 +177,7 @@ export async function queueHistory(container: Container, key: ConnectionKey): Pr
 
 /** Erasure's part: every history of the user, whatever the provider. */
 export async function eraseUserHistory(container: Container, tenantId: string, userId: string): Promise<ErasureStep> {
-  const pk = historyPk(tenantId, userId);
-  const held = [...(await container.jobs.list(pk, 0)).keys()];
-  for (const provider of held) await container.jobs.delete(pk, provider);
-  return { deleted: { histories: held.length }, done: true };
+  return { deleted: { histories: await deletePartition(container.jobs, historyPk(tenantId, userId)) }, done: true };
 }
 
 /** Forgets a user's history at a provider (its stored records went with the connection). */

@@ -11,6 +11,7 @@ import * as z from '../zod';
 import { ProviderError } from '../models';
 import { remainingBudgetMs } from '../context/request';
 import { MAX_QUEUE_DELAY_SECS, type ErasureBudget, type ErasureStep, type StateWrite } from '../store/ports';
+import { deletePartition } from '../store/partition';
 import { jsonIn, recordCodec, type RecordOf, type RecordWrite } from '../store/records';
 import type { Container } from './container';
 import { AppError, serviceTimeout } from './errors';
@@ -320,11 +321,7 @@ export async function eraseUserJobs(container: Container, identity: Identity, pr
   }
   for (const provider of providers) {
     if (budget.exhausted()) return partial();
-    const slots = slotsPk(identity, provider);
-    for (const slot of (await container.jobs.list(slots, 0)).keys()) {
-      await container.jobs.delete(slots, slot);
-      claims++;
-    }
+    claims += await deletePartition(container.jobs, slotsPk(identity, provider));
   }
   return { deleted: { jobs, job_claims: claims }, done: true };
 }

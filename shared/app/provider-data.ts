@@ -13,7 +13,7 @@ import { forgetHistory } from './history';
 export async function dropProviderData(container: Container, key: ConnectionKey): Promise<Record<string, number>> {
   const [, cache_entries, records] = await Promise.all([
     // What was stored went with the access: a new connection reads its history again.
-    forgetHistory(container, key).then(() => undefined),
+    forgetHistory(container, key),
     container.cache.invalidate(cachePartition(key.tenantId, key.userId, key.provider)),
     // Stored records are the user's data read with that access; a reconnection starts anew (docs/records.md).
     container.records.deleteAll({ tenantId: key.tenantId, userId: key.userId, provider: key.provider }),
